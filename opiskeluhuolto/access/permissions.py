@@ -1,0 +1,213 @@
+"""The one resolver that answers "may this person do X with this object".
+
+Built from a few primitives: role in a unit on a day, the student's own
+account, an active guardianship. Role AND relation, never role alone
+(PRODUCT.md "Roles"). Later capabilities add methods here, not elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opiskeluhuolto.organisation.models import (
+    WELFARE_PROFESSIONAL_ROLES,
+    Campus,
+    Institution,
+    Provider,
+    Role,
+    RoleAssignment,
+    Student,
+    StudentGroup,
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active role assignment, flattened for cheap checks."""
+
+    role: str
+    provider_id: int
+    institution_id: int | None
+    campus_id: int | None
+
+    def covers_institution(self, institution: Institution) -> bool:
+        if self.provider_id != institution.provider_id:
+            return False
+        return self.institution_id is None or self.institution_id == institution.pk
+
+    def covers_provider(self, provider_id: int) -> bool:
+        return self.provider_id == provider_id
+
+
+class Permissions:
+    """Everything one user may do, computed once per request (see `for_user`)."""
+
+    def __init__(self, user, today: date | None = None):
+        self.user = user
+        self.today = today or timezone.localdate()
+
+    # --- primitives -------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user and self.user.is_authenticated)
+
+    @cached_property
+    def grants(self) -> tuple[Grant, ...]:
+        if not self.is_authenticated:
+            return ()
+        rows = RoleAssignment.objects.filter(user=self.user).valid_on(self.today)
+        return tuple(
+            Grant(r.role, r.provider_id, r.institution_id, r.campus_id)
+            for r in rows.only("role", "provider_id", "institution_id", "campus_id")
+        )
+
+    @cached_property
+    def own_student(self) -> Student | None:
+        if not self.is_authenticated:
+            return None
+        return Student.objects.filter(user=self.user).first()
+
+    @cached_property
+    def guarded_student_ids(self) -> frozenset[int]:
+        """Students this person is guardian of while the student is a minor."""
+        if not self.is_authenticated:
+            return frozenset()
+        students = Student.objects.filter(guardianships__guardian=self.user).minors(self.today)
+        return frozenset(students.values_list("pk", flat=True))
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.grants)
+
+    @property
+    def is_student(self) -> bool:
+        return self.own_student is not None
+
+    @property
+    def is_guardian(self) -> bool:
+        return bool(self.guarded_student_ids)
+
+    @property
+    def is_welfare_professional(self) -> bool:
+        return bool(self.roles & WELFARE_PROFESSIONAL_ROLES)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def roles_at(self, institution: Institution) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants if g.covers_institution(institution))
+
+    def admin_provider_ids(self) -> frozenset[int]:
+        return frozenset(g.provider_id for g in self.grants if g.role == Role.PROVIDER_ADMIN)
+
+    def staff_provider_ids(self) -> frozenset[int]:
+        return frozenset(g.provider_id for g in self.grants)
+
+    # --- organisation -----------------------------------------------------
+    def is_provider_admin(self, provider: Provider | int | None = None) -> bool:
+        ids = self.admin_provider_ids()
+        if provider is None:
+            return bool(ids)
+        return (provider if isinstance(provider, int) else provider.pk) in ids
+
+    def view_institution(self, institution: Institution) -> bool:
+        if self.roles_at(institution) or self.is_provider_admin(institution.provider_id):
+            return True
+        return institution.pk in self.student_institution_ids
+
+    def manage_calendar(self, institution: Institution) -> bool:
+        return self.is_provider_admin(institution.provider_id)
+
+    def manage_people(self, provider: Provider | int) -> bool:
+        return self.is_provider_admin(provider)
+
+    @cached_property
+    def student_institution_ids(self) -> frozenset[int]:
+        ids = set(
+            Student.objects.filter(pk__in=self.guarded_student_ids).values_list(
+                "institution_id", flat=True
+            )
+        )
+        if self.own_student:
+            ids.add(self.own_student.institution_id)
+        return frozenset(ids)
+
+    # --- students ---------------------------------------------------------
+    def view_student(self, student: Student) -> bool:
+        """Directory data (name, group, contact): staff of the student's institution,
+        the group supervisor, the student, and a guardian of a minor."""
+        if self.own_student and self.own_student.pk == student.pk:
+            return True
+        if student.pk in self.guarded_student_ids:
+            return True
+        if self.is_provider_admin(student.institution.provider_id):
+            return True
+        if self.roles_at(student.institution):
+            return True
+        return bool(
+            student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
+        )
+
+    def view_student_hetu(self, student: Student) -> bool:
+        """The identity code: the student, provider admins and welfare professionals of the institution."""
+        if self.own_student and self.own_student.pk == student.pk:
+            return True
+        if self.is_provider_admin(student.institution.provider_id):
+            return True
+        return bool(self.roles_at(student.institution) & WELFARE_PROFESSIONAL_ROLES)
+
+    def students_scope(self) -> QuerySet[Student]:
+        """All students `view_student` allows, as a queryset (kept in step by a consistency test)."""
+        if not self.is_authenticated:
+            return Student.objects.none()
+        q = Q(pk__in=self.guarded_student_ids) | Q(group__supervisor=self.user)
+        if self.own_student:
+            q |= Q(pk=self.own_student.pk)
+        for g in self.grants:
+            if g.role == Role.PROVIDER_ADMIN or g.institution_id is None:
+                q |= Q(institution__provider_id=g.provider_id)
+            else:
+                q |= Q(institution_id=g.institution_id)
+        return Student.objects.filter(q).distinct()
+
+    def institutions_scope(self) -> QuerySet[Institution]:
+        if not self.is_authenticated:
+            return Institution.objects.none()
+        q = Q(pk__in=self.student_institution_ids)
+        for g in self.grants:
+            if g.institution_id is None or g.role == Role.PROVIDER_ADMIN:
+                q |= Q(provider_id=g.provider_id)
+            else:
+                q |= Q(pk=g.institution_id)
+        return Institution.objects.filter(q).distinct()
+
+    def view_group(self, group: StudentGroup) -> bool:
+        if group.supervisor_id == getattr(self.user, "pk", None):
+            return True
+        return self.is_provider_admin(group.institution.provider_id) or bool(
+            self.roles_at(group.institution)
+        )
+
+    def view_campus(self, campus: Campus) -> bool:
+        return self.view_institution(campus.institution)
+
+
+def for_user(user, today: date | None = None) -> Permissions:
+    """The user's Permissions, cached on the user object for the request."""
+    if today is not None:
+        return Permissions(user, today)
+    cached = getattr(user, "_oh_permissions", None)
+    if cached is None:
+        cached = Permissions(user)
+        if user is not None:
+            user._oh_permissions = cached
+    return cached

@@ -1,0 +1,63 @@
+"""View policies. Every view (HTML or API) declares exactly one.
+
+Default deny: LoginRequiredMiddleware guards everything, and a system check
+(opiskeluhuolto/checks.py) fails when a view carries no policy marker. A role
+policy that does not match answers 404, the same as a missing page, so the
+existence of a page or object is never leaked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+
+from .permissions import Permissions, for_user
+
+POLICY_ATTR = "access_policy"
+
+
+def _mark(view: Callable, name: str) -> Callable:
+    setattr(view, POLICY_ATTR, name)
+    return view
+
+
+def public(reason: str) -> Callable[[Callable], Callable]:
+    """No sign-in. `reason` says why the page is public; it is required."""
+    if not reason.strip():
+        raise ValueError("a public view must say why it is public")
+
+    def decorator(view: Callable) -> Callable:
+        return _mark(login_not_required(view), "public")
+
+    return decorator
+
+
+def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # LoginRequiredMiddleware redirects first; this is a second lock.
+                raise Http404
+            if not predicate(for_user(request.user)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapped, name)
+
+    return decorator
+
+
+#: Any signed-in person; object checks happen inside the view through `access`.
+authenticated = _role_policy("authenticated", lambda p: p.is_authenticated)
+#: Anyone holding an active staff role assignment.
+staff = _role_policy("staff", lambda p: p.is_staff_member)
+#: Kuraattori, psykologi, terveydenhoitaja, lääkäri.
+welfare_professional = _role_policy("welfare_professional", lambda p: p.is_welfare_professional)
+#: Provider admin of some provider; objects are still checked per provider.
+provider_admin = _role_policy("provider_admin", lambda p: p.is_provider_admin())
+#: A student or the guardian of a minor student.
+student_or_guardian = _role_policy("student_or_guardian", lambda p: p.is_student or p.is_guardian)

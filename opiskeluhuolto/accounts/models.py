@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in: staff, student, guardian or external member.
+
+    What a person may do is decided by `access` from role assignments and
+    relations (organisation.RoleAssignment, Student.user, Guardianship), never
+    from fields on this model. `is_staff` only opens the Django admin, and only
+    provider admins get it.
+    """
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    title = models.CharField(
+        _("title"),
+        max_length=100,
+        blank=True,
+        help_text=_("Profession or position, e.g. kuraattori. Shown in records and logs."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name

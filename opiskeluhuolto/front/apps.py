@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class FrontConfig(AppConfig):
+    name = "opiskeluhuolto.front"
+    label = "front"
+    verbose_name = "Front"
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers the foundation's home panels and navigation)

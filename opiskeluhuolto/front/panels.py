@@ -1,0 +1,98 @@
+"""The foundation's home panels and navigation. Later capabilities register their own."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student
+
+from .registry import home_panel, nav_item
+
+
+def welfare_staff_of(institution):
+    today = timezone.localdate()
+    rows = (
+        RoleAssignment.objects.valid_on(today)
+        .at_institution(institution)
+        .welfare_staff()
+        .select_related("user", "campus")
+        .order_by("role", "user__last_name")
+    )
+    return list(rows)
+
+
+def _student_context(request, can):
+    student = can.own_student
+    return {"student": student, "welfare_staff": welfare_staff_of(student.institution)}
+
+
+def _guardian_context(request, can):
+    children = Student.objects.filter(pk__in=can.guarded_student_ids).select_related("institution")
+    return {"children": [(c, welfare_staff_of(c.institution)) for c in children]}
+
+
+def _staff_context(request, can):
+    assignments = (
+        RoleAssignment.objects.filter(user=request.user)
+        .valid_on(can.today)
+        .select_related("provider", "institution", "campus")
+    )
+    return {"assignments": assignments}
+
+
+def _supervisor_context(request, can):
+    groups = request.user.supervised_groups.select_related("institution").order_by("name")
+    return {"groups": groups}
+
+
+def _admin_context(request, can):
+    institutions = can.institutions_scope().filter(provider_id__in=can.admin_provider_ids())
+    rows = []
+    today = can.today
+    for inst in institutions.prefetch_related("school_years"):
+        current = [y for y in inst.school_years.all() if y.starts_on <= today <= y.ends_on]
+        rows.append((inst, current[0] if current else None))
+    return {"institution_rows": rows}
+
+
+home_panel(
+    "student_help",
+    "front/panels/student_help.html",
+    lambda can: can.is_student,
+    _student_context,
+    order=10,
+)
+home_panel(
+    "guardian_children",
+    "front/panels/guardian_children.html",
+    lambda can: can.is_guardian,
+    _guardian_context,
+    order=20,
+)
+home_panel(
+    "staff_roles",
+    "front/panels/staff_roles.html",
+    lambda can: can.is_staff_member,
+    _staff_context,
+    order=90,
+)
+home_panel(
+    "supervisor_groups",
+    "front/panels/supervisor_groups.html",
+    lambda can: can.has_role(Role.GROUP_SUPERVISOR),
+    _supervisor_context,
+    order=40,
+)
+home_panel(
+    "admin_units",
+    "front/panels/admin_units.html",
+    lambda can: can.is_provider_admin(),
+    _admin_context,
+    order=30,
+)
+
+nav_item(_("Home"), "front:home", lambda can: True, order=0)
+nav_item(_("Institutions"), "organisation:institutions", lambda can: can.is_staff_member, order=80)
+nav_item(_("Students"), "organisation:students", lambda can: can.is_staff_member, order=85)
+nav_item(_("Administration"), "admin:index", lambda can: can.is_provider_admin(), order=99)

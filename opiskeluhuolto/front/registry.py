@@ -1,0 +1,54 @@
+"""Navigation items and home-page panels, registered by each app.
+
+An app adds what its users can do to the shell without editing the shell:
+call `nav_item(...)` and `home_panel(...)` from its AppConfig.ready (or a
+module imported there). Predicates receive the user's `access` Permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from opiskeluhuolto.access.permissions import Permissions
+
+Predicate = Callable[[Permissions], bool]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    visible: Predicate
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    visible: Predicate
+    context: Callable[[Any, Permissions], dict] = field(default=lambda request, can: {})
+    order: int = 100
+
+
+NAV: dict[str, NavItem] = {}
+PANELS: dict[str, HomePanel] = {}
+
+
+def nav_item(label, url_name: str, visible: Predicate, order: int = 100) -> None:
+    NAV[url_name] = NavItem(label, url_name, visible, order)
+
+
+def home_panel(key: str, template: str, visible: Predicate, context=None, order: int = 100) -> None:
+    PANELS[key] = HomePanel(key, template, visible, context or (lambda request, can: {}), order)
+
+
+def nav_for(can: Permissions) -> list[NavItem]:
+    return sorted((i for i in NAV.values() if i.visible(can)), key=lambda i: i.order)
+
+
+def panels_for(request, can: Permissions) -> list[tuple[HomePanel, dict]]:
+    visible = sorted((p for p in PANELS.values() if p.visible(can)), key=lambda p: p.order)
+    return [(p, p.context(request, can)) for p in visible]

@@ -1,0 +1,88 @@
+"""State changes of the organisation: one transaction each, validated with full_clean."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from .models import (
+    CalendarPeriod,
+    Guardianship,
+    Institution,
+    Provider,
+    Role,
+    RoleAssignment,
+    SchoolYear,
+    Student,
+)
+
+
+@transaction.atomic
+def create_school_year(
+    institution: Institution, *, name: str, starts_on: date, ends_on: date
+) -> SchoolYear:
+    year = SchoolYear(institution=institution, name=name, starts_on=starts_on, ends_on=ends_on)
+    year.full_clean()
+    year.save()
+    return year
+
+
+@transaction.atomic
+def add_calendar_period(
+    school_year: SchoolYear, *, kind: str, name: str, starts_on: date, ends_on: date
+) -> CalendarPeriod:
+    period = CalendarPeriod(
+        school_year=school_year, kind=kind, name=name, starts_on=starts_on, ends_on=ends_on
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def remove_calendar_period(period: CalendarPeriod) -> None:
+    period.delete()
+
+
+@transaction.atomic
+def assign_role(
+    user,
+    *,
+    role: str,
+    provider: Provider,
+    institution: Institution | None = None,
+    campus=None,
+    valid_from: date,
+    valid_until: date | None = None,
+) -> RoleAssignment:
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        provider=provider,
+        institution=institution,
+        campus=campus,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    assignment.full_clean()
+    assignment.save()
+    if role == Role.PROVIDER_ADMIN and not user.is_staff:
+        # Provider admins use the Django admin for reference data.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return assignment
+
+
+@transaction.atomic
+def enrol_student(**fields) -> Student:
+    student = Student(**fields)
+    student.full_clean()
+    student.save()
+    return student
+
+
+@transaction.atomic
+def link_guardian(student: Student, guardian) -> Guardianship:
+    link, _created = Guardianship.objects.get_or_create(student=student, guardian=guardian)
+    return link

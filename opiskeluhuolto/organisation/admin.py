@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from . import models
+
+
+class CampusInline(admin.TabularInline):
+    model = models.Campus
+    extra = 0
+
+
+class PeriodInline(admin.TabularInline):
+    model = models.CalendarPeriod
+    extra = 0
+
+
+@admin.register(models.WellbeingCounty)
+class WellbeingCountyAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(models.Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "business_id", "wellbeing_county", "register_responsible"]
+    raw_id_fields = ["register_responsible"]
+
+
+@admin.register(models.Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "provider", "level", "municipality"]
+    list_filter = ["provider", "level"]
+    inlines = [CampusInline]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(models.SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "starts_on", "ends_on"]
+    list_filter = ["institution"]
+    inlines = [PeriodInline]
+
+
+@admin.register(models.StudentGroup)
+class StudentGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "campus", "supervisor"]
+    list_filter = ["institution"]
+    raw_id_fields = ["supervisor"]
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = models.Guardianship
+    extra = 0
+    raw_id_fields = ["guardian"]
+
+
+@admin.register(models.Student)
+class StudentAdmin(admin.ModelAdmin):
+    # No search box and no autocomplete: both put names in the URL, and no
+    # personal data goes into URLs (ARCHITECTURE.md §8). Filter by institution.
+    list_display = ["last_name", "first_name", "institution", "group", "status"]
+    list_filter = ["institution", "status"]
+    raw_id_fields = ["user", "group"]
+    inlines = [GuardianshipInline]
+
+
+@admin.register(models.RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "role",
+        "provider",
+        "institution",
+        "campus",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["role", "provider", "institution"]
+    raw_id_fields = ["user"]

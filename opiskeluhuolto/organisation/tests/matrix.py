@@ -1,0 +1,96 @@
+from opiskeluhuolto.access.matrix import Row
+
+STAFF = (
+    "admin",
+    "rehtori",
+    "kuraattori",
+    "kuraattori_out",
+    "psykologi",
+    "nurse",
+    "teacher",
+    "supervisor",
+    "external",
+    "outsider",
+)
+
+
+def staff(status=200, **overrides):
+    """Every staff member gets `status`; students, guardians 404; anonymous → sign-in."""
+    expect = {"*": 404, "anonymous": 302, **{m: status for m in STAFF}}
+    expect.update(overrides)
+    return expect
+
+
+ROWS = [
+    Row("organisation:institutions", staff()),
+    # The lukio: its own staff and provider-wide roles; not the other provider.
+    Row(
+        "organisation:institution",
+        staff(kuraattori_out=404, outsider=404),
+        kwargs=lambda c: {"pk": c.lukio.pk},
+    ),
+    Row(
+        "organisation:calendar",
+        {"*": 404, "anonymous": 302, "admin": 200},
+        kwargs=lambda c: {"pk": c.lukio.pk},
+    ),
+    Row(
+        "organisation:calendar",
+        {"*": 404, "anonymous": 302},
+        kwargs=lambda c: {"pk": c.other_institution.pk},
+    ),
+    Row(
+        "organisation:add_period",
+        {"*": 404, "anonymous": 302, "admin": 200},
+        kwargs=lambda c: {"pk": c.school_year.pk},
+    ),
+    Row(
+        "organisation:remove_period",
+        {"*": 404, "anonymous": 302, "admin": 405},
+        kwargs=lambda c: {"pk": c.school_year.periods.first().pk},
+    ),
+    Row("organisation:students", staff()),
+    # Aino (16, lukio): lukio staff, provider-wide roles, herself and her guardian.
+    Row(
+        "organisation:student",
+        {
+            "*": 404,
+            "anonymous": 302,
+            "admin": 200,
+            "rehtori": 200,
+            "kuraattori": 200,
+            "psykologi": 200,
+            "nurse": 200,
+            "teacher": 200,
+            "supervisor": 200,
+            "external": 200,
+            "student": 200,
+            "guardian": 200,
+        },
+        kwargs=lambda c: {"pk": c.aino.pk},
+    ),
+    # Eero (20, vocational): no guardian; lukio-only staff do not see him.
+    Row(
+        "organisation:student",
+        {
+            "*": 404,
+            "anonymous": 302,
+            "admin": 200,
+            "kuraattori_out": 200,
+            "external": 200,
+            "adult": 200,
+        },
+        kwargs=lambda c: {"pk": c.eero.pk},
+    ),
+    Row(
+        "organisation:group",
+        staff(kuraattori_out=404, outsider=404),
+        kwargs=lambda c: {"pk": c.group.pk},
+    ),
+    Row("api:institutions", {"*": 200, "anonymous": 401}),
+    Row(
+        "api:institution",
+        {"*": 200, "anonymous": 401, "kuraattori_out": 404, "outsider": 404, "adult": 404},
+        kwargs=lambda c: {"institution_id": c.lukio.pk},
+    ),
+]

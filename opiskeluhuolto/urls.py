@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from opiskeluhuolto.api.urls import urlpatterns as api_urlpatterns
+from opiskeluhuolto.front import views as front_views
+
+urlpatterns = [
+    path("", include("opiskeluhuolto.front.urls")),
+    path("healthz", front_views.healthz, name="healthz"),
+    path("i18n/setlang/", front_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api_urlpatterns()),
+    path("org/", include("opiskeluhuolto.organisation.urls")),
+]
