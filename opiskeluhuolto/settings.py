@@ -94,6 +94,13 @@ INSTALLED_APPS = [
     "opiskeluhuolto.access",
     "opiskeluhuolto.front",
     "opiskeluhuolto.api",
+    "opiskeluhuolto.cases",
+    "opiskeluhuolto.records",
+    "opiskeluhuolto.appointments",
+    "opiskeluhuolto.annualclock",
+    "opiskeluhuolto.meetings",
+    "opiskeluhuolto.imports",
+    "opiskeluhuolto.insights",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urlpatterns()),
     path("org/", include("opiskeluhuolto.organisation.urls")),
+    path("cases/", include("opiskeluhuolto.cases.urls")),
+    path("records/", include("opiskeluhuolto.records.urls")),
+    path("appointments/", include("opiskeluhuolto.appointments.urls")),
+    path("clock/", include("opiskeluhuolto.annualclock.urls")),
+    path("meetings/", include("opiskeluhuolto.meetings.urls")),
+    path("imports/", include("opiskeluhuolto.imports.urls")),
+    path("insights/", include("opiskeluhuolto.insights.urls")),
 ]

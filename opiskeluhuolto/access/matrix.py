@@ -1,6 +1,8 @@
 """The permission matrix: every URL of the project × every cast member → expected status.
 
-Each app lists its rows in `<app>/tests/matrix.py` as `ROWS = [Row(...), ...]`.
+Each app lists its rows in `<app>/tests/matrix.py` as `ROWS = [Row(...), ...]`,
+and may define `setup(cast)` there to create the objects its rows point at
+(set them as attributes on the cast, e.g. `cast.case = ...`).
 `access/tests/test_matrix.py` collects them, fails when a URL pattern has no
 row, and checks each row against every member of the cast.
 """
@@ -33,8 +35,7 @@ class Row:
         return self.expect["*"]
 
 
-def all_rows() -> list[Row]:
-    rows: list[Row] = []
+def _matrix_modules():
     for config in apps.get_app_configs():
         if not config.name.startswith("opiskeluhuolto."):
             continue
@@ -44,5 +45,16 @@ def all_rows() -> list[Row]:
             if e.name not in (f"{config.name}.tests.matrix", f"{config.name}.tests"):
                 raise
             continue
-        rows.extend(module.ROWS)
-    return rows
+        yield module
+
+
+def all_rows() -> list[Row]:
+    return [row for module in _matrix_modules() for row in module.ROWS]
+
+
+def setup_cast(cast) -> None:
+    """Let each app add the objects its rows need (e.g. `cast.case`) via `def setup(cast)`."""
+    for module in _matrix_modules():
+        setup = getattr(module, "setup", None)
+        if setup is not None:
+            setup(cast)

@@ -25,6 +25,11 @@ from opiskeluhuolto.organisation.models import (
     StudentGroup,
 )
 
+from .appointments import AppointmentRules
+from .cases import CaseRules
+from .communal import CommunalRules
+from .insights import InsightRules
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -44,8 +49,12 @@ class Grant:
         return self.provider_id == provider_id
 
 
-class Permissions:
-    """Everything one user may do, computed once per request (see `for_user`)."""
+class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
+    """Everything one user may do, computed once per request (see `for_user`).
+
+    The domain rules live in the mixins (access/cases.py, appointments.py,
+    communal.py, insights.py); this class holds the primitives they build on.
+    """
 
     def __init__(self, user, today: date | None = None):
         self.user = user

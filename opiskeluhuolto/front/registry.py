@@ -33,8 +33,19 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PublicSection:
+    """A section of an institution's public welfare page (no sign-in)."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict]  # (request, institution) -> context
+    order: int = 100
+
+
 NAV: dict[str, NavItem] = {}
 PANELS: dict[str, HomePanel] = {}
+PUBLIC_SECTIONS: dict[str, PublicSection] = {}
 
 
 def nav_item(label, url_name: str, visible: Predicate, order: int = 100) -> None:
@@ -52,3 +63,14 @@ def nav_for(can: Permissions) -> list[NavItem]:
 def panels_for(request, can: Permissions) -> list[tuple[HomePanel, dict]]:
     visible = sorted((p for p in PANELS.values() if p.visible(can)), key=lambda p: p.order)
     return [(p, p.context(request, can)) for p in visible]
+
+
+def public_section(key: str, template: str, context=None, order: int = 100) -> None:
+    PUBLIC_SECTIONS[key] = PublicSection(
+        key, template, context or (lambda request, inst: {}), order
+    )
+
+
+def public_sections_for(request, institution) -> list[tuple[PublicSection, dict]]:
+    ordered = sorted(PUBLIC_SECTIONS.values(), key=lambda s: s.order)
+    return [(s, s.context(request, institution)) for s in ordered]

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.access.matrix import all_rows
+from opiskeluhuolto.access.matrix import all_rows, setup_cast
 from opiskeluhuolto.checks import EXEMPT_MODULE_PREFIXES, EXEMPT_ROUTE_PREFIXES, iter_patterns
 from opiskeluhuolto.testing.cast import MEMBERS
 
@@ -45,6 +45,7 @@ def test_rows_name_real_urls_and_known_members():
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method.upper()} {r.url_name}")
 def test_matrix(row, cast):
+    setup_cast(cast)
     url = reverse(row.url_name, kwargs=row.kwargs(cast))
     wrong = []
     for member in MEMBERS:

@@ -1,0 +1,1 @@
+"""Annual clocks (vuosikello) and their recurring items."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    """Appointments with welfare staff within the legal time limits."""
+
+    name = "opiskeluhuolto.appointments"
+    label = "appointments"
+    verbose_name = _("Appointments with welfare staff within the legal time limits")

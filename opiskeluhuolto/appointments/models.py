@@ -1,0 +1,1 @@
+"""Appointments with welfare staff within the legal time limits."""

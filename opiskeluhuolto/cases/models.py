@@ -1,0 +1,1 @@
+"""Individual welfare: referrals, consents, cases, expert groups."""

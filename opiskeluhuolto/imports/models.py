@@ -1,0 +1,1 @@
+"""Imports of rosters, attendance and study progress."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    """Knowledge-based management: early warning, dashboards, exports."""
+
+    name = "opiskeluhuolto.insights"
+    label = "insights"
+    verbose_name = _("Knowledge-based management")

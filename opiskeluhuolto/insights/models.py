@@ -1,0 +1,1 @@
+"""Knowledge-based management: early warning, dashboards, exports."""

@@ -1,0 +1,1 @@
+"""Views: thin; policies from opiskeluhuolto.access.policies."""

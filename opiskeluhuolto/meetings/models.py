@@ -1,0 +1,1 @@
+"""Communal welfare: groups, meetings, agendas, minutes, the welfare plan, goals."""

@@ -1,0 +1,1 @@
+"""The welfare register: welfare records, disclosures, the access log, retention."""

@@ -1,0 +1,97 @@
+"""Real browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Never downloads a browser: the launch points at the system `chromium`.
+Screenshots go to test-artifacts/screenshots/ (kept by CI as artifacts).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise RuntimeError("Debian's chromium is not installed: run ./dev test, which installs it")
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fi-FI", "timezone_id": "Europe/Helsinki"}
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo provider (small), seeded into the live server's database."""
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", "--students", "60", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    """sign_in(username) signs in through the real form with the demo password."""
+    from opiskeluhuolto.organisation.demo import DEMO_PASSWORD
+
+    def do(username: str, password: str = DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=login]", username)
+        page.fill("input[name=password]", password)
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_load_state()
+        return page
+
+    return do
+
+
+@pytest.fixture
+def screenshot(page):
+    def take(name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def axe(page):
+    """axe(page) → list of serious or critical WCAG violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    checker = Axe()
+
+    def run() -> list[str]:
+        results = checker.run(page)
+        return [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+            for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical")
+        ]
+
+    return run

@@ -1,0 +1,49 @@
+"""Finnish, Swedish and English catalogues are complete and compiled (STYLE.md §3.4)."""
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from scripts.messages import LANGUAGES, ROOT, catalog_roots, fresh_msgids
+
+ROOTS = [r for r in catalog_roots() if (r / "locale").exists()]
+
+
+def _id(root: Path) -> str:
+    return str(root.relative_to(ROOT)) or "."
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=_id)
+def test_catalogue_holds_every_string_in_use(root):
+    in_use = fresh_msgids(root) - {""}
+    for lang in LANGUAGES:
+        po = polib.pofile(str(root / "locale" / lang / "LC_MESSAGES" / "django.po"))
+        listed = {e.msgid for e in po if not e.obsolete}
+        missing = in_use - listed
+        assert not missing, f"{_id(root)} {lang}: not extracted: {sorted(missing)[:10]}"
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=_id)
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_every_string_is_translated(root, lang):
+    po = polib.pofile(str(root / "locale" / lang / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in po if e.msgid and not e.obsolete and not e.translated()]
+    fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
+    assert not untranslated, f"{_id(root)} {lang}: untranslated: {untranslated[:10]}"
+    assert not fuzzy, f"{_id(root)} {lang}: fuzzy: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=_id)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_catalogue_matches_source(root, lang):
+    po_path = root / "locale" / lang / "LC_MESSAGES" / "django.po"
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} missing: run scripts/messages.py"
+    po = {
+        e.msgid: e.msgstr
+        for e in polib.pofile(str(po_path))
+        if e.msgid and e.translated() and not e.msgid_plural
+    }
+    mo = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path)) if e.msgid and not e.msgid_plural}
+    assert po == mo, f"{mo_path} is stale: run scripts/messages.py"
