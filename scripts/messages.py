@@ -46,7 +46,7 @@ def _makemessages(cwd: Path, ignores: list[str]) -> None:
         args += ["-l", lang]
     for pattern in ignores:
         args += ["-i", pattern]
-    subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)
+    subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)  # noqa: S603
 
 
 def extract(root: Path) -> None:

@@ -6,7 +6,7 @@ Screenshots go to test-artifacts/screenshots/ (kept by CI as artifacts).
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def demo(transactional_db, settings):
     from django.core.management import call_command
 
     settings.DEMO_MODE = True
-    call_command("seed_demo", "--students", "60", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--students", "60", stdout=io.StringIO())
 
 
 @pytest.fixture
