@@ -54,10 +54,10 @@ def extract(root: Path) -> None:
     _makemessages(root, ROOT_IGNORES if root == ROOT else ["tests/*", "migrations/*"])
 
 
-def compile_all() -> None:
+def compile_all(roots: list[Path] | None = None) -> None:
     import polib
 
-    for root in catalog_roots():
+    for root in roots or catalog_roots():
         for lang in LANGUAGES:
             po_path = root / "locale" / lang / "LC_MESSAGES" / "django.po"
             if po_path.exists():
@@ -84,7 +84,9 @@ def fresh_msgids(root: Path) -> set[str]:
 
 
 if __name__ == "__main__":
-    for root in catalog_roots():
+    # Optional arguments limit the run to some catalogue roots, e.g. opiskeluhuolto/cases.
+    chosen = [(ROOT / a).resolve() for a in sys.argv[1:]] or catalog_roots()
+    for root in chosen:
         extract(root)
         # Drop empty catalogues (apps without translatable text).
         po = root / "locale" / "fi" / "LC_MESSAGES" / "django.po"
@@ -93,5 +95,5 @@ if __name__ == "__main__":
 
             if not [e for e in polib.pofile(str(po)) if e.msgid]:
                 shutil.rmtree(root / "locale")
-    compile_all()
+    compile_all(chosen)
     print("Catalogues extracted and compiled. Fill in the empty msgstr entries, then run again.")
