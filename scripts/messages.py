@@ -90,10 +90,10 @@ if __name__ == "__main__":
         extract(root)
         # Drop empty catalogues (apps without translatable text).
         po = root / "locale" / "fi" / "LC_MESSAGES" / "django.po"
-        if root != ROOT and po.exists():
+        if root != ROOT:
             import polib
 
-            if not [e for e in polib.pofile(str(po)) if e.msgid]:
+            if not po.exists() or not [e for e in polib.pofile(str(po)) if e.msgid]:
                 shutil.rmtree(root / "locale")
     compile_all(chosen)
     print("Catalogues extracted and compiled. Fill in the empty msgstr entries, then run again.")

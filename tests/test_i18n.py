@@ -7,7 +7,7 @@ import pytest
 
 from scripts.messages import LANGUAGES, ROOT, catalog_roots, fresh_msgids
 
-ROOTS = [r for r in catalog_roots() if (r / "locale").exists()]
+ROOTS = [r for r in catalog_roots() if (r / "locale" / "fi" / "LC_MESSAGES" / "django.po").exists()]
 
 
 def _id(root: Path) -> str:
@@ -47,3 +47,8 @@ def test_compiled_catalogue_matches_source(root, lang):
     }
     mo = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path)) if e.msgid and not e.msgid_plural}
     assert po == mo, f"{mo_path} is stale: run scripts/messages.py"
+
+
+@pytest.mark.parametrize("root", [r for r in catalog_roots() if r not in ROOTS], ids=_id)
+def test_app_without_catalogue_has_no_strings(root):
+    assert fresh_msgids(root) - {""} == set(), f"{_id(root)} has strings but no catalogue"
