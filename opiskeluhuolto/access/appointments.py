@@ -4,10 +4,253 @@
 (`self.grants`, `self.roles_at(...)`, `self.own_student`, `self.guarded_student_ids`,
 `self.user`, `self.today`). Fetch-and-check helpers and list scopes for the
 same objects live in this module too, and use the same methods.
+
+Role AND relation: a professional sees the requests and bookings of their own
+service (kuraattori, psykologi, terveydenhoitaja, lääkäri) at an institution
+where they hold that role, or those assigned to them. A student sees their
+own; a guardian sees only what that guardian asked for (a minor's own
+requests are theirs: LAW.md L-18-2, §18(3)). Principals and provider admins
+see aggregates only.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from opiskeluhuolto.organisation.models import (
+    WELFARE_PROFESSIONAL_ROLES,
+    Institution,
+    Role,
+    Student,
+)
+
+if TYPE_CHECKING:
+    from opiskeluhuolto.appointments.models import (
+        AppointmentRequest,
+        Availability,
+        AvailabilityException,
+        Booking,
+    )
+
 
 class AppointmentRules:
-    pass
+    # --- primitives of this domain ---------------------------------------------
+    def _user_id(self) -> int | None:
+        return getattr(self.user, "pk", None) if self.is_authenticated else None
+
+    def serves_at(self, institution: Institution, service: str) -> bool:
+        """Holds the role of this service (e.g. kuraattori) at the institution today."""
+        return service in (self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
+
+    def welfare_institution_ids(self) -> frozenset[int]:
+        """Institutions where this person works as a welfare professional (institution grants)."""
+        ids = set()
+        for g in self.grants:
+            if g.role in WELFARE_PROFESSIONAL_ROLES:
+                if g.institution_id is not None:
+                    ids.add(g.institution_id)
+                else:
+                    ids.update(
+                        Institution.objects.filter(provider_id=g.provider_id).values_list(
+                            "pk", flat=True
+                        )
+                    )
+        return frozenset(ids)
+
+    def _staff_handles(self, institution: Institution, service: str, professional_id) -> bool:
+        uid = self._user_id()
+        if uid is None:
+            return False
+        if professional_id == uid and self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES:
+            return True
+        return self.serves_at(institution, service)
+
+    # --- requests ------------------------------------------------------------------
+    def view_appointment_request(self, req: AppointmentRequest) -> bool:
+        if self._staff_handles(req.institution, req.service, req.professional_id):
+            return True
+        if self.own_student and self.own_student.pk == req.student_id:
+            return True
+        return (
+            req.student_id in self.guarded_student_ids
+            and req.requested_by_user_id == self._user_id()
+        )
+
+    def manage_appointment_request(self, req: AppointmentRequest) -> bool:
+        """Assess urgency, give a time, close with a reason: the professionals of that service."""
+        return self._staff_handles(req.institution, req.service, req.professional_id)
+
+    def request_appointment_for(self, student: Student) -> bool:
+        """A student for themselves, a guardian for a minor child; no approval from anyone."""
+        if self.own_student and self.own_student.pk == student.pk:
+            return student.status == Student.Status.ACTIVE
+        return student.pk in self.guarded_student_ids
+
+    def record_appointment_request(self, student: Student) -> bool:
+        """A welfare professional records a request made by phone, in person or by others."""
+        return bool(self.roles_at(student.institution) & WELFARE_PROFESSIONAL_ROLES)
+
+    def book_own_appointment(self) -> bool:
+        student = self.own_student
+        return student is not None and student.status == Student.Status.ACTIVE
+
+    # --- bookings ------------------------------------------------------------------
+    def view_booking(self, booking: Booking) -> bool:
+        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+            return True
+        if self.own_student and self.own_student.pk == booking.student_id:
+            return True
+        return (
+            booking.student_id in self.guarded_student_ids
+            and booking.booked_by_id == self._user_id()
+        )
+
+    def change_booking(self, booking: Booking) -> bool:
+        """Cancel or move: the student themselves, or the professionals of that service."""
+        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+            return True
+        return bool(self.own_student and self.own_student.pk == booking.student_id)
+
+    # --- availability and reports -----------------------------------------------
+    def manage_own_availability(self) -> bool:
+        return self.is_welfare_professional
+
+    def view_compliance(self, institution: Institution) -> bool:
+        """Aggregates of an institution: its principal, its welfare professionals, provider admin."""
+        if self.is_provider_admin(institution.provider_id):
+            return True
+        return bool(self.roles_at(institution) & (WELFARE_PROFESSIONAL_ROLES | {Role.PRINCIPAL}))
+
+    def view_provider_compliance(self, provider_id: int) -> bool:
+        if self.is_provider_admin(provider_id):
+            return True
+        return any(
+            g.provider_id == provider_id and g.institution_id is None and g.role == Role.PRINCIPAL
+            for g in self.grants
+        )
+
+    def compliance_individual_access(self, institution: Institution) -> bool:
+        """Welfare professionals of the institution may see small cells (they see the requests)."""
+        return bool(self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
+
+
+# --- scopes ------------------------------------------------------------------------
+def _staff_q(can, prefix: str = "") -> Q:
+    q = Q(**{f"{prefix}professional_id": can._user_id()})
+    for g in can.grants:
+        if g.role not in WELFARE_PROFESSIONAL_ROLES:
+            continue
+        unit = (
+            Q(**{f"{prefix}institution_id": g.institution_id})
+            if g.institution_id is not None
+            else Q(**{f"{prefix}institution__provider_id": g.provider_id})
+        )
+        q |= unit & Q(**{f"{prefix}service": g.role})
+    return q
+
+
+def requests_visible_to(user) -> QuerySet[AppointmentRequest]:
+    """Every request `view_appointment_request` allows, as a queryset."""
+    from opiskeluhuolto.appointments.models import AppointmentRequest
+
+    from .permissions import for_user
+
+    can = for_user(user)
+    if not can.is_authenticated:
+        return AppointmentRequest.objects.none()
+    q = Q(student_id__in=can.guarded_student_ids, requested_by_user_id=can._user_id())
+    if can.own_student:
+        q |= Q(student_id=can.own_student.pk)
+    if can.is_welfare_professional:
+        q |= _staff_q(can)
+    return AppointmentRequest.objects.filter(q)
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    from opiskeluhuolto.appointments.models import Booking
+
+    from .permissions import for_user
+
+    can = for_user(user)
+    if not can.is_authenticated:
+        return Booking.objects.none()
+    q = Q(student_id__in=can.guarded_student_ids, booked_by_id=can._user_id())
+    if can.own_student:
+        q |= Q(student_id=can.own_student.pk)
+    if can.is_welfare_professional:
+        q |= _staff_q(can)
+    return Booking.objects.filter(q)
+
+
+# --- fetch-and-check ---------------------------------------------------------------
+def get_appointment_request(user, pk, *, need: str = "view") -> AppointmentRequest:
+    """The request, or Http404 for missing and forbidden alike."""
+    from opiskeluhuolto.appointments.models import AppointmentRequest
+
+    from .permissions import for_user
+
+    try:
+        req = AppointmentRequest.objects.select_related(
+            "student", "institution", "professional"
+        ).get(pk=pk)
+    except (AppointmentRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    can = for_user(user)
+    check = {
+        "view": can.view_appointment_request,
+        "manage": can.manage_appointment_request,
+    }[need]
+    if not check(req):
+        raise Http404
+    return req
+
+
+def get_booking(user, pk, *, need: str = "view") -> Booking:
+    from opiskeluhuolto.appointments.models import Booking
+
+    from .permissions import for_user
+
+    try:
+        booking = Booking.objects.select_related(
+            "student", "institution", "professional", "request"
+        ).get(pk=pk)
+    except (Booking.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    can = for_user(user)
+    check = {"view": can.view_booking, "change": can.change_booking}[need]
+    if not check(booking):
+        raise Http404
+    return booking
+
+
+def get_own_availability(user, pk) -> Availability:
+    from opiskeluhuolto.appointments.models import Availability
+
+    try:
+        return Availability.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
+    except (Availability.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_own_exception(user, pk) -> AvailabilityException:
+    from opiskeluhuolto.appointments.models import AvailabilityException
+
+    try:
+        return AvailabilityException.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
+    except (AvailabilityException.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_compliance_institution(user, pk) -> Institution:
+    from .permissions import for_user
+
+    try:
+        inst = Institution.objects.select_related("provider").get(pk=pk)
+    except (Institution.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not for_user(user).view_compliance(inst):
+        raise Http404
+    return inst

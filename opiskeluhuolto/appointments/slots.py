@@ -1,0 +1,169 @@
+"""Free appointment times generated from a professional's weekly hours and exceptions.
+
+`day_slots` is pure (hours, exceptions and busy ranges in, slots out); the
+helpers below it read the database for one professional and a range of days.
+Only the institution's working days carry slots (LAW.md L-15-2), so a time on
+a day off is never offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from opiskeluhuolto.lib.workdays import SchoolCalendar
+
+from .models import Availability, AvailabilityException, Booking
+
+Range = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    professional_id: int
+    starts_at: datetime
+    ends_at: datetime
+    mode: str
+    place: str
+
+    @property
+    def day(self) -> date:
+        return timezone.localtime(self.starts_at).date()
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of bookable time on one day, cut into slots of `minutes`."""
+
+    start: time
+    end: time
+    minutes: int
+    mode: str
+    place: str
+
+
+def _at(day: date, t: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, t))
+
+
+def _overlaps(a: Range, b: Range) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def day_slots(
+    professional_id: int,
+    day: date,
+    windows: Iterable[Window],
+    away: Iterable[tuple[time, time] | None],
+    busy: Sequence[Range],
+    now: datetime,
+) -> list[Slot]:
+    """Slots of one day: each window cut into slots, minus time away, busy and past times.
+
+    `away` holds (start, end) ranges, or None for the whole day.
+    """
+    away = list(away)
+    if any(a is None for a in away):
+        return []
+    away_ranges = [(_at(day, a[0]), _at(day, a[1])) for a in away if a is not None]
+    result = []
+    for w in windows:
+        start, end = _at(day, w.start), _at(day, w.end)
+        step = timedelta(minutes=w.minutes)
+        while start + step <= end:
+            slot = (start, start + step)
+            if (
+                slot[0] > now
+                and not any(_overlaps(slot, r) for r in away_ranges)
+                and not any(_overlaps(slot, b) for b in busy)
+            ):
+                result.append(Slot(professional_id, slot[0], slot[1], w.mode, w.place))
+            start += step
+    return sorted(result, key=lambda s: s.starts_at)
+
+
+def free_slots(
+    professional_id: int,
+    institution_id: int,
+    calendar: SchoolCalendar,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> list[Slot]:
+    """Free bookable slots of one professional at one institution, days first_day..last_day."""
+    now = now or timezone.now()
+    hours = list(
+        Availability.objects.filter(
+            professional_id=professional_id,
+            institution_id=institution_id,
+            kind=Availability.Kind.BOOKABLE,
+            valid_from__lte=last_day,
+        ).exclude(valid_until__lt=first_day)
+    )
+    exceptions = list(
+        AvailabilityException.objects.filter(
+            professional_id=professional_id, day__gte=first_day, day__lte=last_day
+        )
+    )
+    busy = list(
+        Booking.objects.active()
+        .filter(professional_id=professional_id)
+        .exclude(pk=exclude_booking)
+        .between(_at(first_day, time.min), _at(last_day + timedelta(days=1), time.min))
+        .values_list("starts_at", "ends_at")
+    )
+    slots: list[Slot] = []
+    day = first_day
+    while day <= last_day:
+        if calendar.is_working_day(day):
+            windows = [
+                Window(h.starts_at, h.ends_at, h.slot_minutes, h.mode, h.place)
+                for h in hours
+                if h.weekday == day.weekday() and h.valid_on(day)
+            ]
+            windows += [
+                Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
+                for e in exceptions
+                if e.day == day
+                and e.kind == AvailabilityException.Kind.EXTRA
+                and e.institution_id == institution_id
+            ]
+            away = [
+                None if e.starts_at is None else (e.starts_at, e.ends_at)
+                for e in exceptions
+                if e.day == day and e.kind == AvailabilityException.Kind.AWAY
+            ]
+            slots += day_slots(professional_id, day, windows, away, busy, now)
+        day += timedelta(days=1)
+    return slots
+
+
+def find_slot(
+    professional_id: int,
+    institution_id: int,
+    calendar: SchoolCalendar,
+    starts_at: datetime,
+    *,
+    exclude_booking: int | None = None,
+    now: datetime | None = None,
+) -> Slot | None:
+    """The free slot starting exactly at `starts_at`, or None.
+
+    `exclude_booking`: a booking being moved, whose own time counts as free.
+    """
+    day = timezone.localtime(starts_at).date()
+    candidates = free_slots(
+        professional_id,
+        institution_id,
+        calendar,
+        day,
+        day,
+        now=now,
+        exclude_booking=exclude_booking,
+    )
+    return next((s for s in candidates if s.starts_at == starts_at), None)
