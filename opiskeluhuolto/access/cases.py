@@ -1,13 +1,286 @@
-"""Access rules for Individual welfare and the welfare register (issue 3): cases, consents, expert groups, records, disclosures, the access log.
+"""Access rules for individual welfare and the welfare register (issue 3): cases, consents,
+expert groups, records, disclosures, the access log.
 
 `CaseRules` is mixed into `Permissions`: its methods read the primitives there
 (`self.grants`, `self.roles_at(...)`, `self.own_student`, `self.guarded_student_ids`,
 `self.user`, `self.today`). Fetch-and-check helpers and list scopes for the
 same objects live in this module too, and use the same methods.
+
+LAW.md L-21-2: nobody sees a case except its current expert-group members,
+the register responsible person (administration, logged as such), the
+student, and the guardian of a minor unless a §18 prohibition is in force
+(L-18-1). Being rehtori, teacher or welfare-group member gives nothing.
+
+Models are imported inside functions: this module is loaded with the
+`access` app, before the app registry is ready.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
+
+#: The access bases written to the access log (records.AccessLogEntry.Basis).
+MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
+    "membership",
+    "register_admin",
+    "own_data",
+    "guardian",
+)
+
 
 class CaseRules:
-    pass
+    # --- primitives of this domain ------------------------------------------
+    @cached_property
+    def member_case_ids(self) -> frozenset[int]:
+        """Cases whose expert group the user belongs to today."""
+        if not self.is_authenticated:
+            return frozenset()
+        from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+        rows = ExpertGroupMembership.objects.filter(user=self.user).active_on(self.today)
+        return frozenset(rows.values_list("case_id", flat=True))
+
+    @cached_property
+    def responsible_case_ids(self) -> frozenset[int]:
+        if not self.is_authenticated:
+            return frozenset()
+        from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+        rows = ExpertGroupMembership.objects.filter(user=self.user, is_responsible=True)
+        return frozenset(rows.active_on(self.today).values_list("case_id", flat=True))
+
+    @cached_property
+    def register_provider_ids(self) -> frozenset[int]:
+        """Providers whose welfare register this user is responsible for (L-21-1)."""
+        if not self.is_authenticated:
+            return frozenset()
+        from opiskeluhuolto.organisation.models import Provider
+
+        return frozenset(
+            Provider.objects.filter(register_responsible=self.user).values_list("pk", flat=True)
+        )
+
+    @cached_property
+    def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(students with a prohibition covering all matters, cases with their own prohibition)."""
+        if not self.guarded_student_ids:
+            return frozenset(), frozenset()
+        from opiskeluhuolto.cases.models import GuardianProhibition
+
+        rows = GuardianProhibition.objects.in_force().filter(
+            student_id__in=self.guarded_student_ids
+        )
+        whole, cases = set(), set()
+        for student_id, case_id in rows.values_list("student_id", "case_id"):
+            (cases.add(case_id) if case_id else whole.add(student_id))
+        return frozenset(whole), frozenset(cases)
+
+    def guardian_may_see(self, case) -> bool:
+        """L-18-1: guardian of a minor, and no prohibition in force for this case."""
+        if case.student_id not in self.guarded_student_ids:
+            return False
+        whole, cases = self._guardian_blocks
+        return case.student_id not in whole and case.pk not in cases
+
+    def is_register_admin(self, provider_id: int | None = None) -> bool:
+        if provider_id is None:
+            return bool(self.register_provider_ids)
+        return provider_id in self.register_provider_ids
+
+    def is_case_member(self, case) -> bool:
+        return case.pk in self.member_case_ids
+
+    def _is_own(self, case) -> bool:
+        return bool(self.own_student and self.own_student.pk == case.student_id)
+
+    # --- cases ----------------------------------------------------------------
+    def case_basis(self, case) -> str | None:
+        """Why this user may see the case, as logged; None when they may not."""
+        if self.is_case_member(case):
+            return MEMBERSHIP
+        if self._is_own(case):
+            return OWN_DATA
+        if self.guardian_may_see(case):
+            return GUARDIAN
+        if self.is_register_admin(case.institution.provider_id):
+            return REGISTER_ADMIN
+        return None
+
+    def view_case(self, case) -> bool:
+        return self.case_basis(case) is not None
+
+    def edit_case(self, case) -> bool:
+        """Record consents, add members, record a prohibition: a current member of an open case."""
+        return case.is_open and self.is_case_member(case)
+
+    def manage_case(self, case) -> bool:
+        """Close the case: its responsible person (L-19-4)."""
+        return case.is_open and case.pk in self.responsible_case_ids
+
+    def write_entries(self, case) -> bool:
+        """L-20-4, L-19-3: members under a current consent, while the case is open."""
+        return self.edit_case(case)
+
+    def disclose(self, case) -> bool:
+        return self.edit_case(case)
+
+    def read_records(self, case) -> str | None:
+        """The access basis for reading the case's record (logged by records.reading)."""
+        return self.case_basis(case)
+
+    def request_rectification(self, case) -> bool:
+        return self._is_own(case) or self.guardian_may_see(case)
+
+    def decide_rectification(self, case) -> bool:
+        return self.is_case_member(case)
+
+    # --- referrals --------------------------------------------------------------
+    def refer_student(self, student) -> bool:
+        """L-16-1: any staff member of the student's institution, or the group supervisor."""
+        if self.roles_at(student.institution):
+            return True
+        return bool(
+            student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
+        )
+
+    def handle_referrals(self, institution) -> bool:
+        return bool(self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
+
+    def view_referral(self, referral) -> bool:
+        if referral.referred_by_id and referral.referred_by_id == getattr(self.user, "pk", None):
+            return True
+        return self.handle_referrals(referral.institution)
+
+    # --- the access log ---------------------------------------------------------
+    def review_access_log(self, provider_id: int) -> bool:
+        """L-906-3: the log is for the register responsible person (audit role) only."""
+        return self.is_register_admin(provider_id)
+
+
+def _perm(user):
+    from .permissions import for_user
+
+    return for_user(user)
+
+
+# --- scopes ---------------------------------------------------------------------
+def cases_visible_to(user) -> QuerySet:
+    """Every case `view_case` allows, as a queryset (kept in step by a consistency test)."""
+    from opiskeluhuolto.cases.models import Case
+
+    can = _perm(user)
+    if not can.is_authenticated:
+        return Case.objects.none()
+    whole, blocked_cases = can._guardian_blocks
+    q = Q(pk__in=can.member_case_ids) | Q(institution__provider_id__in=can.register_provider_ids)
+    if can.own_student:
+        q |= Q(student_id=can.own_student.pk)
+    guardian = Q(student_id__in=can.guarded_student_ids) & ~Q(student_id__in=whole)
+    guardian &= ~Q(pk__in=blocked_cases)
+    return Case.objects.filter(q | guardian).distinct()
+
+
+def member_cases(user) -> QuerySet:
+    from opiskeluhuolto.cases.models import Case
+
+    return Case.objects.filter(pk__in=_perm(user).member_case_ids)
+
+
+def referrals_visible_to(user) -> QuerySet:
+    from opiskeluhuolto.cases.models import Referral
+
+    can = _perm(user)
+    if not can.is_authenticated:
+        return Referral.objects.none()
+    q = Q(referred_by=user)
+    for g in can.grants:
+        if g.role not in WELFARE_PROFESSIONAL_ROLES:
+            continue
+        if g.institution_id is None:
+            q |= Q(institution__provider_id=g.provider_id)
+        else:
+            q |= Q(institution_id=g.institution_id)
+    return Referral.objects.filter(q).distinct()
+
+
+# --- fetch-and-check: the object, or Http404 for missing and forbidden alike -------
+def _get(model, pk, select=()):
+    try:
+        return model.objects.select_related(*select).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_case(user, pk, *, need: str = "view"):
+    from opiskeluhuolto.cases.models import Case
+
+    case = _get(Case, pk, ("student", "institution", "student__institution"))
+    can = _perm(user)
+    allowed = {
+        "view": can.view_case,
+        "edit": can.edit_case,
+        "manage": can.manage_case,
+        "write": can.write_entries,
+        "disclose": can.disclose,
+        "rectify": can.request_rectification,
+    }[need](case)
+    if not allowed:
+        raise Http404
+    return case
+
+
+def get_referral(user, pk, *, need: str = "view"):
+    from opiskeluhuolto.cases.models import Referral
+
+    referral = _get(Referral, pk, ("student", "institution", "referred_by"))
+    can = _perm(user)
+    allowed = {
+        "view": can.view_referral,
+        "handle": lambda r: can.handle_referrals(r.institution),
+    }[need](referral)
+    if not allowed:
+        raise Http404
+    return referral
+
+
+def get_student_to_refer(user, pk):
+    from opiskeluhuolto.organisation.models import Student
+
+    student = _get(Student, pk, ("institution", "group"))
+    if not _perm(user).refer_student(student):
+        raise Http404
+    return student
+
+
+def get_consent(user, pk):
+    """A consent of a case the user may edit (to record its withdrawal)."""
+    from opiskeluhuolto.cases.models import Consent
+
+    consent = _get(Consent, pk, ("case", "case__institution", "student"))
+    if consent.case is None or not _perm(user).edit_case(consent.case):
+        raise Http404
+    return consent
+
+
+def get_entry(user, pk, *, need: str = "write"):
+    """A record entry of a case the user may write to (to amend it)."""
+    from opiskeluhuolto.records.models import RecordEntry
+
+    entry = _get(RecordEntry, pk, ("record__case", "record__case__institution"))
+    if need != "write" or not _perm(user).write_entries(entry.record.case):
+        raise Http404
+    return entry
+
+
+def get_rectification(user, pk):
+    from opiskeluhuolto.records.models import RectificationRequest
+
+    req = _get(RectificationRequest, pk, ("record__case", "record__case__institution"))
+    if not _perm(user).decide_rectification(req.record.case):
+        raise Http404
+    return req

@@ -1,1 +1,373 @@
-"""The welfare register: welfare records, disclosures, the access log, retention."""
+"""The welfare register: welfare records, entries, amendments, disclosures, the access log,
+rectification requests and retention.
+
+Append-only (LAW.md L-20-2, ARCHITECTURE.md §3): entries, amendments,
+disclosures and access-log rows are never changed or deleted through the
+ORM's instance methods; `AppendOnly.save()` refuses an update and
+`delete()` refuses always. Only the retention job destroys, in bulk, and
+writes a destruction report. Read records only through `records.reading`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.cases.models import Case, Consent
+
+from .fields import EncryptedJSONField, EncryptedTextField
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnly(models.Model):
+    """Rows are inserted once; `MUTABLE` lists the few columns an action may update."""
+
+    MUTABLE: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = set(kwargs.get("update_fields") or ())
+            if not fields or not fields <= self.MUTABLE:
+                raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are destroyed only by run_retention")
+
+
+class WelfareRecord(AppendOnly):
+    """Opiskeluhuoltokertomus: one per case (LAW.md L-20-1, L-20-2).
+
+    The §20(4)(1) identity and contact data are captured when the record is
+    opened, so the document shows what it was based on.
+    """
+
+    MUTABLE = frozenset({"legal_hold", "legal_hold_reason"})
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="record"
+    )
+    student_id_ref = models.IntegerField(_("student"))
+    student_name = EncryptedTextField(_("student's name"))
+    student_hetu = EncryptedTextField(_("personal identity code"), blank=True)
+    home_municipality = EncryptedTextField(_("home municipality"), blank=True)
+    contact_details = EncryptedTextField(_("contact details"), blank=True)
+    guardians = EncryptedTextField(
+        _("guardians or legal representatives and their contact details"), blank=True
+    )
+    subject = EncryptedTextField(_("subject of the matter"))
+    initiator = EncryptedTextField(_("who initiated the matter"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("welfare record")
+        verbose_name_plural = _("welfare records")
+        indexes = [models.Index(fields=["student_id_ref"], name="records_record_student_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_hold=False) | ~Q(legal_hold_reason=""),
+                name="records_record_hold_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Welfare record')} {self.pk}"
+
+
+class RecordEntry(AppendOnly):
+    """One chronological entry (LAW.md L-20-1, L-20-3, L-18-3). Author, time and profession
+    are set by the system; corrections are `Amendment`s, counted by `version`."""
+
+    MUTABLE = frozenset({"version"})
+
+    class Kind(models.TextChoices):
+        INVESTIGATION = "investigation", _("measure while examining the situation")
+        MEETING = "meeting", _("expert group meeting")
+        MEASURE = "measure", _("measure carried out")
+        STUDENT_VIEW = "student_view", _("the student's own wishes and opinions")
+        DISCLOSURE = "disclosure", _("disclosure of information")
+        RECTIFICATION = "rectification", _("decision on a rectification request")
+        EVENT = "event", _("consent or group change")
+
+    record = models.ForeignKey(
+        WelfareRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = EncryptedTextField(_("text"), blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    participants = EncryptedJSONField(_("participants and their positions"), blank=True)
+    decisions = EncryptedTextField(_("decisions"), blank=True)
+    plan = EncryptedTextField(_("plan for carrying out the decisions"), blank=True)
+    implementers = EncryptedTextField(_("who carries out the decisions"), blank=True)
+    followers = EncryptedTextField(_("who follows up"), blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_name = models.CharField(_("author's name"), max_length=200)
+    author_profession = models.CharField(_("author's profession or position"), max_length=200)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("record entry")
+        verbose_name_plural = _("record entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["record", "created_at"], name="records_entry_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%d.%m.%Y}"
+
+
+class Amendment(AppendOnly):
+    """A correction of an entry with author, time and reason (LAW.md L-20-2, L-GDPR-3)."""
+
+    entry = models.ForeignKey(
+        RecordEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="amendments"
+    )
+    text = EncryptedTextField(_("correction"))
+    reason = EncryptedTextField(_("reason"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_name = models.CharField(_("author's name"), max_length=200)
+    author_profession = models.CharField(_("author's profession or position"), max_length=200)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("entry version it created"))
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "version"], name="records_amendment_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Amendment')} {self.created_at:%d.%m.%Y}"
+
+
+class Disclosure(AppendOnly):
+    """What was disclosed, to whom, on what basis (LAW.md L-20-7, L-22-2, L-906-2)."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("written specified consent")
+        STATUTE = "statute", _("provision of law")
+
+    record = models.ForeignKey(
+        WelfareRecord,
+        verbose_name=_("record"),
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+    )
+    recipient = models.CharField(_("recipient"), max_length=200)
+    data_items = EncryptedTextField(_("information disclosed"))
+    basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("consent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+    )
+    statute_reference = models.CharField(_("section of law"), max_length=200, blank=True)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disclosed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disclosed_at = models.DateTimeField(_("disclosed at"), auto_now_add=True)
+    entry = models.OneToOneField(
+        RecordEntry,
+        verbose_name=_("record entry"),
+        on_delete=models.PROTECT,
+        related_name="disclosure",
+    )
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["disclosed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(basis="consent") & Q(consent__isnull=False))
+                | (Q(basis="statute") & ~Q(statute_reference="")),
+                name="records_disclosure_has_basis",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Disclosure')} {self.disclosed_at:%d.%m.%Y}"
+
+
+class AccessLogEntry(AppendOnly):
+    """One use of register data (LAW.md L-906-1..3). Tamper-evident: each row stores the
+    previous row's hash and its own; `manage.py verify_access_log` checks the chain.
+
+    Ids are plain integers, not foreign keys, so the log outlives destroyed
+    records (L-RET-4) and its hashed content never changes.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        PRINT = "print", _("PDF copy")
+        API_READ = "api_read", _("read through the API")
+        CREATE = "create", _("wrote an entry")
+        AMEND = "amend", _("amended an entry")
+        DISCLOSE = "disclose", _("disclosed information")
+
+    class Basis(models.TextChoices):
+        MEMBERSHIP = "membership", _("expert group member")
+        REGISTER_ADMIN = "register_admin", _("register admin")
+        OWN_DATA = "own_data", _("own data")
+        GUARDIAN = "guardian", _("guardian")
+
+    seq = models.PositiveBigIntegerField(_("number"))
+    at = models.DateTimeField(_("time"))
+    actor_id = models.IntegerField(_("user id"))
+    actor_name = models.CharField(_("name"), max_length=200)
+    actor_role = models.CharField(_("role"), max_length=200)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    basis = models.CharField(_("access basis"), max_length=20, choices=Basis.choices)
+    purpose = models.CharField(_("purpose"), max_length=100)
+    student_id_ref = models.IntegerField(_("student"))
+    case_id_ref = models.IntegerField(_("case"))
+    record_id_ref = models.IntegerField(_("record"))
+    client_ip = models.CharField(_("client address"), max_length=45, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["student_id_ref", "at"], name="records_log_student_idx")]
+        constraints = [
+            # A fork of the chain (two rows after the same one) cannot be stored.
+            models.UniqueConstraint(fields=["seq"], name="records_log_unique_seq"),
+            models.UniqueConstraint(fields=["prev_hash"], name="records_log_unique_prev_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Access log entry')} {self.seq}"
+
+
+class RectificationRequest(models.Model):
+    """A request to rectify the record (LAW.md L-GDPR-3); its decision becomes an entry."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        ACCEPTED = "accepted", _("accepted: the record was amended")
+        REJECTED = "rejected", _("rejected")
+
+    record = models.ForeignKey(
+        WelfareRecord,
+        verbose_name=_("record"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    text = EncryptedTextField(_("what should be corrected, and how"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_entry = models.OneToOneField(
+        RecordEntry,
+        verbose_name=_("decision entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectification",
+    )
+
+    class Meta:
+        verbose_name = _("rectification request")
+        verbose_name_plural = _("rectification requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Rectification request')} {self.pk}"
+
+
+class RetentionClass(models.Model):
+    """How long a document type is kept, from which event (LAW.md L-RET-1, L-RET-5, L-906-7).
+
+    No period is hard-coded in law for the register: the provider sets it here.
+    """
+
+    class DocumentType(models.TextChoices):
+        WELFARE_RECORD = "welfare_record", _("welfare record with its case and consents")
+        REFERRAL = "referral", _("referral that did not lead to a case")
+
+    class StartEvent(models.TextChoices):
+        CASE_CLOSED = "case_closed", _("the case was closed")
+        RECEIVED = "received", _("the document was received")
+
+    document_type = models.CharField(
+        _("document type"), max_length=30, choices=DocumentType.choices
+    )
+    years = models.PositiveSmallIntegerField(_("years kept"))
+    start_event = models.CharField(_("counted from"), max_length=20, choices=StartEvent.choices)
+    permanent = models.BooleanField(_("kept permanently (archive decision)"), default=False)
+
+    class Meta:
+        verbose_name = _("retention class")
+        verbose_name_plural = _("retention classes")
+        ordering = ["document_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["document_type"], name="records_retention_one_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_document_type_display()
+
+
+class DestructionReport(models.Model):
+    """What a retention run destroyed, when and by whom (LAW.md L-RET-5)."""
+
+    run_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    run_by = models.CharField(_("run by"), max_length=200)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    destroyed = models.JSONField(_("destroyed documents"), default=list)
+    held = models.JSONField(_("kept under legal hold"), default=list)
+
+    class Meta:
+        verbose_name = _("destruction report")
+        verbose_name_plural = _("destruction reports")
+        ordering = ["-run_at"]
+
+    def __str__(self) -> str:
+        return f"{_('Destruction report')} {self.run_at:%d.%m.%Y}"

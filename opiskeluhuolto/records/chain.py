@@ -1,0 +1,64 @@
+"""The access log's hash chain, as pure functions (LAW.md L-906-3).
+
+Each row's hash covers its own content and the previous row's hash, so
+changing, removing or inserting a row breaks every link after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+GENESIS = "0" * 64
+FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "action",
+    "basis",
+    "purpose",
+    "student_id_ref",
+    "case_id_ref",
+    "record_id_ref",
+    "client_ip",
+)
+
+
+def _canonical(value):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def row_hash(prev_hash: str, row: Mapping) -> str:
+    payload = json.dumps(
+        [prev_hash, *[_canonical(row[f]) for f in FIELDS]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    seq: int
+    problem: str
+
+
+def first_break(rows: Iterable[Mapping]) -> Break | None:
+    """The first broken link of rows in `seq` order, or None when the chain holds."""
+    prev_hash, expected_seq = GENESIS, 1
+    for row in rows:
+        if row["seq"] != expected_seq:
+            return Break(expected_seq, f"row {expected_seq} is missing")
+        if row["prev_hash"] != prev_hash:
+            return Break(row["seq"], "does not point to the previous row's hash")
+        if row_hash(prev_hash, row) != row["hash"]:
+            return Break(row["seq"], "its content does not match its hash")
+        prev_hash, expected_seq = row["hash"], expected_seq + 1
+    return None

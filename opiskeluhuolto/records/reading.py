@@ -1,0 +1,110 @@
+"""The ONLY way to read the welfare register (ARCHITECTURE.md §2, LAW.md L-906-1).
+
+`read_records` checks `for_user(user).read_records(case)` and writes one
+access-log row per record in the same transaction before returning the
+content. The case page, the PDF copy and the API all call it; an
+architecture test fails if anything else queries records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+
+from opiskeluhuolto.access import for_user
+from opiskeluhuolto.access.cases import cases_visible_to
+from opiskeluhuolto.cases.models import Case
+from opiskeluhuolto.organisation.models import Student
+
+from . import log
+from .models import AccessLogEntry, Amendment, RecordEntry, WelfareRecord
+
+
+@dataclass
+class RecordView:
+    """What a reader gets: the record, its entries with amendments, disclosures, requests."""
+
+    case: Case
+    record: WelfareRecord
+    basis: str
+    entries: list[RecordEntry] = field(default_factory=list)
+    disclosures: list = field(default_factory=list)
+    rectifications: list = field(default_factory=list)
+
+
+def _load(case: Case) -> WelfareRecord | None:
+    return (
+        WelfareRecord.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=RecordEntry.objects.order_by("created_at", "pk").prefetch_related(
+                    Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "pk"))
+                ),
+            ),
+            "disclosures__consent",
+            "rectifications",
+        )
+        .first()
+    )
+
+
+def read_records(
+    user,
+    target: Case | Student,
+    purpose: str,
+    request=None,
+    action: str = AccessLogEntry.Action.READ,
+) -> list[RecordView]:
+    """The records of one case, or all the records of a student the user may read.
+
+    Raises Http404 when the user may not read a named case (missing and
+    forbidden alike). Each returned record has been logged as read.
+    """
+    can = for_user(user)
+    if isinstance(target, Case):
+        cases = [target]
+    else:
+        cases = list(cases_visible_to(user).filter(student=target).select_related("institution"))
+    views = []
+    with transaction.atomic():
+        for case in cases:
+            basis = can.read_records(case)
+            if basis is None:
+                raise Http404
+            record = _load(case)
+            if record is None:
+                continue
+            log.append(
+                user, action=action, basis=basis, purpose=purpose, record=record, request=request
+            )
+            views.append(
+                RecordView(
+                    case=case,
+                    record=record,
+                    basis=basis,
+                    entries=list(record.entries.all()),
+                    disclosures=list(record.disclosures.all()),
+                    rectifications=list(record.rectifications.all()),
+                )
+            )
+    return views
+
+
+def read_record(
+    user, case: Case, purpose: str, request=None, action: str = AccessLogEntry.Action.READ
+):
+    """One case's record through `read_records`; None when the case has no record yet."""
+    views = read_records(user, case, purpose, request=request, action=action)
+    return views[0] if views else None
+
+
+def readers_of(student: Student, *, exclude_user=None) -> list[AccessLogEntry]:
+    """'Who has read my data' (LAW.md L-906-8): the log rows about one student."""
+    rows = AccessLogEntry.objects.filter(student_id_ref=student.pk).order_by("-at", "-seq")
+    if exclude_user is not None:
+        rows = rows.exclude(actor_id=exclude_user.pk)
+    return list(rows[:500])
