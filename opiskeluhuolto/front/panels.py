@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,8 @@ from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student
 from .registry import home_panel, nav_item
 
 
-def welfare_staff_of(institution):
+def welfare_staff_of(institution, campus=None):
+    """Welfare staff serving a student: those of the student's campus and institution-wide."""
     today = timezone.localdate()
     rows = (
         RoleAssignment.objects.valid_on(today)
@@ -19,17 +21,22 @@ def welfare_staff_of(institution):
         .select_related("user", "campus")
         .order_by("role", "user__last_name")
     )
+    if campus is not None:
+        rows = rows.filter(Q(campus__isnull=True) | Q(campus=campus))
     return list(rows)
 
 
 def _student_context(request, can):
     student = can.own_student
-    return {"student": student, "welfare_staff": welfare_staff_of(student.institution)}
+    return {
+        "student": student,
+        "welfare_staff": welfare_staff_of(student.institution, student.campus),
+    }
 
 
 def _guardian_context(request, can):
     children = Student.objects.filter(pk__in=can.guarded_student_ids).select_related("institution")
-    return {"children": [(c, welfare_staff_of(c.institution)) for c in children]}
+    return {"children": [(c, welfare_staff_of(c.institution, c.campus)) for c in children]}
 
 
 def _staff_context(request, can):

@@ -359,6 +359,16 @@ def seed(ctx: DemoContext) -> None:
     )
     assign(lukio_psych, Role.PSYCHOLOGIST, helsinki, lukio)
 
+    doctor = User.objects.create(
+        username="laakari",
+        first_name="Leena",
+        last_name="Lahtinen",
+        title="koululääkäri",
+        password=ctx.password_hash,
+        email="laakari@demo.invalid",
+    )
+    assign(doctor, Role.DOCTOR, sedu, sedu_inst)
+
     # Welfare staff of the other Sedu campuses.
     for key in ("tornava", "lapua", "ilmajoki", "kurikka"):
         if key == "lapua":

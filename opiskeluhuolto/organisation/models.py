@@ -307,7 +307,7 @@ def validate_hetu(value: str) -> None:
         hetu_lib.parse(value)
     except hetu_lib.HetuError as e:
         messages = {
-            "format": _("Enter the personal identity code as DDMMYYCZZZQ, e.g. 010106A9876."),
+            "format": _("Enter the personal identity code as DDMMYYCZZZQ, e.g. 010106A987U."),
             "date": _("The personal identity code has a date that does not exist."),
             "individual": _("The individual number of the identity code must be 002–999."),
             "checksum": _(

@@ -1,0 +1,100 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from opiskeluhuolto.testing.cast import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": username, "password": password})
+
+
+def test_local_account_signs_in_and_lands_on_home(client, cast):
+    r = login(client, "aino")
+    assert r.status_code == 302
+    assert r["Location"] == reverse("front:home")
+
+
+def test_wrong_password_is_refused_in_finnish(client, cast):
+    r = client.post(
+        reverse("account_login"), {"login": "aino", "password": "väärä"}, HTTP_ACCEPT_LANGUAGE="fi"
+    )
+    assert r.status_code == 200
+    assert "salasana" in r.content.decode().lower()
+
+
+def test_failed_sign_ins_are_rate_limited(client, cast, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/key"}
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(3):
+        assert login(client, "kaisa", "väärä").status_code == 200
+    r = login(client, "kaisa")  # even the right password is refused while limited
+    assert r.status_code == 429 or "_auth_user_id" not in client.session
+
+
+def test_open_sign_up_is_closed(client, db):
+    r = client.get(reverse("account_signup"))
+    assert r.status_code == 200
+    assert "form" not in r.content.decode().lower() or "signup_closed" in r.templates[0].name
+
+
+def test_staff_without_totp_must_set_it_up(client, cast, settings):
+    settings.REQUIRE_STAFF_MFA = True
+    login(client, "kaisa")
+    r = client.get(reverse("front:home"))
+    assert r.status_code == 302
+    assert r["Location"] == reverse("mfa_activate_totp")
+    # The way to set it up stays open: allauth asks for the password again first.
+    r = client.get(reverse("mfa_activate_totp"))
+    assert r["Location"].startswith(reverse("account_reauthenticate"))
+    r = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert r.status_code == 302
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert 'name="code"' in page.content.decode()
+
+
+def test_staff_with_totp_passes(client, cast, settings):
+    from allauth.mfa.models import Authenticator
+
+    settings.REQUIRE_STAFF_MFA = True
+    Authenticator.objects.create(
+        user=cast.kuraattori, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    client.force_login(cast.kuraattori)
+    assert client.get(reverse("front:home")).status_code == 200
+
+
+def test_students_and_guardians_are_not_forced_to_totp(client, cast, settings):
+    settings.REQUIRE_STAFF_MFA = True
+    for user in (cast.student, cast.guardian):
+        client.force_login(user)
+        assert client.get(reverse("front:home")).status_code == 200
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout, not absolute
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_mfa_is_required_by_default_in_production():
+    import subprocess
+    import sys
+
+    code = "import opiskeluhuolto.settings as s; print(s.REQUIRE_STAFF_MFA)"
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.fi",
+        "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg==",
+        "PATH": "/usr/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )  # noqa: S603
+    assert out.stdout.strip() == "True"

@@ -1,0 +1,44 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from opiskeluhuolto.access import for_user
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.lib import hetu
+from opiskeluhuolto.organisation.models import Guardianship, Role, Student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_every_role_with_valid_people():
+    out = io.StringIO()
+    call_command("seed_demo", "--students", "60", stdout=out)
+    text = out.getvalue()
+    assert "opiskeluhuolto" in text and "kuraattori" in text and "huoltaja" in text
+    roles = set()
+    for user in User.objects.filter(role_assignments__isnull=False).distinct():
+        roles |= for_user(user).roles
+    assert roles == set(Role.values)
+    assert Student.objects.count() == 60
+    for s in Student.objects.all():
+        assert hetu.parse(s.hetu).birth_date == s.date_of_birth
+        assert hetu.parse(s.hetu).is_temporary  # synthetic: never a real person's code
+    minors = Student.objects.minors(for_user(User.objects.get(username="opiskelija")).today)
+    assert (
+        Guardianship.objects.filter(student__in=minors).values("student").distinct().count()
+        == minors.count()
+    )
+    aino = User.objects.get(username="opiskelija").student
+    assert aino.is_minor() and aino.group.supervisor.username == "ryhmanohjaaja"
+    assert not User.objects.get(username="aikuisopiskelija").student.is_minor()
+
+
+def test_demo_refuses_to_seed_twice_but_if_empty_is_quiet():
+    call_command("seed_demo", "--students", "40", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not seeding again" in out.getvalue()
+    assert Student.objects.count() == 40

@@ -1,0 +1,87 @@
+"""Production refuses to start without its secrets; the defaults need no configuration."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg=="
+
+
+def load(env: dict) -> subprocess.CompletedProcess:
+    code = "import opiskeluhuolto.settings as s; print(s.DATABASES['default']['ENGINE'])"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**BASE, **env},
+        capture_output=True,  # noqa: S603
+        text=True,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS"])
+def test_production_refuses_to_start_without(missing):
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "s" * 50,
+        "ALLOWED_HOSTS": "oh.example.fi",
+        "FIELD_ENCRYPTION_KEYS": KEY,
+    }
+    del env[missing]
+    result = load(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+def test_production_starts_with_everything_set():
+    result = load(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "s" * 50,
+            "ALLOWED_HOSTS": "oh.example.fi",
+            "FIELD_ENCRYPTION_KEYS": KEY,
+            "DATABASE_URL": "postgres://u:p@db.example.fi:5432/oh",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_default_run_is_sqlite_with_wal():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import opiskeluhuolto.settings as s; d=s.DATABASES['default']; "
+            "print(d['ENGINE'], 'WAL' in d['OPTIONS']['init_command'], d['OPTIONS']['transaction_mode'])",
+        ],
+        env=BASE,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )  # noqa: S603
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "IMMEDIATE"]
+
+
+def test_secret_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file-" * 5)
+    code = "import opiskeluhuolto.settings as s; print(s.SECRET_KEY)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,  # noqa: S603
+        env={**BASE, "SECRET_KEY_FILE": str(secret)},
+        check=True,
+    )
+    assert result.stdout.strip() == "from-a-file-" * 5
+
+
+def test_malformed_boolean_is_an_error():
+    result = load({"DEBUG": "perhaps"})
+    assert "DEBUG must be a boolean" in result.stderr
