@@ -8,3 +8,6 @@ class AppointmentsConfig(AppConfig):
     name = "opiskeluhuolto.appointments"
     label = "appointments"
     verbose_name = _("Appointments with welfare staff within the legal time limits")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers home panels and navigation)

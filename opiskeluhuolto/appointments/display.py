@@ -1,0 +1,121 @@
+"""Helpers that prepare requests, bookings and free times for pages, panels and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from opiskeluhuolto.lib.workdays import SchoolCalendar
+from opiskeluhuolto.organisation.models import (
+    WELFARE_PROFESSIONAL_ROLES,
+    Institution,
+    RoleAssignment,
+)
+
+from .deadlines import DeadlineState, deadline_state
+from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
+from .slots import Slot, free_slots
+
+#: How far ahead students see free times.
+LOOKAHEAD_DAYS = 21
+
+
+class Calendars:
+    """One school calendar per institution, loaded once per page."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, SchoolCalendar] = {}
+
+    def of(self, institution: Institution) -> SchoolCalendar:
+        if institution.pk not in self._cache:
+            self._cache[institution.pk] = institution.school_calendar()
+        return self._cache[institution.pk]
+
+
+def with_states(
+    requests: Iterable[AppointmentRequest], today: date | None = None
+) -> list[AppointmentRequest]:
+    """Attach `.state` (DeadlineState) to each request, for "date + in N working days"."""
+    today = today or timezone.localdate()
+    cals = Calendars()
+    result = []
+    for req in requests:
+        if req.has_legal_deadline or req.deadline:
+            req.state = deadline_state(cals.of(req.institution), today, req.deadline)
+        else:
+            req.state = DeadlineState(None, None, "none")
+        result.append(req)
+    return result
+
+
+@dataclass
+class StaffMember:
+    user: object
+    role: str
+    role_label: str
+    campus: object
+    walk_in: list[Availability]
+    hours: list[Availability]
+    contact: ContactChannel | None
+
+
+def welfare_staff(institution: Institution, today: date | None = None) -> list[StaffMember]:
+    """The institution's welfare staff with their hours, walk-in hours and phone (L-11-1, L-17)."""
+    today = today or timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.valid_on(today)
+        .at_institution(institution)
+        .filter(role__in=WELFARE_PROFESSIONAL_ROLES)
+        .select_related("user", "campus")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+    hours = list(
+        Availability.objects.filter(institution=institution, valid_from__lte=today)
+        .exclude(valid_until__lt=today)
+        .order_by("weekday", "starts_at")
+    )
+    contacts = {
+        c.professional_id: c for c in ContactChannel.objects.filter(institution=institution)
+    }
+    seen, staff = set(), []
+    for a in assignments:
+        if a.user_id in seen:
+            continue
+        seen.add(a.user_id)
+        mine = [h for h in hours if h.professional_id == a.user_id]
+        staff.append(
+            StaffMember(
+                user=a.user,
+                role=a.role,
+                role_label=a.get_role_display(),
+                campus=a.campus,
+                walk_in=[h for h in mine if h.kind == Availability.Kind.WALK_IN],
+                hours=[h for h in mine if h.kind == Availability.Kind.BOOKABLE],
+                contact=contacts.get(a.user_id),
+            )
+        )
+    return staff
+
+
+def next_free_times(
+    institution: Institution, *, per_professional: int = 3, days: int = LOOKAHEAD_DAYS
+) -> list[tuple[StaffMember, list[Slot]]]:
+    """The next free times of each professional who publishes bookable hours."""
+    today = timezone.localdate()
+    calendar = institution.school_calendar()
+    result = []
+    for member in welfare_staff(institution, today):
+        if not member.hours:
+            continue
+        found = free_slots(
+            member.user.pk, institution.pk, calendar, today, today + timedelta(days=days)
+        )
+        result.append((member, found[:per_professional] if per_professional else found))
+    return result
+
+
+def legal_services() -> frozenset[str]:
+    return DEADLINE_SERVICES

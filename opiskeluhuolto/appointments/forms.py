@@ -1,0 +1,215 @@
+"""Forms of appointments: they check the shape of input; the actions enforce the rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.organisation.models import Institution, Student
+
+from .models import AppointmentRequest, Availability, AvailabilityException, Service
+from .slots import Slot
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InstitutionChoiceMixin:
+    def limit_institutions(self, institutions) -> None:
+        field = self.fields["institution"]
+        field.queryset = institutions
+        if institutions.count() == 1:
+            field.initial = institutions.first()
+
+
+class HoursForm(InstitutionChoiceMixin, forms.ModelForm):
+    institution = forms.ModelChoiceField(Institution.objects.none(), label=_("institution"))
+
+    class Meta:
+        model = Availability
+        fields = [
+            "institution",
+            "kind",
+            "weekday",
+            "starts_at",
+            "ends_at",
+            "slot_minutes",
+            "mode",
+            "place",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {"starts_at": TIME, "ends_at": TIME, "valid_from": DATE, "valid_until": DATE}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and start >= end:
+            self.add_error("ends_at", _("The end must be after the start."))
+        until, since = data.get("valid_until"), data.get("valid_from")
+        if until and since and until < since:
+            self.add_error("valid_until", _("The hours must not end before they start."))
+        return data
+
+    def validate_constraints(self, exclude=None):
+        # The action checks these with a message next to the field.
+        return None
+
+
+class ExceptionForm(InstitutionChoiceMixin, forms.ModelForm):
+    institution = forms.ModelChoiceField(Institution.objects.none(), label=_("institution"))
+
+    class Meta:
+        model = AvailabilityException
+        fields = [
+            "institution",
+            "kind",
+            "day",
+            "starts_at",
+            "ends_at",
+            "slot_minutes",
+            "mode",
+            "place",
+        ]
+        widgets = {"day": DATE, "starts_at": TIME, "ends_at": TIME}
+        help_texts = {
+            "starts_at": _("Leave both times empty when you are away for the whole day."),
+        }
+
+    def validate_constraints(self, exclude=None):
+        return None
+
+
+class ContactForm(InstitutionChoiceMixin, forms.Form):
+    institution = forms.ModelChoiceField(Institution.objects.none(), label=_("institution"))
+    phone = forms.CharField(label=_("phone"), max_length=40)
+    hours = forms.CharField(
+        label=_("phone hours"),
+        max_length=200,
+        help_text=_("For example: Mon–Fri 8.00–9.00 and 12–13."),
+    )
+
+
+class StudentRequestForm(forms.Form):
+    """A student's or guardian's own request; the urgency is for the professional to assess."""
+
+    student = forms.ModelChoiceField(Student.objects.none(), label=_("child"))
+    service = forms.ChoiceField(label=_("whom do you want to meet"), choices=Service.choices)
+
+    def __init__(self, *args, children=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if children is None:
+            del self.fields["student"]
+        else:
+            self.fields["student"].queryset = children
+
+
+class StaffRequestForm(forms.Form):
+    """A request received by phone, in person, from a guardian, another person or a referral."""
+
+    student = forms.ModelChoiceField(Student.objects.none(), label=_("student"))
+    service = forms.ChoiceField(label=_("service"), choices=Service.choices)
+    requested_by = forms.ChoiceField(
+        label=_("requested by"), choices=AppointmentRequest.RequestedBy.choices
+    )
+    requester_description = forms.CharField(
+        label=_("who contacted"),
+        required=False,
+        max_length=200,
+        help_text=_("For another person: e.g. 'a youth worker'. No identity codes."),
+    )
+    channel = forms.ChoiceField(label=_("channel"), choices=AppointmentRequest.Channel.choices)
+    requested_at = forms.DateTimeField(
+        label=_("when the request came"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty for now."),
+    )
+    urgent = forms.BooleanField(label=_("urgent (my assessment)"), required=False)
+
+    def __init__(self, *args, students=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = (
+            students if students is not None else Student.objects.none()
+        )
+
+    def clean_requested_at(self) -> datetime | None:
+        value = self.cleaned_data.get("requested_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("A request cannot be made in the future."))
+        return value
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class UrgencyForm(VersionForm):
+    urgent = forms.TypedChoiceField(
+        label=_("urgency"),
+        choices=[
+            ("0", _("normal: by the 7th working day")),
+            ("1", _("urgent: same or next working day")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+class CloseForm(VersionForm):
+    reason = forms.ChoiceField(
+        label=_("reason for closing"),
+        choices=[("", "—"), *AppointmentRequest.CloseReason.choices],
+    )
+
+
+def slot_label(slot: Slot) -> str:
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    return f"{start:%d.%m.%Y} {start:%H.%M}–{end:%H.%M}"
+
+
+class SlotChoiceForm(forms.Form):
+    """Choose one of the free times; the value is the start time in ISO form."""
+
+    starts_at = forms.ChoiceField(label=_("time"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, slots: list[Slot] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].choices = [("", "—")] + [
+            (s.starts_at.isoformat(), slot_label(s)) for s in slots
+        ]
+
+    def clean_starts_at(self) -> datetime:
+        return datetime.fromisoformat(self.cleaned_data["starts_at"])
+
+
+class ReportForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        Institution.objects.none(), label=_("institution"), required=False, empty_label=_("all")
+    )
+    months = forms.TypedChoiceField(
+        label=_("period"),
+        coerce=int,
+        initial=12,
+        choices=[
+            (3, _("3 months")),
+            (6, _("6 months")),
+            (12, _("12 months")),
+            (24, _("24 months")),
+        ],
+    )
+    by = forms.ChoiceField(
+        label=_("breakdown"),
+        initial="institution",
+        choices=[
+            ("institution", _("institution")),
+            ("campus", _("campus")),
+            ("professional", _("professional")),
+            ("provider", _("provider")),
+        ],
+    )

@@ -1,0 +1,312 @@
+"""The welfare professional's pages: the deadline watch, requests, availability and the feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opiskeluhuolto.access import appointments as access
+from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.organisation.models import Institution
+
+from . import actions, display
+from .forms import (
+    CloseForm,
+    ContactForm,
+    ExceptionForm,
+    HoursForm,
+    SlotChoiceForm,
+    StaffRequestForm,
+    UrgencyForm,
+)
+from .models import (
+    AppointmentRequest,
+    Availability,
+    AvailabilityException,
+    CalendarFeed,
+    ContactChannel,
+)
+from .slots import free_slots
+
+
+@policies.welfare_professional
+@require_GET
+def work(request):
+    """Today's bookings and the open requests by deadline, overdue first (LAW.md L-15-4)."""
+    today = timezone.localdate()
+    requests = (
+        access.requests_visible_to(request.user)
+        .unresolved()
+        .select_related("student", "institution", "professional")
+        .by_deadline()
+    )
+    bookings = (
+        access.bookings_visible_to(request.user)
+        .active()
+        .filter(starts_at__date__gte=today, starts_at__date__lte=today + timedelta(days=14))
+        .select_related("student", "professional")
+    )
+    context = {
+        "requests": display.with_states(requests, today),
+        "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
+        "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],
+    }
+    return render(request, "appointments/work.html", context)
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def staff_request_new(request):
+    """Record a request made by phone, in person, by a guardian, another person or staff."""
+    can = for_user(request.user)
+    students = (
+        can.students_scope()
+        .filter(institution_id__in=can.welfare_institution_ids())
+        .order_by("last_name", "first_name")
+    )
+    form = StaffRequestForm(request.POST or None, students=students)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = actions.create_request(
+                data["student"],
+                service=data["service"],
+                requested_by=data["requested_by"],
+                channel=data["channel"],
+                actor=request.user,
+                requester_description=data["requester_description"],
+                requested_at=data["requested_at"],
+            )
+            if data["urgent"]:
+                actions.set_urgency(req, urgent=True, actor=request.user)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The request was recorded."))
+            return redirect("appointments:request_detail", pk=req.pk)
+    return render(request, "appointments/request_form.html", {"form": form, "staff_form": True})
+
+
+def _request_page(request, req: AppointmentRequest, **forms):
+    today = timezone.localdate()
+    options = free_slots(
+        request.user.pk,
+        req.institution_id,
+        req.institution.school_calendar(),
+        today,
+        today + timedelta(days=display.LOOKAHEAD_DAYS),
+    )
+    initial = {"version": req.version}
+    context = {
+        "req": display.with_states([req], today)[0],
+        "bookings": req.bookings.select_related("professional").order_by("-created_at"),
+        "events": req.events.select_related("actor"),
+        "urgency_form": forms.get("urgency")
+        or UrgencyForm(initial={**initial, "urgent": "1" if req.urgent else "0"}),
+        "close_form": forms.get("close") or CloseForm(initial=initial),
+        "book_form": forms.get("book") or SlotChoiceForm(initial=initial, slots=options),
+        "can_manage": for_user(request.user).manage_appointment_request(req),
+        "resolved": req.status
+        not in (AppointmentRequest.Status.OPEN, AppointmentRequest.Status.BOOKED),
+    }
+    status = 400 if forms else 200
+    return render(request, "appointments/request_detail.html", context, status=status)
+
+
+@policies.welfare_professional
+@require_GET
+def request_detail(request, pk):
+    req = access.get_appointment_request(request.user, pk)
+    return _request_page(request, req)
+
+
+@policies.welfare_professional
+@require_POST
+def request_urgency(request, pk):
+    """The professional's assessment of urgency (LAW.md L-15-3)."""
+    req = access.get_appointment_request(request.user, pk, need="manage")
+    form = UrgencyForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_urgency(
+                req,
+                urgent=form.cleaned_data["urgent"],
+                actor=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The urgency was saved and the deadline updated."))
+            return redirect("appointments:request_detail", pk=req.pk)
+    return _request_page(request, req, urgency=form)
+
+
+@policies.welfare_professional
+@require_POST
+def request_book(request, pk):
+    """Give the student one of my free times."""
+    req = access.get_appointment_request(request.user, pk, need="manage")
+    today = timezone.localdate()
+    options = free_slots(
+        request.user.pk,
+        req.institution_id,
+        req.institution.school_calendar(),
+        today,
+        today + timedelta(days=display.LOOKAHEAD_DAYS),
+    )
+    form = SlotChoiceForm(request.POST, slots=options)
+    if form.is_valid():
+        try:
+            actions.book(
+                student=req.student,
+                professional=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                actor=request.user,
+                request=req,
+            )
+        except ValidationError as e:
+            form.add_error("starts_at", e.messages[0])
+        else:
+            messages.success(request, _("The time was booked and the student informed."))
+            return redirect("appointments:request_detail", pk=req.pk)
+    return _request_page(request, req, book=form)
+
+
+@policies.welfare_professional
+@require_POST
+def request_close(request, pk):
+    """Close without a discussion, only with a recorded reason (LAW.md L-15-5)."""
+    req = access.get_appointment_request(request.user, pk, need="manage")
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.close_request(
+                req,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The request was closed with the recorded reason."))
+            return redirect("appointments:work")
+    return _request_page(request, req, close=form)
+
+
+@policies.welfare_professional
+@require_POST
+def booking_held(request, pk):
+    booking = access.get_booking(request.user, pk, need="change")
+    try:
+        actions.mark_held(booking, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The discussion was marked held."))
+    return redirect("appointments:work")
+
+
+# --- availability --------------------------------------------------------------
+FORMS = {"hours": HoursForm, "exception": ExceptionForm, "contact": ContactForm}
+
+
+def _availability_forms(request, institutions, posted: str | None):
+    forms = {}
+    for name, cls in FORMS.items():
+        data = request.POST if posted == name else None
+        form = cls(data, prefix=name)
+        form.limit_institutions(institutions)
+        forms[name] = form
+    return forms
+
+
+def _save_availability(request, name: str, form) -> bool:
+    data = dict(form.cleaned_data)
+    institution = data.pop("institution")
+    try:
+        if name == "hours":
+            actions.add_hours(request.user, institution, **data)
+        elif name == "exception":
+            actions.add_exception(request.user, institution, **data)
+        else:
+            actions.set_contact_channel(request.user, institution, **data)
+    except ValidationError as e:
+        form.add_error(None, e)
+        return False
+    return True
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def availability(request):
+    """My weekly hours, exceptions, walk-in hours, phone hours and my calendar feed."""
+    can = for_user(request.user)
+    institutions = Institution.objects.filter(pk__in=can.welfare_institution_ids())
+    posted = request.POST.get("form") if request.method == "POST" else None
+    forms = _availability_forms(request, institutions, posted if posted in FORMS else None)
+    if (
+        posted in FORMS
+        and forms[posted].is_valid()
+        and _save_availability(request, posted, forms[posted])
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("appointments:availability")
+    today = timezone.localdate()
+    feed = CalendarFeed.objects.filter(professional=request.user, revoked_at__isnull=True).first()
+    context = {
+        **{f"{k}_form": v for k, v in forms.items()},
+        "hours": Availability.objects.filter(professional=request.user).select_related(
+            "institution"
+        ),
+        "exceptions": AvailabilityException.objects.filter(
+            professional=request.user, day__gte=today
+        ).select_related("institution"),
+        "contacts": ContactChannel.objects.filter(professional=request.user).select_related(
+            "institution"
+        ),
+        "feed_url": request.build_absolute_uri(reverse("appointments:feed", args=[feed.token]))
+        if feed
+        else None,
+    }
+    return render(request, "appointments/availability.html", context, status=400 if posted else 200)
+
+
+@policies.welfare_professional
+@require_POST
+def availability_remove(request, pk):
+    actions.remove_hours(access.get_own_availability(request.user, pk))
+    messages.success(request, _("The hours were removed. Times already booked stay."))
+    return redirect("appointments:availability")
+
+
+@policies.welfare_professional
+@require_POST
+def exception_remove(request, pk):
+    actions.remove_exception(access.get_own_exception(request.user, pk))
+    messages.success(request, _("The exception was removed."))
+    return redirect("appointments:availability")
+
+
+@policies.welfare_professional
+@require_POST
+def feed_rotate(request):
+    actions.rotate_feed(request.user)
+    messages.success(request, _("A new calendar address was made. The old one no longer works."))
+    return redirect("appointments:availability")
+
+
+@policies.welfare_professional
+@require_POST
+def feed_revoke(request):
+    actions.revoke_feed(request.user)
+    messages.success(request, _("The calendar address was switched off."))
+    return redirect("appointments:availability")
