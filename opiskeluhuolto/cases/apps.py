@@ -8,3 +8,6 @@ class CasesConfig(AppConfig):
     name = "opiskeluhuolto.cases"
     label = "cases"
     verbose_name = _("Individual welfare")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (home panels and navigation)

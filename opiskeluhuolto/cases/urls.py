@@ -1,6 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("refer/", views.refer, name="refer"),
+    path("refer/<int:pk>/", views.refer_student, name="refer_student"),
+    path("ask-for-help/", views.self_refer, name="self_refer"),
+    path("referrals/<int:pk>/", views.referral, name="referral"),
+    path("referrals/<int:pk>/student-notice/", views.student_notice, name="student_notice"),
+    path("referrals/<int:pk>/guardian-notice/", views.release_notice, name="release_notice"),
+    path("referrals/<int:pk>/open-case/", views.open_case, name="open_case"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
+    path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
+]

@@ -1,1 +1,328 @@
-"""Views: thin; policies from opiskeluhuolto.access.policies."""
+"""Views of individual welfare: thin; policies from opiskeluhuolto.access.policies,
+objects from the fetch helpers in opiskeluhuolto.access.cases (404 for missing and
+forbidden alike)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access import cases as access
+from opiskeluhuolto.records.reading import read_record
+
+from . import actions
+from .forms import (
+    ConsentForm,
+    OpenCaseForm,
+    ProhibitionForm,
+    ReferralForm,
+    SelfReferralForm,
+    StudentNoticeForm,
+    StudentSearchForm,
+)
+from .models import Consent, Referral
+from .status import deadline_info
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show an action's errors next to their fields; the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@policies.authenticated
+def index(request):
+    """My cases (members), my referrals, incoming referrals; the student's and guardian's matters."""
+    can = for_user(request.user)
+    visible = access.cases_visible_to(request.user).select_related("student", "institution")
+    mine = visible.filter(pk__in=can.member_case_ids).order_by("next_follow_up_on", "pk")
+    own = visible.filter(
+        Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
+    ).order_by("-opened_on")
+    incoming = access.referrals_visible_to(request.user).select_related("student")
+    context = {
+        "mine": mine,
+        "own": own,
+        "incoming": incoming.filter(status=Referral.Status.OPEN).exclude(referred_by=request.user)
+        if can.is_welfare_professional
+        else [],
+        "sent": incoming.filter(referred_by=request.user)[:20],
+        "today": can.today,
+        "is_staff": can.is_staff_member,
+    }
+    return render(request, "cases/index.html", context)
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def refer(request):
+    """Step 1 of a staff referral: find the student. A POST, so names never enter the URL."""
+    form = StudentSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = for_user(request.user).students_scope().select_related("group", "institution")
+        for word in form.cleaned_data["q"].split():
+            results = results.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        can = for_user(request.user)
+        results = [
+            s for s in results.order_by("last_name", "first_name")[:30] if can.refer_student(s)
+        ]
+    return render(request, "cases/refer.html", {"form": form, "results": results})
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def refer_student(request, pk):
+    """Step 2: the contact itself (LAW.md L-16-1..4)."""
+    student = access.get_student_to_refer(request.user, pk)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.file_referral(student, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Your contact was sent to the welfare staff."))
+            return redirect("cases:referral", pk=referral.pk)
+    return render(request, "cases/refer_student.html", {"form": form, "student": student})
+
+
+@policies.student_or_guardian
+@require_http_methods(["GET", "POST"])
+def self_refer(request):
+    """A student asks for help (LAW.md L-18-2: no guardian approval needed)."""
+    student = for_user(request.user).own_student
+    if student is None:
+        raise Http404
+    form = SelfReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.file_referral(
+            student,
+            by=request.user,
+            channel=Referral.Channel.SELF,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Your message was sent. The welfare staff will contact you."))
+        return redirect("front:home")
+    return render(request, "cases/self_refer.html", {"form": form, "student": student})
+
+
+@policies.staff
+def referral(request, pk):
+    referral = access.get_referral(request.user, pk)
+    can = for_user(request.user)
+    handles = can.handle_referrals(referral.institution)
+    context = {
+        "referral": referral,
+        "handles": handles,
+        "notice_form": StudentNoticeForm() if handles and referral.needs_student_notice else None,
+        "due": deadline_info(referral.institution, referral.student_notice_due, can.today),
+    }
+    return render(request, "cases/referral.html", context)
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def student_notice(request, pk):
+    referral = access.get_referral(request.user, pk, need="handle")
+    form = StudentNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_student_notice(referral, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The notice to the student was recorded."))
+            return redirect("cases:referral", pk=referral.pk)
+    return render(request, "cases/student_notice.html", {"form": form, "referral": referral})
+
+
+@policies.welfare_professional
+@require_POST
+def release_notice(request, pk):
+    referral = access.get_referral(request.user, pk, need="handle")
+    try:
+        actions.release_guardian_notice(referral, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The guardian notice was sent."))
+    return redirect("cases:referral", pk=referral.pk)
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def open_case(request, pk):
+    """Record the consent and open the case with its expert group (LAW.md L-19-1, L-19-4)."""
+    referral = access.get_referral(request.user, pk, need="handle")
+    if referral.status != Referral.Status.OPEN:
+        raise Http404
+    form = OpenCaseForm(request.POST or None, student=referral.student)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = _open(referral, form, request.user)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The case was opened and the expert group formed."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/open_case.html", {"form": form, "referral": referral})
+
+
+def _open(referral, form, user):
+    from django.db import transaction
+
+    with transaction.atomic():
+        consent = actions.give_consent(referral.student, recorded_by=user, **form.consent_kwargs())
+        return actions.open_case(
+            referral,
+            by=user,
+            subject=form.cleaned_data["subject"],
+            consent=consent,
+            members=list(form.cleaned_data["named_members"]),
+            responsible=form.cleaned_data["responsible"],
+        )
+
+
+@policies.authenticated
+def detail(request, pk):
+    """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
+    case = access.get_case(request.user, pk)
+    can = for_user(request.user)
+    view = read_record(request.user, case, purpose="case page", request=request)
+    staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
+    context = {
+        "case": case,
+        "view": view,
+        "staff_view": staff_view,
+        "can_edit": can.edit_case(case),
+        "can_manage": can.manage_case(case),
+        "can_rectify": can.request_rectification(case),
+        "memberships": case.memberships.select_related("user").order_by("ended_on", "pk"),
+        "consents": case.consents.prefetch_related("named_members").select_related(
+            "guardian", "recorded_by", "recipient_provider"
+        ),
+        "prohibitions": case.student.guardian_prohibitions.filter(
+            Q(case=case) | Q(case__isnull=True)
+        )
+        if staff_view
+        else [],
+        "responsible": case.responsible(can.today),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def add_consent(request, pk):
+    """A further specified consent: new participants, a disclosure or a transfer (L-19-2, L-23-1)."""
+    case = access.get_case(request.user, pk, need="edit")
+    kinds = [Consent.Kind.PARTICIPANTS, Consent.Kind.DISCLOSURE, Consent.Kind.TRANSFER]
+    form = ConsentForm(request.POST or None, student=case.student, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _add_consent(case, form, request.user)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/add_consent.html", {"form": form, "case": case})
+
+
+def _add_consent(case, form, user):
+    from django.db import transaction
+
+    with transaction.atomic():
+        consent = actions.give_consent(
+            case.student, recorded_by=user, case=case, **form.consent_kwargs()
+        )
+        if consent.kind == Consent.Kind.PARTICIPANTS:
+            actions.add_members(
+                case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
+            )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def withdraw_consent(request, pk):
+    consent = access.get_consent(request.user, pk)
+    if request.method == "POST":
+        try:
+            actions.withdraw_consent(consent, by=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The withdrawal of the consent was recorded."))
+        return redirect("cases:detail", pk=consent.case_id)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": consent.case,
+            "title": _("Record the withdrawal of a consent"),
+            "text": _(
+                "The memberships resting on this consent end now and no new entries can be "
+                "written on it. What has been recorded stays in the register."
+            ),
+            "button": _("Record the withdrawal"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def close(request, pk):
+    case = access.get_case(request.user, pk, need="manage")
+    if request.method == "POST":
+        actions.close_case(case, by=request.user)
+        messages.success(request, _("The case was closed."))
+        return redirect("cases:index")
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("Close the case"),
+            "text": _(
+                "Every membership ends and with it the members' access. The record stays in the "
+                "register for its retention period."
+            ),
+            "button": _("Close the case"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def prohibition(request, pk):
+    """The minor's prohibition of the guardian's participation (LAW.md L-18-1)."""
+    case = access.get_case(request.user, pk, need="edit")
+    form = ProhibitionForm(request.POST or None, student=case.student)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        whole = data.pop("whole")
+        try:
+            actions.record_prohibition(
+                case.student, by=request.user, case=None if whole else case, **data
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The guardian prohibition was recorded."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/prohibition.html",
+        {"form": form, "case": case, "today": timezone.localdate()},
+    )

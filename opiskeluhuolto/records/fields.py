@@ -9,6 +9,8 @@ the stored values with it; after that the old key can be dropped.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from functools import lru_cache
 from typing import Any
@@ -21,16 +23,24 @@ from django.db import models
 PREFIX = "fernet:"
 
 
+def _key(secret: str) -> Fernet:
+    """A Fernet key as given, or one derived (SHA-256) from any other secret string.
+
+    `Fernet.generate_key()` output is used as is; a passphrase-like secret
+    (such as the fixed development key in settings) is hashed to 32 bytes.
+    """
+    try:
+        return Fernet(secret.encode())
+    except (ValueError, TypeError):
+        digest = hashlib.sha256(secret.encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(digest))
+
+
 @lru_cache(maxsize=8)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty")
-    try:
-        return MultiFernet([Fernet(k.encode()) for k in keys])
-    except (ValueError, TypeError):
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)"
-        ) from None
+    return MultiFernet([_key(k) for k in keys])
 
 
 def fernet() -> MultiFernet:

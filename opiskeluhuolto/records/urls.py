@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "records"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/<int:pk>/entries/new/", views.add_entry, name="add_entry"),
+    path("entries/<int:pk>/amend/", views.amend, name="amend"),
+    path("cases/<int:pk>/disclose/", views.disclose, name="disclose"),
+    path("cases/<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("cases/<int:pk>/rectification/", views.rectify, name="rectify"),
+    path("rectifications/<int:pk>/", views.decide, name="decide"),
+    path("who-has-read-my-data/", views.my_log, name="my_log"),
+    path("access-log/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,71 @@
+"""Cases over the API: the same scopes and fetch helpers as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Router, Schema
+
+from opiskeluhuolto.access import cases as access
+from opiskeluhuolto.access.api import api_policy
+
+router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    student_id: int
+    status: str
+    opened_on: date
+    closed_on: date | None
+    next_follow_up_on: date | None
+
+
+class MemberOut(Schema):
+    name: str
+    position: str
+    is_responsible: bool
+    started_on: date
+    ended_on: date | None
+
+
+class CaseDetailOut(CaseOut):
+    members: list[MemberOut]
+
+
+def _case(case) -> dict:
+    return {
+        "id": case.pk,
+        "student_id": case.student_id,
+        "status": case.status,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "next_follow_up_on": case.next_follow_up_on,
+    }
+
+
+@router.get("/", response=list[CaseOut], auth=api_policy("authenticated"), url_name="cases-list")
+def cases(request):
+    """The cases the caller may see (member, register admin, own, guardian)."""
+    return [
+        _case(c) for c in access.cases_visible_to(request.user).order_by("-opened_on", "-pk")[:500]
+    ]
+
+
+@router.get(
+    "/{case_id}", response=CaseDetailOut, auth=api_policy("authenticated"), url_name="cases-detail"
+)
+def case_detail(request, case_id: int):
+    """One case with its expert group; 404 when missing or not visible to the caller."""
+    case = access.get_case(request.user, case_id)
+    members = [
+        {
+            "name": m.user.display_name,
+            "position": m.position,
+            "is_responsible": m.is_responsible,
+            "started_on": m.started_on,
+            "ended_on": m.ended_on,
+        }
+        for m in case.memberships.select_related("user")
+    ]
+    return {**_case(case), "members": members}

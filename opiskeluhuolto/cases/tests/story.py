@@ -1,0 +1,91 @@
+"""The welfare story on the test cast, built through the real actions.
+
+Aino (16) is referred by Teemu (teacher, without her); she consents to an expert
+group of Kaisa (kuraattori, responsible) and Sanna (her group supervisor); Kalle
+(kuraattori at another institution) is not in it. Kaisa records a meeting.
+Onni (15) has a case with a guardian prohibition covering all his matters.
+"""
+
+from __future__ import annotations
+
+from opiskeluhuolto.cases import actions
+from opiskeluhuolto.records import actions as record_actions
+
+
+def open_aino_case(cast, *, members=None, responsible=None):
+    referral = actions.file_referral(
+        cast.aino, by=cast.teacher, channel="staff", reason="Poissaoloja ja väsymystä."
+    )
+    members = members or [cast.kuraattori, cast.supervisor]
+    consent = actions.give_consent(
+        cast.aino,
+        recorded_by=cast.kuraattori,
+        kind="expert_group",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        named_members=members,
+    )
+    return actions.open_case(
+        referral,
+        by=cast.kuraattori,
+        subject="Opiskelujen tukeminen",
+        consent=consent,
+        members=members,
+        responsible=responsible or cast.kuraattori,
+    )
+
+
+def meeting(case, by, **overrides):
+    values = {
+        "kind": "meeting",
+        "meeting_date": case.opened_on,
+        "participants": [
+            {"name": "Kaisa Kuraattori", "position": "kuraattori"},
+            {"name": "Aino Opiskelija", "position": "opiskelija"},
+        ],
+        "decisions": "Aino tapaa kuraattoria viikoittain.",
+        "plan": "Tapaamiset maanantaisin.",
+        "implementers": "Kaisa Kuraattori",
+        "followers": "Sanna Ohjaaja",
+        "follow_up_on": case.opened_on,
+    }
+    values.update(overrides)
+    return record_actions.add_entry(case, by=by, **values)
+
+
+def onni_prohibited_case(cast):
+    referral = actions.file_referral(
+        cast.onni,
+        by=cast.teacher,
+        channel="staff",
+        reason="Huoli kotitilanteesta.",
+        with_student=True,
+    )
+    consent = actions.give_consent(
+        cast.onni,
+        recorded_by=cast.kuraattori,
+        kind="expert_group",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        named_members=[cast.kuraattori],
+    )
+    case = actions.open_case(
+        referral,
+        by=cast.kuraattori,
+        subject="Kotitilanne",
+        consent=consent,
+        members=[cast.kuraattori],
+        responsible=cast.kuraattori,
+    )
+    actions.record_prohibition(
+        cast.onni,
+        by=cast.kuraattori,
+        reason="Painava syy: perheen tilanne.",
+        assessed_by=cast.kuraattori,
+        assessor_profession="kuraattori (sosiaalityöntekijä)",
+        assessment="Kielto ei ole vastoin Onnin etua.",
+        decided_on=cast.today,
+    )
+    return case
