@@ -8,3 +8,6 @@ class InsightsConfig(AppConfig):
     name = "opiskeluhuolto.insights"
     label = "insights"
     verbose_name = _("Knowledge-based management")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers home panels and navigation)

@@ -1,0 +1,402 @@
+"""Running an import: parse → validate everything → write everything in one transaction.
+
+All or nothing: rows are checked first (spooled to a temporary file, so a
+20-million-row file never sits in memory); only a file without a single error
+is written, in one transaction that also refreshes the weekly summaries. A
+file imported once is recognised by its SHA-256 and adds nothing the second
+time; overlapping files add nothing twice either, because marks are keyed by
+student × day × lesson. A killed process rolls its transaction back and the
+run can simply be started again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.organisation.models import (
+    Campus,
+    Guardianship,
+    Institution,
+    Student,
+    StudentGroup,
+)
+
+from . import parsing, store
+from .models import (
+    DEFAULT_MARK_CODES,
+    Course,
+    ImportRun,
+    MarkCode,
+    StudyProgress,
+    StudyRightEvent,
+)
+
+log = logging.getLogger(__name__)
+Progress = Callable[[ImportRun], None]
+STALE_AFTER = timedelta(hours=2)
+
+
+def ensure_mark_codes(institution: Institution) -> None:
+    """Install the default codes (absence-classes.md) for an institution that has none."""
+    if not MarkCode.objects.filter(institution=institution).exists():
+        MarkCode.objects.bulk_create(
+            [
+                MarkCode(institution=institution, code=c, absence_class=k, label=label)
+                for c, k, label in DEFAULT_MARK_CODES
+            ]
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def create_run(
+    institution: Institution, *, kind: str, path: Path, file_name: str, user=None
+) -> ImportRun:
+    return ImportRun.objects.create(
+        institution=institution,
+        kind=kind,
+        file_name=file_name[:200],
+        file_path=str(path),
+        bytes_total=path.stat().st_size,
+        started_by=user,
+    )
+
+
+def _save(run: ImportRun, **fields) -> None:
+    for k, v in fields.items():
+        setattr(run, k, v)
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def mark_stale_runs() -> int:
+    """Runs whose process died (killed, server restarted) are reported as interrupted."""
+    cutoff = timezone.now() - STALE_AFTER
+    return ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=ImportRun.Status.FAILED,
+        errors=[{"line": 0, "code": "interrupted", "value": "", "other": 0}],
+        error_count=1,
+        finished_at=timezone.now(),
+    )
+
+
+def run_import(
+    run: ImportRun, *, today: date | None = None, progress: Progress | None = None
+) -> ImportRun:
+    """Run one import to its end; returns the run with its status and error report."""
+    today = today or timezone.localdate()
+    path = Path(run.file_path)
+    sha = file_sha256(path)
+    earlier = (
+        ImportRun.objects.filter(
+            institution_id=run.institution_id,
+            kind=run.kind,
+            sha256=sha,
+            status=ImportRun.Status.SUCCEEDED,
+        )
+        .exclude(pk=run.pk)
+        .first()
+    )
+    if earlier:
+        _save(
+            run,
+            sha256=sha,
+            status=ImportRun.Status.DUPLICATE,
+            errors=[],
+            finished_at=timezone.now(),
+            bytes_done=run.bytes_total,
+            phase="done",
+        )
+        return run
+    _save(
+        run,
+        sha256=sha,
+        status=ImportRun.Status.RUNNING,
+        started_at=timezone.now(),
+        phase="reading",
+        errors=[],
+        error_count=0,
+    )
+    report = parsing.Report()
+    try:
+        handler = {
+            ImportRun.Kind.ATTENDANCE: _import_attendance,
+            ImportRun.Kind.ROSTER: _import_roster,
+            ImportRun.Kind.PROGRESS: _import_progress,
+        }[run.kind]
+        written = handler(run, report, today, progress)
+    except DatabaseError:
+        log.exception("import run %s failed", run.uuid)
+        report.add(0, "internal", str(run.uuid)[:8])
+        written = 0
+    if report.fatal:
+        _save(
+            run,
+            status=ImportRun.Status.FAILED,
+            errors=[e.as_dict() for e in report.errors],
+            error_count=report.error_count,
+            rows_read=report.rows,
+            rows_written=0,
+            phase="done",
+            finished_at=timezone.now(),
+        )
+    else:
+        _save(
+            run,
+            status=ImportRun.Status.SUCCEEDED,
+            rows_read=report.rows,
+            rows_written=written,
+            phase="done",
+            finished_at=timezone.now(),
+        )
+    if progress:
+        progress(run)
+    return run
+
+
+def _reporter(run: ImportRun, progress: Progress | None) -> Callable[[int], None]:
+    def report_bytes(done: int) -> None:
+        _save(run, bytes_done=done)
+        if progress:
+            progress(run)
+
+    return report_bytes
+
+
+def _open(run: ImportRun):
+    return open(run.file_path, "rb")
+
+
+def _student_ids(institution_id: int) -> dict[str, int]:
+    rows = Student.objects.filter(
+        institution_id=institution_id, oppijanumero__isnull=False
+    ).values_list("oppijanumero", "pk")
+    return dict(rows)
+
+
+def _import_attendance(
+    run: ImportRun, report: parsing.Report, today: date, progress: Progress | None
+) -> int:
+    ensure_mark_codes(run.institution)
+    students = _student_ids(run.institution_id)
+    codes = dict(
+        MarkCode.objects.filter(institution_id=run.institution_id).values_list("code", "pk")
+    )
+    courses: dict[str, int] = {}
+    affected: set[tuple[int, str]] = set()
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".tsv", encoding="utf-8", delete=False) as spool,
+        _open(run) as source,
+    ):
+        spool_path = Path(spool.name)
+        write = spool.write
+        rows = parsing.parse_attendance(
+            source,
+            students=students,
+            codes=codes,
+            today=today,
+            report=report,
+            progress=_reporter(run, progress),
+        )
+        for line, sid, day, lesson, course, code_id, week in rows:
+            if course:
+                idx = courses.get(course)
+                if idx is None:
+                    idx = courses[course] = len(courses)
+            else:
+                idx = r"\N"
+            write(f"{line}\t{sid}\t{day}\t{lesson}\t{idx}\t{code_id}\n")
+            affected.add((sid, week))
+    try:
+        if report.fatal:
+            return 0
+        _save(run, phase="writing")
+        if progress:
+            progress(run)
+        with transaction.atomic():
+            return _write_marks(run, report, spool_path, courses, affected, progress)
+    finally:
+        spool_path.unlink(missing_ok=True)
+
+
+def _write_marks(
+    run: ImportRun,
+    report: parsing.Report,
+    spool_path: Path,
+    courses: dict[str, int],
+    affected: set[tuple[int, str]],
+    progress: Progress | None,
+) -> int:
+    existing = dict(
+        Course.objects.filter(
+            institution_id=run.institution_id, code__in=list(courses)
+        ).values_list("code", "pk")
+    )
+    Course.objects.bulk_create(
+        [Course(institution_id=run.institution_id, code=c) for c in courses if c not in existing]
+    )
+    ids = dict(
+        Course.objects.filter(
+            institution_id=run.institution_id, code__in=list(courses)
+        ).values_list("code", "pk")
+    )
+    store.create_staging()
+    try:
+        store.load_spool(spool_path)
+        store.load_rows(store.COURSES, "idx, course_id", ((i, ids[c]) for c, i in courses.items()))
+        store.analyze()
+        dups = store.duplicates()
+        if dups:
+            for later, earlier in dups:
+                report.add(later, "duplicate", other=earlier)
+            transaction.set_rollback(True)
+            return 0
+        written = store.upsert_marks()
+        _save(run, phase="summarising")
+        if progress:
+            progress(run)
+        store.load_rows(
+            store.AFFECTED,
+            "student_id, week_start, week_end",
+            (
+                (sid, date.fromisoformat(w), date.fromisoformat(w) + timedelta(days=6))
+                for sid, w in affected
+            ),
+        )
+        store.refresh_weeks()
+        return written
+    finally:
+        store.drop_staging()
+
+
+def _import_roster(
+    run: ImportRun, report: parsing.Report, today: date, progress: Progress | None
+) -> int:
+    inst = run.institution
+    campuses = {c.name: c for c in Campus.objects.filter(institution=inst)}
+    with _open(run) as f:
+        rows = parsing.parse_roster(f, campuses=set(campuses), today=today, report=report)
+    if report.fatal:
+        return 0
+    elsewhere = dict(
+        Student.objects.filter(oppijanumero__in=[r.oppijanumero for r in rows])
+        .exclude(institution=inst)
+        .values_list("oppijanumero", "pk")
+    )
+    for r in rows:
+        if r.oppijanumero in elsewhere:
+            report.add(r.line, "other_institution", r.oppijanumero)
+    if report.fatal:
+        return 0
+    _save(run, phase="writing")
+    with transaction.atomic():
+        return _write_roster(inst, rows, campuses)
+
+
+def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) -> int:
+    groups = {g.name: g for g in StudentGroup.objects.filter(institution=inst)}
+    for name in {r.group for r in rows if r.group} - set(groups):
+        campus = next((campuses[r.campus] for r in rows if r.group == name and r.campus), None)
+        groups[name] = StudentGroup.objects.create(institution=inst, campus=campus, name=name)
+    existing = {
+        s.oppijanumero: s
+        for s in Student.objects.filter(
+            institution=inst, oppijanumero__in=[r.oppijanumero for r in rows]
+        )
+    }
+    new, changed = [], []
+    for r in rows:
+        s = existing.get(r.oppijanumero) or Student(institution=inst, oppijanumero=r.oppijanumero)
+        s.first_name, s.last_name, s.date_of_birth = r.first_name, r.last_name, r.date_of_birth
+        s.group = groups.get(r.group)
+        s.campus = campuses.get(r.campus) if r.campus else None
+        s.status = r.status
+        (changed if s.pk else new).append(s)
+    Student.objects.bulk_create(new, batch_size=2000)
+    Student.objects.bulk_update(
+        changed,
+        ["first_name", "last_name", "date_of_birth", "group", "campus", "status"],
+        batch_size=2000,
+    )
+    by_opp = {s.oppijanumero: s for s in new + changed}
+    events = [
+        StudyRightEvent(
+            student=by_opp[r.oppijanumero],
+            institution=inst,
+            campus=by_opp[r.oppijanumero].campus,
+            kind=r.status,
+            starts_on=r.status_from,
+            ends_on=r.status_until,
+        )
+        for r in rows
+        if r.status in (StudyRightEvent.Kind.INTERRUPTED, StudyRightEvent.Kind.RESIGNED)
+    ]
+    StudyRightEvent.objects.bulk_create(
+        events,
+        update_conflicts=True,
+        unique_fields=["student", "kind", "starts_on"],
+        update_fields=["ends_on", "campus"],
+    )
+    _link_guardians(rows, by_opp)
+    return len(rows)
+
+
+def _link_guardians(rows: list, by_opp: dict[str, Student]) -> None:
+    emails = {e for r in rows for e in r.guardian_emails}
+    if not emails:
+        return
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    unusable = make_password(None)
+    missing = [
+        User(username=e[:150], email=e, password=unusable) for e in sorted(emails - set(users))
+    ]
+    for u in User.objects.bulk_create(missing):
+        users[u.email] = u
+    links = [
+        Guardianship(student=by_opp[r.oppijanumero], guardian=users[e])
+        for r in rows
+        for e in r.guardian_emails
+    ]
+    Guardianship.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _import_progress(
+    run: ImportRun, report: parsing.Report, today: date, progress: Progress | None
+) -> int:
+    students = _student_ids(run.institution_id)
+    with _open(run) as f:
+        rows = parsing.parse_progress(f, students=students, today=today, report=report)
+    if report.fatal:
+        return 0
+    _save(run, phase="writing")
+    with transaction.atomic():
+        StudyProgress.objects.bulk_create(
+            [
+                StudyProgress(
+                    student_id=r.student_id,
+                    as_of=r.as_of,
+                    credits_planned=r.planned,
+                    credits_done=r.done,
+                )
+                for r in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["student", "as_of"],
+            update_fields=["credits_planned", "credits_done"],
+        )
+    return len(rows)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import ImportRun, MarkCode
+
+
+@admin.register(MarkCode)
+class MarkCodeAdmin(admin.ModelAdmin):
+    list_display = ["institution", "code", "absence_class", "label"]
+    list_filter = ["institution", "absence_class"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "institution", "kind", "status", "rows_read", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]

@@ -1,0 +1,20 @@
+"""Background work of imports (django.tasks): running an uploaded file."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def run_import_task(run_id: int) -> str:
+    """Run an uploaded import, then evaluate early warning for its institution."""
+    from opiskeluhuolto.insights.actions import run_early_warning
+
+    from .actions import run_import
+    from .models import ImportRun
+
+    run = ImportRun.objects.select_related("institution").get(pk=run_id)
+    run = run_import(run)
+    if run.status == ImportRun.Status.SUCCEEDED and run.kind != ImportRun.Kind.ROSTER:
+        run_early_warning(run.institution)
+    return run.status

@@ -1,0 +1,256 @@
+"""Dashboard charts: Vega-Lite specs built with Altair, each with its data table.
+
+One spec serves the screen (vega-embed, static/js/insights.js) and print
+(SVG through vl-convert for the PDF and the download). Hidden small cells are
+left out of the chart and shown as "fewer than 5" in the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.access.insights import DashboardScope
+
+from . import queries
+
+WIDTH = 560
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    spec: dict | None
+    columns: list[tuple[str, str]]  # (row key, heading)
+    rows: list[dict]
+    note: str = ""
+
+    def table(self) -> list[list]:
+        small = _("fewer than 5")
+        out = []
+        for r in self.rows:
+            cells = []
+            for key, _heading in self.columns:
+                value = r.get(key)
+                if r.get("hidden") and value is None and key not in ("month", "unit", "kind"):
+                    value = small
+                elif isinstance(value, date):
+                    value = date_format(value, "F Y")
+                cells.append("" if value is None else value)
+            out.append(cells)
+        return out
+
+    @property
+    def headings(self) -> list[str]:
+        return [h for _k, h in self.columns]
+
+
+def _month_label(d: date) -> str:
+    return d.strftime("%Y-%m")
+
+
+def _line(values: list[dict], x: str, y: str, color: str, titles: tuple[str, str, str]) -> dict:
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:O", title=titles[0]),
+            y=alt.Y(f"{y}:Q", title=titles[1]),
+            color=alt.Color(f"{color}:N", title=titles[2]),
+            tooltip=[f"{x}:O", f"{color}:N", f"{y}:Q"],
+        )
+        .properties(width=WIDTH, height=260)
+    )
+    return chart.to_dict()
+
+
+def _bar(values: list[dict], x: str, y: str, titles: tuple[str, str], color: str = "") -> dict:
+    enc = {
+        "x": alt.X(f"{x}:Q", title=titles[1]),
+        "y": alt.Y(f"{y}:N", title=titles[0], sort="-x"),
+        "tooltip": [f"{y}:N", f"{x}:Q"],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title="")
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(**enc)
+        .properties(width=WIDTH, height=max(80, 22 * len({v[y] for v in values})))
+    )
+    return chart.to_dict()
+
+
+def trend_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    rows = queries.trend_by_campus(scope, start, end, inst)
+    values = [
+        {"month": _month_label(r["month"]), "unit": r["unit"], "pct": r["absent_pct"]}
+        for r in rows
+        if not r["hidden"]
+    ]
+    spec = (
+        _line(values, "month", "pct", "unit", (_("Month"), _("Absent, % of lessons"), _("Campus")))
+        if values
+        else None
+    )
+    return Chart(
+        "trend",
+        _("Absences by month and campus"),
+        spec,
+        [
+            ("month", _("Month")),
+            ("unit", _("Campus")),
+            ("students", _("Students")),
+            ("absent_pct", _("Absent, % of lessons")),
+            ("unexplained_pct", _("Unexplained, % of lessons")),
+        ],
+        rows,
+    )
+
+
+def group_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    rows = queries.by_group(scope, start, end, inst)
+    values = [{"unit": r["unit"], "pct": r["absent_pct"]} for r in rows if not r["hidden"]][:20]
+    spec = _bar(values, "pct", "unit", (_("Group"), _("Absent, % of lessons"))) if values else None
+    return Chart(
+        "groups",
+        _("Absences by group"),
+        spec,
+        [
+            ("unit", _("Group")),
+            ("students", _("Students")),
+            ("absent_pct", _("Absent, % of lessons")),
+            ("unexplained_pct", _("Unexplained, % of lessons")),
+        ],
+        rows,
+        note=_("The chart shows the 20 groups with the most absences; the table lists all."),
+    )
+
+
+def warning_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    from .models import WarningStep
+
+    actions = dict(WarningStep.Action.choices)
+    rows = queries.warning_steps(scope, start, end, inst)
+    for r in rows:
+        r["step"] = f"{r['rule']} ≥ {r['threshold']}"
+        r["action_label"] = str(actions.get(r["action"], r["action"]))
+    values = [{"step": r["step"], "n": r["students"]} for r in rows if not r["hidden"]]
+    spec = _bar(values, "n", "step", (_("Step"), _("Students"))) if values else None
+    return Chart(
+        "warnings",
+        _("Early-warning steps reached"),
+        spec,
+        [
+            ("step", _("Step")),
+            ("action_label", _("Required action")),
+            ("students", _("Students")),
+            ("resolved", _("Conversations held")),
+        ],
+        rows,
+    )
+
+
+def interruption_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    from opiskeluhuolto.imports.models import StudyRightEvent
+
+    kinds = dict(StudyRightEvent.Kind.choices)
+    rows = queries.interruptions(scope, start, end, inst)
+    for r in rows:
+        r["kind_label"] = str(kinds.get(r["kind"], r["kind"]))
+    values = [
+        {"month": _month_label(r["month"]), "kind": r["kind_label"], "n": r["students"]}
+        for r in rows
+        if not r["hidden"]
+    ]
+    spec = None
+    if values:
+        spec = (
+            alt.Chart(alt.Data(values=values))
+            .mark_bar()
+            .encode(
+                x=alt.X("month:O", title=_("Month")),
+                y=alt.Y("n:Q", title=_("Students")),
+                color=alt.Color("kind:N", title=""),
+                tooltip=["month:O", "kind:N", "n:Q"],
+            )
+            .properties(width=WIDTH, height=220)
+            .to_dict()
+        )
+    return Chart(
+        "interruptions",
+        _("Interruptions and resignations"),
+        spec,
+        [("month", _("Month")), ("kind_label", _("Study right")), ("students", _("Students"))],
+        rows,
+    )
+
+
+def compliance_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    rows = queries.compliance(scope, start, end, inst)
+    for r in rows:
+        r["kind_label"] = _("urgent") if r["urgent"] else _("normal")
+    values = [
+        {"month": _month_label(r["month"]), "kind": r["kind_label"], "pct": r["share_pct"]}
+        for r in rows
+        if not r["hidden"] and r["share_pct"] is not None
+    ]
+    spec = (
+        _line(values, "month", "pct", "kind", (_("Month"), _("Deadline met, %"), _("Request")))
+        if values
+        else None
+    )
+    return Chart(
+        "compliance",
+        _("Appointment deadlines met"),
+        spec,
+        [
+            ("month", _("Month")),
+            ("kind_label", _("Request")),
+            ("total", _("Requests")),
+            ("met", _("Deadline met")),
+            ("share_pct", _("Deadline met, %")),
+            ("median_working_days_to_first_offer", _("Median working days to first offer")),
+        ],
+        rows,
+        note=_("Requests are counted per institution."),
+    )
+
+
+BUILDERS = {
+    "trend": trend_chart,
+    "groups": group_chart,
+    "warnings": warning_chart,
+    "interruptions": interruption_chart,
+    "compliance": compliance_chart,
+}
+
+
+def build(key: str, scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+    return BUILDERS[key](scope, start, end, inst)
+
+
+def build_all(scope: DashboardScope, start: date, end: date, inst: int | None) -> list[Chart]:
+    return [b(scope, start, end, inst) for b in BUILDERS.values()]
+
+
+def empty_spec() -> dict:
+    """A chart that says there is nothing to show (the SVG download of an empty period)."""
+    return (
+        alt.Chart(alt.Data(values=[{"text": _("No data for this period.")}]))
+        .mark_text(size=14)
+        .encode(text="text:N")
+        .properties(width=WIDTH, height=60)
+        .to_dict()
+    )
+
+
+def to_svg(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)

@@ -1,0 +1,220 @@
+"""Dashboard aggregates: one grouped query each over the weekly summaries.
+
+Every function takes the person's `DashboardScope` and a period and returns
+plain dicts; small cells are hidden here (PRODUCT.md §5), because nobody who
+reads the dashboards has access to the individuals of all those units. The
+month of a week is the month of its Monday.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from opiskeluhuolto.access.insights import DashboardScope
+from opiskeluhuolto.imports.models import StudyRightEvent, WeeklyAbsence
+from opiskeluhuolto.organisation.models import Institution
+
+from . import rules, smallcells
+from .models import CareTask
+
+ABSENT = F("health") + F("leave") + F("excused") + F("unexplained")
+
+
+def period(today: date, which: str = "current") -> tuple[date, date]:
+    start = rules.school_year_start(today)
+    if which == "previous":
+        return start.replace(year=start.year - 1), start.replace(month=7, day=31)
+    return start, today
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    if not whole or part is None:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+def _weekly(scope: DashboardScope, start: date, end: date, institution_id: int | None):
+    qs = WeeklyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).between(
+        start, end
+    )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    return qs
+
+
+def _rows(qs, *label_fields: str) -> list[dict]:
+    rows = []
+    for r in qs:
+        rows.append(
+            {
+                **{k: r[k] for k in label_fields},
+                "students": r["students"],
+                "lessons": r["lessons"],
+                "absent_pct": _share(r["absent"], r["lessons"]),
+                "unexplained_pct": _share(r["unexplained"], r["lessons"]),
+            }
+        )
+    return smallcells.suppress(
+        rows, count_key="students", value_keys=("lessons", "absent_pct", "unexplained_pct")
+    )
+
+
+def _sums(qs):
+    return qs.annotate(
+        students=Count("student_id", distinct=True),
+        lessons=Sum("lessons"),
+        absent=Sum(ABSENT),
+        unexplained=Sum("unexplained"),
+    )
+
+
+def trend_by_campus(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Absence share per month and campus."""
+    qs = (
+        _weekly(scope, start, end, institution_id)
+        .annotate(month=TruncMonth("week"))
+        .values("month", "campus__name")
+    )
+    rows = _rows(_sums(qs).order_by("month", "campus__name"), "month", "campus__name")
+    for r in rows:
+        r["unit"] = r.pop("campus__name") or "–"
+    return rows
+
+
+def by_group(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Absence share per group over the period, highest first."""
+    qs = _weekly(scope, start, end, institution_id).values("group_id", "group__name")
+    rows = _rows(_sums(qs).order_by("group__name"), "group_id", "group__name")
+    for r in rows:
+        r["unit"] = r.pop("group__name") or "–"
+    return sorted(rows, key=lambda r: (r["absent_pct"] is None, -(r["absent_pct"] or 0)))
+
+
+def by_class(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> dict:
+    """Lessons per absence class over the whole scope (one row, never a small cell alone)."""
+    agg = _weekly(scope, start, end, institution_id).aggregate(
+        students=Count("student_id", distinct=True),
+        lessons=Sum("lessons"),
+        health=Sum("health"),
+        leave=Sum("leave"),
+        excused=Sum("excused"),
+        unexplained=Sum("unexplained"),
+        late=Sum("late"),
+        school_activity=Sum("school_activity"),
+    )
+    if smallcells.hidden(agg["students"]):
+        return {"hidden": True, "students": None}
+    return {"hidden": False, **{k: v or 0 for k, v in agg.items()}}
+
+
+def warning_steps(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Students who reached each early-warning step, and how many conversations were held."""
+    qs = CareTask.objects.filter(triggered_on__gte=start, triggered_on__lte=end).filter(
+        Q(student__institution_id__in=scope.institution_ids)
+        | Q(student__campus_id__in=scope.campus_ids)
+    )
+    if institution_id:
+        qs = qs.filter(student__institution_id=institution_id)
+    rows = (
+        qs.values("step__rule__name", "step__threshold", "step__action", "step__rule__kind")
+        .annotate(
+            students=Count("student_id", distinct=True),
+            resolved=Count("pk", filter=Q(status=CareTask.Status.RESOLVED)),
+        )
+        .order_by("step__rule__kind", "step__rule__name", "step__threshold")
+    )
+    out = [
+        {
+            "rule": r["step__rule__name"],
+            "kind": r["step__rule__kind"],
+            "threshold": r["step__threshold"],
+            "action": r["step__action"],
+            "students": r["students"],
+            "resolved": r["resolved"],
+        }
+        for r in rows
+    ]
+    return smallcells.suppress(out, count_key="students", value_keys=("resolved",))
+
+
+def interruptions(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Interruptions and resignations per month (a study-right status, LAW.md L-ABS-5)."""
+    qs = StudyRightEvent.objects.filter(starts_on__gte=start, starts_on__lte=end).filter(
+        Q(institution_id__in=scope.institution_ids) | Q(campus_id__in=scope.campus_ids)
+    )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    rows = (
+        qs.annotate(month=TruncMonth("starts_on"))
+        .values("month", "kind")
+        .annotate(students=Count("student_id", distinct=True))
+        .order_by("month", "kind")
+    )
+    return smallcells.suppress(list(rows), count_key="students", value_keys=())
+
+
+def compliance(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Appointment-deadline compliance from the appointments app, small cells hidden.
+
+    Compliance is counted per institution, so a campus-level grant sees its
+    institution's figures (requests, not students, are counted).
+    """
+    from opiskeluhuolto.appointments.reports import compliance_summary
+
+    ids = set(scope.institution_ids)
+    if scope.campus_ids:
+        ids |= set(
+            Institution.objects.filter(campuses__in=scope.campus_ids).values_list("pk", flat=True)
+        )
+    if institution_id:
+        ids &= {institution_id}
+    if not ids:
+        return []
+    rows = compliance_summary(institution_ids=sorted(ids), start=start, end=end)
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["share_pct"] = None if r.get("share_met") is None else round(100 * r["share_met"], 1)
+        out.append(r)
+    return smallcells.suppress(
+        out,
+        count_key="total",
+        value_keys=("met", "share_met", "share_pct", "median_working_days_to_first_offer"),
+    )
+
+
+def group_students(group, start: date, end: date) -> list[dict]:
+    """The individuals of one group (for its supervisor only): hours per class and open tasks."""
+    rows = (
+        WeeklyAbsence.objects.filter(group=group, week__gte=start, week__lte=end)
+        .values("student_id", "student__first_name", "student__last_name")
+        .annotate(
+            lessons=Sum("lessons"),
+            health=Sum("health"),
+            leave=Sum("leave"),
+            excused=Sum("excused"),
+            unexplained=Sum("unexplained"),
+            late=Sum("late"),
+        )
+        .order_by("student__last_name", "student__first_name")
+    )
+    out = []
+    for r in rows:
+        hours = r["health"] + r["excused"] + r["unexplained"]
+        out.append({**r, "hours": hours, "absent_pct": _share(hours + r["leave"], r["lessons"])})
+    return out
