@@ -75,6 +75,20 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg=="]
 
 INSTALLED_APPS = [
+    # Our apps come first: their templates and translations take precedence over
+    # the libraries' (e.g. "Save" is "Tallenna", not the admin's "Tallenna ja poistu").
+    "opiskeluhuolto.accounts",
+    "opiskeluhuolto.organisation",
+    "opiskeluhuolto.access",
+    "opiskeluhuolto.front",
+    "opiskeluhuolto.api",
+    "opiskeluhuolto.cases",
+    "opiskeluhuolto.records",
+    "opiskeluhuolto.appointments",
+    "opiskeluhuolto.annualclock",
+    "opiskeluhuolto.meetings",
+    "opiskeluhuolto.imports",
+    "opiskeluhuolto.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,18 +103,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "opiskeluhuolto.accounts",
-    "opiskeluhuolto.organisation",
-    "opiskeluhuolto.access",
-    "opiskeluhuolto.front",
-    "opiskeluhuolto.api",
-    "opiskeluhuolto.cases",
-    "opiskeluhuolto.records",
-    "opiskeluhuolto.appointments",
-    "opiskeluhuolto.annualclock",
-    "opiskeluhuolto.meetings",
-    "opiskeluhuolto.imports",
-    "opiskeluhuolto.insights",
 ]
 
 MIDDLEWARE = [

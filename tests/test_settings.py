@@ -85,3 +85,26 @@ def test_secret_from_a_file(tmp_path):
 def test_malformed_boolean_is_an_error():
     result = load({"DEBUG": "perhaps"})
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_oidc_needs_its_settings_once_turned_on():
+    result = load({"USE_OIDC": "true"})
+    assert result.returncode != 0 and "USE_OIDC needs" in result.stderr
+
+
+def test_oidc_configures_mpassid_with_pkce():
+    code = (
+        "import opiskeluhuolto.settings as s; p = s.SOCIALACCOUNT_PROVIDERS['openid_connect'];"
+        "print(p['OAUTH_PKCE_ENABLED'], p['APPS'][0]['provider_id'], p['APPS'][0]['settings']['server_url'])"
+    )
+    env = {
+        **BASE,
+        "USE_OIDC": "true",
+        "OIDC_SERVER_URL": "https://mpass-proxy-test.csc.fi",
+        "OIDC_CLIENT_ID": "oh",
+        "OIDC_CLIENT_SECRET": "s",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.split() == ["True", "mpassid", "https://mpass-proxy-test.csc.fi"]

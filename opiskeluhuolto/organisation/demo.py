@@ -32,6 +32,27 @@ from .models import (
 )
 
 DEMO_PASSWORD = "opiskeluhuolto"  # noqa: S105  (demo only; printed at start)
+#: The sign-ins printed when the demo starts: one per role, and the people the stories need.
+DEMO_SIGN_INS = [
+    ("admin", "provider admin, Sedu: school calendars, people and roles, imports"),
+    ("rehtori", "koulutuspäällikkö (principal), Sedu Seinäjoki: welfare group, clock, dashboards"),
+    ("kuraattori", "kuraattori, Sedu Seinäjoki: requests, bookings, cases, records"),
+    ("kuraattori2", "kuraattori, Sedu Lapua: not in Aino's expert group, sees none of it"),
+    ("psykologi", "psykologi, Sedu"),
+    ("terveydenhoitaja", "terveydenhoitaja (nurse), Sedu Seinäjoki: walk-in hours"),
+    ("opo", "opinto-ohjaaja (study counsellor), Sedu Seinäjoki"),
+    ("erityisopettaja", "erityisopettaja (special-needs teacher), Sedu Seinäjoki"),
+    ("ryhmanohjaaja", "vastuuohjaaja (group supervisor) of Aino's group: care conversations"),
+    ("opettaja", "opettaja (teacher), Sedu Seinäjoki: refer a student to welfare staff"),
+    ("ulkojasen", "etsivä nuorisotyö, external member of welfare groups"),
+    ("opiskelija", "Aino, 16, student at Sedu Seinäjoki: book a time, my matters"),
+    ("aikuisopiskelija", "Eero, 22, adult student at Sedu"),
+    ("huoltaja", "Matti, guardian of Aino"),
+    ("etu-rehtori", "rehtori, Etu-Töölön lukio (another provider)"),
+    ("etu-admin", "provider admin, Helsinki (Etu-Töölön lukio)"),
+    ("etu-kuraattori", "kuraattori, Etu-Töölön lukio"),
+    ("etu-opiskelija", "Lotta, 17, student at Etu-Töölön lukio"),
+]
 UNUSABLE = "!"  # noqa: S105  (an unusable password hash: no sign-in until invited)
 
 

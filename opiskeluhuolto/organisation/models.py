@@ -18,6 +18,11 @@ from opiskeluhuolto.lib import hetu as hetu_lib
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 
 
+def finnish_date(day: date) -> str:
+    """1.8.2026: the form used in Finnish and Swedish, clear in English."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 class WellbeingCounty(models.Model):
     """Hyvinvointialue: the partner body that employs kuraattori, psykologi and terveydenhoitaja."""
 
@@ -227,8 +232,8 @@ class CalendarPeriod(models.Model):
             raise ValidationError(
                 _("The period must lie within the school year %(start)s–%(end)s.")
                 % {
-                    "start": year.starts_on.strftime("%d.%m.%Y"),
-                    "end": year.ends_on.strftime("%d.%m.%Y"),
+                    "start": finnish_date(year.starts_on),
+                    "end": finnish_date(year.ends_on),
                 }
             )
         if self.kind == self.Kind.EXTRA_SCHOOL_DAY and self.starts_on != self.ends_on:
@@ -255,8 +260,8 @@ class CalendarPeriod(models.Model):
                 _("This period overlaps “%(name)s” (%(start)s–%(end)s).")
                 % {
                     "name": clash.name,
-                    "start": clash.starts_on.strftime("%d.%m.%Y"),
-                    "end": clash.ends_on.strftime("%d.%m.%Y"),
+                    "start": finnish_date(clash.starts_on),
+                    "end": finnish_date(clash.ends_on),
                 }
             )
 

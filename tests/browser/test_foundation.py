@@ -73,3 +73,10 @@ def test_provider_admin_edits_calendar_and_sees_clear_errors(demo, sign_in, page
     expect(page.locator("main")).to_contain_text("lukuvuoden")
     screenshot("calendar-error")
     assert axe() == []
+
+
+def test_sign_in_page_is_finnish_and_accessible(demo, live_server, page, screenshot, axe):
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("h1")).to_have_text("Kirjaudu sisään")
+    screenshot("sign-in")
+    assert axe() == []

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from opiskeluhuolto.organisation.demo import DEMO_PASSWORD, make_context
+from opiskeluhuolto.organisation.demo import DEMO_PASSWORD, DEMO_SIGN_INS, make_context
 from opiskeluhuolto.organisation.models import Provider
 
 
@@ -61,37 +61,20 @@ class Command(BaseCommand):
     def print_sign_ins(self):
         from opiskeluhuolto.accounts.models import User
 
-        names = [
-            "admin",
-            "rehtori",
-            "kuraattori",
-            "kuraattori2",
-            "psykologi",
-            "terveydenhoitaja",
-            "opo",
-            "erityisopettaja",
-            "ryhmanohjaaja",
-            "opettaja",
-            "ulkojasen",
-            "opiskelija",
-            "aikuisopiskelija",
-            "huoltaja",
-            "etu-rehtori",
-            "etu-admin",
-            "etu-kuraattori",
-            "etu-opiskelija",
-        ]
-        present = {u.username: u for u in User.objects.filter(username__in=names)}
+        present = set(
+            User.objects.filter(username__in=[u for u, _d in DEMO_SIGN_INS]).values_list(
+                "username", flat=True
+            )
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for name in names:
-            if name in present:
-                u = present[name]
-                self.stdout.write(f"  {name:<18} {u.display_name:<22} {u.title}")
+        for username, description in DEMO_SIGN_INS:
+            if username in present:
+                self.stdout.write(f"  {username:<18} {description}")
         if not settings.REQUIRE_STAFF_MFA:
             self.stdout.write(
                 self.style.WARNING(
-                    "Two-factor sign-in is NOT required for staff in this demo (REQUIRE_STAFF_MFA=false). "
-                    "Production requires it."
+                    "Two-factor sign-in (TOTP) is NOT required for staff in this demo "
+                    "(REQUIRE_STAFF_MFA=false). Production requires it."
                 )
             )
