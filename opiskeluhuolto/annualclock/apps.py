@@ -8,3 +8,6 @@ class AnnualclockConfig(AppConfig):
     name = "opiskeluhuolto.annualclock"
     label = "annualclock"
     verbose_name = _("Annual clocks (vuosikello) and their recurring items")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers the home panel and navigation)

@@ -1,1 +1,261 @@
-"""Annual clocks (vuosikello) and their recurring items."""
+"""Annual clocks (vuosikello) and their recurring items.
+
+Clocks layer (PRODUCT.md §2, seed 004): a provider clock is inherited by every
+institution and campus. A unit adapts it through an *adaptation* clock
+(`parent` set): its items either add to the inherited ones or replace one
+(`adapts`), for that unit only. Several clocks per unit (welfare groups;
+home–school cooperation) are separate root clocks.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.organisation.models import Campus, Institution, Provider
+
+from . import recurrence
+
+
+class ClockQuerySet(models.QuerySet):
+    def roots(self) -> ClockQuerySet:
+        return self.filter(parent__isnull=True)
+
+
+class Clock(models.Model):
+    class Kind(models.TextChoices):
+        WELFARE = "welfare", _("welfare groups")
+        HOME_SCHOOL = "home_school", _("home–school cooperation")
+        GUIDANCE = "guidance", _("guidance")
+        OTHER = "other", _("other")
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    campus = models.ForeignKey(
+        Campus,
+        verbose_name=_("campus"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("adapts the clock"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="adaptations",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    groups = models.ManyToManyField(
+        "meetings.Group",
+        verbose_name=_("groups that follow the clock"),
+        blank=True,
+        related_name="clocks",
+    )
+
+    objects = ClockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual clock")
+        verbose_name_plural = _("annual clocks")
+        ordering = ["provider", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campus__isnull=True) | Q(institution__isnull=False),
+                name="annualclock_clock_campus_needs_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(institution__isnull=False),
+                name="annualclock_clock_adaptation_has_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "institution"],
+                condition=Q(parent__isnull=False, campus__isnull=True),
+                name="annualclock_clock_one_adaptation_per_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "campus"],
+                condition=Q(parent__isnull=False, campus__isnull=False),
+                name="annualclock_clock_one_adaptation_per_campus",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def root(self) -> Clock:
+        return self.parent or self
+
+    @property
+    def unit(self):
+        return self.campus or self.institution or self.provider
+
+
+class ClockItem(models.Model):
+    class Type(models.TextChoices):
+        SURVEY = "survey", _("survey")
+        EVENT = "event", _("event")
+        MEETING_TOPIC = "meeting_topic", _("meeting topic")
+        COMMUNICATION = "communication", _("communication")
+        DRILL = "drill", _("drill")
+        REPORT = "report", _("report")
+
+    class Kind(models.TextChoices):
+        DATE = recurrence.DATE, _("on a date")
+        WEEKS = recurrence.WEEKS, _("in ISO weeks")
+        MONTHS = recurrence.MONTHS, _("over months")
+        TERM = recurrence.TERM, _("during a term")
+
+    class Term(models.TextChoices):
+        AUTUMN = recurrence.AUTUMN, _("autumn term")
+        SPRING = recurrence.SPRING, _("spring term")
+
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="items"
+    )
+    adapts = models.ForeignKey(
+        "self",
+        verbose_name=_("adapts the inherited item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="adaptations",
+    )
+    is_hidden = models.BooleanField(
+        _("not held in this unit"),
+        default=False,
+        help_text=_("Hides the inherited item in this unit only."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    kind = models.CharField(_("recurs"), max_length=10, choices=Kind.choices)
+    day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    first_week = models.PositiveSmallIntegerField(_("first week"), null=True, blank=True)
+    last_week = models.PositiveSmallIntegerField(_("last week"), null=True, blank=True)
+    first_month = models.PositiveSmallIntegerField(_("first month"), null=True, blank=True)
+    last_month = models.PositiveSmallIntegerField(_("last month"), null=True, blank=True)
+    term = models.CharField(_("term"), max_length=10, choices=Term.choices, blank=True)
+    every_years = models.PositiveSmallIntegerField(_("every N-th year"), default=1)
+    anchor_year = models.PositiveSmallIntegerField(
+        _("a year it happens"), null=True, blank=True, help_text=_("E.g. 2025 for “last 2025”.")
+    )
+    owner_group = models.ForeignKey(
+        "meetings.Group",
+        verbose_name=_("owner group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clock_items",
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    results_due = models.CharField(
+        _("results due"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “in November at the earliest”."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    placement_inferred = models.BooleanField(
+        _("timing read from the picture"),
+        default=False,
+        help_text=_("The source clock gave no explicit time; the month comes from its position."),
+    )
+
+    class Meta:
+        verbose_name = _("annual clock item")
+        verbose_name_plural = _("annual clock items")
+        ordering = ["clock", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_years__gte=1), name="annualclock_item_every_years_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["clock", "adapts"],
+                condition=Q(adapts__isnull=False),
+                name="annualclock_item_one_adaptation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rule(self) -> recurrence.Rule:
+        return recurrence.Rule(
+            kind=self.kind,
+            day=self.day,
+            month=self.month,
+            first_week=self.first_week,
+            last_week=self.last_week,
+            first_month=self.first_month,
+            last_month=self.last_month,
+            term=self.term or None,
+            every_years=self.every_years,
+            anchor_year=self.anchor_year,
+        )
+
+    @property
+    def timing(self) -> str:
+        return recurrence.describe(self.rule)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        field_map = {
+            "date": "day",
+            "kind": "kind",
+            "first_week": "first_week",
+            "last_week": "last_week",
+            "first_month": "first_month",
+            "last_month": "last_month",
+            "term": "term",
+            "every_years": "every_years",
+            "anchor_year": "anchor_year",
+        }
+        try:
+            recurrence.validate(self.rule)
+        except recurrence.InvalidRule as e:
+            raise ValidationError({field_map.get(e.field, "kind"): e.message}) from None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """A private iCalendar feed address of one person for one clock; revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clock_feed_tokens"
+    )
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="feed_tokens")
+    campus = models.ForeignKey(Campus, null=True, blank=True, on_delete=models.CASCADE)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.clock} ({self.user})"

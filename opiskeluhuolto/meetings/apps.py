@@ -8,3 +8,6 @@ class MeetingsConfig(AppConfig):
     name = "opiskeluhuolto.meetings"
     label = "meetings"
     verbose_name = _("Communal welfare")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (home panels, navigation, the public plan section)

@@ -1,1 +1,324 @@
-"""Views: thin; policies from opiskeluhuolto.access.policies."""
+"""Views of welfare groups, meetings and minutes (plans and goals: views_plans.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opiskeluhuolto.access import communal, for_user, policies
+from opiskeluhuolto.lib.workdays import working_days_between
+
+from . import actions
+from .forms import (
+    AttendeesForm,
+    FollowUpForm,
+    HighlightForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    StandingItemForm,
+)
+from .models import AgendaItem, FollowUp, Meeting
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@policies.authenticated
+@require_GET
+def groups(request):
+    rows = communal.welfare_groups_visible_to(request.user).select_related(
+        "institution", "campus", "chair"
+    )
+    today = timezone.localdate()
+    upcoming = {}
+    for m in Meeting.objects.filter(group__in=rows).upcoming(today):
+        upcoming.setdefault(m.group_id, m)
+    return render(
+        request, "meetings/groups.html", {"groups": [(g, upcoming.get(g.pk)) for g in rows]}
+    )
+
+
+@policies.authenticated
+@require_GET
+def group(request, pk):
+    obj = communal.get_welfare_group(request.user, pk)
+    can = for_user(request.user)
+    today = timezone.localdate()
+    context = {
+        "group": obj,
+        "members": obj.memberships.select_related("user"),
+        "standing": obj.standing_items.all(),
+        "upcoming": obj.meetings.upcoming(today),
+        "past": obj.meetings.past(today)[:10],
+        "highlights": obj.highlights.filter(handled_in__isnull=True).select_related("from_group"),
+        "follow_ups": FollowUp.objects.open().filter(group=obj).select_related("owner"),
+        "can_manage": can.manage_welfare_group(obj),
+        "can_highlight": can.submit_highlight(obj),
+        "member_form": MemberForm(group=obj),
+        "standing_form": StandingItemForm(),
+        "clocks": obj.clocks.all(),
+    }
+    return render(request, "meetings/group.html", context)
+
+
+@policies.authenticated
+@require_POST
+def member_add(request, pk):
+    obj = communal.get_welfare_group(request.user, pk, need="manage")
+    form = MemberForm(request.POST, group=obj)
+    if form.is_valid():
+        try:
+            actions.add_member(obj, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Member added."))
+    else:
+        messages.error(request, _("Choose the person and the role."))
+    return redirect("meetings:group", pk=obj.pk)
+
+
+@policies.authenticated
+@require_POST
+def standing_add(request, pk):
+    obj = communal.get_welfare_group(request.user, pk, need="manage")
+    form = StandingItemForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_standing_item(obj, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Agenda item added."))
+    else:
+        messages.error(request, _("Write the title of the item."))
+    return redirect("meetings:group", pk=obj.pk)
+
+
+@policies.authenticated
+@require_POST
+def standing_raise(request, pk):
+    item = communal.get_standing_item(request.user, pk)
+    try:
+        actions.raise_item(item, by=request.user, raised=request.POST.get("raised") == "1")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("meetings:group", pk=item.group_id)
+
+
+@policies.authenticated
+@require_http_methods(["GET", "POST"])
+def highlight_add(request, pk):
+    body = communal.get_welfare_group(request.user, pk, need="highlight")
+    form = HighlightForm(request.POST or None, student_body=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.submit_highlight(body, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_to_form(form, e)
+        else:
+            messages.success(request, _("The highlight goes to the group's next agenda."))
+            return redirect("meetings:group", pk=body.pk)
+    return render(request, "meetings/highlight_form.html", {"group": body, "form": form})
+
+
+@policies.authenticated
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, pk):
+    obj = communal.get_welfare_group(request.user, pk, need="manage")
+    form = MeetingForm(request.POST or None, initial=MeetingForm.suggested(obj))
+    if request.method == "POST" and form.is_valid():
+        starts, ends = form.times()
+        try:
+            meeting = actions.schedule_meeting(
+                obj,
+                by=request.user,
+                starts_at=starts,
+                ends_at=ends,
+                place=form.cleaned_data["place"],
+            )
+        except ValidationError as e:
+            _errors_to_form(form, e)
+        else:
+            messages.success(request, _("Meeting planned and its agenda assembled."))
+            return redirect("meetings:meeting", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"group": obj, "form": form})
+
+
+def _item_context(meeting: Meeting):
+    items = meeting.items.prefetch_related("follow_ups__owner")
+    open_carried = {
+        f.pk: f
+        for f in FollowUp.objects.filter(
+            pk__in=[i.source_id for i in items if i.source == AgendaItem.Source.FOLLOW_UP]
+        )
+    }
+    return [(i, open_carried.get(i.source_id) if i.source == "follow_up" else None) for i in items]
+
+
+@policies.authenticated
+@require_GET
+def meeting(request, pk):
+    obj = communal.get_meeting(request.user, pk)
+    can = for_user(request.user)
+    today = timezone.localdate()
+    starts = timezone.localtime(obj.starts_at).date()
+    days_to = None
+    if obj.group.institution_id and starts >= today:
+        days_to = working_days_between(obj.group.institution.school_calendar(), today, starts)
+    context = {
+        "meeting": obj,
+        "items": _item_context(obj),
+        "can_write": can.write_minutes(obj),
+        "can_manage": can.manage_welfare_group(obj.group),
+        "days_to": days_to,
+        "attendees_form": AttendeesForm(initial={"attendees": obj.attendees}),
+    }
+    return render(request, "meetings/meeting.html", context)
+
+
+@policies.authenticated
+@require_POST
+def meeting_assemble(request, pk):
+    obj = communal.get_meeting(request.user, pk, need="minutes")
+    try:
+        added = actions.assemble_agenda(obj, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Agenda updated: %(n)s new items.") % {"n": len(added)})
+    return redirect("meetings:meeting", pk=obj.pk)
+
+
+@policies.authenticated
+@require_POST
+def agenda_add(request, pk):
+    obj = communal.get_meeting(request.user, pk, need="minutes")
+    title = " ".join(request.POST.get("title", "").split())[:300]
+    if not title:
+        messages.error(request, _("Write the title of the item."))
+    else:
+        actions.add_agenda_item(obj, by=request.user, title=title)
+        messages.success(request, _("Agenda item added."))
+    return redirect("meetings:meeting", pk=obj.pk)
+
+
+@policies.authenticated
+@require_http_methods(["GET", "POST"])
+def item_minutes(request, pk):
+    """Minutes of one item. LAW.md L-14-2: a warning before saving text that identifies a student."""
+    item = communal.get_agenda_item(request.user, pk)
+    meeting = item.meeting
+    initial = {"minutes": item.minutes, "decision": item.decision, "version": meeting.version}
+    form = MinutesForm(request.POST or None, initial=initial)
+    findings = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_minutes(
+                item,
+                by=request.user,
+                minutes=form.cleaned_data["minutes"],
+                decision=form.cleaned_data["decision"],
+                version=form.cleaned_data["version"],
+                confirmed=request.POST.get("confirm") == "1",
+            )
+        except actions.IdentifiesStudent as e:
+            findings = e.findings
+        except ValidationError as e:
+            _errors_to_form(form, e)
+        else:
+            messages.success(request, _("Minutes saved."))
+            return redirect(f"{meeting_url(meeting)}#item-{item.pk}")
+    context = {
+        "item": item,
+        "meeting": meeting,
+        "form": form,
+        "findings": findings,
+        "follow_up_form": FollowUpForm(group=meeting.group),
+    }
+    return render(request, "meetings/item_minutes.html", context)
+
+
+def meeting_url(meeting: Meeting) -> str:
+    from django.urls import reverse
+
+    return reverse("meetings:meeting", args=[meeting.pk])
+
+
+@policies.authenticated
+@require_POST
+def attendees(request, pk):
+    obj = communal.get_meeting(request.user, pk, need="minutes")
+    form = AttendeesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.save_attendees(obj, by=request.user, attendees=form.cleaned_data["attendees"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Attendance saved."))
+    return redirect("meetings:meeting", pk=obj.pk)
+
+
+@policies.authenticated
+@require_POST
+def follow_up_add(request, pk):
+    item = communal.get_agenda_item(request.user, pk)
+    form = FollowUpForm(request.POST, group=item.meeting.group)
+    if form.is_valid():
+        try:
+            actions.add_follow_up(item, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Follow-up added."))
+    else:
+        messages.error(request, _("Give the task and its due date."))
+    return redirect(f"{meeting_url(item.meeting)}#item-{item.pk}")
+
+
+@policies.authenticated
+@require_POST
+def follow_up_done(request, pk):
+    fu = communal.get_follow_up(request.user, pk)
+    actions.complete_follow_up(fu, by=request.user, note=request.POST.get("note", ""))
+    messages.success(request, _("Follow-up marked done."))
+    back = request.POST.get("meeting")
+    if back and back.isdigit():
+        return redirect("meetings:meeting", pk=int(back))
+    return redirect("meetings:group", pk=fu.group_id)
+
+
+@policies.authenticated
+@require_POST
+def meeting_publish(request, pk):
+    obj = communal.get_meeting(request.user, pk, need="minutes")
+    try:
+        actions.publish_minutes(obj, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Minutes published and sent to the members."))
+    return redirect("meetings:meeting", pk=obj.pk)
+
+
+@policies.authenticated
+@require_GET
+def meeting_pdf(request, pk):
+    obj = communal.get_meeting(request.user, pk)
+    if not obj.is_published or not obj.minutes_pdf:
+        raise Http404
+    response = HttpResponse(bytes(obj.minutes_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="muistio-{obj.starts_at:%Y-%m-%d}.pdf"'
+    return response

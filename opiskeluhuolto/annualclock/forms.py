@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.meetings.models import Group
+
+from .models import ClockItem
+
+DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
+
+
+class ClockItemForm(forms.ModelForm):
+    """One form for every recurrence kind; the fields not used by the kind are ignored."""
+
+    date = forms.CharField(
+        label=_("date"),
+        required=False,
+        max_length=6,
+        help_text=_("Day and month, e.g. 11.2."),
+    )
+
+    class Meta:
+        model = ClockItem
+        fields = [
+            "title",
+            "type",
+            "kind",
+            "date",
+            "first_week",
+            "last_week",
+            "first_month",
+            "last_month",
+            "term",
+            "every_years",
+            "anchor_year",
+            "owner_group",
+            "audience",
+            "results_due",
+            "note",
+        ]
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_group"].queryset = Group.objects.of_provider(provider_id)
+        if self.instance.pk and self.instance.kind == "date" and self.instance.day:
+            self.initial["date"] = f"{self.instance.day}.{self.instance.month}."
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "date":
+            m = DATE_RE.match(data.get("date") or "")
+            if not m:
+                self.add_error("date", _("Enter the date as day and month, e.g. 11.2."))
+            else:
+                data["day"], data["month"] = int(m.group(1)), int(m.group(2))
+        unused = {
+            "date": ("first_week", "last_week", "first_month", "last_month", "term"),
+            "weeks": ("first_month", "last_month", "term"),
+            "months": ("first_week", "last_week", "term"),
+            "term": ("first_week", "last_week", "first_month", "last_month"),
+        }.get(kind, ())
+        for name in unused:
+            data[name] = "" if name == "term" else None
+        if kind != "date":
+            data["day"] = data["month"] = None
+        return data
+
+    def action_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("date", None)
+        return data
+
+    def _post_clean(self):
+        # The action validates the model (with translated recurrence messages); nothing here.
+        pass
+
+
+class AdaptForm(forms.Form):
+    campus = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False)
+
+    def __init__(self, *args, campuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = campuses
+        self.fields["campus"].empty_label = _("the whole institution")

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.organisation.models import Campus, Institution
+
+from .models import Group, Membership, StandingItem
+from .models.plans import Participant
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("role in the group"), choices=Membership.Role.choices)
+    represents = forms.CharField(label=_("represents"), max_length=200, required=False)
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People of the provider: staff, external members and its students' accounts.
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                Q(role_assignments__provider_id=group.provider_id)
+                | Q(student__institution__provider_id=group.provider_id)
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class StandingItemForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=300)
+    kind = forms.ChoiceField(label=_("when"), choices=StandingItem.Kind.choices)
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+
+    def times(self) -> tuple[datetime, datetime]:
+        d = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        starts = timezone.make_aware(datetime.combine(d["day"], d["start"]), tz)
+        ends = timezone.make_aware(datetime.combine(d["day"], d["end"]), tz)
+        return starts, ends
+
+    @classmethod
+    def suggested(cls, group: Group) -> dict:
+        day = timezone.localdate() + timedelta(days=14)
+        return {"day": day, "start": "13:00", "end": "14:30"}
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    decision = forms.CharField(
+        label=_("decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AttendeesForm(forms.Form):
+    attendees = forms.CharField(
+        label=_("present"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Names and positions of those present."),
+    )
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=_("task"), max_length=300)
+    owner = forms.ModelChoiceField(
+        label=_("responsible"), queryset=User.objects.none(), required=False
+    )
+    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            welfare_group_memberships__group=group
+        ).order_by("last_name")
+
+
+class HighlightForm(forms.Form):
+    to_group = forms.ModelChoiceField(label=_("to group"), queryset=Group.objects.none())
+    title = forms.CharField(label=_("title"), max_length=300)
+    text = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, student_body: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_group"].queryset = Group.objects.filter(
+            provider_id=student_body.provider_id
+        ).exclude(kind=Group.Kind.STUDENT_BODY)
+
+
+class SectionForm(forms.Form):
+    body = forms.CharField(
+        label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    lock = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NewSectionForm(forms.Form):
+    title = forms.CharField(label=_("title of the new section"), max_length=200)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("your comment"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ParticipationForm(forms.Form):
+    participant = forms.ChoiceField(label=_("who"), choices=Participant.choices)
+    description = forms.CharField(label=_("how they took part"), max_length=300)
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(
+        label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    approved_by_body = forms.CharField(label=_("approved by"), max_length=200)
+
+
+class DataPointForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("institution"), queryset=Institution.objects.none()
+    )
+    campus = forms.ModelChoiceField(
+        label=_("campus"), queryset=Campus.objects.none(), required=False
+    )
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
+    value = forms.FloatField(label=_("value"))
+    respondents = forms.IntegerField(label=_("respondents"), min_value=0, required=False)
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["campus"].queryset = Campus.objects.filter(institution__provider_id=provider_id)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: indicator;institution;campus;year;value;respondents"),
+    )

@@ -1,1 +1,0 @@
-"""Communal welfare: groups, meetings, agendas, minutes, the welfare plan, goals."""
