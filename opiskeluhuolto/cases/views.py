@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.access import cases as access
+from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.records.reading import read_record
 
 from . import actions

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 
-from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.cases import cases_visible_to
+from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case
 from opiskeluhuolto.organisation.models import Student
 
@@ -64,7 +64,9 @@ def read_records(
     Raises Http404 when the user may not read a named case (missing and
     forbidden alike). Each returned record has been logged as read.
     """
-    can = for_user(user)
+    # A fresh resolver, not the per-request cache: this is the gate of the register, and a
+    # membership may have ended earlier in the same request or test.
+    can = Permissions(user)
     if isinstance(target, Case):
         cases = [target]
     else:

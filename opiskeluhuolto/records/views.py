@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.access import cases as access
+from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.cases.views import apply_errors
 from opiskeluhuolto.organisation.models import Student
 

@@ -1,0 +1,101 @@
+"""Who reaches which page of individual welfare and the register (LAW.md L-21-2).
+
+The case is Aino's: Kaisa (kuraattori, responsible) and Sanna (supervisor) are its
+expert group, Paula (provider admin) is the register responsible person. Being
+rehtori, teacher, psykologi or nurse at the same school gives nothing.
+"""
+
+from opiskeluhuolto.access.matrix import Row
+
+from .story import meeting, open_aino_case
+
+STAFF = (
+    "admin",
+    "rehtori",
+    "kuraattori",
+    "kuraattori_out",
+    "psykologi",
+    "nurse",
+    "teacher",
+    "supervisor",
+    "external",
+    "outsider",
+)
+SIGNED_IN = STAFF + ("student", "adult", "guardian")
+
+
+def only(*members, default=404, anonymous=302, status=200):
+    return {"*": default, "anonymous": anonymous, **{m: status for m in members}}
+
+
+#: Who sees Aino's case: its members, the register responsible person, Aino, her guardian.
+CASE_READERS = ("admin", "kuraattori", "supervisor", "student", "guardian")
+CASE_MEMBERS = ("kuraattori", "supervisor")
+LUKIO_WELFARE = ("kuraattori", "psykologi", "nurse")
+
+
+def setup(cast) -> None:
+    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.records import actions as record_actions
+
+    if getattr(cast, "case", None) is not None:
+        return
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save(update_fields=["register_responsible"])
+    cast.case = open_aino_case(cast)
+    cast.consent = cast.case.consents.get()
+    cast.entry = meeting(cast.case, cast.kuraattori)
+    cast.open_referral = actions.file_referral(
+        cast.aino, by=cast.teacher, channel="staff", reason="Uusi huoli"
+    )
+    cast.rectification = record_actions.request_rectification(
+        cast.case, by=cast.student, text="Tapaamisia on kahdesti viikossa."
+    )
+
+
+def case(c):
+    return {"pk": c.case.pk}
+
+
+def referral(c):
+    return {"pk": c.open_referral.pk}
+
+
+ROWS = [
+    Row("cases:index", only(*SIGNED_IN)),
+    Row("cases:refer", only(*STAFF)),
+    Row(
+        "cases:refer_student",
+        {**only(*STAFF), "kuraattori_out": 404, "outsider": 404},
+        kwargs=lambda c: {"pk": c.aino.pk},
+    ),
+    Row("cases:self_refer", only("student", "adult")),
+    Row("cases:referral", only("teacher", *LUKIO_WELFARE), kwargs=referral),
+    Row("cases:student_notice", only(*LUKIO_WELFARE), kwargs=referral),
+    Row("cases:release_notice", only(*LUKIO_WELFARE, status=302), kwargs=referral, method="post"),
+    Row("cases:open_case", only(*LUKIO_WELFARE), kwargs=referral),
+    Row("cases:detail", only(*CASE_READERS), kwargs=case),
+    Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
+    Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
+    Row("cases:close", only("kuraattori"), kwargs=case),
+    Row("cases:prohibition", only(*CASE_MEMBERS), kwargs=case),
+    Row("records:add_entry", only(*CASE_MEMBERS), kwargs=case),
+    Row("records:amend", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.entry.pk}),
+    Row("records:disclose", only(*CASE_MEMBERS), kwargs=case),
+    Row("records:pdf", only(*CASE_READERS), kwargs=case),
+    Row("records:rectify", only("student", "guardian"), kwargs=case),
+    Row("records:decide", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.rectification.pk}),
+    Row("records:my_log", only("student", "adult", "guardian")),
+    Row("records:access_log", only("admin")),
+    Row("api:cases-list", only(*SIGNED_IN, anonymous=401)),
+    Row(
+        "api:cases-detail",
+        only(*CASE_READERS, anonymous=401),
+        kwargs=lambda c: {"case_id": c.case.pk},
+    ),
+    Row(
+        "api:records-case",
+        only(*CASE_READERS, anonymous=401),
+        kwargs=lambda c: {"case_id": c.case.pk},
+    ),
+]

@@ -1,0 +1,166 @@
+"""The pages of individual welfare: they work, refuse the wrong person, keep bad input."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from opiskeluhuolto.access.cases import cases_visible_to
+from opiskeluhuolto.access.permissions import Permissions
+from opiskeluhuolto.cases.models import Case, Referral
+from opiskeluhuolto.testing.cast import MEMBERS
+
+from .story import onni_prohibited_case, open_aino_case
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_teacher_refers_and_kuraattori_opens_case(cast):
+    teacher = client_for(cast.teacher)
+    r = teacher.post(reverse("cases:refer"), {"q": "Aino"})
+    assert r.status_code == 200 and "Aino Opiskelija" in r.text
+    r = teacher.post(
+        reverse("cases:refer_student", args=[cast.aino.pk]),
+        {"channel": "staff", "reason": "Väsynyt"},
+    )
+    referral = Referral.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("cases:referral", args=[referral.pk])
+    kaisa = client_for(cast.kuraattori)
+    page = kaisa.get(reverse("cases:referral", args=[referral.pk]))
+    assert "työpäivän kuluttua" in page.text or "working days" in page.text
+    data = {
+        "subject": "Jaksaminen",
+        "kind": "expert_group",
+        "given_by": "student",
+        "how": "written",
+        "given_on": cast.today.isoformat(),
+        "named_members": [cast.kuraattori.pk, cast.supervisor.pk],
+        "responsible": cast.kuraattori.pk,
+    }
+    r = kaisa.post(reverse("cases:open_case", args=[referral.pk]), data)
+    case = Case.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("cases:detail", args=[case.pk])
+
+
+def test_open_case_refuses_responsible_outside_consent_and_keeps_input(cast):
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+    r = client_for(cast.kuraattori).post(
+        reverse("cases:open_case", args=[referral.pk]),
+        {
+            "subject": "Kirjoitettu aihe",
+            "kind": "expert_group",
+            "given_by": "student",
+            "how": "written",
+            "given_on": cast.today.isoformat(),
+            "named_members": [cast.kuraattori.pk],
+            "responsible": cast.supervisor.pk,
+        },
+    )
+    assert r.status_code == 200 and not Case.objects.exists()
+    assert "Kirjoitettu aihe" in r.text
+    assert "Vastuuhenkilön on oltava yksi jäsenistä" in r.text
+
+
+def test_guardian_consent_without_assessment_is_refused_on_the_page(cast):
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+    r = client_for(cast.kuraattori).post(
+        reverse("cases:open_case", args=[referral.pk]),
+        {
+            "subject": "Aihe",
+            "kind": "expert_group",
+            "given_by": "guardian",
+            "guardian": cast.guardian.pk,
+            "how": "written",
+            "given_on": cast.today.isoformat(),
+            "named_members": [cast.kuraattori.pk],
+            "responsible": cast.kuraattori.pk,
+        },
+    )
+    assert r.status_code == 200 and "ei pysty arvioimaan" in r.text
+
+
+def test_kuraattori_outside_group_gets_404_everywhere(cast):
+    case = open_aino_case(cast)
+    kalle = client_for(cast.kuraattori_out)
+    for url in (
+        reverse("cases:detail", args=[case.pk]),
+        reverse("records:pdf", args=[case.pk]),
+        f"/api/v1/records/cases/{case.pk}",
+        f"/api/v1/cases/{case.pk}",
+    ):
+        assert kalle.get(url).status_code == 404, url
+    assert kalle.get("/api/v1/cases/").json() == []
+
+
+def test_guardian_under_prohibition_sees_nothing(cast):
+    case = onni_prohibited_case(cast)
+    liisa = client_for(cast.guardian_onni)
+    assert liisa.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert liisa.get(reverse("records:pdf", args=[case.pk])).status_code == 404
+    home = liisa.get(reverse("front:home")).text
+    assert "Kotitilanne" not in home and reverse("cases:detail", args=[case.pk]) not in home
+    log = liisa.get(reverse("records:my_log")).text
+    assert cast.kuraattori.display_name not in log
+
+
+def test_student_self_referral(cast):
+    r = client_for(cast.student).post(reverse("cases:self_refer"), {"reason": "Haluaisin jutella"})
+    assert r.status_code == 302
+    assert Referral.objects.get().channel == "self"
+
+
+def test_withdraw_consent_page_records_withdrawal(cast):
+    case = open_aino_case(cast)
+    consent = case.consents.get()
+    r = client_for(cast.kuraattori).post(reverse("cases:withdraw_consent", args=[consent.pk]))
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert (
+        client_for(cast.supervisor).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    )
+
+
+def test_home_panels(cast):
+    open_aino_case(cast)
+    assert "Seuraavat seurannat" in client_for(cast.kuraattori).get("/").text
+    assert "Ohjaa opiskeluhuoltoon" in client_for(cast.teacher).get("/").text
+    aino_home = client_for(cast.student).get("/").text
+    assert "Omat asiani" in aino_home and "Kuka on lukenut tietojani" in aino_home
+
+
+def test_scope_matches_view_case_for_every_member(cast):
+    """The list scope and the detail rule cannot drift apart (STYLE.md §3.3)."""
+    cases = [open_aino_case(cast), onni_prohibited_case(cast)]
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    for member in [m for m in MEMBERS if m != "anonymous"] + ["guardian_onni"]:
+        user = cast.users[member]
+        user.__dict__.pop("_oh_permissions", None)
+        can = Permissions(user)
+        scope = set(cases_visible_to(user).values_list("pk", flat=True))
+        for case in cases:
+            assert (case.pk in scope) == can.view_case(case), (member, case.pk)

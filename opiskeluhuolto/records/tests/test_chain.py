@@ -1,0 +1,60 @@
+"""The access log's hash chain detects a tampered, removed or inserted row (LAW.md L-906-3)."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from opiskeluhuolto.records import chain
+from opiskeluhuolto.records.models import AccessLogEntry, AppendOnlyError
+from opiskeluhuolto.records.reading import read_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _reads(cast, case, n=4):
+    for _ in range(n):
+        read_record(cast.kuraattori, case, purpose="x")
+
+
+def test_chain_verifies(cast, case_with_entry, capsys):
+    _reads(cast, case_with_entry)
+    call_command("verify_access_log")
+    assert "intact" in capsys.readouterr().out
+
+
+def test_tampered_row_is_reported(cast, case_with_entry):
+    _reads(cast, case_with_entry)
+    victim = AccessLogEntry.objects.order_by("seq")[2]
+    AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
+    with pytest.raises(CommandError, match=f"row {victim.seq}: its content"):
+        call_command("verify_access_log")
+
+
+def test_removed_row_is_reported(cast, case_with_entry):
+    _reads(cast, case_with_entry)
+    victim = AccessLogEntry.objects.order_by("seq")[1]
+    AccessLogEntry.objects.filter(pk=victim.pk).delete()
+    with pytest.raises(CommandError, match=f"row {victim.seq} is missing"):
+        call_command("verify_access_log")
+
+
+def test_rehashed_row_breaks_the_next_link(cast, case_with_entry):
+    _reads(cast, case_with_entry)
+    rows = list(AccessLogEntry.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash"))
+    forged = {**rows[1], "actor_name": "Joku Muu"}
+    new_hash = chain.row_hash(forged["prev_hash"], forged)
+    AccessLogEntry.objects.filter(seq=rows[1]["seq"]).update(actor_name="Joku Muu", hash=new_hash)
+    broken = chain.first_break(
+        AccessLogEntry.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash")
+    )
+    assert broken.seq == rows[2]["seq"] and "previous" in broken.problem
+
+
+def test_log_rows_cannot_be_changed_or_deleted_through_the_model(cast, case_with_entry):
+    _reads(cast, case_with_entry, 1)
+    row = AccessLogEntry.objects.first()
+    row.actor_name = "x"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()

@@ -1,0 +1,109 @@
+"""Record pages: entry form, amendment conflict, PDF copy, API, who has read my data."""
+
+import subprocess
+import tempfile
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from opiskeluhuolto.records import actions
+from opiskeluhuolto.records.models import AccessLogEntry, RecordEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_entry_form_keeps_what_was_typed_on_error(cast, case):
+    r = client_for(cast.kuraattori).post(
+        reverse("records:add_entry", args=[case.pk]),
+        {"kind": "meeting", "decisions": "Sovittu asia", "participants": "Kaisa Kuraattori"},
+    )
+    assert r.status_code == 200 and "Sovittu asia" in r.text
+    assert "nimi ja asema" in r.text  # participant without a position
+    assert not RecordEntry.objects.exists()
+
+
+def test_entry_form_saves_meeting(cast, case):
+    r = client_for(cast.kuraattori).post(
+        reverse("records:add_entry", args=[case.pk]),
+        {
+            "kind": "meeting",
+            "meeting_date": cast.today.isoformat(),
+            "participants": "Kaisa Kuraattori, kuraattori\nAino Opiskelija, opiskelija",
+            "decisions": "Tapaamiset viikoittain",
+            "plan": "Maanantaisin",
+            "implementers": "Kaisa",
+            "followers": "Sanna",
+        },
+    )
+    assert r.status_code == 302
+    entry = RecordEntry.objects.get()
+    assert entry.participants[1] == {"name": "Aino Opiskelija", "position": "opiskelija"}
+
+
+def test_stale_amendment_is_refused_with_clear_message(cast, case_with_entry):
+    entry = RecordEntry.objects.get()
+    actions.amend_entry(
+        entry, by=cast.supervisor, text="Sannan korjaus", reason="x", expected_version=1
+    )
+    r = client_for(cast.kuraattori).post(
+        reverse("records:amend", args=[entry.pk]),
+        {"version": 1, "text": "Kaisan korjaus", "reason": "y"},
+    )
+    assert r.status_code == 200
+    assert "Joku muu korjasi merkintää" in r.text and "Kaisan korjaus" in r.text
+    assert entry.amendments.count() == 1
+
+
+def test_pdf_copy_is_marked_confidential_and_logged(cast, case_with_entry):
+    r = client_for(cast.student).get(reverse("records:pdf", args=[case_with_entry.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(r.content)
+        f.flush()
+        text = subprocess.run(
+            ["pdftotext", f.name, "-"], capture_output=True, text=True, check=True
+        ).stdout  # noqa: S603,S607
+    assert "SALASSA PIDETTÄVÄ (JulkL 24 §)" in text
+    assert "Aino tapaa kuraattoria viikoittain." in text
+    assert "Opiskeluhuoltokertomus" in text
+    assert AccessLogEntry.objects.filter(action="print", actor_id=cast.student.pk).exists()
+
+
+def test_api_reads_are_logged(cast, case_with_entry):
+    r = client_for(cast.kuraattori).get(f"/api/v1/records/cases/{case_with_entry.pk}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["confidential"].startswith("SALASSA") and body["entries"][0]["kind"] == "meeting"
+    assert AccessLogEntry.objects.filter(action="api_read").count() == 1
+
+
+def test_who_has_read_my_data(cast, case_with_entry):
+    client_for(cast.kuraattori).get(reverse("cases:detail", args=[case_with_entry.pk]))
+    page = client_for(cast.student).get(reverse("records:my_log")).text
+    assert cast.kuraattori.display_name in page and "kuraattori" in page
+
+
+def test_access_log_review_for_register_responsible_only(cast, case_with_entry):
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    client_for(cast.kuraattori).get(reverse("cases:detail", args=[case_with_entry.pk]))
+    assert (
+        cast.kuraattori.display_name
+        in client_for(cast.admin).get(reverse("records:access_log")).text
+    )
+    assert client_for(cast.rehtori).get(reverse("records:access_log")).status_code == 404
+
+
+def test_disclosure_page_refuses_without_basis(cast, case):
+    r = client_for(cast.kuraattori).post(
+        reverse("records:disclose", args=[case.pk]),
+        {"recipient": "Lastensuojelu", "data_items": "Tiedot", "basis": "statute"},
+    )
+    assert r.status_code == 200 and "Lastensuojelu" in r.text and "lainkohta" in r.text

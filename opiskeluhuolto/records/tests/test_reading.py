@@ -1,0 +1,69 @@
+"""Reading the register: one function, checked and logged (LAW.md L-906-1, L-21-2)."""
+
+import pytest
+from django.http import Http404
+
+from opiskeluhuolto.cases.tests.story import onni_prohibited_case
+from opiskeluhuolto.records.models import AccessLogEntry
+from opiskeluhuolto.records.reading import read_record, read_records, readers_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_read_is_logged_with_basis(cast, case_with_entry):
+    before = AccessLogEntry.objects.count()
+    view = read_record(cast.kuraattori, case_with_entry, purpose="test")
+    assert len(view.entries) == 1
+    row = AccessLogEntry.objects.order_by("-seq").first()
+    assert AccessLogEntry.objects.count() == before + 1
+    assert (row.actor_id, row.basis, row.action) == (cast.kuraattori.pk, "membership", "read")
+    assert row.student_id_ref == cast.aino.pk and row.actor_role == "kuraattori"
+
+
+@pytest.mark.parametrize(
+    "member", ["rehtori", "teacher", "psykologi", "nurse", "kuraattori_out", "outsider", "adult"]
+)
+def test_role_alone_gives_no_access(cast, case_with_entry, member):
+    before = AccessLogEntry.objects.count()
+    with pytest.raises(Http404):
+        read_record(cast.users[member], case_with_entry, purpose="test")
+    assert AccessLogEntry.objects.count() == before
+
+
+def test_register_responsible_reads_as_register_admin(cast, case_with_entry):
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    read_record(cast.admin, case_with_entry, purpose="review")
+    assert AccessLogEntry.objects.order_by("-seq").first().basis == "register_admin"
+
+
+def test_student_and_guardian_read_own(cast, case_with_entry):
+    assert read_record(cast.student, case_with_entry, purpose="own").basis == "own_data"
+    assert read_record(cast.guardian, case_with_entry, purpose="child").basis == "guardian"
+
+
+def test_guardian_sees_nothing_under_prohibition(cast):
+    case = onni_prohibited_case(cast)
+    with pytest.raises(Http404):
+        read_record(cast.guardian_onni, case, purpose="x")
+    assert read_records(cast.guardian_onni, cast.onni, purpose="x") == []
+
+
+def test_reads_by_student_lists_all_their_records(cast, case_with_entry):
+    views = read_records(cast.student, cast.aino, purpose="own")
+    assert [v.case for v in views] == [case_with_entry]
+
+
+def test_membership_end_ends_access(cast, case_with_entry):
+    from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.cases import actions
+
+    actions.withdraw_consent(case_with_entry.consents.get(), by=cast.kuraattori)
+    cast.kuraattori.__dict__.pop("_oh_permissions", None)
+    assert Permissions(cast.kuraattori).read_records(case_with_entry) is None
+
+
+def test_readers_of_lists_name_role_and_time(cast, case_with_entry):
+    read_record(cast.kuraattori, case_with_entry, purpose="x")
+    rows = readers_of(cast.aino, exclude_user=cast.student)
+    assert rows[0].actor_name == cast.kuraattori.display_name and rows[0].at
