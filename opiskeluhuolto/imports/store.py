@@ -30,9 +30,9 @@ def create_staging() -> None:
     temp = "TEMP TABLE" + (" IF NOT EXISTS" if not _pg() else "")
     on_commit = " ON COMMIT DROP" if _pg() else ""
     with connection.cursor() as c:
-        if not _pg():
-            for t in (STAGING, AFFECTED, COURSES):
-                c.execute(f"DROP TABLE IF EXISTS temp.{t}")
+        # Left over from an earlier import in the same (test) transaction.
+        for t in (STAGING, AFFECTED, COURSES):
+            c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{t}")
         c.execute(
             f"CREATE {temp} {STAGING} (line bigint, student_id bigint, day date, "
             f"lesson smallint, course_idx integer, code_id smallint){on_commit}"

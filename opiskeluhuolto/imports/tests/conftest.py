@@ -1,50 +1,28 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from opiskeluhuolto.imports import actions
-from opiskeluhuolto.imports.models import ImportRun
+from .helpers import MARKS_HEADER, give_learner_ids, import_text
 
-AINO = "1.2.246.562.24.10000000001"
-ONNI = "1.2.246.562.24.10000000002"
-EERO = "1.2.246.562.24.10000000003"
-HEADER = "oppijanumero;pvm;tunti;kurssi;merkinta\n"
+TODAY = date(2026, 11, 20)
 
 
 @pytest.fixture
 def learners(cast):
-    """Give the cast students learner ids, as the roster import would."""
-    for student, opp in ((cast.aino, AINO), (cast.onni, ONNI), (cast.eero, EERO)):
-        student.oppijanumero = opp
-        student.save(update_fields=["oppijanumero"])
+    """The cast students with learner ids, as a roster import gives them."""
+    give_learner_ids(cast)
     return cast
 
 
 @pytest.fixture
-def write_file(tmp_path):
-    def write(text: str | bytes, name: str = "wilma.csv") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-        return path
-
-    return write
-
-
-@pytest.fixture
-def do_import(learners, write_file):
-    def run(text, *, kind="attendance", institution=None, today=date(2026, 11, 20), name="f.csv"):
-        path = write_file(text, name)
-        r = actions.create_run(institution or learners.lukio, kind=kind, path=path, file_name=name)
-        return actions.run_import(r, today=today)
+def do_import(learners):
+    def run(text, *, kind="attendance", institution=None, today=TODAY, name="f.csv"):
+        return import_text(institution or learners.lukio, text, kind=kind, today=today, name=name)
 
     return run
 
 
 def marks(*rows: str) -> str:
-    return HEADER + "".join(r + "\n" for r in rows)
-
-
-__all__ = ["AINO", "EERO", "HEADER", "ONNI", "ImportRun", "marks"]
+    return MARKS_HEADER + "".join(r + "\n" for r in rows)

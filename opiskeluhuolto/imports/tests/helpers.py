@@ -34,10 +34,10 @@ def school_days_before(today: date, n: int) -> list[date]:
 
 
 def import_text(
-    institution, text: str, *, kind: str, today: date, name: str = "f.csv"
+    institution, text: str | bytes, *, kind: str, today: date, name: str = "f.csv"
 ) -> ImportRun:
     path = Path(tempfile.mkdtemp()) / name
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     run = actions.create_run(institution, kind=kind, path=path, file_name=name)
     return actions.run_import(run, today=today)
 
