@@ -17,7 +17,7 @@ from opiskeluhuolto.imports.models import (
 )
 from opiskeluhuolto.organisation.models import Guardianship, Student
 
-from .conftest import TODAY, marks
+from .conftest import marks
 from .helpers import AINO, EERO, ONNI, ROSTER_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +219,3 @@ def test_default_mark_codes_are_installed_once(learners):
     actions.ensure_mark_codes(learners.lukio)
     actions.ensure_mark_codes(learners.lukio)
     assert learners.lukio.mark_codes.count() == 9
-
-
-def test_today_default(do_import):
-    assert TODAY == date(2026, 11, 20)
