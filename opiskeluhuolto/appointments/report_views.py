@@ -118,6 +118,7 @@ def report(request):
         "totals": totals,
         "units": units,
         "by": by,
+        "by_label": dict(form.fields["by"].choices)[by],
         "individual": individual,
         "small_cell": reports.SMALL_CELL,
         "chart": base64.b64encode(svg.encode()).decode() if svg else "",

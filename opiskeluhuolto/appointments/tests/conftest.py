@@ -48,3 +48,12 @@ def cast(db, time_machine):
 
 def at(day: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm), tzinfo=ZoneInfo("Europe/Helsinki"))
+
+
+@pytest.fixture
+def english():
+    """Messages in English, so the tests read like the source strings."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

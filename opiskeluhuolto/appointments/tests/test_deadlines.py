@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("english")
+
 from opiskeluhuolto.appointments.deadlines import (
     DeadlineUnknown,
     deadline_for,
