@@ -4,8 +4,6 @@ from datetime import date
 
 import pytest
 
-pytestmark = pytest.mark.usefixtures("english")
-
 from opiskeluhuolto.appointments.deadlines import (
     DeadlineUnknown,
     deadline_for,
@@ -14,6 +12,8 @@ from opiskeluhuolto.appointments.deadlines import (
     working_days_left,
 )
 from opiskeluhuolto.lib.workdays import SchoolCalendar
+
+pytestmark = pytest.mark.usefixtures("english")
 
 CAL = SchoolCalendar.build(
     terms=[(date(2026, 8, 11), date(2026, 12, 21)), (date(2027, 1, 7), date(2027, 6, 4))],
