@@ -1,0 +1,237 @@
+"""Who reaches communal welfare: the lukio's welfare group (chair rehtori, secretary
+kuraattori, external member Jari, student representative Aino), its meetings, the
+lukio's welfare plan and the provider's indicators."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from opiskeluhuolto.access.matrix import Row
+
+STAFF = (
+    "admin",
+    "rehtori",
+    "kuraattori",
+    "kuraattori_out",
+    "psykologi",
+    "nurse",
+    "teacher",
+    "supervisor",
+    "external",
+    "outsider",
+)
+AUTHENTICATED = STAFF + ("student", "adult", "guardian")
+# The lukio welfare group: staff of the lukio, provider-wide roles, and its members.
+GROUP_VIEWERS = (
+    "admin",
+    "rehtori",
+    "kuraattori",
+    "psykologi",
+    "nurse",
+    "teacher",
+    "supervisor",
+    "external",
+    "student",
+)
+GROUP_MANAGERS = ("admin", "rehtori", "kuraattori")
+PLAN_VIEWERS = ("admin", "rehtori", "kuraattori", "psykologi", "nurse", "teacher", "supervisor")
+INDICATOR_VIEWERS = PLAN_VIEWERS + ("kuraattori_out",)
+
+
+def only(members, status=200, anonymous=302, default=404):
+    return {"*": default, "anonymous": anonymous, **{m: status for m in members}}
+
+
+def post_only(members=AUTHENTICATED):
+    """A POST-only page answers GET with 405 to those its policy lets in."""
+    return only(members, status=405)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def setup(cast):
+    from opiskeluhuolto.meetings import actions, goals, plans
+    from opiskeluhuolto.meetings.models import Group, Indicator
+
+    u, admin = cast.users, cast.users["admin"]
+    g = actions.create_group(
+        by=admin,
+        provider=cast.provider,
+        kind=Group.Kind.WELFARE,
+        name="Etu-Töölön lukion opiskeluhuoltoryhmä",
+        institution=cast.lukio,
+        chair=u["rehtori"],
+    )
+    actions.add_member(g, by=admin, user=u["kuraattori"], role="secretary")
+    actions.add_member(g, by=admin, user=u["external"], role="external", represents="nuorisotyö")
+    actions.add_member(g, by=admin, user=u["student"], role="student_rep")
+    actions.add_standing_item(g, by=admin, title="Ajankohtaiset asiat", kind="every")
+    cast.as_needed = actions.add_standing_item(
+        g, by=admin, title="Kriisisuunnitelma", kind="as_needed"
+    )
+    body = actions.create_group(
+        by=admin,
+        provider=cast.provider,
+        kind=Group.Kind.STUDENT_BODY,
+        name="Opiskelijakunta",
+        institution=cast.lukio,
+    )
+    actions.add_member(body, by=admin, user=u["student"], role="student_rep")
+    if hasattr(cast, "clock"):
+        cast.clock.groups.add(g)
+    past = cast.today - timedelta(days=14)
+    published = actions.schedule_meeting(
+        g, by=u["rehtori"], starts_at=_at(past, 13), ends_at=_at(past, 14)
+    )
+    actions.publish_minutes(published, by=u["rehtori"])
+    soon = cast.today + timedelta(days=7)
+    meeting = actions.schedule_meeting(
+        g, by=u["rehtori"], starts_at=_at(soon, 13), ends_at=_at(soon, 14)
+    )
+    cast.welfare_group, cast.student_body = g, body
+    cast.meeting, cast.published_meeting = meeting, published
+    cast.agenda_item = meeting.items.first()
+    cast.follow_up = actions.add_follow_up(
+        cast.agenda_item, by=u["kuraattori"], title="Selvitys", owner=u["kuraattori"], due_on=soon
+    )
+    plan = plans.create_plan(
+        by=admin,
+        provider=cast.provider,
+        title="Opiskeluhuoltosuunnitelma",
+        institutions=[cast.lukio],
+    )
+    v1 = plan.versions.get()
+    for section in v1.sections.all():
+        v1.refresh_from_db()
+        plans.edit_section(section, by=admin, body=f"{section.title}: teksti.", lock=v1.lock)
+    plans.approve_and_publish(v1, by=admin, approved_on=cast.today, approved_by_body="lautakunta")
+    v2 = plans.open_for_comments(plans.new_draft(plan, by=admin), by=admin)
+    cast.plan, cast.plan_draft, cast.plan_section = plan, v2, v2.sections.first()
+    cast.indicator = Indicator.objects.create(
+        provider=cast.provider,
+        code="yksinaisyys",
+        name="Yksinäisyys",
+        unit="%",
+        direction="lower",
+        target=10,
+        source="khk",
+    )
+    goals.set_data_point(
+        cast.indicator,
+        by=admin,
+        institution=cast.lukio,
+        campus=None,
+        year=2025,
+        value=12.5,
+        respondents=120,
+    )
+
+
+group = lambda c: {"pk": c.welfare_group.pk}  # noqa: E731
+meeting = lambda c: {"pk": c.meeting.pk}  # noqa: E731
+version = lambda c: {"pk": c.plan_draft.pk}  # noqa: E731
+
+ROWS = [
+    Row("meetings:groups", only(AUTHENTICATED)),
+    Row("meetings:group", only(GROUP_VIEWERS), kwargs=group),
+    Row("meetings:member_add", post_only(), kwargs=group),
+    Row("meetings:standing_add", post_only(), kwargs=group),
+    Row(
+        "meetings:standing_add",
+        only(GROUP_MANAGERS, status=302, anonymous=302),
+        kwargs=group,
+        method="post",
+        data=lambda c: {"title": "Uusi asia", "kind": "every"},
+    ),
+    Row(
+        "meetings:highlight_add",
+        only(("admin", "rehtori", "student")),
+        kwargs=lambda c: {"pk": c.student_body.pk},
+    ),
+    Row("meetings:meeting_new", only(GROUP_MANAGERS), kwargs=group),
+    Row("meetings:standing_raise", post_only(), kwargs=lambda c: {"pk": c.as_needed.pk}),
+    Row(
+        "meetings:standing_raise",
+        only(GROUP_VIEWERS, status=302),
+        kwargs=lambda c: {"pk": c.as_needed.pk},
+        method="post",
+        data=lambda c: {"raised": "1"},
+    ),
+    Row("meetings:meeting", only(GROUP_VIEWERS), kwargs=meeting),
+    Row("meetings:meeting_assemble", post_only(), kwargs=meeting),
+    Row(
+        "meetings:meeting_assemble", only(GROUP_MANAGERS, status=302), kwargs=meeting, method="post"
+    ),
+    Row("meetings:agenda_add", post_only(), kwargs=meeting),
+    Row("meetings:attendees", post_only(), kwargs=meeting),
+    Row("meetings:meeting_publish", post_only(), kwargs=meeting),
+    Row(
+        "meetings:meeting_pdf", only(GROUP_VIEWERS), kwargs=lambda c: {"pk": c.published_meeting.pk}
+    ),
+    # The planned meeting has no PDF yet: 404 for everyone.
+    Row("meetings:meeting_pdf", only(()), kwargs=meeting),
+    Row("meetings:item_minutes", only(GROUP_MANAGERS), kwargs=lambda c: {"pk": c.agenda_item.pk}),
+    Row("meetings:follow_up_add", post_only(), kwargs=lambda c: {"pk": c.agenda_item.pk}),
+    Row("meetings:follow_up_done", post_only(), kwargs=lambda c: {"pk": c.follow_up.pk}),
+    Row(
+        "meetings:follow_up_done",
+        only(GROUP_MANAGERS, status=302),
+        kwargs=lambda c: {"pk": c.follow_up.pk},
+        method="post",
+    ),
+    Row("meetings:plans", only(STAFF)),
+    Row("meetings:plan", only(PLAN_VIEWERS), kwargs=lambda c: {"pk": c.plan.pk}),
+    Row("meetings:plan_draft", post_only(STAFF), kwargs=lambda c: {"pk": c.plan.pk}),
+    # A draft open for comments: staff of the lukio, its student and the guardian of a minor there.
+    Row("meetings:plan_version", only(PLAN_VIEWERS + ("student", "guardian")), kwargs=version),
+    Row("meetings:plan_diff", only(PLAN_VIEWERS + ("student", "guardian")), kwargs=version),
+    Row("meetings:plan_section_add", post_only(STAFF), kwargs=version),
+    Row("meetings:plan_open_comments", post_only(STAFF), kwargs=version),
+    Row("meetings:plan_comment", post_only(), kwargs=version),
+    Row(
+        "meetings:plan_comment",
+        only(PLAN_VIEWERS + ("student", "guardian"), status=302),
+        kwargs=version,
+        method="post",
+        data=lambda c: {"text": "Hyvä luonnos."},
+    ),
+    Row("meetings:plan_participation", post_only(STAFF), kwargs=version),
+    Row("meetings:plan_approve", post_only(STAFF), kwargs=version),
+    Row(
+        "meetings:plan_section_edit",
+        only(("admin", "rehtori")),
+        kwargs=lambda c: {"pk": c.plan_section.pk},
+    ),
+    Row(
+        "meetings:plan_announce", post_only(STAFF), kwargs=lambda c: {"institution_pk": c.lukio.pk}
+    ),
+    Row("meetings:plan_public", {"*": 200}, kwargs=lambda c: {"institution_pk": c.lukio.pk}),
+    Row("meetings:plan_public", {"*": 404}, kwargs=lambda c: {"institution_pk": c.amis.pk}),
+    Row("meetings:indicators", only(STAFF)),
+    Row("meetings:indicators_import", only(("admin",))),
+    Row("meetings:indicator", only(INDICATOR_VIEWERS), kwargs=lambda c: {"pk": c.indicator.pk}),
+    Row(
+        "meetings:indicator_data",
+        only(("admin",), status=405),
+        kwargs=lambda c: {"pk": c.indicator.pk},
+    ),
+    Row("api:meetings-groups", only(AUTHENTICATED, anonymous=401)),
+    Row(
+        "api:meetings-group",
+        only(GROUP_VIEWERS, anonymous=401),
+        kwargs=lambda c: {"group_id": c.welfare_group.pk},
+    ),
+    Row(
+        "api:meetings-group-meetings",
+        only(GROUP_VIEWERS, anonymous=401),
+        kwargs=lambda c: {"group_id": c.welfare_group.pk},
+    ),
+    Row(
+        "api:meetings-meeting",
+        only(GROUP_VIEWERS, anonymous=401),
+        kwargs=lambda c: {"meeting_id": c.meeting.pk},
+    ),
+    Row("api:meetings-plan-public", {"*": 200}, kwargs=lambda c: {"institution_id": c.lukio.pk}),
+]
