@@ -1,0 +1,273 @@
+"""The pages: a student books in three taps, a guardian asks, a professional answers (Finnish UI)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from opiskeluhuolto.appointments import actions
+from opiskeluhuolto.appointments.models import AppointmentRequest, Booking, CalendarFeed
+from opiskeluhuolto.front import registry
+from opiskeluhuolto.organisation.models import Role
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+TUE = date(2026, 11, 10)
+
+
+def test_student_books_from_the_home_page_in_three_taps(hours, client):
+    cast = hours
+    client.force_login(cast.student)
+    home = client.get(reverse("front:home")).content.decode()
+    assert "Varaa aika" in home
+    book_url = reverse("appointments:book")
+    assert book_url in home  # tap 1: a free time on the home page
+    confirm = client.get(book_url, {"p": cast.kuraattori.pk, "t": at(TUE, 9).isoformat()})
+    assert confirm.status_code == 200
+    assert "Kaisa Kuraattori" in confirm.content.decode()  # tap 2: the confirm page
+    done = client.post(book_url, {"p": cast.kuraattori.pk, "t": at(TUE, 9).isoformat()})
+    assert done.status_code == 302  # tap 3: booked
+    booking = Booking.objects.get()
+    assert booking.student == cast.aino and booking.booked_by == cast.student
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert "ti 10.11.2026 09.00" in page.lower()
+
+
+def test_a_taken_time_gets_a_clear_message(hours, client):
+    cast = hours
+    actions.book(
+        student=cast.onni,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.kuraattori,
+        service=Role.SOCIAL_WORKER,
+    )
+    client.force_login(cast.student)
+    response = client.post(
+        reverse("appointments:book"), {"p": cast.kuraattori.pk, "t": at(TUE, 9).isoformat()}
+    )
+    assert response.status_code == 400
+    assert "Tämä aika on jo varattu" in response.content.decode()
+
+
+def test_guardian_asks_for_a_time_and_sees_only_their_own(hours, client):
+    cast = hours
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    client.force_login(cast.guardian)
+    response = client.post(
+        reverse("appointments:request_new"),
+        {"student": cast.aino.pk, "service": Role.PSYCHOLOGIST},
+    )
+    assert response.status_code == 302
+    req = AppointmentRequest.objects.get(requested_by="guardian")
+    assert req.requested_by_user == cast.guardian and req.deadline == date(2026, 11, 18)
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert "psykologi" in page and "18.11.2026" in page
+    assert "Kaisa Kuraattori" not in page, "the minor's own booking is hers"
+
+
+def test_guardian_cannot_ask_for_another_child(hours, client):
+    client.force_login(hours.guardian)
+    response = client.post(
+        reverse("appointments:request_new"), {"student": hours.onni.pk, "service": Role.NURSE}
+    )
+    assert response.status_code == 200  # the choice is refused next to the field
+    assert not AppointmentRequest.objects.exists()
+
+
+def test_professional_sees_requests_by_deadline_with_overdue_flagged(hours, client, time_machine):
+    cast = hours
+    late = actions.create_request(
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by=AppointmentRequest.RequestedBy.STUDENT,
+        channel=AppointmentRequest.Channel.ONLINE,
+        actor=cast.student,
+        requested_at=at(date(2026, 10, 26), 9),
+    )
+    fresh = actions.create_request(
+        cast.onni,
+        service=Role.SOCIAL_WORKER,
+        requested_by=AppointmentRequest.RequestedBy.STAFF,
+        channel=AppointmentRequest.Channel.IN_PERSON,
+        actor=cast.kuraattori,
+    )
+    client.force_login(cast.kuraattori)
+    html = client.get(reverse("appointments:work")).content.decode()
+    assert html.index(f"#{late.pk}") < html.index(f"#{fresh.pk}")
+    assert "myöhässä 3 työpäivää" in html and "badge--danger" in html
+    assert "18.11.2026" in html and "7 työpäivän päästä" in html
+    client.force_login(cast.psykologi)
+    assert f"#{late.pk}" not in client.get(reverse("appointments:work")).content.decode()
+
+
+def test_professional_gives_a_time_and_assesses_urgency(hours, client):
+    cast = hours
+    req = actions.create_request(
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by=AppointmentRequest.RequestedBy.GUARDIAN,
+        channel=AppointmentRequest.Channel.PHONE,
+        actor=cast.kuraattori,
+    )
+    client.force_login(cast.kuraattori)
+    url = reverse("appointments:request_urgency", args=[req.pk])
+    assert client.post(url, {"urgent": "1", "version": req.version}).status_code == 302
+    stale = client.post(url, {"urgent": "0", "version": req.version})
+    assert stale.status_code == 400
+    assert "Joku muu muutti pyyntöä" in stale.content.decode()
+    req.refresh_from_db()
+    assert req.urgent and req.deadline == TUE
+    response = client.post(
+        reverse("appointments:request_book", args=[req.pk]),
+        {"starts_at": at(TUE, 9, 45).isoformat(), "version": req.version},
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == "booked" and req.deadline_met is True
+
+
+def test_closing_needs_a_reason_next_to_the_field(hours, client):
+    cast = hours
+    req = actions.create_request(
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by=AppointmentRequest.RequestedBy.OTHER,
+        requester_description="nuorisotyöntekijä",
+        channel=AppointmentRequest.Channel.PHONE,
+        actor=cast.kuraattori,
+    )
+    client.force_login(cast.kuraattori)
+    url = reverse("appointments:request_close", args=[req.pk])
+    response = client.post(url, {"reason": "", "version": req.version})
+    assert response.status_code == 400
+    assert "form-field__error" in response.content.decode()
+    assert client.post(url, {"reason": "unnecessary", "version": req.version}).status_code == 302
+    req.refresh_from_db()
+    assert req.status == "closed" and req.close_reason == "unnecessary"
+
+
+def test_staff_request_for_another_person_needs_a_description(hours, client):
+    cast = hours
+    client.force_login(cast.kuraattori)
+    data = {
+        "student": cast.aino.pk,
+        "service": Role.SOCIAL_WORKER,
+        "requested_by": "other",
+        "channel": "phone",
+        "requester_description": "",
+    }
+    response = client.post(reverse("appointments:staff_request_new"), data)
+    assert response.status_code == 200
+    assert "Kerro, kuka otti yhteyttä" in response.content.decode()
+    data["requester_description"] = "nuorisotyöntekijä"
+    data["urgent"] = "on"
+    assert client.post(reverse("appointments:staff_request_new"), data).status_code == 302
+    req = AppointmentRequest.objects.get()
+    assert req.urgent and req.urgency_set_by == cast.kuraattori and req.deadline == TUE
+
+
+def test_availability_form_keeps_input_and_explains(hours, client):
+    cast = hours
+    client.force_login(cast.psykologi)
+    data = {
+        "form": "hours",
+        "hours-institution": cast.lukio.pk,
+        "hours-kind": "bookable",
+        "hours-weekday": 0,
+        "hours-starts_at": "15:00",
+        "hours-ends_at": "14:00",
+        "hours-slot_minutes": 45,
+        "hours-mode": "remote",
+        "hours-place": "Teams-huone 7",
+        "hours-valid_from": "2026-11-09",
+    }
+    response = client.post(reverse("appointments:availability"), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Lopun on oltava alun jälkeen." in html and "Teams-huone 7" in html
+    data.update({"hours-starts_at": "08:00", "hours-ends_at": "09:00"})
+    assert client.post(reverse("appointments:availability"), data).status_code == 302
+
+
+def test_private_feed_has_initials_only_and_can_be_revoked(hours, client):
+    cast = hours
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    client.force_login(cast.kuraattori)
+    client.post(reverse("appointments:feed_rotate"))
+    feed = CalendarFeed.objects.get(revoked_at__isnull=True)
+    client.logout()
+    body = client.get(reverse("appointments:feed", args=[feed.token])).content.decode()
+    assert "BEGIN:VEVENT" in body and "Varattu aika (AO)" in body
+    assert "Aino" not in body and "Opiskelija" not in body
+    client.force_login(cast.kuraattori)
+    client.post(reverse("appointments:feed_revoke"))
+    client.logout()
+    assert client.get(reverse("appointments:feed", args=[feed.token])).status_code == 404
+
+
+def test_booking_ics_for_the_student(hours, client):
+    cast = hours
+    booking = actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    client.force_login(cast.student)
+    response = client.get(reverse("appointments:booking_ics", args=[booking.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "Kaisa Kuraattori" in response.content.decode()
+
+
+def test_public_page_needs_no_sign_in_and_shows_rights_hours_and_sections(
+    hours, client, monkeypatch
+):
+    cast = hours
+    actions.set_contact_channel(cast.nurse, cast.lukio, phone="040 111 2222", hours="ma–pe 8–9")
+    monkeypatch.setitem(
+        registry.PUBLIC_SECTIONS,
+        "test_section",
+        registry.PublicSection(
+            "test_section", "appointments/panels/lead.html", lambda r, i: {"overdue": 0}, 999
+        ),
+    )
+    response = client.get(reverse("appointments:public_page", args=[cast.lukio.slug]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "seitsemäntenä koulupäivänä" in html
+    assert "vapaaehtoista" in html
+    assert "Huoltajasi ei voi kieltää" in html
+    assert "Avovastaanotto" in html and "Tiina Terveydenhoitaja" in html
+    assert "040 111 2222" in html and "ma–pe 8–9" in html
+    assert "Ei määräajan ylittäneitä pyyntöjä." in html  # the registered section
+    assert client.get(reverse("appointments:public_page", args=["ei-ole"])).status_code == 404
+
+
+def test_professional_home_panel_shows_today_and_open_requests(hours, client, time_machine):
+    cast = hours
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    time_machine.move_to(at(TUE, 8), tick=False)
+    client.force_login(cast.kuraattori)
+    html = client.get(reverse("front:home")).content.decode()
+    assert "Tämän päivän varaukset" in html and "Aino Opiskelija" in html
