@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from opiskeluhuolto.appointments import actions
 from opiskeluhuolto.appointments.models import Booking
 from opiskeluhuolto.organisation.models import Role
 
