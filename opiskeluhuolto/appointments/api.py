@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import fetch, for_user
@@ -114,9 +114,9 @@ def _booking(b: Booking) -> dict:
     }
 
 
-def _error(e: ValidationError) -> tuple[int, dict]:
+def _error(e: ValidationError) -> Status:
     errors = e.message_dict if hasattr(e, "error_dict") else {}
-    return 422, {"detail": " ".join(e.messages), "errors": errors}
+    return Status(422, {"detail": " ".join(e.messages), "errors": errors})
 
 
 @router.get(
@@ -195,7 +195,7 @@ def create_request(request, payload: RequestIn):
         )
     except ValidationError as e:
         return _error(e)
-    return 201, _request(req)
+    return Status(201, _request(req))
 
 
 @router.get(
@@ -252,4 +252,4 @@ def create_booking(request, payload: BookingIn):
         )
     except ValidationError as e:
         return _error(e)
-    return 201, _booking(booking)
+    return Status(201, _booking(booking))
