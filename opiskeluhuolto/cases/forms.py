@@ -108,7 +108,12 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(
         label=_("Given by"), choices=Consent.GivenBy.choices, widget=forms.RadioSelect
     )
-    guardian = PersonChoice(label=_("Guardian"), queryset=User.objects.none(), required=False)
+    guardian = PersonChoice(
+        label=_("Guardian"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("(only when the guardian consents)"),
+    )
     capacity_assessment = forms.CharField(
         label=_("Assessment of the student's capacity to consent"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -141,7 +146,10 @@ class ConsentForm(forms.Form):
     )
     recipient = forms.CharField(label=_("Recipient"), max_length=200, required=False)
     recipient_provider = forms.ModelChoiceField(
-        label=_("Receiving provider"), queryset=Provider.objects.all(), required=False
+        label=_("Receiving provider"),
+        queryset=Provider.objects.all(),
+        required=False,
+        empty_label=_("(only for a transfer)"),
     )
 
     def __init__(self, *args, student: Student, kinds=None, **kwargs):
@@ -172,8 +180,8 @@ class ConsentForm(forms.Form):
             "named_roles": d["named_roles"],
             "other_participants": d["other_participants"],
             "scope": d["scope"],
-            "recipient": d["recipient"],
-            "recipient_provider": d["recipient_provider"],
+            "recipient": d.get("recipient", ""),
+            "recipient_provider": d.get("recipient_provider"),
         }
 
 
@@ -196,6 +204,11 @@ class OpenCaseForm(ConsentForm):
         self.fields["responsible"].queryset = self.fields["named_members"].queryset
         self.fields["kind"].widget = forms.HiddenInput()
         self.initial["kind"] = Consent.Kind.EXPERT_GROUP
+        # An expert-group consent names members, not recipients.
+        del self.fields["recipient"], self.fields["recipient_provider"]
+
+    def consent_kwargs(self) -> dict:
+        return {**super().consent_kwargs(), "recipient": "", "recipient_provider": None}
 
 
 class ProhibitionForm(forms.Form):

@@ -31,7 +31,7 @@ def _my_cases(request, can) -> dict:
 
 def _my_matters(request, can) -> dict:
     visible = access.cases_visible_to(request.user).select_related("student")
-    return {"cases": visible.order_by("-opened_on")[:10], "is_student": can.is_student}
+    return {"cases": visible.order_by("-opened_on", "-pk")[:10], "is_student": can.is_student}
 
 
 def _register(request, can) -> dict:

@@ -48,7 +48,7 @@ def index(request):
     mine = visible.filter(pk__in=can.member_case_ids).order_by("next_follow_up_on", "pk")
     own = visible.filter(
         Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
-    ).order_by("-opened_on")
+    ).order_by("-opened_on", "-pk")
     incoming = access.referrals_visible_to(request.user).select_related("student")
     context = {
         "mine": mine,

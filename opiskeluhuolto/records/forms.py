@@ -92,7 +92,10 @@ class DisclosureForm(forms.Form):
         label=_("Legal basis"), choices=Disclosure.Basis.choices, widget=forms.RadioSelect
     )
     consent = forms.ModelChoiceField(
-        label=_("Consent naming the recipient"), queryset=Consent.objects.none(), required=False
+        label=_("Consent naming the recipient"),
+        queryset=Consent.objects.none(),
+        required=False,
+        empty_label=_("(only when the basis is a consent)"),
     )
     statute_reference = forms.CharField(
         label=_("Section of law"),

@@ -157,7 +157,7 @@ def test_member_outside_consent_is_refused(cast):
             members=[cast.kuraattori, cast.psykologi],
             responsible=cast.kuraattori,
         )
-    assert "not named in the consent" in str(e.value)
+    assert "ei ole nimettynä suostumuksessa" in e.value.message_dict["members"][0]
     assert not Case.objects.exists()
 
 

@@ -52,11 +52,11 @@ def test_students_own_wishes_have_a_place(cast, case):
     entry = actions.add_entry(
         case, by=cast.kuraattori, kind="student_view", text="Aino toivoo tapaamisia koululla."
     )
-    assert entry.get_kind_display() == "the student's own wishes and opinions"
+    assert entry.get_kind_display() == "opiskelijan omat toivomukset ja mielipiteet"
 
 
 def test_non_member_cannot_write(cast, case):
-    with pytest.raises(ValidationError, match="Only the members"):
+    with pytest.raises(ValidationError, match="Vain asiantuntijaryhmän jäsenet"):
         actions.add_entry(case, by=cast.psykologi, kind="measure", text="x")
 
 

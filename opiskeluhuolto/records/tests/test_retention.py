@@ -67,3 +67,11 @@ def test_permanent_class_keeps_everything(cast):
 def test_without_a_class_nothing_is_destroyed(cast):
     _closed_case(cast, 30)
     assert run_retention(cast.today, run_by="test").destroyed == []
+
+
+def test_legal_hold_command(cast, capsys):
+    case = _closed_case(cast, 1)
+    call_command("legal_hold", str(case.pk), "--reason", "Selvityspyyntö")
+    assert case.record.__class__.objects.get(case=case).legal_hold
+    call_command("legal_hold", str(case.pk), "--release")
+    assert not case.record.__class__.objects.get(case=case).legal_hold
