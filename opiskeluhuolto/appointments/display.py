@@ -101,14 +101,23 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
 
 
 def next_free_times(
-    institution: Institution, *, per_professional: int = 3, days: int = LOOKAHEAD_DAYS
+    institution: Institution,
+    *,
+    per_professional: int = 3,
+    days: int = LOOKAHEAD_DAYS,
+    campus_id: int | None = None,
 ) -> list[tuple[StaffMember, list[Slot]]]:
-    """The next free times of each professional who publishes bookable hours."""
+    """The next free times of each professional who publishes bookable hours.
+
+    With `campus_id`, staff of other campuses are left out (institution-wide staff stay).
+    """
     today = timezone.localdate()
     calendar = institution.school_calendar()
     result = []
     for member in welfare_staff(institution, today):
         if not member.hours:
+            continue
+        if campus_id and member.campus is not None and member.campus.pk != campus_id:
             continue
         found = free_slots(
             member.user.pk, institution.pk, calendar, today, today + timedelta(days=days)

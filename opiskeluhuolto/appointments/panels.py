@@ -22,7 +22,10 @@ def _student(request, can) -> dict:
         .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
         .select_related("professional")[:5]
     )
-    return {"free": display.next_free_times(student.institution), "bookings": bookings}
+    return {
+        "free": display.next_free_times(student.institution, campus_id=student.campus_id),
+        "bookings": bookings,
+    }
 
 
 def _guardian(request, can) -> dict:

@@ -45,7 +45,11 @@ def index(request):
     )
     context = {
         "student": student,
-        "free": display.next_free_times(student.institution, per_professional=6) if student else [],
+        "free": display.next_free_times(
+            student.institution, per_professional=6, campus_id=student.campus_id
+        )
+        if student
+        else [],
         "bookings": bookings,
         "requests": display.with_states(requests.by_deadline()),
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
