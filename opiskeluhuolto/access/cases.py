@@ -148,13 +148,23 @@ class CaseRules:
             student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
         )
 
-    def handle_referrals(self, institution) -> bool:
-        return bool(self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
+    def handle_referrals(self, institution, campus_id: int | None = None) -> bool:
+        """Welfare professionals of the institution; one posted to a campus handles the
+        referrals of that campus's students only (need to know)."""
+        for g in self.grants:
+            if g.role not in WELFARE_PROFESSIONAL_ROLES or not g.covers_institution(institution):
+                continue
+            if g.campus_id is None or campus_id is None or g.campus_id == campus_id:
+                return True
+        return False
+
+    def handle_referral(self, referral) -> bool:
+        return self.handle_referrals(referral.institution, referral.student.campus_id)
 
     def view_referral(self, referral) -> bool:
         if referral.referred_by_id and referral.referred_by_id == getattr(self.user, "pk", None):
             return True
-        return self.handle_referrals(referral.institution)
+        return self.handle_referral(referral)
 
     # --- the access log ---------------------------------------------------------
     def review_access_log(self, provider_id: int) -> bool:
@@ -203,8 +213,12 @@ def referrals_visible_to(user) -> QuerySet:
             continue
         if g.institution_id is None:
             q |= Q(institution__provider_id=g.provider_id)
-        else:
+        elif g.campus_id is None:
             q |= Q(institution_id=g.institution_id)
+        else:
+            q |= Q(institution_id=g.institution_id) & (
+                Q(student__campus_id=g.campus_id) | Q(student__campus__isnull=True)
+            )
     return Referral.objects.filter(q).distinct()
 
 
@@ -241,7 +255,7 @@ def get_referral(user, pk, *, need: str = "view"):
     can = _perm(user)
     allowed = {
         "view": can.view_referral,
-        "handle": lambda r: can.handle_referrals(r.institution),
+        "handle": can.handle_referral,
     }[need](referral)
     if not allowed:
         raise Http404

@@ -121,7 +121,7 @@ def self_refer(request):
 def referral(request, pk):
     referral = access.get_referral(request.user, pk)
     can = for_user(request.user)
-    handles = can.handle_referrals(referral.institution)
+    handles = can.handle_referral(referral)
     context = {
         "referral": referral,
         "handles": handles,

@@ -164,3 +164,37 @@ def test_scope_matches_view_case_for_every_member(cast):
         scope = set(cases_visible_to(user).values_list("pk", flat=True))
         for case in cases:
             assert (case.pk in scope) == can.view_case(case), (member, case.pk)
+
+
+def test_campus_kuraattori_handles_only_own_campus_referrals(cast):
+    from opiskeluhuolto.access.cases import referrals_visible_to
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation import actions as org
+    from opiskeluhuolto.organisation.models import Campus
+
+    other = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    kirsi = User.objects.create_user(username="kirsi", password="x-very-long-1", title="kuraattori")
+    org.assign_role(
+        kirsi,
+        role="social_worker",
+        provider=cast.provider,
+        institution=cast.lukio,
+        campus=other,
+        valid_from=cast.today,
+    )
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+    assert client_for(kirsi).get(reverse("cases:referral", args=[referral.pk])).status_code == 404
+    assert not referrals_visible_to(kirsi).exists()
+    assert (
+        client_for(cast.nurse).get(reverse("cases:referral", args=[referral.pk])).status_code == 200
+    )
+    assert list(referrals_visible_to(cast.nurse)) == [referral]
