@@ -1,0 +1,208 @@
+"""p95 latency of the dashboard, case, record and booking pages at 50 concurrent users.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_pages.py
+
+Starts gunicorn on 127.0.0.1 only, signs the demo people in by creating their
+sessions, and runs 50 simulated users per page: each user requests the page,
+waits a think time (0.5–1.5 s, `--think 0` for back-to-back requests) and repeats,
+for `--seconds` per page (bounded in time and count). Prints p50/p95/max latency,
+throughput, errors, and the page's SQL query count measured in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from common import ROOT, git_commit, machine, setup
+
+PORT = 8765
+USERS = 50
+
+
+def sessions_for(usernames: list[str]) -> dict[str, str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from opiskeluhuolto.accounts.models import User
+
+    out = {}
+    for name in usernames:
+        user = User.objects.get(username=name)
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        out[name] = s.session_key
+    return out
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(label, username, path) for the pages that exist in this checkout."""
+    from django.urls import NoReverseMatch, reverse
+
+    from opiskeluhuolto.organisation.models import Student
+
+    found = [("dashboard (insights:dashboard)", "rehtori", reverse("insights:dashboard"))]
+    aino = Student.objects.filter(first_name="Aino", last_name="Aaltonen").first()
+    try:
+        from opiskeluhuolto.cases.models import Case
+
+        case = Case.objects.filter(student=aino).order_by("pk").first()
+        if case:
+            found.append(
+                (
+                    "case + record (cases:detail)",
+                    "kuraattori",
+                    reverse("cases:detail", args=[case.pk]),
+                )
+            )
+    except (ImportError, NoReverseMatch):
+        pass
+    for label, user, name in (
+        ("record access log (records:my_log)", "opiskelija", "records:my_log"),
+        ("booking (appointments:book)", "opiskelija", "appointments:book"),
+        ("staff bookings (appointments:work)", "kuraattori", "appointments:work"),
+    ):
+        with contextlib.suppress(NoReverseMatch):
+            found.append((label, user, reverse(name)))
+    return found
+
+
+def query_count(username: str, path: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from opiskeluhuolto.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    return status, len(ctx.captured_queries)
+
+
+def load(path: str, session: str, seconds: float, think: float) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def user(i: int) -> None:
+        rng = random.Random(i)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        time.sleep(rng.uniform(0, think or 0.05))
+        count = 0
+        while time.monotonic() < stop and count < 500:
+            count += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += 0 if ok else 1
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        conn.close()
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+    latencies.sort()
+    return {
+        "n": len(latencies),
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "max": latencies[-1] * 1000,
+        "rps": len(latencies) / wall,
+        "errors": errors[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    setup()
+    targets = pages()
+    sessions = sessions_for(sorted({u for _l, u, _p in targets}))
+    print(f"machine: {machine()}")
+    print(f"commit: {git_commit()}")
+    env = {
+        **os.environ,
+        "DEBUG": "true",  # the demo checkout has no collected static manifest
+        "REQUIRE_STAFF_MFA": "false",
+        "LOG_LEVEL": "WARNING",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "opiskeluhuolto.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-k",
+            "gthread",
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(4)
+        print(
+            f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, DEBUG on; "
+            f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page"
+        )
+        print(
+            f"{'page':<38} {'status':>6} {'queries':>7} {'n':>6} {'p50 ms':>7} "
+            f"{'p95 ms':>7} {'max ms':>7} {'req/s':>6} {'errors':>6}"
+        )
+        for label, username, path in targets:
+            status, queries = query_count(username, path)
+            r = load(path, sessions[username], args.seconds, args.think)
+            print(
+                f"{label:<38} {status:>6} {queries:>7} {r['n']:>6} {r['p50']:7.1f} "
+                f"{r['p95']:7.1f} {r['max']:7.1f} {r['rps']:6.1f} {r['errors']:>6}"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

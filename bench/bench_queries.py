@@ -1,0 +1,168 @@
+"""Early-warning evaluation and dashboard queries over a year vs the best hand-written SQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_queries.py
+
+Run after bench_import.py (the year 2025–2026 of the generated students). Each line
+times our code path (ORM over the weekly summaries, plus the pure rule logic) and a
+hand-written SQL query giving the same answer, median of 5 runs, and checks that the
+answers agree. The last line shows what the summary table saves: absence hours
+straight from the 20 M mark rows.
+"""
+
+# ruff: noqa: S608  (fixed benchmark SQL, parameters passed separately)
+from __future__ import annotations
+
+from datetime import date
+
+from common import git_commit, machine, setup, timed
+
+START, END, TODAY = date(2025, 8, 1), date(2026, 7, 31), date(2026, 6, 1)
+REPEAT = 5
+
+ABSENT = "w.health + w.leave + w.excused + w.unexplained"
+HOURS = "w.health + w.excused + w.unexplained"
+
+
+def sql(query: str, params: list) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(query, params)
+        return c.fetchall()
+
+
+def main() -> None:
+    setup()
+    from django.db import connection
+
+    from opiskeluhuolto.access.insights import DashboardScope
+    from opiskeluhuolto.insights import evaluate, queries, rules
+    from opiskeluhuolto.insights.models import WarningRule
+    from opiskeluhuolto.organisation.models import Institution
+
+    inst = Institution.objects.get(slug="sedu")
+    scope = DashboardScope(frozenset({inst.pk}), frozenset())
+    evaluate.install_default_rules(inst)
+    by_kind = {r.kind: r for r in evaluate.rules_for(inst)}
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+        c.execute("SELECT count(*) FROM imports_weeklyabsence WHERE institution_id = %s", [inst.pk])
+        weeks = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM imports_attendancemark")
+        marks = c.fetchone()[0]
+    print(f"machine: {machine()}")
+    print(f"commit: {git_commit()}")
+    print(f"data: {marks:,} marks, {weeks:,} weekly summaries of institution {inst.slug}")
+    print(f"{'query':<34} {'ours ms':>9} {'hand ms':>9} {'ratio':>6}  same answer")
+
+    def report(name, ours_fn, hand_fn, same) -> None:
+        ours_s, ours = timed(ours_fn, REPEAT)
+        hand_s, hand = timed(hand_fn, REPEAT)
+        ok = same(ours, hand)
+        print(
+            f"{name:<34} {ours_s * 1000:9.1f} {hand_s * 1000:9.1f} "
+            f"{ours_s / hand_s:6.2f}  {'yes' if ok else 'NO'}"
+        )
+
+    trend_sql = (
+        "SELECT date_trunc('month', w.week)::date, c.name, count(DISTINCT w.student_id), "
+        f"sum(w.lessons), sum({ABSENT}) FROM imports_weeklyabsence w "
+        "LEFT JOIN organisation_campus c ON c.id = w.campus_id "
+        "WHERE w.institution_id = %s AND w.week BETWEEN %s AND %s GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    report(
+        "dashboard: trend by month, campus",
+        lambda: queries.trend_by_campus(scope, START, END),
+        lambda: sql(trend_sql, [inst.pk, START, END]),
+        lambda a, b: len(a) == len(b),
+    )
+    group_sql = (
+        "SELECT g.name, count(DISTINCT w.student_id), sum(w.lessons), "
+        f"sum({ABSENT}) FROM imports_weeklyabsence w "
+        "LEFT JOIN organisation_studentgroup g ON g.id = w.group_id "
+        "WHERE w.institution_id = %s AND w.week BETWEEN %s AND %s GROUP BY w.group_id, g.name"
+    )
+    report(
+        "dashboard: absences by group",
+        lambda: queries.by_group(scope, START, END),
+        lambda: sql(group_sql, [inst.pk, START, END]),
+        lambda a, b: len(a) == len(b),
+    )
+    hours = by_kind[WarningRule.Kind.ABSENCE_HOURS]
+    lowest = min(s.threshold for s in hours.steps.all())
+    hours_sql = (
+        f"SELECT w.student_id, sum({HOURS}) FROM imports_weeklyabsence w "
+        "JOIN organisation_student s ON s.id = w.student_id "
+        "WHERE w.institution_id = %s AND s.status = 'active' AND w.week BETWEEN %s AND %s "
+        f"GROUP BY w.student_id HAVING sum({HOURS}) >= %s"
+    )
+    year = [inst.pk, rules.school_year_start(TODAY), TODAY, lowest]
+    report(
+        "early warning: absence hours",
+        lambda: evaluate.evaluate_rule(hours, inst, TODAY),
+        lambda: sql(hours_sql, year),
+        lambda a, b: {h.student_id for h in a} == {r[0] for r in b},
+    )
+    share = by_kind[WarningRule.Kind.UNEXPLAINED_SHARE]
+    pct = min(s.threshold for s in share.steps.all())
+    share_sql = (
+        "SELECT w.student_id, sum(w.unexplained) * 100 / sum(w.lessons) "
+        "FROM imports_weeklyabsence w JOIN organisation_student s ON s.id = w.student_id "
+        "WHERE w.institution_id = %s AND s.status = 'active' AND w.week BETWEEN %s AND %s "
+        "GROUP BY w.student_id HAVING sum(w.unexplained) > 0 "
+        "AND sum(w.unexplained) * 100 >= sum(w.lessons) * %s"
+    )
+    window = [inst.pk, rules.window_start(TODAY, share.window_weeks), TODAY, pct]
+    report(
+        "early warning: unexplained share",
+        lambda: evaluate.evaluate_rule(share, inst, TODAY),
+        lambda: sql(share_sql, window),
+        lambda a, b: {h.student_id for h in a} == {r[0] for r in b},
+    )
+    days = by_kind[WarningRule.Kind.CONSECUTIVE_DAYS]
+    streak_sql = (
+        "SELECT w.student_id, w.week, w.marked_days, w.absent_days "
+        "FROM imports_weeklyabsence w JOIN organisation_student s ON s.id = w.student_id "
+        "WHERE w.institution_id = %s AND s.status = 'active' AND w.week BETWEEN %s AND %s "
+        "AND w.student_id IN (SELECT student_id FROM imports_weeklyabsence "
+        "WHERE institution_id = %s AND absent_days > 0)"
+    )
+
+    def hand_streaks():
+        from collections import defaultdict
+
+        weeks_of = defaultdict(list)
+        for sid, week, marked, absent in sql(
+            streak_sql,
+            [inst.pk, rules.window_start(TODAY, days.window_weeks), TODAY, inst.pk],
+        ):
+            weeks_of[sid].append(rules.Week(week, marked, absent))
+        limit = min(s.threshold for s in days.steps.all())
+        return {s for s, w in weeks_of.items() if rules.longest_absent_streak(w) >= limit}
+
+    report(
+        "early warning: consecutive days",
+        lambda: evaluate.evaluate_rule(days, inst, TODAY),
+        hand_streaks,
+        lambda a, b: {h.student_id for h in a} == b,
+    )
+    raw_sql = (
+        "SELECT m.student_id, count(*) FROM imports_attendancemark m "
+        "JOIN imports_markcode c ON c.id = m.code_id "
+        "JOIN organisation_student s ON s.id = m.student_id "
+        "WHERE s.institution_id = %s AND s.status = 'active' AND m.day BETWEEN %s AND %s "
+        "AND c.absence_class IN ('health', 'excused', 'unexplained') "
+        "GROUP BY m.student_id HAVING count(*) >= %s"
+    )
+    report(
+        "context: hours from raw marks",
+        lambda: evaluate.evaluate_rule(hours, inst, TODAY),
+        lambda: sql(raw_sql, year),
+        lambda a, b: {h.student_id for h in a} == {r[0] for r in b},
+    )
+    total, _ = timed(lambda: evaluate.evaluate_institution(inst, TODAY), REPEAT)
+    print(f"whole early-warning evaluation of {inst.slug}: {total * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The upload page and the progress display (htmx polling of the import run)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from opiskeluhuolto.imports.models import AttendanceMark, ImportRun
+
+from .conftest import marks
+from .helpers import AINO
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    return tmp_path
+
+
+def upload(client, cast, text: str, name: str = "wilma.csv"):
+    return client.post(
+        reverse("imports:index"),
+        {
+            "institution": cast.lukio.pk,
+            "kind": "attendance",
+            "file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv"),
+        },
+    )
+
+
+def test_upload_runs_the_import_in_a_task_and_shows_progress(
+    client, learners, upload_dir, django_capture_on_commit_callbacks
+):
+    client.force_login(learners.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, learners, marks(f"{AINO};16.11.2026;1;ENA01;X"))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:run", args=[run.pk])
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert AttendanceMark.objects.count() == 1
+    partial = client.get(reverse("imports:run", args=[run.pk]), HTTP_HX_REQUEST="true")
+    html = partial.content.decode()
+    assert 'id="run-status"' in html and "<html" not in html
+    assert "hx-trigger" not in html  # finished: polling stops
+
+
+def test_a_running_import_polls_and_a_bad_file_lists_its_errors(
+    client, learners, upload_dir, django_capture_on_commit_callbacks
+):
+    client.force_login(learners.admin)
+    upload(client, learners, marks(f"{AINO};16.11.2026;1;ENA01;X"))  # task not run yet
+    queued = ImportRun.objects.get()
+    page = client.get(reverse("imports:run", args=[queued.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, learners, marks(f"{AINO};31.2.2026;1;ENA01;X"), name="bad.csv")
+    bad = ImportRun.objects.get(file_name="bad.csv")
+    page = client.get(reverse("imports:run", args=[bad.pk])).content.decode()
+    assert bad.status == ImportRun.Status.FAILED
+    assert "Rivi 2" in page and "31.2.2026" in page
+
+
+def test_the_form_keeps_errors_next_to_the_field(client, learners, upload_dir):
+    client.force_login(learners.admin)
+    response = client.post(reverse("imports:index"), {"institution": learners.lukio.pk})
+    assert response.status_code == 200
+    assert "form-field__error" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_an_admin_of_another_provider_cannot_import_here(client, learners, upload_dir):
+    from opiskeluhuolto.organisation import actions as org
+
+    org.assign_role(
+        learners.outsider,
+        role="provider_admin",
+        provider=learners.other_provider,
+        valid_from=learners.today,
+    )
+    client.force_login(learners.outsider)
+    response = upload(client, learners, marks(f"{AINO};16.11.2026;1;ENA01;X"))
+    assert response.status_code == 200  # the institution is not a valid choice
+    assert not ImportRun.objects.exists()
+
+
+def test_api_lists_runs_with_errors(
+    client, learners, upload_dir, django_capture_on_commit_callbacks
+):
+    client.force_login(learners.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, learners, marks(f"{AINO};31.2.2026;1;ENA01;X"))
+    run = ImportRun.objects.get()
+    data = client.get(reverse("api:imports-run", args=[run.pk])).json()
+    assert data["status"] == "failed"
+    assert data["errors"][0]["line"] == 2 and data["errors"][0]["code"] == "date"
