@@ -142,6 +142,23 @@ def release_guardian_notice(referral: Referral, *, by) -> Referral:
     return referral
 
 
+@transaction.atomic
+def close_referral(referral: Referral, *, by, reason: str) -> Referral:
+    """Close a referral without opening a case, with a recorded reason (LAW.md L-15-5)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.OPEN:
+        raise ValidationError(_("This referral has already been handled."))
+    if reason not in Referral.ClosingReason.values:
+        raise ValidationError({"reason": _("Choose why no case is opened.")})
+    referral.status, referral.closing_reason, referral.closed_by = (
+        Referral.Status.CLOSED,
+        reason,
+        by,
+    )
+    referral.save(update_fields=["status", "closing_reason", "closed_by"])
+    return referral
+
+
 def _position(user, student: Student, on: date) -> str:
     if user.title:
         return user.title

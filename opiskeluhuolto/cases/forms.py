@@ -101,6 +101,14 @@ class StudentNoticeForm(forms.Form):
     )
 
 
+class CloseReferralForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why no case is opened"),
+        choices=Referral.ClosingReason.choices,
+        widget=forms.RadioSelect,
+    )
+
+
 class ConsentForm(forms.Form):
     """A specified consent (LAW.md L-19-1..2, L-23-1, L-GDPR-8)."""
 

@@ -38,6 +38,13 @@ class Referral(models.Model):
         CASE_OPENED = "case_opened", _("case opened")
         CLOSED = "closed", _("closed without a case")
 
+    class ClosingReason(models.TextChoices):
+        """LAW.md L-15-5: closing without a meeting needs a recorded reason."""
+
+        ADVICE_ONLY = "advice_only", _("advice to the contacting person only")
+        UNNECESSARY = "unnecessary", _("a discussion was obviously unnecessary")
+        SUPPORTED = "supported", _("supported without an expert group")
+
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -82,6 +89,17 @@ class Referral(models.Model):
     guardian_notice_at = models.DateTimeField(_("guardian notice at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    closing_reason = models.CharField(
+        _("why no case was opened"), max_length=30, choices=ClosingReason.choices, blank=True
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

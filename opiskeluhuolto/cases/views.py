@@ -19,6 +19,7 @@ from opiskeluhuolto.records.reading import read_record
 
 from . import actions
 from .forms import (
+    CloseReferralForm,
     ConsentForm,
     OpenCaseForm,
     ProhibitionForm,
@@ -158,6 +159,23 @@ def release_notice(request, pk):
     else:
         messages.success(request, _("The guardian notice was sent."))
     return redirect("cases:referral", pk=referral.pk)
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def close_referral(request, pk):
+    """Close without a case, with the reason (LAW.md L-15-5)."""
+    referral = access.get_referral(request.user, pk, need="handle")
+    form = CloseReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_referral(referral, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The referral was closed."))
+            return redirect("cases:index")
+    return render(request, "cases/close_referral.html", {"form": form, "referral": referral})
 
 
 @policies.welfare_professional

@@ -293,3 +293,14 @@ def test_membership_ended_yesterday_is_not_active_today(cast):
     m = case.memberships.get(user=cast.supervisor)
     ExpertGroupMembership.objects.filter(pk=m.pk).update(ended_on=cast.today - timedelta(days=1))
     assert not case.memberships.active_on(cast.today).filter(user=cast.supervisor).exists()
+
+
+def test_close_referral_needs_a_reason_and_happens_once(cast):
+    referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
+    with pytest.raises(ValidationError):
+        actions.close_referral(referral, by=cast.kuraattori, reason="")
+    actions.close_referral(referral, by=cast.kuraattori, reason="advice_only")
+    referral.refresh_from_db()
+    assert referral.status == "closed" and referral.closed_by == cast.kuraattori
+    with pytest.raises(ValidationError):
+        actions.close_referral(referral, by=cast.kuraattori, reason="unnecessary")
