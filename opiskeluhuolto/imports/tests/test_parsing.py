@@ -134,3 +134,26 @@ def test_roster_rows_and_errors():
         (6, "status"),
         (7, "oppijanumero"),
     ]
+
+
+def test_the_documented_example_files_are_valid():
+    """docs/examples/*.csv (linked from docs/knowledge-management.md) parse without errors."""
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[3] / "docs" / "examples"
+    ids = {f"1.2.246.562.24.1000000000{i}": i for i in range(1, 4)}
+    codes = {c: i for i, c in enumerate("+SXLMTHOK")}
+    report = parsing.Report()
+    with open(examples / "attendance.csv", "rb") as f:
+        rows = list(
+            parsing.parse_attendance(f, students=ids, codes=codes, today=TODAY, report=report)
+        )
+    assert not report.fatal and len(rows) == 7
+    with open(examples / "roster.csv", "rb") as f:
+        roster = parsing.parse_roster(
+            f, campuses={"Sedu Seinäjoki, Koulutie"}, today=TODAY, report=report
+        )
+    assert not report.fatal and len(roster) == 3
+    with open(examples / "progress.csv", "rb") as f:
+        progress = parsing.parse_progress(f, students=ids, today=TODAY, report=report)
+    assert not report.fatal and len(progress) == 2
