@@ -19,6 +19,7 @@ from opiskeluhuolto.organisation.models import Institution, Student
 
 from . import deadlines, slots, tasks
 from .models import (
+    DEADLINE_SERVICES,
     AppointmentEvent,
     AppointmentRequest,
     Availability,
@@ -40,8 +41,16 @@ def _event(kind: str, *, actor, request=None, booking=None, detail: str = "", at
     )
 
 
-def compute_deadline(institution: Institution, request_day: date, *, urgent: bool) -> date | None:
-    """The legal deadline, or None when the school calendar does not reach it (shown as such)."""
+def compute_deadline(
+    institution: Institution, request_day: date, *, urgent: bool, service: str
+) -> date | None:
+    """The legal deadline, or None when the school calendar does not reach it (shown as such).
+
+    Only kuraattori and psychologist discussions have a time limit in law (L-15-2);
+    the nurse is reached through walk-in hours and the phone instead (L-17).
+    """
+    if service not in DEADLINE_SERVICES:
+        return None
     try:
         return deadlines.deadline_for(institution.school_calendar(), request_day, urgent=urgent)
     except deadlines.DeadlineUnknown:
@@ -85,7 +94,7 @@ def create_request(
         channel=channel,
         requested_at=requested_at,
         request_day=day,
-        deadline=compute_deadline(student.institution, day, urgent=False),
+        deadline=compute_deadline(student.institution, day, urgent=False, service=service),
     )
     req.full_clean()
     req.save()
@@ -114,7 +123,9 @@ def set_urgency(
     req.urgent = urgent
     req.urgency_set_by = actor
     req.urgency_set_at = timezone.now()
-    req.deadline = compute_deadline(req.institution, req.request_day, urgent=urgent)
+    req.deadline = compute_deadline(
+        req.institution, req.request_day, urgent=urgent, service=req.service
+    )
     if req.first_offer_start is not None:
         req.deadline_met = deadlines.met_deadline(
             timezone.localtime(req.first_offer_start).date(), req.deadline

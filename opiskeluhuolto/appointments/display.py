@@ -43,7 +43,7 @@ def with_states(
     cals = Calendars()
     result = []
     for req in requests:
-        if req.has_legal_deadline or req.deadline:
+        if req.has_legal_deadline:
             req.state = deadline_state(cals.of(req.institution), today, req.deadline)
         else:
             req.state = DeadlineState(None, None, "none")
@@ -60,6 +60,10 @@ class StaffMember:
     walk_in: list[Availability]
     hours: list[Availability]
     contact: ContactChannel | None
+
+    @property
+    def walk_in_summary(self) -> list[str]:
+        return hours_summary(self.walk_in)
 
 
 def welfare_staff(institution: Institution, today: date | None = None) -> list[StaffMember]:
@@ -128,3 +132,24 @@ def next_free_times(
 
 def legal_services() -> frozenset[str]:
     return DEADLINE_SERVICES
+
+
+def hours_summary(hours: Iterable[Availability]) -> list[str]:
+    """Weekly hours in short form: consecutive weekdays with the same time and place merge,
+    e.g. "ma–pe 8.00–10.00 (A110)"."""
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    groups: list[tuple[list[int], tuple]] = []
+    for h in sorted(hours, key=lambda h: (h.starts_at, h.ends_at, h.place, h.weekday)):
+        key = (h.starts_at, h.ends_at, h.place)
+        if groups and groups[-1][1] == key and groups[-1][0][-1] == h.weekday - 1:
+            groups[-1][0].append(h.weekday)
+        else:
+            groups.append(([h.weekday], key))
+    lines = []
+    for days, (start, end, place) in sorted(groups, key=lambda g: (g[0][0], g[1][0])):
+        first, last = str(WEEKDAYS_ABBR[days[0]]), str(WEEKDAYS_ABBR[days[-1]])
+        span = first if len(days) == 1 else f"{first}–{last}"
+        text = f"{span} {start.hour}.{start.minute:02d}–{end.hour}.{end.minute:02d}"
+        lines.append(f"{text} ({place})" if place else text)
+    return lines

@@ -22,9 +22,14 @@ def _student(request, can) -> dict:
         .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
         .select_related("professional")[:5]
     )
+    staff = display.welfare_staff(student.institution)
+    here = [m for m in staff if m.campus is None or m.campus.pk == student.campus_id]
     return {
         "free": display.next_free_times(student.institution, campus_id=student.campus_id),
         "bookings": bookings,
+        "walk_in": [m for m in here if m.walk_in],
+        "contacts": [m for m in here if m.contact],
+        "institution": student.institution,
     }
 
 

@@ -57,6 +57,7 @@ def work(request):
         "requests": display.with_states(requests, today),
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],
+        "now": timezone.now(),
     }
     return render(request, "appointments/work.html", context)
 

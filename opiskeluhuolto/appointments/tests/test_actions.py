@@ -273,3 +273,15 @@ def test_away_day_removes_the_slots(hours):
     assert free_slots(cast.kuraattori.pk, cast.lukio.pk, cal, TUE, TUE) == []
     with pytest.raises(ValidationError, match="outside"):
         student_books(cast, at(TUE, 9))
+
+
+def test_nurse_requests_have_no_legal_deadline(hours):
+    """L-15 binds the kuraattori and the psychologist; the nurse is reached by walk-in (L-17)."""
+    req = actions.create_request(
+        hours.aino,
+        service=Role.NURSE,
+        requested_by=AppointmentRequest.RequestedBy.STUDENT,
+        channel=AppointmentRequest.Channel.ONLINE,
+        actor=hours.student,
+    )
+    assert req.deadline is None and not req.has_legal_deadline
