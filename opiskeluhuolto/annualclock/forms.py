@@ -77,12 +77,3 @@ class ClockItemForm(forms.ModelForm):
     def _post_clean(self):
         # The action validates the model (with translated recurrence messages); nothing here.
         pass
-
-
-class AdaptForm(forms.Form):
-    campus = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False)
-
-    def __init__(self, *args, campuses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campus"].queryset = campuses
-        self.fields["campus"].empty_label = _("the whole institution")

@@ -13,10 +13,11 @@ from opiskeluhuolto.organisation.models import Role
 def _clock_for(request, can):
     from opiskeluhuolto.access import communal
 
-    roots = list(communal.clocks_visible_to(request.user).order_by("kind", "pk")[:5])
+    roots = list(communal.clocks_visible_to(request.user).order_by("pk")[:10])
     if not roots:
         return None
-    root = roots[0]
+    # The welfare groups' clock first: it is the one the principal leads with.
+    root = min(roots, key=lambda c: (c.kind != "welfare", c.pk))
     # A principal of a campus sees the campus's own adaptation when there is one.
     campus_ids = {g.campus_id for g in can.grants if g.campus_id}
     adapted = root.adaptations.filter(campus_id__in=campus_ids).first() if campus_ids else None

@@ -18,6 +18,17 @@ OUTER = 300.0
 MONTH_RING = 250.0  # month labels sit between this and OUTER
 INNER = 70.0
 TYPES = ("survey", "event", "meeting_topic", "communication", "drill", "report")
+#: Colours as SVG presentation attributes, so that the picture is right wherever it is
+#: embedded (a home panel, a PDF) without the page's stylesheet. Contrast ≥ 3:1 on white.
+COLOURS = {
+    "survey": "#0062b9",
+    "event": "#00856f",
+    "meeting_topic": "#7a3ea8",
+    "communication": "#c25400",
+    "drill": "#b01038",
+    "report": "#5c5c00",
+}
+SECTOR_FILLS = ("#e3e9f6", "#f4f6fb")
 TRACK_GAP = 26.0
 LANES = 3
 LANE_GAP = 8.0
@@ -37,6 +48,10 @@ class Sector:
     label_y: float
     even: bool
 
+    @property
+    def fill(self) -> str:
+        return SECTOR_FILLS[0] if self.even else SECTOR_FILLS[1]
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -48,6 +63,10 @@ class Mark:
     start: date
     end: date
 
+    @property
+    def colour(self) -> str:
+        return COLOURS.get(self.type, COLOURS["report"])
+
 
 @dataclass(frozen=True)
 class Wheel:
@@ -58,7 +77,7 @@ class Wheel:
     sectors: list[Sector]
     marks: list[Mark]
     hand: tuple[float, float] | None
-    tracks: list[tuple[str, float]]
+    tracks: list[tuple[str, float, str]]
 
     @property
     def title_y(self) -> float:
@@ -159,5 +178,5 @@ def build(
     if today and year_start <= today <= year_end:
         hx, hy = point(angle(today, year_start, year_days) + 360 / year_days / 2, MONTH_RING - 2)
         hand = (round(hx, 1), round(hy, 1))
-    tracks = [(t, round(track_radius(t), 1)) for t in TYPES]
+    tracks = [(t, round(track_radius(t), 1), COLOURS[t]) for t in TYPES]
     return Wheel(SIZE, CENTRE, OUTER, INNER, sectors, marks, hand, tracks)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.accounts.models import User
@@ -14,7 +15,17 @@ from .models import Group, Membership, StandingItem
 from .models.plans import Participant
 
 
-class MemberForm(forms.Form):
+class Form(forms.Form):
+    """Labels start with a capital letter, as on the other pages; the catalogue keeps them lower-case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
+
+
+class MemberForm(Form):
     user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("role in the group"), choices=Membership.Role.choices)
     represents = forms.CharField(label=_("represents"), max_length=200, required=False)
@@ -32,12 +43,12 @@ class MemberForm(forms.Form):
         )
 
 
-class StandingItemForm(forms.Form):
+class StandingItemForm(Form):
     title = forms.CharField(label=_("title"), max_length=300)
     kind = forms.ChoiceField(label=_("when"), choices=StandingItem.Kind.choices)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("ends"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -56,7 +67,7 @@ class MeetingForm(forms.Form):
         return {"day": day, "start": "13:00", "end": "14:30"}
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     minutes = forms.CharField(
         label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -66,7 +77,7 @@ class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AttendeesForm(forms.Form):
+class AttendeesForm(Form):
     attendees = forms.CharField(
         label=_("present"),
         required=False,
@@ -75,7 +86,7 @@ class AttendeesForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     title = forms.CharField(label=_("task"), max_length=300)
     owner = forms.ModelChoiceField(
         label=_("responsible"), queryset=User.objects.none(), required=False
@@ -89,7 +100,7 @@ class FollowUpForm(forms.Form):
         ).order_by("last_name")
 
 
-class HighlightForm(forms.Form):
+class HighlightForm(Form):
     to_group = forms.ModelChoiceField(label=_("to group"), queryset=Group.objects.none())
     title = forms.CharField(label=_("title"), max_length=300)
     text = forms.CharField(
@@ -103,35 +114,35 @@ class HighlightForm(forms.Form):
         ).exclude(kind=Group.Kind.STUDENT_BODY)
 
 
-class SectionForm(forms.Form):
+class SectionForm(Form):
     body = forms.CharField(
         label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
     )
     lock = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class NewSectionForm(forms.Form):
+class NewSectionForm(Form):
     title = forms.CharField(label=_("title of the new section"), max_length=200)
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(label=_("your comment"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ParticipationForm(forms.Form):
+class ParticipationForm(Form):
     participant = forms.ChoiceField(label=_("who"), choices=Participant.choices)
     description = forms.CharField(label=_("how they took part"), max_length=300)
     on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Form):
     approved_on = forms.DateField(
         label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     approved_by_body = forms.CharField(label=_("approved by"), max_length=200)
 
 
-class DataPointForm(forms.Form):
+class DataPointForm(Form):
     institution = forms.ModelChoiceField(
         label=_("institution"), queryset=Institution.objects.none()
     )
@@ -148,7 +159,7 @@ class DataPointForm(forms.Form):
         self.fields["campus"].queryset = Campus.objects.filter(institution__provider_id=provider_id)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Columns: indicator;institution;campus;year;value;respondents"),

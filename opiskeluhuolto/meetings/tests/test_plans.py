@@ -234,5 +234,6 @@ def test_plan_pages_render(client, cast):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="fi")
         assert response.status_code == 200, url
     assert (
-        "Uusi&nbsp;tavoite." in client.get(reverse("meetings:plan_diff", args=[v2.pk])).content.decode()
+        "Uusi&nbsp;tavoite."
+        in client.get(reverse("meetings:plan_diff", args=[v2.pk])).content.decode()
     )
