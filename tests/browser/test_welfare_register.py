@@ -118,3 +118,14 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
         f"/api/v1/records/cases/{case_id}",
     ):
         assert page.goto(live_server.url + url).status == 404, url
+
+    # 7. The register responsible person reviews the access log.
+    page.context.clear_cookies()
+    sign_in("admin")
+    page.get_by_role("link", name="Tarkastele käyttölokia").click()
+    expect(page.locator("h1")).to_have_text("Opiskeluhuoltorekisterin käyttöloki")
+    expect(page.locator("main")).to_contain_text("Kaisa Kuusela")
+    expect(page.locator("main")).to_contain_text("PDF-kopio")
+    expect(page.locator("main")).not_to_contain_text("Kalle Koskinen")  # refused, so never read
+    assert axe() == []
+    screenshot("welfare-8-access-log-review")
