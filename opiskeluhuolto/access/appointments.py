@@ -8,8 +8,8 @@ same objects live in this module too, and use the same methods.
 Role AND relation: a professional sees the requests and bookings of their own
 service (kuraattori, psykologi, terveydenhoitaja, lääkäri) at an institution
 where they hold that role, or those assigned to them. A student sees their
-own; a guardian sees only what that guardian asked for (a minor's own
-requests are theirs: LAW.md L-18-2, §18(3)). Principals and provider admins
+own; a guardian sees only what that guardian asked for and the times given
+for it (a minor's own requests are theirs: LAW.md L-18-2, §18(3)). Principals and provider admins
 see aggregates only.
 """
 
@@ -103,9 +103,12 @@ class AppointmentRules:
             return True
         if self.own_student and self.own_student.pk == booking.student_id:
             return True
-        return (
-            booking.student_id in self.guarded_student_ids
-            and booking.booked_by_id == self._user_id()
+        if booking.student_id not in self.guarded_student_ids:
+            return False
+        uid = self._user_id()
+        # A guardian sees the times they booked, or that were given for their own request.
+        return booking.booked_by_id == uid or bool(
+            booking.request_id and booking.request.requested_by_user_id == uid
         )
 
     def change_booking(self, booking: Booking) -> bool:
@@ -177,7 +180,9 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     can = for_user(user)
     if not can.is_authenticated:
         return Booking.objects.none()
-    q = Q(student_id__in=can.guarded_student_ids, booked_by_id=can._user_id())
+    q = Q(student_id__in=can.guarded_student_ids) & (
+        Q(booked_by_id=can._user_id()) | Q(request__requested_by_user_id=can._user_id())
+    )
     if can.own_student:
         q |= Q(student_id=can.own_student.pk)
     if can.is_welfare_professional:

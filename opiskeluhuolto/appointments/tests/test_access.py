@@ -41,6 +41,14 @@ def variety(hours):
         actions.create_request(
             cast.aino, service=service, requested_by=by, channel="online", actor=actor
         )
+    guardians = AppointmentRequest.objects.get(requested_by="guardian")
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(date(2026, 11, 10), 10, 30),
+        actor=cast.kuraattori,
+        request=guardians,
+    )
     actions.create_request(
         cast.eero,
         service=Role.SOCIAL_WORKER,
@@ -61,6 +69,11 @@ def test_scopes_match_the_rules(variety, member):
     for booking in Booking.objects.all():
         in_scope = bookings_visible_to(user).filter(pk=booking.pk).exists()
         assert in_scope == can.view_booking(booking), (member, booking.pk)
+
+
+def test_guardian_sees_the_time_given_for_their_request_only(variety):
+    seen = bookings_visible_to(variety.guardian)
+    assert [b.request.requested_by for b in seen] == ["guardian"]
 
 
 def test_who_sees_what(variety):

@@ -71,6 +71,15 @@ def test_guardian_asks_for_a_time_and_sees_only_their_own(hours, client):
     page = client.get(reverse("appointments:index")).content.decode()
     assert "psykologi" in page and "18.11.2026" in page
     assert "Kaisa Kuraattori" not in page, "the minor's own booking is hers"
+    actions.book(
+        student=cast.aino,
+        professional=cast.psykologi,
+        starts_at=at(TUE, 12),
+        actor=cast.psykologi,
+        request=req,
+    )
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert "Pekka Psykologi" in page, "the time given for the guardian's own request"
 
 
 def test_guardian_cannot_ask_for_another_child(hours, client):
