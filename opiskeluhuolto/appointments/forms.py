@@ -44,6 +44,10 @@ class HoursForm(InstitutionChoiceMixin, forms.ModelForm):
         ]
         widgets = {"starts_at": TIME, "ends_at": TIME, "valid_from": DATE, "valid_until": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate()
+
     def clean(self):
         data = super().clean()
         start, end = data.get("starts_at"), data.get("ends_at")
