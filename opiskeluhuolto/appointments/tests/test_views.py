@@ -280,3 +280,29 @@ def test_professional_home_panel_shows_today_and_open_requests(hours, client, ti
     client.force_login(cast.kuraattori)
     html = client.get(reverse("front:home")).content.decode()
     assert "Tämän päivän varaukset" in html and "Aino Opiskelija" in html
+
+
+def test_exception_form_explains_missing_times_and_removes(hours, client):
+    cast = hours
+    client.force_login(cast.kuraattori)
+    data = {
+        "form": "exception",
+        "exception-institution": cast.lukio.pk,
+        "exception-kind": "extra",
+        "exception-day": "2026-11-11",
+        "exception-slot_minutes": 45,
+        "exception-mode": "on_site",
+    }
+    response = client.post(reverse("appointments:availability"), data)
+    assert response.status_code == 400
+    assert "Anna lisäaikojen alku ja loppu." in response.content.decode()
+    data.update({"exception-kind": "away"})
+    assert client.post(reverse("appointments:availability"), data).status_code == 302
+    from opiskeluhuolto.appointments.models import AvailabilityException
+
+    away = AvailabilityException.objects.get()
+    client.force_login(cast.psykologi)
+    assert client.post(reverse("appointments:exception_remove", args=[away.pk])).status_code == 404
+    client.force_login(cast.kuraattori)
+    assert client.post(reverse("appointments:exception_remove", args=[away.pk])).status_code == 302
+    assert not AvailabilityException.objects.exists()
