@@ -33,13 +33,13 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     screenshot("welfare-1-referral-form")
     page.get_by_role("button", name="Lähetä opiskeluhuoltoon").click()
     expect(page.locator("main")).to_contain_text("Yhteydenottosi lähetettiin")
-    expect(page.locator("main")).to_contain_text("työpäivän kuluttua")
     screenshot("welfare-2-referral-sent")
 
     # 2. The kuraattori records the consent naming the members and opens the case.
     page.context.clear_cookies()
     sign_in("kuraattori")
     page.locator("main").get_by_role("link", name="Aino Aaltonen").first.click()
+    expect(page.locator("main")).to_contain_text("työpäivän kuluttua")  # the §16(2) notice deadline
     page.get_by_role("link", name="Kirjaa suostumus ja avaa asia").click()
     page.get_by_label("Asian aihe").fill("Väsymys ja poissaolot aamutunneilta")
     page.get_by_label("Kaisa Kuusela, kuraattori").check()

@@ -198,3 +198,10 @@ def test_campus_kuraattori_handles_only_own_campus_referrals(cast):
         client_for(cast.nurse).get(reverse("cases:referral", args=[referral.pk])).status_code == 200
     )
     assert list(referrals_visible_to(cast.nurse)) == [referral]
+
+
+def test_referrer_does_not_learn_what_became_of_the_referral(cast):
+    case = onni_prohibited_case(cast)
+    page = client_for(cast.teacher).get(reverse("cases:referral", args=[case.referral_id])).text
+    assert "asia avattu" not in page and "huoltajakielto" not in page.lower()
+    assert "Huoli kotitilanteesta." in page  # what they wrote themselves
