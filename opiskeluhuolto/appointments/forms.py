@@ -200,6 +200,8 @@ class ReportForm(forms.Form):
         label=_("period"),
         coerce=int,
         initial=12,
+        required=False,
+        empty_value=12,
         choices=[
             (3, _("3 months")),
             (6, _("6 months")),
@@ -210,6 +212,7 @@ class ReportForm(forms.Form):
     by = forms.ChoiceField(
         label=_("breakdown"),
         initial="institution",
+        required=False,
         choices=[
             ("institution", _("institution")),
             ("campus", _("campus")),

@@ -110,7 +110,8 @@ def test_report_hides_small_cells_from_the_principal(history, client):
     assert "Aino" not in html and "Onni" not in html
     client.force_login(history.kuraattori)
     html = client.get(reverse("appointments:report"), {"by": "professional"}).content.decode()
-    assert "Kaisa Kuraattori" in html
+    assert "Erittely: työntekijä" in html
+    assert "<td>Kaisa Kuraattori</td>" in html
     assert "piilotettu" not in html
     assert "data:image/svg+xml;base64," in html
 

@@ -306,3 +306,38 @@ def test_exception_form_explains_missing_times_and_removes(hours, client):
     client.force_login(cast.kuraattori)
     assert client.post(reverse("appointments:exception_remove", args=[away.pk])).status_code == 302
     assert not AvailabilityException.objects.exists()
+
+
+def test_student_moves_and_cancels_through_the_pages(hours, client):
+    cast = hours
+    booking = actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    client.force_login(cast.student)
+    page = client.get(reverse("appointments:rebook", args=[booking.pk]))
+    assert at(TUE, 10, 30).isoformat() in page.content.decode()
+    bad = client.post(reverse("appointments:rebook", args=[booking.pk]), {"starts_at": "x"})
+    assert bad.status_code == 200 and "form-field__error" in bad.content.decode()
+    moved = client.post(
+        reverse("appointments:rebook", args=[booking.pk]),
+        {"starts_at": at(TUE, 10, 30).isoformat()},
+    )
+    assert moved.status_code == 302
+    active = Booking.objects.active().get()
+    assert active.starts_at == at(TUE, 10, 30)
+    client.post(reverse("appointments:cancel", args=[active.pk]))
+    assert not Booking.objects.active().exists()
+    assert AppointmentRequest.objects.get().status == "open", "the request waits for a new time"
+
+
+def test_provider_admin_sees_the_provider_breakdown(hours, client):
+    client.force_login(hours.admin)
+    html = client.get(reverse("appointments:report"), {"by": "provider"}).content.decode()
+    assert "Erittely: koulutuksen järjestäjä" in html
+    client.force_login(hours.rehtori)
+    html = client.get(reverse("appointments:report"), {"by": "provider"}).content.decode()
+    assert "Erittely: oppilaitos" in html, "a principal of one institution gets no provider view"
