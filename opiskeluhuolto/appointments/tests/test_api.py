@@ -70,3 +70,15 @@ def test_request_returns_its_deadline(hours, client):
 
 def test_anonymous_gets_401(client):
     assert client.get(f"{API}/requests").status_code == 401
+
+
+def test_staff_asks_availability_of_their_institution(hours, client):
+    cast = hours
+    client.force_login(cast.psykologi)
+    slots = client.get(f"{API}/availability", {"institution_id": cast.lukio.pk}).json()
+    assert {s["professional_id"] for s in slots} == {cast.kuraattori.pk, cast.psykologi.pk}
+    assert (
+        client.get(f"{API}/availability", {"institution_id": cast.other_institution.pk}).status_code
+        == 404
+    )
+    assert client.get(f"{API}/availability").status_code == 404
