@@ -67,3 +67,33 @@ def test_readers_of_lists_name_role_and_time(cast, case_with_entry):
     read_record(cast.kuraattori, case_with_entry, purpose="x")
     rows = readers_of(cast.aino, exclude_user=cast.student)
     assert rows[0].actor_name == cast.kuraattori.display_name and rows[0].at
+
+
+def test_guardian_of_an_adult_sees_nothing(cast):
+    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.organisation import actions as org
+
+    org.link_guardian(cast.eero, cast.guardian_onni)
+    referral = actions.file_referral(
+        cast.eero, by=cast.kuraattori, channel="staff", reason="x", with_student=True
+    )
+    consent = actions.give_consent(
+        cast.eero,
+        recorded_by=cast.kuraattori_out,
+        kind="expert_group",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        named_members=[cast.kuraattori_out],
+    )
+    case = actions.open_case(
+        referral,
+        by=cast.kuraattori_out,
+        subject="x",
+        consent=consent,
+        members=[cast.kuraattori_out],
+        responsible=cast.kuraattori_out,
+    )
+    with pytest.raises(Http404):
+        read_record(cast.guardian_onni, case, purpose="x")
+    assert read_records(cast.guardian_onni, cast.eero, purpose="x") == []
