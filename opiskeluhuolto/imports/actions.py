@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from opiskeluhuolto.accounts.models import User
@@ -260,13 +260,10 @@ def _write_marks(
         store.load_spool(spool_path)
         store.load_rows(store.COURSES, "idx, course_id", ((i, ids[c]) for c, i in courses.items()))
         store.analyze()
-        dups = store.duplicates()
-        if dups:
-            for later, earlier in dups:
-                report.add(later, "duplicate", other=earlier)
+        written = _upsert_or_report_duplicates(report)
+        if report.fatal:
             transaction.set_rollback(True)
             return 0
-        written = store.upsert_marks()
         _save(run, phase="summarising")
         if progress:
             progress(run)
@@ -282,6 +279,28 @@ def _write_marks(
         return written
     finally:
         store.drop_staging()
+
+
+def _upsert_or_report_duplicates(report: parsing.Report) -> int:
+    """Upsert the staged marks; a lesson marked twice in the file is an error.
+
+    PostgreSQL refuses an upsert that touches one row twice, so the expensive
+    duplicate search over the whole staging table runs only when that happens;
+    SQLite would silently keep the later mark, so it searches first.
+    """
+    if connection.vendor != "postgresql":
+        for later, earlier in store.duplicates():
+            report.add(later, "duplicate", other=earlier)
+        return 0 if report.fatal else store.upsert_marks()
+    try:
+        with transaction.atomic():
+            return store.upsert_marks()
+    except ProgrammingError as e:
+        if getattr(e.__cause__, "sqlstate", "") != "21000":  # cardinality_violation
+            raise
+    for later, earlier in store.duplicates():
+        report.add(later, "duplicate", other=earlier)
+    return 0
 
 
 def _import_roster(
