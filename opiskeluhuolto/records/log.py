@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import chain
 from .models import AccessLogEntry
@@ -25,9 +26,9 @@ def actor_role(user, case) -> str:
     if labels:
         return ", ".join(labels)
     if can.own_student and can.own_student.pk == case.student_id:
-        return str(AccessLogEntry.Basis.OWN_DATA.label)
+        return gettext("student")
     if case.student_id in can.guarded_student_ids:
-        return str(AccessLogEntry.Basis.GUARDIAN.label)
+        return gettext("guardian")
     return ""
 
 
