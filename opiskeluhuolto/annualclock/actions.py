@@ -43,10 +43,16 @@ def create_clock(
     kind: str,
     institution: Institution | None = None,
     campus: Campus | None = None,
+    groups=(),
 ) -> Clock:
+    if institution and institution.provider_id != provider.pk:
+        raise ValidationError({"institution": _("The unit belongs to another provider.")})
     clock = Clock(provider=provider, institution=institution, campus=campus, name=name, kind=kind)
     clock.full_clean()
     clock.save()
+    if any(g.provider_id != provider.pk for g in groups):
+        raise ValidationError({"groups": _("The group belongs to another provider.")})
+    clock.groups.set(groups)
     record(by, "clock.create", clock)
     return clock
 

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.meetings.models import Group
+from opiskeluhuolto.organisation.models import Institution
 
-from .models import ClockItem
+from .models import Clock, ClockItem
 
 DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
 
@@ -77,3 +78,22 @@ class ClockItemForm(forms.ModelForm):
     def _post_clean(self):
         # The action validates the model (with translated recurrence messages); nothing here.
         pass
+
+
+class ClockForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Clock.Kind.choices)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a clock of the whole provider."),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups that follow the clock"), queryset=Group.objects.none(), required=False
+    )
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["groups"].queryset = Group.objects.of_provider(provider_id)

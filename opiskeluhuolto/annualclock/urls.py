@@ -5,6 +5,7 @@ from . import views
 app_name = "annualclock"
 urlpatterns = [
     path("", views.clocks, name="clocks"),
+    path("new/", views.clock_new, name="clock_new"),
     path("<int:pk>/", views.clock, name="clock"),
     path("<int:pk>/months/", views.months, name="months"),
     path("<int:pk>/items/new/", views.item_add, name="item_add"),

@@ -17,7 +17,7 @@ from opiskeluhuolto.access import communal, for_user, policies
 from opiskeluhuolto.organisation.models import Campus, Institution
 
 from . import actions, ical, layers, recurrence, wheel
-from .forms import ClockItemForm
+from .forms import ClockForm, ClockItemForm
 from .models import Clock, ClockItem, FeedToken
 
 
@@ -54,7 +54,27 @@ def _months(dated: list[layers.Dated], year_start: date) -> list[tuple[str, date
 def clocks(request):
     rows = communal.clocks_visible_to(request.user).select_related("institution", "campus")
     rows = rows.prefetch_related("adaptations__institution", "adaptations__campus")
-    return render(request, "annualclock/clocks.html", {"clocks": rows})
+    can_create = for_user(request.user).is_provider_admin()
+    return render(request, "annualclock/clocks.html", {"clocks": rows, "can_create": can_create})
+
+
+@policies.provider_admin
+@require_http_methods(["GET", "POST"])
+def clock_new(request):
+    """A new clock of the provider (or of one institution); units adapt it afterwards."""
+    from opiskeluhuolto.organisation.models import Provider
+
+    provider = Provider.objects.filter(pk__in=for_user(request.user).admin_provider_ids()).first()
+    form = ClockForm(request.POST or None, provider_id=provider.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.create_clock(by=request.user, provider=provider, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Annual clock created. Add its items next."))
+            return redirect("annualclock:clock", pk=made.pk)
+    return render(request, "annualclock/clock_form.html", {"form": form})
 
 
 @policies.authenticated

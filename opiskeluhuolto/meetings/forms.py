@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from .models import Group, Membership, StandingItem
+from .models import Group, Indicator, Membership, StandingItem
 from .models.plans import Participant
 
 
@@ -164,3 +164,62 @@ class ImportForm(Form):
         label=_("CSV file"),
         help_text=_("Columns: indicator;institution;campus;year;value;respondents"),
     )
+
+
+class GroupForm(Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Group.Kind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    institution = forms.ModelChoiceField(
+        label=_("institution"), queryset=Institution.objects.none(), required=False
+    )
+    campus = forms.ModelChoiceField(
+        label=_("campus"), queryset=Campus.objects.none(), required=False
+    )
+    chair = forms.ModelChoiceField(label=_("chair"), queryset=User.objects.none(), required=False)
+    description = forms.CharField(
+        label=_("tasks and working methods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["campus"].queryset = Campus.objects.filter(institution__provider_id=provider_id)
+        self.fields["chair"].queryset = (
+            User.objects.filter(role_assignments__provider_id=provider_id)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class PlanForm(Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("institutions"), queryset=Institution.objects.none()
+    )
+    extra_sections = forms.CharField(
+        label=_("extra sections"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One title per line, e.g. crisis plan, absence follow-up (core curricula)."),
+    )
+    review_interval_months = forms.IntegerField(
+        label=_("review interval (months)"), min_value=1, max_value=120, initial=48
+    )
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = Institution.objects.filter(provider_id=provider_id)
+
+    def clean_extra_sections(self) -> list[str]:
+        lines = [
+            " ".join(line.split()) for line in self.cleaned_data["extra_sections"].splitlines()
+        ]
+        return [line for line in lines if line]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "goal", "unit", "direction", "target", "source"]

@@ -49,6 +49,17 @@ def set_data_point(
     return point
 
 
+@transaction.atomic
+def create_indicator(provider: Provider, *, by, **fields) -> Indicator:
+    if Indicator.objects.filter(provider=provider, code=fields.get("code")).exists():
+        raise ValidationError({"code": _("An indicator with this code already exists.")})
+    indicator = Indicator(provider=provider, **fields)
+    indicator.full_clean(validate_constraints=False)
+    indicator.save()
+    record(by, "indicator.create", indicator)
+    return indicator
+
+
 @dataclass
 class ImportResult:
     written: int

@@ -5,6 +5,7 @@ from . import views, views_plans
 app_name = "meetings"
 urlpatterns = [
     path("groups/", views.groups, name="groups"),
+    path("groups/new/", views.group_new, name="group_new"),
     path("groups/<int:pk>/", views.group, name="group"),
     path("groups/<int:pk>/members/", views.member_add, name="member_add"),
     path("groups/<int:pk>/items/", views.standing_add, name="standing_add"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("items/<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan, name="plan"),
     path("plans/<int:pk>/draft/", views_plans.plan_draft, name="plan_draft"),
     path("plan-versions/<int:pk>/", views_plans.plan_version, name="plan_version"),
@@ -47,6 +49,7 @@ urlpatterns = [
     path("public/<int:institution_pk>/plan/", views_plans.plan_public, name="plan_public"),
     path("indicators/", views_plans.indicators, name="indicators"),
     path("indicators/import/", views_plans.indicators_import, name="indicators_import"),
+    path("indicators/new/", views_plans.indicator_new, name="indicator_new"),
     path("indicators/<int:pk>/", views_plans.indicator, name="indicator"),
     path("indicators/<int:pk>/data/", views_plans.indicator_data, name="indicator_data"),
 ]

@@ -17,6 +17,7 @@ from . import actions
 from .forms import (
     AttendeesForm,
     FollowUpForm,
+    GroupForm,
     HighlightForm,
     MeetingForm,
     MemberForm,
@@ -44,9 +45,34 @@ def groups(request):
     upcoming = {}
     for m in Meeting.objects.filter(group__in=rows).upcoming(today):
         upcoming.setdefault(m.group_id, m)
-    return render(
-        request, "meetings/groups.html", {"groups": [(g, upcoming.get(g.pk)) for g in rows]}
-    )
+    context = {
+        "groups": [(g, upcoming.get(g.pk)) for g in rows],
+        "can_create": for_user(request.user).is_provider_admin(),
+    }
+    return render(request, "meetings/groups.html", context)
+
+
+def admin_provider(user):
+    """The provider a provider admin creates things for (the first, if several)."""
+    from opiskeluhuolto.organisation.models import Provider
+
+    return Provider.objects.filter(pk__in=for_user(user).admin_provider_ids()).first()
+
+
+@policies.provider_admin
+@require_http_methods(["GET", "POST"])
+def group_new(request):
+    provider = admin_provider(request.user)
+    form = GroupForm(request.POST or None, provider_id=provider.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.create_group(by=request.user, provider=provider, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_to_form(form, e)
+        else:
+            messages.success(request, _("Group created. Add its members and standing items."))
+            return redirect("meetings:group", pk=made.pk)
+    return render(request, "meetings/group_form.html", {"form": form})
 
 
 @policies.authenticated

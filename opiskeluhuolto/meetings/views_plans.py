@@ -19,18 +19,50 @@ from .forms import (
     CommentForm,
     DataPointForm,
     ImportForm,
+    IndicatorForm,
     NewSectionForm,
     ParticipationForm,
+    PlanForm,
     SectionForm,
 )
 from .models import ServiceAnnouncement
+from .views import admin_provider
 
 
 @policies.staff
 @require_GET
 def plan_list(request):
     rows = communal.plans_visible_to(request.user).prefetch_related("institutions", "versions")
-    return render(request, "meetings/plans.html", {"plans": rows, "today": timezone.localdate()})
+    context = {
+        "plans": rows,
+        "today": timezone.localdate(),
+        "can_create": for_user(request.user).is_provider_admin(),
+    }
+    return render(request, "meetings/plans.html", context)
+
+
+@policies.provider_admin
+@require_http_methods(["GET", "POST"])
+def plan_new(request):
+    """A plan for one institution or shared by several, with the statutory sections."""
+    provider = admin_provider(request.user)
+    form = PlanForm(request.POST or None, provider_id=provider.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = plans.create_plan(
+                by=request.user,
+                provider=provider,
+                title=form.cleaned_data["title"],
+                institutions=list(form.cleaned_data["institutions"]),
+                extra_sections=form.cleaned_data["extra_sections"],
+                review_interval_months=form.cleaned_data["review_interval_months"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The plan was created as a draft."))
+            return redirect("meetings:plan_version", pk=made.versions.get().pk)
+    return render(request, "meetings/plan_form.html", {"form": form})
 
 
 @policies.staff
@@ -251,6 +283,26 @@ def indicators(request):
         "meetings/indicators.html",
         {"indicators": rows, "can_import": bool(can.admin_provider_ids())},
     )
+
+
+@policies.provider_admin
+@require_http_methods(["GET", "POST"])
+def indicator_new(request):
+    provider = admin_provider(request.user)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = goals.create_indicator(provider, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                for field, errs in e.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, e)
+        else:
+            messages.success(request, _("Indicator created."))
+            return redirect("meetings:indicator", pk=made.pk)
+    return render(request, "meetings/indicator_form.html", {"form": form})
 
 
 @policies.staff

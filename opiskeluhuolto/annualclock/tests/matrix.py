@@ -55,6 +55,7 @@ def setup(cast):
 
 
 ROWS = [
+    Row("annualclock:clock_new", {"*": 404, "anonymous": 302, "admin": 200}),
     Row("annualclock:clocks", {"*": 404, "anonymous": 302, **{m: 200 for m in STAFF}}),
     Row("annualclock:clock", viewers(), kwargs=lambda c: {"pk": c.clock.pk}),
     Row("annualclock:months", viewers(), kwargs=lambda c: {"pk": c.clock.pk}),

@@ -134,6 +134,9 @@ meeting = lambda c: {"pk": c.meeting.pk}  # noqa: E731
 version = lambda c: {"pk": c.plan_draft.pk}  # noqa: E731
 
 ROWS = [
+    Row("meetings:group_new", only(("admin",))),
+    Row("meetings:plan_new", only(("admin",))),
+    Row("meetings:indicator_new", only(("admin",))),
     Row("meetings:groups", only(AUTHENTICATED)),
     Row("meetings:group", only(GROUP_VIEWERS), kwargs=group),
     Row("meetings:member_add", post_only(), kwargs=group),
