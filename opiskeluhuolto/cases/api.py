@@ -33,6 +33,10 @@ class CaseDetailOut(CaseOut):
     members: list[MemberOut]
 
 
+class NotFoundOut(Schema):
+    detail: str
+
+
 def _case(case) -> dict:
     return {
         "id": case.pk,
@@ -53,7 +57,10 @@ def cases(request):
 
 
 @router.get(
-    "/{case_id}", response=CaseDetailOut, auth=api_policy("authenticated"), url_name="cases-detail"
+    "/{case_id}",
+    response={200: CaseDetailOut, 404: NotFoundOut},
+    auth=api_policy("authenticated"),
+    url_name="cases-detail",
 )
 def case_detail(request, case_id: int):
     """One case with its expert group; 404 when missing or not visible to the caller."""

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
+from opiskeluhuolto.cases.api import NotFoundOut
 
 from .models import AccessLogEntry
 from .reading import read_record
@@ -52,7 +53,7 @@ class RecordOut(Schema):
 
 @router.get(
     "/cases/{case_id}",
-    response=RecordOut,
+    response={200: RecordOut, 404: NotFoundOut},
     auth=api_policy("authenticated"),
     url_name="records-case",
 )
