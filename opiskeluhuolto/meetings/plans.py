@@ -232,7 +232,7 @@ def diff_table(old: PlanVersion, new: PlanVersion) -> list[tuple[str, SafeString
     """A readable difference per section (difflib's HTML table), only for sections that changed."""
     old_sections = {s.key: s for s in old.sections.all()}
     out = []
-    differ = difflib.HtmlDiff(wrapcolumn=70)
+    differ = difflib.HtmlDiff()  # the page wraps long lines itself (CSS)
     for section in new.sections.all():
         before = old_sections.pop(section.key, None)
         before_text = before.body if before else ""

@@ -52,6 +52,21 @@ def groups(request):
     return render(request, "meetings/groups.html", context)
 
 
+def _with_working_days(group, today, follow_ups):
+    """(follow-up, working days left, overdue) for UX.md's "date and in N working days"."""
+    from opiskeluhuolto.organisation.models import Institution
+
+    institution = (
+        group.institution or Institution.objects.filter(provider_id=group.provider_id).first()
+    )
+    calendar = institution.school_calendar() if institution else None
+    rows = []
+    for f in follow_ups:
+        days = working_days_between(calendar, today, f.due_on) if calendar else None
+        rows.append((f, days, f.due_on < today))
+    return rows
+
+
 def admin_provider(user):
     """The provider a provider admin creates things for (the first, if several)."""
     from opiskeluhuolto.organisation.models import Provider
@@ -84,11 +99,14 @@ def group(request, pk):
     context = {
         "group": obj,
         "members": obj.memberships.select_related("user"),
-        "standing": obj.standing_items.all(),
+        # "In every meeting" first, then "as needed", as in seed 003.
+        "standing": sorted(obj.standing_items.all(), key=lambda s: (s.kind != "every", s.order)),
         "upcoming": obj.meetings.upcoming(today),
         "past": obj.meetings.past(today)[:10],
         "highlights": obj.highlights.filter(handled_in__isnull=True).select_related("from_group"),
-        "follow_ups": FollowUp.objects.open().filter(group=obj).select_related("owner"),
+        "follow_ups": _with_working_days(
+            obj, today, FollowUp.objects.open().filter(group=obj).select_related("owner")
+        ),
         "can_manage": can.manage_welfare_group(obj),
         "can_highlight": can.submit_highlight(obj),
         "member_form": MemberForm(group=obj),
