@@ -383,6 +383,44 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
 
 
 @transaction.atomic
+def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
+    """LAW.md L-19-4: the group names its one responsible person from its members. The old
+    and new memberships are ended and restarted, so the history shows who was responsible when."""
+    from opiskeluhuolto.records import actions as record_actions
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    today = timezone.localdate()
+    current = {m.user_id: m for m in case.memberships.active_on(today)}
+    if not case.is_open:
+        raise ValidationError(_("The case is closed."))
+    if user.pk not in current:
+        raise ValidationError({"user": _("The responsible person must be one of the members.")})
+    new = current[user.pk]
+    if new.is_responsible:
+        return new
+    old = next((m for m in current.values() if m.is_responsible), None)
+    reason = str(_("responsible person changed"))
+    for m in filter(None, (old, new)):
+        ExpertGroupMembership.objects.filter(pk=m.pk).update(ended_on=today, end_reason=reason)
+    if old is not None:
+        ExpertGroupMembership.objects.create(
+            case=case, user=old.user, consent=old.consent, position=old.position, started_on=today
+        )
+    membership = ExpertGroupMembership.objects.create(
+        case=case,
+        user=user,
+        consent=new.consent,
+        position=new.position,
+        is_responsible=True,
+        started_on=today,
+    )
+    record_actions.write_event(
+        case, by=by, text=_("Responsible person: %(name)s.") % {"name": user.display_name}
+    )
+    return membership
+
+
+@transaction.atomic
 def close_case(case: Case, *, by) -> Case:
     """Closing ends every membership: access ends with it (LAW.md L-21-2)."""
     case = Case.objects.select_for_update().get(pk=case.pk)

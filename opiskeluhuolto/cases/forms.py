@@ -109,6 +109,14 @@ class CloseReferralForm(forms.Form):
     )
 
 
+class ResponsibleForm(forms.Form):
+    user = PersonChoice(label=_("New responsible person"), queryset=User.objects.none())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members
+
+
 class ConsentForm(forms.Form):
     """A specified consent (LAW.md L-19-1..2, L-23-1, L-GDPR-8)."""
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
     path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/responsible/", views.responsible, name="responsible"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
 ]

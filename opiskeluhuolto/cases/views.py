@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.records.reading import read_record
 
 from . import actions
@@ -24,6 +25,7 @@ from .forms import (
     OpenCaseForm,
     ProhibitionForm,
     ReferralForm,
+    ResponsibleForm,
     SelfReferralForm,
     StudentNoticeForm,
     StudentSearchForm,
@@ -319,6 +321,26 @@ def close(request, pk):
             "button": _("Close the case"),
         },
     )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def responsible(request, pk):
+    """Hand the responsibility to another member (LAW.md L-19-4)."""
+    case = access.get_case(request.user, pk, need="manage")
+    members = User.objects.filter(
+        case_memberships__in=case.memberships.active_on(timezone.localdate())
+    ).order_by("last_name")
+    form = ResponsibleForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_responsible(case, by=request.user, user=form.cleaned_data["user"])
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The responsible person was changed."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/responsible.html", {"form": form, "case": case})
 
 
 @policies.staff

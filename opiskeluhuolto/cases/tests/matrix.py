@@ -79,6 +79,7 @@ ROWS = [
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
     Row("cases:close", only("kuraattori"), kwargs=case),
+    Row("cases:responsible", only("kuraattori"), kwargs=case),
     Row("cases:prohibition", only(*CASE_MEMBERS), kwargs=case),
     Row("records:add_entry", only(*CASE_MEMBERS), kwargs=case),
     Row("records:amend", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.entry.pk}),

@@ -304,3 +304,15 @@ def test_close_referral_needs_a_reason_and_happens_once(cast):
     assert referral.status == "closed" and referral.closed_by == cast.kuraattori
     with pytest.raises(ValidationError):
         actions.close_referral(referral, by=cast.kuraattori, reason="unnecessary")
+
+
+def test_responsible_person_changes_with_history(cast):
+    case = open_aino_case(cast)
+    actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    assert case.responsible(cast.today) == cast.supervisor
+    current = case.memberships.active_on(cast.today)
+    assert {m.user for m in current} == {cast.kuraattori, cast.supervisor}
+    assert current.filter(is_responsible=True).count() == 1
+    assert case.memberships.filter(ended_on=cast.today).count() == 2  # the history stays
+    with pytest.raises(ValidationError):
+        actions.set_responsible(case, by=cast.supervisor, user=cast.psykologi)
