@@ -16,20 +16,26 @@ def load(env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**BASE, **env},
-        capture_output=True,  # noqa: S603
+        capture_output=True,
         text=True,
         cwd=ROOT,
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS"])
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "s" * 50,
+    "ALLOWED_HOSTS": "oh.example.fi",
+    "FIELD_ENCRYPTION_KEYS": KEY,
+    "SITE_URL": "https://oh.example.fi",
+}
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "SITE_URL"]
+)
 def test_production_refuses_to_start_without(missing):
-    env = {
-        "DEBUG": "false",
-        "SECRET_KEY": "s" * 50,
-        "ALLOWED_HOSTS": "oh.example.fi",
-        "FIELD_ENCRYPTION_KEYS": KEY,
-    }
+    env = dict(PRODUCTION)
     del env[missing]
     result = load(env)
     assert result.returncode != 0
@@ -37,15 +43,7 @@ def test_production_refuses_to_start_without(missing):
 
 
 def test_production_starts_with_everything_set():
-    result = load(
-        {
-            "DEBUG": "false",
-            "SECRET_KEY": "s" * 50,
-            "ALLOWED_HOSTS": "oh.example.fi",
-            "FIELD_ENCRYPTION_KEYS": KEY,
-            "DATABASE_URL": "postgres://u:p@db.example.fi:5432/oh",
-        }
-    )
+    result = load({**PRODUCTION, "DATABASE_URL": "postgres://u:p@db.example.fi:5432/oh"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
