@@ -139,6 +139,15 @@ class CaseRules:
     def decide_rectification(self, case) -> bool:
         return self.is_case_member(case)
 
+    def withdraw_own_consent(self, consent) -> bool:
+        """LAW.md L-19-3: the student withdraws any consent about them; a guardian withdraws
+        a consent a guardian gave (while they may see the case)."""
+        if consent.case is None or consent.withdrawn_at is not None:
+            return False
+        if self._is_own(consent.case):
+            return True
+        return consent.given_by == "guardian" and self.guardian_may_see(consent.case)
+
     # --- referrals --------------------------------------------------------------
     def refer_student(self, student) -> bool:
         """L-16-1: any staff member of the student's institution, or the group supervisor."""
@@ -277,6 +286,16 @@ def get_consent(user, pk):
 
     consent = _get(Consent, pk, ("case", "case__institution", "student"))
     if consent.case is None or not _perm(user).edit_case(consent.case):
+        raise Http404
+    return consent
+
+
+def get_own_consent(user, pk):
+    """A consent the student (or the consenting guardian) may withdraw themselves."""
+    from opiskeluhuolto.cases.models import Consent
+
+    consent = _get(Consent, pk, ("case", "case__institution", "student"))
+    if not _perm(user).withdraw_own_consent(consent):
         raise Http404
     return consent
 

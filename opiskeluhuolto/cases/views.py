@@ -239,6 +239,9 @@ def detail(request, pk):
         else [],
         "responsible": case.responsible(can.today),
     }
+    context["own_withdrawable"] = {
+        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
+    }
     return render(request, "cases/detail.html", context)
 
 
@@ -296,6 +299,31 @@ def withdraw_consent(request, pk):
                 "written on it. What has been recorded stays in the register."
             ),
             "button": _("Record the withdrawal"),
+        },
+    )
+
+
+@policies.student_or_guardian
+@require_http_methods(["GET", "POST"])
+def withdraw_own_consent(request, pk):
+    """The student (or the consenting guardian) withdraws a consent (LAW.md L-19-3)."""
+    consent = access.get_own_consent(request.user, pk)
+    if request.method == "POST":
+        actions.withdraw_consent(consent, by=request.user)
+        messages.success(request, _("Your consent was withdrawn. What was recorded stays."))
+        return redirect("cases:index")
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": consent.case,
+            "title": _("Withdraw my consent"),
+            "text": _(
+                "The expert group stops handling the matter on this consent: its members "
+                "lose access and nothing new is written. What has already been recorded stays "
+                "in the register. You can always ask for help again."
+            ),
+            "button": _("Withdraw the consent"),
         },
     )
 

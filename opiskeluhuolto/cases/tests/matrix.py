@@ -78,6 +78,11 @@ ROWS = [
     Row("cases:detail", only(*CASE_READERS), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
+    Row(
+        "cases:withdraw_own_consent",
+        only("student"),
+        kwargs=lambda c: {"pk": c.consent.pk},
+    ),
     Row("cases:close", only("kuraattori"), kwargs=case),
     Row("cases:responsible", only("kuraattori"), kwargs=case),
     Row("cases:prohibition", only(*CASE_MEMBERS), kwargs=case),

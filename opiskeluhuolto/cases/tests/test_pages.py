@@ -205,3 +205,20 @@ def test_referrer_does_not_learn_what_became_of_the_referral(cast):
     page = client_for(cast.teacher).get(reverse("cases:referral", args=[case.referral_id])).text
     assert "asia avattu" not in page and "huoltajakielto" not in page.lower()
     assert "Huoli kotitilanteesta." in page  # what they wrote themselves
+
+
+def test_student_withdraws_her_own_consent(cast):
+    case = open_aino_case(cast)
+    consent = case.consents.get()
+    aino = client_for(cast.student)
+    assert "Peru suostumukseni" in aino.get(reverse("cases:detail", args=[case.pk])).text
+    # The guardian did not give this consent: it is not theirs to withdraw.
+    url = reverse("cases:withdraw_own_consent", args=[consent.pk])
+    assert client_for(cast.guardian).post(url).status_code == 404
+    assert aino.post(url).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert (
+        client_for(cast.kuraattori).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    )
+    assert aino.get(url).status_code == 404  # already withdrawn
