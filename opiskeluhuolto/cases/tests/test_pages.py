@@ -222,3 +222,48 @@ def test_student_withdraws_her_own_consent(cast):
         client_for(cast.kuraattori).get(reverse("cases:detail", args=[case.pk])).status_code == 404
     )
     assert aino.get(url).status_code == 404  # already withdrawn
+
+
+def test_referral_scope_matches_view_referral_for_every_member(cast):
+    from opiskeluhuolto.access.cases import referrals_visible_to
+
+    referrals = [
+        Referral.objects.create(
+            student=s,
+            institution=s.institution,
+            channel="staff",
+            referred_by=cast.teacher,
+            reason="x",
+            received_on=cast.today,
+            with_student=True,
+            guardian_notice="sent",
+        )
+        for s in (cast.aino, cast.eero, cast.onni)
+    ]
+    for member in [m for m in MEMBERS if m != "anonymous"]:
+        user = cast.users[member]
+        user.__dict__.pop("_oh_permissions", None)
+        can = Permissions(user)
+        scope = set(referrals_visible_to(user).values_list("pk", flat=True))
+        for r in referrals:
+            assert (r.pk in scope) == can.view_referral(r), (member, r.student.first_name)
+
+
+def test_kuraattori_records_student_notice_on_the_page(cast):
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=False,
+        guardian_notice="sent",
+        student_notice_due=cast.today,
+    )
+    kaisa = client_for(cast.kuraattori)
+    url = reverse("cases:student_notice", args=[referral.pk])
+    r = kaisa.post(url, {"method": ""})
+    assert r.status_code == 200 and not Referral.objects.get().student_notified_at
+    assert kaisa.post(url, {"method": "puhelimessa"}).status_code == 302
+    assert Referral.objects.get().student_notice_method == "puhelimessa"
