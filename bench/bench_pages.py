@@ -17,6 +17,7 @@ import http.client
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import time
 
 from common import ROOT, git_commit, machine, setup
 
-PORT = 8765
+PORT = 0  # chosen free at start
 USERS = 50
 
 
@@ -71,7 +72,7 @@ def pages() -> list[tuple[str, str, str]]:
         pass
     for label, user, name in (
         ("record access log (records:my_log)", "opiskelija", "records:my_log"),
-        ("booking (appointments:book)", "opiskelija", "appointments:book"),
+        ("bookings (appointments:index)", "opiskelija", "appointments:index"),
         ("staff bookings (appointments:work)", "kuraattori", "appointments:work"),
     ):
         with contextlib.suppress(NoReverseMatch):
@@ -150,6 +151,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
+    global PORT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        PORT = probe.getsockname()[1]
     setup()
     targets = pages()
     sessions = sessions_for(sorted({u for _l, u, _p in targets}))
@@ -183,7 +188,17 @@ def main() -> None:
         env=env,
     )
     try:
-        time.sleep(4)
+        for _ in range(60):
+            time.sleep(0.5)
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                continue
+        else:
+            raise SystemExit("the server did not start")
         print(
             f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, DEBUG on; "
             f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page"
