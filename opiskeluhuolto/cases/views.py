@@ -31,7 +31,7 @@ from .forms import (
     StudentSearchForm,
 )
 from .models import Consent, Referral
-from .status import deadline_info
+from .status import deadline_info, with_deadlines
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -56,7 +56,12 @@ def index(request):
     context = {
         "mine": mine,
         "own": own,
-        "incoming": incoming.filter(status=Referral.Status.OPEN).exclude(referred_by=request.user)
+        "incoming": with_deadlines(
+            incoming.filter(status=Referral.Status.OPEN)
+            .exclude(referred_by=request.user)
+            .select_related("institution"),
+            can.today,
+        )
         if can.is_welfare_professional
         else [],
         "sent": incoming.filter(referred_by=request.user)[:20],
