@@ -21,7 +21,7 @@ from opiskeluhuolto.organisation.models import Student
 
 from . import actions
 from .forms import AmendForm, DecisionForm, DisclosureForm, EntryForm, RectificationForm
-from .models import AccessLogEntry
+from .models import AccessLogEntry, DestructionReport
 from .reading import read_record, readers_of
 
 
@@ -180,4 +180,5 @@ def access_log(request):
     students = Student.objects.filter(institution__provider_id__in=can.register_provider_ids)
     rows = AccessLogEntry.objects.filter(student_id_ref__in=students.values("pk")).order_by("-seq")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "records/access_log.html", {"page": page})
+    reports = DestructionReport.objects.all()[:5]
+    return render(request, "records/access_log.html", {"page": page, "reports": reports})

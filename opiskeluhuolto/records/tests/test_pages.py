@@ -107,3 +107,13 @@ def test_disclosure_page_refuses_without_basis(cast, case):
         {"recipient": "Lastensuojelu", "data_items": "Tiedot", "basis": "statute"},
     )
     assert r.status_code == 200 and "Lastensuojelu" in r.text and "lainkohta" in r.text
+
+
+def test_access_log_page_shows_retention_runs(cast):
+    from opiskeluhuolto.records.retention import run_retention
+
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    run_retention(cast.today, run_by="test", dry_run=True)
+    page = client_for(cast.admin).get(reverse("records:access_log")).text
+    assert "Hävitysajot" in page and "0 asiakirjaa hävitetty" in page and "koeajo" in page
