@@ -300,6 +300,22 @@ def get_own_consent(user, pk):
     return consent
 
 
+def get_prohibition(user, pk):
+    """A prohibition in force that the user may lift: a member of a case of that student."""
+    from opiskeluhuolto.cases.models import Case, GuardianProhibition
+
+    prohibition = _get(GuardianProhibition, pk, ("student", "case"))
+    can = _perm(user)
+    cases = (
+        [prohibition.case]
+        if prohibition.case_id
+        else Case.objects.filter(student_id=prohibition.student_id)
+    )
+    if prohibition.lifted_at is not None or not any(can.edit_case(c) for c in cases):
+        raise Http404
+    return prohibition
+
+
 def get_entry(user, pk, *, need: str = "write"):
     """A record entry of a case the user may write to (to amend it)."""
     from opiskeluhuolto.records.models import RecordEntry

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/responsible/", views.responsible, name="responsible"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
+    path("prohibitions/<int:pk>/lift/", views.lift_prohibition, name="lift_prohibition"),
 ]

@@ -358,6 +358,35 @@ def close(request, pk):
 
 @policies.staff
 @require_http_methods(["GET", "POST"])
+def lift_prohibition(request, pk):
+    prohibition = access.get_prohibition(request.user, pk)
+    case = (
+        prohibition.case
+        or access.cases_visible_to(request.user)
+        .filter(student_id=prohibition.student_id, pk__in=for_user(request.user).member_case_ids)
+        .first()
+    )
+    if request.method == "POST":
+        actions.lift_prohibition(prohibition, by=request.user)
+        messages.success(request, _("The guardian prohibition was lifted."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("Lift the guardian prohibition"),
+            "text": _(
+                "From now on the guardian of the minor sees the matters it covered and gets "
+                "notices again. The prohibition stays in the register as a record."
+            ),
+            "button": _("Lift the prohibition"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
 def responsible(request, pk):
     """Hand the responsibility to another member (LAW.md L-19-4)."""
     case = access.get_case(request.user, pk, need="manage")

@@ -267,3 +267,18 @@ def test_kuraattori_records_student_notice_on_the_page(cast):
     assert r.status_code == 200 and not Referral.objects.get().student_notified_at
     assert kaisa.post(url, {"method": "puhelimessa"}).status_code == 302
     assert Referral.objects.get().student_notice_method == "puhelimessa"
+
+
+def test_lifting_a_prohibition_lets_the_guardian_see_again(cast):
+    case = onni_prohibited_case(cast)
+    prohibition = cast.onni.guardian_prohibitions.get()
+    liisa = client_for(cast.guardian_onni)
+    assert liisa.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    url = reverse("cases:lift_prohibition", args=[prohibition.pk])
+    assert client_for(cast.supervisor).post(url).status_code == 404  # not in Onni's group
+    assert client_for(cast.kuraattori).post(url).status_code == 302
+    assert (
+        client_for(cast.guardian_onni).get(reverse("cases:detail", args=[case.pk])).status_code
+        == 200
+    )
+    assert client_for(cast.kuraattori).post(url).status_code == 404  # already lifted
