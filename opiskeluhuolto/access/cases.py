@@ -77,7 +77,10 @@ class CaseRules:
         )
         whole, cases = set(), set()
         for student_id, case_id in rows.values_list("student_id", "case_id"):
-            (cases.add(case_id) if case_id else whole.add(student_id))
+            if case_id:
+                cases.add(case_id)
+            else:
+                whole.add(student_id)
         return frozenset(whole), frozenset(cases)
 
     def guardian_may_see(self, case) -> bool:

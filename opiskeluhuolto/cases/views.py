@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
@@ -44,6 +44,7 @@ def apply_errors(form, error: ValidationError) -> None:
 
 
 @policies.authenticated
+@require_GET
 def index(request):
     """My cases (members), my referrals, incoming referrals; the student's and guardian's matters."""
     can = for_user(request.user)
@@ -126,6 +127,7 @@ def self_refer(request):
 
 
 @policies.staff
+@require_GET
 def referral(request, pk):
     referral = access.get_referral(request.user, pk)
     can = for_user(request.user)
@@ -220,6 +222,7 @@ def _open(referral, form, user):
 
 
 @policies.authenticated
+@require_GET
 def detail(request, pk):
     """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
     case = access.get_case(request.user, pk)

@@ -282,3 +282,12 @@ def test_lifting_a_prohibition_lets_the_guardian_see_again(cast):
         == 200
     )
     assert client_for(cast.kuraattori).post(url).status_code == 404  # already lifted
+
+
+def test_read_only_pages_refuse_post(cast):
+    case = open_aino_case(cast)
+    kaisa = client_for(cast.kuraattori)
+    assert kaisa.post(reverse("cases:detail", args=[case.pk])).status_code == 405
+    assert kaisa.post(reverse("cases:index")).status_code == 405
+    assert kaisa.post(reverse("records:pdf", args=[case.pk])).status_code == 405
+    assert client_for(cast.student).post(reverse("records:my_log")).status_code == 405
