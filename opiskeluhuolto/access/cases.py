@@ -77,7 +77,10 @@ class CaseRules:
         )
         whole, cases = set(), set()
         for student_id, case_id in rows.values_list("student_id", "case_id"):
-            (cases.add(case_id) if case_id else whole.add(student_id))
+            if case_id:
+                cases.add(case_id)
+            else:
+                whole.add(student_id)
         return frozenset(whole), frozenset(cases)
 
     def guardian_may_see(self, case) -> bool:
@@ -138,6 +141,15 @@ class CaseRules:
 
     def decide_rectification(self, case) -> bool:
         return self.is_case_member(case)
+
+    def withdraw_own_consent(self, consent) -> bool:
+        """LAW.md L-19-3: the student withdraws any consent about them; a guardian withdraws
+        a consent a guardian gave (while they may see the case)."""
+        if consent.case is None or consent.withdrawn_at is not None:
+            return False
+        if self._is_own(consent.case):
+            return True
+        return consent.given_by == "guardian" and self.guardian_may_see(consent.case)
 
     # --- referrals --------------------------------------------------------------
     def refer_student(self, student) -> bool:
@@ -279,6 +291,32 @@ def get_consent(user, pk):
     if consent.case is None or not _perm(user).edit_case(consent.case):
         raise Http404
     return consent
+
+
+def get_own_consent(user, pk):
+    """A consent the student (or the consenting guardian) may withdraw themselves."""
+    from opiskeluhuolto.cases.models import Consent
+
+    consent = _get(Consent, pk, ("case", "case__institution", "student"))
+    if not _perm(user).withdraw_own_consent(consent):
+        raise Http404
+    return consent
+
+
+def get_prohibition(user, pk):
+    """A prohibition in force that the user may lift: a member of a case of that student."""
+    from opiskeluhuolto.cases.models import Case, GuardianProhibition
+
+    prohibition = _get(GuardianProhibition, pk, ("student", "case"))
+    can = _perm(user)
+    cases = (
+        [prohibition.case]
+        if prohibition.case_id
+        else Case.objects.filter(student_id=prohibition.student_id)
+    )
+    if prohibition.lifted_at is not None or not any(can.edit_case(c) for c in cases):
+        raise Http404
+    return prohibition
 
 
 def get_entry(user, pk, *, need: str = "write"):

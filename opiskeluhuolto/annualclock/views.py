@@ -52,7 +52,9 @@ def _months(dated: list[layers.Dated], year_start: date) -> list[tuple[str, date
 @policies.staff
 @require_GET
 def clocks(request):
-    rows = communal.clocks_visible_to(request.user).select_related("institution", "campus")
+    rows = communal.clocks_visible_to(request.user).select_related(
+        "provider", "institution", "campus"
+    )
     rows = rows.prefetch_related("adaptations__institution", "adaptations__campus")
     can_create = for_user(request.user).is_provider_admin()
     return render(request, "annualclock/clocks.html", {"clocks": rows, "can_create": can_create})

@@ -19,6 +19,7 @@ from opiskeluhuolto.organisation.models import (
     WELFARE_PROFESSIONAL_ROLES,
     Guardianship,
     Provider,
+    Role,
     RoleAssignment,
     Student,
 )
@@ -168,8 +169,6 @@ def _position(user, student: Student, on: date) -> str:
         .at_institution(student.institution)
         .values_list("role", flat=True)
     )
-    from opiskeluhuolto.organisation.models import Role
-
     labels = dict(Role.choices)
     return ", ".join(str(labels[r]) for r in roles) or "–"
 
@@ -189,6 +188,8 @@ def _validate_consent(c: Consent, named_members: list) -> None:
             )
     if c.given_on and c.given_on > timezone.localdate():
         errors["given_on"] = _("A consent cannot be given in the future.")
+    if set(c.named_roles) - set(Role.values):
+        errors["named_roles"] = _("Choose the roles from the list.")
     names_nobody = not (named_members or c.named_roles or c.other_participants.strip())
     if c.kind in (Consent.Kind.EXPERT_GROUP, Consent.Kind.PARTICIPANTS) and names_nobody:
         errors["named_members"] = _(
@@ -418,6 +419,18 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
         case, by=by, text=_("Responsible person: %(name)s.") % {"name": user.display_name}
     )
     return membership
+
+
+@transaction.atomic
+def lift_prohibition(prohibition: GuardianProhibition, *, by) -> GuardianProhibition:
+    """The prohibition ends (the student withdrew it, or turned 18): set once, never deleted."""
+    prohibition = GuardianProhibition.objects.select_for_update().get(pk=prohibition.pk)
+    if prohibition.lifted_at is not None:
+        raise ValidationError(_("The prohibition has already been lifted."))
+    prohibition.lifted_at = timezone.now()
+    prohibition.lifted_by = by
+    prohibition.save(update_fields=["lifted_at", "lifted_by"])
+    return prohibition
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.front.registry import home_panel, nav_item
 
 from .models import Referral
+from .status import with_deadlines
 
 
 def _my_cases(request, can) -> dict:
@@ -22,9 +23,12 @@ def _my_cases(request, can) -> dict:
         referrals = referrals.none()
     return {
         "cases": cases,
-        "referrals": referrals.exclude(referred_by=request.user)
-        .select_related("student")
-        .order_by("received_on")[:10],
+        "referrals": with_deadlines(
+            referrals.exclude(referred_by=request.user)
+            .select_related("student", "institution")
+            .order_by("received_on")[:10],
+            can.today,
+        ),
         "today": can.today,
     }
 

@@ -24,3 +24,22 @@ def deadline_info(institution, due: date | None, today: date) -> Deadline | None
         working_days_left=working_days_between(calendar, today, due),
         overdue=due < today,
     )
+
+
+def with_deadlines(referrals, today: date) -> list:
+    """Attach `due` (a Deadline or None) to each referral; one calendar per institution."""
+    calendars: dict[int, object] = {}
+    rows = list(referrals)
+    for r in rows:
+        if r.student_notice_due is None or r.student_notified_at is not None:
+            r.due = None
+            continue
+        cal = calendars.get(r.institution_id)
+        if cal is None:
+            cal = calendars[r.institution_id] = r.institution.school_calendar()
+        r.due = Deadline(
+            due=r.student_notice_due,
+            working_days_left=working_days_between(cal, today, r.student_notice_due),
+            overdue=r.student_notice_due < today,
+        )
+    return rows

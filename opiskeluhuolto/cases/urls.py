@@ -16,7 +16,11 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
     path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+    path(
+        "consents/<int:pk>/withdraw-mine/", views.withdraw_own_consent, name="withdraw_own_consent"
+    ),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/responsible/", views.responsible, name="responsible"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
+    path("prohibitions/<int:pk>/lift/", views.lift_prohibition, name="lift_prohibition"),
 ]

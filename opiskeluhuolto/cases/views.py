@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
@@ -31,7 +31,7 @@ from .forms import (
     StudentSearchForm,
 )
 from .models import Consent, Referral
-from .status import deadline_info
+from .status import deadline_info, with_deadlines
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -44,6 +44,7 @@ def apply_errors(form, error: ValidationError) -> None:
 
 
 @policies.authenticated
+@require_GET
 def index(request):
     """My cases (members), my referrals, incoming referrals; the student's and guardian's matters."""
     can = for_user(request.user)
@@ -56,7 +57,12 @@ def index(request):
     context = {
         "mine": mine,
         "own": own,
-        "incoming": incoming.filter(status=Referral.Status.OPEN).exclude(referred_by=request.user)
+        "incoming": with_deadlines(
+            incoming.filter(status=Referral.Status.OPEN)
+            .exclude(referred_by=request.user)
+            .select_related("institution"),
+            can.today,
+        )
         if can.is_welfare_professional
         else [],
         "sent": incoming.filter(referred_by=request.user)[:20],
@@ -121,6 +127,7 @@ def self_refer(request):
 
 
 @policies.staff
+@require_GET
 def referral(request, pk):
     referral = access.get_referral(request.user, pk)
     can = for_user(request.user)
@@ -215,6 +222,7 @@ def _open(referral, form, user):
 
 
 @policies.authenticated
+@require_GET
 def detail(request, pk):
     """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
     case = access.get_case(request.user, pk)
@@ -238,6 +246,9 @@ def detail(request, pk):
         if staff_view
         else [],
         "responsible": case.responsible(can.today),
+    }
+    context["own_withdrawable"] = {
+        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
     }
     return render(request, "cases/detail.html", context)
 
@@ -300,6 +311,31 @@ def withdraw_consent(request, pk):
     )
 
 
+@policies.student_or_guardian
+@require_http_methods(["GET", "POST"])
+def withdraw_own_consent(request, pk):
+    """The student (or the consenting guardian) withdraws a consent (LAW.md L-19-3)."""
+    consent = access.get_own_consent(request.user, pk)
+    if request.method == "POST":
+        actions.withdraw_consent(consent, by=request.user)
+        messages.success(request, _("Your consent was withdrawn. What was recorded stays."))
+        return redirect("cases:index")
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": consent.case,
+            "title": _("Withdraw my consent"),
+            "text": _(
+                "The expert group stops handling the matter on this consent: its members "
+                "lose access and nothing new is written. What has already been recorded stays "
+                "in the register. You can always ask for help again."
+            ),
+            "button": _("Withdraw the consent"),
+        },
+    )
+
+
 @policies.staff
 @require_http_methods(["GET", "POST"])
 def close(request, pk):
@@ -319,6 +355,35 @@ def close(request, pk):
                 "register for its retention period."
             ),
             "button": _("Close the case"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def lift_prohibition(request, pk):
+    prohibition = access.get_prohibition(request.user, pk)
+    case = (
+        prohibition.case
+        or access.cases_visible_to(request.user)
+        .filter(student_id=prohibition.student_id, pk__in=for_user(request.user).member_case_ids)
+        .first()
+    )
+    if request.method == "POST":
+        actions.lift_prohibition(prohibition, by=request.user)
+        messages.success(request, _("The guardian prohibition was lifted."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("Lift the guardian prohibition"),
+            "text": _(
+                "From now on the guardian of the minor sees the matters it covered and gets "
+                "notices again. The prohibition stays in the register as a record."
+            ),
+            "button": _("Lift the prohibition"),
         },
     )
 

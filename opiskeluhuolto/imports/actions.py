@@ -275,7 +275,8 @@ def _write_marks(
                 for sid, w in affected
             ),
         )
-        store.refresh_weeks()
+        store.analyze_affected()
+        store.refresh_weeks(len(affected))
         return written
     finally:
         store.drop_staging()

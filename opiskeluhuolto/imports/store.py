@@ -127,7 +127,20 @@ def _weekday(column: str) -> str:
     return f"((CAST(strftime('%w', {column}) AS integer) + 6) % 7)"
 
 
-def refresh_weeks() -> int:
+#: From this many (student, week) pairs on, the summaries are recomputed in one pass over
+#: the marks of the affected students and dates instead of one index probe per pair.
+BULK_REFRESH_FROM = 20000
+
+
+def _monday(column: str) -> str:
+    if _pg():
+        return f"({column} - (CAST(EXTRACT(ISODOW FROM {column}) AS integer) - 1))"
+    return (
+        f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS integer) + 6) % 7) || ' days')"
+    )
+
+
+def refresh_weeks(pairs: int = 0) -> int:
     """Recompute `WeeklyAbsence` for every (student, week) in the affected table."""
     sums = ", ".join(
         f"SUM(CASE WHEN c.absence_class = '{k}' THEN 1 ELSE 0 END) AS \"{k}\"" for k in CLASSES
@@ -136,6 +149,25 @@ def refresh_weeks() -> int:
     wd = _weekday("d.day")
     cols = ", ".join(f'"{k}"' for k in CLASSES)
     outer = ", ".join(f'SUM(d."{k}")' for k in CLASSES)
+    if pairs >= BULK_REFRESH_FROM:
+        days = (
+            f"SELECT m.student_id, {_monday('m.day')} AS week_start, m.day, COUNT(*) AS lessons, "
+            f"{sums} FROM imports_attendancemark m JOIN imports_markcode c ON c.id = m.code_id "
+            f"WHERE m.student_id IN (SELECT student_id FROM {AFFECTED}) "
+            f"AND m.day >= (SELECT MIN(week_start) FROM {AFFECTED}) "
+            f"AND m.day <= (SELECT MAX(week_end) FROM {AFFECTED}) "
+            "GROUP BY m.student_id, m.day"
+        )
+        join = f"JOIN {AFFECTED} a ON a.student_id = d.student_id AND a.week_start = d.week_start "
+    else:
+        days = (
+            "SELECT m.student_id, a.week_start, m.day, COUNT(*) AS lessons, "
+            f"{sums} FROM {AFFECTED} a JOIN imports_attendancemark m "
+            "ON m.student_id = a.student_id AND m.day >= a.week_start AND m.day <= a.week_end "
+            "JOIN imports_markcode c ON c.id = m.code_id "
+            "GROUP BY m.student_id, a.week_start, m.day"
+        )
+        join = ""
     with connection.cursor() as c:
         c.execute(
             "DELETE FROM imports_weeklyabsence WHERE EXISTS (SELECT 1 FROM "
@@ -148,11 +180,7 @@ def refresh_weeks() -> int:
             "SELECT d.student_id, d.week_start, s.institution_id, s.campus_id, s.group_id, "
             f"SUM(d.lessons), {outer}, SUM(1 << {wd}), "
             f"SUM(CASE WHEN {absent} = d.lessons THEN (1 << {wd}) ELSE 0 END) "
-            "FROM (SELECT m.student_id, a.week_start, m.day, COUNT(*) AS lessons, "
-            f"{sums} FROM {AFFECTED} a JOIN imports_attendancemark m "
-            "ON m.student_id = a.student_id AND m.day >= a.week_start AND m.day <= a.week_end "
-            "JOIN imports_markcode c ON c.id = m.code_id "
-            "GROUP BY m.student_id, a.week_start, m.day) d "
+            f"FROM ({days}) d {join}"
             "JOIN organisation_student s ON s.id = d.student_id "
             "GROUP BY d.student_id, d.week_start, s.institution_id, s.campus_id, s.group_id"
         )
@@ -164,3 +192,9 @@ def analyze() -> None:
     if _pg():
         with connection.cursor() as c:
             c.execute(f"ANALYZE {STAGING}")
+
+
+def analyze_affected() -> None:
+    if _pg():
+        with connection.cursor() as c:
+            c.execute(f"ANALYZE {AFFECTED}")

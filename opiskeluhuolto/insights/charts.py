@@ -86,8 +86,10 @@ def _bar(values: list[dict], x: str, y: str, titles: tuple[str, str], color: str
     return chart.to_dict()
 
 
-def trend_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
-    rows = queries.trend_by_campus(scope, start, end, inst)
+def trend_chart(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str
+) -> Chart:
+    rows = queries.trend_by_campus(scope, start, end, inst, version=version)
     values = [
         {"month": _month_label(r["month"]), "unit": r["unit"], "pct": r["absent_pct"]}
         for r in rows
@@ -113,8 +115,10 @@ def trend_chart(scope: DashboardScope, start: date, end: date, inst: int | None)
     )
 
 
-def group_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
-    rows = queries.by_group(scope, start, end, inst)
+def group_chart(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str
+) -> Chart:
+    rows = queries.by_group(scope, start, end, inst, version=version)
     values = [{"unit": r["unit"], "pct": r["absent_pct"]} for r in rows if not r["hidden"]][:20]
     spec = _bar(values, "pct", "unit", (_("Group"), _("Absent, % of lessons"))) if values else None
     return Chart(
@@ -132,11 +136,13 @@ def group_chart(scope: DashboardScope, start: date, end: date, inst: int | None)
     )
 
 
-def warning_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+def warning_chart(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str
+) -> Chart:
     from .models import WarningStep
 
     actions = dict(WarningStep.Action.choices)
-    rows = queries.warning_steps(scope, start, end, inst)
+    rows = queries.warning_steps(scope, start, end, inst, version=version)
     for r in rows:
         r["step"] = f"{r['rule']} ≥ {r['threshold']}"
         r["action_label"] = str(actions.get(r["action"], r["action"]))
@@ -156,11 +162,13 @@ def warning_chart(scope: DashboardScope, start: date, end: date, inst: int | Non
     )
 
 
-def interruption_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
+def interruption_chart(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str
+) -> Chart:
     from opiskeluhuolto.imports.models import StudyRightEvent
 
     kinds = dict(StudyRightEvent.Kind.choices)
-    rows = queries.interruptions(scope, start, end, inst)
+    rows = queries.interruptions(scope, start, end, inst, version=version)
     for r in rows:
         r["kind_label"] = str(kinds.get(r["kind"], r["kind"]))
     values = [
@@ -191,8 +199,10 @@ def interruption_chart(scope: DashboardScope, start: date, end: date, inst: int 
     )
 
 
-def compliance_chart(scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
-    rows = queries.compliance(scope, start, end, inst)
+def compliance_chart(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str
+) -> Chart:
+    rows = queries.compliance(scope, start, end, inst, version=version)
     for r in rows:
         r["kind_label"] = _("urgent") if r["urgent"] else _("normal")
     values = [
@@ -232,11 +242,14 @@ BUILDERS = {
 
 
 def build(key: str, scope: DashboardScope, start: date, end: date, inst: int | None) -> Chart:
-    return BUILDERS[key](scope, start, end, inst)
+    return BUILDERS[key](scope, start, end, inst, queries.data_version())
 
 
-def build_all(scope: DashboardScope, start: date, end: date, inst: int | None) -> list[Chart]:
-    return [b(scope, start, end, inst) for b in BUILDERS.values()]
+def build_all(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str | None = None
+) -> list[Chart]:
+    version = version if version is not None else queries.data_version()
+    return [b(scope, start, end, inst, version) for b in BUILDERS.values()]
 
 
 def empty_spec() -> dict:

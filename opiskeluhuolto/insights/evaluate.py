@@ -106,11 +106,17 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
         )
         values = [(sid, rules.percent(u, n)) for sid, u, n in rows]
     elif rule.kind == WarningRule.Kind.CONSECUTIVE_DAYS:
-        rows = (
-            base.filter(week__gte=rules.window_start(today, rule.window_weeks), week__lte=today)
-            .filter(student_id__in=base.filter(absent_days__gt=0).values("student_id"))
-            .values_list("student_id", "week", "marked_days", "absent_days")
+        window = base.filter(
+            week__gte=rules.window_start(today, rule.window_weeks), week__lte=today
         )
+        rows = window.filter(
+            student_id__in=WeeklyAbsence.objects.filter(
+                institution=institution,
+                week__gte=rules.window_start(today, rule.window_weeks),
+                week__lte=today,
+                absent_days__gt=0,
+            ).values("student_id")
+        ).values_list("student_id", "week", "marked_days", "absent_days")
         weeks: dict[int, list[rules.Week]] = defaultdict(list)
         for sid, week, marked, absent in rows:
             weeks[sid].append(rules.Week(week, marked, absent))

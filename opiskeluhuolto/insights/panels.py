@@ -18,8 +18,8 @@ def _principal_context(request, can) -> dict:
     for r in months:
         latest.setdefault(r["unit"], r)
         latest[r["unit"]] = r
-    compliance = [r for r in queries.compliance(scope, start, end) if not r["hidden"]][-2:]
-    return {"latest": sorted(latest.values(), key=lambda r: r["unit"]), "compliance": compliance}
+    # Deadline compliance has its own panel (appointments); the dashboard charts it too.
+    return {"latest": sorted(latest.values(), key=lambda r: r["unit"])}
 
 
 def _supervisor_context(request, can) -> dict:

@@ -51,10 +51,11 @@ def _campus_institutions(scope):
 @require_GET
 def dashboard(request):
     scope, form, inst, start, end = _dashboard_input(request)
+    version = queries.data_version()
     context = {
         "form": form,
-        "charts": charts.build_all(scope, start, end, inst),
-        "classes": queries.by_class(scope, start, end, inst),
+        "charts": charts.build_all(scope, start, end, inst, version),
+        "classes": queries.by_class(scope, start, end, inst, version=version),
         "start": start,
         "end": end,
         "query": request.GET.urlencode(),

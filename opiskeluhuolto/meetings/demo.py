@@ -361,6 +361,13 @@ def _seed_plans(ctx) -> None:
     plans.approve_and_publish(
         v1, by=admin, approved_on=today - timedelta(days=760), approved_by_body="Sedun hallitus"
     )
+    plans.evaluate(
+        plan,
+        by=admin,
+        written_on=today - timedelta(days=200),
+        text="Kiusaamiskysely toteutui kaikilla kampuksilla viikoilla 48–49; vastausprosentti nousi. "
+        "Yksinäisyyttä kokevien osuus laski, mutta on yhä yli tavoitteen.",
+    )
     v2 = plans.new_draft(plan, by=admin)
     goals = v2.sections.get(key="self_monitoring")
     plans.edit_section(

@@ -135,6 +135,15 @@ class ParticipationForm(Form):
     on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class EvaluationForm(Form):
+    written_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label=_("evaluation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How the plan was carried out, what the indicators show, what to change."),
+    )
+
+
 class ApproveForm(Form):
     approved_on = forms.DateField(
         label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"})

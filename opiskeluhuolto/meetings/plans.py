@@ -28,6 +28,7 @@ from opiskeluhuolto.organisation.models import Institution, Provider, Student
 from .models import (
     ParticipationRecord,
     PlanComment,
+    PlanEvaluation,
     PlanSection,
     PlanVersion,
     ServiceAnnouncement,
@@ -180,6 +181,18 @@ def record_participation(
     row.save()
     record(by, "plan.participation", row)
     return row
+
+
+@transaction.atomic
+def evaluate(plan: WelfarePlan, *, by, text: str, written_on: date) -> PlanEvaluation:
+    """A self-monitoring note on how the plan is carried out (LAW.md L-13-2, §13(4))."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write the evaluation.")})
+    note = PlanEvaluation.objects.create(
+        plan=plan, author=by, text=text.strip(), written_on=written_on
+    )
+    record(by, "plan.evaluate", note)
+    return note
 
 
 def participation_summary(version: PlanVersion) -> dict[str, int]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan, name="plan"),
     path("plans/<int:pk>/draft/", views_plans.plan_draft, name="plan_draft"),
+    path("plans/<int:pk>/evaluations/", views_plans.plan_evaluate, name="plan_evaluate"),
     path("plan-versions/<int:pk>/", views_plans.plan_version, name="plan_version"),
     path("plan-versions/<int:pk>/diff/", views_plans.plan_diff, name="plan_diff"),
     path("plan-versions/<int:pk>/sections/", views_plans.plan_section_add, name="plan_section_add"),

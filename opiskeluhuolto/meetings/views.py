@@ -39,7 +39,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @require_GET
 def groups(request):
     rows = communal.welfare_groups_visible_to(request.user).select_related(
-        "institution", "campus", "chair"
+        "provider", "institution", "campus", "chair"
     )
     today = timezone.localdate()
     upcoming = {}

@@ -18,6 +18,7 @@ from .forms import (
     ApproveForm,
     CommentForm,
     DataPointForm,
+    EvaluationForm,
     ImportForm,
     IndicatorForm,
     NewSectionForm,
@@ -87,8 +88,23 @@ def plan(request, pk):
         "review_due": obj.review_due(today),
         "institutions": [(i, i.pk in announced) for i in institutions],
         "school_year": year,
+        "evaluations": obj.evaluations.select_related("author"),
+        "evaluation_form": EvaluationForm(initial={"written_on": today}),
     }
     return render(request, "meetings/plan.html", context)
+
+
+@policies.staff
+@require_POST
+def plan_evaluate(request, pk):
+    obj = communal.get_plan(request.user, pk, need="manage")
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        plans.evaluate(obj, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Evaluation saved."))
+    else:
+        messages.error(request, _("Write the evaluation and its date."))
+    return redirect("meetings:plan", pk=obj.pk)
 
 
 @policies.authenticated

@@ -171,7 +171,7 @@ def _system_entry(record: WelfareRecord, *, by, kind: str, text: str) -> RecordE
         text=text,
         author=by,
         author_name=by.display_name,
-        author_profession=by.title or "–",
+        author_profession=(log.actor_role(by, record.case) or "–")[:200],
     )
 
 

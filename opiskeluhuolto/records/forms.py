@@ -141,3 +141,7 @@ class DecisionForm(forms.Form):
         if value not in (True, False):
             raise ValidationError(_("Choose a decision."))
         return value
+
+
+class StudentLogSearchForm(forms.Form):
+    q = forms.CharField(label=_("Student's name"), max_length=100)

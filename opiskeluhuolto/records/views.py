@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,8 +21,15 @@ from opiskeluhuolto.cases.views import apply_errors
 from opiskeluhuolto.organisation.models import Student
 
 from . import actions
-from .forms import AmendForm, DecisionForm, DisclosureForm, EntryForm, RectificationForm
-from .models import AccessLogEntry
+from .forms import (
+    AmendForm,
+    DecisionForm,
+    DisclosureForm,
+    EntryForm,
+    RectificationForm,
+    StudentLogSearchForm,
+)
+from .models import AccessLogEntry, DestructionReport
 from .reading import read_record, readers_of
 
 
@@ -171,13 +179,31 @@ def my_log(request):
 
 
 @policies.authenticated
-@require_GET
+@require_http_methods(["GET", "POST"])
 def access_log(request):
-    """The register responsible person's review of the access log (LAW.md L-906-3, L-21-1)."""
+    """The register responsible person's review of the access log (LAW.md L-906-3, L-21-1),
+    and the log extract of one student for a data request (L-906-8). The name search is a
+    POST, so names never enter the address."""
     can = for_user(request.user)
     if not can.is_register_admin():
         raise Http404
     students = Student.objects.filter(institution__provider_id__in=can.register_provider_ids)
+    form = StudentLogSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for word in form.cleaned_data["q"].split():
+            students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     rows = AccessLogEntry.objects.filter(student_id_ref__in=students.values("pk")).order_by("-seq")
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "records/access_log.html", {"page": page})
+    page = Paginator(rows, 100).get_page(
+        None if request.method == "POST" else request.GET.get("page")
+    )
+    students_on_page = Student.objects.filter(pk__in={r.student_id_ref for r in page})
+    names = {s.pk: s.full_name for s in students_on_page.only("first_name", "last_name")}
+    for row in page:
+        row.student_name = names.get(row.student_id_ref, "–")  # destroyed students show "–"
+    context = {
+        "page": page,
+        "form": form,
+        "searching": request.method == "POST",
+        "reports": DestructionReport.objects.all()[:5],
+    }
+    return render(request, "records/access_log.html", context)

@@ -38,6 +38,8 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     # 2. The kuraattori records the consent naming the members and opens the case.
     page.context.clear_cookies()
     sign_in("kuraattori")
+    expect(page.locator("main")).to_contain_text("työpäivän kuluttua")  # the home panel's deadline
+    screenshot("welfare-2b-kuraattori-home")
     page.locator("main").get_by_role("link", name="Aino Aaltonen").first.click()
     expect(page.locator("main")).to_contain_text("työpäivän kuluttua")  # the §16(2) notice deadline
     page.get_by_role("link", name="Kirjaa suostumus ja avaa asia").click()

@@ -278,3 +278,29 @@ def test_the_demo_carries_every_transcribed_item_faithfully():
     assert (coffee["first_month"], coffee["last_month"]) == (9, 5)
     for fields in by_title.values():
         ClockItem(clock=Clock(), **fields).clean()  # every timing is a valid rule
+
+
+@time_machine.travel(TODAY)
+def test_occurrences_this_school_year_follow_the_layers(clock, cast):
+    """Frozen on 22.11.2026: the campus holds its home evening in October, the others in September."""
+    actions.adapt_item(
+        clock.evening,
+        by=cast.admin,
+        institution=cast.lukio,
+        campus=cast.lukio_campus,
+        first_month=10,
+        last_month=10,
+    )
+    start, end = layers.school_year_bounds(date.today())
+    assert (start, end) == (date(2026, 8, 1), date(2027, 7, 31))
+
+    def evenings(unit):
+        items = layers.effective_items(clock, unit)
+        dated = layers.dated_items(items, start, end, layers.terms_for(unit))
+        return [(d.start, d.end) for d in dated if d.item.title == "Kotiväenilta"]
+
+    assert evenings(layers.Unit(cast.lukio, cast.lukio_campus)) == [
+        (date(2026, 10, 1), date(2026, 10, 31))
+    ]
+    assert evenings(layers.Unit(cast.lukio)) == [(date(2026, 9, 1), date(2026, 9, 30))]
+    assert evenings(layers.Unit(cast.amis)) == [(date(2026, 9, 1), date(2026, 9, 30))]

@@ -7,7 +7,7 @@ rehtori, teacher, psykologi or nurse at the same school gives nothing.
 
 from opiskeluhuolto.access.matrix import Row
 
-from .story import meeting, open_aino_case
+from .story import meeting, onni_prohibited_case, open_aino_case
 
 STAFF = (
     "admin",
@@ -48,6 +48,8 @@ def setup(cast) -> None:
     cast.open_referral = actions.file_referral(
         cast.aino, by=cast.teacher, channel="staff", reason="Uusi huoli"
     )
+    # Onni (15) has forbidden his guardian; only Kaisa is in his expert group.
+    cast.prohibition = onni_prohibited_case(cast).student.guardian_prohibitions.get()
     cast.rectification = record_actions.request_rectification(
         cast.case, by=cast.student, text="Tapaamisia on kahdesti viikossa."
     )
@@ -78,9 +80,15 @@ ROWS = [
     Row("cases:detail", only(*CASE_READERS), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
+    Row(
+        "cases:withdraw_own_consent",
+        only("student"),
+        kwargs=lambda c: {"pk": c.consent.pk},
+    ),
     Row("cases:close", only("kuraattori"), kwargs=case),
     Row("cases:responsible", only("kuraattori"), kwargs=case),
     Row("cases:prohibition", only(*CASE_MEMBERS), kwargs=case),
+    Row("cases:lift_prohibition", only("kuraattori"), kwargs=lambda c: {"pk": c.prohibition.pk}),
     Row("records:add_entry", only(*CASE_MEMBERS), kwargs=case),
     Row("records:amend", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.entry.pk}),
     Row("records:disclose", only(*CASE_MEMBERS), kwargs=case),

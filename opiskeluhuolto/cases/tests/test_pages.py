@@ -205,3 +205,89 @@ def test_referrer_does_not_learn_what_became_of_the_referral(cast):
     page = client_for(cast.teacher).get(reverse("cases:referral", args=[case.referral_id])).text
     assert "asia avattu" not in page and "huoltajakielto" not in page.lower()
     assert "Huoli kotitilanteesta." in page  # what they wrote themselves
+
+
+def test_student_withdraws_her_own_consent(cast):
+    case = open_aino_case(cast)
+    consent = case.consents.get()
+    aino = client_for(cast.student)
+    assert "Peru suostumukseni" in aino.get(reverse("cases:detail", args=[case.pk])).text
+    # The guardian did not give this consent: it is not theirs to withdraw.
+    url = reverse("cases:withdraw_own_consent", args=[consent.pk])
+    assert client_for(cast.guardian).post(url).status_code == 404
+    assert aino.post(url).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert (
+        client_for(cast.kuraattori).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    )
+    assert aino.get(url).status_code == 404  # already withdrawn
+
+
+def test_referral_scope_matches_view_referral_for_every_member(cast):
+    from opiskeluhuolto.access.cases import referrals_visible_to
+
+    referrals = [
+        Referral.objects.create(
+            student=s,
+            institution=s.institution,
+            channel="staff",
+            referred_by=cast.teacher,
+            reason="x",
+            received_on=cast.today,
+            with_student=True,
+            guardian_notice="sent",
+        )
+        for s in (cast.aino, cast.eero, cast.onni)
+    ]
+    for member in [m for m in MEMBERS if m != "anonymous"]:
+        user = cast.users[member]
+        user.__dict__.pop("_oh_permissions", None)
+        can = Permissions(user)
+        scope = set(referrals_visible_to(user).values_list("pk", flat=True))
+        for r in referrals:
+            assert (r.pk in scope) == can.view_referral(r), (member, r.student.first_name)
+
+
+def test_kuraattori_records_student_notice_on_the_page(cast):
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=False,
+        guardian_notice="sent",
+        student_notice_due=cast.today,
+    )
+    kaisa = client_for(cast.kuraattori)
+    url = reverse("cases:student_notice", args=[referral.pk])
+    r = kaisa.post(url, {"method": ""})
+    assert r.status_code == 200 and not Referral.objects.get().student_notified_at
+    assert kaisa.post(url, {"method": "puhelimessa"}).status_code == 302
+    assert Referral.objects.get().student_notice_method == "puhelimessa"
+
+
+def test_lifting_a_prohibition_lets_the_guardian_see_again(cast):
+    case = onni_prohibited_case(cast)
+    prohibition = cast.onni.guardian_prohibitions.get()
+    liisa = client_for(cast.guardian_onni)
+    assert liisa.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    url = reverse("cases:lift_prohibition", args=[prohibition.pk])
+    assert client_for(cast.supervisor).post(url).status_code == 404  # not in Onni's group
+    assert client_for(cast.kuraattori).post(url).status_code == 302
+    assert (
+        client_for(cast.guardian_onni).get(reverse("cases:detail", args=[case.pk])).status_code
+        == 200
+    )
+    assert client_for(cast.kuraattori).post(url).status_code == 404  # already lifted
+
+
+def test_read_only_pages_refuse_post(cast):
+    case = open_aino_case(cast)
+    kaisa = client_for(cast.kuraattori)
+    assert kaisa.post(reverse("cases:detail", args=[case.pk])).status_code == 405
+    assert kaisa.post(reverse("cases:index")).status_code == 405
+    assert kaisa.post(reverse("records:pdf", args=[case.pk])).status_code == 405
+    assert client_for(cast.student).post(reverse("records:my_log")).status_code == 405

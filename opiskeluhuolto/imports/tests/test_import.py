@@ -35,7 +35,15 @@ def week(student) -> WeeklyAbsence:
     return WeeklyAbsence.objects.get(student=student, week=date(2026, 11, 16))
 
 
-def test_marks_are_written_and_the_week_summarised(do_import, learners):
+@pytest.fixture(params=["per-week", "bulk"])
+def refresh_mode(request, monkeypatch):
+    """Both ways of refreshing the summaries must give the same answer."""
+    if request.param == "bulk":
+        monkeypatch.setattr(store, "BULK_REFRESH_FROM", 0)
+    return request.param
+
+
+def test_marks_are_written_and_the_week_summarised(do_import, learners, refresh_mode):
     run = do_import(GOOD)
     assert run.status == ImportRun.Status.SUCCEEDED, run.errors
     assert run.rows_read == 5 and run.rows_written == 5
@@ -89,7 +97,9 @@ def test_the_same_file_twice_adds_nothing(do_import):
     assert AttendanceMark.objects.count() == 5
 
 
-def test_an_overlapping_file_adds_only_new_marks_and_applies_corrections(do_import, learners):
+def test_an_overlapping_file_adds_only_new_marks_and_applies_corrections(
+    do_import, learners, refresh_mode
+):
     do_import(GOOD)
     # The guardian explained Monday's lessons; Wednesday is new.
     later = marks(
@@ -112,7 +122,7 @@ def test_a_failure_while_writing_leaves_nothing_and_the_run_can_be_repeated(
     """A killed import: the transaction rolls back, and running the file again works."""
     from django.db import OperationalError
 
-    def die():
+    def die(*args):
         raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(store, "refresh_weeks", die)

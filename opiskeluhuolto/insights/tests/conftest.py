@@ -18,6 +18,16 @@ from opiskeluhuolto.imports.tests.helpers import (
 TODAY = date(2026, 11, 20)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Dashboard aggregates are cached; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def learners(cast):
     give_learner_ids(cast)

@@ -14,6 +14,7 @@ from .groups import (
 from .plans import (
     ParticipationRecord,
     PlanComment,
+    PlanEvaluation,
     PlanSection,
     PlanVersion,
     ServiceAnnouncement,
@@ -32,6 +33,7 @@ __all__ = [
     "Membership",
     "ParticipationRecord",
     "PlanComment",
+    "PlanEvaluation",
     "PlanSection",
     "PlanVersion",
     "ServiceAnnouncement",

@@ -196,6 +196,27 @@ class ParticipationRecord(models.Model):
         return self.description
 
 
+class PlanEvaluation(models.Model):
+    """A self-monitoring (omavalvonta) note on how the plan is carried out (LAW.md L-13-2)."""
+
+    plan = models.ForeignKey(
+        WelfarePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    written_on = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("evaluation"))
+
+    class Meta:
+        verbose_name = _("evaluation note")
+        verbose_name_plural = _("evaluation notes")
+        ordering = ["-written_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.written_on}"
+
+
 class ServiceAnnouncement(models.Model):
     """The yearly announcement of welfare services to students and guardians (§11, L-11-1)."""
 

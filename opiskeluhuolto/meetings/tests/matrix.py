@@ -187,6 +187,14 @@ ROWS = [
     Row("meetings:plans", only(STAFF)),
     Row("meetings:plan", only(PLAN_VIEWERS), kwargs=lambda c: {"pk": c.plan.pk}),
     Row("meetings:plan_draft", post_only(STAFF), kwargs=lambda c: {"pk": c.plan.pk}),
+    Row("meetings:plan_evaluate", post_only(STAFF), kwargs=lambda c: {"pk": c.plan.pk}),
+    Row(
+        "meetings:plan_evaluate",
+        only(("admin", "rehtori"), status=302),
+        kwargs=lambda c: {"pk": c.plan.pk},
+        method="post",
+        data=lambda c: {"written_on": "2026-11-01", "text": "Toteutui hyvin."},
+    ),
     # A draft open for comments: staff of the lukio, its student and the guardian of a minor there.
     Row("meetings:plan_version", only(PLAN_VIEWERS + ("student", "guardian")), kwargs=version),
     Row("meetings:plan_diff", only(PLAN_VIEWERS + ("student", "guardian")), kwargs=version),

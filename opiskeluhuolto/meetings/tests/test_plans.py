@@ -237,3 +237,22 @@ def test_plan_pages_render(client, cast):
         "Uusi&nbsp;tavoite."
         in client.get(reverse("meetings:plan_diff", args=[v2.pk])).content.decode()
     )
+
+
+def test_self_monitoring_notes_are_written_on_the_plan(client, cast):
+    plan, _v1 = _filled_plan(cast)
+    client.force_login(cast.rehtori)
+    url = reverse("meetings:plan_evaluate", args=[plan.pk])
+    assert client.post(url, {"written_on": "2026-11-01", "text": ""}).status_code == 302
+    assert not plan.evaluations.exists()
+    client.post(
+        url, {"written_on": "2026-11-01", "text": "Kiusaamiskysely toteutui kaikilla kampuksilla."}
+    )
+    note = plan.evaluations.get()
+    assert note.author == cast.rehtori and note.written_on == date(2026, 11, 1)
+    assert (
+        "Kiusaamiskysely toteutui"
+        in client.get(reverse("meetings:plan", args=[plan.pk])).content.decode()
+    )
+    client.force_login(cast.teacher)  # sees the plan, does not manage it
+    assert client.post(url, {"written_on": "2026-11-01", "text": "x"}).status_code == 404

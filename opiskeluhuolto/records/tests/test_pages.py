@@ -107,3 +107,29 @@ def test_disclosure_page_refuses_without_basis(cast, case):
         {"recipient": "Lastensuojelu", "data_items": "Tiedot", "basis": "statute"},
     )
     assert r.status_code == 200 and "Lastensuojelu" in r.text and "lainkohta" in r.text
+
+
+def test_access_log_page_shows_retention_runs(cast):
+    from opiskeluhuolto.records.retention import run_retention
+
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    run_retention(cast.today, run_by="test", dry_run=True)
+    page = client_for(cast.admin).get(reverse("records:access_log")).text
+    assert "Hävitysajot" in page and "0 asiakirjaa hävitetty" in page and "koeajo" in page
+
+
+def test_register_responsible_extracts_one_students_log(cast, case_with_entry):
+    from opiskeluhuolto.cases.tests.story import onni_prohibited_case
+
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    onni = onni_prohibited_case(cast)
+    kaisa = client_for(cast.kuraattori)
+    kaisa.get(reverse("cases:detail", args=[case_with_entry.pk]))
+    kaisa.get(reverse("cases:detail", args=[onni.pk]))
+    admin = client_for(cast.admin)
+    everything = admin.get(reverse("records:access_log")).text
+    assert "Aino Opiskelija" in everything and "Onni Oppilas" in everything
+    extract = admin.post(reverse("records:access_log"), {"q": "Aino"}).text
+    assert "Aino Opiskelija" in extract and "Onni Oppilas" not in extract
