@@ -7,11 +7,14 @@ left out of the chart and shown as "fewer than 5" in the table.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 import altair as alt
+from django.core.cache import cache
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access.insights import DashboardScope
@@ -29,6 +32,7 @@ class Chart:
     columns: list[tuple[str, str]]  # (row key, heading)
     rows: list[dict]
     note: str = ""
+    screen_rows: int | None = None  # rows in the page's table; CSV and PDF list all
 
     def table(self) -> list[list]:
         small = _("fewer than 5")
@@ -44,6 +48,15 @@ class Chart:
                 cells.append("" if value is None else value)
             out.append(cells)
         return out
+
+    @property
+    def screen_table(self) -> list[list]:
+        table = self.table()
+        return table if self.screen_rows is None else table[: self.screen_rows]
+
+    @property
+    def truncated(self) -> bool:
+        return self.screen_rows is not None and len(self.rows) > self.screen_rows
 
     @property
     def headings(self) -> list[str]:
@@ -66,7 +79,7 @@ def _line(values: list[dict], x: str, y: str, color: str, titles: tuple[str, str
         )
         .properties(width=WIDTH, height=260)
     )
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def _bar(values: list[dict], x: str, y: str, titles: tuple[str, str], color: str = "") -> dict:
@@ -83,7 +96,7 @@ def _bar(values: list[dict], x: str, y: str, titles: tuple[str, str], color: str
         .encode(**enc)
         .properties(width=WIDTH, height=max(80, 22 * len({v[y] for v in values})))
     )
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def trend_chart(
@@ -132,7 +145,11 @@ def group_chart(
             ("unexplained_pct", _("Unexplained, % of lessons")),
         ],
         rows,
-        note=_("The chart shows the 20 groups with the most absences; the table lists all."),
+        note=_(
+            "The chart shows the 20 groups and the table the 50 groups with the most "
+            "absences; the CSV lists all."
+        ),
+        screen_rows=50,
     )
 
 
@@ -188,7 +205,7 @@ def interruption_chart(
                 tooltip=["month:O", "kind:N", "n:Q"],
             )
             .properties(width=WIDTH, height=220)
-            .to_dict()
+            .to_dict(validate=False)
         )
     return Chart(
         "interruptions",
@@ -248,8 +265,15 @@ def build(key: str, scope: DashboardScope, start: date, end: date, inst: int | N
 def build_all(
     scope: DashboardScope, start: date, end: date, inst: int | None, version: str | None = None
 ) -> list[Chart]:
+    """Every chart, cached per scope, period, language and data version (specs are costly)."""
     version = version if version is not None else queries.data_version()
-    return [b(scope, start, end, inst, version) for b in BUILDERS.values()]
+    raw = repr((sorted(scope.institution_ids), sorted(scope.campus_ids), start, end, inst, version))
+    key = f"insights:charts:{get_language()}:" + hashlib.sha256(raw.encode()).hexdigest()
+    built = cache.get(key)
+    if built is None:
+        built = [b(scope, start, end, inst, version) for b in BUILDERS.values()]
+        cache.set(key, built, queries.CACHE_SECONDS)
+    return built
 
 
 def empty_spec() -> dict:
@@ -259,7 +283,7 @@ def empty_spec() -> dict:
         .mark_text(size=14)
         .encode(text="text:N")
         .properties(width=WIDTH, height=60)
-        .to_dict()
+        .to_dict(validate=False)
     )
 
 

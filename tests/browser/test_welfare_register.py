@@ -85,6 +85,10 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     )
     assert axe() == []
     screenshot("welfare-5-student-reads-record")
+    page.set_viewport_size({"width": 375, "height": 800})  # the student reads on a phone
+    screenshot("welfare-5b-student-reads-record-phone")
+    assert axe() == []
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_download() as download:
         page.get_by_role("link", name="Lataa PDF-kopio").click()
     with tempfile.TemporaryDirectory() as tmp:

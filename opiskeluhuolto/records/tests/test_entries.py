@@ -176,3 +176,27 @@ def test_two_entries_at_the_same_moment_both_land(cast):
     from django.core.management import call_command
 
     call_command("verify_access_log")
+
+
+def test_transfer_to_another_provider_needs_its_consent(cast, case):
+    """LAW.md L-23-1: data go to the new provider only on a transfer consent naming it."""
+    base = dict(by=cast.kuraattori, data_items="Tukitoimet", basis="consent")
+    other = cast.other_provider.name
+    participants = case.consents.get()  # the expert-group consent: not a transfer consent
+    with pytest.raises(ValidationError) as e:
+        actions.disclose(case, recipient=other, consent=participants, **base)
+    assert "consent" in e.value.message_dict
+    transfer = case_actions.give_consent(
+        cast.aino,
+        recorded_by=cast.kuraattori,
+        case=case,
+        kind="transfer",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        recipient_provider=cast.other_provider,
+    )
+    with pytest.raises(ValidationError):
+        actions.disclose(case, recipient="Kolmas oppilaitos", consent=transfer, **base)
+    d = actions.disclose(case, recipient=other, consent=transfer, **base)
+    assert d.consent == transfer and d.entry.kind == "disclosure"
