@@ -76,7 +76,7 @@ if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
     # A fixed development key so the demo database stays readable between runs.
-    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg=="]
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="]
 
 INSTALLED_APPS = [
     # Our apps come first: their templates and translations take precedence over

@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg=="
+KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
 
 
 def load(env: dict) -> subprocess.CompletedProcess:

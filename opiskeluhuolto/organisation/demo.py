@@ -48,6 +48,7 @@ DEMO_SIGN_INS = [
     ("opiskelija", "Aino, 16, student at Sedu Seinäjoki: book a time, my matters"),
     ("aikuisopiskelija", "Eero, 22, adult student at Sedu"),
     ("huoltaja", "Matti, guardian of Aino"),
+    ("huoltaja2", "guardian of a minor who has forbidden it: sees nothing of that matter (§18)"),
     ("etu-rehtori", "rehtori, Etu-Töölön lukio (another provider)"),
     ("etu-admin", "provider admin, Helsinki (Etu-Töölön lukio)"),
     ("etu-kuraattori", "kuraattori, Etu-Töölön lukio"),

@@ -9,8 +9,6 @@ the stored values with it; after that the old key can be dropped.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from functools import lru_cache
 from typing import Any
@@ -24,16 +22,17 @@ PREFIX = "fernet:"
 
 
 def _key(secret: str) -> Fernet:
-    """A Fernet key as given, or one derived (SHA-256) from any other secret string.
+    """A Fernet key exactly as `Fernet.generate_key()` makes them; anything else is refused.
 
-    `Fernet.generate_key()` output is used as is; a passphrase-like secret
-    (such as the fixed development key in settings) is hashed to 32 bytes.
+    A mistyped key must stop the service, not silently become another key.
     """
     try:
         return Fernet(secret.encode())
     except (ValueError, TypeError):
-        digest = hashlib.sha256(secret.encode()).digest()
-        return Fernet(base64.urlsafe_b64encode(digest))
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key. Generate one with: "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        ) from None
 
 
 @lru_cache(maxsize=8)

@@ -55,7 +55,8 @@ def test_phone_width_shows_navigation(demo, sign_in, page, screenshot, axe):
     sign_in("admin")
     expect(page.get_by_role("navigation", name="Päänavigaatio")).to_be_visible()
     screenshot("home-admin-phone")
-    page.get_by_role("link", name="Opiskelijat").click()
+    nav = page.get_by_role("navigation", name="Päänavigaatio")
+    nav.get_by_role("link", name="Opiskelijat", exact=True).click()
     expect(page.locator("h1")).to_have_text("Opiskelijat")
     assert axe() == []
 

@@ -91,7 +91,7 @@ def test_mfa_is_required_by_default_in_production():
         "DEBUG": "false",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "example.fi",
-        "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg==",
+        "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE=",
         "SITE_URL": "https://oh.example.fi",
         "PATH": "/usr/bin",
     }

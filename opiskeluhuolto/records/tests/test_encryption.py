@@ -41,3 +41,13 @@ def test_rotation_reencrypts_with_the_newest_key(cast, settings, case_with_entry
     settings.FIELD_ENCRYPTION_KEYS = [old]  # the old key alone no longer reads rotated data
     with pytest.raises(ImproperlyConfigured):
         RecordEntry.objects.get(pk=entry.pk)
+
+
+def test_a_value_that_is_not_a_fernet_key_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from opiskeluhuolto.records import fields
+
+    settings.FIELD_ENCRYPTION_KEYS = ["salasana123"]
+    with pytest.raises(ImproperlyConfigured, match="not a Fernet key"):
+        fields.encrypt("teksti")
