@@ -19,7 +19,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, ProgrammingError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    ProgrammingError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from opiskeluhuolto.accounts.models import User
@@ -260,7 +266,7 @@ def _write_marks(
         store.load_spool(spool_path)
         store.load_rows(store.COURSES, "idx, course_id", ((i, ids[c]) for c, i in courses.items()))
         store.analyze()
-        written = _upsert_or_report_duplicates(report)
+        written = _upsert_or_report_duplicates(report, run.institution_id, affected)
         if report.fatal:
             transaction.set_rollback(True)
             return 0
@@ -282,22 +288,35 @@ def _write_marks(
         store.drop_staging()
 
 
-def _upsert_or_report_duplicates(report: parsing.Report) -> int:
-    """Upsert the staged marks; a lesson marked twice in the file is an error.
+def _upsert_or_report_duplicates(
+    report: parsing.Report, institution_id: int, affected: set[tuple[int, str]]
+) -> int:
+    """Write the staged marks; a lesson marked twice in the file is an error.
 
-    PostgreSQL refuses an upsert that touches one row twice, so the expensive
-    duplicate search over the whole staging table runs only when that happens;
-    SQLite would silently keep the later mark, so it searches first.
+    PostgreSQL: imports of one institution take turns (a transaction-level advisory
+    lock). When none of the file's students has marks in the file's date range (the
+    usual first load of a period) a plain INSERT is used, about twice as fast as the
+    upsert; otherwise the upsert adds new marks and applies corrected codes. Either
+    statement refuses a lesson given twice, and only then runs the costly search for
+    the duplicate lines. SQLite would silently keep the later mark, so it searches first.
     """
     if connection.vendor != "postgresql":
         for later, earlier in store.duplicates():
             report.add(later, "duplicate", other=earlier)
         return 0 if report.fatal else store.upsert_marks()
+    store.lock_institution(institution_id)
+    weeks = sorted({w for _sid, w in affected})
+    fresh = not store.marks_exist(
+        sorted({sid for sid, _w in affected}),
+        date.fromisoformat(weeks[0]),
+        date.fromisoformat(weeks[-1]) + timedelta(days=6),
+    )
     try:
         with transaction.atomic():
-            return store.upsert_marks()
-    except ProgrammingError as e:
-        if getattr(e.__cause__, "sqlstate", "") != "21000":  # cardinality_violation
+            return store.insert_marks() if fresh else store.upsert_marks()
+    except (IntegrityError, ProgrammingError) as e:
+        # unique_violation (plain INSERT) or cardinality_violation (upsert)
+        if getattr(e.__cause__, "sqlstate", "") not in ("23505", "21000"):
             raise
     for later, earlier in store.duplicates():
         report.add(later, "duplicate", other=earlier)

@@ -11,6 +11,7 @@ around everything here, so a failure or a killed process leaves nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from django.db import connection
@@ -119,6 +120,34 @@ def upsert_marks() -> int:
     with connection.cursor() as c:
         c.execute(sql)
         return max(c.rowcount, 0)
+
+
+def insert_marks() -> int:
+    """Plain insert of the staged marks (PostgreSQL, when none of them can exist yet)."""
+    with connection.cursor() as c:
+        c.execute(
+            "INSERT INTO imports_attendancemark (student_id, day, lesson, course_id, code_id) "
+            f"SELECT s.student_id, s.day, s.lesson, cm.course_id, s.code_id FROM {STAGING} s "
+            f"LEFT JOIN {COURSES} cm ON cm.idx = s.course_idx"
+        )
+        return max(c.rowcount, 0)
+
+
+def marks_exist(student_ids: list[int], first: date, last: date) -> bool:
+    """Whether any of these students has a mark between the two days (PostgreSQL)."""
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT EXISTS (SELECT 1 FROM imports_attendancemark "
+            "WHERE student_id = ANY(%s) AND day BETWEEN %s AND %s)",
+            [student_ids, first, last],
+        )
+        return bool(c.fetchone()[0])
+
+
+def lock_institution(institution_id: int) -> None:
+    """Imports of one institution write one at a time (released at commit or rollback)."""
+    with connection.cursor() as c:
+        c.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x0A77, institution_id])
 
 
 def _weekday(column: str) -> str:

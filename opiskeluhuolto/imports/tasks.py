@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.tasks import task
 
 
@@ -14,7 +16,11 @@ def run_import_task(run_id: int) -> str:
     from .models import ImportRun
 
     run = ImportRun.objects.select_related("institution").get(pk=run_id)
-    run = run_import(run)
+    try:
+        run = run_import(run)
+    finally:
+        # The uploaded copy holds learner ids: keep it no longer than the import needs it.
+        Path(run.file_path).unlink(missing_ok=True)
     if run.status == ImportRun.Status.SUCCEEDED and run.kind != ImportRun.Kind.ROSTER:
         run_early_warning(run.institution)
     return run.status

@@ -33,6 +33,7 @@ class Chart:
     rows: list[dict]
     note: str = ""
     screen_rows: int | None = None  # rows in the page's table; CSV and PDF list all
+    empty: str = ""  # what to say when there is nothing to chart
 
     def table(self) -> list[list]:
         small = _("fewer than 5")
@@ -213,6 +214,7 @@ def interruption_chart(
         spec,
         [("month", _("Month")), ("kind_label", _("Study right")), ("students", _("Students"))],
         rows,
+        empty=_("No interruptions or resignations in this period (from the roster imports)."),
     )
 
 
@@ -246,6 +248,7 @@ def compliance_chart(
         ],
         rows,
         note=_("Requests are counted per institution."),
+        empty=_("No appointment requests in this period."),
     )
 
 

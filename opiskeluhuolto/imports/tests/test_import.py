@@ -229,3 +229,27 @@ def test_default_mark_codes_are_installed_once(learners):
     actions.ensure_mark_codes(learners.lukio)
     actions.ensure_mark_codes(learners.lukio)
     assert learners.lukio.mark_codes.count() == 9
+
+
+def test_a_lesson_twice_in_a_later_overlapping_file_is_refused(do_import, learners):
+    """The upsert path (marks already exist) refuses duplicates like the first load does."""
+    do_import(GOOD)
+    run = do_import(
+        marks(
+            f"{AINO};16.11.2026;1;KEM01;S",
+            f"{AINO};18.11.2026;1;ENA01;+",
+            f"{AINO};18.11.2026;1;ENA01;X",
+        )
+    )
+    assert run.status == ImportRun.Status.FAILED
+    assert (run.errors[0]["line"], run.errors[0]["code"], run.errors[0]["other"]) == (
+        4,
+        "duplicate",
+        3,
+    )
+    assert (
+        AttendanceMark.objects.get(
+            student=learners.aino, day=date(2026, 11, 16), lesson=1
+        ).code.code
+        == "X"
+    )

@@ -42,6 +42,7 @@ def test_upload_runs_the_import_in_a_task_and_shows_progress(
     assert response["Location"] == reverse("imports:run", args=[run.pk])
     assert run.status == ImportRun.Status.SUCCEEDED
     assert AttendanceMark.objects.count() == 1
+    assert list(upload_dir.iterdir()) == []  # the uploaded copy is gone
     partial = client.get(reverse("imports:run", args=[run.pk]), HTTP_HX_REQUEST="true")
     html = partial.content.decode()
     assert 'id="run-status"' in html and "<html" not in html
