@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.organisation.admin_scoping import ProviderScopedAdmin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ProviderScopedAdmin, BaseUserAdmin):
+    provider_lookup = None  # people related to the admin's providers
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Contact and position"), {"fields": ("phone", "title")}),

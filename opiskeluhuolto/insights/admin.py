@@ -1,15 +1,18 @@
 from django.contrib import admin
 
+from opiskeluhuolto.organisation.admin_scoping import ProviderScopedAdmin, ScopedInline
+
 from .models import WarningRule, WarningStep
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ScopedInline):
     model = WarningStep
     extra = 1
 
 
 @admin.register(WarningRule)
-class WarningRuleAdmin(admin.ModelAdmin):
+class WarningRuleAdmin(ProviderScopedAdmin):
+    provider_lookup = "provider"
     list_display = ["name", "provider", "institution", "level", "kind", "active"]
     list_filter = ["kind", "level", "active"]
     inlines = [StepInline]

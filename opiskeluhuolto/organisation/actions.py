@@ -67,10 +67,11 @@ def assign_role(
     )
     assignment.full_clean()
     assignment.save()
-    if role == Role.PROVIDER_ADMIN and not user.is_staff:
-        # Provider admins use the Django admin for reference data.
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    if role == Role.PROVIDER_ADMIN:
+        # Provider admins use the Django admin (scoped to their providers) for reference data.
+        from .admin_scoping import grant_admin_site
+
+        grant_admin_site(user)
     return assignment
 
 

@@ -1,14 +1,15 @@
 from django.contrib import admin
 
 from . import models
+from .admin_scoping import ProviderScopedAdmin, ScopedInline
 
 
-class CampusInline(admin.TabularInline):
+class CampusInline(ScopedInline):
     model = models.Campus
     extra = 0
 
 
-class PeriodInline(admin.TabularInline):
+class PeriodInline(ScopedInline):
     model = models.CalendarPeriod
     extra = 0
 
@@ -19,13 +20,15 @@ class WellbeingCountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ProviderScopedAdmin):
+    provider_lookup = "pk"
     list_display = ["name", "business_id", "wellbeing_county", "register_responsible"]
     raw_id_fields = ["register_responsible"]
 
 
 @admin.register(models.Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(ProviderScopedAdmin):
+    provider_lookup = "provider"
     list_display = ["name", "provider", "level", "municipality"]
     list_filter = ["provider", "level"]
     inlines = [CampusInline]
@@ -33,27 +36,30 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(ProviderScopedAdmin):
+    provider_lookup = "institution__provider"
     list_display = ["name", "institution", "starts_on", "ends_on"]
     list_filter = ["institution"]
     inlines = [PeriodInline]
 
 
 @admin.register(models.StudentGroup)
-class StudentGroupAdmin(admin.ModelAdmin):
+class StudentGroupAdmin(ProviderScopedAdmin):
+    provider_lookup = "institution__provider"
     list_display = ["name", "institution", "campus", "supervisor"]
     list_filter = ["institution"]
     raw_id_fields = ["supervisor"]
 
 
-class GuardianshipInline(admin.TabularInline):
+class GuardianshipInline(ScopedInline):
     model = models.Guardianship
     extra = 0
     raw_id_fields = ["guardian"]
 
 
 @admin.register(models.Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(ProviderScopedAdmin):
+    provider_lookup = "institution__provider"
     # No search box and no autocomplete: both put names in the URL, and no
     # personal data goes into URLs (ARCHITECTURE.md §8). Filter by institution.
     list_display = ["last_name", "first_name", "institution", "group", "status"]
@@ -63,7 +69,8 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ProviderScopedAdmin):
+    provider_lookup = "provider"
     list_display = [
         "user",
         "role",

@@ -17,6 +17,7 @@ from faker import Faker
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib import hetu as hetu_lib
 
+from .admin_scoping import grant_admin_site
 from .models import (
     CalendarPeriod,
     Campus,
@@ -218,9 +219,8 @@ def seed(ctx: DemoContext) -> None:
         title="pääkäyttäjä",
         try_text="school calendars, administration",
     )
-    admin.is_staff = True
-    admin.save(update_fields=["is_staff"])
     assign(admin, Role.PROVIDER_ADMIN, sedu)
+    grant_admin_site(admin)
     sedu.register_responsible = admin
     sedu.save(update_fields=["register_responsible"])
 
@@ -346,8 +346,7 @@ def seed(ctx: DemoContext) -> None:
         try_text="Etu-Töölö calendar",
     )
     assign(lukio_admin, Role.PROVIDER_ADMIN, helsinki)
-    lukio_admin.is_staff = True
-    lukio_admin.save(update_fields=["is_staff"])
+    grant_admin_site(lukio_admin)
     helsinki.register_responsible = lukio_rehtori
     helsinki.save(update_fields=["register_responsible"])
     lukio_kuraattori = ctx.sign_in(
