@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 
 from opiskeluhuolto.access.cases import cases_visible_to
@@ -104,9 +104,27 @@ def read_record(
     return views[0] if views else None
 
 
-def readers_of(student: Student, *, exclude_user=None) -> list[AccessLogEntry]:
-    """'Who has read my data' (LAW.md L-906-8): the log rows about one student."""
-    rows = AccessLogEntry.objects.filter(student_id_ref=student.pk).order_by("-at", "-seq")
+READERS_SHOWN = 100
+
+
+def readers_of(
+    student: Student, *, exclude_user=None, case_ids=None
+) -> tuple[list[AccessLogEntry], list[dict]]:
+    """'Who has read my data' (LAW.md L-906-8): the latest log rows about one student, and a
+    summary of every reader over the whole history (name, role, how many times, last time).
+
+    The rows are capped so the page stays fast however long the log grows; the summary
+    covers everything. `case_ids` limits both to the matters the viewer may see (L-18-1).
+    """
+    rows = AccessLogEntry.objects.filter(student_id_ref=student.pk)
     if exclude_user is not None:
         rows = rows.exclude(actor_id=exclude_user.pk)
-    return list(rows[:500])
+    if case_ids is not None:
+        rows = rows.filter(case_id_ref__in=case_ids)
+    latest = list(rows.order_by("-at", "-seq")[:READERS_SHOWN])
+    summary = list(
+        rows.values("actor_name", "actor_role")
+        .annotate(times=Count("pk"), last=Max("at"))
+        .order_by("-last")
+    )
+    return latest, summary

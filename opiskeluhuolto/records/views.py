@@ -30,7 +30,7 @@ from .forms import (
     StudentLogSearchForm,
 )
 from .models import AccessLogEntry, DestructionReport
-from .reading import read_record, readers_of
+from .reading import READERS_SHOWN, read_record, readers_of
 
 
 @policies.staff
@@ -166,16 +166,13 @@ def my_log(request):
     visible_cases = set(access.cases_visible_to(request.user).values_list("pk", flat=True))
     students = []
     if can.own_student:
-        students.append((can.own_student, readers_of(can.own_student, exclude_user=request.user)))
+        students.append((can.own_student, *readers_of(can.own_student, exclude_user=request.user)))
     for child in Student.objects.filter(pk__in=can.guarded_student_ids).order_by("first_name"):
         # A guardian sees reads only of the matters they may see (L-18-1).
-        rows = [
-            r
-            for r in readers_of(child, exclude_user=request.user)
-            if r.case_id_ref in visible_cases
-        ]
-        students.append((child, rows))
-    return render(request, "records/my_log.html", {"students": students})
+        students.append(
+            (child, *readers_of(child, exclude_user=request.user, case_ids=visible_cases))
+        )
+    return render(request, "records/my_log.html", {"students": students, "shown": READERS_SHOWN})
 
 
 @policies.authenticated

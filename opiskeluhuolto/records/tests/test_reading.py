@@ -65,7 +65,7 @@ def test_membership_end_ends_access(cast, case_with_entry):
 
 def test_readers_of_lists_name_role_and_time(cast, case_with_entry):
     read_record(cast.kuraattori, case_with_entry, purpose="x")
-    rows = readers_of(cast.aino, exclude_user=cast.student)
+    rows, summary = readers_of(cast.aino, exclude_user=cast.student)
     assert rows[0].actor_name == cast.kuraattori.display_name and rows[0].at
 
 
@@ -97,3 +97,29 @@ def test_guardian_of_an_adult_sees_nothing(cast):
     with pytest.raises(Http404):
         read_record(cast.guardian_onni, case, purpose="x")
     assert read_records(cast.guardian_onni, cast.eero, purpose="x") == []
+
+
+def test_readers_summary_covers_the_whole_history_while_rows_are_capped(
+    cast, case_with_entry, settings
+):
+    from opiskeluhuolto.records import reading
+
+    for _ in range(3):
+        read_record(cast.kuraattori, case_with_entry, purpose="x")
+    rows, summary = readers_of(cast.aino, exclude_user=cast.student)
+    kaisa = next(s for s in summary if s["actor_name"] == cast.kuraattori.display_name)
+    assert kaisa["times"] >= 3
+    original = reading.READERS_SHOWN
+    reading.READERS_SHOWN = 2
+    try:
+        rows, summary = readers_of(cast.aino, exclude_user=cast.student)
+    finally:
+        reading.READERS_SHOWN = original
+    assert len(rows) == 2
+    assert sum(s["times"] for s in summary) >= 3
+
+
+def test_guardian_sees_reads_only_of_visible_matters(cast, case_with_entry):
+    read_record(cast.kuraattori, case_with_entry, purpose="x")
+    rows, summary = readers_of(cast.aino, exclude_user=cast.guardian, case_ids=set())
+    assert rows == [] and summary == []
