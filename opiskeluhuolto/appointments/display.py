@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import (
-    WELFARE_PROFESSIONAL_ROLES,
     Institution,
     RoleAssignment,
 )
@@ -72,7 +71,7 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
     assignments = (
         RoleAssignment.objects.valid_on(today)
         .at_institution(institution)
-        .filter(role__in=WELFARE_PROFESSIONAL_ROLES)
+        .welfare_staff()
         .select_related("user", "campus")
         .order_by("role", "user__last_name", "user__first_name")
     )

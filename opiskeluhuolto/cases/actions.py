@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from opiskeluhuolto.lib.workdays import CalendarNotDefined, SchoolCalendar, nth_working_day_after
 from opiskeluhuolto.organisation.models import (
-    WELFARE_PROFESSIONAL_ROLES,
     Guardianship,
     Provider,
     Role,
@@ -471,7 +470,8 @@ def record_prohibition(
     if not assessor_profession.strip():
         errors["assessor_profession"] = _("Record the assessor's profession.")
     is_professional = (
-        RoleAssignment.objects.filter(user=assessed_by, role__in=WELFARE_PROFESSIONAL_ROLES)
+        RoleAssignment.objects.filter(user=assessed_by)
+        .welfare_staff()
         .valid_on(decided_on)
         .at_institution(student.institution)
         .exists()
