@@ -6,8 +6,8 @@
 Needs a migrated database with the demo seeded (`seed_demo`), for the institution
 `sedu`. Generates roster.csv and attendance.csv (unless present), imports the roster,
 then times (1) our import of the attendance file: hash, parse and validate every
-row, write through a staging table with COPY, upsert into the indexed mark table
-and refresh the weekly summaries, all in one transaction; and (2) a raw COPY of the
+row as columns, pack the marks per student and day, binary COPY into the indexed
+day table and write the weekly summaries, all in one transaction; and (2) a raw COPY of the
 same file into an unindexed table with typed columns (the floor). Prints the ratio.
 """
 
@@ -34,7 +34,7 @@ def main() -> None:
     from django.db import connection
 
     from opiskeluhuolto.imports import actions
-    from opiskeluhuolto.imports.models import AttendanceMark, WeeklyAbsence
+    from opiskeluhuolto.imports.models import AttendanceDay, WeeklyAbsence
     from opiskeluhuolto.organisation.models import Campus, Institution
 
     inst = Institution.objects.get(slug="sedu")
@@ -71,16 +71,16 @@ def main() -> None:
             phases[last["phase"]] = phases.get(last["phase"], 0) + now - last["t"]
             last.update(phase=run.phase, t=now)
 
-    marks_before = AttendanceMark.objects.count()
+    days_before = AttendanceDay.objects.count()
     run = actions.create_run(inst, kind="attendance", path=attendance, file_name="attendance.csv")
     ours, run = timed(lambda: actions.run_import(run, progress=progress))
     if run.status != "succeeded":
         print("import failed:", run.errors[:5], file=sys.stderr)
         sys.exit(1)
-    added = AttendanceMark.objects.count() - marks_before
+    days = AttendanceDay.objects.count() - days_before
     print(
-        f"our import: {ours:.1f} s ({rows / ours:,.0f} rows/s), {added:,} marks added, "
-        f"{WeeklyAbsence.objects.count():,} weekly summaries"
+        f"our import: {ours:.1f} s ({rows / ours:,.0f} rows/s), {run.rows_written:,} marks "
+        f"added in {days:,} day rows, {WeeklyAbsence.objects.count():,} weekly summaries"
     )
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
 

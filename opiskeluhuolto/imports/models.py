@@ -3,15 +3,16 @@
 Attendance is ordinary student-administration data, not welfare-register data
 (LAW.md L-ABS-6): nothing here reads from or links to cases or records.
 
-Storage for scale (ARCHITECTURE.md "Scale by design"): one `AttendanceMark` row
-per student × lesson with integer keys only (student, course, small-int mark
-code) and a composite primary key, and `WeeklyAbsence`, a summary per student
+Storage for scale (ARCHITECTURE.md "Scale by design"): one `AttendanceDay` row
+per student × day holding that day's lesson marks as packed integers (mark code,
+course) under a composite primary key, and `WeeklyAbsence`, a summary per student
 × ISO week that the import refreshes for the weeks it touched and that every
 dashboard and early-warning rule reads.
 """
 
 from __future__ import annotations
 
+import sys
 import uuid
 
 from django.conf import settings
@@ -108,53 +109,63 @@ class Course(models.Model):
         return self.code
 
 
-class AttendanceMark(models.Model):
-    """One lesson of one student: the compact row (about 20 M a year for 20,000 students).
+class AttendanceDay(models.Model):
+    """The lesson marks of one student on one day: the compact store (3.7 M rows a year
+    for 20,000 students, where one row per lesson would be 21.7 M).
 
-    The foreign keys carry no database constraint: checking three constraints per
-    row made a year's import several times slower (65 M trigger checks at commit),
-    and the import has already checked every key against the same tables. Deletes
-    still cascade through Django's collector.
+    `codes` holds one little-endian 16-bit mark code id per lesson slot (lesson 1
+    first; 0 = no mark), up to the last lesson marked that day; `courses` holds the
+    course ids of the same slots as 32-bit integers (0 = none). The key (student,
+    day) makes two marks for the same lesson impossible by construction, and one
+    index entry per day instead of per lesson is what lets a year import at close to
+    the speed of a raw COPY (bench/README.md). Read the marks with `lessons()`.
+
+    The foreign key carries no database constraint (the import has checked every
+    student against the same table); deletes still cascade through Django's collector.
     """
 
-    pk = models.CompositePrimaryKey("student_id", "day", "lesson")
+    pk = models.CompositePrimaryKey("student_id", "day")
     student = models.ForeignKey(
         Student,
         verbose_name=_("student"),
         on_delete=models.CASCADE,
         related_name="+",
-        db_index=False,  # the primary key (student, day, lesson) serves it
+        db_index=False,  # the primary key (student, day) serves it
         db_constraint=False,
     )
     day = models.DateField(_("day"))
-    lesson = models.PositiveSmallIntegerField(_("lesson"))
-    course = models.ForeignKey(
-        Course,
-        verbose_name=_("course"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    code = models.ForeignKey(
-        MarkCode,
-        verbose_name=_("mark code"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    codes = models.BinaryField(_("mark codes"))
+    courses = models.BinaryField(_("courses"))
 
     class Meta:
-        verbose_name = _("attendance mark")
-        verbose_name_plural = _("attendance marks")
-        # No separate day index: the primary key (student, day, lesson) serves every
-        # query here, and a second index over 20 M rows cost a quarter of import time.
+        verbose_name = _("attendance day")
+        verbose_name_plural = _("attendance days")
 
     def __str__(self) -> str:
-        return f"{self.day} {self.lesson}"
+        return f"{self.day}"
+
+    def lessons(self) -> list[tuple[int, int, int | None]]:
+        """(lesson, mark code id, course id or None) for every marked lesson."""
+        import array
+
+        codes, courses = array.array("h"), array.array("i")
+        codes.frombytes(bytes(self.codes))
+        courses.frombytes(bytes(self.courses))
+        if sys.byteorder == "big":
+            codes.byteswap()
+            courses.byteswap()
+        return [
+            (n, code, course or None)
+            for n, (code, course) in enumerate(zip(codes, courses, strict=True), start=1)
+            if code
+        ]
+
+
+def count_marks(**filters) -> int:
+    """How many lesson marks the stored days hold (tests and small reports)."""
+    return sum(
+        len(d.lessons()) for d in AttendanceDay.objects.filter(**filters).only("codes", "courses")
+    )
 
 
 class WeeklyAbsenceQuerySet(models.QuerySet):
@@ -172,16 +183,17 @@ class WeeklyAbsence(models.Model):
     Refreshed by every import for the (student, week) pairs it touched. Campus and
     group are the student's at refresh time, so history keeps its unit.
     Derived data, rewritten by imports: its keys carry no database constraint
-    (see AttendanceMark). `marked_days` and `absent_days` are bit masks (bit 0 = Monday): days with any
+    (see AttendanceDay). `marked_days` and `absent_days` are bit masks (bit 0 = Monday): days with any
     mark, and days on which every marked lesson was an absence.
     """
 
+    pk = models.CompositePrimaryKey("student_id", "week")
     student = models.ForeignKey(
         Student,
         verbose_name=_("student"),
         on_delete=models.CASCADE,
         related_name="+",
-        db_index=False,  # the unique (student, week) constraint serves it
+        db_index=False,  # the primary key (student, week) serves it
         db_constraint=False,
     )
     week = models.DateField(_("week (Monday)"))
@@ -220,11 +232,6 @@ class WeeklyAbsence(models.Model):
     class Meta:
         verbose_name = _("weekly absence summary")
         verbose_name_plural = _("weekly absence summaries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["student", "week"], name="imports_weeklyabsence_unique_week"
-            ),
-        ]
         indexes = [
             models.Index(fields=["institution", "week"], name="imports_weekly_inst_idx"),
             models.Index(fields=["campus", "week"], name="imports_weekly_campus_idx"),

@@ -1,9 +1,10 @@
-"""The SQL that writes attendance marks and refreshes the weekly summaries.
+"""Reading and writing the attendance store: packed day rows and weekly summaries.
 
-Both databases run the same statements; only loading the staging table
-differs: PostgreSQL streams the validated spool file with `COPY` (psycopg 3
-`cursor.copy`), SQLite inserts it in batches. Callers hold one transaction
-around everything here, so a failure or a killed process leaves nothing.
+PostgreSQL receives both tables through binary `COPY` built from NumPy arrays
+(psycopg 3 `cursor.copy`), so a year of a large provider loads at close to the
+speed of a raw copy; SQLite inserts the same rows in batches. Callers hold one
+transaction around everything here, so a failure or a killed process leaves
+nothing.
 """
 
 # ruff: noqa: S608  (table names are module constants and numbers are int(); no user input)
@@ -11,73 +12,61 @@ around everything here, so a failure or a killed process leaves nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 
+import numpy as np
 from django.db import connection
 
-STAGING = "tmp_oh_marks"
+from .columns import EPOCH, Days, Weeks, decode_days, epoch_day, from_epoch
+
 AFFECTED = "tmp_oh_affected"
-COURSES = "tmp_oh_courses"
 CLASSES = ("present", "health", "leave", "excused", "unexplained", "late", "school_activity")
 ABSENT = ("health", "leave", "excused", "unexplained")
+PG_EPOCH = epoch_day(date(2000, 1, 1))  # binary COPY counts days from 1.1.2000
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+COPY_TRAILER = b"\xff\xff"
+NULL = object()
 
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def create_staging() -> None:
-    temp = "TEMP TABLE" + (" IF NOT EXISTS" if not _pg() else "")
-    on_commit = " ON COMMIT DROP" if _pg() else ""
-    with connection.cursor() as c:
-        # Left over from an earlier import in the same (test) transaction.
-        for t in (STAGING, AFFECTED, COURSES):
-            c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{t}")
-        c.execute(
-            f"CREATE {temp} {STAGING} (line bigint, student_id bigint, day date, "
-            f"lesson smallint, course_idx integer, code_id smallint){on_commit}"
-        )
-        c.execute(
-            f"CREATE {temp} {AFFECTED} (student_id bigint, week_start date, week_end date)"
-            f"{on_commit}"
-        )
-        c.execute(f"CREATE {temp} {COURSES} (idx integer, course_id integer){on_commit}")
+def _raw(cursor):
+    return cursor.cursor if hasattr(cursor, "cursor") else cursor
 
 
-def drop_staging() -> None:
-    if not _pg():
-        with connection.cursor() as c:
-            for t in (STAGING, AFFECTED, COURSES):
-                c.execute(f"DROP TABLE IF EXISTS temp.{t}")
+def binary_records(fields: list[tuple[np.ndarray | object, str]], n: int) -> bytes:
+    """`n` tuples in PostgreSQL's binary COPY format; each field is (values, NumPy dtype)
+    or (NULL, "") for a column that is null in every tuple."""
+    layout: list[tuple[str, str | tuple]] = [("count", ">i2")]
+    for i, (values, dtype) in enumerate(fields):
+        layout.append((f"len{i}", ">i4"))
+        if values is not NULL:
+            shape = values.shape[1:] if isinstance(values, np.ndarray) else ()
+            layout.append((f"f{i}", (dtype, shape) if shape else dtype))
+    records = np.empty(n, np.dtype(layout))
+    records["count"] = len(fields)
+    for i, (values, _dtype) in enumerate(fields):
+        if values is NULL:
+            records[f"len{i}"] = -1
+            continue
+        records[f"len{i}"] = records.dtype[f"f{i}"].itemsize
+        records[f"f{i}"] = values
+    return records.tobytes()
 
 
-def load_spool(path: Path) -> None:
-    """Load the tab-separated spool (line, student, day, lesson, course index, code)."""
-    with connection.cursor() as c:
-        if _pg():
-            raw = c.cursor if hasattr(c, "cursor") else c
-            with (
-                open(path, "rb") as f,
-                raw.copy(
-                    f"COPY {STAGING} (line, student_id, day, lesson, course_idx, code_id) "
-                    "FROM STDIN"
-                ) as copy,
-            ):
-                while block := f.read(1 << 20):
-                    copy.write(block)
-            return
-        sql = f"INSERT INTO {STAGING} VALUES (?, ?, ?, ?, ?, ?)"
-        batch: list[tuple] = []
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                p = line.rstrip("\n").split("\t")
-                batch.append((p[0], p[1], p[2], p[3], None if p[4] == r"\N" else p[4], p[5]))
-                if len(batch) >= 20000:
-                    c.executemany(sql, batch)
-                    batch.clear()
-        if batch:
-            c.executemany(sql, batch)
+def copy_binary(table: str, columns: str, chunks: Iterable[bytes]) -> None:
+    with (
+        connection.cursor() as c,
+        _raw(c).copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy,
+    ):
+        copy.write(COPY_HEADER)
+        for chunk in chunks:
+            view = memoryview(chunk)
+            for start in range(0, len(view), 1 << 22):
+                copy.write(view[start : start + (1 << 22)])
+        copy.write(COPY_TRAILER)
 
 
 def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
@@ -86,8 +75,7 @@ def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
         return
     with connection.cursor() as c:
         if _pg():
-            raw = c.cursor if hasattr(c, "cursor") else c
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with _raw(c).copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -95,135 +83,184 @@ def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
             c.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def duplicates(limit: int = 200) -> list[tuple[int, int]]:
-    """(later line, earlier line) for lessons the file marks twice."""
+def create_affected(students: np.ndarray, weeks: np.ndarray) -> None:
+    """A temporary table of the (student, week) pairs an import touches."""
+    temp = "TEMP TABLE" + (" IF NOT EXISTS" if not _pg() else "")
+    on_commit = " ON COMMIT DROP" if _pg() else ""
     with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{AFFECTED}")
         c.execute(
-            f"SELECT MAX(line), MIN(line) FROM {STAGING} GROUP BY student_id, day, lesson "
-            f"HAVING COUNT(*) > 1 ORDER BY MIN(line) LIMIT {int(limit)}"
+            f"CREATE {temp} {AFFECTED} (student_id bigint, week_start date, week_end date)"
+            f"{on_commit}"
         )
-        return [(int(a), int(b)) for a, b in c.fetchall()]
-
-
-def upsert_marks() -> int:
-    """Insert new marks, change the code of marks the file corrects, leave equal marks alone."""
-    distinct = "IS DISTINCT FROM" if _pg() else "IS NOT"
-    sql = (
-        "INSERT INTO imports_attendancemark (student_id, day, lesson, course_id, code_id) "
-        f"SELECT s.student_id, s.day, s.lesson, cm.course_id, s.code_id FROM {STAGING} s "
-        f"LEFT JOIN {COURSES} cm ON cm.idx = s.course_idx WHERE true "
-        "ON CONFLICT (student_id, day, lesson) DO UPDATE SET "
-        "code_id = excluded.code_id, course_id = excluded.course_id "
-        "WHERE imports_attendancemark.code_id <> excluded.code_id "
-        f"OR imports_attendancemark.course_id {distinct} excluded.course_id"
-    )
-    with connection.cursor() as c:
-        c.execute(sql)
-        return max(c.rowcount, 0)
-
-
-def insert_marks() -> int:
-    """Plain insert of the staged marks (PostgreSQL, when none of them can exist yet)."""
-    with connection.cursor() as c:
-        c.execute(
-            "INSERT INTO imports_attendancemark (student_id, day, lesson, course_id, code_id) "
-            f"SELECT s.student_id, s.day, s.lesson, cm.course_id, s.code_id FROM {STAGING} s "
-            f"LEFT JOIN {COURSES} cm ON cm.idx = s.course_idx"
+    if _pg():
+        copy_binary(
+            AFFECTED,
+            "student_id, week_start, week_end",
+            [
+                binary_records(
+                    [
+                        (students, ">i8"),
+                        (weeks - PG_EPOCH, ">i4"),
+                        (weeks + 6 - PG_EPOCH, ">i4"),
+                    ],
+                    len(students),
+                )
+            ],
         )
-        return max(c.rowcount, 0)
-
-
-def marks_exist(student_ids: list[int], first: date, last: date) -> bool:
-    """Whether any of these students has a mark between the two days (PostgreSQL)."""
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT EXISTS (SELECT 1 FROM imports_attendancemark "
-            "WHERE student_id = ANY(%s) AND day BETWEEN %s AND %s)",
-            [student_ids, first, last],
+        with connection.cursor() as c:
+            c.execute(f"ANALYZE {AFFECTED}")
+    else:
+        load_rows(
+            AFFECTED,
+            "student_id, week_start, week_end",
+            (
+                (int(s), from_epoch(w), from_epoch(w) + timedelta(days=6))
+                for s, w in zip(students.tolist(), weeks.tolist(), strict=True)
+            ),
         )
+
+
+def drop_affected() -> None:
+    if not _pg():
+        with connection.cursor() as c:
+            c.execute(f"DROP TABLE IF EXISTS temp.{AFFECTED}")
+
+
+def days_exist(student_ids: list[int], first: date, last: date) -> bool:
+    """Whether any of these students has marks between the two days."""
+    with connection.cursor() as c:
+        if _pg():
+            c.execute(
+                "SELECT EXISTS (SELECT 1 FROM imports_attendanceday "
+                "WHERE student_id = ANY(%s) AND day BETWEEN %s AND %s)",
+                [student_ids, first, last],
+            )
+        else:
+            c.execute(
+                "SELECT EXISTS (SELECT 1 FROM imports_attendanceday WHERE student_id IN "
+                f"(SELECT student_id FROM {AFFECTED}) AND day BETWEEN %s AND %s)",
+                [first, last],
+            )
         return bool(c.fetchone()[0])
 
 
-def lock_institution(institution_id: int) -> None:
-    """Imports of one institution write one at a time (released at commit or rollback)."""
+def stored_marks():
+    """The stored marks of the affected (student, week) pairs, sorted, as columns."""
     with connection.cursor() as c:
-        c.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x0A77, institution_id])
-
-
-def _weekday(column: str) -> str:
-    if _pg():
-        return f"(CAST(EXTRACT(ISODOW FROM {column}) AS integer) - 1)"
-    return f"((CAST(strftime('%w', {column}) AS integer) + 6) % 7)"
-
-
-#: From this many (student, week) pairs on, the summaries are recomputed in one pass over
-#: the marks of the affected students and dates instead of one index probe per pair.
-BULK_REFRESH_FROM = 20000
-
-
-def _monday(column: str) -> str:
-    if _pg():
-        return f"({column} - (CAST(EXTRACT(ISODOW FROM {column}) AS integer) - 1))"
-    return (
-        f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS integer) + 6) % 7) || ' days')"
-    )
-
-
-def refresh_weeks(pairs: int = 0) -> int:
-    """Recompute `WeeklyAbsence` for every (student, week) in the affected table."""
-    sums = ", ".join(
-        f"SUM(CASE WHEN c.absence_class = '{k}' THEN 1 ELSE 0 END) AS \"{k}\"" for k in CLASSES
-    )
-    absent = " + ".join(f'd."{k}"' for k in ABSENT)
-    wd = _weekday("d.day")
-    cols = ", ".join(f'"{k}"' for k in CLASSES)
-    outer = ", ".join(f'SUM(d."{k}")' for k in CLASSES)
-    if pairs >= BULK_REFRESH_FROM:
-        days = (
-            f"SELECT m.student_id, {_monday('m.day')} AS week_start, m.day, COUNT(*) AS lessons, "
-            f"{sums} FROM imports_attendancemark m JOIN imports_markcode c ON c.id = m.code_id "
-            f"WHERE m.student_id IN (SELECT student_id FROM {AFFECTED}) "
-            f"AND m.day >= (SELECT MIN(week_start) FROM {AFFECTED}) "
-            f"AND m.day <= (SELECT MAX(week_end) FROM {AFFECTED}) "
-            "GROUP BY m.student_id, m.day"
+        c.execute(
+            "SELECT d.student_id, d.day, d.codes, d.courses FROM imports_attendanceday d "
+            f"JOIN {AFFECTED} a ON a.student_id = d.student_id "
+            "AND d.day >= a.week_start AND d.day <= a.week_end ORDER BY d.student_id, d.day"
         )
-        join = f"JOIN {AFFECTED} a ON a.student_id = d.student_id AND a.week_start = d.week_start "
-    else:
-        days = (
-            "SELECT m.student_id, a.week_start, m.day, COUNT(*) AS lessons, "
-            f"{sums} FROM {AFFECTED} a JOIN imports_attendancemark m "
-            "ON m.student_id = a.student_id AND m.day >= a.week_start AND m.day <= a.week_end "
-            "JOIN imports_markcode c ON c.id = m.code_id "
-            "GROUP BY m.student_id, a.week_start, m.day"
-        )
-        join = ""
+        rows = c.fetchall()
+    student = np.array([r[0] for r in rows], np.int64)
+    day = np.array([r[1].toordinal() - EPOCH for r in rows], np.int32)
+    return decode_days(student, day, [bytes(r[2]) for r in rows], [bytes(r[3]) for r in rows])
+
+
+def delete_affected() -> None:
+    """Remove the day rows and summaries of the affected pairs (to be written anew)."""
     with connection.cursor() as c:
+        c.execute(
+            "DELETE FROM imports_attendanceday WHERE EXISTS (SELECT 1 FROM "
+            f"{AFFECTED} a WHERE a.student_id = imports_attendanceday.student_id "
+            "AND imports_attendanceday.day >= a.week_start "
+            "AND imports_attendanceday.day <= a.week_end)"
+        )
         c.execute(
             "DELETE FROM imports_weeklyabsence WHERE EXISTS (SELECT 1 FROM "
             f"{AFFECTED} a WHERE a.student_id = imports_weeklyabsence.student_id "
             "AND a.week_start = imports_weeklyabsence.week)"
         )
-        c.execute(
-            "INSERT INTO imports_weeklyabsence (student_id, week, institution_id, campus_id, "
-            f"group_id, lessons, {cols}, marked_days, absent_days) "
-            "SELECT d.student_id, d.week_start, s.institution_id, s.campus_id, s.group_id, "
-            f"SUM(d.lessons), {outer}, SUM(1 << {wd}), "
-            f"SUM(CASE WHEN {absent} = d.lessons THEN (1 << {wd}) ELSE 0 END) "
-            f"FROM ({days}) d {join}"
-            "JOIN organisation_student s ON s.id = d.student_id "
-            "GROUP BY d.student_id, d.week_start, s.institution_id, s.campus_id, s.group_id"
+
+
+def write_days(days: Days) -> None:
+    columns = "student_id, day, codes, courses"
+    if not _pg():
+        load_rows("imports_attendanceday", columns, days.rows())
+        return
+
+    def chunks():
+        # One fixed-width record type per day length (the last lesson marked).
+        for width in np.unique(days.width).tolist():
+            rows = np.flatnonzero(days.width == width)
+            yield binary_records(
+                [
+                    (days.student[rows], ">i8"),
+                    (days.day[rows] - PG_EPOCH, ">i4"),
+                    (days.codes[rows, :width], "<i2"),
+                    (days.courses[rows, :width], "<i4"),
+                ],
+                len(rows),
+            )
+
+    copy_binary("imports_attendanceday", columns, chunks())
+
+
+def write_weeks(weeks: Weeks, units: dict[int, tuple[int, int | None, int | None]]) -> int:
+    """Insert the summaries; `units` gives each student's (institution, campus, group)."""
+    if not len(weeks):
+        return 0
+    unit = np.array([units[s] for s in weeks.student.tolist()], dtype=object)
+    institution = unit[:, 0].astype(np.int64)
+    campus = np.array([-1 if v is None else v for v in unit[:, 1]], np.int64)
+    group = np.array([-1 if v is None else v for v in unit[:, 2]], np.int64)
+    lessons = weeks.counts.sum(axis=1)
+    columns = (
+        "student_id, week, institution_id, campus_id, group_id, lessons, "
+        + ", ".join(CLASSES)
+        + ", marked_days, absent_days"
+    )
+    if not _pg():
+        load_rows(
+            "imports_weeklyabsence",
+            columns,
+            (
+                (
+                    int(weeks.student[i]),
+                    from_epoch(weeks.week[i]),
+                    int(institution[i]),
+                    None if campus[i] < 0 else int(campus[i]),
+                    None if group[i] < 0 else int(group[i]),
+                    int(lessons[i]),
+                    *(int(v) for v in weeks.counts[i]),
+                    int(weeks.marked_days[i]),
+                    int(weeks.absent_days[i]),
+                )
+                for i in range(len(weeks))
+            ),
         )
-        return max(c.rowcount, 0)
+        return len(weeks)
+
+    def chunks():
+        # Nullable campus and group: one record type per pattern of nulls.
+        for has_campus in (True, False):
+            for has_group in (True, False):
+                rows = np.flatnonzero(((campus >= 0) == has_campus) & ((group >= 0) == has_group))
+                if not len(rows):
+                    continue
+                yield binary_records(
+                    [
+                        (weeks.student[rows], ">i8"),
+                        (weeks.week[rows] - PG_EPOCH, ">i4"),
+                        (institution[rows], ">i8"),
+                        (campus[rows], ">i8") if has_campus else (NULL, ""),
+                        (group[rows], ">i8") if has_group else (NULL, ""),
+                        (lessons[rows], ">i4"),
+                        *((weeks.counts[rows, k], ">i4") for k in range(len(CLASSES))),
+                        (weeks.marked_days[rows], ">i2"),
+                        (weeks.absent_days[rows], ">i2"),
+                    ],
+                    len(rows),
+                )
+
+    copy_binary("imports_weeklyabsence", columns, chunks())
+    return len(weeks)
 
 
-def analyze() -> None:
-    """Fresh statistics after a bulk load, so the planner uses the indexes (PostgreSQL)."""
+def lock_institution(institution_id: int) -> None:
+    """Imports of one institution write one at a time (released at commit or rollback)."""
     if _pg():
         with connection.cursor() as c:
-            c.execute(f"ANALYZE {STAGING}")
-
-
-def analyze_affected() -> None:
-    if _pg():
-        with connection.cursor() as c:
-            c.execute(f"ANALYZE {AFFECTED}")
+            c.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x0A77, institution_id])
