@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -322,19 +323,22 @@ def _write_marks(
         else:
             merged, written = columns.merge(store.stored_marks(), marks)
             store.delete_affected()
-        store.write_days(columns.encode_days(merged))
-        _save(run, phase="summarising")
-        if progress:
-            progress(run)
         absent = np.array([k in store.ABSENT for k in store.CLASSES])
-        weeks = columns.week_summaries(merged, _code_classes(run.institution_id), absent)
+        code_classes = _code_classes(run.institution_id)
         units = {
             pk: (inst, campus, group)
             for pk, inst, campus, group in Student.objects.filter(
                 institution_id=run.institution_id
             ).values_list("pk", "institution_id", "campus_id", "group_id")
         }
-        store.write_weeks(weeks, units)
+        # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            weeks = pool.submit(columns.week_summaries, merged, code_classes, absent)
+            store.write_days(columns.encode_days(merged))
+            _save(run, phase="summarising")
+            if progress:
+                progress(run)
+            store.write_weeks(weeks.result(), units)
         return written
     finally:
         store.drop_affected()

@@ -148,7 +148,7 @@ def read_fast(
         values = [mapping.get(v) for v in present.cast(pl.String).to_list()]
         if any(v is None for v in values):
             return None
-        table = np.zeros(int(ids.max()) + 1 if len(ids) else 1, np.int64)
+        table = np.zeros(int(ids.max()) + 1 if len(ids) else 1, np.int32)
         table[ids] = values
         physical = series.to_physical().fill_null(0).to_numpy()
         return table[physical]
@@ -176,9 +176,9 @@ def read_fast(
         Marks(
             np.arange(2, rows + 2, dtype=np.int64),
             student_ids[df.get_column(opp).to_physical().to_numpy()],
-            day_col.astype(np.int32),
+            day_col,
             lessons.astype(np.int8),
-            course_col.astype(np.int32),
+            course_col,
             code_ids[df.get_column(code).to_physical().to_numpy()],
         ),
         list(courses),
