@@ -18,6 +18,7 @@ class as the raw copy, and prints the median ratio.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -166,6 +167,8 @@ def main() -> None:
         f"median of {args.repeat}: raw COPY {statistics.median(raw_times):.1f} s, "
         f"our import {statistics.median(ours_times):.1f} s"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (the import's arrays included): {peak:,.0f} MB")
     print(f"RATIO import / raw COPY = {statistics.median(ratios):.2f} (median; target ≤ 1.3)")
 
 
