@@ -334,7 +334,7 @@ def _write_marks(
         # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
         with ThreadPoolExecutor(max_workers=1) as pool:
             weeks = pool.submit(columns.week_summaries, merged, code_classes, absent)
-            store.write_days(columns.encode_days(merged))
+            store.write_days(merged)
             _save(run, phase="summarising")
             if progress:
                 progress(run)

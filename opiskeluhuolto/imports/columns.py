@@ -287,6 +287,16 @@ def day_starts(marks: Marks) -> np.ndarray:
     return np.concatenate(([0], np.flatnonzero(change) + 1))
 
 
+def day_slices(marks: Marks, size: int) -> Iterable[Marks]:
+    """Sorted marks in consecutive parts of about `size`, never splitting a student's day."""
+    starts = day_starts(marks)
+    cuts = np.unique(starts[np.searchsorted(starts, np.arange(size, len(marks), size))])
+    bounds = [0, *cuts.tolist(), len(marks)]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if hi > lo:
+            yield marks.take(slice(lo, hi))
+
+
 def encode_days(marks: Marks) -> Days:
     """Pack sorted marks, whose `course` holds course ids, into one entry per student × day."""
     if not len(marks):

@@ -16,8 +16,18 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
-from .columns import EPOCH, Days, Weeks, decode_days, epoch_day, from_epoch
+from .columns import (
+    EPOCH,
+    Marks,
+    Weeks,
+    day_slices,
+    decode_days,
+    encode_days,
+    epoch_day,
+    from_epoch,
+)
 
 AFFECTED = "tmp_oh_affected"
 CLASSES = ("present", "health", "leave", "excused", "unexplained", "late", "school_activity")
@@ -57,9 +67,13 @@ def binary_records(fields: list[tuple[np.ndarray | object, str]], n: int) -> byt
 
 
 def copy_binary(table: str, columns: str, chunks: Iterable[bytes]) -> None:
+    """Stream the chunks; a writer thread sends them, so the next chunk is built meanwhile."""
     with (
         connection.cursor() as c,
-        _raw(c).copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy,
+        _raw(c).copy(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)",
+            writer=QueuedLibpqWriter(_raw(c)),
+        ) as copy,
     ):
         copy.write(COPY_HEADER)
         for chunk in chunks:
@@ -175,25 +189,29 @@ def delete_affected() -> None:
         )
 
 
-def write_days(days: Days) -> None:
+def write_days(marks: Marks) -> None:
+    """Store sorted marks as day rows (see `AttendanceDay`)."""
     columns = "student_id, day, codes, courses"
     if not _pg():
-        load_rows("imports_attendanceday", columns, days.rows())
+        load_rows("imports_attendanceday", columns, encode_days(marks).rows())
         return
 
     def chunks():
-        # One fixed-width record type per day length (the last lesson marked).
-        for width in np.unique(days.width).tolist():
-            rows = np.flatnonzero(days.width == width)
-            yield binary_records(
-                [
-                    (days.student[rows], ">i8"),
-                    (days.day[rows] - PG_EPOCH, ">i4"),
-                    (days.codes[rows, :width], "<i2"),
-                    (days.courses[rows, :width], "<i4"),
-                ],
-                len(rows),
-            )
+        # Packed in parts, so PostgreSQL stores one part while the next is packed.
+        for part in day_slices(marks, 2_000_000):
+            days = encode_days(part)
+            # One fixed-width record type per day length (the last lesson marked).
+            for width in np.unique(days.width).tolist():
+                rows = np.flatnonzero(days.width == width)
+                yield binary_records(
+                    [
+                        (days.student[rows], ">i8"),
+                        (days.day[rows] - PG_EPOCH, ">i4"),
+                        (days.codes[rows, :width], "<i2"),
+                        (days.courses[rows, :width], "<i4"),
+                    ],
+                    len(rows),
+                )
 
     copy_binary("imports_attendanceday", columns, chunks())
 

@@ -229,3 +229,15 @@ def test_week_summaries_count_like_a_plain_loop(rows):
         for i in range(len(weeks))
     }
     assert got == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(stored_mark, max_size=80).map(dedupe), st.integers(1, 10))
+def test_day_slices_cover_every_mark_and_never_split_a_day(rows, size):
+    marks = build(rows)
+    parts = list(columns.day_slices(marks, size))
+    assert sum(len(p) for p in parts) == len(marks)
+    days = [set(zip(p.student.tolist(), p.day.tolist(), strict=True)) for p in parts]
+    for i, a in enumerate(days):
+        for b in days[i + 1 :]:
+            assert not a & b
