@@ -309,18 +309,18 @@ def _write_marks(
     store.lock_institution(run.institution_id)
     marks.course = _course_ids(run.institution_id, courses)[marks.course]
     week = columns.monday(marks.day)
-    change = (marks.student[1:] != marks.student[:-1]) | (week[1:] != week[:-1])
-    first = np.concatenate(([0], np.flatnonzero(change) + 1))
-    store.create_affected(marks.student[first].astype(np.int64), week[first])
+    fresh = not store.days_exist(
+        np.unique(marks.student).tolist(),
+        columns.from_epoch(week.min()),
+        columns.from_epoch(week.max()) + timedelta(days=6),
+    )
     try:
-        fresh = not store.days_exist(
-            np.unique(marks.student).tolist(),
-            columns.from_epoch(week.min()),
-            columns.from_epoch(week.max()) + timedelta(days=6),
-        )
         if fresh:
             merged, written = marks, len(marks)
         else:
+            change = (marks.student[1:] != marks.student[:-1]) | (week[1:] != week[:-1])
+            first = np.concatenate(([0], np.flatnonzero(change) + 1))
+            store.create_affected(marks.student[first].astype(np.int64), week[first])
             merged, written = columns.merge(store.stored_marks(), marks)
             store.delete_affected()
         absent = np.array([k in store.ABSENT for k in store.CLASSES])

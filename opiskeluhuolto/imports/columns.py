@@ -290,7 +290,8 @@ def day_starts(marks: Marks) -> np.ndarray:
 def day_slices(marks: Marks, size: int) -> Iterable[Marks]:
     """Sorted marks in consecutive parts of about `size`, never splitting a student's day."""
     starts = day_starts(marks)
-    cuts = np.unique(starts[np.searchsorted(starts, np.arange(size, len(marks), size))])
+    index = np.searchsorted(starts, np.arange(size, len(marks), size))  # first day at or after
+    cuts = np.unique(starts[index[index < len(starts)]])
     bounds = [0, *cuts.tolist(), len(marks)]
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         if hi > lo:
