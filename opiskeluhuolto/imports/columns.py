@@ -115,7 +115,7 @@ def read_fast(
     schema = {
         opp: pl.Enum(learners),
         day: pl.Categorical,
-        lesson: pl.Int8,
+        lesson: pl.Categorical,
         course: pl.Categorical,
         code: pl.Enum(mark_codes),
     }
@@ -136,9 +136,6 @@ def read_fast(
         return None
     if any(df.get_column(c).null_count() for c in (opp, day, lesson, code)):
         return None
-    lessons = df.get_column(lesson).to_numpy()
-    if lessons.min() < 1 or lessons.max() > MAX_LESSON:
-        return None
 
     def by_value(column: str, mapping: dict[str | None, int]) -> np.ndarray | None:
         """Each row's value through `mapping` (None when a value has no entry)."""
@@ -152,6 +149,17 @@ def read_fast(
         table[ids] = values
         physical = series.to_physical().fill_null(0).to_numpy()
         return table[physical]
+
+    numbers = {str(n): n for n in range(1, MAX_LESSON + 1)}
+    lessons = by_value(
+        lesson,
+        {
+            t: numbers.get(t) or numbers.get(t.strip())
+            for t in df.get_column(lesson).unique().cast(pl.String).to_list()
+        },
+    )
+    if lessons is None:
+        return None
 
     dates = {}
     for text in df.get_column(day).unique().cast(pl.String).to_list():

@@ -93,6 +93,7 @@ def test_the_fast_reader_leaves_every_doubtful_file_to_the_careful_reader(tmp_pa
         "future date": "1.2.246.562.24.10000000001;16.12.2026;1;ENA01;X\n",
         "lesson 21": "1.2.246.562.24.10000000001;16.11.2026;21;ENA01;X\n",
         "lesson not a number": "1.2.246.562.24.10000000001;16.11.2026;x;ENA01;X\n",
+        "lesson with a leading zero": "1.2.246.562.24.10000000001;16.11.2026;02;ENA01;X\n",
         "too few columns": "1.2.246.562.24.10000000001;16.11.2026;2;X\n",
         "too many columns": "1.2.246.562.24.10000000001;16.11.2026;2;A;X;Y\n",
         "blank line": "\n",
