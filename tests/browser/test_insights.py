@@ -99,3 +99,31 @@ def test_provider_admin_import_reports_errors_by_line(
     expect(page.locator(".import-errors")).to_contain_text("Rivi 3")
     screenshot("imports-errors")
     assert axe() == []
+
+
+def test_provider_admin_imports_a_good_file_and_sees_it_written(
+    demo, sign_in, page, screenshot, axe, tmp_path
+):
+    from opiskeluhuolto.imports.models import AttendanceDay
+    from opiskeluhuolto.organisation.models import Student
+
+    student = Student.objects.filter(institution__slug="sedu", oppijanumero__isnull=False).first()
+    day = "2.9.2025"
+    good = tmp_path / "wilma.csv"
+    good.write_text(
+        "oppijanumero;pvm;tunti;kurssi;merkinta\n"
+        f"{student.oppijanumero};{day};1;ENA01;X\n"
+        f"{student.oppijanumero};{day};2;ENA01;S\n",
+        encoding="utf-8",
+    )
+    sign_in("admin")
+    page.get_by_role("link", name="Tuo tiedosto").click()
+    page.get_by_label("Oppilaitos").select_option(label="Sedu")
+    page.get_by_label("CSV-tiedosto").set_input_files(str(good))
+    page.get_by_role("button", name="Tuo tiedosto").click()
+    expect(page.locator("#run-status")).to_contain_text("tuotu", timeout=15000)
+    expect(page.locator("#run-status")).to_contain_text("Rivejä luettu: 2")
+    screenshot("imports-succeeded")
+    assert axe() == []
+    marked = AttendanceDay.objects.get(student=student, day="2025-09-02").lessons()
+    assert [lesson for lesson, _code, _course in marked] == [1, 2]
