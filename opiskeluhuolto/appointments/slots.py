@@ -96,50 +96,95 @@ def free_slots(
     exclude_booking: int | None = None,
 ) -> list[Slot]:
     """Free bookable slots of one professional at one institution, days first_day..last_day."""
+    return free_slots_of(
+        [professional_id],
+        institution_id,
+        calendar,
+        first_day,
+        last_day,
+        now=now,
+        exclude_booking=exclude_booking,
+    )[professional_id]
+
+
+def free_slots_of(
+    professional_ids: Iterable[int],
+    institution_id: int,
+    calendar: SchoolCalendar,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> dict[int, list[Slot]]:
+    """`free_slots` of several professionals at once: three queries however many there are."""
     now = now or timezone.now()
-    hours = list(
-        Availability.objects.filter(
-            professional_id=professional_id,
-            institution_id=institution_id,
-            kind=Availability.Kind.BOOKABLE,
-            valid_from__lte=last_day,
-        ).exclude(valid_until__lt=first_day)
-    )
-    exceptions = list(
-        AvailabilityException.objects.filter(
-            professional_id=professional_id, day__gte=first_day, day__lte=last_day
-        )
-    )
-    busy = list(
+    ids = list(professional_ids)
+    hours: dict[int, list[Availability]] = {pk: [] for pk in ids}
+    for h in Availability.objects.filter(
+        professional_id__in=ids,
+        institution_id=institution_id,
+        kind=Availability.Kind.BOOKABLE,
+        valid_from__lte=last_day,
+    ).exclude(valid_until__lt=first_day):
+        hours[h.professional_id].append(h)
+    exceptions: dict[int, list[AvailabilityException]] = {pk: [] for pk in ids}
+    for e in AvailabilityException.objects.filter(
+        professional_id__in=ids, day__gte=first_day, day__lte=last_day
+    ):
+        exceptions[e.professional_id].append(e)
+    busy: dict[int, list[Range]] = {pk: [] for pk in ids}
+    for pk, starts_at, ends_at in (
         Booking.objects.active()
-        .filter(professional_id=professional_id)
+        .filter(professional_id__in=ids)
         .exclude(pk=exclude_booking)
         .between(_at(first_day, time.min), _at(last_day + timedelta(days=1), time.min))
-        .values_list("starts_at", "ends_at")
-    )
-    slots: list[Slot] = []
+        .values_list("professional_id", "starts_at", "ends_at")
+    ):
+        busy[pk].append((starts_at, ends_at))
+    working_days = []
     day = first_day
     while day <= last_day:
         if calendar.is_working_day(day):
-            windows = [
-                Window(h.starts_at, h.ends_at, h.slot_minutes, h.mode, h.place)
-                for h in hours
-                if h.weekday == day.weekday() and h.valid_on(day)
-            ]
-            windows += [
-                Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
-                for e in exceptions
-                if e.day == day
-                and e.kind == AvailabilityException.Kind.EXTRA
-                and e.institution_id == institution_id
-            ]
-            away = [
-                None if e.starts_at is None else (e.starts_at, e.ends_at)
-                for e in exceptions
-                if e.day == day and e.kind == AvailabilityException.Kind.AWAY
-            ]
-            slots += day_slots(professional_id, day, windows, away, busy, now)
+            working_days.append(day)
         day += timedelta(days=1)
+    return {
+        pk: _free_slots(pk, institution_id, working_days, hours[pk], exceptions[pk], busy[pk], now)
+        for pk in ids
+    }
+
+
+def _free_slots(
+    professional_id: int,
+    institution_id: int,
+    working_days: Iterable[date],
+    hours: Sequence[Availability],
+    exceptions: Sequence[AvailabilityException],
+    busy: Sequence[Range],
+    now: datetime,
+) -> list[Slot]:
+    slots: list[Slot] = []
+    for day in working_days:
+        windows = [
+            Window(h.starts_at, h.ends_at, h.slot_minutes, h.mode, h.place)
+            for h in hours
+            if h.weekday == day.weekday() and h.valid_on(day)
+        ]
+        windows += [
+            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
+            for e in exceptions
+            if e.day == day
+            and e.kind == AvailabilityException.Kind.EXTRA
+            and e.institution_id == institution_id
+        ]
+        if not windows:
+            continue
+        away = [
+            None if e.starts_at is None else (e.starts_at, e.ends_at)
+            for e in exceptions
+            if e.day == day and e.kind == AvailabilityException.Kind.AWAY
+        ]
+        slots += day_slots(professional_id, day, windows, away, busy, now)
     return slots
 
 
