@@ -80,6 +80,7 @@ def read_records(
             record = _load(case)
             if record is None:
                 continue
+            record.case = case  # the log row names the case and student: no second query
             log.append(
                 user, action=action, basis=basis, purpose=purpose, record=record, request=request
             )
