@@ -16,7 +16,7 @@ from opiskeluhuolto.organisation.models import (
 
 from .deadlines import DeadlineState, deadline_state
 from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
-from .slots import Slot, free_slots_of
+from .slots import Slot, cached_free_slots_of
 
 #: How far ahead students see free times.
 LOOKAHEAD_DAYS = 21
@@ -125,7 +125,7 @@ def next_free_times(
     ]
     if not members:
         return []
-    free = free_slots_of(
+    free = cached_free_slots_of(
         [m.user.pk for m in members],
         institution.pk,
         (calendars or Calendars()).of(institution),

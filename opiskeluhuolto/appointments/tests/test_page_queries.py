@@ -1,15 +1,17 @@
 """The booking pages: always current free times, and query counts that do not grow
 with the data (ARCHITECTURE.md §6).
 
-The student's page computes every professional's free times in three queries
-together (`slots.free_slots_of`). Were the free times ever cached, the freshness
-tests below say what the cache must follow: bookings, cancellations, hours and
-exceptions, each visible on the very next page load.
+The student's page reads every professional's free times from the cache under the
+version the database keeps for them (`slots.cached_free_slots_of`), computing the
+missing ones in three queries together. The freshness tests say what the cache must
+follow: bookings, cancellations, hours, exceptions and the school calendar, each
+visible on the very next page load.
 """
 
 from datetime import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -162,3 +164,48 @@ def test_changed_hours_and_exceptions_show_on_the_next_page_load(hours):
     html = page(client)
     assert slot_link(cast.kuraattori, 14, 30) in html
     assert slot_link(cast.kuraattori, 9) not in html
+
+
+def test_free_times_are_cached_until_the_professional_changes_something(hours):
+    from opiskeluhuolto.appointments.models import FreeTimesVersion
+
+    cast = hours
+    client = client_for(cast.student)
+    url = reverse("appointments:index")
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    version = FreeTimesVersion.objects.get(professional=cast.kuraattori).version
+    actions.book(
+        student=cast.onni,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.kuraattori,
+        service=Role.SOCIAL_WORKER,
+    )
+    # The version lives in the database, so every server process sees the change.
+    assert FreeTimesVersion.objects.get(professional=cast.kuraattori).version > version
+    with CaptureQueriesContext(connection) as fresh:
+        html = client.get(url).content.decode()
+    assert len(fresh.captured_queries) == len(cold.captured_queries)
+    assert slot_link(cast.kuraattori, 9) not in html
+
+
+def test_a_new_day_off_shows_at_once_although_the_calendar_has_no_version(hours):
+    from opiskeluhuolto.organisation.models import CalendarPeriod
+
+    cast = hours
+    client = client_for(cast.student)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+    CalendarPeriod.objects.create(
+        school_year=cast.school_year,
+        kind=CalendarPeriod.Kind.DAY_OFF,
+        name="Ylimääräinen vapaapäivä",
+        starts_on=TUE,
+        ends_on=TUE,
+    )
+    assert slot_link(cast.kuraattori, 9) not in page(client)
