@@ -175,8 +175,8 @@ def cached_free_slots_of(
     """`free_slots_of`, cached per professional, institution and days under the
     professional's `FreeTimesVersion`: one query and one cache read when nothing changed.
 
-    The cache holds the slots of every day from the start of `first_day`, working day or
-    not; the school calendar (which has no version) and the clock are applied here.
+    The cache holds the slots of every day from the start of `first_day` by day, working
+    day or not; the school calendar (which has no version) and the clock are applied here.
     """
     now = now or timezone.now()
     ids = list(professional_ids)
@@ -186,7 +186,7 @@ def cached_free_slots_of(
         )
     )
     keys = {
-        pk: f"free-times:{pk}:{versions.get(pk, 0)}:{institution_id}:{first_day}:{last_day}"
+        pk: f"free-times-by-day:{pk}:{versions.get(pk, 0)}:{institution_id}:{first_day}:{last_day}"
         for pk in ids
     }
     found = cache.get_many(keys.values())
@@ -198,12 +198,21 @@ def cached_free_slots_of(
         fresh = free_slots_of(
             missing, institution_id, every_day, first_day, last_day, now=day_start
         )
-        cache.set_many({keys[pk]: slots for pk, slots in fresh.items()}, timeout=24 * 3600)
-        found |= {keys[pk]: slots for pk, slots in fresh.items()}
-    working = {d for d in _days(first_day, last_day) if calendar.is_working_day(d)}
+        by_day = {pk: _by_day(slots) for pk, slots in fresh.items()}
+        cache.set_many({keys[pk]: days for pk, days in by_day.items()}, timeout=24 * 3600)
+        found |= {keys[pk]: days for pk, days in by_day.items()}
+    working = [d for d in _days(first_day, last_day) if calendar.is_working_day(d)]
     return {
-        pk: [s for s in found[keys[pk]] if s.starts_at > now and s.day in working] for pk in ids
+        pk: [s for d in working for s in found[keys[pk]].get(d, ()) if s.starts_at > now]
+        for pk in ids
     }
+
+
+def _by_day(slots: Iterable[Slot]) -> dict[date, list[Slot]]:
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.day, []).append(slot)
+    return days
 
 
 def bump_free_times_version(professional_id: int) -> None:
