@@ -54,21 +54,26 @@ USERS = 50
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def sessions_for(usernames: list[str]) -> dict[str, str]:
+def sessions_for(usernames: list[str]) -> dict[str, list[str]]:
+    """`USERS` signed-in sessions per person: each simulated user has a browser of its own,
+    as 50 real users would (one shared session would make all of them write the same
+    session row on every request: `SESSION_SAVE_EVERY_REQUEST`)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from opiskeluhuolto.accounts.models import User
 
-    out = {}
+    out: dict[str, list[str]] = {}
     for name in usernames:
         user = User.objects.get(username=name)
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s.create()
-        out[name] = s.session_key
+        out[name] = []
+        for _ in range(USERS):
+            s = SessionStore()
+            s[SESSION_KEY] = str(user.pk)
+            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            s.create()
+            out[name].append(s.session_key)
     return out
 
 
@@ -130,7 +135,7 @@ def warm_up(path: str, session: str, times: int = 3) -> None:
         conn.close()
 
 
-def load(path: str, session: str, seconds: float, think: float) -> dict:
+def load(path: str, sessions: list[str], seconds: float, think: float) -> dict:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -138,6 +143,7 @@ def load(path: str, session: str, seconds: float, think: float) -> dict:
 
     def user(i: int) -> None:
         rng = random.Random(i)
+        session = sessions[i % len(sessions)]
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         time.sleep(rng.uniform(0, think or 0.05))
         count = 0
@@ -285,7 +291,7 @@ def main() -> None:
         )
         for label, username, path in targets:
             status, queries = query_count(username, path)
-            warm_up(path, sessions[username])
+            warm_up(path, sessions[username][0])
             r = load(path, sessions[username], args.seconds, args.think)
             print(
                 f"{label:<38} {status:>6} {queries:>7} {r['n']:>6} {r['p50']:7.1f} "
