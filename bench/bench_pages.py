@@ -37,6 +37,7 @@ import http.client
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -300,6 +301,9 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        for made in (env["CACHE_LOCATION"], env.get("STATIC_ROOT", "")):
+            if os.path.basename(made).startswith("ohbench-"):
+                shutil.rmtree(made, ignore_errors=True)
 
 
 if __name__ == "__main__":
