@@ -8,6 +8,25 @@ waits a think time (0.5–1.5 s, `--think 0` for back-to-back requests) and repe
 for `--seconds` per page (bounded in time and count), after three warm-up requests
 (the dashboard's aggregates are cached in a cache shared by the workers). Prints p50/p95/max latency,
 throughput, errors, and the page's SQL query count measured in-process.
+
+The server runs as production does (README "Production"): DEBUG off, static files
+collected into a temporary STATIC_ROOT for the manifest storage, a random SECRET_KEY,
+ALLOWED_HOSTS and SITE_URL set, and the field-encryption keys this process has, i.e. the
+ones the database was seeded with. Requests carry `X-Forwarded-Proto: https` as the
+TLS-terminating proxy would add, so the HTTPS redirect and secure cookies stay on. Two
+things differ from production, both to keep the signed-in sessions usable: staff TOTP
+is not required (`REQUIRE_STAFF_MFA=false`; in production that check is one more
+indexed EXISTS query per staff page), and the cache is a file cache in a temporary
+directory standing in for a shared Redis or memcached. `--debug` runs the old way
+(DEBUG on, no collected static files) for comparison.
+
+Workers: the default is 2 gunicorn gthread workers × 4 threads on this 2-core machine.
+The pages are CPU-bound Python (templates, ORM) with short waits on PostgreSQL, and
+one process can run Python on only one core at a time (the GIL), so one worker per core
+uses both cores; a few threads per worker overlap the database round trips, while more
+threads only make requests queue for the GIL inside a worker instead of in the kernel's
+accept queue, and more processes than cores fight with PostgreSQL and this load
+generator for the same two cores. Try `--workers`/`--threads` on a bigger machine.
 """
 
 from __future__ import annotations
@@ -17,6 +36,8 @@ import contextlib
 import http.client
 import os
 import random
+import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -30,23 +51,30 @@ from common import ROOT, git_commit, machine, setup
 
 PORT = 0  # chosen free at start
 USERS = 50
+#: Added to every request, as the TLS-terminating proxy in front of gunicorn would.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def sessions_for(usernames: list[str]) -> dict[str, str]:
+def sessions_for(usernames: list[str]) -> dict[str, list[str]]:
+    """`USERS` signed-in sessions per person: each simulated user has a browser of its own,
+    as 50 real users would (one shared session would make all of them write the same
+    session row on every request: `SESSION_SAVE_EVERY_REQUEST`)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from opiskeluhuolto.accounts.models import User
 
-    out = {}
+    out: dict[str, list[str]] = {}
     for name in usernames:
         user = User.objects.get(username=name)
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s.create()
-        out[name] = s.session_key
+        out[name] = []
+        for _ in range(USERS):
+            s = SessionStore()
+            s[SESSION_KEY] = str(user.pk)
+            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            s.create()
+            out[name].append(s.session_key)
     return out
 
 
@@ -91,7 +119,7 @@ def query_count(username: str, path: str) -> tuple[int, int]:
 
     from opiskeluhuolto.accounts.models import User
 
-    client = Client()
+    client = Client(headers=PROXY_HEADERS)
     client.force_login(User.objects.get(username=username))
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
@@ -103,12 +131,12 @@ def warm_up(path: str, session: str, times: int = 3) -> None:
     """A few requests first, as the first visitor after an import would make."""
     for _ in range(times):
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-        conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", **PROXY_HEADERS})
         conn.getresponse().read()
         conn.close()
 
 
-def load(path: str, session: str, seconds: float, think: float) -> dict:
+def load(path: str, sessions: list[str], seconds: float, think: float) -> dict:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -116,6 +144,7 @@ def load(path: str, session: str, seconds: float, think: float) -> dict:
 
     def user(i: int) -> None:
         rng = random.Random(i)
+        session = sessions[i % len(sessions)]
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         time.sleep(rng.uniform(0, think or 0.05))
         count = 0
@@ -123,7 +152,9 @@ def load(path: str, session: str, seconds: float, think: float) -> dict:
             count += 1
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+                conn.request(
+                    "GET", path, headers={"Cookie": f"sessionid={session}", **PROXY_HEADERS}
+                )
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
@@ -157,32 +188,67 @@ def load(path: str, session: str, seconds: float, think: float) -> dict:
     }
 
 
+def server_env(debug: bool) -> dict[str, str]:
+    """The environment of the gunicorn process: production settings unless `debug`."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "REQUIRE_STAFF_MFA": "false",  # the sessions made here have no second factor
+        "LOG_LEVEL": "WARNING",
+        # One cache shared by the workers, as production would have (Redis, memcached, files).
+        "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
+    }
+    if debug:
+        return {**env, "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1"}
+    env |= {
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,  # a fresh one, see main()
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{PORT}",
+        # The keys the database was seeded with: this process's (the development key
+        # unless FIELD_ENCRYPTION_KEYS is set), or the records cannot be decrypted.
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="ohbench-static-"),
+    }
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--debug", action="store_true", help="DEBUG on, as the runs before DEBUG was off"
+    )
+    parser.add_argument(
+        "--only", action="append", help="run the pages whose label contains this (repeatable)"
+    )
     args = parser.parse_args()
     global PORT
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         PORT = probe.getsockname()[1]
     setup()
-    targets = pages()
+    if not args.debug:
+        from django.conf import settings
+
+        # A fresh key for the server; the sessions made below are signed with it too.
+        settings.SECRET_KEY = secrets.token_urlsafe(50)
+    targets = [t for t in pages() if not args.only or any(o in t[0] for o in args.only)]
     sessions = sessions_for(sorted({u for _l, u, _p in targets}))
     print(f"machine: {machine()}")
     print(f"commit: {git_commit()}")
-    env = {
-        **os.environ,
-        "DEBUG": "true",  # the demo checkout has no collected static manifest
-        "REQUIRE_STAFF_MFA": "false",
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # One cache shared by the workers, as production would have (Redis, memcached, files).
-        "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
-    }
+    env = server_env(args.debug)
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -208,7 +274,7 @@ def main() -> None:
             time.sleep(0.5)
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
-                conn.request("GET", "/healthz")
+                conn.request("GET", "/healthz", headers=PROXY_HEADERS)
                 if conn.getresponse().status == 200:
                     break
             except OSError:
@@ -216,7 +282,8 @@ def main() -> None:
         else:
             raise SystemExit("the server did not start")
         print(
-            f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, DEBUG on; "
+            f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, "
+            f"DEBUG {'on' if args.debug else 'off'}; "
             f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page"
         )
         print(
@@ -225,7 +292,7 @@ def main() -> None:
         )
         for label, username, path in targets:
             status, queries = query_count(username, path)
-            warm_up(path, sessions[username])
+            warm_up(path, sessions[username][0])
             r = load(path, sessions[username], args.seconds, args.think)
             print(
                 f"{label:<38} {status:>6} {queries:>7} {r['n']:>6} {r['p50']:7.1f} "
@@ -234,6 +301,9 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        for made in (env["CACHE_LOCATION"], env.get("STATIC_ROOT", "")):
+            if os.path.basename(made).startswith("ohbench-"):
+                shutil.rmtree(made, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ if not ALLOWED_HOSTS:
 # The public address, for links in e-mails sent by the task worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 if not SITE_URL and not DEBUG:
-    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (e.g. https://oh.example.fi)")
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off (e.g. https://oh.example.fi)"
+    )
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -283,7 +285,7 @@ TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

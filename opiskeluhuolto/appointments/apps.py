@@ -10,4 +10,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments with welfare staff within the legal time limits")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers home panels and navigation)
+        from . import (
+            panels,  # noqa: F401  (registers home panels and navigation)
+            slots,  # noqa: F401  (keeps the free-times versions current)
+        )

@@ -16,7 +16,7 @@ from opiskeluhuolto.organisation.models import (
 
 from .deadlines import DeadlineState, deadline_state
 from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
-from .slots import Slot, free_slots
+from .slots import Slot, cached_free_slots_of
 
 #: How far ahead students see free times.
 LOOKAHEAD_DAYS = 21
@@ -35,11 +35,13 @@ class Calendars:
 
 
 def with_states(
-    requests: Iterable[AppointmentRequest], today: date | None = None
+    requests: Iterable[AppointmentRequest],
+    today: date | None = None,
+    calendars: Calendars | None = None,
 ) -> list[AppointmentRequest]:
     """Attach `.state` (DeadlineState) to each request, for "date + in N working days"."""
     today = today or timezone.localdate()
-    cals = Calendars()
+    cals = calendars or Calendars()
     result = []
     for req in requests:
         if req.has_legal_deadline:
@@ -109,24 +111,31 @@ def next_free_times(
     per_professional: int = 3,
     days: int = LOOKAHEAD_DAYS,
     campus_id: int | None = None,
+    calendars: Calendars | None = None,
 ) -> list[tuple[StaffMember, list[Slot]]]:
     """The next free times of each professional who publishes bookable hours.
 
     With `campus_id`, staff of other campuses are left out (institution-wide staff stay).
     """
     today = timezone.localdate()
-    calendar = institution.school_calendar()
-    result = []
-    for member in welfare_staff(institution, today):
-        if not member.hours:
-            continue
-        if campus_id and member.campus is not None and member.campus.pk != campus_id:
-            continue
-        found = free_slots(
-            member.user.pk, institution.pk, calendar, today, today + timedelta(days=days)
-        )
-        result.append((member, found[:per_professional] if per_professional else found))
-    return result
+    members = [
+        m
+        for m in welfare_staff(institution, today)
+        if m.hours and not (campus_id and m.campus is not None and m.campus.pk != campus_id)
+    ]
+    if not members:
+        return []
+    free = cached_free_slots_of(
+        [m.user.pk for m in members],
+        institution.pk,
+        (calendars or Calendars()).of(institution),
+        today,
+        today + timedelta(days=days),
+    )
+    return [
+        (m, free[m.user.pk][:per_professional] if per_professional else free[m.user.pk])
+        for m in members
+    ]
 
 
 def legal_services() -> frozenset[str]:

@@ -510,3 +510,21 @@ class AppointmentEvent(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class FreeTimesVersion(models.Model):
+    """The version of one professional's free times, the key of their cached free times.
+
+    Bumped in the same transaction as every saved or deleted weekly hours, exception or
+    booking of the professional (signals in `slots.py`), so a page that reads the new
+    version after the commit computes the free times again from the new rows. Kept in
+    the database, not the cache, so every server process sees the same version.
+    """
+
+    professional = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -4,6 +4,12 @@
 helpers below it read the database for one professional and a range of days.
 Only the institution's working days carry slots (LAW.md L-15-2), so a time on
 a day off is never offered.
+
+`cached_free_slots_of` serves the pages that list free times (the student's booking
+page and home panel): each professional's slots are cached under their
+`FreeTimesVersion`, which every saved or deleted hours, exception or booking bumps in
+its own transaction (the signal handlers at the end). Booking itself always checks
+against the database (`find_slot`), and the database refuses a double booking.
 """
 
 from __future__ import annotations
@@ -12,11 +18,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 
-from .models import Availability, AvailabilityException, Booking
+from .models import Availability, AvailabilityException, Booking, FreeTimesVersion
 
 Range = tuple[datetime, datetime]
 
@@ -96,50 +106,167 @@ def free_slots(
     exclude_booking: int | None = None,
 ) -> list[Slot]:
     """Free bookable slots of one professional at one institution, days first_day..last_day."""
+    return free_slots_of(
+        [professional_id],
+        institution_id,
+        calendar,
+        first_day,
+        last_day,
+        now=now,
+        exclude_booking=exclude_booking,
+    )[professional_id]
+
+
+def free_slots_of(
+    professional_ids: Iterable[int],
+    institution_id: int,
+    calendar: SchoolCalendar,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> dict[int, list[Slot]]:
+    """`free_slots` of several professionals at once: three queries however many there are."""
     now = now or timezone.now()
-    hours = list(
-        Availability.objects.filter(
-            professional_id=professional_id,
-            institution_id=institution_id,
-            kind=Availability.Kind.BOOKABLE,
-            valid_from__lte=last_day,
-        ).exclude(valid_until__lt=first_day)
-    )
-    exceptions = list(
-        AvailabilityException.objects.filter(
-            professional_id=professional_id, day__gte=first_day, day__lte=last_day
-        )
-    )
-    busy = list(
+    ids = list(professional_ids)
+    hours: dict[int, list[Availability]] = {pk: [] for pk in ids}
+    for h in Availability.objects.filter(
+        professional_id__in=ids,
+        institution_id=institution_id,
+        kind=Availability.Kind.BOOKABLE,
+        valid_from__lte=last_day,
+    ).exclude(valid_until__lt=first_day):
+        hours[h.professional_id].append(h)
+    exceptions: dict[int, list[AvailabilityException]] = {pk: [] for pk in ids}
+    for e in AvailabilityException.objects.filter(
+        professional_id__in=ids, day__gte=first_day, day__lte=last_day
+    ):
+        exceptions[e.professional_id].append(e)
+    busy: dict[int, list[Range]] = {pk: [] for pk in ids}
+    for pk, starts_at, ends_at in (
         Booking.objects.active()
-        .filter(professional_id=professional_id)
+        .filter(professional_id__in=ids)
         .exclude(pk=exclude_booking)
         .between(_at(first_day, time.min), _at(last_day + timedelta(days=1), time.min))
-        .values_list("starts_at", "ends_at")
+        .values_list("professional_id", "starts_at", "ends_at")
+    ):
+        busy[pk].append((starts_at, ends_at))
+    days = [d for d in _days(first_day, last_day) if calendar.is_working_day(d)]
+    return {
+        pk: _free_slots(pk, institution_id, days, hours[pk], exceptions[pk], busy[pk], now)
+        for pk in ids
+    }
+
+
+def _days(first_day: date, last_day: date) -> list[date]:
+    return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+
+
+def cached_free_slots_of(
+    professional_ids: Iterable[int],
+    institution_id: int,
+    calendar: SchoolCalendar,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime | None = None,
+) -> dict[int, list[Slot]]:
+    """`free_slots_of`, cached per professional, institution and days under the
+    professional's `FreeTimesVersion`: one query and one cache read when nothing changed.
+
+    The cache holds the slots of every day from the start of `first_day` by day, working
+    day or not; the school calendar (which has no version) and the clock are applied here.
+    """
+    now = now or timezone.now()
+    ids = list(professional_ids)
+    versions = dict(
+        FreeTimesVersion.objects.filter(professional_id__in=ids).values_list(
+            "professional_id", "version"
+        )
     )
+    keys = {
+        pk: f"free-times-by-day:{pk}:{versions.get(pk, 0)}:{institution_id}:{first_day}:{last_day}"
+        for pk in ids
+    }
+    found = cache.get_many(keys.values())
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        # Every day, as if all were working days: the calendar is applied below.
+        every_day = SchoolCalendar.build([(first_day, last_day)], (), _days(first_day, last_day))
+        day_start = _at(first_day, time.min) - timedelta(microseconds=1)
+        fresh = free_slots_of(
+            missing, institution_id, every_day, first_day, last_day, now=day_start
+        )
+        by_day = {pk: _by_day(slots) for pk, slots in fresh.items()}
+        cache.set_many({keys[pk]: days for pk, days in by_day.items()}, timeout=24 * 3600)
+        found |= {keys[pk]: days for pk, days in by_day.items()}
+    working = [d for d in _days(first_day, last_day) if calendar.is_working_day(d)]
+    return {
+        pk: [s for d in working for s in found[keys[pk]].get(d, ()) if s.starts_at > now]
+        for pk in ids
+    }
+
+
+def _by_day(slots: Iterable[Slot]) -> dict[date, list[Slot]]:
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.day, []).append(slot)
+    return days
+
+
+def bump_free_times_version(professional_id: int) -> None:
+    """A new version of the professional's free times, in the caller's transaction."""
+    FreeTimesVersion.objects.bulk_create(
+        [FreeTimesVersion(professional_id=professional_id)], ignore_conflicts=True
+    )
+    FreeTimesVersion.objects.filter(professional_id=professional_id).update(
+        version=F("version") + 1
+    )
+
+
+@receiver(post_save, sender=Availability)
+@receiver(post_save, sender=AvailabilityException)
+@receiver(post_save, sender=Booking)
+@receiver(post_delete, sender=Availability)
+@receiver(post_delete, sender=AvailabilityException)
+@receiver(post_delete, sender=Booking)
+def _free_times_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # not while loading fixtures
+        bump_free_times_version(instance.professional_id)
+
+
+def _free_slots(
+    professional_id: int,
+    institution_id: int,
+    working_days: Iterable[date],
+    hours: Sequence[Availability],
+    exceptions: Sequence[AvailabilityException],
+    busy: Sequence[Range],
+    now: datetime,
+) -> list[Slot]:
     slots: list[Slot] = []
-    day = first_day
-    while day <= last_day:
-        if calendar.is_working_day(day):
-            windows = [
-                Window(h.starts_at, h.ends_at, h.slot_minutes, h.mode, h.place)
-                for h in hours
-                if h.weekday == day.weekday() and h.valid_on(day)
-            ]
-            windows += [
-                Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
-                for e in exceptions
-                if e.day == day
-                and e.kind == AvailabilityException.Kind.EXTRA
-                and e.institution_id == institution_id
-            ]
-            away = [
-                None if e.starts_at is None else (e.starts_at, e.ends_at)
-                for e in exceptions
-                if e.day == day and e.kind == AvailabilityException.Kind.AWAY
-            ]
-            slots += day_slots(professional_id, day, windows, away, busy, now)
-        day += timedelta(days=1)
+    for day in working_days:
+        windows = [
+            Window(h.starts_at, h.ends_at, h.slot_minutes, h.mode, h.place)
+            for h in hours
+            if h.weekday == day.weekday() and h.valid_on(day)
+        ]
+        windows += [
+            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
+            for e in exceptions
+            if e.day == day
+            and e.kind == AvailabilityException.Kind.EXTRA
+            and e.institution_id == institution_id
+        ]
+        if not windows:
+            continue
+        away = [
+            None if e.starts_at is None else (e.starts_at, e.ends_at)
+            for e in exceptions
+            if e.day == day and e.kind == AvailabilityException.Kind.AWAY
+        ]
+        slots += day_slots(professional_id, day, windows, away, busy, now)
     return slots
 
 

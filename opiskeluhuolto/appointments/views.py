@@ -43,15 +43,19 @@ def index(request):
         .unresolved()
         .select_related("institution", "student", "professional")
     )
+    calendars = display.Calendars()  # one query per institution for both lists
     context = {
         "student": student,
         "free": display.next_free_times(
-            student.institution, per_professional=6, campus_id=student.campus_id
+            student.institution,
+            per_professional=6,
+            campus_id=student.campus_id,
+            calendars=calendars,
         )
         if student
         else [],
         "bookings": bookings,
-        "requests": display.with_states(requests.by_deadline()),
+        "requests": display.with_states(requests.by_deadline(), calendars=calendars),
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
     }
     return render(request, "appointments/index.html", context)

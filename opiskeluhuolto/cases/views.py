@@ -245,7 +245,6 @@ def detail(request, pk):
         )
         if staff_view
         else [],
-        "responsible": case.responsible(can.today),
     }
     context["own_withdrawable"] = {
         c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)

@@ -13,11 +13,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_admin(cast):
     """Olli becomes the provider admin of the other provider, which has a student of its own."""
-    actions.assign_role(cast.outsider, role="provider_admin", provider=cast.other_provider,
-                        valid_from=cast.today)
+    actions.assign_role(
+        cast.outsider, role="provider_admin", provider=cast.other_provider, valid_from=cast.today
+    )
     born = cast.aino.date_of_birth
-    actions.enrol_student(institution=cast.other_institution, first_name="Naapurin",
-                          last_name="Opiskelija", date_of_birth=born, hetu=hetu.make(born, 960))
+    actions.enrol_student(
+        institution=cast.other_institution,
+        first_name="Naapurin",
+        last_name="Opiskelija",
+        date_of_birth=born,
+        hetu=hetu.make(born, 960),
+    )
     return cast.outsider
 
 
@@ -45,11 +51,19 @@ def test_another_providers_row_cannot_be_opened(client, cast, other_admin):
 def test_a_student_cannot_be_put_into_another_providers_institution(client, cast, other_admin):
     client.force_login(other_admin)
     born = cast.aino.date_of_birth
-    r = client.post(reverse("admin:organisation_student_add"), {
-        "institution": cast.lukio.pk, "first_name": "Väärä", "last_name": "Paikka",
-        "date_of_birth": born.isoformat(), "hetu": hetu.make(born, 961), "status": "active",
-        "guardianships-TOTAL_FORMS": "0", "guardianships-INITIAL_FORMS": "0",
-    })
+    r = client.post(
+        reverse("admin:organisation_student_add"),
+        {
+            "institution": cast.lukio.pk,
+            "first_name": "Väärä",
+            "last_name": "Paikka",
+            "date_of_birth": born.isoformat(),
+            "hetu": hetu.make(born, 961),
+            "status": "active",
+            "guardianships-TOTAL_FORMS": "0",
+            "guardianships-INITIAL_FORMS": "0",
+        },
+    )
     assert r.status_code == 200  # the form is shown again with an error
     assert not Student.objects.filter(last_name="Paikka").exists()
 

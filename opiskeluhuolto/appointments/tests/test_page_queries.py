@@ -1,0 +1,211 @@
+"""The booking pages: always current free times, and query counts that do not grow
+with the data (ARCHITECTURE.md §6).
+
+The student's page reads every professional's free times from the cache under the
+version the database keeps for them (`slots.cached_free_slots_of`), computing the
+missing ones in three queries together. The freshness tests say what the cache must
+follow: bookings, cancellations, hours, exceptions and the school calendar, each
+visible on the very next page load.
+"""
+
+from datetime import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opiskeluhuolto.appointments import actions
+from opiskeluhuolto.appointments.models import Availability, AvailabilityException
+from opiskeluhuolto.organisation.models import Role
+
+from .conftest import at, publish_week
+from .test_views import TUE
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def queries(client, url) -> int:
+    assert client.get(url).status_code == 200  # the session is saved, caches are warm
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def slot_link(professional, hh: int, mm: int = 0) -> str:
+    """The free time's button on the page names the professional and the start."""
+    from urllib.parse import quote
+
+    return f"p={professional.pk}&amp;t={quote(at(TUE, hh, mm).isoformat())}"
+
+
+def page(client) -> str:
+    return client.get(reverse("appointments:index")).content.decode()
+
+
+def more_data(cast) -> None:
+    """Another professional with hours, and bookings and requests of other students."""
+    publish_week(cast.users["kuraattori_out"], cast.lukio, time(13), time(16))
+    for hh in (12, 13, 14):
+        actions.book(
+            student=cast.onni,
+            professional=cast.psykologi,
+            starts_at=at(TUE, hh),
+            actor=cast.psykologi,
+            service=Role.PSYCHOLOGIST,
+        )
+    actions.create_request(
+        cast.onni,
+        service=Role.SOCIAL_WORKER,
+        requested_by="other",
+        channel="phone",
+        actor=cast.kuraattori,
+        requester_description="nuorisotyöntekijä",
+    )
+    actions.create_request(
+        cast.aino,
+        service=Role.PSYCHOLOGIST,
+        requested_by="student",
+        channel="online",
+        actor=cast.student,
+    )
+
+
+def test_student_booking_page_query_count_does_not_grow_with_the_data(hours):
+    cast = hours
+    client = client_for(cast.student)
+    url = reverse("appointments:index")
+    before = queries(client, url)
+    more_data(cast)
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 10, 30),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    assert queries(client, url) == before
+
+
+def test_staff_bookings_page_query_count_does_not_grow_with_the_data(hours):
+    cast = hours
+    client = client_for(cast.kuraattori)
+    url = reverse("appointments:work")
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
+    before = queries(client, url)
+    more_data(cast)
+    for hh, mm in ((9, 45), (10, 30)):
+        actions.book(
+            student=cast.onni,
+            professional=cast.kuraattori,
+            starts_at=at(TUE, hh, mm),
+            actor=cast.kuraattori,
+            service=Role.SOCIAL_WORKER,
+        )
+    assert queries(client, url) == before
+
+
+def test_a_booked_time_leaves_the_page_and_a_cancelled_one_comes_back(hours):
+    cast = hours
+    client = client_for(cast.student)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+    booking = actions.book(
+        student=cast.onni,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.kuraattori,
+        service=Role.SOCIAL_WORKER,
+    )
+    assert slot_link(cast.kuraattori, 9) not in page(client)
+    assert slot_link(cast.kuraattori, 9, 45) in page(client)  # the next one stays
+    actions.cancel_booking(booking, actor=cast.kuraattori)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+
+
+def test_changed_hours_and_exceptions_show_on_the_next_page_load(hours):
+    cast = hours
+    client = client_for(cast.student)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+    away = actions.add_exception(
+        cast.kuraattori, cast.lukio, kind=AvailabilityException.Kind.AWAY, day=TUE
+    )
+    assert slot_link(cast.kuraattori, 9) not in page(client)
+    actions.remove_exception(away)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+    for hours_row in Availability.objects.filter(professional=cast.kuraattori):
+        actions.remove_hours(hours_row)
+    assert f"p={cast.kuraattori.pk}&amp;" not in page(client)
+    actions.add_hours(
+        cast.kuraattori,
+        cast.lukio,
+        kind=Availability.Kind.BOOKABLE,
+        weekday=TUE.weekday(),
+        starts_at=time(14),
+        ends_at=time(15),
+        slot_minutes=30,
+        mode="on_site",
+        place="Huone 101",
+        valid_from=cast.today,
+    )
+    html = page(client)
+    assert slot_link(cast.kuraattori, 14, 30) in html
+    assert slot_link(cast.kuraattori, 9) not in html
+
+
+def test_free_times_are_cached_until_the_professional_changes_something(hours):
+    from opiskeluhuolto.appointments.models import FreeTimesVersion
+
+    cast = hours
+    client = client_for(cast.student)
+    url = reverse("appointments:index")
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    version = FreeTimesVersion.objects.get(professional=cast.kuraattori).version
+    actions.book(
+        student=cast.onni,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.kuraattori,
+        service=Role.SOCIAL_WORKER,
+    )
+    # The version lives in the database, so every server process sees the change.
+    assert FreeTimesVersion.objects.get(professional=cast.kuraattori).version > version
+    with CaptureQueriesContext(connection) as fresh:
+        html = client.get(url).content.decode()
+    assert len(fresh.captured_queries) == len(cold.captured_queries)
+    assert slot_link(cast.kuraattori, 9) not in html
+
+
+def test_a_new_day_off_shows_at_once_although_the_calendar_has_no_version(hours):
+    from opiskeluhuolto.organisation.models import CalendarPeriod
+
+    cast = hours
+    client = client_for(cast.student)
+    assert slot_link(cast.kuraattori, 9) in page(client)
+    CalendarPeriod.objects.create(
+        school_year=cast.school_year,
+        kind=CalendarPeriod.Kind.DAY_OFF,
+        name="Ylimääräinen vapaapäivä",
+        starts_on=TUE,
+        ends_on=TUE,
+    )
+    assert slot_link(cast.kuraattori, 9) not in page(client)

@@ -1,0 +1,57 @@
+"""The case page and "who has read my data" make the same number of queries however much
+data there is (ARCHITECTURE.md §6): more entries, amendments, reads and other cases."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opiskeluhuolto.cases.tests.story import meeting, onni_prohibited_case
+from opiskeluhuolto.records import actions
+from opiskeluhuolto.records.reading import read_record
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(user, url) -> int:
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 200  # the session is saved, caches are warm
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def more_data(cast, case, n: int = 3) -> None:
+    for _ in range(n):
+        entry = meeting(case, cast.kuraattori)
+        actions.amend_entry(
+            entry,
+            by=cast.kuraattori,
+            text="Korjattu.",
+            reason="Kirjoitusvirhe.",
+            expected_version=entry.version,
+        )
+        read_record(cast.kuraattori, case, purpose="test")
+        read_record(cast.supervisor, case, purpose="test")
+    actions.request_rectification(case, by=cast.student, text="Päivämäärä on väärin.")
+    onni_prohibited_case(cast)
+
+
+def test_case_page_query_count_does_not_grow_with_the_data(cast, case_with_entry):
+    url = reverse("cases:detail", args=[case_with_entry.pk])
+    before = queries(cast.kuraattori, url)
+    more_data(cast, case_with_entry)
+    assert queries(cast.kuraattori, url) == before
+
+
+def test_who_has_read_my_data_query_count_does_not_grow_with_the_data(cast, case_with_entry):
+    url = reverse("records:my_log")
+    read_record(cast.kuraattori, case_with_entry, purpose="test")
+    before = queries(cast.student, url)
+    more_data(cast, case_with_entry)
+    assert queries(cast.student, url) == before
+    guardian_before = queries(cast.guardian, url)
+    more_data(cast, case_with_entry, n=2)
+    assert queries(cast.guardian, url) == guardian_before
