@@ -1,6 +1,8 @@
-"""Two-factor sign-in is required for staff who can reach welfare data."""
+"""Sessions that time out when idle, and two-factor sign-in for staff who can reach welfare data."""
 
 from __future__ import annotations
+
+import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -30,3 +32,31 @@ class RequireStaffMFAMiddleware:
         if not request.path.startswith(ALLOWED_PREFIXES) and needs_totp_setup(request.user):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+#: The session's expiry moves forward at most this often (seconds).
+TOUCH_EVERY = 60
+TOUCHED = "_touched"
+
+
+class IdleSessionMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute.
+
+    The idle timeout (SESSION_COOKIE_AGE, 30 minutes) only needs the session's expiry
+    moved forward now and then; Django's SESSION_SAVE_EVERY_REQUEST would write the
+    session row, and commit, on every request. A session is written when it was last
+    written over a minute ago, so it ends after 29–30 minutes without a request.
+    Placed right after SessionMiddleware, so it runs before the session is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(TOUCHED, 0) >= TOUCH_EVERY:
+                request.session[TOUCHED] = now
+        return response

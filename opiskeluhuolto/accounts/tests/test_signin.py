@@ -78,8 +78,38 @@ def test_students_and_guardians_are_not_forced_to_totp(client, cast, settings):
 
 def test_sessions_expire():
     assert settings.SESSION_COOKIE_AGE <= 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout, not absolute
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_a_session_used_now_and_then_stays_and_an_idle_one_ends(client, cast):
+    """Idle timeout, not absolute: every request within the timeout keeps the session,
+    and the session row is written at most once a minute, not on every request."""
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = reverse("front:home")
+    import time
+
+    start = time.time()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(cast.kuraattori)
+        assert client.get(home).status_code == 200
+        key = client.session.session_key
+        expiry = Session.objects.get(session_key=key).expire_date
+        traveller.shift(20)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(home).status_code == 200
+        writes = [q for q in queries.captured_queries if "django_session" in q["sql"]]
+        assert all(q["sql"].lstrip().startswith("SELECT") for q in writes)
+        # Used every 20 minutes for an hour: still signed in, the expiry keeps moving.
+        for _ in range(3):
+            traveller.shift(20 * 60)
+            assert client.get(home).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date > expiry
+        traveller.shift(settings.SESSION_COOKIE_AGE + 1)
+        assert client.get(home).status_code == 302  # to the sign-in page
 
 
 def test_mfa_is_required_by_default_in_production():
