@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +36,16 @@ from .models import (
 )
 from .slots import free_slots
 
+REQUESTS_PER_PAGE = 50
+
 
 @policies.welfare_professional
 @require_GET
 def work(request):
-    """Today's bookings and the open requests by deadline, overdue first (LAW.md L-15-4)."""
+    """Today's bookings and the open requests by deadline, overdue first (LAW.md L-15-4).
+
+    The requests are paginated (REQUESTS_PER_PAGE), so a long queue keeps the page fast.
+    """
     today = timezone.localdate()
     requests = (
         access.requests_visible_to(request.user)
@@ -47,6 +53,7 @@ def work(request):
         .select_related("student", "institution", "professional")
         .by_deadline()
     )
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     bookings = (
         access.bookings_visible_to(request.user)
         .active()
@@ -54,7 +61,8 @@ def work(request):
         .select_related("student", "professional")
     )
     context = {
-        "requests": display.with_states(requests, today),
+        "requests": display.with_states(page.object_list, today),
+        "page": page,
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],
         "now": timezone.now(),

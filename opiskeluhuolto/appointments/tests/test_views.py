@@ -117,6 +117,30 @@ def test_professional_sees_requests_by_deadline_with_overdue_flagged(hours, clie
     assert f"#{late.pk}" not in client.get(reverse("appointments:work")).content.decode()
 
 
+def test_open_requests_are_paginated_by_deadline(hours, client, monkeypatch):
+    from opiskeluhuolto.appointments import staff_views
+
+    monkeypatch.setattr(staff_views, "REQUESTS_PER_PAGE", 2)
+    cast = hours
+    made = [
+        actions.create_request(
+            student,
+            service=Role.SOCIAL_WORKER,
+            requested_by=AppointmentRequest.RequestedBy.STUDENT,
+            channel=AppointmentRequest.Channel.ONLINE,
+            actor=cast.student,
+            requested_at=at(date(2026, 10, 26 + i), 9),
+        )
+        for i, student in enumerate((cast.aino, cast.onni, cast.aino))
+    ]
+    client.force_login(cast.kuraattori)
+    first = client.get(reverse("appointments:work")).content.decode()
+    second = client.get(reverse("appointments:work"), {"page": 2}).content.decode()
+    assert f"#{made[0].pk}<" in first and f"#{made[1].pk}<" in first
+    assert f"#{made[2].pk}<" not in first and f"#{made[2].pk}<" in second
+    assert "Sivu 1 / 2" in first
+
+
 def test_professional_gives_a_time_and_assesses_urgency(hours, client):
     cast = hours
     req = actions.create_request(
