@@ -161,3 +161,23 @@ def hours_summary(hours: Iterable[Availability]) -> list[str]:
         text = f"{span} {start.hour}.{start.minute:02d}–{end.hour}.{end.minute:02d}"
         lines.append(f"{text} ({place})" if place else text)
     return lines
+
+
+def student_choices(students, query: str, selected=None, *, limit: int) -> list[tuple]:
+    """Choices for a student select over a large scope: the students whose names or
+    learner id match every word of the search (at most `limit`), and the one chosen."""
+    from django.db.models import Q
+
+    matches = students.none()
+    words = query.split()
+    if words:
+        match = Q()
+        for word in words:
+            match &= (
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(oppijanumero=word)
+            )
+        matches = students.filter(match)
+    ids = list(matches.values_list("pk", flat=True)[:limit])
+    if selected and str(selected).isdigit():
+        ids.append(int(selected))
+    return [("", "---------")] + [(s.pk, str(s)) for s in students.filter(pk__in=ids)]

@@ -37,6 +37,8 @@ from .models import (
 from .slots import free_slots
 
 REQUESTS_PER_PAGE = 50
+#: Above this many students in scope, the request form finds the student by a search.
+STUDENTS_LISTED_MAX = 200
 
 
 @policies.welfare_professional
@@ -80,8 +82,18 @@ def staff_request_new(request):
         .filter(institution_id__in=can.welfare_institution_ids())
         .order_by("last_name", "first_name")
     )
-    form = StaffRequestForm(request.POST or None, students=students)
-    if request.method == "POST" and form.is_valid():
+    # The search is posted, not put in the address: names stay out of URLs and logs.
+    finding = request.method == "POST" and "find" in request.POST
+    query = request.POST.get("q", "").strip() if finding else ""
+    data = request.POST if request.method == "POST" and not finding else None
+    form = StaffRequestForm(data, students=students)
+    searching = students.count() > STUDENTS_LISTED_MAX
+    if searching:
+        # A large scope: the list shows the matches of a search, not every student.
+        form.fields["student"].widget.choices = display.student_choices(
+            students, query, form["student"].value(), limit=STUDENTS_LISTED_MAX
+        )
+    if data is not None and form.is_valid():
         data = form.cleaned_data
         try:
             req = actions.create_request(
@@ -100,7 +112,8 @@ def staff_request_new(request):
         else:
             messages.success(request, _("The request was recorded."))
             return redirect("appointments:request_detail", pk=req.pk)
-    return render(request, "appointments/request_form.html", {"form": form, "staff_form": True})
+    context = {"form": form, "staff_form": True, "searching": searching, "query": query}
+    return render(request, "appointments/request_form.html", context)
 
 
 def _request_page(request, req: AppointmentRequest, **forms):

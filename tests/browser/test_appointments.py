@@ -102,3 +102,24 @@ def test_professional_hours_page(demo, sign_in, page, live_server, screenshot, a
     expect(page.locator("main")).to_contain_text("avovastaanotto")
     screenshot("appointments-availability")
     assert axe() == []
+
+
+def test_kuraattori_finds_the_student_by_search_when_the_school_is_large(
+    demo, sign_in, page, live_server, screenshot, axe, monkeypatch
+):
+    from opiskeluhuolto.appointments import staff_views
+    from opiskeluhuolto.organisation.models import Student
+
+    monkeypatch.setattr(staff_views, "STUDENTS_LISTED_MAX", 5)
+    student = Student.objects.filter(institution__slug="sedu").order_by("pk").first()
+    sign_in("kuraattori")
+    page.goto(f"{live_server.url}/appointments/requests/new/")
+    page.get_by_label("Hae opiskelija nimellä tai oppijanumerolla").fill(student.last_name)
+    page.get_by_role("button", name="Hae", exact=True).click()
+    assert student.last_name not in page.url  # the search is posted, not in the address
+    page.locator("select[name=student]").select_option(str(student.pk))
+    screenshot("appointments-request-search")
+    assert axe() == []
+    page.locator("select[name=channel]").select_option("phone")
+    page.get_by_role("button", name="Kirjaa pyyntö").last.click()
+    expect(page.locator("main")).to_contain_text(student.full_name)

@@ -207,6 +207,32 @@ def test_staff_request_for_another_person_needs_a_description(hours, client):
     assert req.urgent and req.urgency_set_by == cast.kuraattori and req.deadline == TUE
 
 
+def test_with_many_students_the_request_form_finds_the_student_by_search(
+    hours, client, monkeypatch
+):
+    from opiskeluhuolto.appointments import staff_views
+
+    monkeypatch.setattr(staff_views, "STUDENTS_LISTED_MAX", 1)
+    cast = hours
+    client.force_login(cast.kuraattori)
+    url = reverse("appointments:staff_request_new")
+    option = '<option value="{}"'.format
+    empty = client.get(url).content.decode()
+    assert 'name="q"' in empty
+    assert option(cast.aino.pk) not in empty and option(cast.onni.pk) not in empty
+    found = client.post(url, {"q": cast.aino.first_name, "find": "1"}).content.decode()
+    assert option(cast.aino.pk) in found and option(cast.onni.pk) not in found
+    # The chosen student stays listed when the form comes back with an error.
+    data = {"student": cast.onni.pk, "service": Role.SOCIAL_WORKER, "requested_by": "other"}
+    again = client.post(url, {**data, "channel": "phone"}).content.decode()
+    assert option(cast.onni.pk) in again
+    response = client.post(
+        url, {**data, "channel": "phone", "requester_description": "nuorisotyöntekijä"}
+    )
+    assert response.status_code == 302
+    assert AppointmentRequest.objects.get().student == cast.onni
+
+
 def test_availability_form_keeps_input_and_explains(hours, client):
     cast = hours
     client.force_login(cast.psykologi)
