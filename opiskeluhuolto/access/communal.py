@@ -209,6 +209,15 @@ def get_welfare_group(user, pk, *, need: str = "view"):
     return _check(allowed, group)
 
 
+def get_membership(user, pk):
+    """A membership of a welfare group, for those who manage that group."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.meetings.models import Membership
+
+    member = _get(Membership.objects.select_related("group", "user"), pk)
+    return _check(for_user(user).manage_welfare_group(member.group), member)
+
+
 def get_meeting(user, pk, *, need: str = "view"):
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.meetings.models import Meeting

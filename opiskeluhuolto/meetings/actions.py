@@ -83,6 +83,8 @@ def add_member(group: Group, *, by, user, role: str, represents: str = "") -> Me
 
 @transaction.atomic
 def remove_member(member: Membership, *, by) -> None:
+    if member.user_id == member.group.chair_id:
+        raise ValidationError(_("The chair of the group cannot be removed."))
     record(by, "group.member.remove", member)
     member.delete()
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("groups/new/", views.group_new, name="group_new"),
     path("groups/<int:pk>/", views.group, name="group"),
     path("groups/<int:pk>/members/", views.member_add, name="member_add"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("groups/<int:pk>/items/", views.standing_add, name="standing_add"),
     path("groups/<int:pk>/highlight/", views.highlight_add, name="highlight_add"),
     path("groups/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),

@@ -135,6 +135,22 @@ def member_add(request, pk):
 
 @policies.authenticated
 @require_POST
+def member_remove(request, pk):
+    member = communal.get_membership(request.user, pk)
+    try:
+        actions.remove_member(member, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member of the group.") % {"name": member.user.display_name},
+        )
+    return redirect("meetings:group", pk=member.group_id)
+
+
+@policies.authenticated
+@require_POST
 def standing_add(request, pk):
     obj = communal.get_welfare_group(request.user, pk, need="manage")
     form = StandingItemForm(request.POST)

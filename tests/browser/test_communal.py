@@ -125,3 +125,18 @@ def test_the_demo_annual_clock_is_a_circle_with_a_list(demo, sign_in, page, scre
     expect(page.locator("main")).to_contain_text("piilotettu: alle 5 vastaajaa")
     screenshot("communal-indicator")
     assert axe() == []
+
+
+def test_rehtori_removes_a_member_from_a_group(demo, sign_in, page, live_server, screenshot, axe):
+    from opiskeluhuolto.meetings.models import Group, Membership
+
+    group = Group.objects.filter(chair__username="rehtori", memberships__isnull=False).first()
+    member = Membership.objects.filter(group=group).exclude(user=group.chair).first()
+    sign_in("rehtori")
+    page.goto(f"{live_server.url}/meetings/groups/{group.pk}/")
+    screenshot("communal-group-members")
+    assert axe() == []
+    name = member.user.display_name
+    page.get_by_role("button", name=f"Poista {name} ryhmästä").click()
+    expect(page.locator("main")).to_contain_text(f"{name} ei ole enää ryhmän jäsen")
+    assert not Membership.objects.filter(pk=member.pk).exists()

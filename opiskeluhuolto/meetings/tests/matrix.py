@@ -65,7 +65,9 @@ def setup(cast):
         chair=u["rehtori"],
     )
     actions.add_member(g, by=admin, user=u["kuraattori"], role="secretary")
-    actions.add_member(g, by=admin, user=u["external"], role="external", represents="nuorisotyö")
+    cast.external_membership = actions.add_member(
+        g, by=admin, user=u["external"], role="external", represents="nuorisotyö"
+    )
     actions.add_member(g, by=admin, user=u["student"], role="student_rep")
     actions.add_standing_item(g, by=admin, title="Ajankohtaiset asiat", kind="every")
     cast.as_needed = actions.add_standing_item(
@@ -140,6 +142,11 @@ ROWS = [
     Row("meetings:groups", only(AUTHENTICATED)),
     Row("meetings:group", only(GROUP_VIEWERS), kwargs=group),
     Row("meetings:member_add", post_only(), kwargs=group),
+    Row(
+        "meetings:member_remove",
+        post_only(),
+        kwargs=lambda c: {"pk": c.external_membership.pk},
+    ),
     Row("meetings:standing_add", post_only(), kwargs=group),
     Row(
         "meetings:standing_add",

@@ -277,3 +277,29 @@ def test_external_member_sees_only_their_groups(client, welfare, cast):
     body = client.get(reverse("meetings:groups")).content.decode()
     assert welfare.group.name in body and other.name not in body
     assert client.get(reverse("meetings:group", args=[other.pk])).status_code == 404
+
+
+def test_a_manager_removes_a_member_and_others_cannot(client, welfare, cast):
+    from opiskeluhuolto.meetings.models import Membership
+
+    external = Membership.objects.get(group=welfare.group, user=cast.external)
+    url = reverse("meetings:member_remove", args=[external.pk])
+    # A member who does not manage the group cannot remove anyone, not even themselves.
+    client.force_login(cast.external)
+    assert client.post(url).status_code == 404
+    assert Membership.objects.filter(pk=external.pk).exists()
+    client.force_login(cast.kuraattori)  # the secretary manages the group
+    page = client.get(reverse("meetings:group", args=[welfare.group.pk])).content.decode()
+    assert url in page
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("meetings:group", args=[welfare.group.pk])
+    assert not Membership.objects.filter(pk=external.pk).exists()
+    assert cast.external.display_name in response.content.decode()  # the message says who
+    # The removed external member no longer sees the group.
+    client.force_login(cast.external)
+    assert client.get(reverse("meetings:group", args=[welfare.group.pk])).status_code == 404
+    # The chair stays: the group always has its chair.
+    chair = Membership.objects.get(group=welfare.group, user=welfare.group.chair)
+    client.force_login(cast.kuraattori)
+    client.post(reverse("meetings:member_remove", args=[chair.pk]))
+    assert Membership.objects.filter(pk=chair.pk).exists()
