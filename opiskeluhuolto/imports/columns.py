@@ -137,47 +137,39 @@ def read_fast(
     if any(df.get_column(c).null_count() for c in (opp, day, lesson, code)):
         return None
 
-    def by_value(column: str, mapping: dict[str | None, int]) -> np.ndarray | None:
-        """Each row's value through `mapping` (None when a value has no entry)."""
+    def by_value(column: str, convert, null: int | None = None) -> np.ndarray | None:
+        """Each row's value: `convert` applied once to each distinct text (None when one
+        does not convert), `null` for an empty field."""
         series = df.get_column(column)
         present = series.unique().drop_nulls()
-        ids = present.to_physical().to_numpy().astype(np.int64)
-        values = [mapping.get(v) for v in present.cast(pl.String).to_list()]
+        values = [convert(text) for text in present.cast(pl.String).to_list()]
         if any(v is None for v in values):
             return None
+        ids = present.to_physical().to_numpy().astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if len(ids) else 1, np.int32)
         table[ids] = values
-        physical = series.to_physical().fill_null(0).to_numpy()
-        return table[physical]
+        result = table[series.to_physical().fill_null(0).to_numpy()]
+        if null is not None and series.null_count():
+            result[series.is_null().to_numpy()] = null
+        return result
 
     numbers = {str(n): n for n in range(1, MAX_LESSON + 1)}
-    lessons = by_value(
-        lesson,
-        {
-            t: numbers.get(t) or numbers.get(t.strip())
-            for t in df.get_column(lesson).unique().cast(pl.String).to_list()
-        },
-    )
-    if lessons is None:
-        return None
 
-    dates = {}
-    for text in df.get_column(day).unique().cast(pl.String).to_list():
+    def day_number(text: str) -> int | None:
         d = parsing.parse_date(text) if text == text.strip() else None
-        if d is not None and d <= today:
-            dates[text] = epoch_day(d)
-    day_col = by_value(day, dates)
-    if day_col is None:
-        return None
+        return epoch_day(d) if d is not None and d <= today else None
+
     courses: dict[str, int] = {}
-    course_index: dict[str | None, int] = {None: -1}
-    for text in df.get_column(course).unique().cast(pl.String).to_list():
-        name = (text or "").strip()
-        course_index[text] = courses.setdefault(name, len(courses)) if name else -1
-    course_col = by_value(course, course_index)
-    if df.get_column(course).null_count():
-        nulls = df.get_column(course).is_null().to_numpy()
-        course_col[nulls] = -1
+
+    def course_index(text: str) -> int:
+        name = text.strip()
+        return courses.setdefault(name, len(courses)) if name else -1
+
+    lessons = by_value(lesson, lambda t: numbers.get(t) or numbers.get(t.strip()))
+    day_col = by_value(day, day_number)
+    if lessons is None or day_col is None:
+        return None
+    course_col = by_value(course, course_index, null=-1)
     student_ids = np.array([students[v] for v in learners], np.int32)
     code_ids = np.array([codes[v] for v in mark_codes], np.int16)
     return (

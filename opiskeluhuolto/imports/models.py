@@ -12,9 +12,9 @@ dashboard and early-warning rule reads.
 
 from __future__ import annotations
 
-import sys
 import uuid
 
+import numpy as np
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -146,14 +146,8 @@ class AttendanceDay(models.Model):
 
     def lessons(self) -> list[tuple[int, int, int | None]]:
         """(lesson, mark code id, course id or None) for every marked lesson."""
-        import array
-
-        codes, courses = array.array("h"), array.array("i")
-        codes.frombytes(bytes(self.codes))
-        courses.frombytes(bytes(self.courses))
-        if sys.byteorder == "big":
-            codes.byteswap()
-            courses.byteswap()
+        codes = np.frombuffer(bytes(self.codes), "<i2").tolist()
+        courses = np.frombuffer(bytes(self.courses), "<i4").tolist()
         return [
             (n, code, course or None)
             for n, (code, course) in enumerate(zip(codes, courses, strict=True), start=1)

@@ -28,10 +28,12 @@ from .columns import (
     epoch_day,
     from_epoch,
 )
+from .models import ABSENT_CLASSES, AbsenceClass
 
 AFFECTED = "tmp_oh_affected"
-CLASSES = ("present", "health", "leave", "excused", "unexplained", "late", "school_activity")
-ABSENT = ("health", "leave", "excused", "unexplained")
+#: The absence classes in the order of the summary's count columns (named like the classes).
+CLASSES = tuple(AbsenceClass.values)
+ABSENT = tuple(k.value for k in ABSENT_CLASSES)
 PG_EPOCH = epoch_day(date(2000, 1, 1))  # binary COPY counts days from 1.1.2000
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 COPY_TRAILER = b"\xff\xff"
