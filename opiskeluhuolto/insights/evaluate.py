@@ -7,7 +7,6 @@ the pure functions in `rules.py` decide which steps they reached.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
@@ -136,13 +135,10 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
             .values_list("student_id", "credits_planned", "credits_done")
         )
         values = [(sid, rules.behind_plan_percent(p or 0, d or 0)) for sid, p, d in rows]
-    # The same as rules.steps_reached for every student, with the thresholds sorted once.
-    thresholds = sorted(by_threshold)
-    step_ids = [by_threshold[t] for t in thresholds]
     hits = []
     for sid, value in values:
-        for step_id in step_ids[: bisect_right(thresholds, value)]:
-            hits.append(Hit(sid, step_id, int(value)))
+        for threshold in rules.steps_reached(value, by_threshold):
+            hits.append(Hit(sid, by_threshold[threshold], int(value)))
     return hits
 
 

@@ -7,6 +7,7 @@ LAW.md L-ABS-3: progress behind plan is followed for oppivelvolliset (under 18).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -59,7 +60,8 @@ DEFAULT_RULES: dict[str, list[tuple[str, str, int, bool, list[tuple[int, str]]]]
 
 def steps_reached(value: int, thresholds: Iterable[int]) -> list[int]:
     """The thresholds a value has reached, lowest first (each opens its own task)."""
-    return sorted(t for t in thresholds if value >= t)
+    ordered = sorted(thresholds)
+    return ordered[: bisect_right(ordered, value)]
 
 
 def percent(part: int, whole: int) -> int:
