@@ -180,4 +180,4 @@ def student_choices(students, query: str, selected=None, *, limit: int) -> list[
     ids = list(matches.values_list("pk", flat=True)[:limit])
     if selected and str(selected).isdigit():
         ids.append(int(selected))
-    return [("", "---------")] + [(s.pk, str(s)) for s in students.filter(pk__in=ids)]
+    return [(s.pk, str(s)) for s in students.filter(pk__in=ids)]

@@ -90,7 +90,8 @@ def staff_request_new(request):
     searching = students.count() > STUDENTS_LISTED_MAX
     if searching:
         # A large scope: the list shows the matches of a search, not every student.
-        form.fields["student"].widget.choices = display.student_choices(
+        field = form.fields["student"]
+        field.widget.choices = [("", field.empty_label)] + display.student_choices(
             students, query, form["student"].value(), limit=STUDENTS_LISTED_MAX
         )
     if data is not None and form.is_valid():
