@@ -288,8 +288,8 @@ def _course_ids(institution_id: int, courses: list[str]) -> np.ndarray:
 
 def _code_classes(institution_id: int) -> np.ndarray:
     """Class number (store.CLASSES) of every mark code id of the institution."""
-    pairs = MarkCode.objects.filter(institution_id=institution_id).values_list(
-        "pk", "absence_class"
+    pairs = list(
+        MarkCode.objects.filter(institution_id=institution_id).values_list("pk", "absence_class")
     )
     table = np.zeros(max((pk for pk, _k in pairs), default=0) + 1, np.int64)
     for pk, klass in pairs:
