@@ -188,6 +188,87 @@ def load(path: str, sessions: list[str], seconds: float, think: float) -> dict:
     }
 
 
+WRK_SCRIPT = """
+-- One wrk thread per simulated user (-t 50 -c 50): its state is the user's.
+local sessions = {%(sessions)s}
+local path = "%(path)s"
+local think, first, made = %(think)d, true, 0
+function setup(thread)  -- in wrk's main Lua state, once per thread
+  made = made + 1
+  thread:set("me", made)  -- a global of that thread's own state
+end
+function init(args)
+  math.randomseed(me * 7919)  -- each user thinks on its own schedule
+end
+function delay()
+  if think == 0 then return 0 end
+  if first then
+    first = false
+    return math.random(0, think)  -- users arrive spread over one think time
+  end
+  return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+end
+function request()
+  return wrk.format("GET", path, {
+    ["Cookie"] = "sessionid=" .. sessions[(me %% #sessions) + 1],
+    ["X-Forwarded-Proto"] = "https",
+  })
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency.max, summary.duration))
+end
+"""
+
+
+def load_wrk(path: str, sessions: list[str], seconds: float, think: float) -> dict:
+    """The same load driven by wrk (C, one thread per user), so that the load generator
+    neither competes with the server for the GIL nor adds its own queueing to the
+    latencies it measures. Latencies are wrk's, from the request's first byte written to
+    the response's last byte read."""
+    script = WRK_SCRIPT % {
+        "sessions": ", ".join(f'"{s}"' for s in sessions),
+        "path": path,
+        "think": int(think * 1000),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(  # noqa: S603
+            [
+                shutil.which("wrk") or "wrk",
+                "-t",
+                str(USERS),
+                "-c",
+                str(USERS),
+                "-d",
+                f"{seconds:.0f}s",
+                "--timeout",
+                "30s",
+                "-s",
+                f.name,
+                f"http://127.0.0.1:{PORT}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    n, errors, p50, p95, top, duration = (int(v) for v in line.split()[1:])
+    return {
+        "n": n,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "max": top / 1000,
+        "rps": n / (duration / 1e6),
+        "errors": errors,
+    }
+
+
 def server_env(debug: bool) -> dict[str, str]:
     """The environment of the gunicorn process: production settings unless `debug`."""
     from django.conf import settings
@@ -227,8 +308,19 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="seconds of the same load, not measured, first"
+    )
     parser.add_argument(
         "--debug", action="store_true", help="DEBUG on, as the runs before DEBUG was off"
+    )
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="the load generator: wrk (Debian's package; the default when installed) or "
+        "this script's own Python threads",
     )
     parser.add_argument(
         "--only", action="append", help="run the pages whose label contains this (repeatable)"
@@ -258,7 +350,7 @@ def main() -> None:
             "-b",
             f"127.0.0.1:{PORT}",
             "-k",
-            "gthread",
+            args.worker_class,
             "-w",
             str(args.workers),
             "--threads",
@@ -284,7 +376,8 @@ def main() -> None:
         print(
             f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, "
             f"DEBUG {'on' if args.debug else 'off'}; "
-            f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page"
+            f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page, "
+            f"load from {args.client}"
         )
         print(
             f"{'page':<38} {'status':>6} {'queries':>7} {'n':>6} {'p50 ms':>7} "
@@ -293,7 +386,13 @@ def main() -> None:
         for label, username, path in targets:
             status, queries = query_count(username, path)
             warm_up(path, sessions[username][0])
-            r = load(path, sessions[username], args.seconds, args.think)
+            if args.warmup:  # every worker and thread warm, as after minutes in production
+                (load_wrk if args.client == "wrk" else load)(
+                    path, sessions[username], args.warmup, args.think
+                )
+            r = (load_wrk if args.client == "wrk" else load)(
+                path, sessions[username], args.seconds, args.think
+            )
             print(
                 f"{label:<38} {status:>6} {queries:>7} {r['n']:>6} {r['p50']:7.1f} "
                 f"{r['p95']:7.1f} {r['max']:7.1f} {r['rps']:6.1f} {r['errors']:>6}"
