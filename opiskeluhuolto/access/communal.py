@@ -54,7 +54,7 @@ class CommunalRules:
             return {}
         from opiskeluhuolto.meetings.models import Membership
 
-        rows = Membership.objects.filter(user=self.user).values_list("group_id", "role")
+        rows = Membership.objects.filter(user=self.user).order_by().values_list("group_id", "role")
         return dict(rows)
 
     # --- annual clocks -----------------------------------------------------------

@@ -25,6 +25,7 @@ from opiskeluhuolto.organisation.models import (
     StudentGroup,
 )
 
+from . import facts
 from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
@@ -211,12 +212,14 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
 
 
 def for_user(user, today: date | None = None) -> Permissions:
-    """The user's Permissions, cached on the user object for the request."""
+    """The user's Permissions, kept on the user object for the request, its facts from the
+    cache while they are current (`access.facts`)."""
     if today is not None:
         return Permissions(user, today)
     cached = getattr(user, "_oh_permissions", None)
     if cached is None:
         cached = Permissions(user)
+        facts.restore(cached)
         if user is not None:
             user._oh_permissions = cached
     return cached

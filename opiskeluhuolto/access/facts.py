@@ -1,0 +1,71 @@
+"""The per-person facts the resolver is built on, cached between requests.
+
+Every signed-in page needs the same few facts about its user: role assignments, the
+own student record, the students guarded, expert-group and welfare-group memberships,
+the registers held. Read with the ORM they cost six to nine queries on every page.
+They change rarely, so `restore` keeps them in the cache under a key made of the
+person, the day (validity and age are by day) and `FactsVersion.token`, which the
+database changes in the same transaction as any write to the tables they come from
+(migration 0001's triggers). A reader therefore never gets facts older than the token it
+read: after a write commits, the next request reads the new token and recomputes.
+
+The gate of the welfare register (`records.reading`) does not use this: it builds a
+fresh resolver on every read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from .permissions import Permissions
+
+#: The resolver's cached properties that hold facts read from the database.
+FACTS = (
+    "grants",
+    "own_student",
+    "guarded_student_ids",
+    "student_institution_ids",
+    "member_case_ids",
+    "responsible_case_ids",
+    "register_provider_ids",
+    "_guardian_blocks",
+    "group_roles",
+)
+
+#: The tables FACTS are read from; each has a trigger that changes the token.
+TABLES = (
+    "organisation_roleassignment",
+    "organisation_student",
+    "organisation_guardianship",
+    "organisation_provider",
+    "cases_expertgroupmembership",
+    "cases_guardianprohibition",
+    "meetings_membership",
+)
+
+TIMEOUT = 3600
+
+
+def token() -> int | None:
+    """The current token; None if the row is missing (then nothing is cached)."""
+    from .models import FactsVersion
+
+    return FactsVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def restore(can: Permissions) -> None:
+    """Fill `can`'s facts from the cache, or compute them all and cache them."""
+    if not can.is_authenticated:
+        return
+    current = token()
+    if current is None:
+        return
+    key = f"access-facts:{can.user.pk}:{can.today.isoformat()}:{current}"
+    facts = cache.get(key)
+    if facts is None:
+        cache.set(key, {name: getattr(can, name) for name in FACTS}, TIMEOUT)
+    else:
+        can.__dict__.update(facts)

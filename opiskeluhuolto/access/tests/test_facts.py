@@ -1,0 +1,217 @@
+"""The per-person facts are cached, and no write can leave a stale copy in use.
+
+`access.facts` keeps each person's facts under a token that database triggers change
+in the transaction of every write to the tables the facts come from. These tests write
+to each of those tables in every way the code base does (the ORM, bulk operations,
+raw SQL) and check the token changed; check that the facts read only those tables; and
+follow a person through changes that must show at once.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opiskeluhuolto.access import facts, for_user
+from opiskeluhuolto.access.permissions import Permissions
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.cases.models import ExpertGroupMembership, GuardianProhibition
+from opiskeluhuolto.meetings.models import Group, Membership
+from opiskeluhuolto.organisation.models import (
+    Guardianship,
+    Provider,
+    Role,
+    RoleAssignment,
+    Student,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user):
+    """The user as the next request loads it (the resolver is kept per user object)."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_the_migration_triggers_exactly_the_tables_the_facts_name():
+    from importlib import import_module
+
+    migration = import_module("opiskeluhuolto.access.migrations.0001_facts_version")
+    assert tuple(migration.TABLES) == facts.TABLES
+
+
+@pytest.mark.parametrize("member", ["admin", "rehtori", "kuraattori", "student", "guardian"])
+def test_the_facts_read_no_table_without_a_trigger(cast, member):
+    can = Permissions(cast.member(member))
+    with CaptureQueriesContext(connection) as ctx:
+        for name in facts.FACTS:
+            getattr(can, name)
+    tables = {
+        t for q in ctx.captured_queries for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"])
+    }
+    assert tables, "the facts were read from nowhere?"
+    assert tables <= set(facts.TABLES), tables - set(facts.TABLES)
+
+
+def test_a_second_request_reads_only_the_token(cast):
+    first = for_user(fresh(cast.kuraattori))
+    assert first.grants
+    user = fresh(cast.kuraattori)
+    with CaptureQueriesContext(connection) as ctx:
+        again = for_user(user)
+        values = {name: getattr(again, name) for name in facts.FACTS}
+    assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+    assert values["grants"] == first.grants
+
+
+def test_without_the_token_row_nothing_is_cached(cast):
+    from opiskeluhuolto.access.models import FactsVersion
+
+    FactsVersion.objects.all().delete()
+    assert facts.token() is None
+    for_user(fresh(cast.kuraattori))
+    user = fresh(cast.kuraattori)
+    with CaptureQueriesContext(connection) as ctx:
+        for_user(user).grants  # noqa: B018
+    assert len(ctx.captured_queries) == 2  # the token, then the grants themselves
+
+
+def _writes(cast):
+    """(label, a function that writes one fact table) for every table and write kind."""
+    from opiskeluhuolto.cases.tests.story import onni_prohibited_case, open_aino_case
+
+    aino, kuraattori = cast.aino, cast.kuraattori
+    open_aino_case(cast)
+    onni_prohibited_case(cast)
+    group = Group.objects.create(
+        provider=cast.provider, institution=cast.lukio, kind=Group.Kind.WELFARE, name="Ryhmä"
+    )
+    return [
+        (
+            "role assignment: save",
+            lambda: RoleAssignment.objects.filter(user=kuraattori).first().save(),
+        ),
+        (
+            "role assignment: bulk update",
+            lambda: RoleAssignment.objects.filter(user=kuraattori).update(valid_until=None),
+        ),
+        (
+            "role assignment: delete",
+            lambda: RoleAssignment.objects.filter(user=cast.teacher).delete(),
+        ),
+        ("student: save", lambda: aino.save()),
+        (
+            "student: bulk create",
+            lambda: Student.objects.bulk_create(
+                [
+                    Student(
+                        institution=aino.institution,
+                        first_name="Uusi",
+                        last_name="Oppilas",
+                        date_of_birth=aino.date_of_birth,
+                    )
+                ]
+            ),
+        ),
+        ("guardianship: delete", lambda: Guardianship.objects.filter(student=aino).delete()),
+        (
+            "guardianship: create",
+            lambda: Guardianship.objects.create(student=cast.eero, guardian=cast.guardian),
+        ),
+        (
+            "provider: update",
+            lambda: Provider.objects.filter(pk=cast.provider.pk).update(
+                register_responsible=kuraattori
+            ),
+        ),
+        ("expert group: update", lambda: ExpertGroupMembership.objects.update(ended_on=None)),
+        ("prohibition: update", lambda: GuardianProhibition.objects.update(lifted_at=None)),
+        (
+            "welfare group: create",
+            lambda: Membership.objects.create(
+                group=group, user=cast.nurse, role=Membership.Role.MEMBER
+            ),
+        ),
+        (
+            "raw SQL",
+            lambda: connection.cursor().execute(
+                "UPDATE organisation_student SET first_name = first_name"
+            ),
+        ),
+    ]
+
+
+def test_every_kind_of_write_to_a_fact_table_changes_the_token(cast):
+    writes = _writes(cast)
+    assert ExpertGroupMembership.objects.exists() and GuardianProhibition.objects.exists()
+    for label, write in writes:
+        before = facts.token()
+        write()
+        assert facts.token() != before, label
+
+
+def test_writes_elsewhere_leave_the_token(cast):
+    before = facts.token()
+    User.objects.filter(pk=cast.teacher.pk).update(first_name="Toinen")
+    cast.lukio.save()
+    assert facts.token() == before
+
+
+def test_a_new_role_shows_at_the_next_request(cast):
+    teacher = cast.teacher
+    assert not for_user(fresh(teacher)).has_role(Role.SOCIAL_WORKER)
+    RoleAssignment.objects.create(
+        user=teacher,
+        role=Role.SOCIAL_WORKER,
+        provider=cast.provider,
+        institution=cast.lukio,
+        valid_from=cast.today,
+    )
+    assert for_user(fresh(teacher)).has_role(Role.SOCIAL_WORKER)
+
+
+def test_an_ended_role_goes_at_the_next_request(cast):
+    kuraattori = cast.kuraattori
+    assert for_user(fresh(kuraattori)).has_role(Role.SOCIAL_WORKER)
+    RoleAssignment.objects.filter(user=kuraattori, role=Role.SOCIAL_WORKER).update(
+        valid_until=cast.today - timedelta(days=1)
+    )
+    assert not for_user(fresh(kuraattori)).has_role(Role.SOCIAL_WORKER)
+
+
+def test_a_removed_guardianship_goes_at_the_next_request(cast):
+    guardian = cast.guardian
+    assert cast.aino.pk in for_user(fresh(guardian)).guarded_student_ids
+    Guardianship.objects.filter(student=cast.aino, guardian=guardian).delete()
+    assert cast.aino.pk not in for_user(fresh(guardian)).guarded_student_ids
+
+
+def test_a_student_turning_18_leaves_the_guardian_the_next_day(cast):
+    """Age is by day: the day is part of the key, with no write at all."""
+    guardian, aino = cast.guardian, cast.aino
+    birthday_18 = aino.date_of_birth.replace(year=aino.date_of_birth.year + 18)
+    with time_machine.travel(birthday_18 - timedelta(days=1), tick=False):
+        assert aino.pk in for_user(fresh(guardian)).guarded_student_ids
+    with time_machine.travel(birthday_18, tick=False):
+        assert aino.pk not in for_user(fresh(guardian)).guarded_student_ids
+
+
+def test_a_token_read_inside_a_writing_transaction_is_the_new_one(cast):
+    """The triggers run in the writer's transaction: the writer itself never sees its
+    old facts (a request that changes a role and then renders the page)."""
+    from django.db import transaction
+
+    teacher = cast.teacher
+    for_user(fresh(teacher))
+    with transaction.atomic():
+        RoleAssignment.objects.create(
+            user=teacher,
+            role=Role.PRINCIPAL,
+            provider=cast.provider,
+            institution=cast.lukio,
+            valid_from=cast.today,
+        )
+        assert for_user(fresh(teacher)).has_role(Role.PRINCIPAL)
