@@ -269,6 +269,24 @@ def load_wrk(path: str, sessions: list[str], seconds: float, think: float) -> di
     }
 
 
+REDIS = "redis://127.0.0.1:6379/7"
+
+
+def shared_cache() -> dict[str, str]:
+    """Redis (database 7, emptied first) when a server answers on 127.0.0.1:6379, as in
+    production; otherwise a file cache in a temporary directory."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+    except Exception:  # noqa: BLE001 -- no Redis here: fall back to files
+        return {
+            "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
+        }
+    return {"CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache", "CACHE_LOCATION": REDIS}
+
+
 def server_env(debug: bool) -> dict[str, str]:
     """The environment of the gunicorn process: production settings unless `debug`."""
     from django.conf import settings
@@ -277,9 +295,10 @@ def server_env(debug: bool) -> dict[str, str]:
         **os.environ,
         "REQUIRE_STAFF_MFA": "false",  # the sessions made here have no second factor
         "LOG_LEVEL": "WARNING",
-        # One cache shared by the workers, as production would have (Redis, memcached, files).
-        "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
+        # One cache shared by the workers, as production has (README "Configuration"), and
+        # the sessions read from it.
+        **shared_cache(),
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
     }
     if debug:
         return {**env, "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1"}

@@ -250,6 +250,10 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 # session write on every request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
 SESSION_SAVE_EVERY_REQUEST = False
+# With a cache shared by every server process (Redis), `...sessions.backends.cached_db`
+# reads the session from the cache instead of the database on each request. Never with
+# the per-process local-memory cache: a sign-out in one process would not reach another.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
