@@ -6,13 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib.workdays import SchoolCalendar
-from opiskeluhuolto.organisation.models import (
-    Institution,
-    RoleAssignment,
-)
+from opiskeluhuolto.organisation.models import Institution, Role, RoleAssignment
 
 from .deadlines import DeadlineState, deadline_state
 from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
@@ -105,6 +104,55 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
     return staff
 
 
+@dataclass(frozen=True)
+class Bookable:
+    """A professional whose free times a student may book, as plain values for the page."""
+
+    user_id: int
+    name: str
+    role: str
+    role_label: str
+
+
+def bookable_staff(
+    institution: Institution, today: date, campus_id: int | None = None
+) -> list[Bookable]:
+    """The members of `welfare_staff` who publish bookable hours, in the same order, in one
+    query. With `campus_id`, staff of other campuses are left out (institution-wide staff
+    stay); like `welfare_staff`, a person's first assignment in that order counts."""
+    bookable = (
+        Availability.objects.filter(
+            institution=institution,
+            professional=OuterRef("user_id"),
+            kind=Availability.Kind.BOOKABLE,
+            valid_from__lte=today,
+        )
+        .exclude(valid_until__lt=today)
+        .values("pk")
+    )
+    rows = (
+        RoleAssignment.objects.valid_on(today)
+        .at_institution(institution)
+        .welfare_staff()
+        .filter(Exists(bookable))
+        .order_by("role", "user__last_name", "user__first_name")
+        .values_list(
+            "user_id", "role", "campus_id", "user__first_name", "user__last_name", "user__username"
+        )
+    )
+    labels = dict(Role.choices)
+    seen, staff = set(), []
+    for user_id, role, campus, first_name, last_name, username in rows:
+        if user_id in seen:
+            continue
+        seen.add(user_id)
+        if campus_id and campus is not None and campus != campus_id:
+            continue
+        name = display_name(first_name, last_name, username)
+        staff.append(Bookable(user_id, name, role, str(labels.get(role, role))))
+    return staff
+
+
 def next_free_times(
     institution: Institution,
     *,
@@ -112,28 +160,24 @@ def next_free_times(
     days: int = LOOKAHEAD_DAYS,
     campus_id: int | None = None,
     calendars: Calendars | None = None,
-) -> list[tuple[StaffMember, list[Slot]]]:
+) -> list[tuple[Bookable, list[Slot]]]:
     """The next free times of each professional who publishes bookable hours.
 
     With `campus_id`, staff of other campuses are left out (institution-wide staff stay).
     """
     today = timezone.localdate()
-    members = [
-        m
-        for m in welfare_staff(institution, today)
-        if m.hours and not (campus_id and m.campus is not None and m.campus.pk != campus_id)
-    ]
+    members = bookable_staff(institution, today, campus_id)
     if not members:
         return []
     free = cached_free_slots_of(
-        [m.user.pk for m in members],
+        [m.user_id for m in members],
         institution.pk,
         (calendars or Calendars()).of(institution),
         today,
         today + timedelta(days=days),
     )
     return [
-        (m, free[m.user.pk][:per_professional] if per_professional else free[m.user.pk])
+        (m, free[m.user_id][:per_professional] if per_professional else free[m.user_id])
         for m in members
     ]
 
