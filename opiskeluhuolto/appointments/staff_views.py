@@ -52,7 +52,7 @@ def work(request):
     requests = (
         access.requests_visible_to(request.user)
         .unresolved()
-        .select_related("student", "institution", "professional")
+        .select_related("student", "institution")
         .by_deadline()
     )
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
