@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -31,6 +32,20 @@ class Calendars:
         if institution.pk not in self._cache:
             self._cache[institution.pk] = institution.school_calendar()
         return self._cache[institution.pk]
+
+
+def first_page_or_paginate(queryset, per_page: int, number) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)` with one query fewer on the usual
+    visit: the first page is fetched with one row more, and when the rest fits on it, no
+    COUNT is needed. Beyond the first page, or when there are more rows, as Django does."""
+    if number not in (None, "", "1"):
+        return Paginator(queryset, per_page).get_page(number)
+    rows = list(queryset[: per_page + 1])
+    if len(rows) <= per_page:
+        return Paginator(rows, per_page).get_page(1)
+    page = Paginator(queryset, per_page).get_page(1)  # counts; its rows are not fetched
+    page.object_list = rows[:per_page]
+    return page
 
 
 def with_states(
