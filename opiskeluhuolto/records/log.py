@@ -13,6 +13,8 @@ from .models import AccessLogEntry
 _PG_LOCK = 906_017
 #: The chain's last row (AccessLogEntry's table; a test checks the name).
 _LAST_ROW = "SELECT seq, hash FROM records_accesslogentry ORDER BY seq DESC LIMIT 1"
+#: The columns written, in `chain.FIELDS` order and then the links.
+_COLUMNS = (*chain.FIELDS, "prev_hash", "hash")
 
 
 def actor_role(user, case) -> str:
@@ -66,38 +68,54 @@ def row_for(user, *, action: str, basis: str, purpose: str, record, request=None
     }
 
 
-def write(rows: list[dict]) -> list[AccessLogEntry]:
+def _insert(n: int) -> str:
+    """INSERT of `n` rows with the columns of `_COLUMNS`, as plain SQL (see `write`)."""
+    columns, values = ", ".join(_COLUMNS), "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    # Only constant names and placeholders: the values are parameters.
+    return f"INSERT INTO records_accesslogentry ({columns}) VALUES {', '.join([values] * n)}"  # noqa: S608
+
+
+def write(rows: list[dict]) -> None:
     """Chain and insert rows made by `row_for`: lock, read the last row, insert.
 
     Must run inside a transaction, as its last step: the advisory lock serialises every
     append until the transaction commits, so whatever runs after it makes all the other
-    readers of the register wait too.
+    readers of the register wait too. For the same reason the statement and every value
+    but the chain's own (`seq`, `at`, the hashes) are prepared before the lock, and the
+    two statements under it are plain SQL: compiling an ORM query would cost more than
+    running it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("the access log is written inside the transaction of the use")
     if not rows:
-        return []
+        return
+    fields = {f.attname: f for f in AccessLogEntry._meta.concrete_fields}
+    prepared = [
+        [fields[c].get_db_prep_save(content[c], connection) for c in chain.FIELDS[2:]]
+        for content in rows
+    ]
+    at_field, sql = fields["at"], _insert(len(rows))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
         # On SQLite the write transaction (IMMEDIATE) already serialises writers.
-        # Plain SQL: the lock is held from here on, and compiling a query costs more
-        # than running this one.
         cursor.execute(_LAST_ROW)
         last = cursor.fetchone()
-    seq, prev_hash = last if last else (0, chain.GENESIS)
-    entries = []
-    for content in rows:
-        seq += 1
-        row = {"seq": seq, "at": timezone.now(), **content}
-        row_hash = chain.row_hash(prev_hash, row)
-        entries.append(AccessLogEntry(**row, prev_hash=prev_hash, hash=row_hash))
-        prev_hash = row_hash
-    return AccessLogEntry.objects.bulk_create(entries)
+        seq, prev_hash = last if last else (0, chain.GENESIS)
+        params = []
+        for content, values in zip(rows, prepared, strict=True):
+            seq += 1
+            at = timezone.now()
+            row_hash = chain.row_hash(prev_hash, {"seq": seq, "at": at, **content})
+            at_value = at_field.get_db_prep_save(at, connection)
+            params += [seq, at_value, *values, prev_hash, row_hash]
+            prev_hash = row_hash
+        cursor.execute(sql, params)
 
 
-def append(user, *, action: str, basis: str, purpose: str, record, request=None) -> AccessLogEntry:
+def append(user, *, action: str, basis: str, purpose: str, record, request=None) -> None:
     """Write one chained row. Must run inside a transaction: the lock and the row commit
     together. Call it last in the transaction (see `write`)."""
-    row = row_for(user, action=action, basis=basis, purpose=purpose, record=record, request=request)
-    return write([row])[0]
+    write(
+        [row_for(user, action=action, basis=basis, purpose=purpose, record=record, request=request)]
+    )
