@@ -5,6 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """A person's name as pages show it (`User.display_name`), from plain values."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who signs in: staff, student, guardian or external member.
 
@@ -28,7 +33,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
     def __str__(self) -> str:
         return self.display_name

@@ -139,7 +139,7 @@ def availability(request, institution_id: int | None = None):
         result += [
             {
                 "professional_id": s.professional_id,
-                "professional_name": member.user.display_name,
+                "professional_name": member.name,
                 "service": member.role,
                 "starts_at": s.starts_at,
                 "ends_at": s.ends_at,

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib.workdays import SchoolCalendar
-from opiskeluhuolto.organisation.models import (
-    Institution,
-    RoleAssignment,
-)
+from opiskeluhuolto.organisation.models import Institution, Role, RoleAssignment
 
 from .deadlines import DeadlineState, deadline_state
 from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
@@ -32,6 +32,20 @@ class Calendars:
         if institution.pk not in self._cache:
             self._cache[institution.pk] = institution.school_calendar()
         return self._cache[institution.pk]
+
+
+def first_page_or_paginate(queryset, per_page: int, number) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)` with one query fewer on the usual
+    visit: the first page is fetched with one row more, and when the rest fits on it, no
+    COUNT is needed. Beyond the first page, or when there are more rows, as Django does."""
+    if number not in (None, "", "1"):
+        return Paginator(queryset, per_page).get_page(number)
+    rows = list(queryset[: per_page + 1])
+    if len(rows) <= per_page:
+        return Paginator(rows, per_page).get_page(1)
+    page = Paginator(queryset, per_page).get_page(1)  # counts; its rows are not fetched
+    page.object_list = rows[:per_page]
+    return page
 
 
 def with_states(
@@ -105,6 +119,55 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
     return staff
 
 
+@dataclass(frozen=True)
+class Bookable:
+    """A professional whose free times a student may book, as plain values for the page."""
+
+    user_id: int
+    name: str
+    role: str
+    role_label: str
+
+
+def bookable_staff(
+    institution: Institution, today: date, campus_id: int | None = None
+) -> list[Bookable]:
+    """The members of `welfare_staff` who publish bookable hours, in the same order, in one
+    query. With `campus_id`, staff of other campuses are left out (institution-wide staff
+    stay); like `welfare_staff`, a person's first assignment in that order counts."""
+    bookable = (
+        Availability.objects.filter(
+            institution=institution,
+            professional=OuterRef("user_id"),
+            kind=Availability.Kind.BOOKABLE,
+            valid_from__lte=today,
+        )
+        .exclude(valid_until__lt=today)
+        .values("pk")
+    )
+    rows = (
+        RoleAssignment.objects.valid_on(today)
+        .at_institution(institution)
+        .welfare_staff()
+        .filter(Exists(bookable))
+        .order_by("role", "user__last_name", "user__first_name")
+        .values_list(
+            "user_id", "role", "campus_id", "user__first_name", "user__last_name", "user__username"
+        )
+    )
+    labels = dict(Role.choices)
+    seen, staff = set(), []
+    for user_id, role, campus, first_name, last_name, username in rows:
+        if user_id in seen:
+            continue
+        seen.add(user_id)
+        if campus_id and campus is not None and campus != campus_id:
+            continue
+        name = display_name(first_name, last_name, username)
+        staff.append(Bookable(user_id, name, role, str(labels.get(role, role))))
+    return staff
+
+
 def next_free_times(
     institution: Institution,
     *,
@@ -112,28 +175,24 @@ def next_free_times(
     days: int = LOOKAHEAD_DAYS,
     campus_id: int | None = None,
     calendars: Calendars | None = None,
-) -> list[tuple[StaffMember, list[Slot]]]:
+) -> list[tuple[Bookable, list[Slot]]]:
     """The next free times of each professional who publishes bookable hours.
 
     With `campus_id`, staff of other campuses are left out (institution-wide staff stay).
     """
     today = timezone.localdate()
-    members = [
-        m
-        for m in welfare_staff(institution, today)
-        if m.hours and not (campus_id and m.campus is not None and m.campus.pk != campus_id)
-    ]
+    members = bookable_staff(institution, today, campus_id)
     if not members:
         return []
     free = cached_free_slots_of(
-        [m.user.pk for m in members],
+        [m.user_id for m in members],
         institution.pk,
         (calendars or Calendars()).of(institution),
         today,
         today + timedelta(days=days),
     )
     return [
-        (m, free[m.user.pk][:per_professional] if per_professional else free[m.user.pk])
+        (m, free[m.user_id][:per_professional] if per_professional else free[m.user_id])
         for m in members
     ]
 

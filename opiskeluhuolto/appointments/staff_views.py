@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,10 +51,10 @@ def work(request):
     requests = (
         access.requests_visible_to(request.user)
         .unresolved()
-        .select_related("student", "institution", "professional")
+        .select_related("student", "institution")
         .by_deadline()
     )
-    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = display.first_page_or_paginate(requests, REQUESTS_PER_PAGE, request.GET.get("page"))
     bookings = (
         access.bookings_visible_to(request.user)
         .active()

@@ -38,11 +38,8 @@ def index(request):
         .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
         .select_related("professional", "student")
     )
-    requests = (
-        access.requests_visible_to(request.user)
-        .unresolved()
-        .select_related("institution", "student", "professional")
-    )
+    # The institution for the deadline's calendar; the list shows no names.
+    requests = access.requests_visible_to(request.user).unresolved().select_related("institution")
     calendars = display.Calendars()  # one query per institution for both lists
     context = {
         "student": student,

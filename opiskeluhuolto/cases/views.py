@@ -227,8 +227,17 @@ def detail(request, pk):
     """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
     case = access.get_case(request.user, pk)
     can = for_user(request.user)
-    view = read_record(request.user, case, purpose="case page", request=request)
     staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
+    # The page shows no disclosures (they are entries too), and rectification requests to
+    # staff only: the rest is not loaded.
+    view = read_record(
+        request.user,
+        case,
+        purpose="case page",
+        request=request,
+        disclosures=False,
+        rectifications=staff_view,
+    )
     context = {
         "case": case,
         "view": view,
@@ -237,12 +246,14 @@ def detail(request, pk):
         "can_manage": can.manage_case(case),
         "can_rectify": can.request_rectification(case),
         "memberships": case.memberships.select_related("user").order_by("ended_on", "pk"),
-        "consents": case.consents.prefetch_related("named_members").select_related(
-            "guardian", "recorded_by", "recipient_provider"
-        ),
+        "consents": case.consents.prefetch_related("named_members")
+        .select_related("guardian", "recorded_by")
+        .defer("scope"),
         "prohibitions": case.student.guardian_prohibitions.filter(
             Q(case=case) | Q(case__isnull=True)
         )
+        .select_related("assessed_by")
+        .defer("assessment")
         if staff_view
         else [],
     }

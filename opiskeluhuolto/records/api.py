@@ -62,7 +62,13 @@ def case_record(request, case_id: int):
     case is missing or the caller may not read it."""
     case = access.get_case(request.user, case_id)
     view = read_record(
-        request.user, case, purpose="API", request=request, action=AccessLogEntry.Action.API_READ
+        request.user,
+        case,
+        purpose="API",
+        request=request,
+        action=AccessLogEntry.Action.API_READ,
+        disclosures=False,
+        rectifications=False,
     )
     if view is None:
         from django.http import Http404

@@ -27,31 +27,32 @@ from .models import AccessLogEntry, Amendment, RecordEntry, WelfareRecord
 
 @dataclass
 class RecordView:
-    """What a reader gets: the record, its entries with amendments, disclosures, requests."""
+    """What a reader gets: the record, its entries with amendments, disclosures, requests.
+
+    `disclosures` and `rectifications` are None when the reader did not ask for them."""
 
     case: Case
     record: WelfareRecord
     basis: str
     entries: list[RecordEntry] = field(default_factory=list)
-    disclosures: list = field(default_factory=list)
-    rectifications: list = field(default_factory=list)
+    disclosures: list | None = field(default_factory=list)
+    rectifications: list | None = field(default_factory=list)
 
 
-def _load(case: Case) -> WelfareRecord | None:
-    return (
-        WelfareRecord.objects.filter(case=case)
-        .prefetch_related(
-            Prefetch(
-                "entries",
-                queryset=RecordEntry.objects.order_by("created_at", "pk").prefetch_related(
-                    Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "pk"))
-                ),
+def _load(case: Case, *, disclosures: bool, rectifications: bool) -> WelfareRecord | None:
+    parts: list = [
+        Prefetch(
+            "entries",
+            queryset=RecordEntry.objects.order_by("created_at", "pk").prefetch_related(
+                Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "pk"))
             ),
-            "disclosures__consent",
-            "rectifications",
         )
-        .first()
-    )
+    ]
+    if disclosures:
+        parts.append("disclosures__consent")
+    if rectifications:
+        parts.append("rectifications")
+    return WelfareRecord.objects.filter(case=case).prefetch_related(*parts).first()
 
 
 def read_records(
@@ -60,11 +61,16 @@ def read_records(
     purpose: str,
     request=None,
     action: str = AccessLogEntry.Action.READ,
+    *,
+    disclosures: bool = True,
+    rectifications: bool = True,
 ) -> list[RecordView]:
     """The records of one case, or all the records of a student the user may read.
 
     Raises Http404 when the user may not read a named case (missing and
-    forbidden alike). Each returned record has been logged as read.
+    forbidden alike). Each returned record has been logged as read. A page that
+    shows no disclosures or rectification requests says so with `disclosures=False`
+    or `rectifications=False`, and those are not loaded (None in the view).
     """
     # A fresh resolver, not the per-request cache: this is the gate of the register, and a
     # membership may have ended earlier in the same request or test.
@@ -73,37 +79,51 @@ def read_records(
         cases = [target]
     else:
         cases = list(cases_visible_to(user).filter(student=target).select_related("institution"))
-    views = []
+    views, rows = [], []
     with transaction.atomic():
         for case in cases:
             basis = can.read_records(case)
             if basis is None:
                 raise Http404
-            record = _load(case)
+            record = _load(case, disclosures=disclosures, rectifications=rectifications)
             if record is None:
                 continue
             record.case = case  # the log row names the case and student: no second query
-            log.append(
-                user, action=action, basis=basis, purpose=purpose, record=record, request=request
-            )
             views.append(
                 RecordView(
                     case=case,
                     record=record,
                     basis=basis,
                     entries=list(record.entries.all()),
-                    disclosures=list(record.disclosures.all()),
-                    rectifications=list(record.rectifications.all()),
+                    disclosures=list(record.disclosures.all()) if disclosures else None,
+                    rectifications=list(record.rectifications.all()) if rectifications else None,
                 )
             )
+            rows.append(
+                log.row_for(
+                    user,
+                    action=action,
+                    basis=basis,
+                    purpose=purpose,
+                    record=record,
+                    request=request,
+                )
+            )
+        # Last, when everything has been read: the log's lock is held until the commit.
+        log.write(rows)
     return views
 
 
 def read_record(
-    user, case: Case, purpose: str, request=None, action: str = AccessLogEntry.Action.READ
+    user,
+    case: Case,
+    purpose: str,
+    request=None,
+    action: str = AccessLogEntry.Action.READ,
+    **parts: bool,
 ):
     """One case's record through `read_records`; None when the case has no record yet."""
-    views = read_records(user, case, purpose, request=request, action=action)
+    views = read_records(user, case, purpose, request=request, action=action, **parts)
     return views[0] if views else None
 
 

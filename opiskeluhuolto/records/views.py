@@ -74,7 +74,14 @@ def amend(request, pk):
                 request, _("The amendment was saved. The original entry stays visible.")
             )
             return redirect("cases:detail", pk=case.pk)
-    view = read_record(request.user, case, purpose="amendment", request=request)
+    view = read_record(
+        request.user,
+        case,
+        purpose="amendment",
+        request=request,
+        disclosures=False,
+        rectifications=False,
+    )
     current = next(e for e in view.entries if e.pk == entry.pk)
     return render(request, "records/amend.html", {"form": form, "case": case, "entry": current})
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from opiskeluhuolto.appointments import actions
@@ -139,6 +140,39 @@ def test_open_requests_are_paginated_by_deadline(hours, client, monkeypatch):
     assert f"#{made[0].pk}<" in first and f"#{made[1].pk}<" in first
     assert f"#{made[2].pk}<" not in first and f"#{made[2].pk}<" in second
     assert "Sivu 1 / 2" in first
+
+
+@pytest.mark.parametrize("per_page", [2, 3])
+def test_first_page_of_requests_counts_only_when_they_do_not_fit(hours, per_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opiskeluhuolto.appointments import display
+
+    cast = hours
+    for i, student in enumerate((cast.aino, cast.onni, cast.aino)):
+        actions.create_request(
+            student,
+            service=Role.SOCIAL_WORKER,
+            requested_by=AppointmentRequest.RequestedBy.STUDENT,
+            channel=AppointmentRequest.Channel.ONLINE,
+            actor=cast.student,
+            requested_at=at(date(2026, 10, 26 + i), 9),
+        )
+    rows = AppointmentRequest.objects.by_deadline()
+    for number in (None, "1", "2", "x"):
+        expected = Paginator(rows, per_page).get_page(number)
+        with CaptureQueriesContext(connection) as ctx:
+            page = display.first_page_or_paginate(rows, per_page, number)
+            shown = list(page.object_list)
+        assert shown == list(expected.object_list)
+        assert (page.number, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.num_pages,
+        )
+        counted = any("COUNT(" in q["sql"] for q in ctx.captured_queries)
+        assert counted == (number in ("2", "x") or per_page == 2)
+        assert len(ctx.captured_queries) == (1 if not counted else 2)
 
 
 def test_professional_gives_a_time_and_assesses_urgency(hours, client):

@@ -58,3 +58,29 @@ def test_log_rows_cannot_be_changed_or_deleted_through_the_model(cast, case_with
         row.save()
     with pytest.raises(AppendOnlyError):
         row.delete()
+
+
+def test_the_plain_sql_of_the_log_names_the_model_table_and_every_column():
+    """log.write runs plain SQL under its lock: it must stay in step with the model."""
+    from opiskeluhuolto.records import log
+
+    assert AccessLogEntry._meta.db_table == "records_accesslogentry"
+    columns = {f.column for f in AccessLogEntry._meta.concrete_fields if not f.primary_key}
+    assert set(log._COLUMNS) == columns and len(log._COLUMNS) == len(columns)
+    assert log._COLUMNS[: len(chain.FIELDS)] == chain.FIELDS
+
+
+def test_rows_written_by_the_actions_and_the_reads_form_one_chain(cast, case_with_entry):
+    from opiskeluhuolto.cases.tests.story import meeting
+
+    _reads(cast, case_with_entry, 2)
+    meeting(case_with_entry, cast.kuraattori)  # an entry, logged by the action
+    _reads(cast, case_with_entry, 1)
+    rows = list(AccessLogEntry.objects.order_by("seq"))
+    assert [r.action for r in rows[-4:]] == ["read", "read", "create", "read"]
+    assert (
+        chain.first_break(
+            AccessLogEntry.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash")
+        )
+        is None
+    )

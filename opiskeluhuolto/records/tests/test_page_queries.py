@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opiskeluhuolto.cases import actions as case_actions
 from opiskeluhuolto.cases.tests.story import meeting, onni_prohibited_case
 from opiskeluhuolto.records import actions
 from opiskeluhuolto.records.reading import read_record
@@ -43,6 +44,36 @@ def test_case_page_query_count_does_not_grow_with_the_data(cast, case_with_entry
     url = reverse("cases:detail", args=[case_with_entry.pk])
     before = queries(cast.kuraattori, url)
     more_data(cast, case_with_entry)
+    assert queries(cast.kuraattori, url) == before
+
+
+def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast, case_with_entry):
+    """Each consent names its members and recorder, each prohibition its assessor: all
+    fetched with the list, not one query per row."""
+    url = reverse("cases:detail", args=[case_with_entry.pk])
+    before = queries(cast.kuraattori, url)
+    for case in (case_with_entry, None):
+        case_actions.record_prohibition(
+            cast.aino,
+            case=case,
+            by=cast.kuraattori,
+            reason="Painava syy.",
+            assessed_by=cast.kuraattori,
+            assessor_profession="kuraattori",
+            assessment="Ei vastoin etua.",
+            decided_on=cast.today,
+        )
+        case_actions.give_consent(
+            cast.aino,
+            case=case_with_entry,
+            recorded_by=cast.supervisor,
+            kind="disclosure",
+            given_by="student",
+            how="written",
+            given_on=cast.today,
+            named_members=[cast.kuraattori, cast.supervisor],
+            recipient="Nuorisopsykiatria",
+        )
     assert queries(cast.kuraattori, url) == before
 
 

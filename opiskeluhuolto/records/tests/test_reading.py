@@ -1,9 +1,10 @@
 """Reading the register: one function, checked and logged (LAW.md L-906-1, L-21-2)."""
 
 import pytest
+from django.core.management import call_command
 from django.http import Http404
 
-from opiskeluhuolto.cases.tests.story import onni_prohibited_case
+from opiskeluhuolto.cases.tests.story import onni_prohibited_case, open_aino_case
 from opiskeluhuolto.records.models import AccessLogEntry
 from opiskeluhuolto.records.reading import read_record, read_records, readers_of
 
@@ -123,3 +124,38 @@ def test_guardian_sees_reads_only_of_visible_matters(cast, case_with_entry):
     read_record(cast.kuraattori, case_with_entry, purpose="x")
     rows, summary = readers_of(cast.aino, exclude_user=cast.guardian, case_ids=set())
     assert rows == [] and summary == []
+
+
+def _log_statement(sql: str) -> bool:
+    return "records_accesslogentry" in sql or "pg_advisory_xact_lock" in sql
+
+
+def test_the_log_is_written_last_after_everything_is_read(cast, case_with_entry):
+    """The log's lock is held until the commit and makes every other reader wait: nothing
+    may run after it but the chain's own two statements (L-906-1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_aino_case(cast)  # a second record of the same student, read in the same call
+    with CaptureQueriesContext(connection) as ctx:
+        views = read_records(cast.student, cast.aino, purpose="own")
+    assert len(views) == 2
+    sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    first = next(i for i, s in enumerate(sql) if _log_statement(s))
+    assert any("records_recordentry" in s for s in sql[:first])
+    assert all(_log_statement(s) for s in sql[first:]), sql[first:]
+    assert sum(s.startswith("INSERT") for s in sql[first:]) == 1  # both rows, one insert
+    rows = list(AccessLogEntry.objects.order_by("-seq")[:2])
+    assert {r.record_id_ref for r in rows} == {v.record.pk for v in views}
+    assert rows[0].prev_hash == rows[1].hash
+    call_command("verify_access_log")
+
+
+def test_a_page_may_leave_out_disclosures_and_rectifications(cast, case_with_entry):
+    view = read_record(
+        cast.kuraattori, case_with_entry, purpose="x", disclosures=False, rectifications=False
+    )
+    assert view.disclosures is None and view.rectifications is None
+    assert len(view.entries) == 1
+    full = read_record(cast.kuraattori, case_with_entry, purpose="x")
+    assert full.disclosures == [] and full.rectifications == []
