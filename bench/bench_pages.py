@@ -326,7 +326,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="per gthread worker (gunicorn runs gthread for "
+        "any --threads above 1; sync workers get 1)",
+    )
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument(
         "--warmup", type=float, default=5, help="seconds of the same load, not measured, first"
@@ -373,7 +379,7 @@ def main() -> None:
             "-w",
             str(args.workers),
             "--threads",
-            str(args.threads),
+            str(1 if args.worker_class == "sync" else args.threads),
             "--log-level",
             "warning",
         ],
@@ -393,7 +399,8 @@ def main() -> None:
         else:
             raise SystemExit("the server did not start")
         print(
-            f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, "
+            f"server: gunicorn {args.worker_class} {args.workers} workers"
+            f"{'' if args.worker_class == 'sync' else f' × {args.threads} threads'}, "
             f"DEBUG {'on' if args.debug else 'off'}; "
             f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page, "
             f"load from {args.client}"

@@ -259,7 +259,11 @@ class AccessLogEntry(AppendOnly):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
         ordering = ["seq"]
-        indexes = [models.Index(fields=["student_id_ref", "at"], name="records_log_student_idx")]
+        indexes = [
+            models.Index(fields=["student_id_ref", "at"], name="records_log_student_idx"),
+            # "Who has read my data" counts only the rows after those it has counted.
+            models.Index(fields=["student_id_ref", "seq"], name="records_log_student_seq_idx"),
+        ]
         constraints = [
             # A fork of the chain (two rows after the same one) cannot be stored.
             models.UniqueConstraint(fields=["seq"], name="records_log_unique_seq"),

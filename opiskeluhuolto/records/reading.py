@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
@@ -168,9 +169,38 @@ def readers_of(
             "at", "actor_name", "actor_role", "basis", "action"
         )[:READERS_SHOWN]
     ]
-    summary = list(
-        rows.values("actor_name", "actor_role")
-        .annotate(times=Count("pk"), last=Max("at"))
-        .order_by("-last")
-    )
+    ids = None if case_ids is None else sorted(case_ids)
+    summary = _reader_summary(rows, f"{student.pk}:{exclude_user and exclude_user.pk}:{ids}")
     return latest, summary
+
+
+def _reader_summary(rows, key: str) -> list[dict]:
+    """Per reader: name, role, how many times, the last time; newest first.
+
+    Counted once, then carried forward: the cache keeps the counts up to the last `seq`
+    seen, and each view counts only the rows after it (index (student, seq)), so the cost
+    stays flat however long a student's log grows. Sound because the log is append-only
+    and `seq` is given under the lock that the appending transaction holds until it
+    commits: when a row is visible, every row with a smaller `seq` is visible too.
+    """
+    key = f"log-readers:{key}"
+    upto, readers = cache.get(key) or (0, {})
+    new = (
+        rows.filter(seq__gt=upto)
+        .values("actor_name", "actor_role")
+        .annotate(times=Count("pk"), last=Max("at"), top=Max("seq"))
+        .order_by()
+    )
+    for row in new:
+        times, last = readers.get((row["actor_name"], row["actor_role"]), (0, row["last"]))
+        readers[row["actor_name"], row["actor_role"]] = (
+            times + row["times"],
+            max(last, row["last"]),
+        )
+        upto = max(upto, row["top"])
+    cache.set(key, (upto, readers), 24 * 3600)
+    summary = [
+        {"actor_name": name, "actor_role": role, "times": times, "last": last}
+        for (name, role), (times, last) in readers.items()
+    ]
+    return sorted(summary, key=lambda r: r["last"], reverse=True)

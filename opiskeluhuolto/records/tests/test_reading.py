@@ -70,6 +70,39 @@ def test_readers_of_lists_name_role_and_time(cast, case_with_entry):
     assert rows[0].actor_name == cast.kuraattori.display_name and rows[0].at
 
 
+def test_the_reader_summary_carried_forward_equals_a_fresh_count(cast, case_with_entry):
+    """The summary is cached and extended with the rows after it; it must always equal
+    counting the whole log again."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    from opiskeluhuolto.records.models import AccessLogEntry
+
+    def fresh_count():
+        rows = AccessLogEntry.objects.filter(student_id_ref=cast.aino.pk).exclude(
+            actor_id=cast.student.pk
+        )
+        return sorted(
+            (r["actor_name"], r["actor_role"], r["times"], r["last"])
+            for r in rows.values("actor_name", "actor_role").annotate(
+                times=Count("pk"), last=Max("at")
+            )
+        )
+
+    def summary():
+        _rows, found = readers_of(cast.aino, exclude_user=cast.student)
+        return sorted((r["actor_name"], r["actor_role"], r["times"], r["last"]) for r in found)
+
+    first = summary()
+    assert first == fresh_count()
+    for reader in (cast.kuraattori, cast.kuraattori, cast.guardian):
+        read_record(reader, case_with_entry, purpose="x")
+        assert summary() == fresh_count()
+    assert summary() != first
+    cache.clear()
+    assert summary() == fresh_count()
+
+
 def test_guardian_of_an_adult_sees_nothing(cast):
     from opiskeluhuolto.cases import actions
     from opiskeluhuolto.organisation import actions as org
