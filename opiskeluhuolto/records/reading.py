@@ -163,9 +163,10 @@ def readers_of(
     if case_ids is not None:
         rows = rows.filter(case_id_ref__in=case_ids)
     basis, action = dict(AccessLogEntry.Basis.choices), dict(AccessLogEntry.Action.choices)
+    # Newest first in the chain's order, along the index (student, seq).
     latest = [
         LogRow(at, name, role, str(basis.get(b, b)), str(action.get(a, a)))
-        for at, name, role, b, a in rows.order_by("-at", "-seq").values_list(
+        for at, name, role, b, a in rows.order_by("-seq").values_list(
             "at", "actor_name", "actor_role", "basis", "action"
         )[:READERS_SHOWN]
     ]
