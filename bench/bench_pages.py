@@ -3,30 +3,35 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_pages.py
 
 Starts gunicorn on 127.0.0.1 only, signs the demo people in by creating their
-sessions, and runs 50 simulated users per page: each user requests the page,
-waits a think time (0.5–1.5 s, `--think 0` for back-to-back requests) and repeats,
-for `--seconds` per page (bounded in time and count), after three warm-up requests
-(the dashboard's aggregates are cached in a cache shared by the workers). Prints p50/p95/max latency,
-throughput, errors, and the page's SQL query count measured in-process.
+sessions, and runs 50 simulated users per page: each user requests the page, waits a
+think time (0.5–1.5 s, `--think 0` for back-to-back requests) and repeats, for
+`--seconds` per page, after three single warm-up requests and `--warmup` seconds of the
+same load that are not measured (every worker process warm, as after minutes in
+production). The load comes from wrk (Debian's package; one wrk thread per user, with
+the think time in its Lua script), which costs the two cores almost nothing and measures
+each request from its first byte written to its last byte read; `--client python`
+uses this script's own threads instead (they compete with the server for the CPU and
+add their own waits to what they measure). Prints p50/p95/max latency, throughput,
+errors, and the page's SQL query count measured in-process.
 
 The server runs as production does (README "Production"): DEBUG off, static files
 collected into a temporary STATIC_ROOT for the manifest storage, a random SECRET_KEY,
-ALLOWED_HOSTS and SITE_URL set, and the field-encryption keys this process has, i.e. the
-ones the database was seeded with. Requests carry `X-Forwarded-Proto: https` as the
-TLS-terminating proxy would add, so the HTTPS redirect and secure cookies stay on. Two
-things differ from production, both to keep the signed-in sessions usable: staff TOTP
-is not required (`REQUIRE_STAFF_MFA=false`; in production that check is one more
-indexed EXISTS query per staff page), and the cache is a file cache in a temporary
-directory standing in for a shared Redis or memcached. `--debug` runs the old way
-(DEBUG on, no collected static files) for comparison.
+ALLOWED_HOSTS and SITE_URL set, the field-encryption keys this process has (the ones the
+database was seeded with), Redis as the shared cache with the sessions read from it
+(`cached_db`), and gunicorn gthread workers. Requests carry `X-Forwarded-Proto: https`
+as the TLS-terminating proxy would add, so the HTTPS redirect and secure cookies stay
+on. One thing differs from production, to keep the signed-in sessions usable: staff
+TOTP is not required (`REQUIRE_STAFF_MFA=false`; in production that check is one more
+indexed EXISTS query per staff page). Without a Redis server on 127.0.0.1:6379 the
+cache is a file cache in a temporary directory. `--debug` runs with DEBUG on.
 
-Workers: the default is 2 gunicorn gthread workers × 4 threads on this 2-core machine.
-The pages are CPU-bound Python (templates, ORM) with short waits on PostgreSQL, and
-one process can run Python on only one core at a time (the GIL), so one worker per core
-uses both cores; a few threads per worker overlap the database round trips, while more
-threads only make requests queue for the GIL inside a worker instead of in the kernel's
-accept queue, and more processes than cores fight with PostgreSQL and this load
-generator for the same two cores. Try `--workers`/`--threads` on a bigger machine.
+Workers: 4 gthread workers × 2 threads on this 2-core machine, as the README's
+production command. The pages are CPU-bound Python (templates, ORM) with short waits
+on PostgreSQL; one process runs Python on one core at a time (the GIL), and a worker
+keeps the connections it accepted, so more processes with few threads each spread the
+50 users' connections more evenly than two processes with many threads (measured:
+bench/README.md §3). gunicorn turns `-k sync` with more than one thread into gthread;
+this script gives sync workers one thread.
 """
 
 from __future__ import annotations
@@ -325,11 +330,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", type=float, default=1.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
         "--threads",
         type=int,
-        default=4,
+        default=2,
         help="per gthread worker (gunicorn runs gthread for "
         "any --threads above 1; sync workers get 1)",
     )
