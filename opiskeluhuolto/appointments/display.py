@@ -81,16 +81,30 @@ class StaffMember:
         return hours_summary(self.walk_in)
 
 
-def welfare_staff(institution: Institution, today: date | None = None) -> list[StaffMember]:
-    """The institution's welfare staff with their hours, walk-in hours and phone (L-11-1, L-17)."""
-    today = today or timezone.localdate()
-    assignments = (
+def _staff_assignments(institution: Institution, today: date):
+    """The welfare staff's role assignments at the institution, in the order the pages list
+    them; a person's first one counts (see `_first_per_person`)."""
+    return (
         RoleAssignment.objects.valid_on(today)
         .at_institution(institution)
         .welfare_staff()
-        .select_related("user", "campus")
         .order_by("role", "user__last_name", "user__first_name")
     )
+
+
+def _first_per_person(rows, user_id=lambda row: row.user_id):
+    """Each person's first row only: a person with several assignments is listed once."""
+    seen = set()
+    for row in rows:
+        if user_id(row) not in seen:
+            seen.add(user_id(row))
+            yield row
+
+
+def welfare_staff(institution: Institution, today: date | None = None) -> list[StaffMember]:
+    """The institution's welfare staff with their hours, walk-in hours and phone (L-11-1, L-17)."""
+    today = today or timezone.localdate()
+    assignments = _staff_assignments(institution, today).select_related("user", "campus")
     hours = list(
         Availability.objects.filter(institution=institution, valid_from__lte=today)
         .exclude(valid_until__lt=today)
@@ -99,11 +113,8 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
     contacts = {
         c.professional_id: c for c in ContactChannel.objects.filter(institution=institution)
     }
-    seen, staff = set(), []
-    for a in assignments:
-        if a.user_id in seen:
-            continue
-        seen.add(a.user_id)
+    staff = []
+    for a in _first_per_person(assignments):
         mine = [h for h in hours if h.professional_id == a.user_id]
         staff.append(
             StaffMember(
@@ -146,21 +157,17 @@ def bookable_staff(
         .values("pk")
     )
     rows = (
-        RoleAssignment.objects.valid_on(today)
-        .at_institution(institution)
-        .welfare_staff()
+        _staff_assignments(institution, today)
         .filter(Exists(bookable))
-        .order_by("role", "user__last_name", "user__first_name")
         .values_list(
             "user_id", "role", "campus_id", "user__first_name", "user__last_name", "user__username"
         )
     )
     labels = dict(Role.choices)
-    seen, staff = set(), []
-    for user_id, role, campus, first_name, last_name, username in rows:
-        if user_id in seen:
-            continue
-        seen.add(user_id)
+    staff = []
+    for user_id, role, campus, first_name, last_name, username in _first_per_person(
+        rows, lambda row: row[0]
+    ):
         if campus_id and campus is not None and campus != campus_id:
             continue
         name = display_name(first_name, last_name, username)
