@@ -185,13 +185,15 @@ def _reader_summary(rows, key: str) -> list[dict]:
     commits: when a row is visible, every row with a smaller `seq` is visible too.
     """
     key = f"log-readers:{key}"
-    upto, readers = cache.get(key) or (0, {})
+    cached = cache.get(key)
+    upto, readers = cached or (0, {})
     new = (
         rows.filter(seq__gt=upto)
         .values("actor_name", "actor_role")
         .annotate(times=Count("pk"), last=Max("at"), top=Max("seq"))
         .order_by()
     )
+    counted = upto
     for row in new:
         times, last = readers.get((row["actor_name"], row["actor_role"]), (0, row["last"]))
         readers[row["actor_name"], row["actor_role"]] = (
@@ -199,7 +201,8 @@ def _reader_summary(rows, key: str) -> list[dict]:
             max(last, row["last"]),
         )
         upto = max(upto, row["top"])
-    cache.set(key, (upto, readers), 24 * 3600)
+    if cached is None or upto != counted:  # else the cached copy is already this one
+        cache.set(key, (upto, readers), 24 * 3600)
     summary = [
         {"actor_name": name, "actor_role": role, "times": times, "last": last}
         for (name, role), (times, last) in readers.items()

@@ -76,8 +76,6 @@ def test_the_reader_summary_carried_forward_equals_a_fresh_count(cast, case_with
     from django.core.cache import cache
     from django.db.models import Count, Max
 
-    from opiskeluhuolto.records.models import AccessLogEntry
-
     def fresh_count():
         rows = AccessLogEntry.objects.filter(student_id_ref=cast.aino.pk).exclude(
             actor_id=cast.student.pk
