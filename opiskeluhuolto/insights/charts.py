@@ -13,6 +13,7 @@ from datetime import date
 
 import altair as alt
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -265,18 +266,53 @@ def build(key: str, scope: DashboardScope, start: date, end: date, inst: int | N
     return BUILDERS[key](scope, start, end, inst, queries.data_version())
 
 
+def _key(kind: str, *inputs) -> str:
+    """A cache key for the charts of one scope, period, language and data version."""
+    raw = repr(inputs)
+    return f"insights:{kind}:{get_language()}:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def build_all(
     scope: DashboardScope, start: date, end: date, inst: int | None, version: str | None = None
 ) -> list[Chart]:
     """Every chart, cached per scope, period, language and data version (specs are costly)."""
     version = version if version is not None else queries.data_version()
-    raw = repr((sorted(scope.institution_ids), sorted(scope.campus_ids), start, end, inst, version))
-    key = f"insights:charts:{get_language()}:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = _key(
+        "charts", sorted(scope.institution_ids), sorted(scope.campus_ids), start, end, inst, version
+    )
     built = cache.get(key)
     if built is None:
         built = [b(scope, start, end, inst, version) for b in BUILDERS.values()]
         cache.set(key, built, queries.CACHE_SECONDS)
     return built
+
+
+def panels_html(
+    scope: DashboardScope, start: date, end: date, inst: int | None, version: str, query: str
+) -> str:
+    """The dashboard's chart panels as HTML, cached like the charts they show.
+
+    Rendering hundreds of table cells through the template engine costs more than
+    everything else on the page; the result depends only on the charts (the same key
+    inputs), the language and the page's query string, which carries the filter into
+    the download links. Nothing in it is personal or per request (no CSRF token, no
+    nonce: the specs are JSON data blocks, not scripts)."""
+    key = _key(
+        "panels",
+        sorted(scope.institution_ids),
+        sorted(scope.campus_ids),
+        start,
+        end,
+        inst,
+        version,
+        query,
+    )
+    html = cache.get(key)
+    if html is None:
+        context = {"charts": build_all(scope, start, end, inst, version), "query": query}
+        html = render_to_string("insights/_panels.html", context)
+        cache.set(key, html, queries.CACHE_SECONDS)
+    return html
 
 
 def empty_spec() -> dict:

@@ -54,7 +54,9 @@ def dashboard(request):
     version = queries.data_version()
     context = {
         "form": form,
-        "charts": charts.build_all(scope, start, end, inst, version),
+        "panels": charts.panels_html(
+            scope, start, end, inst, version, query=request.GET.urlencode()
+        ),
         "classes": queries.by_class(scope, start, end, inst, version=version),
         "start": start,
         "end": end,

@@ -119,6 +119,33 @@ def test_aggregates_are_cached_until_the_data_changes(client, seeded):
     assert len(fresh.captured_queries) == len(cold.captured_queries)
 
 
+
+def _panels(html: str) -> str:
+    return html.split('<div class="panels">', 1)[1].split("</div>\n<p class=\"muted\">", 1)[0]
+
+
+def test_cached_panels_follow_the_language_the_filter_and_new_data(client, seeded):
+    """The chart panels are rendered once and cached: the cache must still answer for
+    each language and filter, and a new import must show at once."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client.force_login(seeded.rehtori)
+    url = reverse("insights:dashboard")
+    first = _panels(client.get(url).content.decode())
+    assert _panels(client.get(url).content.decode()) == first  # now from the cache
+    with translation.override("sv"):
+        swedish = translation.gettext("Show as a table")
+    assert swedish != "Show as a table" and swedish not in first
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    assert swedish in _panels(client.get(url).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    same_period = _panels(client.get(url, {"period": "current"}).content.decode())
+    assert "period=current" in same_period and "period=current" not in first
+    more_students(seeded, 5)  # a new import: the tables are rendered again
+    assert _panels(client.get(url).content.decode()) != first
+
+
 def test_csv_export(client, seeded):
     client.force_login(seeded.admin)
     response = client.get(reverse("insights:export_csv"), {"chart": "groups"})
