@@ -162,10 +162,12 @@ def readers_of(
         rows = rows.exclude(actor_id=exclude_user.pk)
     if case_ids is not None:
         rows = rows.filter(case_id_ref__in=case_ids)
-    basis, action = dict(AccessLogEntry.Basis.choices), dict(AccessLogEntry.Action.choices)
+    # The labels translated once, not per row.
+    basis = {value: str(label) for value, label in AccessLogEntry.Basis.choices}
+    action = {value: str(label) for value, label in AccessLogEntry.Action.choices}
     # Newest first in the chain's order, along the index (student, seq).
     latest = [
-        LogRow(at, name, role, str(basis.get(b, b)), str(action.get(a, a)))
+        LogRow(at, name, role, basis.get(b, b), action.get(a, a))
         for at, name, role, b, a in rows.order_by("-seq").values_list(
             "at", "actor_name", "actor_role", "basis", "action"
         )[:READERS_SHOWN]
