@@ -119,9 +119,8 @@ def test_aggregates_are_cached_until_the_data_changes(client, seeded):
     assert len(fresh.captured_queries) == len(cold.captured_queries)
 
 
-
 def _panels(html: str) -> str:
-    return html.split('<div class="panels">', 1)[1].split("</div>\n<p class=\"muted\">", 1)[0]
+    return html.split('<div class="panels">', 1)[1].split('</div>\n<p class="muted">', 1)[0]
 
 
 def test_cached_panels_follow_the_language_the_filter_and_new_data(client, seeded):

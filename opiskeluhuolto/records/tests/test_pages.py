@@ -90,7 +90,6 @@ def test_who_has_read_my_data(cast, case_with_entry):
     assert cast.kuraattori.display_name in page and "kuraattori" in page
 
 
-
 def test_who_has_read_my_data_escapes_what_it_shows(cast, case_with_entry):
     """The latest events are joined outside the template engine: still escaped."""
     cast.kuraattori.title = '<b onclick="x">Kuraattori & co</b>'
@@ -99,6 +98,7 @@ def test_who_has_read_my_data_escapes_what_it_shows(cast, case_with_entry):
     page = client_for(cast.student).get(reverse("records:my_log")).text
     assert "<b onclick" not in page
     assert "&lt;b onclick=&quot;x&quot;&gt;Kuraattori &amp; co&lt;/b&gt;" in page
+
 
 def test_access_log_review_for_register_responsible_only(cast, case_with_entry):
     cast.provider.register_responsible = cast.admin
