@@ -89,7 +89,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     client.force_login(seeded.rehtori)
     client.get(reverse("insights:dashboard"))  # warm the session
     cache.clear()
-    with django_assert_num_queries(19) as ctx:  # cold: the person's facts too (access.facts)
+    with django_assert_num_queries(18) as ctx:  # cold: the person's facts too (access.facts)
         client.get(reverse("insights:dashboard"))
     before = len(ctx.captured_queries)
     more_students(seeded, 40)
