@@ -170,15 +170,16 @@ def decide(request, pk):
 def my_log(request):
     """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student."""
     can = for_user(request.user)
-    visible_cases = set(access.cases_visible_to(request.user).values_list("pk", flat=True))
     students = []
     if can.own_student:
         students.append((can.own_student, *readers_of(can.own_student, exclude_user=request.user)))
-    for child in Student.objects.filter(pk__in=can.guarded_student_ids).order_by("first_name"):
+    if can.guarded_student_ids:
         # A guardian sees reads only of the matters they may see (L-18-1).
-        students.append(
-            (child, *readers_of(child, exclude_user=request.user, case_ids=visible_cases))
-        )
+        visible_cases = set(access.cases_visible_to(request.user).values_list("pk", flat=True))
+        for child in Student.objects.filter(pk__in=can.guarded_student_ids).order_by("first_name"):
+            students.append(
+                (child, *readers_of(child, exclude_user=request.user, case_ids=visible_cases))
+            )
     return render(request, "records/my_log.html", {"students": students, "shown": READERS_SHOWN})
 
 
