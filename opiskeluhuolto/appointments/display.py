@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -368,6 +369,35 @@ def next_free_times(
     return [
         (m, free[m.user_id][:per_professional] if per_professional else free[m.user_id])
         for m in members
+    ]
+
+
+@dataclass(frozen=True)
+class FreeTimeButton:
+    """A free time as its button shows it."""
+
+    query: str  # the booking link's p=<professional id>&t=<ISO start>: no personal data
+    label: str  # the start, e.g. "ti 24.11. 9.00"
+    remote: bool
+
+
+def free_time_buttons(
+    free: list[tuple[Bookable, list[Slot]]],
+) -> list[tuple[Bookable, list[FreeTimeButton]]]:
+    """`next_free_times` as the buttons of `_free_times.html`, in the active language."""
+    return [
+        (
+            member,
+            [
+                FreeTimeButton(
+                    query=f"p={s.professional_id}&t={quote(s.starts_at.isoformat(), safe='/')}",
+                    label=_local(s.starts_at, "D j.n. H.i"),
+                    remote=s.mode == Mode.REMOTE,
+                )
+                for s in slots
+            ],
+        )
+        for member, slots in free
     ]
 
 

@@ -41,11 +41,13 @@ def index(request):
     calendars = display.Calendars()  # one query per institution for both lists
     context = {
         "student": student,
-        "free": display.next_free_times(
-            student.institution,
-            per_professional=6,
-            campus_id=student.campus_id,
-            calendars=calendars,
+        "free": display.free_time_buttons(
+            display.next_free_times(
+                student.institution,
+                per_professional=6,
+                campus_id=student.campus_id,
+                calendars=calendars,
+            )
         )
         if student
         else [],
