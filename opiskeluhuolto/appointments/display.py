@@ -177,7 +177,7 @@ class BookingRow:
 
     pk: int
     starts_at: datetime
-    time: str  # e.g. "ti 24.11. 9.00–9.45", in the list's format
+    time: str  # e.g. "ti 24.11. 09.00–09.45", in the list's format
     student: str
     student_first_name: str
     request_id: int | None
@@ -377,7 +377,7 @@ class FreeTimeButton:
     """A free time as its button shows it."""
 
     query: str  # the booking link's p=<professional id>&t=<ISO start>: no personal data
-    label: str  # the start, e.g. "ti 24.11. 9.00"
+    label: str  # the start, e.g. "ti 24.11. 09.00"
     remote: bool
 
 
