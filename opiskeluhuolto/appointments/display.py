@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import Institution, Role, RoleAssignment
 
 from .deadlines import DeadlineState, deadline_state
-from .models import DEADLINE_SERVICES, AppointmentRequest, Availability, ContactChannel
+from .models import (
+    DEADLINE_SERVICES,
+    AppointmentRequest,
+    Availability,
+    Booking,
+    ContactChannel,
+    Mode,
+)
 from .slots import Slot, cached_free_slots_of
 
 #: How far ahead students see free times.
@@ -29,9 +41,13 @@ class Calendars:
         self._cache: dict[int, SchoolCalendar] = {}
 
     def of(self, institution: Institution) -> SchoolCalendar:
-        if institution.pk not in self._cache:
-            self._cache[institution.pk] = institution.school_calendar()
-        return self._cache[institution.pk]
+        return self.of_id(institution.pk)
+
+    def of_id(self, institution_id: int) -> SchoolCalendar:
+        if institution_id not in self._cache:
+            # The calendar is read by the institution's key alone.
+            self._cache[institution_id] = Institution(pk=institution_id).school_calendar()
+        return self._cache[institution_id]
 
 
 def first_page_or_paginate(queryset, per_page: int, number) -> Page:
@@ -58,12 +74,164 @@ def with_states(
     cals = calendars or Calendars()
     result = []
     for req in requests:
-        if req.has_legal_deadline:
-            req.state = deadline_state(cals.of(req.institution), today, req.deadline)
-        else:
-            req.state = DeadlineState(None, None, "none")
+        req.state = _state(req.service, req.institution_id, req.deadline, today, cals)
+        req.deadline_html = deadline_html(req.state)
         result.append(req)
     return result
+
+
+def _state(service, institution_id, deadline, today: date, cals: Calendars) -> DeadlineState:
+    if service not in DEADLINE_SERVICES:
+        return DeadlineState(None, None, "none")
+    return deadline_state(cals.of_id(institution_id), today, deadline)
+
+
+def deadline_html(state: DeadlineState) -> SafeString:
+    """The deadline as pages show it: the date and, in words, how close it is."""
+    if state.deadline:
+        return format_html(
+            '<span class="deadline"><time datetime="{}">{}</time> '
+            '<span class="badge {}">{}</span></span>',
+            date_format(state.deadline, "Y-m-d"),
+            date_format(state.deadline, "D j.n.Y"),
+            state.css,
+            state.text,
+        )
+    if state.flag == "unknown":
+        return format_html('<span class="badge badge--danger">{}</span>', state.text)
+    return format_html('<span class="muted">{}</span>', _("no legal time limit"))
+
+
+def _labels(model, field: str) -> dict[str, str]:
+    """What `get_<field>_display` shows for each value, in the active language."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _local(moment: datetime, fmt: str) -> str:
+    """`moment|date:fmt` in a template: in local time."""
+    return date_format(timezone.localtime(moment), fmt)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request as the lists of the booking pages show it, in plain values."""
+
+    pk: int
+    urgent: bool
+    student: str  # the full name, or "" when the list does not show it
+    service: str
+    asked_on: str
+    requested_by: str
+    channel: str
+    status: str
+    flag: str
+    deadline_html: SafeString
+
+
+def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
+    """Only the columns the lists show, as dicts; `names` adds the student's name."""
+    fields = ["pk", "urgent", "service", "requested_at", "requested_by", "channel", "status"]
+    fields += ["institution_id", "deadline"]
+    if names:
+        fields += ["student__first_name", "student__last_name"]
+    return requests.values(*fields)
+
+
+def request_rows(
+    values: Iterable[dict], today: date | None = None, calendars: Calendars | None = None
+) -> list[RequestRow]:
+    """`request_values` rows with their deadline state, in the active language."""
+    today = today or timezone.localdate()
+    cals = calendars or Calendars()
+    labels = {
+        f: _labels(AppointmentRequest, f) for f in ("service", "requested_by", "channel", "status")
+    }
+    rows = []
+    for v in values:
+        state = _state(v["service"], v["institution_id"], v["deadline"], today, cals)
+        name = (
+            f"{v['student__first_name']} {v['student__last_name']}"
+            if "student__first_name" in v
+            else ""
+        )
+        rows.append(
+            RequestRow(
+                pk=v["pk"],
+                urgent=v["urgent"],
+                student=name,
+                service=labels["service"].get(v["service"], v["service"]),
+                asked_on=_local(v["requested_at"], "j.n.Y"),
+                requested_by=labels["requested_by"].get(v["requested_by"], v["requested_by"]),
+                channel=labels["channel"].get(v["channel"], v["channel"]),
+                status=labels["status"].get(v["status"], v["status"]),
+                flag=state.flag,
+                deadline_html=deadline_html(state),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booking as the lists of the booking pages show it, in plain values."""
+
+    pk: int
+    starts_at: datetime
+    time: str  # e.g. "ti 24.11. 09.00–09.45", in the list's format
+    student: str
+    student_first_name: str
+    request_id: int | None
+    professional: str
+    service: str
+    where: str  # the place, or how the meeting is held
+
+
+def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[BookingRow]:
+    """The bookings in one query of the columns the lists show; the start as `start_format`."""
+    services, modes = _labels(Booking, "service"), _labels(Booking, "mode")
+    rows = []
+    for (
+        pk,
+        starts_at,
+        ends_at,
+        service,
+        mode,
+        place,
+        request_id,
+        first_name,
+        last_name,
+        pro_first_name,
+        pro_last_name,
+        pro_username,
+    ) in bookings.values_list(
+        "pk",
+        "starts_at",
+        "ends_at",
+        "service",
+        "mode",
+        "place",
+        "request_id",
+        "student__first_name",
+        "student__last_name",
+        "professional__first_name",
+        "professional__last_name",
+        "professional__username",
+    ):
+        how = modes.get(mode, mode)
+        rows.append(
+            BookingRow(
+                pk=pk,
+                starts_at=starts_at,
+                time=f"{_local(starts_at, start_format)}–{_local(ends_at, 'H.i')}",
+                student=f"{first_name} {last_name}",
+                student_first_name=first_name,
+                request_id=request_id,
+                professional=display_name(pro_first_name, pro_last_name, pro_username),
+                service=services.get(service, service),
+                where=how if mode == Mode.REMOTE or not place else place,
+            )
+        )
+    return rows
 
 
 @dataclass
@@ -201,6 +369,35 @@ def next_free_times(
     return [
         (m, free[m.user_id][:per_professional] if per_professional else free[m.user_id])
         for m in members
+    ]
+
+
+@dataclass(frozen=True)
+class FreeTimeButton:
+    """A free time as its button shows it."""
+
+    query: str  # the booking link's p=<professional id>&t=<ISO start>: no personal data
+    label: str  # the start, e.g. "ti 24.11. 09.00"
+    remote: bool
+
+
+def free_time_buttons(
+    free: list[tuple[Bookable, list[Slot]]],
+) -> list[tuple[Bookable, list[FreeTimeButton]]]:
+    """`next_free_times` as the buttons of `_free_times.html`, in the active language."""
+    return [
+        (
+            member,
+            [
+                FreeTimeButton(
+                    query=f"p={s.professional_id}&t={quote(s.starts_at.isoformat(), safe='/')}",
+                    label=_local(s.starts_at, "D j.n. H.i"),
+                    remote=s.mode == Mode.REMOTE,
+                )
+                for s in slots
+            ],
+        )
+        for member, slots in free
     ]
 
 

@@ -25,7 +25,9 @@ def _student(request, can) -> dict:
     staff = display.welfare_staff(student.institution)
     here = [m for m in staff if m.campus is None or m.campus.pk == student.campus_id]
     return {
-        "free": display.next_free_times(student.institution, campus_id=student.campus_id),
+        "free": display.free_time_buttons(
+            display.next_free_times(student.institution, campus_id=student.campus_id)
+        ),
         "bookings": bookings,
         "walk_in": [m for m in here if m.walk_in],
         "contacts": [m for m in here if m.contact],

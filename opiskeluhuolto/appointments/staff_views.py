@@ -48,21 +48,18 @@ def work(request):
     The requests are paginated (REQUESTS_PER_PAGE), so a long queue keeps the page fast.
     """
     today = timezone.localdate()
-    requests = (
-        access.requests_visible_to(request.user)
-        .unresolved()
-        .select_related("student", "institution")
-        .by_deadline()
+    requests = display.request_values(
+        access.requests_visible_to(request.user).unresolved().by_deadline(), names=True
     )
     page = display.first_page_or_paginate(requests, REQUESTS_PER_PAGE, request.GET.get("page"))
-    bookings = (
+    bookings = display.booking_rows(
         access.bookings_visible_to(request.user)
         .active()
-        .filter(starts_at__date__gte=today, starts_at__date__lte=today + timedelta(days=14))
-        .select_related("student", "professional")
+        .filter(starts_at__date__gte=today, starts_at__date__lte=today + timedelta(days=14)),
+        "D j.n. H.i",
     )
     context = {
-        "requests": display.with_states(page.object_list, today),
+        "requests": display.request_rows(page.object_list, today),
         "page": page,
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],

@@ -33,26 +33,26 @@ def index(request):
     """My appointments: free times, my bookings and my requests (student), or a guardian's own."""
     can = for_user(request.user)
     student = can.own_student if can.book_own_appointment() else None
-    bookings = (
-        access.bookings_visible_to(request.user)
-        .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
-        .select_related("professional", "student")
+    bookings = access.bookings_visible_to(request.user).filter(
+        status=Booking.Status.ACTIVE, ends_at__gte=timezone.now()
     )
-    # The institution for the deadline's calendar; the list shows no names.
-    requests = access.requests_visible_to(request.user).unresolved().select_related("institution")
+    # The list shows no names.
+    requests = display.request_values(access.requests_visible_to(request.user).unresolved())
     calendars = display.Calendars()  # one query per institution for both lists
     context = {
         "student": student,
-        "free": display.next_free_times(
-            student.institution,
-            per_professional=6,
-            campus_id=student.campus_id,
-            calendars=calendars,
+        "free": display.free_time_buttons(
+            display.next_free_times(
+                student.institution,
+                per_professional=6,
+                campus_id=student.campus_id,
+                calendars=calendars,
+            )
         )
         if student
         else [],
-        "bookings": bookings,
-        "requests": display.with_states(requests.by_deadline(), calendars=calendars),
+        "bookings": display.booking_rows(bookings, "D j.n.Y H.i"),
+        "requests": display.request_rows(requests.by_deadline(), calendars=calendars),
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
     }
     return render(request, "appointments/index.html", context)

@@ -56,3 +56,57 @@ def test_bookable_staff_are_the_welfare_staff_with_bookable_hours(hours):
         assert bookable(cast.lukio, today, campus_id) == expected(cast.lukio, today, campus_id)
     assert cast.nurse.pk in [b[0] for b in bookable(cast.lukio, today, cast.lukio_campus.pk)]
     assert cast.nurse.pk not in [b[0] for b in bookable(cast.lukio, today, other.pk)]
+
+
+def test_booking_and_request_rows_show_what_the_models_show(hours, english):
+    """The booking pages list plain rows read as values; they say what the model
+    instances' display methods and the deadline state say."""
+    from opiskeluhuolto.appointments.models import AppointmentRequest, Booking
+    from opiskeluhuolto.organisation.models import Role
+
+    from .conftest import at
+    from .test_views import TUE
+
+    cast = hours
+    for hh, who in ((9, cast.aino), (13, cast.onni)):
+        actions.book(
+            student=who,
+            professional=cast.kuraattori if hh < 12 else cast.psykologi,
+            starts_at=at(TUE, hh),
+            actor=cast.kuraattori,
+            service=Role.SOCIAL_WORKER if hh < 12 else Role.PSYCHOLOGIST,
+        )
+    Booking.objects.filter(starts_at=at(TUE, 13)).update(mode="remote")
+    actions.create_request(
+        cast.onni,
+        service=Role.NURSE,
+        requested_by="other",
+        channel="phone",
+        actor=cast.nurse,
+        requester_description="nuorisotyöntekijä",
+    )
+    bookings = Booking.objects.select_related("student", "professional").order_by("starts_at")
+    rows = display.booking_rows(bookings, "D j.n. H.i")
+    assert [r.pk for r in rows] == [b.pk for b in bookings]
+    for row, b in zip(rows, bookings, strict=True):
+        assert row.student == b.student.full_name
+        assert row.student_first_name == b.student.first_name
+        assert row.professional == b.professional.display_name
+        assert row.service == b.get_service_display()
+        assert row.where == (b.place if b.mode != "remote" and b.place else b.get_mode_display())
+    assert rows[0].time == "Tue 10.11. 09.00–09.45" and rows[1].where == "remote (video or phone)"
+
+    requests = AppointmentRequest.objects.select_related("student").by_deadline()
+    rows = display.request_rows(display.request_values(requests, names=True), cast.today)
+    models = display.with_states(requests, cast.today)
+    assert len(rows) == len(models) == 3
+    for row, r in zip(rows, models, strict=True):
+        assert (row.pk, row.urgent, row.student) == (r.pk, r.urgent, r.student.full_name)
+        assert row.service == r.get_service_display() and row.status == r.get_status_display()
+        assert row.requested_by == r.get_requested_by_display()
+        assert row.channel == r.get_channel_display()
+        assert row.flag == r.state.flag and row.deadline_html == r.deadline_html
+    legal = next(r for r in models if r.has_legal_deadline)
+    assert f'<time datetime="{legal.deadline.isoformat()}">' in legal.deadline_html
+    nurse = next(r for r in rows if r.service == "school nurse")
+    assert nurse.deadline_html == '<span class="muted">no legal time limit</span>'
