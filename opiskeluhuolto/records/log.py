@@ -13,6 +13,11 @@ from .models import AccessLogEntry
 _PG_LOCK = 906_017
 #: The chain's last row (AccessLogEntry's table; a test checks the name).
 _LAST_ROW = "SELECT seq, hash FROM records_accesslogentry ORDER BY seq DESC LIMIT 1"
+#: On PostgreSQL the lock and the last row in one round trip: two statements, sent together
+#: (psycopg binds the parameter client-side). They stay two statements on purpose: each
+#: takes its own snapshot, so the last row is read only once the lock is held. In one
+#: statement the snapshot would predate the wait and could miss the previous holder's row.
+_LOCK_AND_LAST_ROW = f"SELECT pg_advisory_xact_lock(%s); {_LAST_ROW}"
 #: The columns written, in `chain.FIELDS` order and then the links.
 _COLUMNS = (*chain.FIELDS, "prev_hash", "hash")
 
@@ -82,8 +87,8 @@ def write(rows: list[dict]) -> None:
     append until the transaction commits, so whatever runs after it makes all the other
     readers of the register wait too. For the same reason the statement and every value
     but the chain's own (`seq`, `at`, the hashes) are prepared before the lock, and the
-    two statements under it are plain SQL: compiling an ORM query would cost more than
-    running it.
+    statements under it are plain SQL in two round trips (lock and last row, then the
+    insert): compiling an ORM query would cost more than running it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("the access log is written inside the transaction of the use")
@@ -97,9 +102,11 @@ def write(rows: list[dict]) -> None:
     at_field, sql = fields["at"], _insert(len(rows))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
-        # On SQLite the write transaction (IMMEDIATE) already serialises writers.
-        cursor.execute(_LAST_ROW)
+            cursor.execute(_LOCK_AND_LAST_ROW, [_PG_LOCK])
+            cursor.nextset()  # past the lock's result to the last row's
+        else:
+            # The write transaction (IMMEDIATE) already serialises writers.
+            cursor.execute(_LAST_ROW)
         last = cursor.fetchone()
         seq, prev_hash = last if last else (0, chain.GENESIS)
         params = []

@@ -84,3 +84,60 @@ def test_rows_written_by_the_actions_and_the_reads_form_one_chain(cast, case_wit
         )
         is None
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
+    """PostgreSQL: the lock and the last row go in one round trip, as two statements, so the
+    last row is read after the wait, not from a snapshot taken before the holder committed."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from opiskeluhuolto.cases.tests.story import open_aino_case
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite serialises the writers")
+    case = open_aino_case(cast)
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def run(fn):
+        def target():
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001 (reported by the assertion below)
+                errors.append(e)
+            finally:
+                connections.close_all()
+
+        return threading.Thread(target=target)
+
+    def holder():
+        with transaction.atomic():
+            read_record(cast.kuraattori, case, purpose="x")  # takes the lock until the commit
+            holding.set()
+            release.wait(10)
+
+    first = run(holder)
+    first.start()
+    assert holding.wait(10)
+    second = run(lambda: read_record(cast.supervisor, case, purpose="x"))
+    second.start()
+    with connection.cursor() as cursor:  # until the second reader waits for the lock
+        for _ in range(500):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail("the second reader never waited for the lock")
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
+    assert [r.actor_id for r in reads[-2:]] == [cast.kuraattori.pk, cast.supervisor.pk]
+    assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
+    call_command("verify_access_log")
