@@ -88,16 +88,17 @@ def test_rows_written_by_the_actions_and_the_reads_form_one_chain(cast, case_wit
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
-    """PostgreSQL: the lock and the last row go in one round trip, as two statements, so the
-    last row is read after the wait, not from a snapshot taken before the holder committed."""
+    """A second reader waits for the first one's transaction and chains after its row.
+
+    On PostgreSQL the lock and the last row go in one round trip, as two statements, so the
+    last row is read after the wait, not from a snapshot taken before the holder committed;
+    on SQLite the write transaction itself makes the second reader wait."""
     import threading
 
-    from django.db import connection, connections, transaction
+    from django.db import OperationalError, connection, connections, transaction
 
     from opiskeluhuolto.cases.tests.story import open_aino_case
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the advisory lock is PostgreSQL's; SQLite serialises the writers")
     case = open_aino_case(cast)
     holding, release, errors = threading.Event(), threading.Event(), []
 
@@ -121,18 +122,35 @@ def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
     first = run(holder)
     first.start()
     assert holding.wait(10)
-    second = run(lambda: read_record(cast.supervisor, case, purpose="x"))
+
+    def waiting_reader():
+        for _attempt in range(500):
+            try:
+                read_record(cast.supervisor, case, purpose="x")
+                return
+            except OperationalError as e:
+                # The test database is shared-cache in-memory SQLite, which reports a lock
+                # at once where a file database (busy_timeout) or PostgreSQL waits.
+                if "locked" not in str(e):
+                    raise
+                threading.Event().wait(0.02)
+
+    second = run(waiting_reader)
     second.start()
-    with connection.cursor() as cursor:  # until the second reader waits for the lock
-        for _ in range(500):
-            cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-            )
-            if cursor.fetchone()[0]:
-                break
-            threading.Event().wait(0.01)
-        else:
-            pytest.fail("the second reader never waited for the lock")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # until the second reader waits for the lock
+            for _ in range(500):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                pytest.fail("the second reader never waited for the lock")
+    else:  # SQLite: the second reader's write transaction waits for the first one's
+        second.join(0.5)
+        assert second.is_alive(), "the second reader did not wait for the first"
     release.set()
     first.join(10)
     second.join(10)
