@@ -7,7 +7,6 @@ left out of the chart and shown as "fewer than 5" in the table.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -266,20 +265,12 @@ def build(key: str, scope: DashboardScope, start: date, end: date, inst: int | N
     return BUILDERS[key](scope, start, end, inst, queries.data_version())
 
 
-def _key(kind: str, *inputs) -> str:
-    """A cache key for the charts of one scope, period, language and data version."""
-    raw = repr(inputs)
-    return f"insights:{kind}:{get_language()}:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def build_all(
     scope: DashboardScope, start: date, end: date, inst: int | None, version: str | None = None
 ) -> list[Chart]:
     """Every chart, cached per scope, period, language and data version (specs are costly)."""
     version = version if version is not None else queries.data_version()
-    key = _key(
-        "charts", sorted(scope.institution_ids), sorted(scope.campus_ids), start, end, inst, version
-    )
+    key = queries.cache_key(f"charts:{get_language()}", scope, start, end, inst, version)
     built = cache.get(key)
     if built is None:
         built = [b(scope, start, end, inst, version) for b in BUILDERS.values()]
@@ -297,16 +288,7 @@ def panels_html(
     inputs), the language and the page's query string, which carries the filter into
     the download links. Nothing in it is personal or per request (no CSRF token, no
     nonce: the specs are JSON data blocks, not scripts)."""
-    key = _key(
-        "panels",
-        sorted(scope.institution_ids),
-        sorted(scope.campus_ids),
-        start,
-        end,
-        inst,
-        version,
-        query,
-    )
+    key = queries.cache_key(f"panels:{get_language()}", scope, start, end, inst, version, query)
     html = cache.get(key)
     if html is None:
         context = {"charts": build_all(scope, start, end, inst, version), "query": query}

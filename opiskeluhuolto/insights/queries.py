@@ -45,6 +45,23 @@ def data_version() -> str:
     return f"{run}|{event}"
 
 
+def cache_key(
+    kind: str,
+    scope: DashboardScope,
+    start: date,
+    end: date,
+    institution_id: int | None,
+    version: str,
+    *extra,
+) -> str:
+    """The cache key of one kind of figure for a scope, period, unit and data version."""
+    raw = repr(
+        (sorted(scope.institution_ids), sorted(scope.campus_ids), start, end, institution_id)
+        + (version, *extra)
+    )
+    return f"insights:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def cached(fn):
     """Cache an aggregate for its scope and period until the data changes (or 5 minutes).
 
@@ -55,18 +72,7 @@ def cached(fn):
     @functools.wraps(fn)
     def wrapper(scope, start, end, institution_id=None, *, version: str | None = None):
         version = version if version is not None else data_version()
-        raw = repr(
-            (
-                fn.__name__,
-                sorted(scope.institution_ids),
-                sorted(scope.campus_ids),
-                start,
-                end,
-                institution_id,
-                version,
-            )
-        )
-        key = "insights:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = cache_key(fn.__name__, scope, start, end, institution_id, version)
         result = cache.get(key)
         if result is None:
             result = fn(scope, start, end, institution_id)
