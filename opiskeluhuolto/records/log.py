@@ -9,15 +9,8 @@ from django.utils.translation import gettext
 from . import chain
 from .models import AccessLogEntry
 
-#: An arbitrary constant naming the PostgreSQL advisory lock that serialises appends.
-_PG_LOCK = 906_017
-#: The chain's last row (AccessLogEntry's table; a test checks the name).
+#: The chain's last row on SQLite (AccessLogEntry's table; a test checks the name).
 _LAST_ROW = "SELECT seq, hash FROM records_accesslogentry ORDER BY seq DESC LIMIT 1"
-#: On PostgreSQL the lock and the last row in one round trip: two statements, sent together
-#: (psycopg binds the parameter client-side). They stay two statements on purpose: each
-#: takes its own snapshot, so the last row is read only once the lock is held. In one
-#: statement the snapshot would predate the wait and could miss the previous holder's row.
-_LOCK_AND_LAST_ROW = f"SELECT pg_advisory_xact_lock(%s); {_LAST_ROW}"
 #: The columns written, in `chain.FIELDS` order and then the links.
 _COLUMNS = (*chain.FIELDS, "prev_hash", "hash")
 
@@ -81,14 +74,15 @@ def _insert(n: int) -> str:
 
 
 def write(rows: list[dict]) -> None:
-    """Chain and insert rows made by `row_for`: lock, read the last row, insert.
+    """Insert rows made by `row_for`, to be chained in the order written.
 
-    Must run inside a transaction, as its last step: the advisory lock serialises every
-    append until the transaction commits, so whatever runs after it makes all the other
-    readers of the register wait too. For the same reason the statement and every value
-    but the chain's own (`seq`, `at`, the hashes) are prepared before the lock, and the
-    statements under it are plain SQL in two round trips (lock and last row, then the
-    insert): compiling an ORM query would cost more than running it.
+    On PostgreSQL the rows go in without their place in the chain; a deferred trigger
+    (migration 0003) gives each its `seq` and hashes while the transaction commits, under
+    the chain's lock, so no reader waits for another one's round trips. On SQLite the
+    write transaction (IMMEDIATE) already serialises writers: the last row is read and
+    the rows chained here. Either way the statement and every value but the chain's own
+    are prepared first, and the SQL is plain: compiling an ORM query would cost more than
+    running it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("the access log is written inside the transaction of the use")
@@ -101,28 +95,28 @@ def write(rows: list[dict]) -> None:
     ]
     at_field, sql = fields["at"], _insert(len(rows))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_LOCK_AND_LAST_ROW, [_PG_LOCK])
-            cursor.nextset()  # past the lock's result to the last row's
-        else:
-            # The write transaction (IMMEDIATE) already serialises writers.
+        chained_here = connection.vendor != "postgresql"
+        if chained_here:
             cursor.execute(_LAST_ROW)
-        last = cursor.fetchone()
-        seq, prev_hash = last if last else (0, chain.GENESIS)
+            last = cursor.fetchone()
+            seq, prev_hash = last if last else (0, chain.GENESIS)
         params = []
         for content, values in zip(rows, prepared, strict=True):
-            seq += 1
             at = timezone.now()
-            row_hash = chain.row_hash(prev_hash, {"seq": seq, "at": at, **content})
             at_value = at_field.get_db_prep_save(at, connection)
+            if not chained_here:
+                params += [None, at_value, *values, None, None]
+                continue
+            seq += 1
+            row_hash = chain.row_hash(prev_hash, {"seq": seq, "at": at, **content})
             params += [seq, at_value, *values, prev_hash, row_hash]
             prev_hash = row_hash
         cursor.execute(sql, params)
 
 
 def append(user, *, action: str, basis: str, purpose: str, record, request=None) -> None:
-    """Write one chained row. Must run inside a transaction: the lock and the row commit
-    together. Call it last in the transaction (see `write`)."""
+    """Write one chained row. Must run inside a transaction: the row is chained as it
+    commits (see `write`)."""
     write(
         [row_for(user, action=action, basis=basis, purpose=purpose, record=record, request=request)]
     )

@@ -240,7 +240,9 @@ class AccessLogEntry(AppendOnly):
         OWN_DATA = "own_data", _("own data")
         GUARDIAN = "guardian", _("guardian")
 
-    seq = models.PositiveBigIntegerField(_("number"))
+    # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,
+    # until its commit chains the row (migration 0003); no other reader sees them NULL.
+    seq = models.PositiveBigIntegerField(_("number"), null=True)
     at = models.DateTimeField(_("time"))
     actor_id = models.IntegerField(_("user id"))
     actor_name = models.CharField(_("name"), max_length=200)
@@ -252,8 +254,8 @@ class AccessLogEntry(AppendOnly):
     case_id_ref = models.IntegerField(_("case"))
     record_id_ref = models.IntegerField(_("record"))
     client_ip = models.CharField(_("client address"), max_length=45, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, null=True)  # noqa: DJ001
+    hash = models.CharField(_("hash"), max_length=64, null=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("access log entry")

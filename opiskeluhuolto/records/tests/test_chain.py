@@ -86,59 +86,119 @@ def test_rows_written_by_the_actions_and_the_reads_form_one_chain(cast, case_wit
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
-    """A second reader waits for the first one's transaction and chains after its row.
-
-    On PostgreSQL the lock and the last row go in one round trip, as two statements, so the
-    last row is read after the wait, not from a snapshot taken before the holder committed;
-    on SQLite the write transaction itself makes the second reader wait."""
+def _in_thread(fn, errors):
+    """`fn` in a thread with its own connection; an exception lands in `errors`."""
     import threading
 
-    from django.db import OperationalError, connection, connections, transaction
+    from django.db import connections
+
+    def target():
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 (reported by the assertions)
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=target)
+
+
+def _read_retrying(user, case):
+    """One logged read. The test database is shared-cache in-memory SQLite, which reports
+    a lock at once where a file database (busy_timeout) or PostgreSQL waits."""
+    import threading
+
+    from django.db import OperationalError
+
+    for _attempt in range(500):
+        try:
+            read_record(user, case, purpose="x")
+            return
+        except OperationalError as e:
+            if "locked" not in str(e):
+                raise
+            threading.Event().wait(0.02)
+    raise AssertionError("the database stayed locked")
+
+
+def _chain_holds():
+    rows = AccessLogEntry.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash")
+    return chain.first_break(rows) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_transaction_does_not_hold_up_other_readers_on_postgresql(cast):
+    """On PostgreSQL a row is chained as its transaction commits (records migration 0003),
+    so a reader whose transaction is still open makes no other reader wait, and rows are
+    chained in the order their transactions commit. On SQLite the write transaction
+    itself serialises the readers, in the order they began."""
+    import threading
+
+    from django.db import connection, transaction
 
     from opiskeluhuolto.cases.tests.story import open_aino_case
 
     case = open_aino_case(cast)
     holding, release, errors = threading.Event(), threading.Event(), []
 
-    def run(fn):
-        def target():
-            try:
-                fn()
-            except Exception as e:  # noqa: BLE001 (reported by the assertion below)
-                errors.append(e)
-            finally:
-                connections.close_all()
-
-        return threading.Thread(target=target)
-
     def holder():
         with transaction.atomic():
-            read_record(cast.kuraattori, case, purpose="x")  # takes the lock until the commit
+            read_record(cast.kuraattori, case, purpose="x")
             holding.set()
             release.wait(10)
 
-    first = run(holder)
+    first = _in_thread(holder, errors)
     first.start()
     assert holding.wait(10)
+    second = _in_thread(lambda: _read_retrying(cast.supervisor, case), errors)
+    second.start()
+    second.join(5 if connection.vendor == "postgresql" else 0.5)
+    if connection.vendor == "postgresql":
+        assert not second.is_alive(), "the second reader waited for an open transaction"
+        expected = [cast.supervisor.pk, cast.kuraattori.pk]  # commit order
+    else:
+        assert second.is_alive(), "the second reader did not wait for the first"
+        expected = [cast.kuraattori.pk, cast.supervisor.pk]
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
+    assert [r.actor_id for r in reads[-2:]] == expected
+    assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
+    call_command("verify_access_log")
 
-    def waiting_reader():
-        for _attempt in range(500):
-            try:
-                read_record(cast.supervisor, case, purpose="x")
-                return
-            except OperationalError as e:
-                # The test database is shared-cache in-memory SQLite, which reports a lock
-                # at once where a file database (busy_timeout) or PostgreSQL waits.
-                if "locked" not in str(e):
-                    raise
-                threading.Event().wait(0.02)
 
-    second = run(waiting_reader)
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_waits_for_the_chain_lock_and_chains_after_its_holder(cast):
+    """Whoever holds the chain's lock (a transaction in its commit) makes a committing
+    reader wait; the reader then chains after the holder's row, not from an older
+    snapshot. On SQLite a write transaction stands in for the lock."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from opiskeluhuolto.cases.tests.story import open_aino_case
+
+    case = open_aino_case(cast)
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def holder():
+        with transaction.atomic():
+            read_record(cast.kuraattori, case, purpose="x")
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # as the trigger does in a commit
+                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
+            holding.set()
+            release.wait(10)
+
+    first = _in_thread(holder, errors)
+    first.start()
+    assert holding.wait(10)
+    second = _in_thread(lambda: _read_retrying(cast.supervisor, case), errors)
     second.start()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # until the second reader waits for the lock
+        with connection.cursor() as cursor:  # until the second reader's commit waits
             for _ in range(500):
                 cursor.execute(
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
@@ -148,7 +208,7 @@ def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
                 threading.Event().wait(0.01)
             else:
                 pytest.fail("the second reader never waited for the lock")
-    else:  # SQLite: the second reader's write transaction waits for the first one's
+    else:
         second.join(0.5)
         assert second.is_alive(), "the second reader did not wait for the first"
     release.set()
@@ -158,4 +218,50 @@ def test_a_reader_waiting_for_the_lock_chains_after_the_holders_row(cast):
     reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
     assert [r.actor_id for r in reads[-2:]] == [cast.kuraattori.pk, cast.supervisor.pk]
     assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
+    call_command("verify_access_log")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_readers_leave_one_unbroken_chain(cast):
+    from opiskeluhuolto.cases.tests.story import open_aino_case
+
+    case = open_aino_case(cast)
+    before = AccessLogEntry.objects.count()
+    errors = []
+    users = [cast.kuraattori, cast.supervisor] * 3
+
+    def reader(user):
+        for _ in range(5):
+            _read_retrying(user, case)
+
+    threads = [_in_thread(lambda u=u: reader(u), errors) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    rows = list(AccessLogEntry.objects.order_by("seq").values_list("seq", flat=True))
+    assert len(rows) == before + 30 and rows == list(range(1, len(rows) + 1))
+    assert _chain_holds()
+
+
+def test_the_chain_hashes_text_as_python_json_does(cast, case_with_entry):
+    """The PostgreSQL trigger builds the hashed JSON itself: quotes, backslashes, control
+    characters and non-ASCII text must come out as `chain.row_hash` makes them."""
+    from django.db import transaction
+
+    from opiskeluhuolto.records import log
+
+    record = case_with_entry.record
+    nasty = 'Äö "lainaus" \\ \t\n\r\b\f\x01\x1f \x7f \u2028 😀 </script>'
+    with transaction.atomic():
+        row = log.row_for(
+            cast.kuraattori, action="read", basis="membership", purpose=nasty, record=record
+        )
+        row["actor_name"] = row["actor_role"] = nasty
+        row["client_ip"] = "2001:db8::1"
+        log.write([row, dict(row, purpose="toinen")])
+    written = AccessLogEntry.objects.filter(purpose=nasty[:100]).get()
+    assert written.actor_name == nasty and written.hash
+    assert _chain_holds()
     call_command("verify_access_log")
