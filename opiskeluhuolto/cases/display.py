@@ -1,8 +1,8 @@
 """What the case page shows beside the record: the expert group, the consents and the
 guardian prohibitions.
 
-Each list is one plain SQL query through `Model.objects.raw` (the people's names joined in),
-not an ORM queryset with `select_related` and `prefetch_related`: on this page, read on
+Each list is read with plain SQL through `Model.objects.raw`, the people's names joined in,
+not with ORM querysets with `select_related` and `prefetch_related`: on this page, read on
 every visit of a case, building those queries cost several times more than running them.
 `raw` still gives model instances with Django's own conversions (dates, decrypted text,
 JSON), so the template keeps `get_kind_display` and the like; the related people come as
@@ -22,7 +22,8 @@ from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition
 
 
 def expert_group(case: Case) -> list[ExpertGroupMembership]:
-    """Every membership of the case, current and ended, ended ones by their end date."""
+    """Every membership of the case, current and ended, by end date and then as added
+    (the current ones, with no end date, last on PostgreSQL and first on SQLite)."""
     rows = ExpertGroupMembership.objects.raw(
         "SELECT m.id, m.case_id, m.position, m.is_responsible, m.started_on, m.ended_on,"
         " m.end_reason, u.first_name, u.last_name, u.username"
