@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -37,13 +38,20 @@ class CaseRules:
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
-        """Cases whose expert group the user belongs to today."""
+        """Cases whose expert group the user belongs to today.
+
+        Plain SQL with the condition of `MembershipQuerySet.active_on` (a test keeps the two
+        in step): the register's gate asks this with a fresh resolver on every read, and
+        building the ORM query cost ten times more than running it."""
         if not self.is_authenticated:
             return frozenset()
-        from opiskeluhuolto.cases.models import ExpertGroupMembership
-
-        rows = ExpertGroupMembership.objects.filter(user=self.user).active_on(self.today)
-        return frozenset(rows.values_list("case_id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT case_id FROM cases_expertgroupmembership WHERE user_id = %s"
+                " AND started_on <= %s AND (ended_on IS NULL OR ended_on > %s)",
+                [self.user.pk, self.today, self.today],
+            )
+            return frozenset(case_id for (case_id,) in cursor.fetchall())
 
     @cached_property
     def responsible_case_ids(self) -> frozenset[int]:

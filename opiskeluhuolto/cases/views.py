@@ -18,7 +18,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.records.reading import read_record
 
-from . import actions
+from . import actions, display
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -245,17 +245,9 @@ def detail(request, pk):
         "can_edit": can.edit_case(case),
         "can_manage": can.manage_case(case),
         "can_rectify": can.request_rectification(case),
-        "memberships": case.memberships.select_related("user").order_by("ended_on", "pk"),
-        "consents": case.consents.prefetch_related("named_members")
-        .select_related("guardian", "recorded_by")
-        .defer("scope"),
-        "prohibitions": case.student.guardian_prohibitions.filter(
-            Q(case=case) | Q(case__isnull=True)
-        )
-        .select_related("assessed_by")
-        .defer("assessment")
-        if staff_view
-        else [],
+        "memberships": display.expert_group(case),
+        "consents": display.consents(case),
+        "prohibitions": display.prohibitions(case) if staff_view else [],
     }
     context["own_withdrawable"] = {
         c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)

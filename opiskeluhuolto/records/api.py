@@ -84,7 +84,7 @@ def case_record(request, case_id: int):
         "entries": [
             {
                 **{f: getattr(e, f) for f in EntryOut.model_fields if f != "amendments"},
-                "amendments": list(e.amendments.all()),
+                "amendments": e.amendment_list,
             }
             for e in view.entries
         ],

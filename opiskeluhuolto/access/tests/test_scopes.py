@@ -52,3 +52,32 @@ def test_role_alone_is_not_enough_across_providers(cast):
     assert can.is_welfare_professional
     assert not can.view_student(cast.aino)
     assert not can.view_institution(cast.lukio)
+
+
+def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
+    """`member_case_ids` is plain SQL; it must say what `active_on` says: a membership
+    counts from its first day and up to the day before `ended_on`."""
+    from datetime import timedelta
+
+    from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+    from opiskeluhuolto.cases.tests.story import onni_prohibited_case, open_aino_case
+
+    today = cast.today
+    aino = open_aino_case(cast)
+    onni = onni_prohibited_case(cast)
+    other = open_aino_case(cast, members=[cast.kuraattori])
+    rows = ExpertGroupMembership.objects.filter(user=cast.kuraattori)
+    rows.filter(case=onni).update(ended_on=today)  # ends today: no longer a member today
+    rows.filter(case=other).update(started_on=today + timedelta(days=1), ended_on=None)
+    ExpertGroupMembership.objects.filter(user=cast.supervisor, case=aino).update(
+        ended_on=today + timedelta(days=1)
+    )
+    for member in (cast.kuraattori, cast.supervisor, cast.student):
+        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
+            active = ExpertGroupMembership.objects.filter(user=member).active_on(day)
+            expected = frozenset(active.values_list("case_id", flat=True))
+            assert Permissions(member, day).member_case_ids == expected, (member, day)
+    assert Permissions(cast.kuraattori, today).member_case_ids == {aino.pk}
+    assert Permissions(cast.supervisor, today).member_case_ids == {aino.pk}
+    assert Permissions(cast.supervisor, today + timedelta(days=1)).member_case_ids == set()

@@ -77,6 +77,38 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
     assert queries(cast.kuraattori, url) == before
 
 
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [
+        # session, user, facts token, case, the gate's memberships, record, entries,
+        # amendments, rectification requests, expert group, consents, their named members,
+        # prohibitions
+        ("kuraattori", 13),
+        # no rectification requests or prohibitions; the gate's own student
+        ("student", 12),
+        # and the gate's guarded students and prohibitions in force
+        ("guardian", 14),
+    ],
+)
+def test_case_page_queries(cast, case_with_entry, member, expected):
+    """What one visit of the case page queries, beside the access log's own statements
+    (SQLite and PostgreSQL take a different number of them) and the test's savepoints.
+    Every query costs CPU under load: change these numbers on purpose, not by accident."""
+    client = Client()
+    client.force_login(cast.users[member])
+    url = reverse("cases:detail", args=[case_with_entry.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    page = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "SAVEPOINT" not in q["sql"] and "records_accesslogentry" not in q["sql"]
+    ]
+    assert len(page) == expected, "\n".join(page)
+    assert len(ctx.captured_queries) > len(page)  # the read was logged
+
+
 def test_who_has_read_my_data_query_count_does_not_grow_with_the_data(cast, case_with_entry):
     url = reverse("records:my_log")
     read_record(cast.kuraattori, case_with_entry, purpose="test")

@@ -58,10 +58,15 @@ def test_stale_amendment_is_refused_with_clear_message(cast, case_with_entry):
     )
     assert r.status_code == 200
     assert "Joku muu korjasi merkintää" in r.text and "Kaisan korjaus" in r.text
+    assert "Sannan korjaus" in r.text  # the amendment already saved, shown with the entry
     assert entry.amendments.count() == 1
 
 
 def test_pdf_copy_is_marked_confidential_and_logged(cast, case_with_entry):
+    entry = RecordEntry.objects.get()
+    actions.amend_entry(
+        entry, by=cast.kuraattori, text="Tarkennettu.", reason="x", expected_version=1
+    )
     r = client_for(cast.student).get(reverse("records:pdf", args=[case_with_entry.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
@@ -71,16 +76,19 @@ def test_pdf_copy_is_marked_confidential_and_logged(cast, case_with_entry):
             ["pdftotext", f.name, "-"], capture_output=True, text=True, check=True
         ).stdout  # noqa: S603,S607
     assert "SALASSA PIDETTÄVÄ (JulkL 24 §)" in text
-    assert "Aino tapaa kuraattoria viikoittain." in text
+    assert "Aino tapaa kuraattoria viikoittain." in text and "Tarkennettu." in text
     assert "Opiskeluhuoltokertomus" in text
     assert AccessLogEntry.objects.filter(action="print", actor_id=cast.student.pk).exists()
 
 
 def test_api_reads_are_logged(cast, case_with_entry):
+    entry = RecordEntry.objects.get()
+    actions.amend_entry(entry, by=cast.kuraattori, text="Korjaus", reason="x", expected_version=1)
     r = client_for(cast.kuraattori).get(f"/api/v1/records/cases/{case_with_entry.pk}")
     assert r.status_code == 200
     body = r.json()
     assert body["confidential"].startswith("SALASSA") and body["entries"][0]["kind"] == "meeting"
+    assert [a["text"] for a in body["entries"][0]["amendments"]] == ["Korjaus"]
     assert AccessLogEntry.objects.filter(action="api_read").count() == 1
 
 

@@ -21,6 +21,31 @@ def test_member_read_is_logged_with_basis(cast, case_with_entry):
     assert row.student_id_ref == cast.aino.pk and row.actor_role == "kuraattori"
 
 
+def test_each_entry_carries_its_own_amendments_oldest_first(cast, case_with_entry):
+    from opiskeluhuolto.cases.tests.story import meeting
+    from opiskeluhuolto.records import actions
+
+    first = case_with_entry.record.entries.get()
+    second = meeting(case_with_entry, cast.kuraattori, decisions="Toinen tapaaminen.")
+    for entry, text, version in ((first, "Eka", 1), (second, "Kolmas", 1), (first, "Toka", 2)):
+        actions.amend_entry(
+            entry, by=cast.kuraattori, text=text, reason="x", expected_version=version
+        )
+    request = actions.request_rectification(case_with_entry, by=cast.student, text="Väärin.")
+    later = actions.request_rectification(case_with_entry, by=cast.guardian, text="Myös.")
+    view = read_record(cast.kuraattori, case_with_entry, purpose="test")
+    assert [e.pk for e in view.entries] == [first.pk, second.pk]
+    assert [[a.text for a in e.amendment_list] for e in view.entries] == [
+        ["Eka", "Toka"],
+        ["Kolmas"],
+    ]
+    assert view.entries[1].decisions == "Toinen tapaaminen."  # decrypted
+    assert [r.pk for r in view.rectifications] == [later.pk, request.pk]
+    assert view.rectifications[1].text == "Väärin."
+    without = read_record(cast.kuraattori, case_with_entry, purpose="test", rectifications=False)
+    assert without.rectifications is None
+
+
 @pytest.mark.parametrize(
     "member", ["rehtori", "teacher", "psykologi", "nurse", "kuraattori_out", "outsider", "adult"]
 )

@@ -1,0 +1,97 @@
+"""What the case page shows beside the record: the expert group, the consents and the
+guardian prohibitions.
+
+Each list is read with plain SQL through `Model.objects.raw`, the people's names joined in,
+not with ORM querysets with `select_related` and `prefetch_related`: on this page, read on
+every visit of a case, building those queries cost several times more than running them.
+`raw` still gives model instances with Django's own conversions (dates, decrypted text,
+JSON), so the template keeps `get_kind_display` and the like; the related people come as
+plain names (`member_name`, `guardian_name`, `recorder_name`, `member_names`,
+`assessor_name`) instead of user objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+
+from opiskeluhuolto.accounts.models import display_name
+
+from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition
+
+
+def expert_group(case: Case) -> list[ExpertGroupMembership]:
+    """Every membership of the case, current and ended, by end date and then as added
+    (the current ones, with no end date, last on PostgreSQL and first on SQLite)."""
+    rows = ExpertGroupMembership.objects.raw(
+        "SELECT m.id, m.case_id, m.position, m.is_responsible, m.started_on, m.ended_on,"
+        " m.end_reason, u.first_name, u.last_name, u.username"
+        " FROM cases_expertgroupmembership m JOIN accounts_user u ON u.id = m.user_id"
+        " WHERE m.case_id = %s ORDER BY m.ended_on, m.id",
+        [case.pk],
+    )
+    memberships = list(rows)
+    for m in memberships:
+        m.member_name = display_name(m.first_name, m.last_name, m.username)
+    return memberships
+
+
+def consents(case: Case) -> list[Consent]:
+    """The case's consents in the order given, each with the names of the guardian who gave
+    it, of the person who recorded it, and of the members it names (in the order their
+    links were stored, the order PostgreSQL gave the page before without an ORDER BY).
+
+    What the consent covers (`scope`) is not shown on the page and not read."""
+    rows = Consent.objects.raw(
+        "SELECT c.id, c.case_id, c.kind, c.given_by, c.guardian_id, c.capacity_assessment,"
+        " c.how, c.given_on, c.named_roles, c.other_participants, c.recipient,"
+        " c.withdrawn_at, c.withdrawn_on,"
+        " g.first_name AS g_first, g.last_name AS g_last, g.username AS g_username,"
+        " r.first_name AS r_first, r.last_name AS r_last, r.username AS r_username"
+        " FROM cases_consent c"
+        " LEFT JOIN accounts_user g ON g.id = c.guardian_id"
+        " JOIN accounts_user r ON r.id = c.recorded_by_id"
+        " WHERE c.case_id = %s ORDER BY c.given_on, c.id",
+        [case.pk],
+    )
+    result = list(rows)
+    if not result:
+        return result
+    names = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.consent_id, u.first_name, u.last_name, u.username"
+            " FROM cases_consent_named_members n"
+            " JOIN cases_consent c ON c.id = n.consent_id"
+            " JOIN accounts_user u ON u.id = n.user_id"
+            " WHERE c.case_id = %s ORDER BY n.id",
+            [case.pk],
+        )
+        for consent_id, first, last, username in cursor.fetchall():
+            names[consent_id].append(display_name(first, last, username))
+    for c in result:
+        c.case = case  # the same case: the access rules read it without a query
+        c.guardian_name = display_name(c.g_first, c.g_last, c.g_username) if c.guardian_id else ""
+        c.recorder_name = display_name(c.r_first, c.r_last, c.r_username)
+        c.member_names = names[c.pk]
+    return result
+
+
+def prohibitions(case: Case) -> list[GuardianProhibition]:
+    """The guardian prohibitions of the case's student that cover this case (its own and
+    those covering all the student's matters), in force or lifted, newest first.
+
+    The assessment of the minor's interest is not shown on the page and not read."""
+    rows = GuardianProhibition.objects.raw(
+        "SELECT p.id, p.case_id, p.reason, p.assessor_profession, p.decided_on, p.lifted_at,"
+        " u.first_name, u.last_name, u.username"
+        " FROM cases_guardianprohibition p JOIN accounts_user u ON u.id = p.assessed_by_id"
+        " WHERE p.student_id = %s AND (p.case_id = %s OR p.case_id IS NULL)"
+        " ORDER BY p.decided_on DESC, p.id DESC",
+        [case.student_id, case.pk],
+    )
+    result = list(rows)
+    for p in result:
+        p.assessor_name = display_name(p.first_name, p.last_name, p.username)
+    return result
