@@ -145,7 +145,8 @@ def read_records(
                     request=request,
                 )
             )
-        # Last, when everything has been read: the log's lock is held until the commit.
+        # Last, when everything has been read (on SQLite the log's write makes other
+        # readers wait until the commit; PostgreSQL chains the rows as it commits).
         log.write(rows)
     return views
 
