@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
@@ -15,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto.access import facts
 from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import Institution, Role, RoleAssignment
@@ -30,14 +32,24 @@ from .models import (
 )
 from .slots import Slot, cached_free_slots_of
 
+if TYPE_CHECKING:
+    from opiskeluhuolto.access.permissions import Permissions
+
 #: How far ahead students see free times.
 LOOKAHEAD_DAYS = 21
 
 
 class Calendars:
-    """One school calendar per institution, loaded once per page."""
+    """One school calendar per institution, loaded once per page.
 
-    def __init__(self) -> None:
+    With `can`, the calendars are kept between requests under the token of `can`'s
+    permission facts, which changes with every write to the calendar tables
+    (`access.facts.cached`): for pages that show times and deadlines. What decides a
+    deadline or a free time when writing reads the calendar itself.
+    """
+
+    def __init__(self, can: Permissions | None = None) -> None:
+        self._can = can
         self._cache: dict[int, SchoolCalendar] = {}
 
     def of(self, institution: Institution) -> SchoolCalendar:
@@ -46,7 +58,12 @@ class Calendars:
     def of_id(self, institution_id: int) -> SchoolCalendar:
         if institution_id not in self._cache:
             # The calendar is read by the institution's key alone.
-            self._cache[institution_id] = Institution(pk=institution_id).school_calendar()
+            read = Institution(pk=institution_id).school_calendar
+            self._cache[institution_id] = (
+                read()
+                if self._can is None
+                else facts.cached(self._can, f"school-calendar:{institution_id}", read)
+            )
         return self._cache[institution_id]
 
 
