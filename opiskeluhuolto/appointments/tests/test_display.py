@@ -110,3 +110,23 @@ def test_booking_and_request_rows_show_what_the_models_show(hours, english):
     assert f'<time datetime="{legal.deadline.isoformat()}">' in legal.deadline_html
     nurse = next(r for r in rows if r.service == "school nurse")
     assert nurse.deadline_html == '<span class="muted">no legal time limit</span>'
+
+
+@pytest.mark.django_db(False)
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize(
+    "fmt", ["D j.n. H.i", "D j.n.Y H.i", "H.i", "j.n.Y", "Y-m-d", "D j.n.Y", "d.m. \\k\\l\\o H"]
+)
+def test_the_lists_format_dates_as_django_does(language, fmt):
+    from datetime import date, datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    start = datetime(2026, 12, 28, 7, 5)  # a year's turn, single-digit days and hours
+    moments = [start + timedelta(days=d, hours=d * 5, minutes=d * 7) for d in range(14)]
+    if "H" not in fmt:  # dates too
+        moments += [date(2027, 1, 4), date(987, 3, 9)]
+    with translation.override(language):
+        for moment in moments:
+            assert display._format(moment, fmt) == date_format(moment, fmt)
