@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
@@ -22,7 +23,12 @@ from django.utils.translation import gettext as _
 from opiskeluhuolto.access import facts
 from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib.workdays import SchoolCalendar
-from opiskeluhuolto.organisation.models import Institution, Role, RoleAssignment
+from opiskeluhuolto.organisation.models import (
+    WELFARE_PROFESSIONAL_ROLES,
+    Institution,
+    Role,
+    RoleAssignment,
+)
 
 from .deadlines import DeadlineState, deadline_state
 from .models import (
@@ -364,29 +370,39 @@ class Bookable:
     role_label: str
 
 
+#: `bookable_staff`'s query: `_staff_assignments` with bookable hours valid on the day
+#: (`Availability.objects.filter(kind=BOOKABLE, valid_from__lte=day).exclude(
+#: valid_until__lt=day)`), in plain SQL because the booking page asks it on every visit and
+#: building it with the ORM cost ten times as much CPU as running it (1.9 ms of 0.2 ms).
+#: A test compares it with `welfare_staff`, which the ORM reads, in every case it tells apart.
+_WELFARE_ROLES = tuple(sorted(WELFARE_PROFESSIONAL_ROLES))
+_BOOKABLE_STAFF_SQL = f"""
+SELECT ra.user_id, ra.role, ra.campus_id, u.first_name, u.last_name, u.username
+FROM organisation_roleassignment ra
+JOIN accounts_user u ON u.id = ra.user_id
+WHERE ra.valid_from <= %s AND (ra.valid_until IS NULL OR ra.valid_until >= %s)
+  AND (ra.institution_id = %s OR (ra.institution_id IS NULL AND ra.provider_id = %s))
+  AND ra.role IN ({", ".join(["%s"] * len(_WELFARE_ROLES))})
+  AND EXISTS (
+    SELECT 1 FROM appointments_availability a
+    WHERE a.institution_id = %s AND a.professional_id = ra.user_id AND a.kind = %s
+      AND a.valid_from <= %s AND (a.valid_until IS NULL OR a.valid_until >= %s)
+  )
+ORDER BY ra.role, u.last_name, u.first_name
+"""  # noqa: S608 -- only placeholders are put in
+
+
 def bookable_staff(
     institution: Institution, today: date, campus_id: int | None = None
 ) -> list[Bookable]:
     """The members of `welfare_staff` who publish bookable hours, in the same order, in one
     query. With `campus_id`, staff of other campuses are left out (institution-wide staff
     stay); like `welfare_staff`, a person's first assignment in that order counts."""
-    bookable = (
-        Availability.objects.filter(
-            institution=institution,
-            professional=OuterRef("user_id"),
-            kind=Availability.Kind.BOOKABLE,
-            valid_from__lte=today,
-        )
-        .exclude(valid_until__lt=today)
-        .values("pk")
-    )
-    rows = (
-        _staff_assignments(institution, today)
-        .filter(Exists(bookable))
-        .values_list(
-            "user_id", "role", "campus_id", "user__first_name", "user__last_name", "user__username"
-        )
-    )
+    params = [today, today, institution.pk, institution.provider_id, *_WELFARE_ROLES]
+    params += [institution.pk, Availability.Kind.BOOKABLE.value, today, today]
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOKABLE_STAFF_SQL, params)
+        rows = cursor.fetchall()
     labels = dict(Role.choices)
     staff = []
     for user_id, role, campus, first_name, last_name, username in _first_per_person(
