@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access import facts
 from opiskeluhuolto.accounts.models import display_name
+from opiskeluhuolto.lib.urls import reverse_pk
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import (
     WELFARE_PROFESSIONAL_ROLES,
@@ -189,6 +190,10 @@ class RequestRow:
     flag: str
     deadline_html: SafeString
 
+    @property
+    def detail_url(self) -> str:
+        return reverse_pk("appointments:request_detail", self.pk)
+
 
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
@@ -246,6 +251,26 @@ class BookingRow:
     professional: str
     service: str
     where: str  # the place, or how the meeting is held
+
+    @property
+    def ics_url(self) -> str:
+        return reverse_pk("appointments:booking_ics", self.pk)
+
+    @property
+    def rebook_url(self) -> str:
+        return reverse_pk("appointments:rebook", self.pk)
+
+    @property
+    def cancel_url(self) -> str:
+        return reverse_pk("appointments:cancel", self.pk)
+
+    @property
+    def held_url(self) -> str:
+        return reverse_pk("appointments:booking_held", self.pk)
+
+    @property
+    def request_url(self) -> str:
+        return reverse_pk("appointments:request_detail", self.request_id) if self.request_id else ""
 
 
 def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[BookingRow]:
