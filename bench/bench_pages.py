@@ -323,7 +323,7 @@ def shared_cache() -> dict[str, str]:
             "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
         }
-    return {"CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache", "CACHE_LOCATION": REDIS}
+    return {"CACHE_BACKEND": "opiskeluhuolto.lib.rediscache.RedisCache", "CACHE_LOCATION": REDIS}
 
 
 def server_env(debug: bool) -> dict[str, str]:

@@ -9,12 +9,19 @@ database changes in the same transaction as any write to the tables they come fr
 (migration 0001's triggers). A reader therefore never gets facts older than the token it
 read: after a write commits, the next request reads the new token and recomputes.
 
+The institution tables have triggers too (migration 0002): the own student comes with
+its institution, and data read only from TABLES can be kept under the same token with
+`cached` (the booking pages keep the school calendars they count working days with).
+Decisions that write, such as a request's legal deadline, read the calendar from the
+database.
+
 The gate of the welfare register (`records.reading`) does not use this: it builds a
 fresh resolver on every read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -36,7 +43,8 @@ FACTS = (
     "group_roles",
 )
 
-#: The tables FACTS are read from; each has a trigger that changes the token.
+#: The tables FACTS are read from, and the data kept with `cached`; each has a trigger
+#: that changes the token.
 TABLES = (
     "organisation_roleassignment",
     "organisation_student",
@@ -45,6 +53,9 @@ TABLES = (
     "cases_expertgroupmembership",
     "cases_guardianprohibition",
     "meetings_membership",
+    "organisation_institution",
+    "organisation_schoolyear",
+    "organisation_calendarperiod",
 )
 
 TIMEOUT = 3600
@@ -68,9 +79,25 @@ def restore(can: Permissions) -> None:
     current = token()
     if current is None:
         return
+    can.facts_token = current
     key = f"access-facts:{can.user.pk}:{can.today.isoformat()}:{current}"
     facts = cache.get(key)
     if facts is None:
         cache.set(key, {name: getattr(can, name) for name in FACTS}, TIMEOUT)
     else:
         can.__dict__.update(facts)
+
+
+def cached[T](can: Permissions, name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the token `can`'s facts were restored with, so that it is
+    never older than those facts. Only for values read from TABLES alone (a test for each
+    use checks the tables its queries read). Without a token, computed every time."""
+    current = getattr(can, "facts_token", None)
+    if current is None:
+        return compute()
+    key = f"access-cached:{name}:{current}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value

@@ -60,6 +60,8 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
     def __init__(self, user, today: date | None = None):
         self.user = user
         self.today = today or timezone.localdate()
+        #: The token the facts were restored under (`access.facts`), or None.
+        self.facts_token: int | None = None
 
     # --- primitives -------------------------------------------------------
     @property
@@ -80,7 +82,7 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
     def own_student(self) -> Student | None:
         if not self.is_authenticated:
             return None
-        return Student.objects.filter(user=self.user).first()
+        return Student.objects.filter(user=self.user).select_related("institution").first()
 
     @cached_property
     def guarded_student_ids(self) -> frozenset[int]:

@@ -58,8 +58,9 @@ def work(request):
         .filter(starts_at__date__gte=today, starts_at__date__lte=today + timedelta(days=14)),
         "D j.n. H.i",
     )
+    calendars = display.Calendars(for_user(request.user))  # cached with the facts
     context = {
-        "requests": display.request_rows(page.object_list, today),
+        "requests": display.request_rows(page.object_list, today, calendars),
         "page": page,
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],

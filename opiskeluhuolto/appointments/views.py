@@ -38,7 +38,7 @@ def index(request):
     )
     # The list shows no names.
     requests = display.request_values(access.requests_visible_to(request.user).unresolved())
-    calendars = display.Calendars()  # one query per institution for both lists
+    calendars = display.Calendars(can)  # cached with the facts, for both lists
     context = {
         "student": student,
         "free": display.free_time_buttons(

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from opiskeluhuolto.access.permissions import Permissions
 
@@ -58,6 +65,40 @@ def home_panel(key: str, template: str, visible: Predicate, context=None, order:
 
 def nav_for(can: Permissions) -> list[NavItem]:
     return sorted((i for i in NAV.values() if i.visible(can)), key=lambda i: i.order)
+
+
+def navigation_html(request, can: Permissions) -> SafeString:
+    """The navigation bar of `base.html` for this person on this page.
+
+    Every page shows it, and it depends only on which links the person may follow, the
+    page if it is in the bar, the language and where the site's URLs are: so it is
+    rendered once for each such combination and kept for the life of the process (there
+    are few: the languages × the sets of links the roles give × the links in the set),
+    instead of reversing and translating every link on every request.
+    """
+    names = tuple(item.url_name for item in nav_for(can))
+    if not names:
+        return SafeString("")
+    match = request.resolver_match
+    current = match.view_name if match and match.view_name in names else None
+    # While developing, template edits show at once (the template loader reloads them).
+    render = _navigation_html.__wrapped__ if settings.DEBUG else _navigation_html
+    return render(
+        names,
+        current,
+        get_language(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _navigation_html(
+    names: tuple[str, ...], current: str | None, language: str, urlconf: str, prefix: str
+) -> SafeString:
+    # `language`, `urlconf` and `prefix` are what the rendering below reads implicitly.
+    links = [(NAV[name].label, reverse(name, urlconf=urlconf), name == current) for name in names]
+    return render_to_string("base.html#navigation", {"nav_links": links})
 
 
 def panels_for(request, can: Permissions) -> list[tuple[HomePanel, dict]]:

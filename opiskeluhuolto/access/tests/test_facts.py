@@ -21,10 +21,12 @@ from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.cases.models import ExpertGroupMembership, GuardianProhibition
 from opiskeluhuolto.meetings.models import Group, Membership
 from opiskeluhuolto.organisation.models import (
+    CalendarPeriod,
     Guardianship,
     Provider,
     Role,
     RoleAssignment,
+    SchoolYear,
     Student,
 )
 
@@ -36,11 +38,13 @@ def fresh(user):
     return User.objects.get(pk=user.pk)
 
 
-def test_the_migration_triggers_exactly_the_tables_the_facts_name():
+def test_the_migrations_trigger_exactly_the_tables_the_facts_name():
     from importlib import import_module
 
-    migration = import_module("opiskeluhuolto.access.migrations.0001_facts_version")
-    assert tuple(migration.TABLES) == facts.TABLES
+    tables = []
+    for name in ("0001_facts_version", "0002_calendar_triggers"):
+        tables += import_module(f"opiskeluhuolto.access.migrations.{name}").TABLES
+    assert tuple(tables) == facts.TABLES
 
 
 @pytest.mark.parametrize("member", ["admin", "rehtori", "kuraattori", "student", "guardian"])
@@ -137,6 +141,25 @@ def _writes(cast):
                 group=group, user=cast.nurse, role=Membership.Role.MEMBER
             ),
         ),
+        ("institution: save", lambda: cast.lukio.save()),
+        (
+            "school year: bulk update",
+            lambda: SchoolYear.objects.filter(pk=cast.school_year.pk).update(name="2099–2100"),
+        ),
+        (
+            "calendar period: create",
+            lambda: CalendarPeriod.objects.create(
+                school_year=cast.school_year,
+                kind=CalendarPeriod.Kind.DAY_OFF,
+                name="Vapaapäivä",
+                starts_on=cast.today,
+                ends_on=cast.today,
+            ),
+        ),
+        (
+            "calendar period: delete",
+            lambda: CalendarPeriod.objects.filter(kind=CalendarPeriod.Kind.DAY_OFF).delete(),
+        ),
         (
             "raw SQL",
             lambda: connection.cursor().execute(
@@ -158,7 +181,7 @@ def test_every_kind_of_write_to_a_fact_table_changes_the_token(cast):
 def test_writes_elsewhere_leave_the_token(cast):
     before = facts.token()
     User.objects.filter(pk=cast.teacher.pk).update(first_name="Toinen")
-    cast.lukio.save()
+    cast.lukio_campus.save()
     assert facts.token() == before
 
 
@@ -217,3 +240,62 @@ def test_a_token_read_inside_a_writing_transaction_is_the_new_one(cast):
             valid_from=cast.today,
         )
         assert for_user(fresh(teacher)).has_role(Role.PRINCIPAL)
+
+
+def test_the_own_institution_comes_with_the_facts_and_a_change_shows_at_once(cast):
+    for_user(fresh(cast.student))
+    can = for_user(fresh(cast.student))
+    with CaptureQueriesContext(connection) as ctx:
+        assert can.own_student.institution.slug == cast.lukio.slug
+    assert len(ctx.captured_queries) == 0
+    cast.lukio.slug = "uusi-nimi"
+    cast.lukio.save()
+    assert for_user(fresh(cast.student)).own_student.institution.slug == "uusi-nimi"
+
+
+def test_cached_values_are_computed_once_per_token(cast):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert facts.cached(for_user(fresh(cast.kuraattori)), "n", compute) == 1
+    assert facts.cached(for_user(fresh(cast.student)), "n", compute) == 1  # same token
+    cast.lukio.save()
+    assert facts.cached(for_user(fresh(cast.kuraattori)), "n", compute) == 2
+    assert facts.cached(Permissions(cast.kuraattori), "n", compute) == 3  # no token: no cache
+
+
+def test_a_school_calendar_kept_with_the_facts_changes_at_the_next_request(cast):
+    """The booking pages keep the calendars under the facts' token (appointments.display)."""
+    from opiskeluhuolto.appointments.display import Calendars
+
+    def calendar():  # as the next request sees it
+        return Calendars(for_user(fresh(cast.student))).of(cast.lukio)
+
+    day_off = (cast.today, cast.today)
+    assert day_off not in calendar().days_off
+    with CaptureQueriesContext(connection) as ctx:
+        kept = calendar()
+    assert not any("organisation_calendarperiod" in q["sql"] for q in ctx.captured_queries)
+    assert kept == cast.lukio.school_calendar()
+    period = CalendarPeriod.objects.create(
+        school_year=cast.school_year,
+        kind=CalendarPeriod.Kind.DAY_OFF,
+        name="Vapaapäivä",
+        starts_on=cast.today,
+        ends_on=cast.today,
+    )
+    assert day_off in calendar().days_off
+    period.delete()
+    assert day_off not in calendar().days_off
+
+
+def test_a_kept_school_calendar_reads_only_tables_with_a_trigger(cast):
+    with CaptureQueriesContext(connection) as ctx:
+        cast.lukio.school_calendar()
+    tables = {
+        t for q in ctx.captured_queries for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"])
+    }
+    assert tables and tables <= set(facts.TABLES), tables - set(facts.TABLES)

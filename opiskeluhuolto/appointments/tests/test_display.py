@@ -58,6 +58,84 @@ def test_bookable_staff_are_the_welfare_staff_with_bookable_hours(hours):
     assert cast.nurse.pk not in [b[0] for b in bookable(cast.lukio, today, other.pk)]
 
 
+def test_bookable_staff_follow_role_and_hours_validity_provider_wide_roles_and_kinds(hours):
+    """Each case the query tells apart, against `welfare_staff` (read with the ORM)."""
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation.models import Role, RoleAssignment
+
+    cast, today = hours, timezone.localdate()
+    day = timedelta(days=1)
+
+    def person(username, role, provider, institution=None, valid_until=None, starts=None):
+        user = User.objects.create(username=username, first_name=username.title())
+        RoleAssignment.objects.create(
+            user=user,
+            role=role,
+            provider=provider,
+            institution=institution,
+            valid_from=starts or today - 30 * day,
+            valid_until=valid_until,
+        )
+        return user
+
+    def hours_of(user, kind="bookable", valid_from=today, valid_until=None):
+        actions.add_hours(
+            user,
+            cast.lukio,
+            kind=kind,
+            weekday=2,
+            starts_at=time(8),
+            ends_at=time(9),
+            slot_minutes=30,
+            mode="on_site",
+            place="",
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+
+    shown = {
+        "provider-wide": person("laaja", Role.DOCTOR, cast.provider),
+        "role ends today": person("paattyy", Role.NURSE, cast.provider, cast.lukio, today),
+        "hours end today": person("tunnit", Role.PSYCHOLOGIST, cast.provider, cast.lukio),
+    }
+    hidden = {
+        "other provider's": person("naapuri", Role.DOCTOR, cast.other_provider),
+        "role ended": person("loppui", Role.NURSE, cast.provider, cast.lukio, today - day),
+        "role not begun": person("alkaa", Role.NURSE, cast.provider, cast.lukio, None, today + day),
+        "not welfare staff": person("opettaja2", Role.TEACHER, cast.provider, cast.lukio),
+        "walk-in hours only": person("vastaanotto", Role.NURSE, cast.provider, cast.lukio),
+        "hours not begun": person("myohemmin", Role.NURSE, cast.provider, cast.lukio),
+        "hours ended": person("ohi", Role.NURSE, cast.provider, cast.lukio),
+    }
+    for user in [*shown.values(), *hidden.values()]:
+        if user.username == "vastaanotto":
+            hours_of(user, kind="walk_in")
+        elif user.username == "myohemmin":
+            hours_of(user, valid_from=today + day)
+        elif user.username == "ohi":
+            hours_of(user, valid_from=today - 7 * day, valid_until=today - day)
+        elif user.username == "tunnit":
+            hours_of(user, valid_until=today)
+        else:
+            hours_of(user)
+    # Two welfare roles: listed once, by the role that comes first.
+    RoleAssignment.objects.create(
+        user=cast.kuraattori,
+        role=Role.PSYCHOLOGIST,
+        provider=cast.provider,
+        institution=cast.lukio,
+        valid_from=today,
+    )
+    for campus_id in (None, cast.lukio_campus.pk):
+        assert bookable(cast.lukio, today, campus_id) == expected(cast.lukio, today, campus_id)
+    ids = [b[0] for b in bookable(cast.lukio, today)]
+    for label, user in shown.items():
+        assert user.pk in ids, label
+    for label, user in hidden.items():
+        assert user.pk not in ids, label
+    assert ids.count(cast.kuraattori.pk) == 1
+
+
 def test_booking_and_request_rows_show_what_the_models_show(hours, english):
     """The booking pages list plain rows read as values; they say what the model
     instances' display methods and the deadline state say."""
@@ -110,3 +188,23 @@ def test_booking_and_request_rows_show_what_the_models_show(hours, english):
     assert f'<time datetime="{legal.deadline.isoformat()}">' in legal.deadline_html
     nurse = next(r for r in rows if r.service == "school nurse")
     assert nurse.deadline_html == '<span class="muted">no legal time limit</span>'
+
+
+@pytest.mark.django_db(False)
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize(
+    "fmt", ["D j.n. H.i", "D j.n.Y H.i", "H.i", "j.n.Y", "Y-m-d", "D j.n.Y", "d.m. \\k\\l\\o H"]
+)
+def test_the_lists_format_dates_as_django_does(language, fmt):
+    from datetime import date, datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    start = datetime(2026, 12, 28, 7, 5)  # a year's turn, single-digit days and hours
+    moments = [start + timedelta(days=d, hours=d * 5, minutes=d * 7) for d in range(14)]
+    if "H" not in fmt:  # dates too
+        moments += [date(2027, 1, 4), date(987, 3, 9)]
+    with translation.override(language):
+        for moment in moments:
+            assert display._format(moment, fmt) == date_format(moment, fmt)

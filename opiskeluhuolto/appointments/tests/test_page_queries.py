@@ -5,7 +5,9 @@ The student's page reads every professional's free times from the cache under th
 version the database keeps for them (`slots.cached_free_slots_of`), computing the
 missing ones in three queries together. The freshness tests say what the cache must
 follow: bookings, cancellations, hours, exceptions and the school calendar, each
-visible on the very next page load.
+visible on the very next page load. The institution and its school calendar are kept with
+the person's permission facts, under the token the database changes with every write to
+their tables (`access.facts`).
 """
 
 from datetime import time
@@ -201,7 +203,43 @@ def test_free_times_are_cached_until_the_professional_changes_something(hours):
     assert slot_link(cast.kuraattori, 9) not in html
 
 
-def test_a_new_day_off_shows_at_once_although_the_calendar_has_no_version(hours):
+def test_the_pages_keep_the_institution_and_its_calendar_with_the_permission_facts(hours):
+    """Read again only after a write to their tables changes the facts' token."""
+    cast = hours
+    actions.create_request(  # its deadline is shown in working days
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by="student",
+        channel="online",
+        actor=cast.student,
+    )
+    for user, url in (
+        (cast.student, reverse("appointments:index")),
+        (cast.kuraattori, reverse("appointments:work")),
+    ):
+        client = client_for(user)
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(url).status_code == 200
+        cold_sql = " ".join(q["sql"] for q in cold.captured_queries)
+        warm_sql = " ".join(q["sql"] for q in warm.captured_queries)
+        assert '"organisation_calendarperiod"' in cold_sql, url
+        assert '"organisation_calendarperiod"' not in warm_sql, url
+        assert 'FROM "organisation_institution"' not in warm_sql, url
+
+
+def test_a_renamed_institution_shows_at_once(hours):
+    cast = hours
+    client = client_for(cast.student)
+    assert reverse("appointments:public_page", args=[cast.lukio.slug]) in page(client)
+    cast.lukio.slug = "uusi-lukio"
+    cast.lukio.save()
+    assert reverse("appointments:public_page", args=["uusi-lukio"]) in page(client)
+
+
+def test_a_new_day_off_shows_at_once(hours):
     from opiskeluhuolto.organisation.models import CalendarPeriod
 
     cast = hours

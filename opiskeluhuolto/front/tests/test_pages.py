@@ -3,6 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from opiskeluhuolto.organisation.models import Role, RoleAssignment
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,6 +66,41 @@ def test_navigation_follows_roles(client, cast):
     client.force_login(cast.admin)
     body = client.get(reverse("front:home")).content.decode()
     assert reverse("organisation:students") in body and reverse("admin:index") in body
+
+
+def test_navigation_marks_the_page_it_is_on(client, cast):
+    client.force_login(cast.kuraattori)
+    work, home = reverse("appointments:work"), reverse("front:home")
+    body = client.get(work).content.decode()
+    assert f'<a href="{work}" aria-current="page">Pyynnöt</a>' in body
+    assert f'<a href="{home}">Etusivu</a>' in body
+    body = client.get(home).content.decode()
+    assert f'<a href="{work}">Pyynnöt</a>' in body
+    assert f'<a href="{home}" aria-current="page">Etusivu</a>' in body
+    body = client.get(reverse("front:accessibility")).content.decode()
+    assert f'<a href="{work}">Pyynnöt</a>' in body and 'aria-current="page"' not in body
+
+
+def test_navigation_is_in_the_language_of_the_request(client, cast):
+    """The bar is kept once rendered: a Finnish one is never shown in Swedish."""
+    client.force_login(cast.kuraattori)
+    work = reverse("appointments:work")
+    assert f'<a href="{work}">Pyynnöt</a>' in client.get("/").content.decode()
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert f'<a href="{work}">Begäranden</a>' in body
+
+
+def test_navigation_follows_a_new_role_at_the_next_request(client, cast):
+    client.force_login(cast.teacher)
+    assert reverse("appointments:work") not in client.get("/").content.decode()
+    RoleAssignment.objects.create(
+        user=cast.teacher,
+        role=Role.SOCIAL_WORKER,
+        provider=cast.provider,
+        institution=cast.lukio,
+        valid_from=cast.today,
+    )
+    assert reverse("appointments:work") in client.get("/").content.decode()
 
 
 def test_unknown_url_and_forbidden_object_give_the_same_404(client, cast):
