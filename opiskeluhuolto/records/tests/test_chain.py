@@ -121,6 +121,18 @@ def _read_retrying(user, case):
     raise AssertionError("the database stayed locked")
 
 
+def _finish_and_check(first, second, errors, readers):
+    """Both threads done without errors, the last two reads by `readers` in chain order,
+    linked, and the whole chain intact."""
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
+    assert [r.actor_id for r in reads[-2:]] == readers
+    assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
+    call_command("verify_access_log")
+
+
 def _chain_holds():
     rows = AccessLogEntry.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash")
     return chain.first_break(rows) is None
@@ -160,13 +172,7 @@ def test_an_open_transaction_does_not_hold_up_other_readers_on_postgresql(cast):
         assert second.is_alive(), "the second reader did not wait for the first"
         expected = [cast.kuraattori.pk, cast.supervisor.pk]
     release.set()
-    first.join(10)
-    second.join(10)
-    assert errors == []
-    reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
-    assert [r.actor_id for r in reads[-2:]] == expected
-    assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
-    call_command("verify_access_log")
+    _finish_and_check(first, second, errors, expected)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -212,13 +218,7 @@ def test_a_commit_waits_for_the_chain_lock_and_chains_after_its_holder(cast):
         second.join(0.5)
         assert second.is_alive(), "the second reader did not wait for the first"
     release.set()
-    first.join(10)
-    second.join(10)
-    assert errors == []
-    reads = list(AccessLogEntry.objects.filter(action="read").order_by("seq"))
-    assert [r.actor_id for r in reads[-2:]] == [cast.kuraattori.pk, cast.supervisor.pk]
-    assert reads[-1].seq == reads[-2].seq + 1 and reads[-1].prev_hash == reads[-2].hash
-    call_command("verify_access_log")
+    _finish_and_check(first, second, errors, [cast.kuraattori.pk, cast.supervisor.pk])
 
 
 @pytest.mark.django_db(transaction=True)
