@@ -47,17 +47,20 @@ def test_the_migrations_trigger_exactly_the_tables_the_facts_name():
     assert tuple(tables) == facts.TABLES
 
 
+def _tables_read(ctx: CaptureQueriesContext) -> set[str]:
+    """The tables the captured queries read, in the ORM's SQL and in plain SQL."""
+    return {
+        t for q in ctx.captured_queries for t in re.findall(r'(?:FROM|JOIN) "?(\w+)"?', q["sql"])
+    }
+
+
 @pytest.mark.parametrize("member", ["admin", "rehtori", "kuraattori", "student", "guardian"])
 def test_the_facts_read_no_table_without_a_trigger(cast, member):
     can = Permissions(cast.member(member))
     with CaptureQueriesContext(connection) as ctx:
         for name in facts.FACTS:
             getattr(can, name)
-    tables = {
-        t
-        for q in ctx.captured_queries
-        for t in re.findall(r'(?:FROM|JOIN) "?(\w+)"?', q["sql"])  # the ORM's and plain SQL
-    }
+    tables = _tables_read(ctx)
     assert tables, "the facts were read from nowhere?"
     assert tables <= set(facts.TABLES), tables - set(facts.TABLES)
 
@@ -295,7 +298,5 @@ def test_a_school_calendar_kept_with_the_facts_changes_at_the_next_request(cast)
 def test_a_kept_school_calendar_reads_only_tables_with_a_trigger(cast):
     with CaptureQueriesContext(connection) as ctx:
         cast.lukio.school_calendar()
-    tables = {
-        t for q in ctx.captured_queries for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"])
-    }
+    tables = _tables_read(ctx)
     assert tables and tables <= set(facts.TABLES), tables - set(facts.TABLES)

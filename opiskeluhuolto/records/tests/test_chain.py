@@ -121,6 +121,34 @@ def _read_retrying(user, case):
     raise AssertionError("the database stayed locked")
 
 
+def _two_readers(cast, case, errors, *, chained_before_commit=False):
+    """The kuraattori reads in a transaction that stays open until `release` is set; once
+    that read is in, the supervisor reads in a thread of its own. With
+    `chained_before_commit` the first transaction chains its row (and takes the chain's
+    lock) at once, as the trigger does during a commit, on PostgreSQL."""
+    import threading
+
+    from django.db import connection, transaction
+
+    holding, release = threading.Event(), threading.Event()
+
+    def holder():
+        with transaction.atomic():
+            read_record(cast.kuraattori, case, purpose="x")
+            if chained_before_commit and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
+            holding.set()
+            release.wait(10)
+
+    first = _in_thread(holder, errors)
+    first.start()
+    assert holding.wait(10)
+    second = _in_thread(lambda: _read_retrying(cast.supervisor, case), errors)
+    second.start()
+    return first, second, release
+
+
 def _finish_and_check(first, second, errors, readers):
     """Both threads done without errors, the last two reads by `readers` in chain order,
     linked, and the whole chain intact."""
@@ -144,26 +172,12 @@ def test_an_open_transaction_does_not_hold_up_other_readers_on_postgresql(cast):
     so a reader whose transaction is still open makes no other reader wait, and rows are
     chained in the order their transactions commit. On SQLite the write transaction
     itself serialises the readers, in the order they began."""
-    import threading
-
-    from django.db import connection, transaction
+    from django.db import connection
 
     from opiskeluhuolto.cases.tests.story import open_aino_case
 
-    case = open_aino_case(cast)
-    holding, release, errors = threading.Event(), threading.Event(), []
-
-    def holder():
-        with transaction.atomic():
-            read_record(cast.kuraattori, case, purpose="x")
-            holding.set()
-            release.wait(10)
-
-    first = _in_thread(holder, errors)
-    first.start()
-    assert holding.wait(10)
-    second = _in_thread(lambda: _read_retrying(cast.supervisor, case), errors)
-    second.start()
+    errors = []
+    first, second, release = _two_readers(cast, open_aino_case(cast), errors)
     second.join(5 if connection.vendor == "postgresql" else 0.5)
     if connection.vendor == "postgresql":
         assert not second.is_alive(), "the second reader waited for an open transaction"
@@ -182,27 +196,14 @@ def test_a_commit_waits_for_the_chain_lock_and_chains_after_its_holder(cast):
     snapshot. On SQLite a write transaction stands in for the lock."""
     import threading
 
-    from django.db import connection, transaction
+    from django.db import connection
 
     from opiskeluhuolto.cases.tests.story import open_aino_case
 
-    case = open_aino_case(cast)
-    holding, release, errors = threading.Event(), threading.Event(), []
-
-    def holder():
-        with transaction.atomic():
-            read_record(cast.kuraattori, case, purpose="x")
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:  # as the trigger does in a commit
-                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
-            holding.set()
-            release.wait(10)
-
-    first = _in_thread(holder, errors)
-    first.start()
-    assert holding.wait(10)
-    second = _in_thread(lambda: _read_retrying(cast.supervisor, case), errors)
-    second.start()
+    errors = []
+    first, second, release = _two_readers(
+        cast, open_aino_case(cast), errors, chained_before_commit=True
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # until the second reader's commit waits
             for _ in range(500):
