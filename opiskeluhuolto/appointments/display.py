@@ -162,6 +162,8 @@ def _parts(fmt: str) -> tuple[str, ...] | None:
 
 @lru_cache(maxsize=8)
 def _weekdays(language: str | None) -> tuple[str, ...]:
+    """The weekdays' abbreviations in the active language; `language` is only the cache's
+    key (the lazy names translate into whatever language is active)."""
     return tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
 
 
