@@ -23,6 +23,7 @@ from opiskeluhuolto.organisation.models import (
     Student,
 )
 
+from . import signals
 from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition, Referral
 
 NOTICE_WORKING_DAYS = 7  # LAW.md L-15-2, L-16-2
@@ -293,8 +294,6 @@ def open_case(
 ) -> Case:
     """LAW.md L-19-1, L-19-4, L-14-*: a case exists only with a recorded consent; its members
     come from that consent; exactly one of them is the responsible person."""
-    from opiskeluhuolto.records import actions as record_actions
-
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not subject.strip():
@@ -323,7 +322,7 @@ def open_case(
     for user in members:
         _add_membership(case, user, consent=consent, on=today, responsible=user == responsible)
     Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.CASE_OPENED)
-    record_actions.create_record(case)
+    signals.case_opened.send(sender=Case, case=case)
     return case
 
 
@@ -351,8 +350,6 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
     """LAW.md L-19-3: withdrawal is recorded once, ends the memberships resting on it and
     blocks new entries; withdrawing the expert-group consent closes the case. What is
     already recorded stays in the register."""
-    from opiskeluhuolto.records import actions as record_actions
-
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
@@ -366,8 +363,9 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
     consent.save(update_fields=["withdrawn_at", "withdrawn_on", "withdrawal_recorded_by"])
     case = consent.case
     if case is not None:
-        record_actions.write_event(
-            case,
+        signals.case_event.send(
+            sender=Case,
+            case=case,
             by=by,
             text=_("Consent withdrawn (%(kind)s, given %(date)s).")
             % {"kind": consent.get_kind_display(), "date": consent.given_on.strftime("%d.%m.%Y")},
@@ -386,8 +384,6 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
 def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
     """LAW.md L-19-4: the group names its one responsible person from its members. The old
     and new memberships are ended and restarted, so the history shows who was responsible when."""
-    from opiskeluhuolto.records import actions as record_actions
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     today = timezone.localdate()
     current = {m.user_id: m for m in case.memberships.active_on(today)}
@@ -414,8 +410,11 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
         is_responsible=True,
         started_on=today,
     )
-    record_actions.write_event(
-        case, by=by, text=_("Responsible person: %(name)s.") % {"name": user.display_name}
+    signals.case_event.send(
+        sender=Case,
+        case=case,
+        by=by,
+        text=_("Responsible person: %(name)s.") % {"name": user.display_name},
     )
     return membership
 

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
+from opiskeluhuolto.lib.schemas import NotFoundOut
 
 router = Router(tags=["cases"])
 
@@ -31,10 +32,6 @@ class MemberOut(Schema):
 
 class CaseDetailOut(CaseOut):
     members: list[MemberOut]
-
-
-class NotFoundOut(Schema):
-    detail: str
 
 
 def _case(case) -> dict:

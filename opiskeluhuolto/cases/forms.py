@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.lib.forms import DateInput
 from opiskeluhuolto.organisation.models import (
     Provider,
     Role,
@@ -15,13 +16,6 @@ from opiskeluhuolto.organisation.models import (
 )
 
 from .models import Consent, Referral
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonChoice(forms.ModelChoiceField):

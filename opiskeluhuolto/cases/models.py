@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.fields import EncryptedTextField
 from opiskeluhuolto.organisation.models import Institution, Provider, Role, Student
-from opiskeluhuolto.records.fields import EncryptedTextField
 
 
 class Referral(models.Model):

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
-from opiskeluhuolto.records.reading import read_record
+from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions, display
+from . import actions
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -32,15 +32,6 @@ from .forms import (
 )
 from .models import Consent, Referral
 from .status import deadline_info, with_deadlines
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show an action's errors next to their fields; the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @policies.authenticated
@@ -202,7 +193,7 @@ def open_case(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "cases/open_case.html", {"form": form, "referral": referral})
 
 
@@ -221,40 +212,6 @@ def _open(referral, form, user):
         )
 
 
-@policies.authenticated
-@require_GET
-def detail(request, pk):
-    """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
-    case = access.get_case(request.user, pk)
-    can = for_user(request.user)
-    staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
-    # The page shows no disclosures (they are entries too), and rectification requests to
-    # staff only: the rest is not loaded.
-    view = read_record(
-        request.user,
-        case,
-        purpose="case page",
-        request=request,
-        disclosures=False,
-        rectifications=staff_view,
-    )
-    context = {
-        "case": case,
-        "view": view,
-        "staff_view": staff_view,
-        "can_edit": can.edit_case(case),
-        "can_manage": can.manage_case(case),
-        "can_rectify": can.request_rectification(case),
-        "memberships": display.expert_group(case),
-        "consents": display.consents(case),
-        "prohibitions": display.prohibitions(case) if staff_view else [],
-    }
-    context["own_withdrawable"] = {
-        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
-    }
-    return render(request, "cases/detail.html", context)
-
-
 @policies.staff
 @require_http_methods(["GET", "POST"])
 def add_consent(request, pk):
@@ -269,7 +226,7 @@ def add_consent(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The consent was recorded."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "cases/add_consent.html", {"form": form, "case": case})
 
 
@@ -297,7 +254,7 @@ def withdraw_consent(request, pk):
             messages.error(request, " ".join(e.messages))
         else:
             messages.success(request, _("The withdrawal of the consent was recorded."))
-        return redirect("cases:detail", pk=consent.case_id)
+        return redirect("records:case", pk=consent.case_id)
     return render(
         request,
         "cases/confirm.html",
@@ -374,7 +331,7 @@ def lift_prohibition(request, pk):
     if request.method == "POST":
         actions.lift_prohibition(prohibition, by=request.user)
         messages.success(request, _("The guardian prohibition was lifted."))
-        return redirect("cases:detail", pk=case.pk)
+        return redirect("records:case", pk=case.pk)
     return render(
         request,
         "cases/confirm.html",
@@ -406,7 +363,7 @@ def responsible(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The responsible person was changed."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "cases/responsible.html", {"form": form, "case": case})
 
 
@@ -427,7 +384,7 @@ def prohibition(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The guardian prohibition was recorded."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(
         request,
         "cases/prohibition.html",

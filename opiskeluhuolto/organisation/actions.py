@@ -69,7 +69,7 @@ def assign_role(
     assignment.save()
     if role == Role.PROVIDER_ADMIN:
         # Provider admins use the Django admin (scoped to their providers) for reference data.
-        from .admin_scoping import grant_admin_site
+        from .admin_site import grant_admin_site
 
         grant_admin_site(user)
     return assignment

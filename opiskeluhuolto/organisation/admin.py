@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from opiskeluhuolto.access.admin_scoping import ProviderScopedAdmin, ScopedInline
+
 from . import models
-from .admin_scoping import ProviderScopedAdmin, ScopedInline
 
 
 class CampusInline(ScopedInline):

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.cases.api import NotFoundOut
+from opiskeluhuolto.lib.schemas import NotFoundOut
 
 from .models import AccessLogEntry
 from .reading import read_record

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.cases.forms import DateInput
 from opiskeluhuolto.cases.models import Consent
+from opiskeluhuolto.lib.forms import DateInput
 
 from .models import Disclosure, RecordEntry
 

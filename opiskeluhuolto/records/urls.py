@@ -4,6 +4,7 @@ from . import views
 
 app_name = "records"
 urlpatterns = [
+    path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/entries/new/", views.add_entry, name="add_entry"),
     path("entries/<int:pk>/amend/", views.amend, name="amend"),
     path("cases/<int:pk>/disclose/", views.disclose, name="disclose"),

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.cases.views import apply_errors
+from opiskeluhuolto.cases import display as case_display
+from opiskeluhuolto.lib.forms import apply_errors
 from opiskeluhuolto.organisation.models import Student
 
 from . import actions
@@ -46,7 +47,7 @@ def add_entry(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The entry was saved in the record."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/entry_form.html", {"form": form, "case": case})
 
 
@@ -73,7 +74,7 @@ def amend(request, pk):
             messages.success(
                 request, _("The amendment was saved. The original entry stays visible.")
             )
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     view = read_record(
         request.user,
         case,
@@ -99,7 +100,7 @@ def disclose(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The disclosure was recorded in the record and the log."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/disclose.html", {"form": form, "case": case})
 
 
@@ -143,7 +144,7 @@ def rectify(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("Your request was sent to the expert group."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/rectify.html", {"form": form, "case": case})
 
 
@@ -161,7 +162,7 @@ def decide(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The decision was written into the record."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/decide.html", {"form": form, "case": case, "req": req})
 
 
@@ -212,3 +213,40 @@ def access_log(request):
         "reports": DestructionReport.objects.all()[:5],
     }
     return render(request, "records/access_log.html", context)
+
+
+@policies.authenticated
+@require_GET
+def case_page(request, pk):
+    """The case and its record, read through records.reading (logged: LAW.md L-906-1).
+
+    The register's page of a case: the expert group, consents and prohibitions beside it
+    come from `cases.display`."""
+    case = access.get_case(request.user, pk)
+    can = for_user(request.user)
+    staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
+    # The page shows no disclosures (they are entries too), and rectification requests to
+    # staff only: the rest is not loaded.
+    view = read_record(
+        request.user,
+        case,
+        purpose="case page",
+        request=request,
+        disclosures=False,
+        rectifications=staff_view,
+    )
+    context = {
+        "case": case,
+        "view": view,
+        "staff_view": staff_view,
+        "can_edit": can.edit_case(case),
+        "can_manage": can.manage_case(case),
+        "can_rectify": can.request_rectification(case),
+        "memberships": case_display.expert_group(case),
+        "consents": case_display.consents(case),
+        "prohibitions": case_display.prohibitions(case) if staff_view else [],
+    }
+    context["own_withdrawable"] = {
+        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
+    }
+    return render(request, "records/case.html", context)

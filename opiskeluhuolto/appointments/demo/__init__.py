@@ -16,15 +16,15 @@ from opiskeluhuolto.lib.workdays import nth_working_day_after, working_days_betw
 from opiskeluhuolto.organisation.demo import DemoContext
 from opiskeluhuolto.organisation.models import Role, Student
 
-from . import actions, deadlines
-from .models import (
+from .. import actions, deadlines
+from ..models import (
     AppointmentEvent,
     AppointmentRequest,
     Availability,
     Booking,
     ContactChannel,
 )
-from .slots import bump_free_times_version, free_slots
+from ..slots import bump_free_times_version, free_slots
 
 HISTORY_MONTHS = 6
 PER_MONTH = {"sedu": 24, "lukio": 9}

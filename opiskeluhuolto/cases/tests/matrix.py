@@ -77,7 +77,7 @@ ROWS = [
     Row("cases:release_notice", only(*LUKIO_WELFARE, status=302), kwargs=referral, method="post"),
     Row("cases:open_case", only(*LUKIO_WELFARE), kwargs=referral),
     Row("cases:close_referral", only(*LUKIO_WELFARE), kwargs=referral),
-    Row("cases:detail", only(*CASE_READERS), kwargs=case),
+    Row("records:case", only(*CASE_READERS), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
     Row(

@@ -13,8 +13,8 @@ from opiskeluhuolto.annualclock.demo import HOME_SCHOOL_CLOCK, WELFARE_CLOCK, se
 from opiskeluhuolto.annualclock.models import Clock
 from opiskeluhuolto.organisation.demo import DemoContext
 
-from . import actions, plans
-from .models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
+from .. import actions, plans
+from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
 
 M = Membership.Role
 

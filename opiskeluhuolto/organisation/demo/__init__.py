@@ -17,8 +17,8 @@ from faker import Faker
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib import hetu as hetu_lib
 
-from .admin_scoping import grant_admin_site
-from .models import (
+from ..admin_site import grant_admin_site
+from ..models import (
     CalendarPeriod,
     Campus,
     Guardianship,

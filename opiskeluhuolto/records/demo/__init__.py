@@ -1,5 +1,6 @@
-"""Demo cases in various states, built through the real actions (so the access log,
-consents and memberships are what the running system would have made).
+"""The welfare register's demo: cases in various states and their records, built through
+the real actions (so the access log, consents and memberships are what the running system
+would have made). Here, not in `cases`, because the records depend on the cases.
 
 - Aino (16): an open case; Kaisa (kuraattori, responsible) and Sanna (ryhmänohjaaja)
   are its expert group, kuraattori2 is not. A meeting entry, the student's own
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from opiskeluhuolto.cases import actions
 from opiskeluhuolto.organisation.models import Guardianship, Student
 
-from . import actions
+from .. import actions as record_actions
+from ..models import RetentionClass
+from ..reading import read_record
 
 
 def _consent(student, kaisa, today, members, **extra):
@@ -43,10 +47,6 @@ def _case(student, *, by, kaisa, today, members, subject, reason, with_student=T
 
 
 def seed(ctx) -> None:
-    from opiskeluhuolto.records import actions as record_actions
-    from opiskeluhuolto.records.models import RetentionClass
-    from opiskeluhuolto.records.reading import read_record
-
     u, today = ctx.users, ctx.today
     kaisa, sanna, teemu = u["kuraattori"], u["ryhmanohjaaja"], u["opettaja"]
     aino = ctx.students["aino"]
