@@ -17,9 +17,10 @@ Models are imported inside functions: this module is loaded with the
 
 from __future__ import annotations
 
-from functools import cached_property
+from datetime import date
+from functools import cached_property, lru_cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -34,23 +35,51 @@ MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
 )
 
 
+_USER, _DAY = -987654321, date(1, 1, 2)  # placeholders no real row or day has
+
+
+@lru_cache(maxsize=8)
+def _compiled_member_cases(alias: str) -> tuple[str, tuple]:
+    """The SQL of "the case ids of a user's memberships active on a day", compiled by the
+    ORM from `MembershipQuerySet.active_on` with placeholder values, and which parameter
+    is the user, which the day (any other value is a constant of the definition)."""
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+    query = (
+        ExpertGroupMembership.objects.using(alias)
+        .filter(user_id=_USER)
+        .active_on(_DAY)
+        .values_list("case_id", flat=True)
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    day = connections[alias].ops.adapt_datefield_value(_DAY)
+    slots = tuple("user" if p == _USER else "day" if p == day else ("value", p) for p in params)
+    return sql, slots
+
+
+def member_cases_sql(alias: str, user_id: int, day: date) -> tuple[str, list]:
+    """The SQL and parameters that `member_case_ids` runs: one definition, `active_on`."""
+    sql, slots = _compiled_member_cases(alias)
+    adapted = connections[alias].ops.adapt_datefield_value(day)
+    params = [user_id if s == "user" else adapted if s == "day" else s[1] for s in slots]
+    return sql, params
+
+
 class CaseRules:
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
-        """Cases whose expert group the user belongs to today.
+        """Cases whose expert group the user belongs to today: `MembershipQuerySet.active_on`.
 
-        Plain SQL with the condition of `MembershipQuerySet.active_on` (a test keeps the two
-        in step): the register's gate asks this with a fresh resolver on every read, and
-        building the ORM query cost ten times more than running it."""
+        The register's gate asks this with a fresh resolver on every read, and building the
+        ORM query cost ten times more than running it: so the query is compiled from
+        `active_on` once per database (`member_cases_sql`) and run as plain SQL."""
         if not self.is_authenticated:
             return frozenset()
+        sql, params = member_cases_sql(connection.alias, self.user.pk, self.today)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT case_id FROM cases_expertgroupmembership WHERE user_id = %s"
-                " AND started_on <= %s AND (ended_on IS NULL OR ended_on > %s)",
-                [self.user.pk, self.today, self.today],
-            )
+            cursor.execute(sql, params)
             return frozenset(case_id for (case_id,) in cursor.fetchall())
 
     @cached_property

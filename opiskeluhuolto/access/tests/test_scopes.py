@@ -55,8 +55,8 @@ def test_role_alone_is_not_enough_across_providers(cast):
 
 
 def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
-    """`member_case_ids` is plain SQL; it must say what `active_on` says: a membership
-    counts from its first day and up to the day before `ended_on`."""
+    """`member_case_ids` runs SQL compiled from `active_on`: a membership counts from its
+    first day and up to the day before `ended_on`."""
     from datetime import timedelta
 
     from opiskeluhuolto.access.permissions import Permissions
@@ -81,3 +81,27 @@ def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
     assert Permissions(cast.kuraattori, today).member_case_ids == {aino.pk}
     assert Permissions(cast.supervisor, today).member_case_ids == {aino.pk}
     assert Permissions(cast.supervisor, today + timedelta(days=1)).member_case_ids == set()
+
+
+def test_member_case_ids_follow_a_condition_added_to_active_on(cast, monkeypatch):
+    """One definition: a condition added to `MembershipQuerySet.active_on` reaches the
+    register's gate without touching `access` (here: only responsible members count)."""
+    from opiskeluhuolto.access import cases as case_rules
+    from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.cases.models import MembershipQuerySet
+    from opiskeluhuolto.cases.tests.story import open_aino_case
+
+    aino = open_aino_case(cast)
+    assert Permissions(cast.supervisor, cast.today).member_case_ids == {aino.pk}
+    original = MembershipQuerySet.active_on
+    monkeypatch.setattr(
+        MembershipQuerySet,
+        "active_on",
+        lambda self, day: original(self, day).filter(is_responsible=True),
+    )
+    case_rules._compiled_member_cases.cache_clear()
+    try:
+        assert Permissions(cast.supervisor, cast.today).member_case_ids == set()
+        assert Permissions(cast.kuraattori, cast.today).member_case_ids == {aino.pk}
+    finally:
+        case_rules._compiled_member_cases.cache_clear()
