@@ -17,6 +17,7 @@ from opiskeluhuolto.access.insights import (
     care_tasks_visible_to,
     get_absence_group,
     get_care_task,
+    get_dashboard_scope,
 )
 
 from . import actions, charts, queries
@@ -26,12 +27,11 @@ from .models import CareTask
 
 def _dashboard_input(request):
     """The person's scope, the filter form and the chosen period; 404 without dashboard rights."""
-    can = for_user(request.user)
-    if not can.view_dashboard():
-        raise Http404
-    scope = can.dashboard_scope()
-    institutions = can.institutions_scope().filter(
-        pk__in=scope.institution_ids | set(_campus_institutions(scope))
+    scope = get_dashboard_scope(request.user)
+    institutions = (
+        for_user(request.user)
+        .institutions_scope()
+        .filter(pk__in=scope.institution_ids | set(_campus_institutions(scope)))
     )
     form = DashboardFilter(request.GET or None, institutions=institutions)
     inst, which = form.selection()
