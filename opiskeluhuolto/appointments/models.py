@@ -515,10 +515,11 @@ class AppointmentEvent(models.Model):
 class FreeTimesVersion(models.Model):
     """The version of one professional's free times, the key of their cached free times.
 
-    Bumped in the same transaction as every saved or deleted weekly hours, exception or
-    booking of the professional (signals in `slots.py`), so a page that reads the new
-    version after the commit computes the free times again from the new rows. Kept in
-    the database, not the cache, so every server process sees the same version.
+    A random token that database triggers change in the same transaction as every write
+    to the professional's weekly hours, exceptions or bookings (`slots.FREE_TIMES_TABLES`,
+    migration 0004), so a page that reads the new version after the commit computes the
+    free times again from the new rows. Kept in the database, not the cache, so every
+    server process sees the same version.
     """
 
     professional = models.OneToOneField(

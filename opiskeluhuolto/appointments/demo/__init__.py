@@ -24,7 +24,7 @@ from ..models import (
     Booking,
     ContactChannel,
 )
-from ..slots import bump_free_times_version, free_slots
+from ..slots import free_slots
 
 HISTORY_MONTHS = 6
 PER_MONTH = {"sedu": 24, "lukio": 9}
@@ -112,9 +112,7 @@ def _seed_hours(ctx: DemoContext) -> dict[str, list]:
         kind="walk_in",
         place="Terveydenhoitaja, 1. krs",
     )
-    Availability.objects.bulk_create(rows)
-    for pk in {r.professional_id for r in rows}:  # bulk_create sends no signals
-        bump_free_times_version(pk)
+    Availability.objects.bulk_create(rows)  # the triggers change the free times' versions
     ContactChannel.objects.bulk_create(
         [
             ContactChannel(
@@ -246,8 +244,6 @@ def _history(ctx: DemoContext, key: str, staff: list, student_ids: list[int]) ->
             )
         )
     Booking.objects.bulk_create(bookings, batch_size=1000)
-    for pk in {b.professional_id for b in bookings}:
-        bump_free_times_version(pk)
     AppointmentEvent.objects.bulk_create(events, batch_size=2000)
 
 
