@@ -22,13 +22,16 @@ from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition
 
 
 def expert_group(case: Case) -> list[ExpertGroupMembership]:
-    """Every membership of the case, current and ended, by end date and then as added
-    (the current ones, with no end date, last on PostgreSQL and first on SQLite)."""
+    """Every membership of the case: the current ones first (the responsible person first,
+    then by start), then the ended ones, latest ended first. Spelled out in full, because
+    the databases sort a missing end date differently (PostgreSQL last, SQLite first)."""
     rows = ExpertGroupMembership.objects.raw(
         "SELECT m.id, m.case_id, m.position, m.is_responsible, m.started_on, m.ended_on,"
         " m.end_reason, u.first_name, u.last_name, u.username"
         " FROM cases_expertgroupmembership m JOIN accounts_user u ON u.id = m.user_id"
-        " WHERE m.case_id = %s ORDER BY m.ended_on, m.id",
+        " WHERE m.case_id = %s"
+        " ORDER BY m.ended_on IS NOT NULL, m.ended_on DESC, m.is_responsible DESC,"
+        " m.started_on, m.id",
         [case.pk],
     )
     memberships = list(rows)
