@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from opiskeluhuolto.organisation.demo import DemoContext, school_year_start
+from opiskeluhuolto.organisation.demo.cast import DemoContext, school_year_start
 
 from .. import actions
 from ..models import Clock, ClockItem

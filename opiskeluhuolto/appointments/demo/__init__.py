@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import nth_working_day_after, working_days_between
-from opiskeluhuolto.organisation.demo import DemoContext
+from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Role, Student
 
 from .. import actions, deadlines
@@ -118,19 +118,19 @@ def _seed_hours(ctx: DemoContext) -> dict[str, list]:
             ContactChannel(
                 professional=u["terveydenhoitaja"],
                 institution=sedu,
-                phone="040 123 4567",
+                phone=u["terveydenhoitaja"].phone,  # the professional's own number
                 hours="ma–pe 8.00–9.00",
             ),
             ContactChannel(
                 professional=etu["etu-terveydenhoitaja"],
                 institution=lukio,
-                phone="09 310 12345",
+                phone=etu["etu-terveydenhoitaja"].phone,
                 hours="ma–pe 8.00–9.00 ja 12.00–12.30",
             ),
             ContactChannel(
                 professional=u["kuraattori"],
                 institution=sedu,
-                phone="040 765 4321",
+                phone=u["kuraattori"].phone,
                 hours="ma–to 8.30–9.00",
             ),
         ]

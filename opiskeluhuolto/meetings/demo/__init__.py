@@ -11,7 +11,7 @@ from django.utils import timezone
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.annualclock.demo import HOME_SCHOOL_CLOCK, WELFARE_CLOCK, sedu_clocks
 from opiskeluhuolto.annualclock.models import Clock
-from opiskeluhuolto.organisation.demo import DemoContext
+from opiskeluhuolto.organisation.demo.cast import DemoContext
 
 from .. import actions, plans
 from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
