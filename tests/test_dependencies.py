@@ -225,6 +225,12 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def test_every_app_has_a_layer():
+    """A new app gets its place in LAYERS (and its edges) before it can be checked."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages == set(LAYERS), "add the new app to LAYERS and to docs/architecture.md"
+
+
 def test_apps_import_each_other_only_in_the_allowed_direction():
     assert violations() == [], "see docs/architecture.md for the allowed edges"
 
