@@ -522,8 +522,15 @@ class FreeTimesVersion(models.Model):
     server process sees the same version.
     """
 
+    # No foreign-key constraint in the database: the triggers write a version for the
+    # professional of every deleted row, also while the person themselves is being deleted
+    # (or the tables flushed); a version left behind for a deleted person is harmless.
     professional = models.OneToOneField(
-        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     version = models.PositiveBigIntegerField(default=0)
 

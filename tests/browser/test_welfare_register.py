@@ -52,7 +52,7 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     page.get_by_role("button", name="Avaa asia").click()
     expect(page.locator("main")).to_contain_text("Asia avattiin ja asiantuntijaryhmä koottiin")
     case_url = page.url
-    case_id = int(re.search(r"/cases/(\d+)/", case_url).group(1))
+    case_id = int(re.search(r"/records/cases/(\d+)/", case_url).group(1))
 
     # 3. The group meets and records an entry.
     page.get_by_role("link", name="Kirjoita merkintä").click()
@@ -78,7 +78,7 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     page.context.clear_cookies()
     sign_in("opiskelija")
     expect(page.locator("main")).to_contain_text("Omat asiani")
-    page.goto(f"{live_server.url}/cases/{case_id}/")
+    page.goto(f"{live_server.url}/records/cases/{case_id}/")
     expect(page.locator("h1")).to_contain_text("Opiskeluhuoltoasia: Aino")
     expect(page.locator("main")).to_contain_text(
         "Aamutunneille joustava aloitus kahdeksi viikoksi."
@@ -113,13 +113,13 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     expect(page.locator("main")).not_to_contain_text("Kotitilanne")
     assert axe() == []
     screenshot("welfare-7-guardian-under-prohibition")
-    assert page.goto(f"{live_server.url}/cases/{prohibited.pk}/").status == 404
+    assert page.goto(f"{live_server.url}/records/cases/{prohibited.pk}/").status == 404
 
     # 6. A kuraattori outside the group: 404 on the page, the PDF and the API.
     page.context.clear_cookies()
     sign_in("kuraattori2")
     for url in (
-        f"/cases/{case_id}/",
+        f"/records/cases/{case_id}/",
         f"/records/cases/{case_id}/pdf/",
         f"/api/v1/records/cases/{case_id}",
     ):

@@ -1,7 +1,9 @@
 """The free times' versions are changed by database triggers (`access.triggers`), no longer
 by Django signals, which a bulk write or a queryset update never sent."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
 
 from opiskeluhuolto.access import triggers
 
@@ -31,8 +33,24 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("appointments", "0003_free_times_version"),
         ("access", "0002_calendar_triggers"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [
+        # The triggers write versions also while a person's rows (or the person) are deleted.
+        migrations.AlterField(
+            model_name="freetimesversion",
+            name="professional",
+            field=models.OneToOneField(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                primary_key=True,
+                related_name="+",
+                serialize=False,
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.RunPython(create_triggers, drop_triggers),
+    ]

@@ -103,3 +103,16 @@ def test_moving_hours_to_another_professional_changes_both_versions(hours):
     Availability.objects.filter(pk=row.pk).update(professional=pekka)
     assert version(kaisa) != before[0]
     assert version(pekka) != before[1]
+
+
+def test_a_professional_with_hours_can_be_deleted(hours):
+    """The triggers write a version while the person's hours are deleted with them: the
+    version table has no foreign-key constraint that this would break at the commit."""
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.appointments.tests.conftest import publish_week
+
+    leaving = User.objects.create(username="lahtija", first_name="Liisa", last_name="Lähtijä")
+    publish_week(leaving, hours.lukio, time(9), time(10))
+    leaving.delete()
+    connection.check_constraints()  # what the commit would check
+    assert not Availability.objects.filter(professional_id=leaving.pk).exists()
