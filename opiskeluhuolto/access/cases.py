@@ -18,12 +18,17 @@ Models are imported inside functions: this module is loaded with the
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
+
+if TYPE_CHECKING:
+    from opiskeluhuolto.cases.models import CaseQuerySet
 
 #: The access bases written to the access log (records.AccessLogEntry.Basis).
 MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
@@ -34,7 +39,7 @@ MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
 )
 
 
-class CaseRules:
+class CaseRules(RulePrimitives):
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
@@ -199,7 +204,7 @@ def _perm(user):
 
 
 # --- scopes ---------------------------------------------------------------------
-def cases_visible_to(user) -> QuerySet:
+def cases_visible_to(user) -> CaseQuerySet:
     """Every case `view_case` allows, as a queryset (kept in step by a consistency test)."""
     from opiskeluhuolto.cases.models import Case
 
@@ -215,7 +220,7 @@ def cases_visible_to(user) -> QuerySet:
     return Case.objects.filter(q | guardian).distinct()
 
 
-def member_cases(user) -> QuerySet:
+def member_cases(user) -> CaseQuerySet:
     from opiskeluhuolto.cases.models import Case
 
     return Case.objects.filter(pk__in=_perm(user).member_case_ids)
