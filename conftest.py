@@ -107,6 +107,7 @@ def pytest_collection_modifyitems(config, items):
         config.workeroutput[DESELECTED_KEY] = counts
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: the run may be without xdist
 def pytest_testnodedown(node, error):
     """xdist: every worker collects every test, so any worker's counts are the run's."""
     counts = getattr(node, "workeroutput", {}).get(DESELECTED_KEY)
