@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import (
     WELFARE_PROFESSIONAL_ROLES,
     Institution,
@@ -30,13 +31,15 @@ from opiskeluhuolto.organisation.models import (
 if TYPE_CHECKING:
     from opiskeluhuolto.appointments.models import (
         AppointmentRequest,
+        AppointmentRequestQuerySet,
         Availability,
         AvailabilityException,
         Booking,
+        BookingQuerySet,
     )
 
 
-class AppointmentRules:
+class AppointmentRules(RulePrimitives):
     # --- primitives of this domain ---------------------------------------------
     def _user_id(self) -> int | None:
         return getattr(self.user, "pk", None) if self.is_authenticated else None
@@ -108,7 +111,7 @@ class AppointmentRules:
         uid = self._user_id()
         # A guardian sees the times they booked, or that were given for their own request.
         return booking.booked_by_id == uid or bool(
-            booking.request_id and booking.request.requested_by_user_id == uid
+            booking.request is not None and booking.request.requested_by_user_id == uid
         )
 
     def change_booking(self, booking: Booking) -> bool:
@@ -155,7 +158,7 @@ def _staff_q(can, prefix: str = "") -> Q:
     return q
 
 
-def requests_visible_to(user) -> QuerySet[AppointmentRequest]:
+def requests_visible_to(user) -> AppointmentRequestQuerySet:
     """Every request `view_appointment_request` allows, as a queryset."""
     from opiskeluhuolto.appointments.models import AppointmentRequest
 
@@ -172,7 +175,7 @@ def requests_visible_to(user) -> QuerySet[AppointmentRequest]:
     return AppointmentRequest.objects.filter(q)
 
 
-def bookings_visible_to(user) -> QuerySet[Booking]:
+def bookings_visible_to(user) -> BookingQuerySet:
     from opiskeluhuolto.appointments.models import Booking
 
     from .permissions import for_user

@@ -19,12 +19,17 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
+
+if TYPE_CHECKING:
+    from opiskeluhuolto.cases.models import CaseQuerySet
 
 #: The access bases written to the access log (records.AccessLogEntry.Basis).
 MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
@@ -66,7 +71,7 @@ def member_cases_sql(alias: str, user_id: int, day: date) -> tuple[str, list]:
     return sql, params
 
 
-class CaseRules:
+class CaseRules(RulePrimitives):
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
@@ -228,7 +233,7 @@ def _perm(user):
 
 
 # --- scopes ---------------------------------------------------------------------
-def cases_visible_to(user) -> QuerySet:
+def cases_visible_to(user) -> CaseQuerySet:
     """Every case `view_case` allows, as a queryset (kept in step by a consistency test)."""
     from opiskeluhuolto.cases.models import Case
 
@@ -244,7 +249,7 @@ def cases_visible_to(user) -> QuerySet:
     return Case.objects.filter(q | guardian).distinct()
 
 
-def member_cases(user) -> QuerySet:
+def member_cases(user) -> CaseQuerySet:
     from opiskeluhuolto.cases.models import Case
 
     return Case.objects.filter(pk__in=_perm(user).member_case_ids)

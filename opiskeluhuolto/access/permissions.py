@@ -166,7 +166,8 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
         if self.roles_at(student.institution):
             return True
         return bool(
-            student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
+            student.group is not None
+            and student.group.supervisor_id == getattr(self.user, "pk", None)
         )
 
     def view_student_hetu(self, student: Student) -> bool:

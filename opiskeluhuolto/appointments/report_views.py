@@ -58,7 +58,7 @@ def _labels(by: str, ids: set) -> dict:
         "provider": Provider,
         "professional": User,
     }[by]
-    objs = model.objects.filter(pk__in=[i for i in ids if i])
+    objs = model.objects.filter(pk__in=[i for i in ids if i])  # type: ignore[attr-defined]  # each of the four models has the default manager
     names = {o.pk: (o.display_name if by == "professional" else o.name) for o in objs}
     names[None] = _("not set")
     return names

@@ -36,7 +36,7 @@ def expert_group(case: Case) -> list[ExpertGroupMembership]:
     )
     memberships = list(rows)
     for m in memberships:
-        m.member_name = display_name(m.first_name, m.last_name, m.username)
+        m.member_name = display_name(m.first_name, m.last_name, m.username)  # type: ignore[attr-defined]  # columns of the raw query
     return memberships
 
 
@@ -75,9 +75,9 @@ def consents(case: Case) -> list[Consent]:
             names[consent_id].append(display_name(first, last, username))
     for c in result:
         c.case = case  # the same case: the access rules read it without a query
-        c.guardian_name = display_name(c.g_first, c.g_last, c.g_username) if c.guardian_id else ""
-        c.recorder_name = display_name(c.r_first, c.r_last, c.r_username)
-        c.member_names = names[c.pk]
+        c.guardian_name = display_name(c.g_first, c.g_last, c.g_username) if c.guardian_id else ""  # type: ignore[attr-defined]  # columns of the raw query
+        c.recorder_name = display_name(c.r_first, c.r_last, c.r_username)  # type: ignore[attr-defined]  # columns of the raw query
+        c.member_names = names[c.pk]  # type: ignore[attr-defined]  # attached for the template
     return result
 
 
@@ -96,5 +96,5 @@ def prohibitions(case: Case) -> list[GuardianProhibition]:
     )
     result = list(rows)
     for p in result:
-        p.assessor_name = display_name(p.first_name, p.last_name, p.username)
+        p.assessor_name = display_name(p.first_name, p.last_name, p.username)  # type: ignore[attr-defined]  # columns of the raw query
     return result

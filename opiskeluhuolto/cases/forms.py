@@ -36,7 +36,7 @@ def staff_of(student: Student, *, welfare_only: bool = False):
     if welfare_only:
         rows = rows.welfare_staff()
     users = User.objects.filter(pk__in=rows.values("user_id"))
-    if not welfare_only and student.group_id and student.group.supervisor_id:
+    if not welfare_only and student.group is not None and student.group.supervisor_id:
         users = users | User.objects.filter(pk=student.group.supervisor_id)
     return users.distinct().order_by("last_name", "first_name")
 

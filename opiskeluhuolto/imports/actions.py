@@ -156,7 +156,7 @@ def run_import(
             ImportRun.Kind.ATTENDANCE: _import_attendance,
             ImportRun.Kind.ROSTER: _import_roster,
             ImportRun.Kind.PROGRESS: _import_progress,
-        }[run.kind]
+        }[ImportRun.Kind(run.kind)]
         written = handler(run, report, today, progress, scan)
     except DatabaseError:
         log.exception("import run %s failed", run.uuid)
@@ -204,7 +204,7 @@ def _student_ids(institution_id: int) -> dict[str, int]:
     rows = Student.objects.filter(
         institution_id=institution_id, oppijanumero__isnull=False
     ).values_list("oppijanumero", "pk")
-    return dict(rows)
+    return dict(rows)  # type: ignore[arg-type]  # rows are filtered to oppijanumero__isnull=False
 
 
 def _read_marks(
@@ -379,7 +379,8 @@ def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) ->
             institution=inst, oppijanumero__in=[r.oppijanumero for r in rows]
         )
     }
-    new, changed = [], []
+    new: list[Student] = []
+    changed: list[Student] = []
     for r in rows:
         s = existing.get(r.oppijanumero) or Student(institution=inst, oppijanumero=r.oppijanumero)
         s.first_name, s.last_name, s.date_of_birth = r.first_name, r.last_name, r.date_of_birth
@@ -412,7 +413,7 @@ def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) ->
         unique_fields=["student", "kind", "starts_on"],
         update_fields=["ends_on", "campus"],
     )
-    _link_guardians(rows, by_opp)
+    _link_guardians(rows, by_opp)  # type: ignore[arg-type]  # every imported row has an oppijanumero
     return len(rows)
 
 

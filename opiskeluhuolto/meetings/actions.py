@@ -141,7 +141,7 @@ def submit_highlight(
 def overlapping(group: Group, starts_at: datetime, ends_at: datetime, exclude: int | None = None):
     return (
         Meeting.objects.filter(group=group, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude)  # type: ignore[misc]  # exclude(pk=None) leaves every row in
         .first()
     )
 
@@ -321,9 +321,9 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
     meeting.published_by = by
     meeting.minutes_pdf = pdf.minutes_pdf(meeting)
     meeting.save()
-    ids = [i.source_id for i in items if i.source == AgendaItem.Source.HIGHLIGHT]
+    ids = [i.source_id for i in items if i.source == AgendaItem.Source.HIGHLIGHT and i.source_id]
     Highlight.objects.filter(pk__in=ids, handled_in__isnull=True).update(handled_in=meeting)
-    ids = [i.source_id for i in items if i.source == AgendaItem.Source.AS_NEEDED]
+    ids = [i.source_id for i in items if i.source == AgendaItem.Source.AS_NEEDED and i.source_id]
     StandingItem.objects.filter(pk__in=ids).update(raised=False)
     record(by, "meeting.publish", meeting)
     transaction.on_commit(lambda: tasks.send_minutes.enqueue(meeting.pk))

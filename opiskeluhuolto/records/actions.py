@@ -131,7 +131,7 @@ def add_entry(
     ):
         raise ValidationError({"kind": _("Choose the kind of entry.")})
     if kind == RecordEntry.Kind.MEETING:
-        errors = {k: msg for k, msg in MEETING_REQUIRED.items() if not values[k]}
+        errors: dict[str, object] = {k: msg for k, msg in MEETING_REQUIRED.items() if not values[k]}
         try:
             participants = validate_participants(participants or [])
         except ValidationError as e:
@@ -144,7 +144,7 @@ def add_entry(
         record=record,
         kind=kind,
         text=(text or "").strip(),
-        participants=participants if kind == RecordEntry.Kind.MEETING else [],
+        participants=participants if kind == RecordEntry.Kind.MEETING else [],  # type: ignore[misc]  # an EncryptedJSONField holds any JSON; the stubs know only its base
         follow_up_on=follow_up_on,
         author=by,
         author_name=by.display_name,

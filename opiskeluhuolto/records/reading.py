@@ -224,7 +224,10 @@ def _reader_summary(rows, key: str) -> list[dict]:
     """
     key = f"log-readers:{key}"
     cached = cache.get(key)
-    upto, readers = cached or (0, {})
+    readers: dict[tuple[str, str], tuple[int, datetime]] = {}
+    upto = 0
+    if cached:
+        upto, readers = cached
     new = (
         rows.filter(seq__gt=upto)
         .values("actor_name", "actor_role")

@@ -87,7 +87,7 @@ def run_retention(today: date, *, run_by: str, dry_run: bool = False) -> Destruc
                 "case": case.pk,
                 "record": record.pk if record else None,
                 "student": case.student_id,
-                "closed_on": case.closed_on.isoformat(),
+                "closed_on": case.closed_on.isoformat() if case.closed_on else None,
             }
             if record is not None and record.legal_hold:
                 held.append({**item, "reason": record.legal_hold_reason})
