@@ -107,9 +107,9 @@ def test_guardianships_in_the_student_admin(admin_client, cast):
     assert response.status_code == 302, response.context and [
         f.errors for f in response.context["inline_admin_formsets"][0].formset.forms
     ]
-    assert list(Guardianship.objects.filter(student=cast.onni).values_list("guardian", flat=True)) == [
-        cast.guardian.pk
-    ]
+    assert list(
+        Guardianship.objects.filter(student=cast.onni).values_list("guardian", flat=True)
+    ) == [cast.guardian.pk]
     events = {e.kind: e for e in _events()}
     assert set(events) == {audit.Kind.GUARDIANSHIP_ADDED, audit.Kind.GUARDIANSHIP_REMOVED}
     assert events[audit.Kind.GUARDIANSHIP_REMOVED].before == {

@@ -46,7 +46,9 @@ def test_the_orm_refuses_updates_and_deletes(cast):
 def test_the_database_refuses_an_update_past_the_orm(cast):
     event = _event(cast)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET actor_name = 'someone' WHERE id = %s", [event.pk])
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor_name = 'someone' WHERE id = %s", [event.pk]
+        )
     assert AuditEvent.objects.get(pk=event.pk).actor_name == "Paula Pääkäyttäjä"
 
 
