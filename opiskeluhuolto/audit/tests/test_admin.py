@@ -18,7 +18,7 @@ def _post_data(response) -> dict:
     """The admin change form's current values, as the browser would send them back."""
     data = {}
     form = response.context["adminform"].form
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
@@ -27,7 +27,7 @@ def _post_data(response) -> dict:
         data[name] = value
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
         for sub in formset.forms:
             for name in sub.fields:
