@@ -7,7 +7,7 @@
 
 def __getattr__(name):
     # Imported lazily: this package is loaded as an app before the models are.
-    if name in ("record", "state", "Kind", "Source"):
+    if name in ("record", "record_many", "state", "Kind", "Source"):
         from . import trail
 
         return getattr(trail, name)

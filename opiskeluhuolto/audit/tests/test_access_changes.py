@@ -207,3 +207,31 @@ def test_a_failed_action_leaves_no_event(cast):
             by=cast.admin,
         )
     assert _new(mark) == []
+
+
+def test_a_roster_import_writes_one_event_per_new_guardianship(cast, tmp_path):
+    from opiskeluhuolto.imports import actions as import_actions
+    from opiskeluhuolto.imports.tests.helpers import AINO, ROSTER_HEADER, give_learner_ids
+    from opiskeluhuolto.organisation.models import Guardianship
+
+    give_learner_ids(cast)
+    born = f"{cast.aino.date_of_birth:%d.%m.%Y}"
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        ROSTER_HEADER
+        + f"{AINO};Opiskelija;Aino;{born};24A;Etu-Töölö;läsnä;;;{cast.guardian.email}\n"
+        + "1.2.246.562.24.30000000001;Uusi;Ulla;3.4.2010;25B;Etu-Töölö;läsnä;;;aiti@example.fi\n",
+        encoding="utf-8",
+    )
+    run = import_actions.create_run(
+        cast.lukio, kind="roster", path=path, file_name="roster.csv", user=cast.admin
+    )
+    mark = _mark()
+    assert import_actions.run_import(run, today=cast.today).status == "succeeded", run.errors
+    # Aino's guardian was linked already: only Ulla's new guardian is an event.
+    [event] = _new(mark)
+    link = Guardianship.objects.get(guardian__email="aiti@example.fi")
+    assert (event.kind, event.source, event.object_id) == ("guardianship.add", "import", link.pk)
+    assert (event.actor_id, event.provider_id_ref) == (cast.admin.pk, cast.provider.pk)
+    assert event.after == {"student": link.student_id, "guardian": link.guardian_id}
+    assert event.student_id_ref == link.student_id
