@@ -14,7 +14,7 @@ from django.db import migrations, models
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit events are append-only (%)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'audit events are append-only: ' || TG_OP;
 END;
 $$ LANGUAGE plpgsql
 """
