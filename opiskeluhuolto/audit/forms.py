@@ -25,6 +25,7 @@ class EventFilterForm(forms.Form):
         label=_("Student number"),
         required=False,
         min_value=1,
+        max_value=2**31 - 1,  # the column's range: a larger number is an error, not a 500
         help_text=_("Choose a student's name in the list to see only their events."),
     )
 

@@ -3,7 +3,7 @@ rows it wrote there before move over with their time, person and object."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -44,13 +44,21 @@ def test_the_clock_rows_move_out_of_the_meetings_table():
         User = old.get_model("accounts", "User")
         Event = old.get_model("meetings", "CommunalEvent")
         person = User.objects.create(username="p")
-        at = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
-        Event.objects.create(actor=person, verb="clock.item.add", object_type="clockitem", object_id=7)
+        at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+        Event.objects.create(
+            actor=person, verb="clock.item.add", object_type="clockitem", object_id=7
+        )
         Event.objects.filter(verb="clock.item.add").update(at=at)
-        Event.objects.create(actor=person, verb="meeting.schedule", object_type="meeting", object_id=3)
+        Event.objects.create(
+            actor=person, verb="meeting.schedule", object_type="meeting", object_id=3
+        )
         new = _migrate(AFTER)
         moved = new.get_model("annualclock", "ClockEvent").objects.get()
-        assert (moved.verb, moved.object_type, moved.object_id) == ("clock.item.add", "clockitem", 7)
+        assert (moved.verb, moved.object_type, moved.object_id) == (
+            "clock.item.add",
+            "clockitem",
+            7,
+        )
         assert (moved.at, moved.actor_id) == (at, person.pk)
         kept = new.get_model("meetings", "CommunalEvent").objects.values_list("verb", flat=True)
         assert list(kept) == ["meeting.schedule"]

@@ -98,6 +98,9 @@ def test_bad_filters_are_told_not_crashed(client, cast):
     assert list(response.context["page"]) == []
     assert client.get(f"{reverse('audit:export')}?kind=nonsense").status_code == 400
     assert client.get(f"{reverse('api:audit-events')}?since=yesterday").status_code == 422
+    too_big = "student=99999999999"
+    assert "student" in client.get(f"{url}?{too_big}").context["form"].errors
+    assert client.get(f"{reverse('api:audit-events')}?{too_big}").status_code == 422
 
 
 def test_pages(client, cast):
