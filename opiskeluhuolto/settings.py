@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     # the libraries' (e.g. "Save" is "Tallenna", not the admin's "Tallenna ja poistu").
     "opiskeluhuolto.accounts",
     "opiskeluhuolto.organisation",
+    "opiskeluhuolto.audit",
     "opiskeluhuolto.access",
     "opiskeluhuolto.front",
     "opiskeluhuolto.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urlpatterns()),
     path("org/", include("opiskeluhuolto.organisation.urls")),
+    path("audit/", include("opiskeluhuolto.audit.urls")),
     path("cases/", include("opiskeluhuolto.cases.urls")),
     path("records/", include("opiskeluhuolto.records.urls")),
     path("appointments/", include("opiskeluhuolto.appointments.urls")),

@@ -31,6 +31,7 @@ LAYERS = {
     "lib": 0,
     "organisation": 1,
     "accounts": 1,
+    "audit": 1,  # the one audit trail of access changes: every app writes into it
     "access": 2,
     **dict.fromkeys(
         ("cases", "records", "appointments", "annualclock", "meetings", "imports", "insights"),
@@ -44,7 +45,7 @@ FEATURES = {app for app, layer in LAYERS.items() if layer == 3}
 PROJECT = 6  # settings.py, urls.py, checks.py, wsgi.py: they wire everything together
 
 #: Within the base layer, one direction only.
-BASE_EDGES = {("organisation", "accounts")}
+BASE_EDGES = {("organisation", "accounts"), ("organisation", "audit"), ("accounts", "audit")}
 
 #: The web interface of the base apps: these modules attach `access` policies to their
 #: pages, API and admin, so they sit above `access` (the rest of the app stays below it).
@@ -70,11 +71,8 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("insights", "appointments"): {"reports"},
 }
 
-#: TEMPORARY: the annual clock writes its audit rows into the meetings app's audit table.
-#: The engineer `audit` moves them to the shared audit trail and deletes this exception.
-TEMPORARY_EDGES: dict[tuple[str, str], set[str]] = {
-    ("annualclock", "meetings"): {"models.audit"},
-}
+#: Temporary exceptions, each with the reason and who removes it (none today).
+TEMPORARY_EDGES: dict[tuple[str, str], set[str]] = {}
 
 
 def _module_name(path: Path, root: Path) -> str:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto import audit
 from opiskeluhuolto.lib.workdays import CalendarNotDefined, SchoolCalendar, nth_working_day_after
 from opiskeluhuolto.organisation.models import (
     Guardianship,
@@ -23,7 +24,7 @@ from opiskeluhuolto.organisation.models import (
     Student,
 )
 
-from . import signals
+from . import auditing, signals
 from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition, Referral
 
 NOTICE_WORKING_DAYS = 7  # LAW.md L-15-2, L-16-2
@@ -249,6 +250,7 @@ def give_consent(
     _validate_consent(consent, list(named_members))
     consent.save()
     consent.named_members.set(named_members)
+    auditing.record_consent(audit.Kind.CONSENT_GIVEN, consent, by=recorded_by, before=None)
     return consent
 
 
@@ -323,6 +325,7 @@ def open_case(
         _add_membership(case, user, consent=consent, on=today, responsible=user == responsible)
     Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.CASE_OPENED)
     signals.case_opened.send(sender=Case, case=case)
+    auditing.record_group(case, by=by, before=[])
     return case
 
 
@@ -335,7 +338,10 @@ def add_members(case: Case, *, by, consent: Consent, members: list) -> list[Expe
     if consent.case_id != case.pk or not consent.is_active:
         raise ValidationError({"members": _("The consent must be an active consent of this case.")})
     today = timezone.localdate()
-    return [m for u in members if (m := _add_membership(case, u, consent=consent, on=today))]
+    before = auditing.members(case)
+    added = [m for u in members if (m := _add_membership(case, u, consent=consent, on=today))]
+    auditing.record_group(case, by=by, before=before)
+    return added
 
 
 def _end_memberships(case: Case, *, on: date, reason: str, consent: Consent | None = None) -> None:
@@ -353,6 +359,7 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
+    before = auditing.consent_and_group(consent)
     today = timezone.localdate()
     withdrawn_on = withdrawn_on or today
     if withdrawn_on > today:
@@ -377,6 +384,7 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
             )
         else:
             _end_memberships(case, on=today, reason=str(_("consent withdrawn")), consent=consent)
+    auditing.record_consent(audit.Kind.CONSENT_WITHDRAWN, consent, by=by, before=before)
     return consent
 
 
@@ -395,6 +403,7 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
     if new.is_responsible:
         return new
     old = next((m for m in current.values() if m.is_responsible), None)
+    before = auditing.members(case)
     reason = str(_("responsible person changed"))
     for m in filter(None, (old, new)):
         ExpertGroupMembership.objects.filter(pk=m.pk).update(ended_on=today, end_reason=reason)
@@ -416,6 +425,7 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
         by=by,
         text=_("Responsible person: %(name)s.") % {"name": user.display_name},
     )
+    auditing.record_group(case, by=by, before=before)
     return membership
 
 
@@ -425,9 +435,11 @@ def lift_prohibition(prohibition: GuardianProhibition, *, by) -> GuardianProhibi
     prohibition = GuardianProhibition.objects.select_for_update().get(pk=prohibition.pk)
     if prohibition.lifted_at is not None:
         raise ValidationError(_("The prohibition has already been lifted."))
+    before = auditing.prohibition_state(prohibition)
     prohibition.lifted_at = timezone.now()
     prohibition.lifted_by = by
     prohibition.save(update_fields=["lifted_at", "lifted_by"])
+    auditing.record_prohibition(audit.Kind.PROHIBITION_LIFTED, prohibition, by=by, before=before)
     return prohibition
 
 
@@ -438,9 +450,11 @@ def close_case(case: Case, *, by) -> Case:
     if not case.is_open:
         raise ValidationError(_("The case is already closed."))
     today = timezone.localdate()
+    before = auditing.members(case)
     _end_memberships(case, on=today, reason=str(_("case closed")))
     case.status, case.closed_on, case.closed_by = Case.Status.CLOSED, today, by
     case.save(update_fields=["status", "closed_on", "closed_by"])
+    auditing.record_group(case, by=by, before=before)
     return case
 
 
@@ -497,4 +511,5 @@ def record_prohibition(
     Referral.objects.filter(
         student=student, guardian_notice=Referral.GuardianNotice.PENDING
     ).update(guardian_notice=Referral.GuardianNotice.SUPPRESSED)
+    auditing.record_prohibition(audit.Kind.PROHIBITION_RECORDED, prohibition, by=by, before=None)
     return prohibition

@@ -103,3 +103,6 @@ nav_item(_("Home"), "front:home", lambda can: True, order=0)
 nav_item(_("Institutions"), "organisation:institutions", lambda can: can.is_staff_member, order=80)
 nav_item(_("Students"), "organisation:students", lambda can: can.is_staff_member, order=85)
 nav_item(_("Administration"), "admin:index", lambda can: can.is_provider_admin(), order=99)
+# The register responsible person reads it too (access.audit); the link is for admins only,
+# so that no page pays a query to find out who else is one.
+nav_item(_("Audit trail"), "audit:events", lambda can: can.is_provider_admin(), order=98)
