@@ -16,6 +16,7 @@ _PREDICATES = {
     "public": lambda p: True,
     "authenticated": lambda p: p.is_authenticated,
     "staff": lambda p: p.is_staff_member,
+    "school_staff": lambda p: p.is_school_staff,
     "welfare_professional": lambda p: p.is_welfare_professional,
     "provider_admin": lambda p: p.is_provider_admin(),
     "student_or_guardian": lambda p: p.is_student or p.is_guardian,

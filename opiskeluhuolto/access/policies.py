@@ -55,6 +55,8 @@ def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callabl
 authenticated = _role_policy("authenticated", lambda p: p.is_authenticated)
 #: Anyone holding an active staff role assignment.
 staff = _role_policy("staff", lambda p: p.is_staff_member)
+#: The school's own staff: a staff role other than external group member (the directory).
+school_staff = _role_policy("school_staff", lambda p: p.is_school_staff)
 #: Kuraattori, psykologi, terveydenhoitaja, lääkäri.
 welfare_professional = _role_policy("welfare_professional", lambda p: p.is_welfare_professional)
 #: Provider admin of some provider; objects are still checked per provider.
