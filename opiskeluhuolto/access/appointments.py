@@ -65,7 +65,10 @@ class AppointmentRules:
         uid = self._user_id()
         if uid is None:
             return False
-        if obj.professional_id == uid and self.roles_at(obj.institution) & WELFARE_PROFESSIONAL_ROLES:
+        if (
+            obj.professional_id == uid
+            and self.roles_at(obj.institution) & WELFARE_PROFESSIONAL_ROLES
+        ):
             return True
         campus_id = obj.student.campus_id
         return any(g.role == service and g.reaches(obj.institution, campus_id) for g in self.grants)

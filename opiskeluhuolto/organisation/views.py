@@ -141,9 +141,7 @@ def student(request, pk):
         "show_hetu": can.view_student_hetu(obj),
         "is_minor": obj.is_minor() if details else None,
         "guardians": (
-            obj.guardianships.select_related("guardian")
-            if can.view_student_guardians(obj)
-            else []
+            obj.guardianships.select_related("guardian") if can.view_student_guardians(obj) else []
         ),
     }
     return render(request, "organisation/student.html", context)

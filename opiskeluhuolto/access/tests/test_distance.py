@@ -36,7 +36,6 @@ from opiskeluhuolto.organisation.models import (
     Guardianship,
     Institution,
     Provider,
-    Role,
     RoleAssignment,
     Student,
     StudentGroup,

@@ -57,9 +57,7 @@ def test_a_teacher_sees_name_and_group_but_not_details(cast):
 
 @pytest.mark.parametrize("member", ["supervisor", "kuraattori", "rehtori", "admin"])
 def test_those_who_need_them_see_contact_details_and_guardians(cast, member):
-    text = _client(cast.member(member)).get(
-        reverse("organisation:student", args=[cast.aino.pk])
-    )
+    text = _client(cast.member(member)).get(reverse("organisation:student", args=[cast.aino.pk]))
     text = text.content.decode()
     assert "aino@test.invalid" in text
     assert "Matti Huoltaja" in text

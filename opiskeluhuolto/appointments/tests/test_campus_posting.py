@@ -48,7 +48,10 @@ def posted(hours):
         service=Role.SOCIAL_WORKER,
     )
     cast.request = actions.create_request(
-        cast.aino, service=Role.SOCIAL_WORKER, requested_by="student", channel="online",
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by="student",
+        channel="online",
         actor=cast.student,
     )
     return cast
@@ -85,7 +88,9 @@ def test_the_kuraattori_of_the_students_campus_handles_both(posted):
         client.get(reverse("appointments:request_detail", args=[posted.request.pk])).status_code
         == 200
     )
-    assert client.get(reverse("appointments:booking_ics", args=[posted.booking.pk])).status_code == 200
+    assert (
+        client.get(reverse("appointments:booking_ics", args=[posted.booking.pk])).status_code == 200
+    )
     assert bookings_visible_to(posted.kerttu).filter(pk=posted.booking.pk).exists()
     assert for_user(posted.kerttu).record_appointment_request(posted.aino)
 
