@@ -28,6 +28,8 @@ from django.http import Http404
 from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
 
+from .roles import SCHOOL_STAFF_ROLES
+
 if TYPE_CHECKING:
     from opiskeluhuolto.cases.models import CaseQuerySet
 
@@ -195,8 +197,9 @@ class CaseRules(RulePrimitives):
 
     # --- referrals --------------------------------------------------------------
     def refer_student(self, student) -> bool:
-        """L-16-1: any staff member of the student's institution, or the group supervisor."""
-        if self.roles_at(student.institution):
+        """L-16-1: the school's staff whose unit reaches the student (the directory's rule,
+        `view_student`), or the group supervisor. An external member has no directory."""
+        if self.reaches_student(student, SCHOOL_STAFF_ROLES):
             return True
         return bool(
             student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
@@ -204,13 +207,11 @@ class CaseRules(RulePrimitives):
 
     def handle_referrals(self, institution, campus_id: int | None = None) -> bool:
         """Welfare professionals of the institution; one posted to a campus handles the
-        referrals of that campus's students only (need to know)."""
-        for g in self.grants:
-            if g.role not in WELFARE_PROFESSIONAL_ROLES or not g.covers_institution(institution):
-                continue
-            if g.campus_id is None or campus_id is None or g.campus_id == campus_id:
-                return True
-        return False
+        referrals of that campus's students only (need to know, `Grant.reaches`)."""
+        return any(
+            g.role in WELFARE_PROFESSIONAL_ROLES and g.reaches(institution, campus_id)
+            for g in self.grants
+        )
 
     def handle_referral(self, referral) -> bool:
         return self.handle_referrals(referral.institution, referral.student.campus_id)
@@ -263,16 +264,8 @@ def referrals_visible_to(user) -> QuerySet:
         return Referral.objects.none()
     q = Q(referred_by=user)
     for g in can.grants:
-        if g.role not in WELFARE_PROFESSIONAL_ROLES:
-            continue
-        if g.institution_id is None:
-            q |= Q(institution__provider_id=g.provider_id)
-        elif g.campus_id is None:
-            q |= Q(institution_id=g.institution_id)
-        else:
-            q |= Q(institution_id=g.institution_id) & (
-                Q(student__campus_id=g.campus_id) | Q(student__campus__isnull=True)
-            )
+        if g.role in WELFARE_PROFESSIONAL_ROLES:
+            q |= g.reach_q()
     return Referral.objects.filter(q).distinct()
 
 

@@ -68,7 +68,8 @@ ROWS = [
     Row("cases:refer", only(*STAFF)),
     Row(
         "cases:refer_student",
-        {**only(*STAFF), "kuraattori_out": 404, "outsider": 404},
+        # An external member is no staff of the school and has no directory (L-16-1).
+        {**only(*STAFF), "kuraattori_out": 404, "outsider": 404, "external": 404},
         kwargs=lambda c: {"pk": c.aino.pk},
     ),
     Row("cases:self_refer", only("student", "adult")),
