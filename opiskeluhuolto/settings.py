@@ -114,6 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "opiskeluhuolto.lib.confidential.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "opiskeluhuolto.accounts.middleware.IdleSessionMiddleware",
@@ -209,10 +210,21 @@ ACCOUNT_ADAPTER = "opiskeluhuolto.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "opiskeluhuolto.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-# Failed sign-ins are rate limited per address and per account.
+# Failed sign-ins are limited so that guessing is slow but a school is never locked out
+# (accounts/adapters.py): a whole school signs in from one shared address at 8 o'clock,
+# and anyone can type a named kuraattori's user name. "key" is the account *at this
+# address*: guessing one password from one address gets 5 tries per 5 minutes, and
+# failures elsewhere do not lock the person out. The address limit only stops
+# spraying many accounts; the account-wide limit, over all addresses, needs many
+# addresses to reach and then only holds for 15 minutes.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login": os.environ.get("LOGIN_ATTEMPT_RATE_LIMIT", "600/m/ip"),
+    "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "300/5m/ip,5/5m/key"),
+    "login_failed_account": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "60/15m/key"),
 }
+# Behind the TLS proxy every request comes from the proxy's address: trust its
+# X-Forwarded-For, or every sign-in in the country shares one address limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Opiskeluhuolto"
 # TOTP is required for every staff role that can reach welfare data. The demo

@@ -14,6 +14,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 
+from opiskeluhuolto.lib import confidential
+
 from .permissions import Permissions, for_user
 
 POLICY_ATTR = "access_policy"
@@ -24,21 +26,39 @@ def _mark(view: Callable, name: str) -> Callable:
     return view
 
 
-def public(reason: str) -> Callable[[Callable], Callable]:
-    """No sign-in. `reason` says why the page is public; it is required."""
+def public(reason: str, *, confidential: bool = False) -> Callable[[Callable], Callable]:
+    """No sign-in. `reason` says why the page is public; it is required.
+
+    `confidential=True` for a public address that still answers with personal data (a
+    secret-token feed): its responses are never stored, like those of the other policies.
+    """
     if not reason.strip():
         raise ValueError("a public view must say why it is public")
 
     def decorator(view: Callable) -> Callable:
+        if confidential:
+            view = _no_store(view)
         return _mark(login_not_required(view), "public")
 
     return decorator
 
 
+def _no_store(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        confidential.mark(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callable:
+    """Every role policy guards personal data: its responses are never stored (lib.confidential)."""
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            confidential.mark(request)
             if not request.user.is_authenticated:
                 # LoginRequiredMiddleware redirects first; this is a second lock.
                 raise Http404

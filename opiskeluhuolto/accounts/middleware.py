@@ -6,6 +6,7 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -14,6 +15,8 @@ from opiskeluhuolto.access import for_user
 # Paths a staff member without TOTP may still use: the way to set it up,
 # signing out, the language switch and static files.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+API_PREFIX = "/api/"
+TOTP_REQUIRED = "Two-factor sign-in (TOTP) must be set up first, on the web pages."
 
 
 def needs_totp_setup(user) -> bool:
@@ -30,6 +33,9 @@ class RequireStaffMFAMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith(ALLOWED_PREFIXES) and needs_totp_setup(request.user):
+            if request.path.startswith(API_PREFIX):
+                # An API client cannot follow a redirect to an HTML page: say why, in JSON.
+                return JsonResponse({"detail": TOTP_REQUIRED}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
+from opiskeluhuolto.lib import apierrors
+
 api = NinjaAPI(
     title="Opiskeluhuolto API",
     version="1",
@@ -34,6 +36,9 @@ for config in apps.get_app_configs():
     router = getattr(module, "router", None)
     if router is not None:
         api.add_router(f"/{config.label}/", router)
+
+# One error shape for every client error, documented on every operation.
+apierrors.install(api)
 
 
 def urlpatterns():

@@ -127,7 +127,6 @@ def pdf(request, pk):
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="opiskeluhuoltokertomus-{case.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
