@@ -38,7 +38,9 @@ class CaseRules:
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
-        """Cases whose expert group the user belongs to today.
+        """Cases whose expert group the user belongs to today: the membership has begun and
+        not ended, and the user still holds a role at the case's institution or provider-wide
+        (LAW.md L-906-4: access ends with the job).
 
         Plain SQL with the condition of `MembershipQuerySet.active_on` (a test keeps the two
         in step): the register's gate asks this with a fresh resolver on every read, and
@@ -47,9 +49,17 @@ class CaseRules:
             return frozenset()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT case_id FROM cases_expertgroupmembership WHERE user_id = %s"
-                " AND started_on <= %s AND (ended_on IS NULL OR ended_on > %s)",
-                [self.user.pk, self.today, self.today],
+                "SELECT m.case_id FROM cases_expertgroupmembership m"
+                " JOIN cases_case c ON c.id = m.case_id"
+                " JOIN organisation_institution i ON i.id = c.institution_id"
+                " WHERE m.user_id = %s AND m.started_on <= %s"
+                " AND (m.ended_on IS NULL OR m.ended_on > %s)"
+                " AND EXISTS (SELECT 1 FROM organisation_roleassignment r"
+                " WHERE r.user_id = m.user_id AND r.valid_from <= %s"
+                " AND (r.valid_until IS NULL OR r.valid_until >= %s)"
+                " AND (r.institution_id = c.institution_id"
+                " OR (r.institution_id IS NULL AND r.provider_id = i.provider_id)))",
+                [self.user.pk, self.today, self.today, self.today, self.today],
             )
             return frozenset(case_id for (case_id,) in cursor.fetchall())
 
@@ -64,14 +74,18 @@ class CaseRules:
 
     @cached_property
     def register_provider_ids(self) -> frozenset[int]:
-        """Providers whose welfare register this user is responsible for (L-21-1)."""
+        """Providers whose welfare register this user administers (LAW.md L-21-1): as its
+        register responsible person, or holding, provider-wide, the role the provider named
+        for register administration."""
         if not self.is_authenticated:
             return frozenset()
         from opiskeluhuolto.organisation.models import Provider
 
-        return frozenset(
-            Provider.objects.filter(register_responsible=self.user).values_list("pk", flat=True)
-        )
+        q = Q(register_responsible=self.user)
+        for g in self.grants:
+            if g.institution_id is None:
+                q |= Q(pk=g.provider_id, register_admin_role=g.role)
+        return frozenset(Provider.objects.filter(q).values_list("pk", flat=True))
 
     @cached_property
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
@@ -129,6 +143,12 @@ class CaseRules:
         """Record consents, add members, record a prohibition: a current member of an open case."""
         return case.is_open and self.is_case_member(case)
 
+    def administer_closed_case(self, case) -> bool:
+        """LAW.md L-GDPR-3, L-20-2, L-21-1: once a case is closed nobody is a member; the
+        provider's register administration decides rectification requests, corrects entries
+        and discloses. Each such act is an entry of the record and is logged."""
+        return not case.is_open and self.is_register_admin(case.institution.provider_id)
+
     def manage_case(self, case) -> bool:
         """Close the case: its responsible person (L-19-4)."""
         return case.is_open and case.pk in self.responsible_case_ids
@@ -138,7 +158,12 @@ class CaseRules:
         return self.edit_case(case)
 
     def disclose(self, case) -> bool:
-        return self.edit_case(case)
+        """LAW.md L-22-2: the members of an open case; the register administration once it
+        is closed."""
+        return self.edit_case(case) or self.administer_closed_case(case)
+
+    def amend_entries(self, case) -> bool:
+        return self.write_entries(case) or self.administer_closed_case(case)
 
     def read_records(self, case) -> str | None:
         """The access basis for reading the case's record (logged by records.reading)."""
@@ -148,7 +173,8 @@ class CaseRules:
         return self._is_own(case) or self.guardian_may_see(case)
 
     def decide_rectification(self, case) -> bool:
-        return self.is_case_member(case)
+        """The members of an open case; the register administration once it is closed."""
+        return self.edit_case(case) or self.administer_closed_case(case)
 
     def withdraw_own_consent(self, consent) -> bool:
         """LAW.md L-19-3: the student withdraws any consent about them; a guardian withdraws
@@ -301,6 +327,19 @@ def get_consent(user, pk):
     return consent
 
 
+def get_membership_without_role(user, pk):
+    """An open membership whose person no longer holds a role at the institution, for the
+    case's responsible person to end (LAW.md L-906-4)."""
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+    membership = _get(ExpertGroupMembership, pk, ("case", "case__institution", "user"))
+    can = _perm(user)
+    without_role = ExpertGroupMembership.objects.filter(pk=membership.pk).without_role_on(can.today)
+    if not can.manage_case(membership.case) or not without_role.exists():
+        raise Http404
+    return membership
+
+
 def get_own_consent(user, pk):
     """A consent the student (or the consenting guardian) may withdraw themselves."""
     from opiskeluhuolto.cases.models import Consent
@@ -328,11 +367,12 @@ def get_prohibition(user, pk):
 
 
 def get_entry(user, pk, *, need: str = "write"):
-    """A record entry of a case the user may write to (to amend it)."""
+    """A record entry the user may amend: a member of the open case, or the register
+    administration of a closed one."""
     from opiskeluhuolto.records.models import RecordEntry
 
     entry = _get(RecordEntry, pk, ("record__case", "record__case__institution"))
-    if need != "write" or not _perm(user).write_entries(entry.record.case):
+    if need != "write" or not _perm(user).amend_entries(entry.record.case):
         raise Http404
     return entry
 
