@@ -86,7 +86,8 @@ def _writer(case: Case, by) -> tuple[WelfareRecord, str, str]:
             _("The case is closed: only the register administration can act on its record.")
         )
     role = log.actor_role(by, locked) or "–"
-    profession = f"{role}, {_('register administration')}"[:200]
+    administration = _("register administration")
+    profession = f"{role}, {administration}"[:200]
     return WelfareRecord.objects.get(case=locked), REGISTER_ADMIN, profession
 
 

@@ -111,9 +111,9 @@ def test_the_decision_on_a_closed_case_through_the_pages(cast, closed):
     case_page = paula.get(reverse("cases:detail", args=[closed.pk])).text
     assert reverse("records:decide", args=[req.pk]) in case_page
     assert reverse("records:amend", args=[RecordEntry.objects.first().pk]) in case_page
-    assert client_for(cast.kuraattori).get(reverse("records:decide", args=[req.pk])).status_code == (
-        404
-    )
+    assert client_for(cast.kuraattori).get(
+        reverse("records:decide", args=[req.pk])
+    ).status_code == (404)
     r = paula.post(
         reverse("records:decide", args=[req.pk]),
         {"accepted": "0", "decision": "Merkintä vastaa kokouksen päätöstä."},
