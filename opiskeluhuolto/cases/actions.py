@@ -174,6 +174,17 @@ def _position(user, student: Student, on: date) -> str:
     return ", ".join(str(labels[r]) for r in roles) or "–"
 
 
+def _is_welfare_professional(user, student: Student, on: date) -> bool:
+    return (
+        user is not None
+        and RoleAssignment.objects.filter(user=user)
+        .welfare_staff()
+        .valid_on(on)
+        .at_institution(student.institution)
+        .exists()
+    )
+
+
 def _validate_consent(c: Consent, named_members: list) -> None:
     errors: dict[str, str] = {}
     if c.given_by == Consent.GivenBy.GUARDIAN:
@@ -187,14 +198,22 @@ def _validate_consent(c: Consent, named_members: list) -> None:
                 "Record why the student cannot judge what the consent means: "
                 "only then does the guardian consent instead."
             )
+        elif not _is_welfare_professional(c.capacity_assessed_by, c.student, timezone.localdate()):
+            # LAW.md L-GDPR-8: a case-by-case assessment by a welfare professional.
+            errors["capacity_assessed_by"] = _(
+                "The student's capacity is assessed by a welfare professional (kuraattori, "
+                "psykologi, terveydenhoitaja or lääkäri) of the student's institution."
+            )
     if c.given_on and c.given_on > timezone.localdate():
         errors["given_on"] = _("A consent cannot be given in the future.")
     if set(c.named_roles) - set(Role.values):
         errors["named_roles"] = _("Choose the roles from the list.")
-    names_nobody = not (named_members or c.named_roles or c.other_participants.strip())
+    # LAW.md L-19-1: each member by name; a role beside the names grants nothing by itself.
+    names_nobody = not (named_members or c.other_participants.strip())
     if c.kind in (Consent.Kind.EXPERT_GROUP, Consent.Kind.PARTICIPANTS) and names_nobody:
         errors["named_members"] = _(
-            "A consent must name the members or roles it covers (§19(2): specified consent)."
+            "A consent must name each member it covers by name (§19(2): specified consent). "
+            "A role alone names nobody."
         )
     if c.kind == Consent.Kind.DISCLOSURE and not c.recipient.strip():
         errors["recipient"] = _("Name the recipient the consent allows disclosing to.")
@@ -219,6 +238,7 @@ def give_consent(
     case: Case | None = None,
     guardian=None,
     capacity_assessment: str = "",
+    capacity_assessed_by=None,
     named_members=(),
     named_roles=(),
     other_participants: str = "",
@@ -228,15 +248,18 @@ def give_consent(
 ) -> Consent:
     """LAW.md L-19-1..2, L-23-1, L-GDPR-8: a specified consent with who gave it, when, how,
     what it covers and who recorded it. A guardian consents only with a recorded
-    assessment that the student cannot judge it: never by age alone."""
+    assessment, by a welfare professional (`capacity_assessed_by`, by default the person
+    recording), that the student cannot judge it: never by age alone. An oral consent is
+    recorded as a note: it grants nothing (`Consent.is_written`)."""
+    assessment = (capacity_assessment or "").strip()
     consent = Consent(
         student=student,
         case=case,
         kind=kind,
         given_by=given_by,
         guardian=guardian if given_by == Consent.GivenBy.GUARDIAN else None,
-        capacity_assessment=(capacity_assessment or "").strip(),
-        capacity_assessed_by=recorded_by if (capacity_assessment or "").strip() else None,
+        capacity_assessment=assessment,
+        capacity_assessed_by=(capacity_assessed_by or recorded_by) if assessment else None,
         how=how,
         given_on=given_on,
         named_roles=sorted(set(named_roles)),
@@ -255,7 +278,16 @@ def give_consent(
 
 
 def _add_membership(case: Case, user, *, consent: Consent, on: date, responsible: bool = False):
-    if not consent.covers(user, case.student, on):
+    if not consent.is_written:
+        raise ValidationError(
+            {
+                "how": _(
+                    "An oral consent is recorded as a note only: members are added from a "
+                    "written consent naming each of them (§19(2))."
+                )
+            }
+        )
+    if not consent.covers(user):
         raise ValidationError(
             {
                 "members": _(
@@ -265,7 +297,21 @@ def _add_membership(case: Case, user, *, consent: Consent, on: date, responsible
                 % {"name": user.display_name}
             }
         )
-    if case.memberships.active_on(on).filter(user=user).exists():
+    holds_role = (
+        RoleAssignment.objects.filter(user=user).valid_on(on).at_institution(case.institution)
+    ).exists()
+    if not holds_role:
+        # LAW.md L-906-4: access follows the job; without one here, membership grants nothing.
+        raise ValidationError(
+            {
+                "members": _(
+                    "%(name)s holds no current role at the student's institution, so "
+                    "membership would give no access. The provider admin records the role first."
+                )
+                % {"name": user.display_name}
+            }
+        )
+    if case.memberships.open_on(on).filter(user=user).exists():
         return None
     return ExpertGroupMembership.objects.create(
         case=case,
@@ -302,6 +348,11 @@ def open_case(
         errors["subject"] = _("Write the subject of the matter.")
     if consent.kind != Consent.Kind.EXPERT_GROUP or not consent.is_active:
         errors["kind"] = _("A case needs an active consent to handling in an expert group.")
+    elif not consent.is_written:
+        errors["how"] = _(
+            "A case is opened only on a written consent (§19): an oral consent is recorded "
+            "as a note and grants nothing."
+        )
     if not members:
         errors["members"] = _("Choose at least one member from the consent.")
     elif responsible not in members:
@@ -427,6 +478,31 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
     )
     auditing.record_group(case, by=by, before=before)
     return membership
+
+
+@transaction.atomic
+def end_membership(membership: ExpertGroupMembership, *, by) -> ExpertGroupMembership:
+    """LAW.md L-906-4: the responsible person ends the membership of someone whose role at
+    the institution has ended (their access ended with the role already); the record says so."""
+    from opiskeluhuolto.records import actions as record_actions
+
+    today = timezone.localdate()
+    m = ExpertGroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if m.ended_on is not None and m.ended_on <= today:
+        raise ValidationError(_("This membership has already ended."))
+    if m.is_responsible:
+        raise ValidationError(
+            _("Hand the responsibility to another member before ending this membership.")
+        )
+    m.ended_on, m.end_reason = today, str(_("role at the institution ended"))[:200]
+    m.save(update_fields=["ended_on", "end_reason"])
+    record_actions.write_event(
+        m.case,
+        by=by,
+        text=_("Membership of %(name)s ended: their role at the institution has ended.")
+        % {"name": m.user.display_name},
+    )
+    return m
 
 
 @transaction.atomic

@@ -221,11 +221,20 @@ def add_consent(request, pk):
     form = ConsentForm(request.POST or None, student=case.student, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            _add_consent(case, form, request.user)
+            consent = _add_consent(case, form, request.user)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("The consent was recorded."))
+            if consent.is_written:
+                messages.success(request, _("The consent was recorded."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The oral consent was recorded as a note. It grants nothing: members "
+                        "are added and information disclosed only on a written consent."
+                    ),
+                )
             return redirect("records:case", pk=case.pk)
     return render(request, "cases/add_consent.html", {"form": form, "case": case})
 
@@ -237,10 +246,12 @@ def _add_consent(case, form, user):
         consent = actions.give_consent(
             case.student, recorded_by=user, case=case, **form.consent_kwargs()
         )
-        if consent.kind == Consent.Kind.PARTICIPANTS:
+        # LAW.md L-19-2: members come only from a written consent naming each of them.
+        if consent.kind == Consent.Kind.PARTICIPANTS and consent.is_written:
             actions.add_members(
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
+        return consent
 
 
 @policies.staff
@@ -343,6 +354,37 @@ def lift_prohibition(request, pk):
                 "notices again. The prohibition stays in the register as a record."
             ),
             "button": _("Lift the prohibition"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def end_membership(request, pk):
+    """End the membership of a member whose role has ended (LAW.md L-906-4)."""
+    membership = access.get_membership_without_role(request.user, pk)
+    case = membership.case
+    if request.method == "POST":
+        try:
+            actions.end_membership(membership, by=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The membership was ended."))
+        return redirect("records:case", pk=case.pk)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("End the membership"),
+            "text": _(
+                "%(name)s no longer holds a role at the student's institution and has no access "
+                "to this case. Ending the membership records it in the expert group and the "
+                "record."
+            )
+            % {"name": membership.user.display_name},
+            "button": _("End the membership"),
         },
     )
 

@@ -186,7 +186,7 @@ URLS: dict[str, str] = {
     "cases:release_notice": "referral",
     "cases:open_case": "referral",
     "cases:close_referral": "referral",
-    "cases:detail": "case",
+    "records:case": "case",
     "cases:add_consent": "case_member",
     "cases:withdraw_consent": "case_member",
     "cases:withdraw_own_consent": "own_consent",
