@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
-from opiskeluhuolto.records.reading import read_record
+from opiskeluhuolto.records.models import AccessLogEntry
+from opiskeluhuolto.records.reading import Read, log_reads, read_record
 
 from . import actions, display
 from .forms import (
@@ -32,6 +33,20 @@ from .forms import (
 )
 from .models import Consent, Referral
 from .status import deadline_info, with_deadlines
+
+
+def referral_reads(referrals) -> list[Read]:
+    """The log's name of each referral shown (LAW.md L-906-1)."""
+    return [
+        Read(
+            AccessLogEntry.Subject.REFERRAL,
+            r.pk,
+            r.student_id,
+            r.institution_id,
+            made_by_id=r.referred_by_id,
+        )
+        for r in referrals
+    ]
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -65,10 +80,17 @@ def index(request):
         )
         if can.is_welfare_professional
         else [],
-        "sent": incoming.filter(referred_by=request.user)[:20],
+        "sent": list(incoming.filter(referred_by=request.user)[:20]),
         "today": can.today,
         "is_staff": can.is_staff_member,
     }
+    # A list of names with their contacts to student welfare is a read of each (L-906-1).
+    log_reads(
+        request.user,
+        referral_reads([*context["incoming"], *context["sent"]]),
+        purpose="referral list",
+        request=request,
+    )
     return render(request, "cases/index.html", context)
 
 
@@ -129,7 +151,9 @@ def self_refer(request):
 @policies.staff
 @require_GET
 def referral(request, pk):
+    """A referral with its reason, logged as a read (LAW.md L-906-1)."""
     referral = access.get_referral(request.user, pk)
+    log_reads(request.user, referral_reads([referral]), purpose="referral page", request=request)
     can = for_user(request.user)
     handles = can.handle_referral(referral)
     context = {
@@ -154,6 +178,12 @@ def student_notice(request, pk):
         else:
             messages.success(request, _("The notice to the student was recorded."))
             return redirect("cases:referral", pk=referral.pk)
+    log_reads(
+        request.user,
+        referral_reads([referral]),
+        purpose="referral: student notice",
+        request=request,
+    )
     return render(request, "cases/student_notice.html", {"form": form, "referral": referral})
 
 
@@ -184,6 +214,9 @@ def close_referral(request, pk):
         else:
             messages.success(request, _("The referral was closed."))
             return redirect("cases:index")
+    log_reads(
+        request.user, referral_reads([referral]), purpose="referral: closing", request=request
+    )
     return render(request, "cases/close_referral.html", {"form": form, "referral": referral})
 
 
@@ -203,6 +236,12 @@ def open_case(request, pk):
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
             return redirect("cases:detail", pk=case.pk)
+    log_reads(
+        request.user,
+        referral_reads([referral]),
+        purpose="referral: opening a case",
+        request=request,
+    )
     return render(request, "cases/open_case.html", {"form": form, "referral": referral})
 
 

@@ -222,6 +222,10 @@ class AccessLogEntry(AppendOnly):
     """One use of register data (LAW.md L-906-1..3). Tamper-evident: each row stores the
     previous row's hash and its own; `manage.py verify_access_log` checks the chain.
 
+    A row is about a welfare record (`case_id_ref`, `record_id_ref`) or, with its
+    `subject_kind`, about another document of the student's confidential matters (a
+    referral, an appointment request, a booking: `subject_id`).
+
     Ids are plain integers, not foreign keys, so the log outlives destroyed
     records (L-RET-4) and its hashed content never changes.
     """
@@ -239,6 +243,18 @@ class AccessLogEntry(AppendOnly):
         REGISTER_ADMIN = "register_admin", _("register admin")
         OWN_DATA = "own_data", _("own data")
         GUARDIAN = "guardian", _("guardian")
+        WELFARE_STAFF = "welfare_staff", _("welfare staff of the student's institution")
+        REFERRER = "referrer", _("made the contact")
+
+    class Subject(models.TextChoices):
+        """What was read (LAW.md L-906-1: every read of personal data in a confidential
+        matter, not only the record's)."""
+
+        RECORD = "record", _("welfare record")
+        REFERRAL = "referral", _("contact to student welfare")
+        REQUEST = "request", _("appointment request")
+        BOOKING = "booking", _("appointment")
+        COPY = "copy", _("copy of own data")
 
     # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,
     # until its commit chains the row (migration 0003); no other reader sees them NULL.
@@ -251,9 +267,13 @@ class AccessLogEntry(AppendOnly):
     basis = models.CharField(_("access basis"), max_length=20, choices=Basis.choices)
     purpose = models.CharField(_("purpose"), max_length=100)
     student_id_ref = models.IntegerField(_("student"))
-    case_id_ref = models.IntegerField(_("case"))
-    record_id_ref = models.IntegerField(_("record"))
+    case_id_ref = models.IntegerField(_("case"), null=True)
+    record_id_ref = models.IntegerField(_("record"), null=True)
     client_ip = models.CharField(_("client address"), max_length=45, blank=True)
+    subject_kind = models.CharField(
+        _("what was read"), max_length=20, choices=Subject.choices, default=Subject.RECORD
+    )
+    subject_id = models.IntegerField(_("document"), null=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, null=True)  # noqa: DJ001
     hash = models.CharField(_("hash"), max_length=64, null=True)  # noqa: DJ001
 
