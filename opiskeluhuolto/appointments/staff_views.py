@@ -17,7 +17,6 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.organisation.models import Institution
 
 from . import actions, display
-from .reads import log_shown
 from .forms import (
     CloseForm,
     ContactForm,
@@ -34,6 +33,7 @@ from .models import (
     CalendarFeed,
     ContactChannel,
 )
+from .reads import log_shown
 from .slots import free_slots
 
 REQUESTS_PER_PAGE = 50

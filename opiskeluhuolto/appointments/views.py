@@ -23,9 +23,9 @@ from opiskeluhuolto.organisation.models import Institution, Student
 from opiskeluhuolto.records.models import AccessLogEntry
 
 from . import actions, display, ical
-from .reads import log_shown
 from .forms import SlotChoiceForm, StudentRequestForm
 from .models import AppointmentRequest, Booking, CalendarFeed
+from .reads import log_shown
 from .slots import find_slot, free_slots
 
 

@@ -9,8 +9,8 @@ architecture test fails if anything else queries records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
