@@ -107,7 +107,39 @@ def file_referral(
     )
     if notice == Referral.GuardianNotice.SENT:
         _enqueue_guardian_notice(referral)
+    if referral.starts_discussion_clock:
+        referral.discussion_request = _start_discussion_clock(referral, by)
+        referral.save(update_fields=["discussion_request"])
     return referral
+
+
+#: Who asked, in the request's terms, by the referral's channel.
+_REQUESTED_BY = {
+    Referral.Channel.SELF: "student",
+    Referral.Channel.GUARDIAN: "guardian",
+    Referral.Channel.STAFF: "staff",
+    Referral.Channel.EXTERNAL: "other",
+}
+
+
+def _start_discussion_clock(referral: Referral, by):
+    """The §15 request for a discussion with the kuraattori, with its deadline from the
+    institution's calendar (LAW.md L-15-1, L-15-2, L-15-5): the same request, deadline
+    watch, warnings and compliance figures as a request made on the appointment pages. The
+    kuraattori is the default service; the professional may answer it with the
+    psychologist's time."""
+    from opiskeluhuolto.appointments import actions as appointments
+    from opiskeluhuolto.organisation.models import Role
+
+    return appointments.create_request(
+        referral.student,
+        service=Role.SOCIAL_WORKER,
+        requested_by=_REQUESTED_BY[referral.channel],
+        channel="online",
+        actor=by,
+        requester_description=referral.referrer_description,
+        made_with_student=referral.is_students_own,
+    )
 
 
 @transaction.atomic
@@ -150,6 +182,21 @@ def close_referral(referral: Referral, *, by, reason: str) -> Referral:
         raise ValidationError(_("This referral has already been handled."))
     if reason not in Referral.ClosingReason.values:
         raise ValidationError({"reason": _("Choose why no case is opened.")})
+    others_only = (Referral.ClosingReason.ADVICE_ONLY, Referral.ClosingReason.UNNECESSARY)
+    if reason in others_only and referral.is_students_own:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The student's own request cannot be closed as advice only or as "
+                    "obviously unnecessary: offer a discussion (§15(2))."
+                )
+            }
+        )
+    request = referral.discussion_request
+    if reason in others_only and request is not None and request.status in ("open", "booked"):
+        from opiskeluhuolto.appointments import actions as appointments
+
+        appointments.close_request(request, reason=reason, actor=by)
     referral.status, referral.closing_reason, referral.closed_by = (
         Referral.Status.CLOSED,
         reason,
