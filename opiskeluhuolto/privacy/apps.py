@@ -10,3 +10,6 @@ class PrivacyConfig(AppConfig):
     name = "opiskeluhuolto.privacy"
     label = "privacy"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (navigation)
