@@ -349,19 +349,30 @@ class RectificationRequest(models.Model):
 
 
 class RetentionClass(models.Model):
-    """How long a document type is kept, from which event (LAW.md L-RET-1, L-RET-5, L-906-7).
+    """How long one provider keeps a document type, from which event (LAW.md L-RET-1, L-RET-5,
+    L-906-7).
 
-    No period is hard-coded in law for the register: the provider sets it here.
+    Each provider is the controller of its own register (L-21-1) and decides its own
+    periods: no period is hard-coded in law for the register, and none here.
     """
 
     class DocumentType(models.TextChoices):
         WELFARE_RECORD = "welfare_record", _("welfare record with its case and consents")
         REFERRAL = "referral", _("referral that did not lead to a case")
+        APPOINTMENT_REQUEST = "appointment_request", _("appointment request with its appointments")
 
     class StartEvent(models.TextChoices):
         CASE_CLOSED = "case_closed", _("the case was closed")
         RECEIVED = "received", _("the document was received")
+        RESOLVED = "resolved", _("the request was resolved")
+        STUDENT_LEFT = "student_left", _("the student left the institution")
 
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("controller"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     document_type = models.CharField(
         _("document type"), max_length=30, choices=DocumentType.choices
     )
@@ -372,9 +383,11 @@ class RetentionClass(models.Model):
     class Meta:
         verbose_name = _("retention class")
         verbose_name_plural = _("retention classes")
-        ordering = ["document_type"]
+        ordering = ["provider", "document_type"]
         constraints = [
-            models.UniqueConstraint(fields=["document_type"], name="records_retention_one_per_type")
+            models.UniqueConstraint(
+                fields=["provider", "document_type"], name="records_retention_one_per_type"
+            )
         ]
 
     def __str__(self) -> str:
@@ -382,18 +395,46 @@ class RetentionClass(models.Model):
 
 
 class DestructionReport(models.Model):
-    """What a retention run destroyed, when and by whom (LAW.md L-RET-5)."""
+    """A destruction proposed by the retention job, reviewed and approved by a person, then
+    carried out by the next run: what, when, by whom (LAW.md L-RET-5)."""
 
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed, waiting for review")
+        APPROVED = "approved", _("approved, destroyed at the next run")
+        DESTROYED = "destroyed", _("destroyed")
+        DRY_RUN = "dry_run", _("preview only")
+
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("controller"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
     run_at = models.DateTimeField(_("run at"), auto_now_add=True)
     run_by = models.CharField(_("run by"), max_length=200)
     dry_run = models.BooleanField(_("dry run"), default=False)
-    destroyed = models.JSONField(_("destroyed documents"), default=list)
+    destroyed = models.JSONField(_("documents to destroy"), default=list)
     held = models.JSONField(_("kept under legal hold"), default=list)
+    unhandled = models.JSONField(_("past the period but never handled: kept"), default=list)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("destruction report")
         verbose_name_plural = _("destruction reports")
-        ordering = ["-run_at"]
+        ordering = ["-run_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{_('Destruction report')} {self.run_at:%d.%m.%Y}"

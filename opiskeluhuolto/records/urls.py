@@ -12,4 +12,5 @@ urlpatterns = [
     path("rectifications/<int:pk>/", views.decide, name="decide"),
     path("who-has-read-my-data/", views.my_log, name="my_log"),
     path("access-log/", views.access_log, name="access_log"),
+    path("destruction/", views.destruction, name="destruction"),
 ]
