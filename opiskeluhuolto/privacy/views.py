@@ -125,16 +125,9 @@ def notice(request, pk):
     context = {
         "provider": provider,
         "notice": PrivacyNotice.objects.filter(provider=provider).first(),
-        "retention": _retention(provider),
+        "retention": RetentionClass.objects.filter(provider=provider),
     }
     return render(request, "privacy/notice.html", context)
-
-
-def _retention(provider):
-    rows = RetentionClass.objects.all()
-    if any(f.name == "provider" for f in RetentionClass._meta.get_fields()):
-        rows = rows.filter(provider=provider)
-    return rows
 
 
 @policies.authenticated

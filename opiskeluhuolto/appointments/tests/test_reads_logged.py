@@ -52,3 +52,17 @@ def test_the_calendar_file_of_a_booking_is_logged_as_a_copy(hours):
     client_for(cast.kuraattori).get(reverse("appointments:booking_ics", args=[booking.pk]))
     row = AccessLogEntry.objects.get(actor_id=cast.kuraattori.pk, subject_kind="booking")
     assert row.action == AccessLogEntry.Action.PRINT and row.subject_id == booking.pk
+
+
+def test_reading_a_request_through_the_api_is_logged(cast):
+    req = actions.create_request(
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by="student",
+        channel="online",
+        actor=cast.student,
+    )
+    url = reverse("api:appointments-request", kwargs={"request_id": req.pk})
+    assert client_for(cast.kuraattori).get(url).status_code == 200
+    row = AccessLogEntry.objects.get(actor_id=cast.kuraattori.pk, subject_kind="request")
+    assert row.action == AccessLogEntry.Action.API_READ and row.subject_id == req.pk
