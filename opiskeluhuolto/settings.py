@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "opiskeluhuolto.meetings",
     "opiskeluhuolto.imports",
     "opiskeluhuolto.insights",
+    "opiskeluhuolto.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("meetings/", include("opiskeluhuolto.meetings.urls")),
     path("imports/", include("opiskeluhuolto.imports.urls")),
     path("insights/", include("opiskeluhuolto.insights.urls")),
+    path("privacy/", include("opiskeluhuolto.privacy.urls")),
 ]

@@ -37,6 +37,7 @@ LAYERS = {
         ("cases", "records", "appointments", "annualclock", "meetings", "imports", "insights"),
         3,
     ),
+    "privacy": 4,  # the whole-person copy and data requests: read every feature app
     "front": 4,
     "api": 4,
     "testing": 5,  # the test cast: used by tests only
@@ -69,6 +70,13 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("insights", "imports"): {"models", "signals", "actions", "generator"},
     # The dashboard shows the appointments' compliance summary.
     ("insights", "appointments"): {"reports"},
+    # Reads of requests and bookings are logged through the register's gate (L-906-1), and
+    # their retention is one of the register's retention classes.
+    ("appointments", "records"): {"models", "reading", "retention"},
+    # A referral on the §15 clock gets its discussion request (cases.signals).
+    ("appointments", "cases"): {"signals", "actions"},
+    # Retention starts when the student left (the study-right events of the roster import).
+    ("records", "imports"): {"models"},
 }
 
 #: Temporary exceptions, each with the reason and who removes it (none today).

@@ -33,6 +33,7 @@ from .models import (
     CalendarFeed,
     ContactChannel,
 )
+from .reads import log_shown
 from .slots import free_slots
 
 REQUESTS_PER_PAGE = 50
@@ -59,8 +60,10 @@ def work(request):
         "D j.n. H.i",
     )
     calendars = display.Calendars(for_user(request.user))  # cached with the facts
+    rows = display.request_rows(page.object_list, today, calendars)
+    log_shown(request, requests=rows, bookings=bookings, purpose="work list")
     context = {
-        "requests": display.request_rows(page.object_list, today, calendars),
+        "requests": rows,
         "page": page,
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],
@@ -121,9 +124,11 @@ def _request_page(request, req: AppointmentRequest, **forms):
         today + timedelta(days=display.LOOKAHEAD_DAYS),
     )
     initial = {"version": req.version}
+    bookings = list(req.bookings.select_related("professional").order_by("-created_at"))
+    log_shown(request, requests=[req], bookings=bookings, purpose="request page")
     context = {
         "req": display.with_states([req], today)[0],
-        "bookings": req.bookings.select_related("professional").order_by("-created_at"),
+        "bookings": bookings,
         "events": req.events.select_related("actor"),
         "urgency_form": forms.get("urgency")
         or UrgencyForm(initial={**initial, "urgent": "1" if req.urgent else "0"}),

@@ -109,7 +109,20 @@ def file_referral(
     )
     if notice == Referral.GuardianNotice.SENT:
         _enqueue_guardian_notice(referral)
+    if referral.starts_discussion_clock:
+        # LAW.md L-15-1, L-15-5: the appointments app opens the §15 request and links it
+        # to the referral (`appointments/receivers.py`), in this transaction.
+        signals.discussion_clock_started.send(sender=Referral, referral=referral, by=by)
     return referral
+
+
+#: Who asked, in the request's terms, by the referral's channel.
+REQUESTED_BY = {
+    Referral.Channel.SELF: "student",
+    Referral.Channel.GUARDIAN: "guardian",
+    Referral.Channel.STAFF: "staff",
+    Referral.Channel.EXTERNAL: "other",
+}
 
 
 @transaction.atomic
@@ -152,6 +165,19 @@ def close_referral(referral: Referral, *, by, reason: str) -> Referral:
         raise ValidationError(_("This referral has already been handled."))
     if reason not in Referral.ClosingReason.values:
         raise ValidationError({"reason": _("Choose why no case is opened.")})
+    others_only = (Referral.ClosingReason.ADVICE_ONLY, Referral.ClosingReason.UNNECESSARY)
+    if reason in others_only and referral.is_students_own:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The student's own request cannot be closed as advice only or as "
+                    "obviously unnecessary: offer a discussion (§15(2))."
+                )
+            }
+        )
+    request = referral.discussion_request
+    if reason in others_only and request is not None and request.status in ("open", "booked"):
+        signals.discussion_closed.send(sender=Referral, request=request, reason=reason, by=by)
     referral.status, referral.closing_reason, referral.closed_by = (
         Referral.Status.CLOSED,
         reason,
@@ -484,8 +510,6 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
 def end_membership(membership: ExpertGroupMembership, *, by) -> ExpertGroupMembership:
     """LAW.md L-906-4: the responsible person ends the membership of someone whose role at
     the institution has ended (their access ended with the role already); the record says so."""
-    from opiskeluhuolto.records import actions as record_actions
-
     today = timezone.localdate()
     m = ExpertGroupMembership.objects.select_for_update().get(pk=membership.pk)
     if m.ended_on is not None and m.ended_on <= today:
@@ -496,8 +520,9 @@ def end_membership(membership: ExpertGroupMembership, *, by) -> ExpertGroupMembe
         )
     m.ended_on, m.end_reason = today, str(_("role at the institution ended"))[:200]
     m.save(update_fields=["ended_on", "end_reason"])
-    record_actions.write_event(
-        m.case,
+    signals.case_event.send(
+        sender=Case,
+        case=m.case,
         by=by,
         text=_("Membership of %(name)s ended: their role at the institution has ended.")
         % {"name": m.user.display_name},

@@ -107,6 +107,14 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    discussion_request = models.OneToOneField(
+        "appointments.AppointmentRequest",
+        verbose_name=_("request for a discussion (§15 clock)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referral",
+    )
 
     class Meta:
         verbose_name = _("referral")
@@ -128,6 +136,19 @@ class Referral(models.Model):
     @property
     def needs_student_notice(self) -> bool:
         return not self.with_student and self.student_notified_at is None
+
+    @property
+    def starts_discussion_clock(self) -> bool:
+        """The student's own request for help, a guardian's contact, and a referral made
+        together with the student start the §15 clock (LAW.md L-15-5); a referral without
+        the student starts the §16 notice instead."""
+        return self.channel in (self.Channel.SELF, self.Channel.GUARDIAN) or self.with_student
+
+    @property
+    def is_students_own(self) -> bool:
+        """The student's own request, or a referral made with the student: §15(2)'s "advice
+        only" and "obviously unnecessary" do not close it (LAW.md L-15-5)."""
+        return self.channel == self.Channel.SELF or self.with_student
 
 
 class ConsentQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions
+from . import actions, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -56,10 +56,18 @@ def index(request):
         )
         if can.is_welfare_professional
         else [],
-        "sent": incoming.filter(referred_by=request.user)[:20],
+        "sent": list(incoming.filter(referred_by=request.user)[:20]),
         "today": can.today,
         "is_staff": can.is_staff_member,
     }
+    # A list of names with their contacts to student welfare is a read of each (L-906-1).
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[*context["incoming"], *context["sent"]],
+        purpose="referral list",
+        request=request,
+    )
     return render(request, "cases/index.html", context)
 
 
@@ -120,7 +128,15 @@ def self_refer(request):
 @policies.staff
 @require_GET
 def referral(request, pk):
+    """A referral with its reason, logged as a read (LAW.md L-906-1)."""
     referral = access.get_referral(request.user, pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral page",
+        request=request,
+    )
     can = for_user(request.user)
     handles = can.handle_referral(referral)
     context = {
@@ -145,6 +161,13 @@ def student_notice(request, pk):
         else:
             messages.success(request, _("The notice to the student was recorded."))
             return redirect("cases:referral", pk=referral.pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: student notice",
+        request=request,
+    )
     return render(request, "cases/student_notice.html", {"form": form, "referral": referral})
 
 
@@ -175,6 +198,13 @@ def close_referral(request, pk):
         else:
             messages.success(request, _("The referral was closed."))
             return redirect("cases:index")
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: closing",
+        request=request,
+    )
     return render(request, "cases/close_referral.html", {"form": form, "referral": referral})
 
 
@@ -194,6 +224,13 @@ def open_case(request, pk):
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
             return redirect("records:case", pk=case.pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: opening a case",
+        request=request,
+    )
     return render(request, "cases/open_case.html", {"form": form, "referral": referral})
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("who-has-read-my-data/", views.my_log, name="my_log"),
     path("access-log/", views.access_log, name="access_log"),
     path("access-review/", views.access_review, name="access_review"),
+    path("destruction/", views.destruction, name="destruction"),
 ]

@@ -253,7 +253,7 @@ def access_log(request):
         "page": page,
         "form": form,
         "searching": request.method == "POST",
-        "reports": DestructionReport.objects.all()[:5],
+        "reports": DestructionReport.objects.filter(provider_id__in=can.register_provider_ids)[:5],
         # LAW.md L-GDPR-3: requests on closed cases wait for the register administration.
         "pending": RectificationRequest.objects.filter(
             status=RectificationRequest.Status.PENDING,
@@ -330,3 +330,33 @@ def access_review(request):
         )[:5],
     }
     return render(request, "records/access_review.html", context)
+
+
+@policies.authenticated
+@require_http_methods(["GET", "POST"])
+def destruction(request):
+    """The register responsible person reviews what the retention job proposes to destroy,
+    and approves it; the next run destroys it (LAW.md L-RET-5). Documents past their period
+    that were never handled are listed for handling, never destroyed."""
+    from .retention import approve
+
+    can = for_user(request.user)
+    if not can.is_register_admin():
+        raise Http404
+    reports = DestructionReport.objects.filter(provider_id__in=can.register_provider_ids)
+    if request.method == "POST":
+        report = reports.filter(pk=request.POST.get("report") or 0).first()
+        if report is None:
+            raise Http404
+        try:
+            approve(report, by=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Approved: the documents are destroyed at the next run."))
+        return redirect("records:destruction")
+    context = {
+        "proposals": reports.filter(status=DestructionReport.Status.PROPOSED),
+        "history": reports.exclude(status=DestructionReport.Status.PROPOSED)[:20],
+    }
+    return render(request, "records/destruction.html", context)

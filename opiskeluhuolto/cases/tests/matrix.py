@@ -142,6 +142,7 @@ ROWS = [
     Row("records:decide", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.rectification.pk}),
     Row("records:my_log", only("student", "adult", "guardian")),
     Row("records:access_log", only("admin")),
+    Row("records:destruction", only("admin")),
     Row("api:cases-list", only(*SIGNED_IN, anonymous=401)),
     Row(
         "api:cases-detail",

@@ -51,11 +51,20 @@ def seed(ctx) -> None:
     kaisa, sanna, teemu = u["kuraattori"], u["ryhmanohjaaja"], u["opettaja"]
     aino = ctx.students["aino"]
 
-    # The provider decides retention (LAW.md L-RET-1): a configurable default, not a law.
+    # Each provider decides its retention (LAW.md L-RET-1, L-906-7): examples, not law.
     RetentionClass.objects.bulk_create(
         [
-            RetentionClass(document_type="welfare_record", years=10, start_event="case_closed"),
-            RetentionClass(document_type="referral", years=2, start_event="received"),
+            RetentionClass(
+                provider_id=aino.institution.provider_id,
+                document_type=document_type,
+                years=years,
+                start_event=start_event,
+            )
+            for document_type, years, start_event in (
+                ("welfare_record", 10, "case_closed"),
+                ("referral", 2, "received"),
+                ("appointment_request", 2, "resolved"),
+            )
         ]
     )
 
