@@ -18,6 +18,7 @@ from opiskeluhuolto.access.insights import (
     get_absence_group,
     get_care_task,
 )
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 
 from . import actions, charts, queries
 from .forms import DashboardFilter, ResolveTaskForm
@@ -75,6 +76,7 @@ def _chart(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def export_csv(request):
     """One chart's data table as CSV (semicolons and UTF-8 with BOM, for Finnish Excel)."""
     chart = _chart(request)
