@@ -13,6 +13,8 @@ def _fast_and_quiet(settings):
     cache.clear()  # the database is rolled back after each test: nothing cached may outlive it
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REQUIRE_STAFF_MFA = False
+    # Strong identification is tested on its own (accounts/tests/test_oidc.py).
+    settings.REQUIRE_STRONG_ID = False
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
