@@ -225,3 +225,52 @@ def test_step_up_page_ignores_a_foreign_next(client, cast, oidc_settings):
     login_url = reverse("openid_connect_login", kwargs={"provider_id": "suomifi"})
     action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
     assert action == f"{login_url}?process=login&amp;next=%2F"
+
+
+def _mpassid_with_totp(client, cast, provider_url, student, user):
+    """MPASSid sign-in, then allauth's second-factor step."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    TOTP.activate(user, secret)
+    student.oppijanumero = "1.2.246.562.24.10000000008"
+    student.save()
+    oidc.set_person(provider_url, "mpass-x", {"urn:oid:1.2.246.562.24": student.oppijanumero})
+    r, _ = sign_in(client, "mpassid", "mpass-x")
+    assert r["Location"] == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    r = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_minor_alternative_mpassid_with_second_factor(
+    client, cast, case, oidc_settings, provider_url
+):
+    oidc_settings.STRONG_ID_MINOR_ALTERNATIVE = True
+    _mpassid_with_totp(client, cast, provider_url, cast.aino, cast.student)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_minor_alternative_is_off_by_default(client, cast, case, oidc_settings, provider_url):
+    _mpassid_with_totp(client, cast, provider_url, cast.aino, cast.student)
+    r = client.get(reverse("cases:detail", args=[case.pk]))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
+
+
+def test_minor_alternative_is_not_for_adults(client, cast, oidc_settings, provider_url):
+    oidc_settings.STRONG_ID_MINOR_ALTERNATIVE = True
+    _mpassid_with_totp(client, cast, provider_url, cast.eero, cast.adult)
+    r = client.get(reverse("records:my_log"))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
+
+
+def test_minor_alternative_needs_the_second_factor(client, cast, case, oidc_settings, provider_url):
+    oidc_settings.STRONG_ID_MINOR_ALTERNATIVE = True
+    cast.aino.oppijanumero = "1.2.246.562.24.10000000008"
+    cast.aino.save()
+    oidc.set_person(provider_url, "mpass-y", {"urn:oid:1.2.246.562.24": cast.aino.oppijanumero})
+    sign_in(client, "mpassid", "mpass-y")
+    r = client.get(reverse("cases:detail", args=[case.pk]))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
