@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -335,6 +336,11 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Signing in through OpenID Connect posts a form to allauth, which redirects to the
+# identity provider; browsers check that redirect against form-action too.
+SECURE_CSP["form-action"] += sorted(
+    {"{0.scheme}://{0.netloc}".format(urlsplit(a["settings"]["server_url"])) for a in OIDC_APPS}
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -148,3 +148,17 @@ def test_strong_identification_provider_asks_for_the_strong_levels():
     assert _print(env, "s.STRONG_ID_ACCEPTED_ACR") == (
         "['http://ftn.ficora.fi/2017/loa3', 'http://eidas.europa.eu/LoA/high']"
     )
+
+
+def test_identity_providers_may_receive_the_sign_in_form():
+    """The sign-in form posts to allauth, which redirects to the provider: CSP form-action
+    must allow the provider's origin or the browser stops there."""
+    env = {
+        "USE_OIDC": "true",
+        "OIDC_SERVER_URL": "https://mpass-proxy-test.csc.fi/some/path",
+        "OIDC_CLIENT_ID": "oh",
+        "OIDC_CLIENT_SECRET": "s",
+    }
+    assert _print(env, "' '.join(map(str, s.SECURE_CSP['form-action']))") == (
+        "'self' https://mpass-proxy-test.csc.fi"
+    )
