@@ -17,12 +17,16 @@ from opiskeluhuolto.access.identification import (
 )
 
 
+def _login_url(provider_id: str, next_url: str) -> str:
+    url = reverse("openid_connect_login", kwargs={"provider_id": provider_id})
+    return f"{url}?{urlencode({'process': 'login', 'next': next_url})}"
+
+
 def strong_login_url(next_url: str) -> str | None:
     """allauth's sign-in through the strong identification provider, or None if unset."""
     if not settings.USE_STRONG_ID:
         return None
-    url = reverse("openid_connect_login", kwargs={"provider_id": settings.STRONG_ID_PROVIDER_ID})
-    return f"{url}?{urlencode({'process': 'login', 'next': next_url})}"
+    return _login_url(settings.STRONG_ID_PROVIDER_ID, next_url)
 
 
 def _next(request) -> str:
@@ -43,15 +47,19 @@ def strong_identification(request):
         return redirect(next_url)
     seen = session_identification(request)
     student = for_user(request.user).own_student
+    minor_alternative = (
+        settings.STRONG_ID_MINOR_ALTERNATIVE and student is not None and student.is_minor()
+    )
     context = {
         "next": next_url,
         "login_url": strong_login_url(next_url),
         "provider_name": _strong_provider_name(),
         # The last sign-in went through a provider but not at a strong enough level.
         "too_weak": bool(seen) and not is_strong_acr(seen.get("acr")),
-        "minor_alternative": settings.STRONG_ID_MINOR_ALTERNATIVE
-        and student is not None
-        and student.is_minor(),
+        "minor_alternative": minor_alternative,
+        "mpassid_login_url": _login_url(settings.OIDC_PROVIDER_ID, next_url)
+        if minor_alternative and settings.USE_OIDC
+        else None,
     }
     return render(request, "accounts/strong_identification.html", context)
 

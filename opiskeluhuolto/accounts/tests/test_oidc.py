@@ -274,3 +274,17 @@ def test_minor_alternative_needs_the_second_factor(client, cast, case, oidc_sett
     sign_in(client, "mpassid", "mpass-y")
     r = client.get(reverse("cases:detail", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
+
+
+def test_step_up_page_offers_mpassid_to_minors_when_the_alternative_is_on(
+    client, cast, oidc_settings
+):
+    oidc_settings.STRONG_ID_MINOR_ALTERNATIVE = True
+    oidc_settings.USE_OIDC = True
+    mpassid = reverse("openid_connect_login", kwargs={"provider_id": "mpassid"})
+    client.force_login(cast.student)
+    page = client.get(reverse("identification:strong"), HTTP_ACCEPT_LANGUAGE="fi")
+    assert "Kirjaudu MPASSidillä" in page.text and mpassid in page.text
+    client.force_login(cast.adult)
+    page = client.get(reverse("identification:strong"), HTTP_ACCEPT_LANGUAGE="fi")
+    assert mpassid not in page.text
