@@ -332,15 +332,20 @@ SECURE_CSP = {
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing in through OpenID Connect posts a form to allauth, which redirects to the
+    # identity provider; browsers check that redirect against form-action too.
+    "form-action": [
+        CSP.SELF,
+        *sorted(
+            {
+                "{0.scheme}://{0.netloc}".format(urlsplit(a["settings"]["server_url"]))
+                for a in OIDC_APPS
+            }
+        ),
+    ],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-# Signing in through OpenID Connect posts a form to allauth, which redirects to the
-# identity provider; browsers check that redirect against form-action too.
-SECURE_CSP["form-action"] += sorted(
-    {"{0.scheme}://{0.netloc}".format(urlsplit(a["settings"]["server_url"])) for a in OIDC_APPS}
-)
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
