@@ -119,11 +119,12 @@ def read_records(
 ) -> list[RecordView]:
     """The records of one case, or all the records of a student the user may read.
 
-    Raises Http404 when the user may not read a named case (missing and
-    forbidden alike), and StrongIdentificationRequired when a student or guardian reads
-    in a session that was not identified strongly (LAW.md L-306-4). Each returned record has been logged as read. A page that
-    shows no disclosures or rectification requests says so with `disclosures=False`
-    or `rectifications=False`, and those are not loaded (None in the view).
+    Raises Http404 when the user may not read a named case (missing and forbidden
+    alike), and StrongIdentificationRequired when a student or guardian reads in a
+    session that was not identified strongly (LAW.md L-306-4; without a request, never
+    strong). Each returned record has been logged as read. A page that shows no
+    disclosures or rectification requests says so with `disclosures=False` or
+    `rectifications=False`, and those are not loaded (None in the view).
     """
     # A fresh resolver, not the per-request cache: this is the gate of the register, and a
     # membership may have ended earlier in the same request or test.
