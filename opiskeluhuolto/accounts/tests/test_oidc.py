@@ -288,3 +288,18 @@ def test_step_up_page_offers_mpassid_to_minors_when_the_alternative_is_on(
     client.force_login(cast.adult)
     page = client.get(reverse("identification:strong"), HTTP_ACCEPT_LANGUAGE="fi")
     assert mpassid not in page.text
+
+
+def test_the_register_gate_fails_closed_and_logs_nothing(cast, case, settings):
+    """records.reading refuses a student's read without a strongly identified request,
+    before anything is loaded or logged."""
+    from opiskeluhuolto.access.identification import StrongIdentificationRequired
+    from opiskeluhuolto.records.models import AccessLogEntry
+    from opiskeluhuolto.records.reading import read_record
+
+    settings.REQUIRE_STRONG_ID = True
+    before = AccessLogEntry.objects.count()
+    with pytest.raises(StrongIdentificationRequired):
+        read_record(cast.student, case, purpose="test")
+    assert AccessLogEntry.objects.count() == before
+    assert read_record(cast.kuraattori, case, purpose="test") is not None
