@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", front_views.healthz, name="healthz"),
     path("i18n/setlang/", front_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("identification/", include("opiskeluhuolto.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urlpatterns()),
     path("org/", include("opiskeluhuolto.organisation.urls")),

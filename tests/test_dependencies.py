@@ -50,7 +50,17 @@ BASE_EDGES = {("organisation", "accounts"), ("organisation", "audit"), ("account
 
 #: The web interface of the base apps: these modules attach `access` policies to their
 #: pages, API and admin, so they sit above `access` (the rest of the app stays below it).
-INTERFACE = {"views", "api", "urls", "admin", "middleware"}
+INTERFACE = {
+    "views",
+    "api",
+    "urls",
+    "admin",
+    "middleware",
+    # sign-in: matching an identity to a person, its assurance level, re-confirmation
+    "adapters",
+    "identification",
+    "reconfirm",
+}
 
 #: `access` decides, so it reads every feature app's models (and nothing else of them).
 ACCESS_READS = {"models"}
@@ -156,7 +166,8 @@ def allowed(source: str, target: str) -> bool:
         modules = FEATURE_EDGES.get(edge, set()) | TEMPORARY_EDGES.get(edge, set())
         return _under(dst_rest, modules)
     if src_layer == dst_layer:
-        return (src_app, dst_app) in BASE_EDGES
+        # The web interface of a base app sits above `access`, so above every base app.
+        return (src_app, dst_app) in BASE_EDGES or _node(src_app, s[1:]) != src_app
     if src_layer == 1 and dst_app == "access":
         return _node(src_app, s[1:]) != src_app
     return dst_layer < src_layer

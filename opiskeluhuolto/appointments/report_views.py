@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
@@ -129,6 +130,7 @@ def report(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def report_csv(request):
     _form, chosen, by, individual, start, today = _scope(request)
     _totals, units = _rows(chosen, by, individual, start, today)

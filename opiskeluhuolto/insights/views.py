@@ -17,6 +17,7 @@ from opiskeluhuolto.access.insights import (
     get_care_task,
     get_dashboard_scope,
 )
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
 
 from . import actions, charts, queries
@@ -74,6 +75,7 @@ def _chart(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def export_csv(request):
     """One chart's data table as CSV (semicolons and UTF-8 with BOM, for Finnish Excel)."""
     chart = _chart(request)

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access.identification import require_strong_identification
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.cases import display as case_display
 from opiskeluhuolto.lib.forms import apply_errors
 from opiskeluhuolto.organisation.models import Student
@@ -91,6 +93,7 @@ def amend(request, pk):
 
 @policies.staff
 @require_http_methods(["GET", "POST"])
+@second_factor_recently_confirmed
 def disclose(request, pk):
     """Disclose with a basis (LAW.md L-22-2, L-20-7)."""
     case = access.get_case(request.user, pk, need="disclose")
@@ -141,6 +144,7 @@ def pdf(request, pk):
 
 @policies.staff
 @require_http_methods(["GET", "POST"])
+@second_factor_recently_confirmed
 def print_record(request, pk):
     """A staff member's print or export of the record: it goes to someone, so it is a
     disclosure, and the recipient and basis come first (LAW.md L-20-7, L-22-2). The
@@ -173,6 +177,7 @@ def print_record(request, pk):
 @require_http_methods(["GET", "POST"])
 def rectify(request, pk):
     """The student or guardian asks for a correction (LAW.md L-GDPR-3)."""
+    require_strong_identification(request)
     case = access.get_case(request.user, pk, need="rectify")
     form = RectificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +217,9 @@ def decide(request, pk):
 @policies.student_or_guardian
 @require_GET
 def my_log(request):
-    """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student."""
+    """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student; in a
+    strongly identified session only (L-306-4)."""
+    require_strong_identification(request)
     can = for_user(request.user)
     students = []
     if can.own_student:
