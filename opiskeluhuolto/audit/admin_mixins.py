@@ -68,7 +68,7 @@ class AuditedAdmin:
                 self.audited.removed, obj, request, before=self.audited.state(obj), after=None
             )
         for model, spec in self.audited_inlines.items():
-            fks = [f.name for f in model._meta.fields if f.related_model is type(obj)]
+            fks = [f.name for f in model._meta.fields if f.related_model is type(obj)]  # type: ignore[attr-defined]  # a model class
             for fk in fks:
                 for row in _rows(model, **{fk: obj}).values():
                     spec.write(spec.removed, row, request, before=spec.state(row), after=None)

@@ -60,7 +60,9 @@ def events(request, filters: Query[Filters]):
         actors=list(scope.exclude(actor_id=None).values_list("actor_id", "actor_name").distinct()),
     )
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        raise HttpError(
+            422, "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
+        )
     rows = form.filter(scope).order_by("-at", "-pk")
     if filters.page < 1:
         raise HttpError(422, "page must be 1 or more")

@@ -39,7 +39,7 @@ class WellbeingCounty(models.Model):
 
 def role_choices() -> list[tuple[str, str]]:
     """`Role.choices` for fields declared before `Role` (Django calls it when needed)."""
-    return Role.choices
+    return Role.choices  # type: ignore[return-value]  # lazy labels are strings when shown
 
 
 class Provider(models.Model):

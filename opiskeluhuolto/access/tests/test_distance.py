@@ -219,7 +219,7 @@ class World:
         self.clients = {}
         for key, user in self.viewers.items():
             client = Client()
-            client.force_login(user)
+            client.force_login(user)  # type: ignore[arg-type]  # the cast's users
             self.clients[key] = client
 
 
