@@ -69,7 +69,7 @@ class ScopedForeignKeys:
 class ProviderScopedAdmin(ScopedForeignKeys, admin.ModelAdmin):
     """Lists only rows of the admin's providers. `provider_lookup` leads from the model to it."""
 
-    provider_lookup = "provider"
+    provider_lookup: str | None = "provider"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.http import Http404
 from ninja.security import SessionAuth
 
+from opiskeluhuolto.lib import confidential
+
 from .permissions import for_user
 from .policies import ROLE_PREDICATES
 
@@ -29,6 +31,7 @@ class PolicyAuth(SessionAuth):
     def __call__(self, request):
         if self.policy == "public":
             return True
+        confidential.mark(request)  # every answer behind sign-in: Cache-Control: no-store
         return super().__call__(request)
 
     def authenticate(self, request, key):

@@ -11,7 +11,7 @@ from .models import User
 class UserAdmin(ProviderScopedAdmin, BaseUserAdmin):
     provider_lookup = None  # people related to the admin's providers
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # Django's UserAdmin defines its fieldsets
         (_("Contact and position"), {"fields": ("phone", "title")}),
     )
     list_display = ("username", "first_name", "last_name", "title", "is_active")

@@ -97,7 +97,7 @@ class ClockForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a clock of the whole provider."),
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Groups that follow the clock"), queryset=None, required=False
     )
 

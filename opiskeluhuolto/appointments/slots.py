@@ -239,7 +239,7 @@ def _free_slots(
             if h.weekday == day.weekday() and h.valid_on(day)
         ]
         windows += [
-            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
+            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)  # type: ignore[arg-type]  # an extra time always has both times (AvailabilityException.clean)
             for e in exceptions
             if e.day == day
             and e.kind == AvailabilityException.Kind.EXTRA
@@ -252,7 +252,7 @@ def _free_slots(
             for e in exceptions
             if e.day == day and e.kind == AvailabilityException.Kind.AWAY
         ]
-        slots += day_slots(professional_id, day, windows, away, busy, now)
+        slots += day_slots(professional_id, day, windows, away, busy, now)  # type: ignore[arg-type]  # an absence with a start has an end (AvailabilityException.clean)
     return slots
 
 

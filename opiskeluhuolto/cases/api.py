@@ -8,7 +8,6 @@ from ninja import Router, Schema
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.lib.schemas import NotFoundOut
 
 router = Router(tags=["cases"])
 
@@ -22,7 +21,7 @@ class CaseOut(Schema):
     next_follow_up_on: date | None
 
 
-class MemberOut(Schema):
+class CaseMemberOut(Schema):
     name: str
     position: str
     is_responsible: bool
@@ -31,7 +30,7 @@ class MemberOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    members: list[MemberOut]
+    members: list[CaseMemberOut]
 
 
 def _case(case) -> dict:
@@ -55,7 +54,7 @@ def cases(request):
 
 @router.get(
     "/{case_id}",
-    response={200: CaseDetailOut, 404: NotFoundOut},
+    response=CaseDetailOut,
     auth=api_policy("authenticated"),
     url_name="cases-detail",
 )

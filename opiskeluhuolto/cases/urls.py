@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/responsible/", views.responsible, name="responsible"),
+    path("memberships/<int:pk>/end/", views.end_membership, name="end_membership"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
     path("prohibitions/<int:pk>/lift/", views.lift_prohibition, name="lift_prohibition"),
 ]

@@ -18,7 +18,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions
+from . import actions, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -56,10 +56,18 @@ def index(request):
         )
         if can.is_welfare_professional
         else [],
-        "sent": incoming.filter(referred_by=request.user)[:20],
+        "sent": list(incoming.filter(referred_by=request.user)[:20]),
         "today": can.today,
         "is_staff": can.is_staff_member,
     }
+    # A list of names with their contacts to student welfare is a read of each (L-906-1).
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[*context["incoming"], *context["sent"]],
+        purpose="referral list",
+        request=request,
+    )
     return render(request, "cases/index.html", context)
 
 
@@ -120,7 +128,15 @@ def self_refer(request):
 @policies.staff
 @require_GET
 def referral(request, pk):
+    """A referral with its reason, logged as a read (LAW.md L-906-1)."""
     referral = access.get_referral(request.user, pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral page",
+        request=request,
+    )
     can = for_user(request.user)
     handles = can.handle_referral(referral)
     context = {
@@ -145,6 +161,13 @@ def student_notice(request, pk):
         else:
             messages.success(request, _("The notice to the student was recorded."))
             return redirect("cases:referral", pk=referral.pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: student notice",
+        request=request,
+    )
     return render(request, "cases/student_notice.html", {"form": form, "referral": referral})
 
 
@@ -175,6 +198,13 @@ def close_referral(request, pk):
         else:
             messages.success(request, _("The referral was closed."))
             return redirect("cases:index")
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: closing",
+        request=request,
+    )
     return render(request, "cases/close_referral.html", {"form": form, "referral": referral})
 
 
@@ -194,6 +224,13 @@ def open_case(request, pk):
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
             return redirect("records:case", pk=case.pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: opening a case",
+        request=request,
+    )
     return render(request, "cases/open_case.html", {"form": form, "referral": referral})
 
 
@@ -221,11 +258,20 @@ def add_consent(request, pk):
     form = ConsentForm(request.POST or None, student=case.student, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            _add_consent(case, form, request.user)
+            consent = _add_consent(case, form, request.user)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("The consent was recorded."))
+            if consent.is_written:
+                messages.success(request, _("The consent was recorded."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The oral consent was recorded as a note. It grants nothing: members "
+                        "are added and information disclosed only on a written consent."
+                    ),
+                )
             return redirect("records:case", pk=case.pk)
     return render(request, "cases/add_consent.html", {"form": form, "case": case})
 
@@ -237,10 +283,12 @@ def _add_consent(case, form, user):
         consent = actions.give_consent(
             case.student, recorded_by=user, case=case, **form.consent_kwargs()
         )
-        if consent.kind == Consent.Kind.PARTICIPANTS:
+        # LAW.md L-19-2: members come only from a written consent naming each of them.
+        if consent.kind == Consent.Kind.PARTICIPANTS and consent.is_written:
             actions.add_members(
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
+        return consent
 
 
 @policies.staff
@@ -343,6 +391,37 @@ def lift_prohibition(request, pk):
                 "notices again. The prohibition stays in the register as a record."
             ),
             "button": _("Lift the prohibition"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def end_membership(request, pk):
+    """End the membership of a member whose role has ended (LAW.md L-906-4)."""
+    membership = access.get_membership_without_role(request.user, pk)
+    case = membership.case
+    if request.method == "POST":
+        try:
+            actions.end_membership(membership, by=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The membership was ended."))
+        return redirect("records:case", pk=case.pk)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("End the membership"),
+            "text": _(
+                "%(name)s no longer holds a role at the student's institution and has no access "
+                "to this case. Ending the membership records it in the expert group and the "
+                "record."
+            )
+            % {"name": membership.user.display_name},
+            "button": _("End the membership"),
         },
     )
 

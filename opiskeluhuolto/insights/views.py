@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -19,6 +17,8 @@ from opiskeluhuolto.access.insights import (
     get_care_task,
     get_dashboard_scope,
 )
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
+from opiskeluhuolto.lib import csvexport
 
 from . import actions, charts, queries
 from .forms import DashboardFilter, ResolveTaskForm
@@ -75,16 +75,11 @@ def _chart(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def export_csv(request):
     """One chart's data table as CSV (semicolons and UTF-8 with BOM, for Finnish Excel)."""
     chart = _chart(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(chart.headings)
-    writer.writerows(chart.table())
-    return response
+    return csvexport.csv_response(f"{chart.key}.csv", chart.headings, chart.table())
 
 
 @policies.staff

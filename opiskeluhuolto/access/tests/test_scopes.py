@@ -105,3 +105,47 @@ def test_member_case_ids_follow_a_condition_added_to_active_on(cast, monkeypatch
         assert Permissions(cast.kuraattori, cast.today).member_case_ids == {aino.pk}
     finally:
         case_rules._compiled_member_cases.cache_clear()
+
+
+def test_the_campus_rule_and_its_query_agree(cast):
+    """`Grant.reaches` and `Grant.reach_q` are one rule (docs/access-rules.md): for grants at
+    every kind of unit and students on every campus (or none), both say the same."""
+    from opiskeluhuolto.access.permissions import Grant
+    from opiskeluhuolto.organisation import actions
+    from opiskeluhuolto.organisation.models import Campus
+
+    campus2 = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    actions.enrol_student(
+        institution=cast.lukio,
+        campus=campus2,
+        first_name="T",
+        last_name="K",
+        date_of_birth=cast.aino.date_of_birth,
+    )
+    actions.enrol_student(
+        institution=cast.lukio,
+        first_name="E",
+        last_name="K",
+        date_of_birth=cast.aino.date_of_birth,
+    )
+    p, op = cast.provider.pk, cast.other_provider.pk
+    grants = [
+        Grant("teacher", p, None, None),
+        Grant("teacher", p, cast.lukio.pk, None),
+        Grant("teacher", p, cast.lukio.pk, cast.lukio_campus.pk),
+        Grant("teacher", p, cast.lukio.pk, campus2.pk),
+        Grant("teacher", p, cast.amis.pk, cast.amis_campus.pk),
+        Grant("teacher", op, cast.other_institution.pk, None),
+    ]
+    students = Student.objects.select_related("institution")
+    for grant in grants:
+        reached = set(
+            Student.objects.filter(grant.reach_q(campus="campus")).values_list("pk", flat=True)
+        )
+        for student in students:
+            assert (student.pk in reached) == grant.reaches(
+                student.institution, student.campus_id
+            ), (
+                grant,
+                student.first_name,
+            )

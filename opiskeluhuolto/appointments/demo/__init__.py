@@ -223,7 +223,7 @@ def _history(ctx: DemoContext, key: str, staff: list, student_ids: list[int]) ->
                     request=req,
                     kind="closed",
                     actor=prof,
-                    at=req.closed_at,
+                    at=req.closed_at,  # type: ignore[misc]  # a closed demo request has its closing time
                     detail=req.close_reason,
                 )
             )
@@ -240,7 +240,7 @@ def _history(ctx: DemoContext, key: str, staff: list, student_ids: list[int]) ->
                 place="",
                 status=Booking.Status.HELD,
                 booked_by=prof,
-                created_at=req.first_offer_made_at,
+                created_at=req.first_offer_made_at,  # type: ignore[misc]  # a held demo request had an offer
             )
         )
     Booking.objects.bulk_create(bookings, batch_size=1000)

@@ -73,6 +73,7 @@ def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries
         given_by="guardian",
         guardian=cast.guardian,
         capacity_assessment="Ei pysty arvioimaan.",
+        capacity_assessed_by=cast.kuraattori,
         how="oral",
         given_on=cast.today,
         named_members=[cast.psykologi],
@@ -85,6 +86,7 @@ def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries
     assert (first.guardian_name, first.recorder_name) == ("", "Kaisa Kuraattori")
     assert second.member_names == ["Pekka Psykologi"]
     assert (second.guardian_name, second.recorder_name) == ("Matti Huoltaja", "Sanna Ohjaaja")
+    assert (first.assessor_name, second.assessor_name) == ("", "Kaisa Kuraattori")
     # Decrypted text and JSON as the ORM gives them.
     assert (second.capacity_assessment, second.other_participants) == (
         "Ei pysty arvioimaan.",

@@ -51,11 +51,20 @@ def seed(ctx) -> None:
     kaisa, sanna, teemu = u["kuraattori"], u["ryhmanohjaaja"], u["opettaja"]
     aino = ctx.students["aino"]
 
-    # The provider decides retention (LAW.md L-RET-1): a configurable default, not a law.
+    # Each provider decides its retention (LAW.md L-RET-1, L-906-7): examples, not law.
     RetentionClass.objects.bulk_create(
         [
-            RetentionClass(document_type="welfare_record", years=10, start_event="case_closed"),
-            RetentionClass(document_type="referral", years=2, start_event="received"),
+            RetentionClass(
+                provider_id=aino.institution.provider_id,
+                document_type=document_type,
+                years=years,
+                start_event=start_event,
+            )
+            for document_type, years, start_event in (
+                ("welfare_record", 10, "case_closed"),
+                ("referral", 2, "received"),
+                ("appointment_request", 2, "resolved"),
+            )
         ]
     )
 
@@ -102,6 +111,7 @@ def seed(ctx) -> None:
     )
     read_record(kaisa, case, purpose="case page")
     read_record(sanna, case, purpose="case page")
+    seed_closed_rectification(ctx)
 
     sedu = aino.institution
     minors = list(
@@ -200,3 +210,50 @@ def seed(ctx) -> None:
             referrer_description="Etsivä nuorisotyö, Seinäjoen kaupunki",
             with_student=True,
         )
+
+
+def seed_closed_rectification(ctx) -> None:
+    """Eero's closed case (LAW.md L-GDPR-3, L-20-2): after the case closed, Eero asked for two
+    corrections. The register responsible person (`admin`) accepted the first, amending the
+    entry; the second waits for `admin` on the access-log page."""
+    from opiskeluhuolto.records import actions as record_actions
+
+    eero, kaisa = ctx.students["eero"], ctx.users["kuraattori"]
+    administration = eero.institution.provider.register_responsible
+    if eero.user is None or administration is None:
+        return
+    case = _case(
+        eero,
+        by=kaisa,
+        kaisa=kaisa,
+        today=ctx.today,
+        members=[kaisa],
+        subject="Opintojen keskeytymisen uhka",
+        reason="Eero harkitsee opintojen keskeyttämistä.",
+    )
+    entry = record_actions.add_entry(
+        case,
+        by=kaisa,
+        kind="measure",
+        text="Kaksi tapaamista. Eero jatkaa opintoja kevennetyllä suunnitelmalla kevään ajan.",
+    )
+    actions.close_case(case, by=kaisa)
+    first = record_actions.request_rectification(
+        case, by=eero.user, text="Tapaamisia oli kolme, ei kaksi."
+    )
+    record_actions.decide_rectification(
+        first,
+        by=administration,
+        accepted=True,
+        decision="Kuraattorin kalenterin mukaan tapaamisia oli kolme; merkintä korjataan.",
+    )
+    record_actions.amend_entry(
+        entry,
+        by=administration,
+        text="Kolme tapaamista. Eero jatkaa opintoja kevennetyllä suunnitelmalla kevään ajan.",
+        reason="Opiskelijan oikaisupyyntö hyväksytty",
+        expected_version=entry.version,
+    )
+    record_actions.request_rectification(
+        case, by=eero.user, text="Suunnitelma kevennettiin koko lukuvuodeksi, ei vain kevääksi."
+    )

@@ -82,8 +82,8 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
     [
         # session, user, facts token, case, the gate's memberships, record, entries,
         # amendments, rectification requests, expert group, consents, their named members,
-        # prohibitions
-        ("kuraattori", 13),
+        # prohibitions, members whose role has ended (LAW.md L-906-4)
+        ("kuraattori", 14),
         # no rectification requests or prohibitions; the gate's own student
         ("student", 12),
         # and the gate's guarded students and prohibitions in force
