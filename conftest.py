@@ -13,6 +13,8 @@ def _fast_and_quiet(settings, request):
     cache.clear()  # the database is rolled back after each test: nothing cached may outlive it
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REQUIRE_STAFF_MFA = False
+    # Strong identification is tested on its own (accounts/tests/test_oidc.py).
+    settings.REQUIRE_STRONG_ID = False
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     if request.node.get_closest_marker("production_settings") is None:
         # Pages render without `collectstatic`; the production pass keeps the manifest.

@@ -44,10 +44,6 @@ class AppointmentRules(RulePrimitives):
     def _user_id(self) -> int | None:
         return getattr(self.user, "pk", None) if self.is_authenticated else None
 
-    def serves_at(self, institution: Institution, service: str) -> bool:
-        """Holds the role of this service (e.g. kuraattori) at the institution today."""
-        return service in (self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
-
     def welfare_institution_ids(self) -> frozenset[int]:
         """Institutions where this person works as a welfare professional (institution grants)."""
         ids = set()
@@ -63,17 +59,26 @@ class AppointmentRules(RulePrimitives):
                     )
         return frozenset(ids)
 
-    def _staff_handles(self, institution: Institution, service: str, professional_id) -> bool:
+    def _staff_handles(self, obj, service: str) -> bool:
+        """A request or booking (`obj.institution`, `obj.student`, `obj.professional_id`):
+        the professional it is assigned to, or one holding that service's role in a unit
+        that reaches the student. The campus rule is `Grant.reaches`, the same function
+        referrals use, so a kuraattori posted to a campus handles that campus's students
+        only (docs/access-rules.md)."""
         uid = self._user_id()
         if uid is None:
             return False
-        if professional_id == uid and self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES:
+        if (
+            obj.professional_id == uid
+            and self.roles_at(obj.institution) & WELFARE_PROFESSIONAL_ROLES
+        ):
             return True
-        return self.serves_at(institution, service)
+        campus_id = obj.student.campus_id
+        return any(g.role == service and g.reaches(obj.institution, campus_id) for g in self.grants)
 
     # --- requests ------------------------------------------------------------------
     def view_appointment_request(self, req: AppointmentRequest) -> bool:
-        if self._staff_handles(req.institution, req.service, req.professional_id):
+        if self._staff_handles(req, req.service):
             return True
         if self.own_student and self.own_student.pk == req.student_id:
             return True
@@ -84,7 +89,7 @@ class AppointmentRules(RulePrimitives):
 
     def manage_appointment_request(self, req: AppointmentRequest) -> bool:
         """Assess urgency, give a time, close with a reason: the professionals of that service."""
-        return self._staff_handles(req.institution, req.service, req.professional_id)
+        return self._staff_handles(req, req.service)
 
     def request_appointment_for(self, student: Student) -> bool:
         """A student for themselves, a guardian for a minor child; no approval from anyone."""
@@ -93,8 +98,9 @@ class AppointmentRules(RulePrimitives):
         return student.pk in self.guarded_student_ids
 
     def record_appointment_request(self, student: Student) -> bool:
-        """A welfare professional records a request made by phone, in person or by others."""
-        return bool(self.roles_at(student.institution) & WELFARE_PROFESSIONAL_ROLES)
+        """A welfare professional whose unit reaches the student records a request made by
+        phone, in person or by others."""
+        return self.reaches_student(student, WELFARE_PROFESSIONAL_ROLES)
 
     def book_own_appointment(self) -> bool:
         student = self.own_student
@@ -102,7 +108,7 @@ class AppointmentRules(RulePrimitives):
 
     # --- bookings ------------------------------------------------------------------
     def view_booking(self, booking: Booking) -> bool:
-        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+        if self._staff_handles(booking, booking.service):
             return True
         if self.own_student and self.own_student.pk == booking.student_id:
             return True
@@ -116,7 +122,7 @@ class AppointmentRules(RulePrimitives):
 
     def change_booking(self, booking: Booking) -> bool:
         """Cancel or move: the student themselves, or the professionals of that service."""
-        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+        if self._staff_handles(booking, booking.service):
             return True
         return bool(self.own_student and self.own_student.pk == booking.student_id)
 
@@ -144,17 +150,12 @@ class AppointmentRules(RulePrimitives):
 
 
 # --- scopes ------------------------------------------------------------------------
-def _staff_q(can, prefix: str = "") -> Q:
-    q = Q(**{f"{prefix}professional_id": can._user_id()})
+def _staff_q(can) -> Q:
+    """`_staff_handles` as a filter, through the same `Grant.reach_q`."""
+    q = Q(professional_id=can._user_id())
     for g in can.grants:
-        if g.role not in WELFARE_PROFESSIONAL_ROLES:
-            continue
-        unit = (
-            Q(**{f"{prefix}institution_id": g.institution_id})
-            if g.institution_id is not None
-            else Q(**{f"{prefix}institution__provider_id": g.provider_id})
-        )
-        q |= unit & Q(**{f"{prefix}service": g.role})
+        if g.role in WELFARE_PROFESSIONAL_ROLES:
+            q |= g.reach_q() & Q(service=g.role)
     return q
 
 

@@ -124,6 +124,17 @@ def care_tasks_visible_to(user) -> CareTaskQuerySet:
     return CareTask.objects.filter(Q(assignee=user) | Q(student__group__supervisor=user))
 
 
+def get_dashboard_scope(user) -> DashboardScope:
+    """What the user's dashboards cover, or Http404 without dashboard rights: the one check
+    behind the dashboard pages and the dashboard API."""
+    from .permissions import for_user
+
+    can = for_user(user)
+    if not can.view_dashboard():
+        raise Http404
+    return can.dashboard_scope()
+
+
 def get_care_task(user, pk, *, need: str = "view") -> CareTask:
     """The task, or Http404 for missing and forbidden alike."""
     from opiskeluhuolto.insights.models import CareTask

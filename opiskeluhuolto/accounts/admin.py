@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.admin_scoping import ProviderScopedAdmin
+from opiskeluhuolto.access.admin_scoping import ProviderScopedAdmin
 
 from .models import User
 

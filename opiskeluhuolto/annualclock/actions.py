@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opiskeluhuolto.meetings.models.audit import record
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
-from .models import Clock, ClockItem, FeedToken
+from .models import Clock, ClockItem, FeedToken, record
 
 ITEM_FIELDS = (
     "title",

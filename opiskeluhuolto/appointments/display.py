@@ -186,6 +186,8 @@ class RequestRow:
     pk: int
     urgent: bool
     student: str  # the full name, or "" when the list does not show it
+    student_id: int
+    institution_id: int
     service: str
     asked_on: str
     requested_by: str
@@ -202,7 +204,7 @@ class RequestRow:
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
     fields = ["pk", "urgent", "service", "requested_at", "requested_by", "channel", "status"]
-    fields += ["institution_id", "deadline"]
+    fields += ["institution_id", "deadline", "student_id"]
     if names:
         fields += ["student__first_name", "student__last_name"]
     return requests.values(*fields)
@@ -230,6 +232,8 @@ def request_rows(
                 pk=v["pk"],
                 urgent=v["urgent"],
                 student=name,
+                student_id=v["student_id"],
+                institution_id=v["institution_id"],
                 service=labels["service"].get(v["service"], v["service"]),
                 asked_on=_local(v["requested_at"], "j.n.Y"),
                 requested_by=labels["requested_by"].get(v["requested_by"], v["requested_by"]),
@@ -249,6 +253,8 @@ class BookingRow:
     pk: int
     starts_at: datetime
     time: str  # e.g. "ti 24.11. 09.00–09.45", in the list's format
+    student_id: int
+    institution_id: int
     student: str
     student_first_name: str
     request_id: int | None
@@ -294,6 +300,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         pro_first_name,
         pro_last_name,
         pro_username,
+        student_id,
+        institution_id,
     ) in bookings.values_list(
         "pk",
         "starts_at",
@@ -307,6 +315,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         "professional__first_name",
         "professional__last_name",
         "professional__username",
+        "student_id",
+        "institution_id",
     ):
         how = modes.get(mode, mode)
         rows.append(
@@ -314,6 +324,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
                 pk=pk,
                 starts_at=starts_at,
                 time=f"{_local(starts_at, start_format)}–{_local(ends_at, 'H.i')}",
+                student_id=student_id,
+                institution_id=institution_id,
                 student=f"{first_name} {last_name}",
                 student_first_name=first_name,
                 request_id=request_id,

@@ -275,6 +275,11 @@ class AppointmentRequest(models.Model):
         blank=True,
         help_text=_("For another person: e.g. 'a youth worker'. No identity codes."),
     )
+    made_with_student = models.BooleanField(
+        _("made together with the student"),
+        default=False,
+        help_text=_("A staff referral made with the student counts as the student's own."),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     requested_at = models.DateTimeField(_("requested at"))
     request_day = models.DateField(_("request day"))
@@ -340,6 +345,12 @@ class AppointmentRequest(models.Model):
     @property
     def has_legal_deadline(self) -> bool:
         return self.service in DEADLINE_SERVICES
+
+    @property
+    def is_students_own(self) -> bool:
+        """The student's own request, or a staff referral made with the student (LAW.md
+        L-15-5): it cannot be closed as advice only or as obviously unnecessary."""
+        return self.requested_by == self.RequestedBy.STUDENT or self.made_with_student
 
 
 class BookingQuerySet(models.QuerySet):
@@ -524,10 +535,11 @@ class AppointmentEvent(models.Model):
 class FreeTimesVersion(models.Model):
     """The version of one professional's free times, the key of their cached free times.
 
-    Bumped in the same transaction as every saved or deleted weekly hours, exception or
-    booking of the professional (signals in `slots.py`), so a page that reads the new
-    version after the commit computes the free times again from the new rows. Kept in
-    the database, not the cache, so every server process sees the same version.
+    A random token that database triggers change in the same transaction as every write
+    to the professional's weekly hours, exceptions or bookings (`slots.FREE_TIMES_TABLES`,
+    migration 0004), so a page that reads the new version after the commit computes the
+    free times again from the new rows. Kept in the database, not the cache, so every
+    server process sees the same version.
     """
 
     professional = models.OneToOneField(

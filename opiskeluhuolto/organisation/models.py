@@ -37,6 +37,11 @@ class WellbeingCounty(models.Model):
         return self.name
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """`Role.choices` for fields declared before `Role` (Django calls it when needed)."""
+    return Role.choices  # type: ignore[return-value]  # lazy labels are strings when shown
+
+
 class Provider(models.Model):
     """Opetuksen järjestäjä: the controller of the welfare register (LAW.md L-21-1)."""
 
@@ -58,6 +63,17 @@ class Provider(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Rekisterin vastuuhenkilö of the welfare register (LAW.md L-21-1)."),
+    )
+    register_admin_role = models.CharField(
+        _("role with register administration"),
+        max_length=30,
+        blank=True,
+        choices=role_choices,
+        help_text=_(
+            "Besides the register responsible person, the holders of this role in a "
+            "provider-wide assignment administer the welfare register: they decide "
+            "rectification requests and disclose on closed cases (LAW.md L-21-1)."
+        ),
     )
 
     class Meta:
