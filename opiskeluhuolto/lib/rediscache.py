@@ -12,8 +12,10 @@ Hand-written rather than a subclass of Django's backend because the part to chan
 implements Django's documented cache API (`BaseCache`) over one `redis.Redis.from_url`
 client, and stores values exactly as Django's backend does (integers as they are, so
 that `incr` works in Redis; everything else pickled), so the two can read each other's
-keys during an upgrade. One server only: `CACHE_LOCATION=redis://host:6379/0`; OPTIONS
-go to `redis.Redis.from_url` (e.g. `{"max_connections": 50}`).
+keys during an upgrade. As with Django's backend, `CACHE_LOCATION` may name several
+servers (comma-separated): writes go to the first, reads to one of the others (replicas);
+each server has one client. OPTIONS go to `redis.Redis.from_url` (e.g.
+`{"max_connections": 50}`).
 
     CACHE_BACKEND=opiskeluhuolto.lib.rediscache.RedisCache
 """
@@ -21,13 +23,14 @@ go to `redis.Redis.from_url` (e.g. `{"max_connections": 50}`).
 from __future__ import annotations
 
 import pickle
+import random
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.exceptions import ImproperlyConfigured
 
 
 def dumps(value: Any) -> int | bytes:
@@ -45,17 +48,23 @@ def loads(data: bytes | str) -> Any:
 class RedisCache(BaseCache):
     def __init__(self, server: str | list[str], params: dict) -> None:
         super().__init__(params)
-        servers = [server] if isinstance(server, str) else list(server)
-        if len(servers) != 1 or "," in servers[0] or ";" in servers[0]:
-            raise ImproperlyConfigured("RedisCache takes exactly one redis:// address")
-        self._url = servers[0]
+        self._servers = re.split("[;,]", server) if isinstance(server, str) else list(server)
         self._options = params.get("OPTIONS", {})
 
     @cached_property
+    def _clients(self) -> list[redis.Redis]:
+        """One client, with its connection pool, per server, for the life of this backend
+        object (Django's cache handler keeps one backend object per thread)."""
+        return [redis.Redis.from_url(url, **self._options) for url in self._servers]
+
+    @property
     def client(self) -> redis.Redis:
-        """The one client, and its connection pool, of this backend object (Django's
-        cache handler keeps one backend object per thread, as with its own backend)."""
-        return redis.Redis.from_url(self._url, **self._options)
+        """The client of the first server, which takes the writes."""
+        return self._clients[0]
+
+    def _reader(self) -> redis.Redis:
+        clients = self._clients
+        return clients[0] if len(clients) == 1 else clients[random.randint(1, len(clients) - 1)]
 
     def get_backend_timeout(self, timeout: float | None = DEFAULT_TIMEOUT) -> int | None:
         if timeout == DEFAULT_TIMEOUT:
@@ -76,7 +85,7 @@ class RedisCache(BaseCache):
         return bool(self.client.set(key, dumps(value), ex=ttl, nx=True))
 
     def get(self, key, default=None, version=None) -> Any:
-        value = self.client.get(self._key(key, version))
+        value = self._reader().get(self._key(key, version))
         return default if value is None else loads(value)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
@@ -99,11 +108,11 @@ class RedisCache(BaseCache):
         names = {self._key(key, version): key for key in keys}
         if not names:
             return {}
-        values = self.client.mget(list(names))
+        values = self._reader().mget(list(names))
         return {names[k]: loads(v) for k, v in zip(names, values, strict=True) if v is not None}
 
     def has_key(self, key, version=None) -> bool:
-        return bool(self.client.exists(self._key(key, version)))
+        return bool(self._reader().exists(self._key(key, version)))
 
     def incr(self, key, delta=1, version=None) -> int:
         key = self._key(key, version)

@@ -1,26 +1,28 @@
-"""The Redis cache keeps one client per connection pool (no Redis server needed: building
-clients and pools connects to nothing)."""
+"""The Redis cache keeps one client per server (no Redis server needed: building clients
+and pools connects to nothing). tests/test_redis.py runs it against a real Redis."""
 
 from opiskeluhuolto.lib.rediscache import RedisCache
 
 
-def backend(location):
-    return RedisCache(location, {})._cache
-
-
 def test_every_call_gets_the_same_client_on_the_same_pool():
-    client = backend("redis://127.0.0.1:6379/7")
-    first = client.get_client("a")
-    assert client.get_client("b") is first
-    assert client.get_client("a", write=True) is first
-    assert first.connection_pool is client._get_connection_pool(write=True)
+    cache = RedisCache("redis://127.0.0.1:6379/7", {})
+    first = cache.client
+    assert cache.client is first and cache._reader() is first
+    assert first.connection_pool is cache.client.connection_pool
+    assert first.connection_pool.connection_kwargs["db"] == 7
 
 
 def test_each_server_has_its_own_client():
-    client = backend("redis://127.0.0.1:6379/7,redis://127.0.0.1:6380/7")
-    writer = client.get_client(write=True)
-    reader = client.get_client()  # reads go to the other servers
+    cache = RedisCache("redis://127.0.0.1:6379/7,redis://127.0.0.1:6380/7", {})
+    writer = cache.client
+    reader = cache._reader()  # reads go to the other servers
     assert writer is not reader
     assert writer.connection_pool is not reader.connection_pool
-    assert client.get_client() is reader
+    assert cache._reader() is reader
     assert reader.connection_pool.connection_kwargs["port"] == 6380
+    assert writer.connection_pool.connection_kwargs["port"] == 6379
+
+
+def test_options_reach_the_pool():
+    cache = RedisCache("redis://127.0.0.1:6379/0", {"OPTIONS": {"max_connections": 7}})
+    assert cache.client.connection_pool.max_connections == 7
