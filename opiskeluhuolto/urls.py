@@ -9,9 +9,11 @@ urlpatterns = [
     path("healthz", front_views.healthz, name="healthz"),
     path("i18n/setlang/", front_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("identification/", include("opiskeluhuolto.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urlpatterns()),
     path("org/", include("opiskeluhuolto.organisation.urls")),
+    path("audit/", include("opiskeluhuolto.audit.urls")),
     path("cases/", include("opiskeluhuolto.cases.urls")),
     path("records/", include("opiskeluhuolto.records.urls")),
     path("appointments/", include("opiskeluhuolto.appointments.urls")),
@@ -19,4 +21,5 @@ urlpatterns = [
     path("meetings/", include("opiskeluhuolto.meetings.urls")),
     path("imports/", include("opiskeluhuolto.imports.urls")),
     path("insights/", include("opiskeluhuolto.insights.urls")),
+    path("privacy/", include("opiskeluhuolto.privacy.urls")),
 ]

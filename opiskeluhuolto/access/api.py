@@ -1,4 +1,4 @@
-"""Policies for the JSON API: the same predicates as the HTML views.
+"""Policies for the JSON API: the predicates of the HTML views (`policies.ROLE_PREDICATES`).
 
 Each operation passes `auth=api_policy(...)`; the system check fails when an
 operation has none. Not signed in answers 401; signed in without the role
@@ -13,15 +13,10 @@ from ninja.security import SessionAuth
 from opiskeluhuolto.lib import confidential
 
 from .permissions import for_user
+from .policies import ROLE_PREDICATES
 
-_PREDICATES = {
-    "public": lambda p: True,
-    "authenticated": lambda p: p.is_authenticated,
-    "staff": lambda p: p.is_staff_member,
-    "welfare_professional": lambda p: p.is_welfare_professional,
-    "provider_admin": lambda p: p.is_provider_admin(),
-    "student_or_guardian": lambda p: p.is_student or p.is_guardian,
-}
+#: The pages' role predicates (`policies.ROLE_PREDICATES`), and "public".
+_PREDICATES = {"public": lambda p: True, **ROLE_PREDICATES}
 
 
 class PolicyAuth(SessionAuth):

@@ -71,13 +71,26 @@ def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callabl
     return decorator
 
 
-#: Any signed-in person; object checks happen inside the view through `access`.
-authenticated = _role_policy("authenticated", lambda p: p.is_authenticated)
-#: Anyone holding an active staff role assignment.
-staff = _role_policy("staff", lambda p: p.is_staff_member)
-#: Kuraattori, psykologi, terveydenhoitaja, lääkäri.
-welfare_professional = _role_policy("welfare_professional", lambda p: p.is_welfare_professional)
-#: Provider admin of some provider; objects are still checked per provider.
-provider_admin = _role_policy("provider_admin", lambda p: p.is_provider_admin())
-#: A student or the guardian of a minor student.
-student_or_guardian = _role_policy("student_or_guardian", lambda p: p.is_student or p.is_guardian)
+#: The role policies: one predicate each, for the pages (the decorators below) and the
+#: API (`access.api.api_policy`) alike.
+ROLE_PREDICATES: dict[str, Callable[[Permissions], bool]] = {
+    #: Any signed-in person; object checks happen inside the view through `access`.
+    "authenticated": lambda p: p.is_authenticated,
+    #: Anyone holding an active staff role assignment.
+    "staff": lambda p: p.is_staff_member,
+    #: The school's own staff: a staff role other than external group member (the directory).
+    "school_staff": lambda p: p.is_school_staff,
+    #: Kuraattori, psykologi, terveydenhoitaja, lääkäri.
+    "welfare_professional": lambda p: p.is_welfare_professional,
+    #: Provider admin of some provider; objects are still checked per provider.
+    "provider_admin": lambda p: p.is_provider_admin(),
+    #: A student or the guardian of a minor student.
+    "student_or_guardian": lambda p: p.is_student or p.is_guardian,
+}
+
+authenticated = _role_policy("authenticated", ROLE_PREDICATES["authenticated"])
+staff = _role_policy("staff", ROLE_PREDICATES["staff"])
+school_staff = _role_policy("school_staff", ROLE_PREDICATES["school_staff"])
+welfare_professional = _role_policy("welfare_professional", ROLE_PREDICATES["welfare_professional"])
+provider_admin = _role_policy("provider_admin", ROLE_PREDICATES["provider_admin"])
+student_or_guardian = _role_policy("student_or_guardian", ROLE_PREDICATES["student_or_guardian"])

@@ -69,6 +69,7 @@ def create_request(
     requester_description: str = "",
     requested_at: datetime | None = None,
     professional=None,
+    made_with_student: bool = False,
 ) -> AppointmentRequest:
     """Record a request (LAW.md L-15-1): when, through which channel and who asked.
 
@@ -91,6 +92,7 @@ def create_request(
         requested_by=requested_by,
         requested_by_user=actor,
         requester_description=requester_description.strip(),
+        made_with_student=made_with_student,
         channel=channel,
         requested_at=requested_at,
         request_day=day,
@@ -145,22 +147,44 @@ def set_urgency(
 def close_request(
     req: AppointmentRequest, *, reason: str, actor, version: int | None = None
 ) -> AppointmentRequest:
-    """Close without a discussion, only with a recorded reason (LAW.md L-15-5)."""
+    """Close without a discussion, only with a recorded reason (LAW.md L-15-5).
+
+    "Advice only" and "obviously unnecessary" close only a contact by others (a guardian,
+    another person, staff without the student): the student's own request is answered
+    with a discussion or withdrawn by the student. A request closed by its deadline
+    counts as met in the compliance figures, after it as missed; it stays in them."""
     if reason not in AppointmentRequest.CloseReason.values:
         raise ValidationError({"reason": _("Choose the reason for closing the request.")})
     req = _check_version(req, version)
     if req.status not in (AppointmentRequest.Status.OPEN, AppointmentRequest.Status.BOOKED):
         raise ValidationError(_("The request is already resolved."))
+    if req.is_students_own and reason in OTHERS_ONLY_REASONS:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The student's own request cannot be closed as advice only or as "
+                    "obviously unnecessary: offer a discussion (§15(2))."
+                )
+            }
+        )
     for booking in req.bookings.active():
         _cancel(booking, actor=actor)
     req.status = AppointmentRequest.Status.CLOSED
     req.close_reason = reason
     req.closed_at = timezone.now()
     req.closed_by = actor
+    if req.deadline_met is None:
+        req.deadline_met = deadlines.met_deadline(timezone.localdate(), req.deadline)
     req.version += 1
     req.save()
     _event(AppointmentEvent.Kind.CLOSED, actor=actor, request=req, detail=reason)
     return req
+
+
+#: The closing reasons of §15(2) that apply only to contacts by others (LAW.md L-15-5).
+OTHERS_ONLY_REASONS = frozenset(
+    {AppointmentRequest.CloseReason.ADVICE_ONLY, AppointmentRequest.CloseReason.UNNECESSARY}
+)
 
 
 # --- bookings -------------------------------------------------------------------
@@ -344,8 +368,8 @@ def mark_held(booking: Booking, *, actor) -> Booking:
         raise ValidationError(_("A discussion can be marked held only once its time has come."))
     booking.status = Booking.Status.HELD
     booking.save(update_fields=["status"])
-    if booking.request_id:
-        req = booking.request
+    req = booking.request
+    if req is not None:
         req.status = AppointmentRequest.Status.HELD
         req.version += 1
         req.save(update_fields=["status", "version"])

@@ -16,9 +16,11 @@ from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import fetch, for_user
 from opiskeluhuolto.access.api import api_policy
 from opiskeluhuolto.lib.apierrors import ApiError
+from opiskeluhuolto.records.models import AccessLogEntry
 
 from . import actions, display
 from .models import AppointmentRequest, Booking, Service
+from .reads import log_shown
 
 router = Router(tags=["appointments"])
 
@@ -158,7 +160,9 @@ def requests(request, open_only: bool = True):
     qs = access.requests_visible_to(request.user).select_related("institution")
     if open_only:
         qs = qs.unresolved()
-    return [_request(r) for r in qs.by_deadline()[:500]]
+    rows = list(qs.by_deadline()[:500])
+    log_shown(request, requests=rows, purpose="API", action=AccessLogEntry.Action.API_READ)
+    return [_request(r) for r in rows]
 
 
 @router.post(
@@ -201,7 +205,9 @@ def create_request(request, payload: RequestIn):
     url_name="appointments-request",
 )
 def request_detail(request, request_id: int):
-    return _request(access.get_appointment_request(request.user, request_id))
+    req = access.get_appointment_request(request.user, request_id)
+    log_shown(request, requests=[req], purpose="API", action=AccessLogEntry.Action.API_READ)
+    return _request(req)
 
 
 @router.get(
@@ -219,7 +225,9 @@ def bookings(request):
         .filter(starts_at__gte=since)
         .select_related("professional")
     )
-    return [_booking(b) for b in qs[:500]]
+    rows = list(qs[:500])
+    log_shown(request, bookings=rows, purpose="API", action=AccessLogEntry.Action.API_READ)
+    return [_booking(b) for b in rows]
 
 
 @router.post(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
@@ -44,6 +44,8 @@ from .slots import Slot, cached_free_slots_of
 
 if TYPE_CHECKING:
     from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation.models import Campus
 
 #: How far ahead students see free times.
 LOOKAHEAD_DAYS = 21
@@ -147,8 +149,8 @@ _CODES: dict[str, Callable[[date | datetime, tuple[str, ...]], str]] = {
     "d": lambda d, weekdays: f"{d.day:02d}",
     "m": lambda d, weekdays: f"{d.month:02d}",
     "Y": lambda d, weekdays: f"{d.year:04d}",
-    "H": lambda d, weekdays: f"{d.hour:02d}",
-    "i": lambda d, weekdays: f"{d.minute:02d}",
+    "H": lambda d, weekdays: f"{d.hour:02d}",  # type: ignore[union-attr]  # "H" and "i" are only in formats of times
+    "i": lambda d, weekdays: f"{d.minute:02d}",  # type: ignore[union-attr]  # "H" and "i" are only in formats of times
 }
 
 
@@ -184,6 +186,8 @@ class RequestRow:
     pk: int
     urgent: bool
     student: str  # the full name, or "" when the list does not show it
+    student_id: int
+    institution_id: int
     service: str
     asked_on: str
     requested_by: str
@@ -200,7 +204,7 @@ class RequestRow:
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
     fields = ["pk", "urgent", "service", "requested_at", "requested_by", "channel", "status"]
-    fields += ["institution_id", "deadline"]
+    fields += ["institution_id", "deadline", "student_id"]
     if names:
         fields += ["student__first_name", "student__last_name"]
     return requests.values(*fields)
@@ -228,6 +232,8 @@ def request_rows(
                 pk=v["pk"],
                 urgent=v["urgent"],
                 student=name,
+                student_id=v["student_id"],
+                institution_id=v["institution_id"],
                 service=labels["service"].get(v["service"], v["service"]),
                 asked_on=_local(v["requested_at"], "j.n.Y"),
                 requested_by=labels["requested_by"].get(v["requested_by"], v["requested_by"]),
@@ -247,6 +253,8 @@ class BookingRow:
     pk: int
     starts_at: datetime
     time: str  # e.g. "ti 24.11. 09.00–09.45", in the list's format
+    student_id: int
+    institution_id: int
     student: str
     student_first_name: str
     request_id: int | None
@@ -292,6 +300,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         pro_first_name,
         pro_last_name,
         pro_username,
+        student_id,
+        institution_id,
     ) in bookings.values_list(
         "pk",
         "starts_at",
@@ -305,6 +315,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         "professional__first_name",
         "professional__last_name",
         "professional__username",
+        "student_id",
+        "institution_id",
     ):
         how = modes.get(mode, mode)
         rows.append(
@@ -312,6 +324,8 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
                 pk=pk,
                 starts_at=starts_at,
                 time=f"{_local(starts_at, start_format)}–{_local(ends_at, 'H.i')}",
+                student_id=student_id,
+                institution_id=institution_id,
                 student=f"{first_name} {last_name}",
                 student_first_name=first_name,
                 request_id=request_id,
@@ -325,10 +339,10 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
 
 @dataclass
 class StaffMember:
-    user: object
+    user: User
     role: str
     role_label: str
-    campus: object
+    campus: Campus | None
     walk_in: list[Availability]
     hours: list[Availability]
     contact: ContactChannel | None
@@ -425,7 +439,7 @@ def bookable_staff(
     """The members of `welfare_staff` who publish bookable hours, in the same order, in one
     query. With `campus_id`, staff of other campuses are left out (institution-wide staff
     stay); like `welfare_staff`, a person's first assignment in that order counts."""
-    params = [today, today, institution.pk, institution.provider_id, *_WELFARE_ROLES]
+    params: list[Any] = [today, today, institution.pk, institution.provider_id, *_WELFARE_ROLES]
     params += [institution.pk, Availability.Kind.BOOKABLE.value, today, today]
     with connection.cursor() as cursor:
         cursor.execute(_BOOKABLE_STAFF_SQL, params)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
@@ -58,7 +59,7 @@ def _labels(by: str, ids: set) -> dict:
         "provider": Provider,
         "professional": User,
     }[by]
-    objs = model.objects.filter(pk__in=[i for i in ids if i])
+    objs = model.objects.filter(pk__in=[i for i in ids if i])  # type: ignore[attr-defined]  # each of the four models has the default manager
     names = {o.pk: (o.display_name if by == "professional" else o.name) for o in objs}
     names[None] = _("not set")
     return names
@@ -129,6 +130,7 @@ def report(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def report_csv(request):
     _form, chosen, by, individual, start, today = _scope(request)
     _totals, units = _rows(chosen, by, individual, start, today)

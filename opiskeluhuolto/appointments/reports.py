@@ -42,11 +42,14 @@ def _month(day: date) -> date:
 
 
 def assessable(qs: QuerySet[AppointmentRequest], today: date) -> QuerySet[AppointmentRequest]:
-    """Requests whose compliance is decided: a first time was offered, or the deadline
-    has passed without one. Requests closed without a discussion (L-15-5) and
-    requests still within their time limit are left out."""
-    decided = Q(deadline_met__isnull=False) | (
-        Q(deadline__lt=today) & ~Q(status=AppointmentRequest.Status.CLOSED)
+    """Requests whose compliance is decided: a first time was offered, the request was
+    closed (by its deadline: met; after it: missed), or the deadline has passed without
+    either. Every request, however closed, stays in the figures (L-15-5); only requests
+    still within their time limit are left out."""
+    decided = (
+        Q(deadline_met__isnull=False)
+        | Q(deadline__lt=today)
+        | Q(status=AppointmentRequest.Status.CLOSED, deadline__isnull=False)
     )
     return qs.filter(decided, service__in=DEADLINE_SERVICES)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.organisation.models import Institution
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution
 
 from . import actions, display
 from .forms import (
@@ -33,6 +33,7 @@ from .models import (
     CalendarFeed,
     ContactChannel,
 )
+from .reads import log_shown
 from .slots import free_slots
 
 REQUESTS_PER_PAGE = 50
@@ -59,8 +60,10 @@ def work(request):
         "D j.n. H.i",
     )
     calendars = display.Calendars(for_user(request.user))  # cached with the facts
+    rows = display.request_rows(page.object_list, today, calendars)
+    log_shown(request, requests=rows, bookings=bookings, purpose="work list")
     context = {
-        "requests": display.request_rows(page.object_list, today, calendars),
+        "requests": rows,
         "page": page,
         "today_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() == today],
         "later_bookings": [b for b in bookings if timezone.localtime(b.starts_at).date() > today],
@@ -74,11 +77,8 @@ def work(request):
 def staff_request_new(request):
     """Record a request made by phone, in person, by a guardian, another person or staff."""
     can = for_user(request.user)
-    students = (
-        can.students_scope()
-        .filter(institution_id__in=can.welfare_institution_ids())
-        .order_by("last_name", "first_name")
-    )
+    # The students this professional serves (the campus rule of `access`, Grant.reaches).
+    students = can.students_reached(WELFARE_PROFESSIONAL_ROLES).order_by("last_name", "first_name")
     # The search is posted, not put in the address: names stay out of URLs and logs.
     finding = request.method == "POST" and "find" in request.POST
     query = request.POST.get("q", "").strip() if finding else ""
@@ -124,9 +124,11 @@ def _request_page(request, req: AppointmentRequest, **forms):
         today + timedelta(days=display.LOOKAHEAD_DAYS),
     )
     initial = {"version": req.version}
+    bookings = list(req.bookings.select_related("professional").order_by("-created_at"))
+    log_shown(request, requests=[req], bookings=bookings, purpose="request page")
     context = {
         "req": display.with_states([req], today)[0],
-        "bookings": req.bookings.select_related("professional").order_by("-created_at"),
+        "bookings": bookings,
         "events": req.events.select_related("actor"),
         "urgency_form": forms.get("urgency")
         or UrgencyForm(initial={**initial, "urgent": "1" if req.urgent else "0"}),

@@ -20,10 +20,12 @@ from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.front.registry import public_sections_for
 from opiskeluhuolto.organisation.models import Institution, Student
+from opiskeluhuolto.records.models import AccessLogEntry
 
 from . import actions, display, ical
 from .forms import SlotChoiceForm, StudentRequestForm
 from .models import AppointmentRequest, Booking, CalendarFeed
+from .reads import log_shown
 from .slots import find_slot, free_slots
 
 
@@ -39,6 +41,9 @@ def index(request):
     # The list shows no names.
     requests = display.request_values(access.requests_visible_to(request.user).unresolved())
     calendars = display.Calendars(can)  # cached with the facts, for both lists
+    booking_list = display.booking_rows(bookings, "D j.n.Y H.i")
+    request_list = display.request_rows(requests.by_deadline(), calendars=calendars)
+    log_shown(request, requests=request_list, bookings=booking_list, purpose="my appointments")
     context = {
         "student": student,
         "free": display.free_time_buttons(
@@ -51,8 +56,8 @@ def index(request):
         )
         if student
         else [],
-        "bookings": display.booking_rows(bookings, "D j.n.Y H.i"),
-        "requests": display.request_rows(requests.by_deadline(), calendars=calendars),
+        "bookings": booking_list,
+        "requests": request_list,
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
     }
     return render(request, "appointments/index.html", context)
@@ -188,6 +193,7 @@ def rebook(request, pk):
         else:
             messages.success(request, _("The booking was moved."))
             return redirect(_back(request))
+    log_shown(request, bookings=[booking], purpose="moving a booking")
     return render(request, "appointments/rebook.html", {"booking": booking, "form": form})
 
 
@@ -195,6 +201,9 @@ def rebook(request, pk):
 @require_GET
 def booking_ics(request, pk):
     booking = access.get_booking(request.user, pk)
+    log_shown(
+        request, bookings=[booking], purpose="calendar file", action=AccessLogEntry.Action.PRINT
+    )
     response = HttpResponse(ical.booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aika-{booking.pk}.ics"'
     return response

@@ -7,4 +7,7 @@ class FrontConfig(AppConfig):
     verbose_name = "Front"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers the foundation's home panels and navigation)
+        from . import (
+            panels,  # noqa: F401  (registers the foundation's home panels and navigation)
+            services,  # noqa: F401  (keeps the service-break notice current)
+        )

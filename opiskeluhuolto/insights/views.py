@@ -15,7 +15,9 @@ from opiskeluhuolto.access.insights import (
     care_tasks_visible_to,
     get_absence_group,
     get_care_task,
+    get_dashboard_scope,
 )
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
 
 from . import actions, charts, queries
@@ -25,12 +27,11 @@ from .models import CareTask
 
 def _dashboard_input(request):
     """The person's scope, the filter form and the chosen period; 404 without dashboard rights."""
-    can = for_user(request.user)
-    if not can.view_dashboard():
-        raise Http404
-    scope = can.dashboard_scope()
-    institutions = can.institutions_scope().filter(
-        pk__in=scope.institution_ids | set(_campus_institutions(scope))
+    scope = get_dashboard_scope(request.user)
+    institutions = (
+        for_user(request.user)
+        .institutions_scope()
+        .filter(pk__in=scope.institution_ids | set(_campus_institutions(scope)))
     )
     form = DashboardFilter(request.GET or None, institutions=institutions)
     inst, which = form.selection()
@@ -74,6 +75,7 @@ def _chart(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def export_csv(request):
     """One chart's data table as CSV (semicolons and UTF-8 with BOM, for Finnish Excel)."""
     chart = _chart(request)

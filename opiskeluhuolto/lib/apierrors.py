@@ -62,11 +62,19 @@ def install(api: NinjaAPI) -> None:
     def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": "Bad request."}, status=400)
 
-    api.add_exception_handler(ValidationError, invalid)
-    for exc_class in (MultiPartParserError, RawPostDataException, UnreadablePostError):
-        api.add_exception_handler(exc_class, unreadable)
-    for exc_class in (BadRequest, SuspiciousOperation):
-        api.add_exception_handler(exc_class, bad_request)
+    # ninja's stubs type the handler's second argument as "instance or class"; ours get
+    # the instance, as ninja calls them.
+    api.add_exception_handler(ValidationError, invalid)  # type: ignore[arg-type]
+    unreadable_classes: tuple[type[Exception], ...] = (
+        MultiPartParserError,
+        RawPostDataException,
+        UnreadablePostError,
+    )
+    for exc_class in unreadable_classes:
+        api.add_exception_handler(exc_class, unreadable)  # type: ignore[arg-type]
+    bad_classes: tuple[type[Exception], ...] = (BadRequest, SuspiciousOperation)
+    for exc_class in bad_classes:
+        api.add_exception_handler(exc_class, bad_request)  # type: ignore[arg-type]
     for operation in operations(api):
         document_errors(operation)
 

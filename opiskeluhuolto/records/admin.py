@@ -9,13 +9,26 @@ from .models import DestructionReport, RetentionClass
 
 @admin.register(RetentionClass)
 class RetentionClassAdmin(admin.ModelAdmin):
-    list_display = ("document_type", "years", "start_event", "permanent")
+    list_display = ("provider", "document_type", "years", "start_event", "permanent")
+    list_filter = ("provider",)
 
 
 @admin.register(DestructionReport)
 class DestructionReportAdmin(admin.ModelAdmin):
-    list_display = ("run_at", "run_by", "dry_run")
-    readonly_fields = ("run_at", "run_by", "dry_run", "destroyed", "held")
+    list_display = ("run_at", "provider", "status", "run_by")
+    readonly_fields = (
+        "run_at",
+        "provider",
+        "status",
+        "run_by",
+        "dry_run",
+        "destroyed",
+        "held",
+        "unhandled",
+        "approved_by",
+        "approved_at",
+        "destroyed_at",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False

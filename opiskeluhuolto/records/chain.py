@@ -27,6 +27,11 @@ FIELDS = (
     "record_id_ref",
     "client_ip",
 )
+#: What a row is about when it is not a welfare record (LAW.md L-906-1: every read of
+#: personal data in a confidential matter). Hashed after `FIELDS`, and only when the kind
+#: is not "record", so the rows written before these columns existed keep their hashes.
+SUBJECT_FIELDS = ("subject_kind", "subject_id")
+RECORD = "record"
 
 
 def _canonical(value):
@@ -36,8 +41,11 @@ def _canonical(value):
 
 
 def row_hash(prev_hash: str, row: Mapping) -> str:
+    values = [prev_hash, *[_canonical(row[f]) for f in FIELDS]]
+    if row.get("subject_kind", RECORD) != RECORD:
+        values += [row[f] for f in SUBJECT_FIELDS]
     payload = json.dumps(
-        [prev_hash, *[_canonical(row[f]) for f in FIELDS]],
+        values,
         ensure_ascii=False,
         separators=(",", ":"),
     )

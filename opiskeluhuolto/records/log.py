@@ -11,25 +11,31 @@ from .models import AccessLogEntry
 
 #: The chain's last row on SQLite (AccessLogEntry's table; a test checks the name).
 _LAST_ROW = "SELECT seq, hash FROM records_accesslogentry ORDER BY seq DESC LIMIT 1"
-#: The columns written, in `chain.FIELDS` order and then the links.
-_COLUMNS = (*chain.FIELDS, "prev_hash", "hash")
+#: The columns written, in `chain.FIELDS` order, what the row is about, then the links.
+_CONTENT = (*chain.FIELDS[2:], *chain.SUBJECT_FIELDS)
+_COLUMNS = (*chain.FIELDS[:2], *_CONTENT, "prev_hash", "hash")
 
 
 def actor_role(user, case) -> str:
     """The person's profession or position, as shown in logs and records."""
+    return role_at(user, case.institution, case.student_id)
+
+
+def role_at(user, institution, student_id: int) -> str:
+    """The person's profession or position at an institution, towards one student."""
     from opiskeluhuolto.access import for_user
 
     if user.title:
         return user.title
     can = for_user(user)
     labels = sorted(
-        str(label) for value, label in _role_labels() if value in can.roles_at(case.institution)
+        str(label) for value, label in _role_labels() if value in can.roles_at(institution)
     )
     if labels:
         return ", ".join(labels)
-    if can.own_student and can.own_student.pk == case.student_id:
+    if can.own_student and can.own_student.pk == student_id:
         return gettext("student")
-    if case.student_id in can.guarded_student_ids:
+    if student_id in can.guarded_student_ids:
         return gettext("guardian")
     return ""
 
@@ -63,6 +69,39 @@ def row_for(user, *, action: str, basis: str, purpose: str, record, request=None
         "case_id_ref": case.pk,
         "record_id_ref": record.pk,
         "client_ip": client_ip(request),
+        "subject_kind": chain.RECORD,
+        "subject_id": None,
+    }
+
+
+def subject_row(
+    user,
+    *,
+    kind: str,
+    subject_id: int,
+    student_id: int,
+    role: str,
+    basis: str,
+    purpose: str,
+    action: str,
+    case_id: int | None = None,
+    request=None,
+) -> dict:
+    """The content of one log row about a document that is not a welfare record: a referral,
+    an appointment request or booking, a copy of one's data (LAW.md L-906-1)."""
+    return {
+        "actor_id": user.pk,
+        "actor_name": user.display_name,
+        "actor_role": role[:200],
+        "action": action,
+        "basis": basis,
+        "purpose": purpose[:100],
+        "student_id_ref": student_id,
+        "case_id_ref": case_id,
+        "record_id_ref": None,
+        "client_ip": client_ip(request),
+        "subject_kind": kind,
+        "subject_id": subject_id,
     }
 
 
@@ -90,8 +129,7 @@ def write(rows: list[dict]) -> None:
         return
     fields = {f.attname: f for f in AccessLogEntry._meta.concrete_fields}
     prepared = [
-        [fields[c].get_db_prep_save(content[c], connection) for c in chain.FIELDS[2:]]
-        for content in rows
+        [fields[c].get_db_prep_save(content[c], connection) for c in _CONTENT] for content in rows
     ]
     at_field, sql = fields["at"], _insert(len(rows))
     with connection.cursor() as cursor:

@@ -177,6 +177,14 @@ class Disclosure(AppendOnly):
         related_name="disclosures",
     )
     recipient = models.CharField(_("recipient"), max_length=200)
+    recipient_provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("receiving provider (a transfer, §23(3))"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     data_items = EncryptedTextField(_("information disclosed"))
     basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
     consent = models.ForeignKey(
@@ -222,6 +230,10 @@ class AccessLogEntry(AppendOnly):
     """One use of register data (LAW.md L-906-1..3). Tamper-evident: each row stores the
     previous row's hash and its own; `manage.py verify_access_log` checks the chain.
 
+    A row is about a welfare record (`case_id_ref`, `record_id_ref`) or, with its
+    `subject_kind`, about another document of the student's confidential matters (a
+    referral, an appointment request, a booking: `subject_id`).
+
     Ids are plain integers, not foreign keys, so the log outlives destroyed
     records (L-RET-4) and its hashed content never changes.
     """
@@ -239,6 +251,18 @@ class AccessLogEntry(AppendOnly):
         REGISTER_ADMIN = "register_admin", _("register admin")
         OWN_DATA = "own_data", _("own data")
         GUARDIAN = "guardian", _("guardian")
+        WELFARE_STAFF = "welfare_staff", _("welfare staff of the student's institution")
+        REFERRER = "referrer", _("made the contact")
+
+    class Subject(models.TextChoices):
+        """What was read (LAW.md L-906-1: every read of personal data in a confidential
+        matter, not only the record's)."""
+
+        RECORD = "record", _("welfare record")
+        REFERRAL = "referral", _("contact to student welfare")
+        REQUEST = "request", _("appointment request")
+        BOOKING = "booking", _("appointment")
+        COPY = "copy", _("copy of own data")
 
     # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,
     # until its commit chains the row (migration 0003); no other reader sees them NULL.
@@ -251,9 +275,13 @@ class AccessLogEntry(AppendOnly):
     basis = models.CharField(_("access basis"), max_length=20, choices=Basis.choices)
     purpose = models.CharField(_("purpose"), max_length=100)
     student_id_ref = models.IntegerField(_("student"))
-    case_id_ref = models.IntegerField(_("case"))
-    record_id_ref = models.IntegerField(_("record"))
+    case_id_ref = models.IntegerField(_("case"), null=True)
+    record_id_ref = models.IntegerField(_("record"), null=True)
     client_ip = models.CharField(_("client address"), max_length=45, blank=True)
+    subject_kind = models.CharField(
+        _("what was read"), max_length=20, choices=Subject.choices, default=Subject.RECORD
+    )
+    subject_id = models.IntegerField(_("document"), null=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, null=True)  # noqa: DJ001
     hash = models.CharField(_("hash"), max_length=64, null=True)  # noqa: DJ001
 
@@ -329,19 +357,30 @@ class RectificationRequest(models.Model):
 
 
 class RetentionClass(models.Model):
-    """How long a document type is kept, from which event (LAW.md L-RET-1, L-RET-5, L-906-7).
+    """How long one provider keeps a document type, from which event (LAW.md L-RET-1, L-RET-5,
+    L-906-7).
 
-    No period is hard-coded in law for the register: the provider sets it here.
+    Each provider is the controller of its own register (L-21-1) and decides its own
+    periods: no period is hard-coded in law for the register, and none here.
     """
 
     class DocumentType(models.TextChoices):
         WELFARE_RECORD = "welfare_record", _("welfare record with its case and consents")
         REFERRAL = "referral", _("referral that did not lead to a case")
+        APPOINTMENT_REQUEST = "appointment_request", _("appointment request with its appointments")
 
     class StartEvent(models.TextChoices):
         CASE_CLOSED = "case_closed", _("the case was closed")
         RECEIVED = "received", _("the document was received")
+        RESOLVED = "resolved", _("the request was resolved")
+        STUDENT_LEFT = "student_left", _("the student left the institution")
 
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("controller"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     document_type = models.CharField(
         _("document type"), max_length=30, choices=DocumentType.choices
     )
@@ -352,9 +391,11 @@ class RetentionClass(models.Model):
     class Meta:
         verbose_name = _("retention class")
         verbose_name_plural = _("retention classes")
-        ordering = ["document_type"]
+        ordering = ["provider", "document_type"]
         constraints = [
-            models.UniqueConstraint(fields=["document_type"], name="records_retention_one_per_type")
+            models.UniqueConstraint(
+                fields=["provider", "document_type"], name="records_retention_one_per_type"
+            )
         ]
 
     def __str__(self) -> str:
@@ -362,18 +403,74 @@ class RetentionClass(models.Model):
 
 
 class DestructionReport(models.Model):
-    """What a retention run destroyed, when and by whom (LAW.md L-RET-5)."""
+    """A destruction proposed by the retention job, reviewed and approved by a person, then
+    carried out by the next run: what, when, by whom (LAW.md L-RET-5)."""
 
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed, waiting for review")
+        APPROVED = "approved", _("approved, destroyed at the next run")
+        DESTROYED = "destroyed", _("destroyed")
+        DRY_RUN = "dry_run", _("preview only")
+
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("controller"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
     run_at = models.DateTimeField(_("run at"), auto_now_add=True)
     run_by = models.CharField(_("run by"), max_length=200)
     dry_run = models.BooleanField(_("dry run"), default=False)
-    destroyed = models.JSONField(_("destroyed documents"), default=list)
+    destroyed = models.JSONField(_("documents to destroy"), default=list)
     held = models.JSONField(_("kept under legal hold"), default=list)
+    unhandled = models.JSONField(_("past the period but never handled: kept"), default=list)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("destruction report")
         verbose_name_plural = _("destruction reports")
-        ordering = ["-run_at"]
+        ordering = ["-run_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{_('Destruction report')} {self.run_at:%d.%m.%Y}"
+
+
+class AccessReview(models.Model):
+    """The provider admin's periodic review of who can read which open cases, and why
+    (LAW.md L-906-4: access rights are kept current and reviewed periodically)."""
+
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+    note = models.TextField(_("findings and measures"), blank=True)
+
+    class Meta:
+        verbose_name = _("access review")
+        verbose_name_plural = _("access reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Access review')} {self.reviewed_at:%d.%m.%Y}"

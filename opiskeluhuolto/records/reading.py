@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,9 +19,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from opiskeluhuolto.access.cases import cases_visible_to
+from opiskeluhuolto.access.identification import require_strong_identification
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case
-from opiskeluhuolto.organisation.models import Student
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution, Student
 
 from . import log
 from .models import (
@@ -101,6 +103,11 @@ def _load(case: Case, basis: str, *, disclosures: bool, rectifications: bool) ->
     )
 
 
+#: Bases on which the reader is the student or a guardian: confidential content is shown
+#: to them only in a strongly identified session.
+OWN_BASES = (AccessLogEntry.Basis.OWN_DATA, AccessLogEntry.Basis.GUARDIAN)
+
+
 def read_records(
     user,
     target: Case | Student,
@@ -113,10 +120,12 @@ def read_records(
 ) -> list[RecordView]:
     """The records of one case, or all the records of a student the user may read.
 
-    Raises Http404 when the user may not read a named case (missing and
-    forbidden alike). Each returned record has been logged as read. A page that
-    shows no disclosures or rectification requests says so with `disclosures=False`
-    or `rectifications=False`, and those are not loaded (None in the view).
+    Raises Http404 when the user may not read a named case (missing and forbidden
+    alike), and StrongIdentificationRequired when a student or guardian reads in a
+    session that was not identified strongly (LAW.md L-306-4; without a request, never
+    strong). Each returned record has been logged as read. A page that shows no
+    disclosures or rectification requests says so with `disclosures=False` or
+    `rectifications=False`, and those are not loaded (None in the view).
     """
     # A fresh resolver, not the per-request cache: this is the gate of the register, and a
     # membership may have ended earlier in the same request or test.
@@ -131,6 +140,8 @@ def read_records(
             basis = can.read_records(case)
             if basis is None:
                 raise Http404
+            if basis in OWN_BASES:
+                require_strong_identification(request)
             view = _load(case, basis, disclosures=disclosures, rectifications=rectifications)
             if view is None:
                 continue
@@ -164,6 +175,107 @@ def read_record(
     return views[0] if views else None
 
 
+@dataclass(frozen=True)
+class Read:
+    """One document of a student's confidential matters that is not a welfare record, as
+    the log names it: a referral, an appointment request or booking (LAW.md L-906-1)."""
+
+    kind: str  # AccessLogEntry.Subject
+    pk: int
+    student_id: int
+    institution_id: int
+    made_by_id: int | None = None  # who made the contact, when it was a signed-in person
+
+
+def log_reads(
+    user,
+    reads: list[Read],
+    purpose: str,
+    request=None,
+    action: str = AccessLogEntry.Action.READ,
+) -> None:
+    """Log reads of referrals, appointment requests and bookings through the register's log
+    (LAW.md L-906-1, L-906-8): one chained row each, in the caller's transaction or one of
+    its own. The caller has fetched the documents through `access` (which decided that the
+    user may see them); this names the basis the log shows: own data, guardian, the
+    welfare staff of the student's institution, the person who made the contact, or the
+    register admin."""
+    if not reads:
+        return
+    from opiskeluhuolto.access import for_user
+
+    # The request's resolver is enough here: access was decided by the fetch, and this
+    # only names the basis. Institutions are loaded only for a staff member's roles.
+    can = for_user(user)
+    institutions = _Institutions(can)
+    roles: dict[tuple[int, int], str] = {}
+    rows = []
+    for r in reads:
+        institution = institutions[r.institution_id]
+        key = (r.institution_id, r.student_id)
+        if key not in roles:
+            roles[key] = log.role_at(user, institution, r.student_id)
+        rows.append(
+            log.subject_row(
+                user,
+                kind=r.kind,
+                subject_id=r.pk,
+                student_id=r.student_id,
+                role=roles[key],
+                basis=_basis(can, institution, r),
+                purpose=purpose,
+                action=action,
+                request=request,
+            )
+        )
+    with transaction.atomic():
+        log.write(rows)
+
+
+class _Institutions(dict):
+    """Institution id → a stand-in with `pk` and a `provider_id` read only when asked (the
+    roles of a staff member), and kept with the permission facts: a student's or
+    guardian's page reads no institution, a staff page reads each once per facts token."""
+
+    def __init__(self, can):
+        super().__init__()
+        self.can = can
+
+    def __missing__(self, pk: int):
+        entry = self[pk] = _LazyInstitution(self.can, pk)
+        return entry
+
+
+class _LazyInstitution:
+    def __init__(self, can, pk: int):
+        self.can, self.pk = can, pk
+
+    @cached_property
+    def provider_id(self) -> int:
+        from opiskeluhuolto.access import facts
+
+        return facts.cached(
+            self.can,
+            f"institution-provider:{self.pk}",
+            lambda: Institution.objects.values_list("provider_id", flat=True).get(pk=self.pk),
+        )
+
+
+def _basis(can: Permissions, institution, read: Read) -> str:
+    own = can.own_student
+    if own is not None and own.pk == read.student_id:
+        return AccessLogEntry.Basis.OWN_DATA
+    if read.student_id in can.guarded_student_ids:
+        return AccessLogEntry.Basis.GUARDIAN
+    if can.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES:
+        return AccessLogEntry.Basis.WELFARE_STAFF
+    if read.made_by_id is not None and read.made_by_id == can.user.pk:
+        return AccessLogEntry.Basis.REFERRER
+    if can.is_register_admin(institution.provider_id):
+        return AccessLogEntry.Basis.REGISTER_ADMIN
+    return AccessLogEntry.Basis.WELFARE_STAFF
+
+
 READERS_SHOWN = 100
 
 
@@ -177,6 +289,7 @@ class LogRow:
     actor_role: str
     basis_label: str
     action_label: str
+    subject_label: str = ""
 
     @property
     def when(self) -> str:
@@ -201,11 +314,12 @@ def readers_of(
     # The labels translated once, not per row.
     basis = {value: str(label) for value, label in AccessLogEntry.Basis.choices}
     action = {value: str(label) for value, label in AccessLogEntry.Action.choices}
+    subject = {value: str(label) for value, label in AccessLogEntry.Subject.choices}
     # Newest first in the chain's order, along the index (student, seq).
     latest = [
-        LogRow(at, name, role, basis.get(b, b), action.get(a, a))
-        for at, name, role, b, a in rows.order_by("-seq").values_list(
-            "at", "actor_name", "actor_role", "basis", "action"
+        LogRow(at, name, role, basis.get(b, b), action.get(a, a), subject.get(k, k))
+        for at, name, role, b, a, k in rows.order_by("-seq").values_list(
+            "at", "actor_name", "actor_role", "basis", "action", "subject_kind"
         )[:READERS_SHOWN]
     ]
     ids = None if case_ids is None else sorted(case_ids)
@@ -224,7 +338,10 @@ def _reader_summary(rows, key: str) -> list[dict]:
     """
     key = f"log-readers:{key}"
     cached = cache.get(key)
-    upto, readers = cached or (0, {})
+    readers: dict[tuple[str, str], tuple[int, datetime]] = {}
+    upto = 0
+    if cached:
+        upto, readers = cached
     new = (
         rows.filter(seq__gt=upto)
         .values("actor_name", "actor_role")

@@ -85,6 +85,15 @@ def test_student_booking_page_query_count_does_not_grow_with_the_data(hours):
     cast = hours
     client = client_for(cast.student)
     url = reverse("appointments:index")
+    # One booking already, so the first count includes the access log's statements too
+    # (LAW.md L-906-1): they are the same for one row or many.
+    actions.book(
+        student=cast.aino,
+        professional=cast.kuraattori,
+        starts_at=at(TUE, 9),
+        actor=cast.student,
+        service=Role.SOCIAL_WORKER,
+    )
     before = queries(client, url)
     more_data(cast)
     actions.book(
@@ -190,7 +199,7 @@ def test_free_times_are_cached_until_the_professional_changes_something(hours):
         service=Role.SOCIAL_WORKER,
     )
     # The version lives in the database, so every server process sees the change.
-    assert FreeTimesVersion.objects.get(professional=cast.kuraattori).version > version
+    assert FreeTimesVersion.objects.get(professional=cast.kuraattori).version != version
     with CaptureQueriesContext(connection) as fresh:
         html = client.get(url).content.decode()
 

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 NOV = date(2026, 11, 1)
 
 
-def _request(cast, student, *, urgent=False):
+def _request(cast, student, *, urgent=False, by=AppointmentRequest.RequestedBy.STUDENT):
     req = actions.create_request(
         student,
         service=Role.SOCIAL_WORKER,
-        requested_by=AppointmentRequest.RequestedBy.STUDENT,
+        requested_by=by,
         channel=AppointmentRequest.Channel.ONLINE,
         actor=cast.kuraattori,
     )
@@ -52,7 +52,8 @@ def history(hours, time_machine):
     )
     time_machine.move_to(at(date(2026, 11, 9), 8), tick=False)
     _request(cast, cast.aino)  # never given a time: overdue on 19.11.
-    closed = _request(cast, cast.onni)
+    # A guardian's contact closed as advice only, by its deadline: met, and counted (L-15-5).
+    closed = _request(cast, cast.onni, by=AppointmentRequest.RequestedBy.GUARDIAN)
     actions.close_request(closed, reason="advice_only", actor=cast.kuraattori)
     urgent = _request(cast, cast.aino, urgent=True)
     actions.book(
@@ -72,9 +73,9 @@ def test_compliance_summary_counts_met_and_missed(history):
         {
             "month": NOV,
             "urgent": False,
-            "total": 3,
-            "met": 1,
-            "share_met": pytest.approx(1 / 3),
+            "total": 4,
+            "met": 2,
+            "share_met": pytest.approx(1 / 2),
             "median_working_days_to_first_offer": 5.5,
         },
         {
@@ -122,7 +123,7 @@ def test_csv_export(history, client):
     text = response.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("yksikkö;kuukausi")
-    assert "Etu-Töölön lukio;2026-11;tavallinen;3;1;33.3;5.5" in lines
+    assert "Etu-Töölön lukio;2026-11;tavallinen;4;2;50.0;5.5" in lines
     client.force_login(history.rehtori)
     text = client.get(reverse("appointments:report_csv")).content.decode("utf-8-sig")
     assert ";<5;<5;" in text

@@ -19,7 +19,7 @@ def log_rows(rows):
         "".join(
             f"<tr><td>{escape(r.when)}</td><td>{escape(r.actor_name)}</td>"
             f"<td>{escape(r.actor_role)} ({escape(r.basis_label)})</td>"
-            f"<td>{escape(r.action_label)}</td></tr>"
+            f"<td>{escape(r.action_label)}: {escape(r.subject_label)}</td></tr>"
             for r in rows
         )
     )

@@ -1,4 +1,5 @@
-"""Destroy welfare-register documents whose retention period has ended (schedule daily)."""
+"""Retention per controller (schedule daily): destroy what a person approved, then propose
+what has become due (LAW.md L-RET-5, L-906-7)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,28 @@ from opiskeluhuolto.records.retention import run_retention
 
 
 class Command(BaseCommand):
-    help = "Destroy documents past their retention class, except under legal hold; keep a report."
+    help = (
+        "Destroy the documents of approved destruction proposals, then propose per provider "
+        "what has passed its retention class (approved in the app before anything goes)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="report only, destroy nothing")
+        parser.add_argument("--dry-run", action="store_true", help="preview only, destroy nothing")
 
     def handle(self, *args, dry_run: bool, **options):
-        report = run_retention(
+        reports = run_retention(
             timezone.localdate(), run_by=f"run_retention ({getpass.getuser()})", dry_run=dry_run
         )
-        verb = "Would destroy" if dry_run else "Destroyed"
-        self.stdout.write(
-            f"{verb} {len(report.destroyed)} documents; {len(report.held)} under legal hold."
-        )
-        for item in report.destroyed:
+        for report in reports:
             self.stdout.write(
-                f"  {item['type']} " + " ".join(f"{k}={v}" for k, v in item.items() if k != "type")
+                f"Report {report.pk} (provider {report.provider_id}): {report.status}, "
+                f"{len(report.destroyed)} documents, {len(report.held)} under legal hold, "
+                f"{len(report.unhandled)} never handled (kept)."
             )
-        for item in report.held:
-            self.stdout.write(f"  HELD case={item['case']} record={item['record']}")
-        self.stdout.write(f"Destruction report {report.pk} saved.")
+            for item in report.destroyed:
+                self.stdout.write(
+                    f"  {item['type']} "
+                    + " ".join(f"{k}={v}" for k, v in item.items() if k != "type")
+                )
+        if not reports:
+            self.stdout.write("Nothing to destroy or propose.")

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        fields = (*chain.FIELDS, "prev_hash", "hash")
+        fields = (*chain.FIELDS, *chain.SUBJECT_FIELDS, "prev_hash", "hash")
         rows = AccessLogEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=5000)
         broken = chain.first_break(rows)
         count = AccessLogEntry.objects.count()

@@ -1,0 +1,503 @@
+"""Demo communal welfare: Sedu's group hierarchy (seed 003) and Etu-Töölö's groups (seed 000),
+meetings past and upcoming with minutes and follow-ups, welfare plans with versions,
+and Luksia-like indicators with data (seed 004)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.annualclock.demo import HOME_SCHOOL_CLOCK, WELFARE_CLOCK, sedu_clocks
+from opiskeluhuolto.annualclock.models import Clock
+from opiskeluhuolto.organisation.demo.cast import DemoContext
+
+from .. import actions, plans
+from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
+
+M = Membership.Role
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _weekday_near(day: date, weekday: int = 1) -> date:
+    """The given weekday (Tuesday by default) on or after `day`."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _standing(group: Group, by, spec: dict) -> None:
+    StandingItem.objects.bulk_create(
+        [
+            StandingItem(group=group, kind=StandingItem.Kind.EVERY_MEETING, title=t, order=n)
+            for n, t in enumerate(spec.get("standing_items", []))
+        ]
+        + [
+            StandingItem(group=group, kind=StandingItem.Kind.AS_NEEDED, title=t, order=50 + n)
+            for n, t in enumerate(spec.get("as_needed_items", []))
+        ]
+    )
+
+
+def seed(ctx: DemoContext) -> None:
+    u = ctx.users
+    sedu_p, helsinki = ctx.providers["sedu"], ctx.providers["helsinki"]
+    sedu, lukio = ctx.institutions["sedu"], ctx.institutions["lukio"]
+    admin = u["admin"]
+    data = sedu_clocks()
+    sedu_clocks_db = list(Clock.objects.filter(provider=sedu_p, parent__isnull=True).order_by("pk"))
+    welfare_clock = sedu_clocks_db[WELFARE_CLOCK]
+    home_clock = sedu_clocks_db[HOME_SCHOOL_CLOCK]
+    leads = {
+        key: User.objects.get(username=f"koulutuspaallikko-{key}")
+        for key in ("tornava", "lapua", "ilmajoki", "kurikka")
+    }
+    leads["seinajoki"] = u["rehtori"]
+
+    # --- Sedu: the hierarchy of seed 003, top to bottom ---------------------------------
+    def group(kind, name, *, institution=None, campus=None, chair=None, provider=sedu_p, by=admin):
+        return actions.create_group(
+            by=by,
+            provider=provider,
+            kind=kind,
+            name=name,
+            institution=institution,
+            campus=campus,
+            chair=chair,
+        )
+
+    regional = group(Group.Kind.REGIONAL, "Alueellinen opiskeluhuollon ryhmä (EPHVA)")
+    steering = group(Group.Kind.STEERING, "Sedun opiskeluhuollon ohjausryhmä", chair=admin)
+    sedu_group = group(
+        Group.Kind.WELFARE, "Sedun opiskeluhuoltoryhmä", institution=sedu, chair=u["psykologi"]
+    )
+    campus_groups = {}
+    for key, lead in leads.items():
+        campus = ctx.campuses[key]
+        campus_groups[key] = group(
+            Group.Kind.CAMPUS,
+            f"{campus.name}: yhteisöllinen opiskeluhuoltoryhmä",
+            institution=sedu,
+            campus=campus,
+            chair=lead,
+        )
+    amis = group(Group.Kind.THEME, "Sedun Hyvinvoiva Amis -ryhmä", institution=sedu)
+    safety = group(
+        Group.Kind.THEME,
+        "Turvallisuusryhmä, Sedu Seinäjoki",
+        institution=sedu,
+        campus=ctx.campuses["seinajoki"],
+        chair=u["rehtori"],
+    )
+    fokus = group(Group.Kind.STUDENT_BODY, "Sedun opiskelijakunta Fokus", institution=sedu)
+    forum = group(
+        Group.Kind.STUDENT_BODY,
+        "Opiskelijafoorumi, Sedu Seinäjoki",
+        institution=sedu,
+        campus=ctx.campuses["seinajoki"],
+    )
+    home_school = group(
+        Group.Kind.THEME,
+        "Kodin ja koulun yhteistyö, Sedu Seinäjoki (vastuuohjaajat)",
+        institution=sedu,
+        campus=ctx.campuses["seinajoki"],
+        chair=u["ryhmanohjaaja"],
+    )
+
+    sei = campus_groups["seinajoki"]
+    members = [
+        (regional, u["psykologi"], M.MEMBER, "Sedu"),
+        (steering, u["psykologi"], M.MEMBER, ""),
+        (steering, u["rehtori"], M.MEMBER, "koulutuspäälliköt"),
+        (steering, u["ulkojasen"], M.EXTERNAL, "Etelä-Pohjanmaan hyvinvointialue"),
+        (sedu_group, u["rehtori"], M.MEMBER, ""),
+        (sedu_group, u["kuraattori"], M.MEMBER, ""),
+        (sei, u["kuraattori"], M.SECRETARY, ""),
+        (sei, u["terveydenhoitaja"], M.MEMBER, ""),
+        (sei, u["opo"], M.MEMBER, ""),
+        (sei, u["erityisopettaja"], M.MEMBER, ""),
+        (sei, u["ulkojasen"], M.EXTERNAL, "Seinäjoen etsivä nuorisotyö"),
+        (sei, u["eero"], M.STUDENT_REP, "Opiskelijafoorumi"),
+        (sei, u["huoltaja"], M.GUARDIAN_REP, "huoltajat"),
+        (campus_groups["lapua"], u["kuraattori2"], M.SECRETARY, ""),
+        (amis, u["terveydenhoitaja"], M.MEMBER, ""),
+        (safety, u["opettaja"], M.MEMBER, ""),
+        (fokus, u["eero"], M.STUDENT_REP, "puheenjohtaja"),
+        (forum, u["eero"], M.STUDENT_REP, ""),
+        (forum, u["opo"], M.MEMBER, "ohjaava opettaja"),
+        (home_school, u["opettaja"], M.MEMBER, ""),
+    ]
+    Membership.objects.bulk_create(
+        Membership(group=g, user=p, role=r, represents=rep) for g, p, r, rep in members
+    )
+    for g in campus_groups.values():
+        _standing(g, admin, data["clocks"][WELFARE_CLOCK])
+    _standing(home_school, admin, data["clocks"][HOME_SCHOOL_CLOCK])
+    welfare_clock.groups.add(*campus_groups.values(), sedu_group)
+    home_clock.groups.add(home_school)
+    # Owner groups of the clock items, as seed 003 names them.
+    welfare_clock.items.filter(type="drill").update(owner_group=safety)
+    home_clock.items.update(owner_group=home_school)
+    welfare_clock.items.exclude(type="drill").update(owner_group=sedu_group)
+
+    # --- Etu-Töölö (seed 000): steering group of the city, the lukio's welfare group ---
+    etu_by = u["etu-admin"]
+    group(
+        Group.Kind.STEERING,
+        "Helsingin lukioiden opiskeluhuollon ohjausryhmä",
+        provider=helsinki,
+        chair=u["etu-admin"],
+        by=etu_by,
+    )
+    etu_group = group(
+        Group.Kind.WELFARE,
+        "Etu-Töölön lukion opiskeluhuoltoryhmä",
+        provider=helsinki,
+        institution=lukio,
+        chair=u["etu-rehtori"],
+        by=etu_by,
+    )
+    etu_students = group(
+        Group.Kind.STUDENT_BODY,
+        "Etu-Töölön lukion opiskelijakunta",
+        provider=helsinki,
+        institution=lukio,
+        by=etu_by,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(group=etu_group, user=u["etu-kuraattori"], role=M.SECRETARY),
+            Membership(group=etu_students, user=u["lotta"], role=M.STUDENT_REP),
+            Membership(
+                group=etu_group, user=u["lotta"], role=M.STUDENT_REP, represents="opiskelijakunta"
+            ),
+        ]
+    )
+    for n, title in enumerate(
+        [
+            "Ajankohtaiset asiat ja opiskelijakunnan terveiset",
+            "Vuosikellon asiat",
+            "Tiedotettavat asiat",
+        ]
+    ):
+        StandingItem.objects.create(group=etu_group, kind="every", title=title, order=n)
+    StandingItem.objects.create(
+        group=etu_group, kind="as_needed", title="Kriisisuunnitelman läpikäynti", order=50
+    )
+    Clock.objects.get(provider=helsinki).groups.add(etu_group)
+
+    _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students)
+    _seed_plans(ctx)
+    _seed_indicators(ctx)
+
+
+def _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students) -> None:
+    u, today = ctx.users, ctx.today
+    rehtori = u["rehtori"]
+    # Two published meetings of the Seinäjoki campus group; open follow-ups carry over.
+    notes = {
+        "Nostot Foorumin ja Fokuksen kokouksista": (
+            "Foorumi toivoo lisää yhteistä tekemistä välitunneille.",
+            "Opiskelijatoiminnan ohjaaja selvittää pelivuorot liikuntasaliin.",
+        ),
+        "Yksikön ajankohtaiset ja akuutit asiat": (
+            "Syysloman jälkeen poissaolot ovat lisääntyneet yleisesti ensimmäisen vuoden ryhmissä.",
+            "Vastuuohjaajat ottavat poissaolot puheeksi ryhmätasolla.",
+        ),
+        "Tulossa olevat tapahtumat ja tempaukset": (
+            "Hyvinvointi virtaa -viikon ohjelma käytiin läpi.",
+            "",
+        ),
+    }
+    attendees = (
+        "Riitta Rinne (pj), Kaisa Kuusela (siht.), Tiina Tuominen, Olli Ojala, Eila Eskola, "
+        "Jari Jokela (etsivä nuorisotyö), Eero Ekholm (opiskelijaedustaja)"
+    )
+    for n, weeks_ago in enumerate((8, 4)):
+        day = _weekday_near(today - timedelta(weeks=weeks_ago))
+        meeting = actions.schedule_meeting(
+            sei,
+            by=rehtori,
+            starts_at=_at(day, 13),
+            ends_at=_at(day, 14, 30),
+            place="Koulutie 2, neuvotteluhuone A",
+        )
+        actions.save_attendees(meeting, by=rehtori, attendees=attendees)
+        for item in meeting.items.all():
+            text, decision = notes.get(item.title, ("Käsiteltiin yleisellä tasolla.", ""))
+            meeting.refresh_from_db()
+            actions.save_minutes(
+                item, by=u["kuraattori"], minutes=text, decision=decision, version=meeting.version
+            )
+            if item.source == "follow_up":
+                carried = FollowUp.objects.get(pk=item.source_id)  # type: ignore[misc]  # a follow_up item has its source
+                actions.complete_follow_up(carried, by=u["opo"], note="Käsitelty kokouksessa.")
+            if item.title == "Yksikön ajankohtaiset ja akuutit asiat":
+                actions.add_follow_up(
+                    item,
+                    by=u["kuraattori"],
+                    title="Poissaolotilanne yleisellä tasolla seuraavaan kokoukseen"
+                    if n == 0
+                    else "Työrauhakyselyn tulokset kampuksen tasolla",
+                    owner=u["opo"],
+                    due_on=day + timedelta(days=21),
+                )
+        if n == 0:
+            actions.submit_highlight(
+                forum,
+                by=u["eero"],
+                to_group=sei,
+                title="Ruokalan jonot ovat pitkiä välitunnilla",
+                text="Foorumi toivoo porrastettuja ruokailuvuoroja.",
+            )
+        actions.publish_minutes(meeting, by=rehtori)
+    # The upcoming meeting: a raised "as needed" item and a fresh highlight wait for it.
+    raised = StandingItem.objects.get(
+        group=sei, title="Kampuksen työrauha ja poissaolotilanne yleisellä tasolla"
+    )
+    actions.raise_item(raised, by=rehtori)
+    actions.submit_highlight(
+        fokus,
+        by=u["eero"],
+        to_group=sei,
+        title="Fokus: hiljaisen tilan toive kirjastoon",
+        text="Opiskelijat toivovat rauhallista tilaa taukojen ajaksi.",
+    )
+    nxt = _weekday_near(today + timedelta(days=7))
+    actions.schedule_meeting(
+        sei,
+        by=rehtori,
+        starts_at=_at(nxt, 13),
+        ends_at=_at(nxt, 14, 30),
+        place="Koulutie 2, neuvotteluhuone A",
+    )
+    later = _weekday_near(today + timedelta(days=35))
+    actions.schedule_meeting(sei, by=rehtori, starts_at=_at(later, 13), ends_at=_at(later, 14, 30))
+
+    # Etu-Töölö: one published meeting, one upcoming.
+    etu_rehtori = u["etu-rehtori"]
+    past = _weekday_near(today - timedelta(days=21), 2)
+    m = actions.schedule_meeting(
+        etu_group,
+        by=etu_rehtori,
+        starts_at=_at(past, 12),
+        ends_at=_at(past, 13, 30),
+        place="Kirjasto",
+    )
+    for item in m.items.all():
+        m.refresh_from_db()
+        actions.save_minutes(
+            item,
+            by=u["etu-kuraattori"],
+            minutes="Käsiteltiin yhteisön tasolla; ei yksittäisiä opiskelijoita.",
+            decision="",
+            version=m.version,
+        )
+    actions.publish_minutes(m, by=etu_rehtori)
+    actions.submit_highlight(
+        etu_students,
+        by=u["lotta"],
+        to_group=etu_group,
+        title="Opiskelijakunta: koeviikon jaksaminen",
+    )
+    upcoming = _weekday_near(today + timedelta(days=10), 2)
+    actions.schedule_meeting(
+        etu_group,
+        by=etu_rehtori,
+        starts_at=_at(upcoming, 12),
+        ends_at=_at(upcoming, 13, 30),
+        place="Kirjasto",
+    )
+
+
+SEDU_PLAN_V1 = {
+    "goals": "Opiskeluhuolto on kaikkien Sedussa työskentelevien tehtävä. Tavoitteena on edistää opiskelijoiden oppimista, hyvinvointia, terveyttä ja osallisuutta sekä ehkäistä ongelmia ennalta.",
+    "need": "Opiskeluhuollon tarvetta arvioidaan Kouluterveyskyselyn, TEA-viisarin, Amisbarometrin ja Arvo-palautteiden sekä poissaolo- ja keskeyttämistietojen perusteella kampuksittain. Kuraattori- ja psykologipalvelut tuottaa Etelä-Pohjanmaan hyvinvointialue.",
+    "communal": "Kampusten yhteisölliset opiskeluhuoltoryhmät kokoontuvat vuosikellon mukaisesti. Koulun aloitus ja ryhmäytyminen, Hyvinvointi virtaa -viikko ja liikkuva opiskelu vahvistavat yhteisöä.",
+    "cooperation": "Kotiväenillat, Wilma-tiedotteet, opiskelijahyvinvoinnin uutiskirje ja huoltajakysely viikoilla 43–44. Opiskelijakunta Fokus ja kampusten opiskelijafoorumit ovat edustettuina ryhmissä.",
+    "protection": "Kiusaamiskysely toteutetaan viikoilla 48–49. Kampusten turvallisuusryhmät järjestävät turvallisuuskävelyt ja sisälle suojautumisen harjoitukset tammi–maaliskuussa.",
+    "self_monitoring": "Suunnitelman toteutumista seurataan ohjausryhmässä kerran lukukaudessa. Seurattavat mittarit: keskeyttämiset, yksinäisyyden kokemukset ja koettu hyvinvointi.",
+}
+
+
+def _seed_plans(ctx) -> None:
+    u, today = ctx.users, ctx.today
+    admin = u["admin"]
+    plan = plans.create_plan(
+        by=admin,
+        provider=ctx.providers["sedu"],
+        title="Sedun opiskeluhuoltosuunnitelma",
+        institutions=[ctx.institutions["sedu"]],
+        extra_sections=["Poissaolojen seuranta", "Kriisisuunnitelma"],
+    )
+    v1 = plan.versions.get()
+    for section in v1.sections.all():
+        body = (
+            SEDU_PLAN_V1.get(section.key)
+            or {
+                "Poissaolojen seuranta": "Vastuuohjaaja seuraa poissaoloja Wilmassa viikoittain ja käy huolenpitokeskustelun, kun poissaolot toistuvat.",
+                "Kriisisuunnitelma": "Kampuksen kriisiryhmä kokoontuu viipymättä. Tiedottamisesta vastaa koulutuspäällikkö.",
+            }[section.title]
+        )
+        plans.edit_section(section, by=admin, body=body, lock=section.version.lock)
+        section.version.refresh_from_db()
+    v1.refresh_from_db()
+    plans.record_participation(
+        v1,
+        by=admin,
+        participant="students",
+        description="Opiskelijakunta Fokuksen hallitus kommentoi luonnosta",
+        on=today - timedelta(days=800),
+    )
+    plans.record_participation(
+        v1,
+        by=admin,
+        participant="guardians",
+        description="Huoltajakyselyn avoimet vastaukset hyödynnettiin",
+        on=today - timedelta(days=790),
+    )
+    plans.approve_and_publish(
+        v1, by=admin, approved_on=today - timedelta(days=760), approved_by_body="Sedun hallitus"
+    )
+    plans.evaluate(
+        plan,
+        by=admin,
+        written_on=today - timedelta(days=200),
+        text="Kiusaamiskysely toteutui kaikilla kampuksilla viikoilla 48–49; vastausprosentti nousi. "
+        "Yksinäisyyttä kokevien osuus laski, mutta on yhä yli tavoitteen.",
+    )
+    v2 = plans.new_draft(plan, by=admin)
+    goals = v2.sections.get(key="self_monitoring")
+    plans.edit_section(
+        goals,
+        by=admin,
+        body=SEDU_PLAN_V1["self_monitoring"]
+        + "\nUusi: mittareille asetetaan tavoitearvot (keskeyttämiset alle 8 %, yksinäisyyttä kokevia alle 10 %), ja tuloksia verrataan niihin vuosittain.",
+        lock=v2.lock,
+    )
+    v2.refresh_from_db()
+    v2 = plans.open_for_comments(v2, by=admin)
+    plans.comment(
+        v2,
+        by=u["eero"],
+        participant="students",
+        text="Hiljainen tila olisi hyvä lisätä yhteisöllisiin toimiin.",
+    )
+    plans.comment(
+        v2,
+        by=u["huoltaja"],
+        participant="guardians",
+        text="Toivomme tietoa opiskeluhuollon palveluista myös ruotsiksi.",
+    )
+    plans.comment(
+        v2, by=u["kuraattori"], participant="welfare", text="Tavoitearvot ovat realistisia."
+    )
+
+    etu = plans.create_plan(
+        by=u["etu-admin"],
+        provider=ctx.providers["helsinki"],
+        title="Etu-Töölön lukion opiskeluhuoltosuunnitelma",
+        institutions=[ctx.institutions["lukio"]],
+        review_interval_months=48,
+    )
+    version = etu.versions.get()
+    for section in version.sections.all():
+        plans.edit_section(
+            section,
+            by=u["etu-admin"],
+            lock=version.lock,
+            body=f"{section.title}: Etu-Töölön lukiossa opiskeluhuolto on ensisijaisesti ennaltaehkäisevää yhteisöllistä työtä. Suunnitelma päivitetään kerran valtuustokaudessa.",
+        )
+        version.refresh_from_db()
+    plans.approve_and_publish(
+        version,
+        by=u["etu-admin"],
+        approved_on=today - timedelta(days=1400),
+        approved_by_body="Kasvatuksen ja koulutuksen lautakunta",
+    )
+
+
+def _seed_indicators(ctx) -> None:
+    """Luksia-like goals (seed 004) with aggregate results per campus and year."""
+    sedu_p, sedu = ctx.providers["sedu"], ctx.institutions["sedu"]
+    rng = ctx.rng
+    year = ctx.today.year
+    specs = [
+        (
+            "keskeyttamiset",
+            "Keskeyttäneiden ja eronneiden osuus",
+            "Keskeytykset ja eroamiset vähenevät",
+            "%",
+            "lower",
+            8.0,
+            "register",
+            11.5,
+            -0.9,
+            range(year - 4, year),
+            False,
+        ),
+        (
+            "yksinaisyys",
+            "Yksinäisyyttä kokevien osuus",
+            "Yksinäisyyden ja ostrakismin kokemukset vähenevät",
+            "%",
+            "lower",
+            10.0,
+            "khk",
+            14.0,
+            -1.0,
+            range(year - 5, year, 2),
+            True,
+        ),
+        (
+            "hyvinvointi",
+            "Koettu hyvinvointi (1–5)",
+            "Koettu hyvinvointi on noussut",
+            "1–5",
+            "higher",
+            4.0,
+            "arvo",
+            3.6,
+            0.08,
+            range(year - 4, year),
+            True,
+        ),
+    ]
+    campuses = [c for k, c in ctx.campuses.items() if k != "etu"]
+    points = []
+    for code, name, goal, unit, direction, target, source, base, step, years, surveyed in specs:
+        indicator = Indicator.objects.create(
+            provider=sedu_p,
+            code=code,
+            name=name,
+            goal=goal,
+            unit=unit,
+            direction=direction,
+            target=target,
+            source=source,
+        )
+        for n, campus in enumerate(campuses):
+            for i, y in enumerate(years):
+                value = round(
+                    base
+                    + step * i
+                    + rng.uniform(-0.6, 0.6) * (0.1 if unit == "1–5" else 1)
+                    + n * (0.05 if unit == "1–5" else 0.4),
+                    2,
+                )
+                respondents = rng.randint(60, 400) if surveyed else None
+                if surveyed and campus.name.endswith("Kurikka") and i == 0:
+                    respondents = 4  # a small cell: stored, never shown
+                points.append(
+                    DataPoint(
+                        indicator=indicator,
+                        institution=sedu,
+                        campus=campus,
+                        year=y,
+                        value=value,
+                        respondents=respondents,
+                    )
+                )
+    DataPoint.objects.bulk_create(points)

@@ -1,0 +1,32 @@
+"""Who reaches the data-protection pages: the copy is the student's and their guardian's
+(a minor's); the request list is the register responsible person's; the notice is public."""
+
+from opiskeluhuolto.access.matrix import Row
+from opiskeluhuolto.cases.tests.matrix import only
+
+
+def setup(cast) -> None:
+    from opiskeluhuolto.privacy import actions
+
+    cast.data_request = actions.register_request(cast.aino, by=cast.student, kind="gdpr")
+
+
+def aino(c):
+    return {"pk": c.aino.pk}
+
+
+ROWS = [
+    Row("privacy:my_data", only("student", "adult", "guardian")),
+    Row("privacy:copy_pdf", only("student", "guardian"), kwargs=aino),
+    Row("privacy:copy_json", only("student", "guardian"), kwargs=aino),
+    Row("privacy:notices", {"*": 200}),
+    Row("privacy:notice", {"*": 200}, kwargs=lambda c: {"pk": c.aino.institution.provider_id}),
+    Row("privacy:requests", only("admin")),
+    Row(
+        "privacy:answer",
+        only("admin", status=302),
+        kwargs=lambda c: {"pk": c.data_request.pk},
+        method="post",
+        data=lambda c: {"answer": "Kopio annettu."},
+    ),
+]

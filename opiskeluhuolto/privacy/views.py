@@ -1,0 +1,171 @@
+"""The data subject's own data across the project, the data requests, the privacy notice.
+
+The copy views use the same policy as the record's PDF copy for students and guardians
+(`policies.student_or_guardian`), and fetch the data subject through `access.privacy`
+(404 for missing and forbidden alike); the content is read through `records.reading`,
+so every read is logged (LAW.md L-906-1)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access import privacy as access
+from opiskeluhuolto.organisation.models import Provider
+from opiskeluhuolto.records.models import RetentionClass
+
+from . import actions
+from .collect import as_json, collect, shown
+from .forms import AnswerForm, DataRequestForm
+from .models import DataRequest, PrivacyNotice
+
+
+@policies.student_or_guardian
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    """ "My data": a copy of everything held, and a request registered with its deadline."""
+    subjects = access.data_subjects(request.user)
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST":
+        student = access.get_data_subject(request.user, request.POST.get("student"))
+        if form.is_valid():
+            try:
+                req = actions.register_request(
+                    student, by=request.user, kind=form.cleaned_data["kind"]
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(
+                    request,
+                    _("Your request was registered. It will be answered by %(day)s.")
+                    % {"day": shown(req.due_on)},
+                )
+                return redirect("privacy:my_data")
+    requests = DataRequest.objects.filter(student__in=subjects, requested_by=request.user).order_by(
+        "-requested_on", "-pk"
+    )
+    context = {"subjects": subjects, "form": form, "requests": requests}
+    return render(request, "privacy/my_data.html", context, status=400 if form.errors else 200)
+
+
+def _copy(request, pk):
+    student = access.get_data_subject(request.user, pk)
+    return student, collect(request.user, student, request=request)
+
+
+@policies.student_or_guardian
+@require_GET
+def copy_pdf(request, pk):
+    """The whole copy as a PDF (LAW.md L-GDPR-3); every part read through the logged gate."""
+    from weasyprint import CSS, HTML
+
+    student, sections = _copy(request, pk)
+    context = {
+        "student": student,
+        "sections": [
+            (s, [[(label, _show_value(v)) for _k, label, v in item] for item in s.items])
+            for s in sections
+        ],
+        "printed_at": timezone.now(),
+    }
+    html = render_to_string("privacy/copy.html", context, request=request)
+    css = CSS(string=render_to_string("records/pdf.css"))
+    document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[css]
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="omat-tiedot-{student.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _show_value(value):
+    if isinstance(value, list):
+        return [
+            " · ".join(shown(v) for v in item.values()) if isinstance(item, dict) else shown(item)
+            for item in value
+        ]
+    return shown(value)
+
+
+@policies.student_or_guardian
+@require_GET
+def copy_json(request, pk):
+    """The same copy as a machine-readable file (GDPR Art 15(3), Art 20)."""
+    student, sections = _copy(request, pk)
+    body = json.dumps(as_json(student, sections), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="omat-tiedot-{student.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@policies.public("the privacy notice must be available before anyone signs in (GDPR Art 13)")
+@require_GET
+def notices(request):
+    providers = Provider.objects.order_by("name")
+    return render(request, "privacy/notices.html", {"providers": providers})
+
+
+@policies.public("the privacy notice must be available before anyone signs in (GDPR Art 13)")
+@require_GET
+def notice(request, pk):
+    """The register's privacy notice of one provider, the controller (LAW.md L-GDPR-6)."""
+    provider = get_object_or_404(Provider, pk=pk)
+    context = {
+        "provider": provider,
+        "notice": PrivacyNotice.objects.filter(provider=provider).first(),
+        "retention": RetentionClass.objects.filter(provider=provider),
+    }
+    return render(request, "privacy/notice.html", context)
+
+
+@policies.authenticated
+@require_GET
+def requests(request):
+    """The register responsible person's list of data requests and their deadlines."""
+    can = for_user(request.user)
+    if not can.is_register_admin():
+        raise Http404
+    rows = (
+        DataRequest.objects.filter(provider_id__in=can.register_provider_ids)
+        .select_related("student", "requested_by")
+        .order_by("status", "due_on", "pk")[:200]
+    )
+    return render(
+        request,
+        "privacy/requests.html",
+        {"rows": rows, "today": can.today, "form": AnswerForm()},
+    )
+
+
+@policies.authenticated
+@require_POST
+def answer(request, pk):
+    can = for_user(request.user)
+    req = DataRequest.objects.filter(
+        pk=pk, provider_id__in=can.register_provider_ids, status=DataRequest.Status.OPEN
+    ).first()
+    if req is None:
+        raise Http404
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.answer_request(req, by=request.user, answer=form.cleaned_data["answer"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The request was marked answered."))
+    else:
+        messages.error(request, _("Say how the request was answered."))
+    return redirect("privacy:requests")
