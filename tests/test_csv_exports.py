@@ -50,6 +50,7 @@ EXPORTS = {
     "appointments:report_csv": [
         {"by": by} for by in ("institution", "campus", "provider", "professional")
     ],
+    "audit:export": [{}],
 }
 
 

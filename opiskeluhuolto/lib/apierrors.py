@@ -35,14 +35,17 @@ class ApiError(Schema):
 
 
 def field_errors(errors: list[dict]) -> dict[str, list[str]]:
-    """pydantic's error list as messages per field, e.g. ``{"body.starts_at": ["..."]}``."""
+    """pydantic's error list as messages per field, e.g. ``{"starts_at": ["..."]}``.
+
+    Keyed by the field's name, as the actions' ValidationErrors are: ninja's location
+    starts with the source and, for a body, the view's parameter name
+    (``("body", "payload", "starts_at")``, ``("query", "open_only")``).
+    """
     out: dict[str, list[str]] = {}
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
-        # ninja puts the body under the view's parameter name: ("body", "payload", "x").
-        if len(loc) > 2 and loc[0] == "body":
-            loc = [loc[0], *loc[2:]]
-        out.setdefault(".".join(loc) or "request", []).append(str(error.get("msg", "")))
+        field = loc[2:] if loc[:1] == ["body"] else loc[1:]
+        out.setdefault(".".join(field) or "request", []).append(str(error.get("msg", "")))
     return out
 
 
