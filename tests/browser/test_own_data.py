@@ -23,7 +23,7 @@ def test_the_student_takes_a_copy_and_sees_who_has_read_the_data(
     screenshot("own-data-1-my-data-375")
     with page.expect_download() as download:
         page.get_by_role("link", name="Kopio koneluettavana tiedostona (JSON)").first.click()
-    copy = json.loads(open(download.value.path(), encoding="utf-8").read())
+    copy = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert copy["sections"]["referrals"] and copy["sections"]["cases"]
     with page.expect_download() as download:
         page.get_by_role("link", name="Kopio PDF-tiedostona").first.click()

@@ -81,6 +81,7 @@ def test_the_pdf_copy_is_a_pdf_with_the_record_and_the_referrals(cast):
         ).stdout
     assert "Yhteydenotot opiskeluhuoltoon" in text and "Haluan jutella." in text
     assert "Aino tapaa kuraattoria viikoittain." in text
+    assert "['" not in text and "\\n" not in text  # lists as lines, not as Python values
 
 
 def test_a_guardian_gets_nothing_of_matters_under_a_prohibition(cast):
