@@ -7,17 +7,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
+def _fast_and_quiet(settings, request):
     from django.core.cache import cache
 
     cache.clear()  # the database is rolled back after each test: nothing cached may outlive it
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REQUIRE_STAFF_MFA = False
+    # Strong identification is tested on its own (accounts/tests/test_oidc.py).
+    settings.REQUIRE_STRONG_ID = False
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    if request.node.get_closest_marker("production_settings") is None:
+        # Pages render without `collectstatic`; the production pass keeps the manifest.
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +54,79 @@ def cast(db):
     from opiskeluhuolto.testing.cast import build
 
     return build(timezone.localdate())
+
+
+# --- Tests that need more than the default run ------------------------------------------
+# No test is skipped to get green: a test that cannot mean anything in this run is
+# deselected, and the summary says how many and where they do run.
+DESELECTED_KEY = "oh_deselected"
+WHY = {
+    "postgres_only": "PostgreSQL-only tests deselected on SQLite; they run in the PostgreSQL pass",
+    "redis": "Redis tests deselected: TEST_REDIS_URL is not set (.ci/run starts a Redis for them)",
+    "production_settings": (
+        "production-settings tests deselected; they run in the production pass of .ci/run "
+        "(DEBUG=false, manifest static storage)"
+    ),
+    "not_production_settings": (
+        "tests deselected: with DEBUG=false only the production-settings tests run"
+    ),
+}
+
+
+def production_pass() -> bool:
+    """Settings with the manifest static storage (DEBUG=false): the production pass."""
+    from django.conf import settings
+
+    return "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connections
+
+    on_sqlite = connections["default"].vendor == "sqlite"
+    production = production_pass()
+    keep, counts, deselected = [], dict.fromkeys(WHY, 0), []
+    for item in items:
+        marked = {m.name for m in item.iter_markers()}
+        if production and "production_settings" not in marked:
+            why = "not_production_settings"
+        elif not production and "production_settings" in marked:
+            why = "production_settings"
+        elif on_sqlite and "postgres_only" in marked:
+            why = "postgres_only"
+        elif "redis" in marked and not os.environ.get("TEST_REDIS_URL"):
+            why = "redis"
+        else:
+            keep.append(item)
+            continue
+        counts[why] += 1
+        deselected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
+    config.oh_deselected_counts = counts
+    if hasattr(config, "workeroutput"):  # an xdist worker: tell the controller
+        config.workeroutput[DESELECTED_KEY] = counts
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: the run may be without xdist
+def pytest_testnodedown(node, error):
+    """xdist: every worker collects every test, so any worker's counts are the run's."""
+    counts = getattr(node, "workeroutput", {}).get(DESELECTED_KEY)
+    if counts is not None:
+        node.config.oh_deselected_counts = counts
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for why, n in (getattr(config, "oh_deselected_counts", None) or {}).items():
+        if n:
+            terminalreporter.write_line(f"{n} {WHY[why]}")
+
+
+@pytest.fixture
+def redis_url(worker_id):
+    """The test Redis (TEST_REDIS_URL, tests marked `redis`), one database per xdist
+    worker so that parallel workers never clear each other's keys."""
+    base = os.environ["TEST_REDIS_URL"].rstrip("/")
+    n = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    return f"{base}/{1 + n % 15}"

@@ -106,3 +106,59 @@ def test_oidc_configures_mpassid_with_pkce():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.split() == ["True", "mpassid", "https://mpass-proxy-test.csc.fi"]
+
+
+def _print(env: dict, expression: str) -> str:
+    code = f"import opiskeluhuolto.settings as s; print({expression})"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**BASE, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_strong_identification_is_required_in_production_by_default():
+    assert _print(PRODUCTION, "s.REQUIRE_STRONG_ID") == "True"
+    assert _print({}, "s.REQUIRE_STRONG_ID") == "False"
+
+
+def test_strong_identification_provider_needs_its_settings():
+    result = load({"USE_STRONG_ID": "true"})
+    assert result.returncode != 0 and "USE_STRONG_ID needs" in result.stderr
+
+
+def test_strong_identification_provider_asks_for_the_strong_levels():
+    env = {
+        "USE_STRONG_ID": "true",
+        "STRONG_ID_SERVER_URL": "https://broker.example.fi",
+        "STRONG_ID_CLIENT_ID": "oh",
+        "STRONG_ID_CLIENT_SECRET": "s",
+        "STRONG_ID_ACR_VALUES": "http://ftn.ficora.fi/2017/loa3",
+        "STRONG_ID_ACCEPTED_ACR": "http://ftn.ficora.fi/2017/loa3, http://eidas.europa.eu/LoA/high",
+    }
+    app = "s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]"
+    assert _print(env, f"{app}['provider_id'], {app}['name']") == "suomifi Suomi.fi-tunnistus"
+    assert _print(env, f"{app}['settings']['auth_params']") == (
+        "{'acr_values': 'http://ftn.ficora.fi/2017/loa3'}"
+    )
+    assert _print(env, "s.STRONG_ID_ACCEPTED_ACR") == (
+        "['http://ftn.ficora.fi/2017/loa3', 'http://eidas.europa.eu/LoA/high']"
+    )
+
+
+def test_identity_providers_may_receive_the_sign_in_form():
+    """The sign-in form posts to allauth, which redirects to the provider: CSP form-action
+    must allow the provider's origin or the browser stops there."""
+    env = {
+        "USE_OIDC": "true",
+        "OIDC_SERVER_URL": "https://mpass-proxy-test.csc.fi/some/path",
+        "OIDC_CLIENT_ID": "oh",
+        "OIDC_CLIENT_SECRET": "s",
+    }
+    assert _print(env, "' '.join(map(str, s.SECURE_CSP['form-action']))") == (
+        "'self' https://mpass-proxy-test.csc.fi"
+    )

@@ -1,4 +1,4 @@
-"""Policies for the JSON API: the same predicates as the HTML views.
+"""Policies for the JSON API: the predicates of the HTML views (`policies.ROLE_PREDICATES`).
 
 Each operation passes `auth=api_policy(...)`; the system check fails when an
 operation has none. Not signed in answers 401; signed in without the role
@@ -10,16 +10,13 @@ from __future__ import annotations
 from django.http import Http404
 from ninja.security import SessionAuth
 
-from .permissions import for_user
+from opiskeluhuolto.lib import confidential
 
-_PREDICATES = {
-    "public": lambda p: True,
-    "authenticated": lambda p: p.is_authenticated,
-    "staff": lambda p: p.is_staff_member,
-    "welfare_professional": lambda p: p.is_welfare_professional,
-    "provider_admin": lambda p: p.is_provider_admin(),
-    "student_or_guardian": lambda p: p.is_student or p.is_guardian,
-}
+from .permissions import for_user
+from .policies import ROLE_PREDICATES
+
+#: The pages' role predicates (`policies.ROLE_PREDICATES`), and "public".
+_PREDICATES = {"public": lambda p: True, **ROLE_PREDICATES}
 
 
 class PolicyAuth(SessionAuth):
@@ -34,6 +31,7 @@ class PolicyAuth(SessionAuth):
     def __call__(self, request):
         if self.policy == "public":
             return True
+        confidential.mark(request)  # every answer behind sign-in: Cache-Control: no-store
         return super().__call__(request)
 
     def authenticate(self, request, key):

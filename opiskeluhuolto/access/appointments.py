@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import (
     WELFARE_PROFESSIONAL_ROLES,
     Institution,
@@ -30,20 +31,18 @@ from opiskeluhuolto.organisation.models import (
 if TYPE_CHECKING:
     from opiskeluhuolto.appointments.models import (
         AppointmentRequest,
+        AppointmentRequestQuerySet,
         Availability,
         AvailabilityException,
         Booking,
+        BookingQuerySet,
     )
 
 
-class AppointmentRules:
+class AppointmentRules(RulePrimitives):
     # --- primitives of this domain ---------------------------------------------
     def _user_id(self) -> int | None:
         return getattr(self.user, "pk", None) if self.is_authenticated else None
-
-    def serves_at(self, institution: Institution, service: str) -> bool:
-        """Holds the role of this service (e.g. kuraattori) at the institution today."""
-        return service in (self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
 
     def welfare_institution_ids(self) -> frozenset[int]:
         """Institutions where this person works as a welfare professional (institution grants)."""
@@ -60,17 +59,26 @@ class AppointmentRules:
                     )
         return frozenset(ids)
 
-    def _staff_handles(self, institution: Institution, service: str, professional_id) -> bool:
+    def _staff_handles(self, obj, service: str) -> bool:
+        """A request or booking (`obj.institution`, `obj.student`, `obj.professional_id`):
+        the professional it is assigned to, or one holding that service's role in a unit
+        that reaches the student. The campus rule is `Grant.reaches`, the same function
+        referrals use, so a kuraattori posted to a campus handles that campus's students
+        only (docs/access-rules.md)."""
         uid = self._user_id()
         if uid is None:
             return False
-        if professional_id == uid and self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES:
+        if (
+            obj.professional_id == uid
+            and self.roles_at(obj.institution) & WELFARE_PROFESSIONAL_ROLES
+        ):
             return True
-        return self.serves_at(institution, service)
+        campus_id = obj.student.campus_id
+        return any(g.role == service and g.reaches(obj.institution, campus_id) for g in self.grants)
 
     # --- requests ------------------------------------------------------------------
     def view_appointment_request(self, req: AppointmentRequest) -> bool:
-        if self._staff_handles(req.institution, req.service, req.professional_id):
+        if self._staff_handles(req, req.service):
             return True
         if self.own_student and self.own_student.pk == req.student_id:
             return True
@@ -81,7 +89,7 @@ class AppointmentRules:
 
     def manage_appointment_request(self, req: AppointmentRequest) -> bool:
         """Assess urgency, give a time, close with a reason: the professionals of that service."""
-        return self._staff_handles(req.institution, req.service, req.professional_id)
+        return self._staff_handles(req, req.service)
 
     def request_appointment_for(self, student: Student) -> bool:
         """A student for themselves, a guardian for a minor child; no approval from anyone."""
@@ -90,8 +98,9 @@ class AppointmentRules:
         return student.pk in self.guarded_student_ids
 
     def record_appointment_request(self, student: Student) -> bool:
-        """A welfare professional records a request made by phone, in person or by others."""
-        return bool(self.roles_at(student.institution) & WELFARE_PROFESSIONAL_ROLES)
+        """A welfare professional whose unit reaches the student records a request made by
+        phone, in person or by others."""
+        return self.reaches_student(student, WELFARE_PROFESSIONAL_ROLES)
 
     def book_own_appointment(self) -> bool:
         student = self.own_student
@@ -99,7 +108,7 @@ class AppointmentRules:
 
     # --- bookings ------------------------------------------------------------------
     def view_booking(self, booking: Booking) -> bool:
-        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+        if self._staff_handles(booking, booking.service):
             return True
         if self.own_student and self.own_student.pk == booking.student_id:
             return True
@@ -108,12 +117,12 @@ class AppointmentRules:
         uid = self._user_id()
         # A guardian sees the times they booked, or that were given for their own request.
         return booking.booked_by_id == uid or bool(
-            booking.request_id and booking.request.requested_by_user_id == uid
+            booking.request is not None and booking.request.requested_by_user_id == uid
         )
 
     def change_booking(self, booking: Booking) -> bool:
         """Cancel or move: the student themselves, or the professionals of that service."""
-        if self._staff_handles(booking.institution, booking.service, booking.professional_id):
+        if self._staff_handles(booking, booking.service):
             return True
         return bool(self.own_student and self.own_student.pk == booking.student_id)
 
@@ -141,21 +150,16 @@ class AppointmentRules:
 
 
 # --- scopes ------------------------------------------------------------------------
-def _staff_q(can, prefix: str = "") -> Q:
-    q = Q(**{f"{prefix}professional_id": can._user_id()})
+def _staff_q(can) -> Q:
+    """`_staff_handles` as a filter, through the same `Grant.reach_q`."""
+    q = Q(professional_id=can._user_id())
     for g in can.grants:
-        if g.role not in WELFARE_PROFESSIONAL_ROLES:
-            continue
-        unit = (
-            Q(**{f"{prefix}institution_id": g.institution_id})
-            if g.institution_id is not None
-            else Q(**{f"{prefix}institution__provider_id": g.provider_id})
-        )
-        q |= unit & Q(**{f"{prefix}service": g.role})
+        if g.role in WELFARE_PROFESSIONAL_ROLES:
+            q |= g.reach_q() & Q(service=g.role)
     return q
 
 
-def requests_visible_to(user) -> QuerySet[AppointmentRequest]:
+def requests_visible_to(user) -> AppointmentRequestQuerySet:
     """Every request `view_appointment_request` allows, as a queryset."""
     from opiskeluhuolto.appointments.models import AppointmentRequest
 
@@ -172,7 +176,7 @@ def requests_visible_to(user) -> QuerySet[AppointmentRequest]:
     return AppointmentRequest.objects.filter(q)
 
 
-def bookings_visible_to(user) -> QuerySet[Booking]:
+def bookings_visible_to(user) -> BookingQuerySet:
     from opiskeluhuolto.appointments.models import Booking
 
     from .permissions import for_user

@@ -17,13 +17,21 @@ Models are imported inside functions: this module is loaded with the
 
 from __future__ import annotations
 
-from functools import cached_property
+from datetime import date
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
+
+from .roles import SCHOOL_STAFF_ROLES
+
+if TYPE_CHECKING:
+    from opiskeluhuolto.cases.models import CaseQuerySet
 
 #: The access bases written to the access log (records.AccessLogEntry.Basis).
 MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
@@ -34,23 +42,53 @@ MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
 )
 
 
-class CaseRules:
+_USER, _DAY = -987654321, date(1, 1, 2)  # placeholders no real row or day has
+
+
+@lru_cache(maxsize=8)
+def _compiled_member_cases(alias: str) -> tuple[str, tuple]:
+    """The SQL of "the case ids of a user's memberships active on a day", compiled by the
+    ORM from `MembershipQuerySet.active_on` with placeholder values, and which parameter
+    is the user, which the day (any other value is a constant of the definition)."""
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+    query = (
+        ExpertGroupMembership.objects.using(alias)
+        .filter(user_id=_USER)
+        .active_on(_DAY)
+        .values_list("case_id", flat=True)
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    day = connections[alias].ops.adapt_datefield_value(_DAY)
+    slots = tuple("user" if p == _USER else "day" if p == day else ("value", p) for p in params)
+    return sql, slots
+
+
+def member_cases_sql(alias: str, user_id: int, day: date) -> tuple[str, list]:
+    """The SQL and parameters that `member_case_ids` runs: one definition, `active_on`."""
+    sql, slots = _compiled_member_cases(alias)
+    adapted = connections[alias].ops.adapt_datefield_value(day)
+    params = [user_id if s == "user" else adapted if s == "day" else s[1] for s in slots]
+    return sql, params
+
+
+class CaseRules(RulePrimitives):
     # --- primitives of this domain ------------------------------------------
     @cached_property
     def member_case_ids(self) -> frozenset[int]:
-        """Cases whose expert group the user belongs to today.
+        """Cases whose expert group the user belongs to today: `MembershipQuerySet.active_on`
+        (begun, not ended, and the user still holds a role at the case's institution or
+        provider-wide: LAW.md L-906-4, access ends with the job).
 
-        Plain SQL with the condition of `MembershipQuerySet.active_on` (a test keeps the two
-        in step): the register's gate asks this with a fresh resolver on every read, and
-        building the ORM query cost ten times more than running it."""
+        The register's gate asks this with a fresh resolver on every read, and building the
+        ORM query cost ten times more than running it: so the query is compiled from
+        `active_on` once per database (`member_cases_sql`) and run as plain SQL."""
         if not self.is_authenticated:
             return frozenset()
+        sql, params = member_cases_sql(connection.alias, self.user.pk, self.today)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT case_id FROM cases_expertgroupmembership WHERE user_id = %s"
-                " AND started_on <= %s AND (ended_on IS NULL OR ended_on > %s)",
-                [self.user.pk, self.today, self.today],
-            )
+            cursor.execute(sql, params)
             return frozenset(case_id for (case_id,) in cursor.fetchall())
 
     @cached_property
@@ -64,14 +102,18 @@ class CaseRules:
 
     @cached_property
     def register_provider_ids(self) -> frozenset[int]:
-        """Providers whose welfare register this user is responsible for (L-21-1)."""
+        """Providers whose welfare register this user administers (LAW.md L-21-1): as its
+        register responsible person, or holding, provider-wide, the role the provider named
+        for register administration."""
         if not self.is_authenticated:
             return frozenset()
         from opiskeluhuolto.organisation.models import Provider
 
-        return frozenset(
-            Provider.objects.filter(register_responsible=self.user).values_list("pk", flat=True)
-        )
+        q = Q(register_responsible=self.user)
+        for g in self.grants:
+            if g.institution_id is None:
+                q |= Q(pk=g.provider_id, register_admin_role=g.role)
+        return frozenset(Provider.objects.filter(q).values_list("pk", flat=True))
 
     @cached_property
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
@@ -129,6 +171,12 @@ class CaseRules:
         """Record consents, add members, record a prohibition: a current member of an open case."""
         return case.is_open and self.is_case_member(case)
 
+    def administer_closed_case(self, case) -> bool:
+        """LAW.md L-GDPR-3, L-20-2, L-21-1: once a case is closed nobody is a member; the
+        provider's register administration decides rectification requests, corrects entries
+        and discloses. Each such act is an entry of the record and is logged."""
+        return not case.is_open and self.is_register_admin(case.institution.provider_id)
+
     def manage_case(self, case) -> bool:
         """Close the case: its responsible person (L-19-4)."""
         return case.is_open and case.pk in self.responsible_case_ids
@@ -138,7 +186,12 @@ class CaseRules:
         return self.edit_case(case)
 
     def disclose(self, case) -> bool:
-        return self.edit_case(case)
+        """LAW.md L-22-2: the members of an open case; the register administration once it
+        is closed."""
+        return self.edit_case(case) or self.administer_closed_case(case)
+
+    def amend_entries(self, case) -> bool:
+        return self.write_entries(case) or self.administer_closed_case(case)
 
     def read_records(self, case) -> str | None:
         """The access basis for reading the case's record (logged by records.reading)."""
@@ -148,7 +201,8 @@ class CaseRules:
         return self._is_own(case) or self.guardian_may_see(case)
 
     def decide_rectification(self, case) -> bool:
-        return self.is_case_member(case)
+        """The members of an open case; the register administration once it is closed."""
+        return self.edit_case(case) or self.administer_closed_case(case)
 
     def withdraw_own_consent(self, consent) -> bool:
         """LAW.md L-19-3: the student withdraws any consent about them; a guardian withdraws
@@ -161,8 +215,9 @@ class CaseRules:
 
     # --- referrals --------------------------------------------------------------
     def refer_student(self, student) -> bool:
-        """L-16-1: any staff member of the student's institution, or the group supervisor."""
-        if self.roles_at(student.institution):
+        """L-16-1: the school's staff whose unit reaches the student (the directory's rule,
+        `view_student`), or the group supervisor. An external member has no directory."""
+        if self.reaches_student(student, SCHOOL_STAFF_ROLES):
             return True
         return bool(
             student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
@@ -170,13 +225,11 @@ class CaseRules:
 
     def handle_referrals(self, institution, campus_id: int | None = None) -> bool:
         """Welfare professionals of the institution; one posted to a campus handles the
-        referrals of that campus's students only (need to know)."""
-        for g in self.grants:
-            if g.role not in WELFARE_PROFESSIONAL_ROLES or not g.covers_institution(institution):
-                continue
-            if g.campus_id is None or campus_id is None or g.campus_id == campus_id:
-                return True
-        return False
+        referrals of that campus's students only (need to know, `Grant.reaches`)."""
+        return any(
+            g.role in WELFARE_PROFESSIONAL_ROLES and g.reaches(institution, campus_id)
+            for g in self.grants
+        )
 
     def handle_referral(self, referral) -> bool:
         return self.handle_referrals(referral.institution, referral.student.campus_id)
@@ -199,7 +252,7 @@ def _perm(user):
 
 
 # --- scopes ---------------------------------------------------------------------
-def cases_visible_to(user) -> QuerySet:
+def cases_visible_to(user) -> CaseQuerySet:
     """Every case `view_case` allows, as a queryset (kept in step by a consistency test)."""
     from opiskeluhuolto.cases.models import Case
 
@@ -215,7 +268,7 @@ def cases_visible_to(user) -> QuerySet:
     return Case.objects.filter(q | guardian).distinct()
 
 
-def member_cases(user) -> QuerySet:
+def member_cases(user) -> CaseQuerySet:
     from opiskeluhuolto.cases.models import Case
 
     return Case.objects.filter(pk__in=_perm(user).member_case_ids)
@@ -229,16 +282,8 @@ def referrals_visible_to(user) -> QuerySet:
         return Referral.objects.none()
     q = Q(referred_by=user)
     for g in can.grants:
-        if g.role not in WELFARE_PROFESSIONAL_ROLES:
-            continue
-        if g.institution_id is None:
-            q |= Q(institution__provider_id=g.provider_id)
-        elif g.campus_id is None:
-            q |= Q(institution_id=g.institution_id)
-        else:
-            q |= Q(institution_id=g.institution_id) & (
-                Q(student__campus_id=g.campus_id) | Q(student__campus__isnull=True)
-            )
+        if g.role in WELFARE_PROFESSIONAL_ROLES:
+            q |= g.reach_q()
     return Referral.objects.filter(q).distinct()
 
 
@@ -301,6 +346,19 @@ def get_consent(user, pk):
     return consent
 
 
+def get_membership_without_role(user, pk):
+    """An open membership whose person no longer holds a role at the institution, for the
+    case's responsible person to end (LAW.md L-906-4)."""
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+    membership = _get(ExpertGroupMembership, pk, ("case", "case__institution", "user"))
+    can = _perm(user)
+    without_role = ExpertGroupMembership.objects.filter(pk=membership.pk).without_role_on(can.today)
+    if not can.manage_case(membership.case) or not without_role.exists():
+        raise Http404
+    return membership
+
+
 def get_own_consent(user, pk):
     """A consent the student (or the consenting guardian) may withdraw themselves."""
     from opiskeluhuolto.cases.models import Consent
@@ -328,11 +386,12 @@ def get_prohibition(user, pk):
 
 
 def get_entry(user, pk, *, need: str = "write"):
-    """A record entry of a case the user may write to (to amend it)."""
+    """A record entry the user may amend: a member of the open case, or the register
+    administration of a closed one."""
     from opiskeluhuolto.records.models import RecordEntry
 
     entry = _get(RecordEntry, pk, ("record__case", "record__case__institution"))
-    if need != "write" or not _perm(user).write_entries(entry.record.case):
+    if need != "write" or not _perm(user).amend_entries(entry.record.case):
         raise Http404
     return entry
 

@@ -17,10 +17,11 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role, Student
 
 
-class CommunalRules:
+class CommunalRules(RulePrimitives):
     # --- primitives of this domain -------------------------------------------------
     def _inside_grants(self, provider_id: int):
         """Staff grants in the provider, external members excluded (they need a membership)."""

@@ -58,6 +58,11 @@ TABLES = (
     "organisation_calendarperiod",
 )
 
+#: Tables the facts join only for columns fixed when their rows are written, so they need
+#: no trigger: a case's institution is set when it is opened, before its first membership
+#: (the membership's own write changes the token), and never changes.
+FIXED_JOINS = ("cases_case",)
+
 TIMEOUT = 3600
 
 

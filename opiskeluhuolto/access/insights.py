@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
 
 if TYPE_CHECKING:
     from opiskeluhuolto.imports.models import ImportRun
-    from opiskeluhuolto.insights.models import CareTask
+    from opiskeluhuolto.insights.models import CareTask, CareTaskQuerySet
     from opiskeluhuolto.organisation.models import Institution, StudentGroup
 
 #: Roles that read the absence dashboards (aggregates only) in their units.
@@ -50,7 +51,7 @@ class DashboardScope:
         return institution_id in self.institution_ids or campus_id in self.campus_ids
 
 
-class InsightRules:
+class InsightRules(RulePrimitives):
     # --- dashboards -------------------------------------------------------
     def dashboard_scope(self) -> DashboardScope:
         from opiskeluhuolto.organisation.models import Institution
@@ -111,7 +112,7 @@ class InsightRules:
         return self.is_provider_admin(institution.provider_id)
 
 
-def care_tasks_visible_to(user) -> QuerySet[CareTask]:
+def care_tasks_visible_to(user) -> CareTaskQuerySet:
     """The tasks `view_care_task` allows, as a queryset (the consistency test checks both)."""
     from opiskeluhuolto.insights.models import CareTask
 
@@ -121,6 +122,17 @@ def care_tasks_visible_to(user) -> QuerySet[CareTask]:
     if not can.is_authenticated:
         return CareTask.objects.none()
     return CareTask.objects.filter(Q(assignee=user) | Q(student__group__supervisor=user))
+
+
+def get_dashboard_scope(user) -> DashboardScope:
+    """What the user's dashboards cover, or Http404 without dashboard rights: the one check
+    behind the dashboard pages and the dashboard API."""
+    from .permissions import for_user
+
+    can = for_user(user)
+    if not can.view_dashboard():
+        raise Http404
+    return can.dashboard_scope()
 
 
 def get_care_task(user, pk, *, need: str = "view") -> CareTask:

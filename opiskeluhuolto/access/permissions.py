@@ -30,6 +30,7 @@ from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
 from .insights import InsightRules
+from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,28 @@ class Grant:
 
     def covers_provider(self, provider_id: int) -> bool:
         return self.provider_id == provider_id
+
+    def reaches(self, institution: Institution, campus_id: int | None) -> bool:
+        """THE campus rule for student-level data (directory, groups, referrals, appointments).
+
+        A grant reaches the students of its unit: provider-wide grants every institution
+        of the provider, an institution grant all its campuses, a grant posted to a campus
+        only that campus's students and those with no campus recorded (need to know,
+        docs/access-rules.md). `reach_q` is the same rule as a query; a test keeps the two
+        in step, and every rule about students uses one of them, never its own copy.
+        """
+        if not self.covers_institution(institution):
+            return False
+        return self.campus_id is None or campus_id is None or self.campus_id == campus_id
+
+    def reach_q(self, institution: str = "institution", campus: str = "student__campus") -> Q:
+        """`reaches` as a filter: `institution` and `campus` name the object's fields."""
+        if self.institution_id is None:
+            return Q(**{f"{institution}__provider_id": self.provider_id})
+        q = Q(**{f"{institution}_id": self.institution_id})
+        if self.campus_id is not None:
+            q &= Q(**{f"{campus}_id": self.campus_id}) | Q(**{f"{campus}__isnull": True})
+        return q
 
 
 class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
@@ -154,28 +177,69 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
         return frozenset(ids)
 
     # --- students ---------------------------------------------------------
-    def view_student(self, student: Student) -> bool:
-        """Directory data (name, group, contact): staff of the student's institution,
-        the group supervisor, the student, and a guardian of a minor."""
-        if self.own_student and self.own_student.pk == student.pk:
-            return True
-        if student.pk in self.guarded_student_ids:
-            return True
-        if self.is_provider_admin(student.institution.provider_id):
-            return True
-        if self.roles_at(student.institution):
-            return True
-        return bool(
-            student.group_id and student.group.supervisor_id == getattr(self.user, "pk", None)
+    # Who sees what of a student is written down in docs/access-rules.md; the
+    # distance test (access/tests/test_distance.py) checks every URL against it.
+    @property
+    def is_school_staff(self) -> bool:
+        """Holds a role of the school's own staff (not only an external membership)."""
+        return bool(self.roles & SCHOOL_STAFF_ROLES)
+
+    def reaches_student(self, student: Student, roles: frozenset[str] | set[str]) -> bool:
+        """Holds one of `roles` in a unit that reaches the student (`Grant.reaches`)."""
+        institution = student.institution
+        return any(
+            g.role in roles and g.reaches(institution, student.campus_id) for g in self.grants
         )
 
+    def _supervises(self, student: Student) -> bool:
+        return bool(
+            student.group is not None
+            and student.group.supervisor_id == getattr(self.user, "pk", None)
+        )
+
+    def _own_or_guarded(self, student: Student) -> bool:
+        if self.own_student and self.own_student.pk == student.pk:
+            return True
+        return student.pk in self.guarded_student_ids
+
+    def view_student(self, student: Student) -> bool:
+        """The directory entry (name, institution, campus, group, study right): the school's
+        staff whose unit reaches the student, the group supervisor, provider admins, the
+        student, and a guardian of a minor. Never an external member by that role."""
+        if self._own_or_guarded(student) or self._supervises(student):
+            return True
+        if self.is_provider_admin(student.institution.provider_id):
+            return True
+        return self.reaches_student(student, SCHOOL_STAFF_ROLES)
+
+    def view_student_details(self, student: Student) -> bool:
+        """Date of birth and minority, home municipality, e-mail, phone: the student, a
+        guardian of a minor, the group supervisor, provider admins, and principals,
+        welfare professionals, study counsellors and special-needs teachers whose unit
+        reaches the student. A teacher sees name and group only."""
+        if self._own_or_guarded(student) or self._supervises(student):
+            return True
+        if self.is_provider_admin(student.institution.provider_id):
+            return True
+        return self.reaches_student(student, STUDENT_DETAIL_ROLES)
+
+    def view_student_guardians(self, student: Student) -> bool:
+        """The guardians' names and phones: staff who see the details (the student's and
+        guardian's own views show their own data, not the guardian list)."""
+        if not self.is_staff_member:
+            return False
+        if self._supervises(student) or self.is_provider_admin(student.institution.provider_id):
+            return True
+        return self.reaches_student(student, STUDENT_DETAIL_ROLES)
+
     def view_student_hetu(self, student: Student) -> bool:
-        """The identity code: the student, provider admins and welfare professionals of the institution."""
+        """The identity code: the student, provider admins and welfare professionals whose
+        unit reaches the student."""
         if self.own_student and self.own_student.pk == student.pk:
             return True
         if self.is_provider_admin(student.institution.provider_id):
             return True
-        return bool(self.roles_at(student.institution) & WELFARE_PROFESSIONAL_ROLES)
+        return self.reaches_student(student, WELFARE_PROFESSIONAL_ROLES)
 
     def students_scope(self) -> QuerySet[Student]:
         """All students `view_student` allows, as a queryset (kept in step by a consistency test)."""
@@ -184,12 +248,20 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
         q = Q(pk__in=self.guarded_student_ids) | Q(group__supervisor=self.user)
         if self.own_student:
             q |= Q(pk=self.own_student.pk)
+        for provider_id in self.admin_provider_ids():
+            q |= Q(institution__provider_id=provider_id)
+        return Student.objects.filter(q | self._reach_q(SCHOOL_STAFF_ROLES)).distinct()
+
+    def _reach_q(self, roles: frozenset[str] | set[str]) -> Q:
+        q = Q(pk__in=[])
         for g in self.grants:
-            if g.role == Role.PROVIDER_ADMIN or g.institution_id is None:
-                q |= Q(institution__provider_id=g.provider_id)
-            else:
-                q |= Q(institution_id=g.institution_id)
-        return Student.objects.filter(q).distinct()
+            if g.role in roles:
+                q |= g.reach_q(campus="campus")
+        return q
+
+    def students_reached(self, roles: frozenset[str] | set[str]) -> QuerySet[Student]:
+        """The students `reaches_student(student, roles)` allows, as a queryset."""
+        return Student.objects.filter(self._reach_q(roles)).distinct()
 
     def institutions_scope(self) -> QuerySet[Institution]:
         if not self.is_authenticated:
@@ -203,10 +275,14 @@ class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
         return Institution.objects.filter(q).distinct()
 
     def view_group(self, group: StudentGroup) -> bool:
+        """A group and its roster: like the directory (`view_student`), by the group's campus."""
         if group.supervisor_id == getattr(self.user, "pk", None):
             return True
-        return self.is_provider_admin(group.institution.provider_id) or bool(
-            self.roles_at(group.institution)
+        if self.is_provider_admin(group.institution.provider_id):
+            return True
+        return any(
+            g.role in SCHOOL_STAFF_ROLES and g.reaches(group.institution, group.campus_id)
+            for g in self.grants
         )
 
     def view_campus(self, campus: Campus) -> bool:

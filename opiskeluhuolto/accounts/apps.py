@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "opiskeluhuolto.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import identification  # noqa: F401  (connects the sign-in receiver)

@@ -6,14 +6,20 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access import for_user
+from opiskeluhuolto.access.identification import ERROR_CODE, StrongIdentificationRequired
 
 # Paths a staff member without TOTP may still use: the way to set it up,
 # signing out, the language switch and static files.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+API_PREFIX = "/api/"
+TOTP_REQUIRED = "Two-factor sign-in (TOTP) must be set up first, on the web pages."
 
 
 def needs_totp_setup(user) -> bool:
@@ -30,8 +36,45 @@ class RequireStaffMFAMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith(ALLOWED_PREFIXES) and needs_totp_setup(request.user):
+            if request.path.startswith(API_PREFIX):
+                # An API client cannot follow a redirect to an HTML page: say why, in JSON.
+                return JsonResponse({"detail": TOTP_REQUIRED}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def strong_identification_api_response(request, exception=None) -> JsonResponse:
+    """403 JSON for an API call that would show confidential data to a weakly identified
+    student or guardian: the code `strong_identification_required` and the step-up page."""
+    return JsonResponse(
+        {
+            "detail": _("Strong identification is needed to see confidential data."),
+            "code": ERROR_CODE,
+            "step_up_url": reverse("identification:strong"),
+        },
+        status=403,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class StrongIdentificationMiddleware:
+    """Turns StrongIdentificationRequired into the step-up (LAW.md L-306-4): a page is
+    redirected to the step-up page with `next` back to it. The API registers
+    `strong_identification_api_response` with django-ninja (api.urls)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StrongIdentificationRequired):
+            return None
+        if request.path.startswith("/api/"):
+            return strong_identification_api_response(request, exception)
+        url = reverse("identification:strong")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
 
 
 #: The session's expiry moves forward at most this often (seconds).

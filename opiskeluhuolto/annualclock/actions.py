@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opiskeluhuolto.meetings.models.audit import record
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
-from .models import Clock, ClockItem, FeedToken
+from .models import Clock, ClockItem, FeedToken, record
 
 ITEM_FIELDS = (
     "title",
@@ -62,7 +61,7 @@ def _apply(item: ClockItem, fields: dict) -> None:
         if key not in ITEM_FIELDS:
             raise TypeError(f"unknown clock item field {key}")
         setattr(item, key, value)
-    if item.owner_group_id and item.owner_group.provider_id != item.clock.provider_id:
+    if item.owner_group is not None and item.owner_group.provider_id != item.clock.provider_id:
         raise ValidationError({"owner_group": _("The group belongs to another provider.")})
     item.full_clean()
 

@@ -5,12 +5,20 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import Institution
 
 from .models import Clock, ClockItem
 
 DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
+
+
+def _groups_of(provider_id: int):
+    """The welfare groups of the provider that may own or follow a clock.
+
+    The group model is the one the clock's own relations name (`meetings.Group`): this app
+    imports no code of `meetings`, which depends on it (meetings → annualclock)."""
+    group_model = Clock._meta.get_field("groups").related_model
+    return group_model.objects.of_provider(provider_id)
 
 
 class ClockItemForm(forms.ModelForm):
@@ -45,7 +53,7 @@ class ClockItemForm(forms.ModelForm):
 
     def __init__(self, *args, provider_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_group"].queryset = Group.objects.of_provider(provider_id)
+        self.fields["owner_group"].queryset = _groups_of(provider_id)
         if self.instance.pk and self.instance.kind == "date" and self.instance.day:
             self.initial["date"] = f"{self.instance.day}.{self.instance.month}."
 
@@ -89,11 +97,11 @@ class ClockForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a clock of the whole provider."),
     )
-    groups = forms.ModelMultipleChoiceField(
-        label=_("Groups that follow the clock"), queryset=Group.objects.none(), required=False
+    groups: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Groups that follow the clock"), queryset=None, required=False
     )
 
     def __init__(self, *args, provider_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
-        self.fields["groups"].queryset = Group.objects.of_provider(provider_id)
+        self.fields["groups"].queryset = _groups_of(provider_id)

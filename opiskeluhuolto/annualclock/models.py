@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
@@ -259,3 +260,43 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock} ({self.user})"
+
+
+class ClockEvent(models.Model):
+    """The audit trail of annual clocks: who changed what, written inside each action.
+
+    The clock's own rows (issue 15): it no longer writes into the meetings app's table.
+    Opaque ids only, never item text or names.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verb = models.CharField(_("event"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.BigIntegerField(_("object id"))
+
+    class Meta:
+        verbose_name = _("annual clock event")
+        verbose_name_plural = _("annual clock events")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="annualclock_event_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_type}:{self.object_id}"
+
+
+def record(actor, verb: str, obj) -> ClockEvent:
+    return ClockEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        verb=verb,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+    )

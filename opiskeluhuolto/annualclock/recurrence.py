@@ -68,9 +68,16 @@ class Occurrence:
         return self.start <= end and self.end >= start
 
 
-def _need(value, field: str, message: str):
+def _need[T](value: T | None, field: str, message: str) -> T:
     if value is None:
         raise InvalidRule(field, message)
+    return value
+
+
+def _set(value: int | None) -> int:
+    """A part of the rule that `validate` has found to be there."""
+    if value is None:
+        raise AssertionError("the rule was not validated")
     return value
 
 
@@ -90,18 +97,18 @@ def validate(rule: Rule) -> Rule:
                 _("The date %(day)s.%(month)s. does not exist.") % {"day": day, "month": month},
             )
     elif rule.kind == WEEKS:
-        for field, week in (("first_week", rule.first_week), ("last_week", rule.last_week)):
-            _need(week, field, _("Enter the ISO week numbers, e.g. 43 and 44."))
+        for field, value in (("first_week", rule.first_week), ("last_week", rule.last_week)):
+            week = _need(value, field, _("Enter the ISO week numbers, e.g. 43 and 44."))
             if not 1 <= week <= 53:
                 raise InvalidRule(
                     field,
                     _("There is no week %(week)s: ISO weeks are numbered 1–53.") % {"week": week},
                 )
     elif rule.kind == MONTHS:
-        for field, month in (("first_month", rule.first_month), ("last_month", rule.last_month)):
-            _need(month, field, _("Choose the first and the last month."))
-            if not 1 <= month <= 12:
-                raise InvalidRule(field, _("There is no month %(month)s.") % {"month": month})
+        for field, value in (("first_month", rule.first_month), ("last_month", rule.last_month)):
+            bound = _need(value, field, _("Choose the first and the last month."))
+            if not 1 <= bound <= 12:
+                raise InvalidRule(field, _("There is no month %(month)s.") % {"month": bound})
     elif rule.kind == TERM and rule.term not in (AUTUMN, SPRING):
         raise InvalidRule("term", _("Choose the autumn or the spring term."))
     if rule.every_years is None or rule.every_years < 1:
@@ -130,21 +137,24 @@ def _weeks_in(year: int) -> int:
 def _candidate(rule: Rule, year: int) -> Occurrence | None:
     """The occurrence whose start falls in calendar (or ISO) year `year`, if any."""
     if rule.kind == DATE:
-        day = min(rule.day, calendar.monthrange(year, rule.month)[1])
-        d = date(year, rule.month, day)
+        month = _set(rule.month)
+        day = min(_set(rule.day), calendar.monthrange(year, month)[1])
+        d = date(year, month, day)
         return Occurrence(d, d)
     if rule.kind == WEEKS:
-        if rule.first_week > _weeks_in(year):
+        first_week, last_week = _set(rule.first_week), _set(rule.last_week)
+        if first_week > _weeks_in(year):
             return None
-        start = date.fromisocalendar(year, rule.first_week, 1)
-        end_year = year if rule.last_week >= rule.first_week else year + 1
-        last_week = min(rule.last_week, _weeks_in(end_year))
+        start = date.fromisocalendar(year, first_week, 1)
+        end_year = year if last_week >= first_week else year + 1
+        last_week = min(last_week, _weeks_in(end_year))
         end = date.fromisocalendar(end_year, last_week, 7)
         return Occurrence(start, end)
     if rule.kind == MONTHS:
-        start = date(year, rule.first_month, 1)
-        end_year = year if rule.last_month >= rule.first_month else year + 1
-        end = date(end_year, rule.last_month, calendar.monthrange(end_year, rule.last_month)[1])
+        first_month, last_month = _set(rule.first_month), _set(rule.last_month)
+        start = date(year, first_month, 1)
+        end_year = year if last_month >= first_month else year + 1
+        end = date(end_year, last_month, calendar.monthrange(end_year, last_month)[1])
         return Occurrence(start, end)
     raise AssertionError(rule.kind)
 
@@ -174,9 +184,9 @@ def occurrences(
         return found
     # One year earlier: a range that started last year may still run (Dec–Feb, week 52–2).
     for year in range(start.year - 1, end.year + 1):
-        occ = _candidate(rule, year)
-        if occ and happens_in(rule, year) and occ.overlaps(start, end):
-            found.append(occ)
+        candidate = _candidate(rule, year)
+        if candidate and happens_in(rule, year) and candidate.overlaps(start, end):
+            found.append(candidate)
     return found
 
 
@@ -218,9 +228,9 @@ def describe(rule: Rule) -> str:
             }
     elif rule.kind == MONTHS:
         if rule.first_month == rule.last_month:
-            text = month_name(rule.first_month)
+            text = month_name(_set(rule.first_month))
         else:
-            text = f"{month_name(rule.first_month)}–{month_name(rule.last_month)}"
+            text = f"{month_name(_set(rule.first_month))}–{month_name(_set(rule.last_month))}"
     else:
         text = _("autumn term") if rule.term == AUTUMN else _("spring term")
     if rule.every_years > 1:

@@ -191,7 +191,7 @@ def _adapt_units(user, clock: Clock) -> list[tuple[str, str, Institution, Campus
     """(value, label, institution, campus) of the units this person may adapt the clock for."""
     can = for_user(user)
     root = clock.root
-    units = []
+    units: list[tuple[str, str, Institution, Campus | None]] = []
     for inst in Institution.objects.filter(provider_id=root.provider_id).prefetch_related(
         "campuses"
     ):

@@ -13,6 +13,10 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
+from opiskeluhuolto.access.identification import StrongIdentificationRequired
+from opiskeluhuolto.accounts.middleware import strong_identification_api_response
+from opiskeluhuolto.lib import apierrors
+
 api = NinjaAPI(
     title="Opiskeluhuolto API",
     version="1",
@@ -21,6 +25,10 @@ api = NinjaAPI(
     description="Student welfare (opiskeluhuolto). Session-authenticated; "
     "the same access rules as the web pages.",
 )
+
+# Confidential data to a weakly identified student or guardian: 403 with a code that
+# names the step-up (LAW.md L-306-4).
+api.add_exception_handler(StrongIdentificationRequired, strong_identification_api_response)
 
 for config in apps.get_app_configs():
     if not config.name.startswith("opiskeluhuolto."):
@@ -34,6 +42,9 @@ for config in apps.get_app_configs():
     router = getattr(module, "router", None)
     if router is not None:
         api.add_router(f"/{config.label}/", router)
+
+# One error shape for every client error, documented on every operation.
+apierrors.install(api)
 
 
 def urlpatterns():

@@ -368,8 +368,8 @@ def mark_held(booking: Booking, *, actor) -> Booking:
         raise ValidationError(_("A discussion can be marked held only once its time has come."))
     booking.status = Booking.Status.HELD
     booking.save(update_fields=["status"])
-    if booking.request_id:
-        req = booking.request
+    req = booking.request
+    if req is not None:
         req.status = AppointmentRequest.Status.HELD
         req.version += 1
         req.save(update_fields=["status", "version"])

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import fetch, for_user
 from opiskeluhuolto.access.api import api_policy
+from opiskeluhuolto.lib.apierrors import ApiError
 from opiskeluhuolto.records.models import AccessLogEntry
 
 from . import actions, display
@@ -22,11 +23,6 @@ from .models import AppointmentRequest, Booking, Service
 from .reads import log_shown
 
 router = Router(tags=["appointments"])
-
-
-class Error(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class SlotOut(Schema):
@@ -171,7 +167,7 @@ def requests(request, open_only: bool = True):
 
 @router.post(
     "/requests",
-    response={201: RequestOut, 404: Error, 422: Error},
+    response={201: RequestOut, 422: ApiError},
     auth=api_policy("student_or_guardian"),
     url_name="appointments-request-create",
 )
@@ -236,7 +232,7 @@ def bookings(request):
 
 @router.post(
     "/bookings",
-    response={201: BookingOut, 404: Error, 422: Error},
+    response={201: BookingOut, 422: ApiError},
     auth=api_policy("student_or_guardian"),
     url_name="appointments-booking-create",
 )

@@ -12,6 +12,7 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             panels,  # noqa: F401  (registers home panels and navigation)
+            receivers,  # noqa: F401  (the §15 requests of referrals: cases.signals)
             retention,  # noqa: F401  (its documents in the provider's retention classes)
             slots,  # noqa: F401  (keeps the free-times versions current)
         )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
@@ -44,6 +44,8 @@ from .slots import Slot, cached_free_slots_of
 
 if TYPE_CHECKING:
     from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation.models import Campus
 
 #: How far ahead students see free times.
 LOOKAHEAD_DAYS = 21
@@ -147,8 +149,8 @@ _CODES: dict[str, Callable[[date | datetime, tuple[str, ...]], str]] = {
     "d": lambda d, weekdays: f"{d.day:02d}",
     "m": lambda d, weekdays: f"{d.month:02d}",
     "Y": lambda d, weekdays: f"{d.year:04d}",
-    "H": lambda d, weekdays: f"{d.hour:02d}",
-    "i": lambda d, weekdays: f"{d.minute:02d}",
+    "H": lambda d, weekdays: f"{d.hour:02d}",  # type: ignore[union-attr]  # "H" and "i" are only in formats of times
+    "i": lambda d, weekdays: f"{d.minute:02d}",  # type: ignore[union-attr]  # "H" and "i" are only in formats of times
 }
 
 
@@ -337,10 +339,10 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
 
 @dataclass
 class StaffMember:
-    user: object
+    user: User
     role: str
     role_label: str
-    campus: object
+    campus: Campus | None
     walk_in: list[Availability]
     hours: list[Availability]
     contact: ContactChannel | None
@@ -437,7 +439,7 @@ def bookable_staff(
     """The members of `welfare_staff` who publish bookable hours, in the same order, in one
     query. With `campus_id`, staff of other campuses are left out (institution-wide staff
     stay); like `welfare_staff`, a person's first assignment in that order counts."""
-    params = [today, today, institution.pk, institution.provider_id, *_WELFARE_ROLES]
+    params: list[Any] = [today, today, institution.pk, institution.provider_id, *_WELFARE_ROLES]
     params += [institution.pk, Availability.Kind.BOOKABLE.value, today, today]
     with connection.cursor() as cursor:
         cursor.execute(_BOOKABLE_STAFF_SQL, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django import forms
@@ -18,6 +19,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InstitutionChoiceMixin:
+    fields: dict[str, forms.Field]  # the form's, which this mixin is mixed into
+
     def limit_institutions(self, institutions) -> None:
         field = self.fields["institution"]
         field.queryset = institutions
@@ -182,7 +185,7 @@ class SlotChoiceForm(forms.Form):
     starts_at = forms.ChoiceField(label=_("time"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, slots: list[Slot] = (), **kwargs):
+    def __init__(self, *args, slots: Sequence[Slot] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].choices = [("", "—")] + [
             (s.starts_at.isoformat(), slot_label(s)) for s in slots
@@ -201,7 +204,7 @@ class ReportForm(forms.Form):
         coerce=int,
         initial=12,
         required=False,
-        empty_value=12,
+        empty_value=12,  # type: ignore[arg-type]  # stubs say str; coerce=int makes any value right
         choices=[
             (3, _("3 months")),
             (6, _("6 months")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus, Institution, Role, Student
+
+if TYPE_CHECKING:
+    from .deadlines import DeadlineState
 
 #: The services a request or a booking can be for (the professional's role).
 SERVICE_ROLES = (Role.SOCIAL_WORKER, Role.PSYCHOLOGIST, Role.NURSE, Role.DOCTOR)
@@ -209,6 +213,11 @@ class AppointmentRequest(models.Model):
     (L-15-3). The first offered time is kept for the compliance report (L-15-4).
     A request leaves the open list only with a recorded outcome (L-15-5).
     """
+
+    if TYPE_CHECKING:
+        # Attached by `display.with_states` for the pages and the API.
+        state: DeadlineState
+        deadline_html: str
 
     class RequestedBy(models.TextChoices):
         STUDENT = "student", _("the student")
@@ -526,10 +535,11 @@ class AppointmentEvent(models.Model):
 class FreeTimesVersion(models.Model):
     """The version of one professional's free times, the key of their cached free times.
 
-    Bumped in the same transaction as every saved or deleted weekly hours, exception or
-    booking of the professional (signals in `slots.py`), so a page that reads the new
-    version after the commit computes the free times again from the new rows. Kept in
-    the database, not the cache, so every server process sees the same version.
+    A random token that database triggers change in the same transaction as every write
+    to the professional's weekly hours, exceptions or bookings (`slots.FREE_TIMES_TABLES`,
+    migration 0004), so a page that reads the new version after the commit computes the
+    free times again from the new rows. Kept in the database, not the cache, so every
+    server process sees the same version.
     """
 
     professional = models.OneToOneField(

@@ -83,7 +83,7 @@ def _recipients(req: AppointmentRequest, today: date) -> set[str]:
     emails = set(
         staff.filter(role__in=roles).exclude(user__email="").values_list("user__email", flat=True)
     )
-    if req.professional_id and req.professional.email:
+    if req.professional is not None and req.professional.email:
         emails.add(req.professional.email)
     return emails
 
@@ -103,11 +103,11 @@ def warn_deadlines(today: date | None = None) -> int:
                 _("Request no. %(no)s: deadline %(day)s (%(state)s) %(link)s")
                 % {
                     "no": r.pk,
-                    "day": r.deadline.strftime("%d.%m.%Y"),
-                    "state": _("overdue") if r.deadline < today else _("no time given yet"),
+                    "day": r.deadline.strftime("%d.%m.%Y"),  # type: ignore[union-attr]  # requests_to_warn gives only requests with a deadline
+                    "state": _("overdue") if r.deadline < today else _("no time given yet"),  # type: ignore[operator]  # requests_to_warn gives only requests with a deadline
                     "link": base + reverse("appointments:request_detail", args=[r.pk]),
                 }
-                for r in sorted(items, key=lambda r: r.deadline)
+                for r in sorted(items, key=lambda r: r.deadline)  # type: ignore[arg-type,return-value]  # requests_to_warn gives only requests with a deadline
             ]
             body = (
                 _(

@@ -7,11 +7,10 @@ who do not see the requests themselves (principals, provider admins).
 from __future__ import annotations
 
 import base64
-import csv
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_GET
 
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
+from opiskeluhuolto.lib import csvexport
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
 from . import reports
@@ -58,7 +59,7 @@ def _labels(by: str, ids: set) -> dict:
         "provider": Provider,
         "professional": User,
     }[by]
-    objs = model.objects.filter(pk__in=[i for i in ids if i])
+    objs = model.objects.filter(pk__in=[i for i in ids if i])  # type: ignore[attr-defined]  # each of the four models has the default manager
     names = {o.pk: (o.display_name if by == "professional" else o.name) for o in objs}
     names[None] = _("not set")
     return names
@@ -129,14 +130,13 @@ def report(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def report_csv(request):
     _form, chosen, by, individual, start, today = _scope(request)
     _totals, units = _rows(chosen, by, individual, start, today)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="maaraaikojen-toteutuminen.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    hidden = f"<{reports.SMALL_CELL}"
+    return csvexport.csv_response(
+        "maaraaikojen-toteutuminen.csv",
         [
             _("unit"),
             _("month"),
@@ -145,11 +145,8 @@ def report_csv(request):
             _("met on time"),
             _("share met (%)"),
             _("median working days to the first offered time"),
-        ]
-    )
-    for r in units:
-        hidden = f"<{reports.SMALL_CELL}"
-        writer.writerow(
+        ],
+        (
             [
                 r["unit"],
                 r["month"].strftime("%Y-%m"),
@@ -159,5 +156,6 @@ def report_csv(request):
                 "" if r["share_met"] is None else f"{100 * r['share_met']:.1f}",
                 "" if r["median_days"] is None else f"{r['median_days']:.1f}",
             ]
-        )
-    return response
+            for r in units
+        ),
+    )

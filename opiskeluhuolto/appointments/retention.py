@@ -33,7 +33,8 @@ def _due(provider_id: int, rule: RetentionClass, cutoff: date):
         )
     else:
         return [], [], []
-    destroy, unhandled = [], []
+    destroy: list[dict] = []
+    unhandled: list[dict] = []
     for pk, student_id, day, status in old.values_list("pk", "student_id", "request_day", "status"):
         item = {"type": TYPE, "request": pk, "student": student_id, "received_on": day.isoformat()}
         (destroy if status in RESOLVED else unhandled).append(item)

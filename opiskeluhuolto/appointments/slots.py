@@ -7,9 +7,11 @@ a day off is never offered.
 
 `cached_free_slots_of` serves the pages that list free times (the student's booking
 page and home panel): each professional's slots are cached under their
-`FreeTimesVersion`, which every saved or deleted hours, exception or booking bumps in
-its own transaction (the signal handlers at the end). Booking itself always checks
-against the database (`find_slot`), and the database refuses a double booking.
+`FreeTimesVersion`, which database triggers change in the transaction of every write to
+the tables the free times are read from (`FREE_TIMES_TABLES`; migration
+`appointments/0004`, `access.triggers`), bulk writes and queryset updates included.
+Booking itself always checks against the database (`find_slot`), and the database
+refuses a double booking.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import F
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import SchoolCalendar
@@ -29,6 +28,14 @@ from opiskeluhuolto.lib.workdays import SchoolCalendar
 from .models import Availability, AvailabilityException, Booking, FreeTimesVersion
 
 Range = tuple[datetime, datetime]
+
+#: The tables the free times are computed from; each has the trigger that changes the
+#: professional's `FreeTimesVersion` (a test checks that the computation reads no other).
+FREE_TIMES_TABLES = (
+    "appointments_availability",
+    "appointments_availabilityexception",
+    "appointments_booking",
+)
 
 
 @dataclass(frozen=True)
@@ -215,27 +222,6 @@ def _by_day(slots: Iterable[Slot]) -> dict[date, list[Slot]]:
     return days
 
 
-def bump_free_times_version(professional_id: int) -> None:
-    """A new version of the professional's free times, in the caller's transaction."""
-    FreeTimesVersion.objects.bulk_create(
-        [FreeTimesVersion(professional_id=professional_id)], ignore_conflicts=True
-    )
-    FreeTimesVersion.objects.filter(professional_id=professional_id).update(
-        version=F("version") + 1
-    )
-
-
-@receiver(post_save, sender=Availability)
-@receiver(post_save, sender=AvailabilityException)
-@receiver(post_save, sender=Booking)
-@receiver(post_delete, sender=Availability)
-@receiver(post_delete, sender=AvailabilityException)
-@receiver(post_delete, sender=Booking)
-def _free_times_changed(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:  # not while loading fixtures
-        bump_free_times_version(instance.professional_id)
-
-
 def _free_slots(
     professional_id: int,
     institution_id: int,
@@ -253,7 +239,7 @@ def _free_slots(
             if h.weekday == day.weekday() and h.valid_on(day)
         ]
         windows += [
-            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)
+            Window(e.starts_at, e.ends_at, e.slot_minutes, e.mode, e.place)  # type: ignore[arg-type]  # an extra time always has both times (AvailabilityException.clean)
             for e in exceptions
             if e.day == day
             and e.kind == AvailabilityException.Kind.EXTRA
@@ -266,7 +252,7 @@ def _free_slots(
             for e in exceptions
             if e.day == day and e.kind == AvailabilityException.Kind.AWAY
         ]
-        slots += day_slots(professional_id, day, windows, away, busy, now)
+        slots += day_slots(professional_id, day, windows, away, busy, now)  # type: ignore[arg-type]  # an absence with a start has an end (AvailabilityException.clean)
     return slots
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.organisation.models import Institution
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution
 
 from . import actions, display
 from .forms import (
@@ -77,11 +77,8 @@ def work(request):
 def staff_request_new(request):
     """Record a request made by phone, in person, by a guardian, another person or staff."""
     can = for_user(request.user)
-    students = (
-        can.students_scope()
-        .filter(institution_id__in=can.welfare_institution_ids())
-        .order_by("last_name", "first_name")
-    )
+    # The students this professional serves (the campus rule of `access`, Grant.reaches).
+    students = can.students_reached(WELFARE_PROFESSIONAL_ROLES).order_by("last_name", "first_name")
     # The search is posted, not put in the address: names stay out of URLs and logs.
     finding = request.method == "POST" and "find" in request.POST
     query = request.POST.get("q", "").strip() if finding else ""

@@ -209,7 +209,10 @@ def booking_ics(request, pk):
     return response
 
 
-@policies.public("calendar applications cannot sign in; the secret, revocable token is the key")
+@policies.public(
+    "calendar applications cannot sign in; the secret, revocable token is the key",
+    confidential=True,
+)
 @require_GET
 def feed(request, token):
     """A professional's private feed: busy times with initials only, never names."""
@@ -221,9 +224,7 @@ def feed(request, token):
         .select_related("student")
     )
     body = ical.feed_ics("Opiskeluhuolto", bookings)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 @policies.public(

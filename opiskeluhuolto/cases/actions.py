@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto import audit
 from opiskeluhuolto.lib.workdays import CalendarNotDefined, SchoolCalendar, nth_working_day_after
 from opiskeluhuolto.organisation.models import (
     Guardianship,
@@ -23,6 +24,7 @@ from opiskeluhuolto.organisation.models import (
     Student,
 )
 
+from . import auditing, signals
 from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition, Referral
 
 NOTICE_WORKING_DAYS = 7  # LAW.md L-15-2, L-16-2
@@ -108,38 +110,19 @@ def file_referral(
     if notice == Referral.GuardianNotice.SENT:
         _enqueue_guardian_notice(referral)
     if referral.starts_discussion_clock:
-        referral.discussion_request = _start_discussion_clock(referral, by)
-        referral.save(update_fields=["discussion_request"])
+        # LAW.md L-15-1, L-15-5: the appointments app opens the §15 request and links it
+        # to the referral (`appointments/receivers.py`), in this transaction.
+        signals.discussion_clock_started.send(sender=Referral, referral=referral, by=by)
     return referral
 
 
 #: Who asked, in the request's terms, by the referral's channel.
-_REQUESTED_BY = {
+REQUESTED_BY = {
     Referral.Channel.SELF: "student",
     Referral.Channel.GUARDIAN: "guardian",
     Referral.Channel.STAFF: "staff",
     Referral.Channel.EXTERNAL: "other",
 }
-
-
-def _start_discussion_clock(referral: Referral, by):
-    """The §15 request for a discussion with the kuraattori, with its deadline from the
-    institution's calendar (LAW.md L-15-1, L-15-2, L-15-5): the same request, deadline
-    watch, warnings and compliance figures as a request made on the appointment pages. The
-    kuraattori is the default service; the professional may answer it with the
-    psychologist's time."""
-    from opiskeluhuolto.appointments import actions as appointments
-    from opiskeluhuolto.organisation.models import Role
-
-    return appointments.create_request(
-        referral.student,
-        service=Role.SOCIAL_WORKER,
-        requested_by=_REQUESTED_BY[referral.channel],
-        channel="online",
-        actor=by,
-        requester_description=referral.referrer_description,
-        made_with_student=referral.is_students_own,
-    )
 
 
 @transaction.atomic
@@ -194,9 +177,7 @@ def close_referral(referral: Referral, *, by, reason: str) -> Referral:
         )
     request = referral.discussion_request
     if reason in others_only and request is not None and request.status in ("open", "booked"):
-        from opiskeluhuolto.appointments import actions as appointments
-
-        appointments.close_request(request, reason=reason, actor=by)
+        signals.discussion_closed.send(sender=Referral, request=request, reason=reason, by=by)
     referral.status, referral.closing_reason, referral.closed_by = (
         Referral.Status.CLOSED,
         reason,
@@ -219,6 +200,17 @@ def _position(user, student: Student, on: date) -> str:
     return ", ".join(str(labels[r]) for r in roles) or "–"
 
 
+def _is_welfare_professional(user, student: Student, on: date) -> bool:
+    return (
+        user is not None
+        and RoleAssignment.objects.filter(user=user)
+        .welfare_staff()
+        .valid_on(on)
+        .at_institution(student.institution)
+        .exists()
+    )
+
+
 def _validate_consent(c: Consent, named_members: list) -> None:
     errors: dict[str, str] = {}
     if c.given_by == Consent.GivenBy.GUARDIAN:
@@ -232,14 +224,22 @@ def _validate_consent(c: Consent, named_members: list) -> None:
                 "Record why the student cannot judge what the consent means: "
                 "only then does the guardian consent instead."
             )
+        elif not _is_welfare_professional(c.capacity_assessed_by, c.student, timezone.localdate()):
+            # LAW.md L-GDPR-8: a case-by-case assessment by a welfare professional.
+            errors["capacity_assessed_by"] = _(
+                "The student's capacity is assessed by a welfare professional (kuraattori, "
+                "psykologi, terveydenhoitaja or lääkäri) of the student's institution."
+            )
     if c.given_on and c.given_on > timezone.localdate():
         errors["given_on"] = _("A consent cannot be given in the future.")
     if set(c.named_roles) - set(Role.values):
         errors["named_roles"] = _("Choose the roles from the list.")
-    names_nobody = not (named_members or c.named_roles or c.other_participants.strip())
+    # LAW.md L-19-1: each member by name; a role beside the names grants nothing by itself.
+    names_nobody = not (named_members or c.other_participants.strip())
     if c.kind in (Consent.Kind.EXPERT_GROUP, Consent.Kind.PARTICIPANTS) and names_nobody:
         errors["named_members"] = _(
-            "A consent must name the members or roles it covers (§19(2): specified consent)."
+            "A consent must name each member it covers by name (§19(2): specified consent). "
+            "A role alone names nobody."
         )
     if c.kind == Consent.Kind.DISCLOSURE and not c.recipient.strip():
         errors["recipient"] = _("Name the recipient the consent allows disclosing to.")
@@ -264,6 +264,7 @@ def give_consent(
     case: Case | None = None,
     guardian=None,
     capacity_assessment: str = "",
+    capacity_assessed_by=None,
     named_members=(),
     named_roles=(),
     other_participants: str = "",
@@ -273,15 +274,18 @@ def give_consent(
 ) -> Consent:
     """LAW.md L-19-1..2, L-23-1, L-GDPR-8: a specified consent with who gave it, when, how,
     what it covers and who recorded it. A guardian consents only with a recorded
-    assessment that the student cannot judge it: never by age alone."""
+    assessment, by a welfare professional (`capacity_assessed_by`, by default the person
+    recording), that the student cannot judge it: never by age alone. An oral consent is
+    recorded as a note: it grants nothing (`Consent.is_written`)."""
+    assessment = (capacity_assessment or "").strip()
     consent = Consent(
         student=student,
         case=case,
         kind=kind,
         given_by=given_by,
         guardian=guardian if given_by == Consent.GivenBy.GUARDIAN else None,
-        capacity_assessment=(capacity_assessment or "").strip(),
-        capacity_assessed_by=recorded_by if (capacity_assessment or "").strip() else None,
+        capacity_assessment=assessment,
+        capacity_assessed_by=(capacity_assessed_by or recorded_by) if assessment else None,
         how=how,
         given_on=given_on,
         named_roles=sorted(set(named_roles)),
@@ -295,11 +299,21 @@ def give_consent(
     _validate_consent(consent, list(named_members))
     consent.save()
     consent.named_members.set(named_members)
+    auditing.record_consent(audit.Kind.CONSENT_GIVEN, consent, by=recorded_by, before=None)
     return consent
 
 
 def _add_membership(case: Case, user, *, consent: Consent, on: date, responsible: bool = False):
-    if not consent.covers(user, case.student, on):
+    if not consent.is_written:
+        raise ValidationError(
+            {
+                "how": _(
+                    "An oral consent is recorded as a note only: members are added from a "
+                    "written consent naming each of them (§19(2))."
+                )
+            }
+        )
+    if not consent.covers(user):
         raise ValidationError(
             {
                 "members": _(
@@ -309,7 +323,21 @@ def _add_membership(case: Case, user, *, consent: Consent, on: date, responsible
                 % {"name": user.display_name}
             }
         )
-    if case.memberships.active_on(on).filter(user=user).exists():
+    holds_role = (
+        RoleAssignment.objects.filter(user=user).valid_on(on).at_institution(case.institution)
+    ).exists()
+    if not holds_role:
+        # LAW.md L-906-4: access follows the job; without one here, membership grants nothing.
+        raise ValidationError(
+            {
+                "members": _(
+                    "%(name)s holds no current role at the student's institution, so "
+                    "membership would give no access. The provider admin records the role first."
+                )
+                % {"name": user.display_name}
+            }
+        )
+    if case.memberships.open_on(on).filter(user=user).exists():
         return None
     return ExpertGroupMembership.objects.create(
         case=case,
@@ -340,14 +368,17 @@ def open_case(
 ) -> Case:
     """LAW.md L-19-1, L-19-4, L-14-*: a case exists only with a recorded consent; its members
     come from that consent; exactly one of them is the responsible person."""
-    from opiskeluhuolto.records import actions as record_actions
-
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = _("Write the subject of the matter.")
     if consent.kind != Consent.Kind.EXPERT_GROUP or not consent.is_active:
         errors["kind"] = _("A case needs an active consent to handling in an expert group.")
+    elif not consent.is_written:
+        errors["how"] = _(
+            "A case is opened only on a written consent (§19): an oral consent is recorded "
+            "as a note and grants nothing."
+        )
     if not members:
         errors["members"] = _("Choose at least one member from the consent.")
     elif responsible not in members:
@@ -370,7 +401,8 @@ def open_case(
     for user in members:
         _add_membership(case, user, consent=consent, on=today, responsible=user == responsible)
     Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.CASE_OPENED)
-    record_actions.create_record(case)
+    signals.case_opened.send(sender=Case, case=case)
+    auditing.record_group(case, by=by, before=[])
     return case
 
 
@@ -383,7 +415,10 @@ def add_members(case: Case, *, by, consent: Consent, members: list) -> list[Expe
     if consent.case_id != case.pk or not consent.is_active:
         raise ValidationError({"members": _("The consent must be an active consent of this case.")})
     today = timezone.localdate()
-    return [m for u in members if (m := _add_membership(case, u, consent=consent, on=today))]
+    before = auditing.members(case)
+    added = [m for u in members if (m := _add_membership(case, u, consent=consent, on=today))]
+    auditing.record_group(case, by=by, before=before)
+    return added
 
 
 def _end_memberships(case: Case, *, on: date, reason: str, consent: Consent | None = None) -> None:
@@ -398,11 +433,10 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
     """LAW.md L-19-3: withdrawal is recorded once, ends the memberships resting on it and
     blocks new entries; withdrawing the expert-group consent closes the case. What is
     already recorded stays in the register."""
-    from opiskeluhuolto.records import actions as record_actions
-
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
+    before = auditing.consent_and_group(consent)
     today = timezone.localdate()
     withdrawn_on = withdrawn_on or today
     if withdrawn_on > today:
@@ -413,8 +447,9 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
     consent.save(update_fields=["withdrawn_at", "withdrawn_on", "withdrawal_recorded_by"])
     case = consent.case
     if case is not None:
-        record_actions.write_event(
-            case,
+        signals.case_event.send(
+            sender=Case,
+            case=case,
             by=by,
             text=_("Consent withdrawn (%(kind)s, given %(date)s).")
             % {"kind": consent.get_kind_display(), "date": consent.given_on.strftime("%d.%m.%Y")},
@@ -426,6 +461,7 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
             )
         else:
             _end_memberships(case, on=today, reason=str(_("consent withdrawn")), consent=consent)
+    auditing.record_consent(audit.Kind.CONSENT_WITHDRAWN, consent, by=by, before=before)
     return consent
 
 
@@ -433,8 +469,6 @@ def withdraw_consent(consent: Consent, *, by, withdrawn_on: date | None = None) 
 def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
     """LAW.md L-19-4: the group names its one responsible person from its members. The old
     and new memberships are ended and restarted, so the history shows who was responsible when."""
-    from opiskeluhuolto.records import actions as record_actions
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     today = timezone.localdate()
     current = {m.user_id: m for m in case.memberships.active_on(today)}
@@ -446,6 +480,7 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
     if new.is_responsible:
         return new
     old = next((m for m in current.values() if m.is_responsible), None)
+    before = auditing.members(case)
     reason = str(_("responsible person changed"))
     for m in filter(None, (old, new)):
         ExpertGroupMembership.objects.filter(pk=m.pk).update(ended_on=today, end_reason=reason)
@@ -461,10 +496,38 @@ def set_responsible(case: Case, *, by, user) -> ExpertGroupMembership:
         is_responsible=True,
         started_on=today,
     )
-    record_actions.write_event(
-        case, by=by, text=_("Responsible person: %(name)s.") % {"name": user.display_name}
+    signals.case_event.send(
+        sender=Case,
+        case=case,
+        by=by,
+        text=_("Responsible person: %(name)s.") % {"name": user.display_name},
     )
+    auditing.record_group(case, by=by, before=before)
     return membership
+
+
+@transaction.atomic
+def end_membership(membership: ExpertGroupMembership, *, by) -> ExpertGroupMembership:
+    """LAW.md L-906-4: the responsible person ends the membership of someone whose role at
+    the institution has ended (their access ended with the role already); the record says so."""
+    today = timezone.localdate()
+    m = ExpertGroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if m.ended_on is not None and m.ended_on <= today:
+        raise ValidationError(_("This membership has already ended."))
+    if m.is_responsible:
+        raise ValidationError(
+            _("Hand the responsibility to another member before ending this membership.")
+        )
+    m.ended_on, m.end_reason = today, str(_("role at the institution ended"))[:200]
+    m.save(update_fields=["ended_on", "end_reason"])
+    signals.case_event.send(
+        sender=Case,
+        case=m.case,
+        by=by,
+        text=_("Membership of %(name)s ended: their role at the institution has ended.")
+        % {"name": m.user.display_name},
+    )
+    return m
 
 
 @transaction.atomic
@@ -473,9 +536,11 @@ def lift_prohibition(prohibition: GuardianProhibition, *, by) -> GuardianProhibi
     prohibition = GuardianProhibition.objects.select_for_update().get(pk=prohibition.pk)
     if prohibition.lifted_at is not None:
         raise ValidationError(_("The prohibition has already been lifted."))
+    before = auditing.prohibition_state(prohibition)
     prohibition.lifted_at = timezone.now()
     prohibition.lifted_by = by
     prohibition.save(update_fields=["lifted_at", "lifted_by"])
+    auditing.record_prohibition(audit.Kind.PROHIBITION_LIFTED, prohibition, by=by, before=before)
     return prohibition
 
 
@@ -486,9 +551,11 @@ def close_case(case: Case, *, by) -> Case:
     if not case.is_open:
         raise ValidationError(_("The case is already closed."))
     today = timezone.localdate()
+    before = auditing.members(case)
     _end_memberships(case, on=today, reason=str(_("case closed")))
     case.status, case.closed_on, case.closed_by = Case.Status.CLOSED, today, by
     case.save(update_fields=["status", "closed_on", "closed_by"])
+    auditing.record_group(case, by=by, before=before)
     return case
 
 
@@ -545,4 +612,5 @@ def record_prohibition(
     Referral.objects.filter(
         student=student, guardian_notice=Referral.GuardianNotice.PENDING
     ).update(guardian_notice=Referral.GuardianNotice.SUPPRESSED)
+    auditing.record_prohibition(audit.Kind.PROHIBITION_RECORDED, prohibition, by=by, before=None)
     return prohibition

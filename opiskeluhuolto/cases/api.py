@@ -21,7 +21,7 @@ class CaseOut(Schema):
     next_follow_up_on: date | None
 
 
-class MemberOut(Schema):
+class CaseMemberOut(Schema):
     name: str
     position: str
     is_responsible: bool
@@ -30,11 +30,7 @@ class MemberOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    members: list[MemberOut]
-
-
-class NotFoundOut(Schema):
-    detail: str
+    members: list[CaseMemberOut]
 
 
 def _case(case) -> dict:
@@ -58,7 +54,7 @@ def cases(request):
 
 @router.get(
     "/{case_id}",
-    response={200: CaseDetailOut, 404: NotFoundOut},
+    response=CaseDetailOut,
     auth=api_policy("authenticated"),
     url_name="cases-detail",
 )

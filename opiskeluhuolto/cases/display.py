@@ -22,35 +22,41 @@ from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition
 
 
 def expert_group(case: Case) -> list[ExpertGroupMembership]:
-    """Every membership of the case, current and ended, by end date and then as added
-    (the current ones, with no end date, last on PostgreSQL and first on SQLite)."""
+    """Every membership of the case: the current ones first (the responsible person first,
+    then by start), then the ended ones, latest ended first. Spelled out in full, because
+    the databases sort a missing end date differently (PostgreSQL last, SQLite first)."""
     rows = ExpertGroupMembership.objects.raw(
         "SELECT m.id, m.case_id, m.position, m.is_responsible, m.started_on, m.ended_on,"
         " m.end_reason, u.first_name, u.last_name, u.username"
         " FROM cases_expertgroupmembership m JOIN accounts_user u ON u.id = m.user_id"
-        " WHERE m.case_id = %s ORDER BY m.ended_on, m.id",
+        " WHERE m.case_id = %s"
+        " ORDER BY m.ended_on IS NOT NULL, m.ended_on DESC, m.is_responsible DESC,"
+        " m.started_on, m.id",
         [case.pk],
     )
     memberships = list(rows)
     for m in memberships:
-        m.member_name = display_name(m.first_name, m.last_name, m.username)
+        m.member_name = display_name(m.first_name, m.last_name, m.username)  # type: ignore[attr-defined]  # columns of the raw query
     return memberships
 
 
 def consents(case: Case) -> list[Consent]:
     """The case's consents in the order given, each with the names of the guardian who gave
-    it, of the person who recorded it, and of the members it names (in the order their
+    it, of the person who recorded it, of the welfare professional who assessed the
+    student's capacity, and of the members it names (in the order their
     links were stored, the order PostgreSQL gave the page before without an ORDER BY).
 
     What the consent covers (`scope`) is not shown on the page and not read."""
     rows = Consent.objects.raw(
         "SELECT c.id, c.case_id, c.kind, c.given_by, c.guardian_id, c.capacity_assessment,"
-        " c.how, c.given_on, c.named_roles, c.other_participants, c.recipient,"
+        " c.capacity_assessed_by_id, c.how, c.given_on, c.named_roles, c.other_participants, c.recipient,"
         " c.withdrawn_at, c.withdrawn_on,"
         " g.first_name AS g_first, g.last_name AS g_last, g.username AS g_username,"
-        " r.first_name AS r_first, r.last_name AS r_last, r.username AS r_username"
+        " r.first_name AS r_first, r.last_name AS r_last, r.username AS r_username,"
+        " a.first_name AS a_first, a.last_name AS a_last, a.username AS a_username"
         " FROM cases_consent c"
         " LEFT JOIN accounts_user g ON g.id = c.guardian_id"
+        " LEFT JOIN accounts_user a ON a.id = c.capacity_assessed_by_id"
         " JOIN accounts_user r ON r.id = c.recorded_by_id"
         " WHERE c.case_id = %s ORDER BY c.given_on, c.id",
         [case.pk],
@@ -72,9 +78,14 @@ def consents(case: Case) -> list[Consent]:
             names[consent_id].append(display_name(first, last, username))
     for c in result:
         c.case = case  # the same case: the access rules read it without a query
-        c.guardian_name = display_name(c.g_first, c.g_last, c.g_username) if c.guardian_id else ""
-        c.recorder_name = display_name(c.r_first, c.r_last, c.r_username)
-        c.member_names = names[c.pk]
+        c.guardian_name = display_name(c.g_first, c.g_last, c.g_username) if c.guardian_id else ""  # type: ignore[attr-defined]  # columns of the raw query
+        c.recorder_name = display_name(c.r_first, c.r_last, c.r_username)  # type: ignore[attr-defined]  # columns of the raw query
+        c.assessor_name = (  # type: ignore[attr-defined]  # columns of the raw query
+            display_name(c.a_first, c.a_last, c.a_username)  # type: ignore[attr-defined]
+            if c.capacity_assessed_by_id
+            else ""
+        )
+        c.member_names = names[c.pk]  # type: ignore[attr-defined]  # attached for the template
     return result
 
 
@@ -93,5 +104,12 @@ def prohibitions(case: Case) -> list[GuardianProhibition]:
     )
     result = list(rows)
     for p in result:
-        p.assessor_name = display_name(p.first_name, p.last_name, p.username)
+        p.assessor_name = display_name(p.first_name, p.last_name, p.username)  # type: ignore[attr-defined]  # columns of the raw query
     return result
+
+
+def members_without_role(case: Case, today) -> list[ExpertGroupMembership]:
+    """Members whose role at the institution has ended while their membership has not: they
+    have no access any more (LAW.md L-906-4), and the responsible person is told here."""
+    rows = case.memberships.without_role_on(today).select_related("user")
+    return list(rows.order_by("pk"))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.lib.forms import DateInput
 from opiskeluhuolto.organisation.models import (
     Provider,
     Role,
@@ -15,13 +16,6 @@ from opiskeluhuolto.organisation.models import (
 )
 
 from .models import Consent, Referral
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -42,7 +36,7 @@ def staff_of(student: Student, *, welfare_only: bool = False):
     if welfare_only:
         rows = rows.welfare_staff()
     users = User.objects.filter(pk__in=rows.values("user_id"))
-    if not welfare_only and student.group_id and student.group.supervisor_id:
+    if not welfare_only and student.group is not None and student.group.supervisor_id:
         users = users | User.objects.filter(pk=student.group.supervisor_id)
     return users.distinct().order_by("last_name", "first_name")
 
@@ -139,13 +133,27 @@ class ConsentForm(forms.Form):
             "consents: why the student cannot judge what the consent means."
         ),
     )
-    how = forms.ChoiceField(label=_("How it was given"), choices=Consent.How.choices)
+    capacity_assessed_by = PersonChoice(
+        label=_("Capacity assessed by (welfare professional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("(I assessed it myself)"),
+    )
+    how = forms.ChoiceField(
+        label=_("How it was given"),
+        choices=Consent.How.choices,
+        help_text=_(
+            "Members are added and information disclosed only on a written consent. An oral "
+            "consent is recorded as a note and grants nothing."
+        ),
+    )
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     named_members = PeopleChoice(
         label=_("Members named in the consent"), queryset=User.objects.none(), required=False
     )
     named_roles = forms.MultipleChoiceField(
-        label=_("Roles named in the consent"),
+        label=_("Roles written beside the names"),
+        help_text=_("A description only: a role grants nothing; name each member above."),
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -177,6 +185,7 @@ class ConsentForm(forms.Form):
             guardianships__student=student
         ).order_by("last_name")
         self.fields["named_members"].queryset = staff_of(student)
+        self.fields["capacity_assessed_by"].queryset = staff_of(student, welfare_only=True)
         self.fields["recipient_provider"].queryset = Provider.objects.exclude(
             pk=student.institution.provider_id
         )
@@ -190,6 +199,7 @@ class ConsentForm(forms.Form):
             "given_by": d["given_by"],
             "guardian": d["guardian"],
             "capacity_assessment": d["capacity_assessment"],
+            "capacity_assessed_by": d.get("capacity_assessed_by"),
             "how": d["how"],
             "given_on": d["given_on"],
             "named_members": list(d["named_members"]),
@@ -213,7 +223,15 @@ class OpenCaseForm(ConsentForm):
         help_text=_("One of the named members; the default author of the record."),
     )
 
-    field_order = ["subject", "given_by", "guardian", "capacity_assessment", "how", "given_on"]
+    field_order = [
+        "subject",
+        "given_by",
+        "guardian",
+        "capacity_assessment",
+        "capacity_assessed_by",
+        "how",
+        "given_on",
+    ]
 
     def __init__(self, *args, student: Student, **kwargs):
         super().__init__(*args, student=student, kinds=[Consent.Kind.EXPERT_GROUP], **kwargs)

@@ -11,11 +11,17 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.models import Institution, Provider, Role, Student
-from opiskeluhuolto.records.fields import EncryptedTextField
+from opiskeluhuolto.lib.fields import EncryptedTextField
+from opiskeluhuolto.organisation.models import (
+    Institution,
+    Provider,
+    Role,
+    RoleAssignment,
+    Student,
+)
 
 
 class Referral(models.Model):
@@ -217,7 +223,11 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
-    named_roles = models.JSONField(_("named roles"), default=list, blank=True)
+    named_roles = models.JSONField(
+        _("roles written beside the names (a description; grants nothing)"),
+        default=list,
+        blank=True,
+    )
     other_participants = EncryptedTextField(
         _("other participants (close persons, outside experts)"), blank=True
     )
@@ -273,27 +283,26 @@ class Consent(models.Model):
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
-    def covers(self, user, student: Student, on: date) -> bool:
-        """Does this consent name `user`, by name or by a role they hold at the student's
-        institution (LAW.md L-19-2)?"""
-        if not self.is_active:
-            return False
-        if self.named_members.filter(pk=user.pk).exists():
-            return True
-        if not self.named_roles:
-            return False
-        from opiskeluhuolto.organisation.models import RoleAssignment
+    @property
+    def is_written(self) -> bool:
+        """LAW.md L-19-1, L-22-2: written (signed, or electronic and identified). An oral
+        consent is recorded as a note and is no basis for members or disclosure."""
+        return self.how in WRITTEN_FORMS
 
-        return (
-            RoleAssignment.objects.filter(user=user, role__in=self.named_roles)
-            .valid_on(on)
-            .at_institution(student.institution)
-            .exists()
-        )
+    def covers(self, user) -> bool:
+        """Does this written consent name `user` by name (LAW.md L-19-1, L-19-2)? A role
+        written beside the names is a description and grants nothing by itself."""
+        if not self.is_active or not self.is_written:
+            return False
+        return self.named_members.filter(pk=user.pk).exists()
 
     def named_role_labels(self) -> list[str]:
         labels = dict(Role.choices)
         return [str(labels.get(r, r)) for r in self.named_roles]
+
+
+#: The forms of consent that count as written (LAW.md L-19-1, §19(2) "kirjallinen").
+WRITTEN_FORMS = frozenset({Consent.How.WRITTEN, Consent.How.ELECTRONIC})
 
 
 class CaseQuerySet(models.QuerySet):
@@ -383,8 +392,31 @@ class Case(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def active_on(self, day: date) -> MembershipQuerySet:
+    def open_on(self, day: date) -> MembershipQuerySet:
+        """Memberships begun and not ended on `day`, whether or not they still give access."""
         return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+    def active_on(self, day: date) -> MembershipQuerySet:
+        """The memberships that make someone a member on `day`: begun, not ended, and the
+        person still holds a role at the case's institution (or provider-wide) that day.
+        Access ends with the job (LAW.md L-906-4). `CaseRules.member_case_ids` runs
+        this query, compiled once per database."""
+        roles = (
+            RoleAssignment.objects.filter(user_id=OuterRef("user_id"))
+            .valid_on(day)
+            .filter(
+                Q(institution_id=OuterRef("case__institution_id"))
+                | Q(
+                    institution__isnull=True, provider_id=OuterRef("case__institution__provider_id")
+                )
+            )
+        )
+        return self.open_on(day).filter(Exists(roles))
+
+    def without_role_on(self, day: date) -> MembershipQuerySet:
+        """Open memberships whose person no longer holds a role there: no access, and the
+        responsible person is told (LAW.md L-906-4)."""
+        return self.open_on(day).exclude(pk__in=self.active_on(day).values("pk"))
 
 
 class ExpertGroupMembership(models.Model):

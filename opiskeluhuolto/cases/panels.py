@@ -83,3 +83,4 @@ nav_item(
     order=25,
 )
 nav_item(_("Access log"), "records:access_log", lambda can: can.is_register_admin(), order=90)
+nav_item(_("Access review"), "records:access_review", lambda can: can.is_provider_admin(), order=91)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from opiskeluhuolto.lib.workdays import working_days_between
+from opiskeluhuolto.lib.workdays import SchoolCalendar, working_days_between
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def deadline_info(institution, due: date | None, today: date) -> Deadline | None
 
 def with_deadlines(referrals, today: date) -> list:
     """Attach `due` (a Deadline or None) to each referral; one calendar per institution."""
-    calendars: dict[int, object] = {}
+    calendars: dict[int, SchoolCalendar] = {}
     rows = list(referrals)
     for r in rows:
         if r.student_notice_due is None or r.student_notified_at is not None:

@@ -13,7 +13,6 @@ urlpatterns = [
     path("referrals/<int:pk>/guardian-notice/", views.release_notice, name="release_notice"),
     path("referrals/<int:pk>/open-case/", views.open_case, name="open_case"),
     path("referrals/<int:pk>/close/", views.close_referral, name="close_referral"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
     path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path(
@@ -21,6 +20,7 @@ urlpatterns = [
     ),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/responsible/", views.responsible, name="responsible"),
+    path("memberships/<int:pk>/end/", views.end_membership, name="end_membership"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
     path("prohibitions/<int:pk>/lift/", views.lift_prohibition, name="lift_prohibition"),
 ]

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
-from opiskeluhuolto.records.models import AccessLogEntry
-from opiskeluhuolto.records.reading import Read, log_reads, read_record
+from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions, display
+from . import actions, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -33,29 +32,6 @@ from .forms import (
 )
 from .models import Consent, Referral
 from .status import deadline_info, with_deadlines
-
-
-def referral_reads(referrals) -> list[Read]:
-    """The log's name of each referral shown (LAW.md L-906-1)."""
-    return [
-        Read(
-            AccessLogEntry.Subject.REFERRAL,
-            r.pk,
-            r.student_id,
-            r.institution_id,
-            made_by_id=r.referred_by_id,
-        )
-        for r in referrals
-    ]
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show an action's errors next to their fields; the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @policies.authenticated
@@ -85,9 +61,10 @@ def index(request):
         "is_staff": can.is_staff_member,
     }
     # A list of names with their contacts to student welfare is a read of each (L-906-1).
-    log_reads(
-        request.user,
-        referral_reads([*context["incoming"], *context["sent"]]),
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[*context["incoming"], *context["sent"]],
         purpose="referral list",
         request=request,
     )
@@ -153,7 +130,13 @@ def self_refer(request):
 def referral(request, pk):
     """A referral with its reason, logged as a read (LAW.md L-906-1)."""
     referral = access.get_referral(request.user, pk)
-    log_reads(request.user, referral_reads([referral]), purpose="referral page", request=request)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral page",
+        request=request,
+    )
     can = for_user(request.user)
     handles = can.handle_referral(referral)
     context = {
@@ -178,9 +161,10 @@ def student_notice(request, pk):
         else:
             messages.success(request, _("The notice to the student was recorded."))
             return redirect("cases:referral", pk=referral.pk)
-    log_reads(
-        request.user,
-        referral_reads([referral]),
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
         purpose="referral: student notice",
         request=request,
     )
@@ -214,8 +198,12 @@ def close_referral(request, pk):
         else:
             messages.success(request, _("The referral was closed."))
             return redirect("cases:index")
-    log_reads(
-        request.user, referral_reads([referral]), purpose="referral: closing", request=request
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
+        purpose="referral: closing",
+        request=request,
     )
     return render(request, "cases/close_referral.html", {"form": form, "referral": referral})
 
@@ -235,10 +223,11 @@ def open_case(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
-            return redirect("cases:detail", pk=case.pk)
-    log_reads(
-        request.user,
-        referral_reads([referral]),
+            return redirect("records:case", pk=case.pk)
+    signals.referrals_read.send(
+        sender=Referral,
+        user=request.user,
+        referrals=[referral],
         purpose="referral: opening a case",
         request=request,
     )
@@ -260,40 +249,6 @@ def _open(referral, form, user):
         )
 
 
-@policies.authenticated
-@require_GET
-def detail(request, pk):
-    """The case and its record, read through records.reading (logged: LAW.md L-906-1)."""
-    case = access.get_case(request.user, pk)
-    can = for_user(request.user)
-    staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
-    # The page shows no disclosures (they are entries too), and rectification requests to
-    # staff only: the rest is not loaded.
-    view = read_record(
-        request.user,
-        case,
-        purpose="case page",
-        request=request,
-        disclosures=False,
-        rectifications=staff_view,
-    )
-    context = {
-        "case": case,
-        "view": view,
-        "staff_view": staff_view,
-        "can_edit": can.edit_case(case),
-        "can_manage": can.manage_case(case),
-        "can_rectify": can.request_rectification(case),
-        "memberships": display.expert_group(case),
-        "consents": display.consents(case),
-        "prohibitions": display.prohibitions(case) if staff_view else [],
-    }
-    context["own_withdrawable"] = {
-        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
-    }
-    return render(request, "cases/detail.html", context)
-
-
 @policies.staff
 @require_http_methods(["GET", "POST"])
 def add_consent(request, pk):
@@ -303,12 +258,21 @@ def add_consent(request, pk):
     form = ConsentForm(request.POST or None, student=case.student, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            _add_consent(case, form, request.user)
+            consent = _add_consent(case, form, request.user)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("cases:detail", pk=case.pk)
+            if consent.is_written:
+                messages.success(request, _("The consent was recorded."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The oral consent was recorded as a note. It grants nothing: members "
+                        "are added and information disclosed only on a written consent."
+                    ),
+                )
+            return redirect("records:case", pk=case.pk)
     return render(request, "cases/add_consent.html", {"form": form, "case": case})
 
 
@@ -319,10 +283,12 @@ def _add_consent(case, form, user):
         consent = actions.give_consent(
             case.student, recorded_by=user, case=case, **form.consent_kwargs()
         )
-        if consent.kind == Consent.Kind.PARTICIPANTS:
+        # LAW.md L-19-2: members come only from a written consent naming each of them.
+        if consent.kind == Consent.Kind.PARTICIPANTS and consent.is_written:
             actions.add_members(
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
+        return consent
 
 
 @policies.staff
@@ -336,7 +302,7 @@ def withdraw_consent(request, pk):
             messages.error(request, " ".join(e.messages))
         else:
             messages.success(request, _("The withdrawal of the consent was recorded."))
-        return redirect("cases:detail", pk=consent.case_id)
+        return redirect("records:case", pk=consent.case_id)
     return render(
         request,
         "cases/confirm.html",
@@ -413,7 +379,7 @@ def lift_prohibition(request, pk):
     if request.method == "POST":
         actions.lift_prohibition(prohibition, by=request.user)
         messages.success(request, _("The guardian prohibition was lifted."))
-        return redirect("cases:detail", pk=case.pk)
+        return redirect("records:case", pk=case.pk)
     return render(
         request,
         "cases/confirm.html",
@@ -425,6 +391,37 @@ def lift_prohibition(request, pk):
                 "notices again. The prohibition stays in the register as a record."
             ),
             "button": _("Lift the prohibition"),
+        },
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def end_membership(request, pk):
+    """End the membership of a member whose role has ended (LAW.md L-906-4)."""
+    membership = access.get_membership_without_role(request.user, pk)
+    case = membership.case
+    if request.method == "POST":
+        try:
+            actions.end_membership(membership, by=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The membership was ended."))
+        return redirect("records:case", pk=case.pk)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "case": case,
+            "title": _("End the membership"),
+            "text": _(
+                "%(name)s no longer holds a role at the student's institution and has no access "
+                "to this case. Ending the membership records it in the expert group and the "
+                "record."
+            )
+            % {"name": membership.user.display_name},
+            "button": _("End the membership"),
         },
     )
 
@@ -445,7 +442,7 @@ def responsible(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The responsible person was changed."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "cases/responsible.html", {"form": form, "case": case})
 
 
@@ -466,7 +463,7 @@ def prohibition(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The guardian prohibition was recorded."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(
         request,
         "cases/prohibition.html",

@@ -45,7 +45,7 @@ def _staff_context(request, can):
         .valid_on(can.today)
         .select_related("provider", "institution", "campus")
     )
-    return {"assignments": assignments}
+    return {"assignments": assignments, "directory": can.is_school_staff}
 
 
 def _supervisor_context(request, can):
@@ -101,5 +101,8 @@ home_panel(
 
 nav_item(_("Home"), "front:home", lambda can: True, order=0)
 nav_item(_("Institutions"), "organisation:institutions", lambda can: can.is_staff_member, order=80)
-nav_item(_("Students"), "organisation:students", lambda can: can.is_staff_member, order=85)
+nav_item(_("Students"), "organisation:students", lambda can: can.is_school_staff, order=85)
 nav_item(_("Administration"), "admin:index", lambda can: can.is_provider_admin(), order=99)
+# The register responsible person reads it too (access.audit); the link is for admins only,
+# so that no page pays a query to find out who else is one.
+nav_item(_("Audit trail"), "audit:events", lambda can: can.is_provider_admin(), order=98)

@@ -22,8 +22,10 @@ from pathlib import Path
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from opiskeluhuolto import audit
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.organisation.models import (
     Campus,
@@ -156,7 +158,7 @@ def run_import(
             ImportRun.Kind.ATTENDANCE: _import_attendance,
             ImportRun.Kind.ROSTER: _import_roster,
             ImportRun.Kind.PROGRESS: _import_progress,
-        }[run.kind]
+        }[ImportRun.Kind(run.kind)]
         written = handler(run, report, today, progress, scan)
     except DatabaseError:
         log.exception("import run %s failed", run.uuid)
@@ -204,7 +206,7 @@ def _student_ids(institution_id: int) -> dict[str, int]:
     rows = Student.objects.filter(
         institution_id=institution_id, oppijanumero__isnull=False
     ).values_list("oppijanumero", "pk")
-    return dict(rows)
+    return dict(rows)  # type: ignore[arg-type]  # rows are filtered to oppijanumero__isnull=False
 
 
 def _read_marks(
@@ -365,10 +367,10 @@ def _import_roster(
         return 0
     _save(run, phase="writing")
     with transaction.atomic():
-        return _write_roster(inst, rows, campuses)
+        return _write_roster(inst, rows, campuses, by=run.started_by)
 
 
-def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) -> int:
+def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus], *, by=None) -> int:
     groups = {g.name: g for g in StudentGroup.objects.filter(institution=inst)}
     for name in {r.group for r in rows if r.group} - set(groups):
         campus = next((campuses[r.campus] for r in rows if r.group == name and r.campus), None)
@@ -379,7 +381,8 @@ def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) ->
             institution=inst, oppijanumero__in=[r.oppijanumero for r in rows]
         )
     }
-    new, changed = [], []
+    new: list[Student] = []
+    changed: list[Student] = []
     for r in rows:
         s = existing.get(r.oppijanumero) or Student(institution=inst, oppijanumero=r.oppijanumero)
         s.first_name, s.last_name, s.date_of_birth = r.first_name, r.last_name, r.date_of_birth
@@ -412,11 +415,11 @@ def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus]) ->
         unique_fields=["student", "kind", "starts_on"],
         update_fields=["ends_on", "campus"],
     )
-    _link_guardians(rows, by_opp)
+    _link_guardians(rows, by_opp, by=by, provider_id=inst.provider_id)  # type: ignore[arg-type]  # every imported row has an oppijanumero
     return len(rows)
 
 
-def _link_guardians(rows: list, by_opp: dict[str, Student]) -> None:
+def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: int) -> None:
     emails = {e for r in rows for e in r.guardian_emails}
     if not emails:
         return
@@ -432,7 +435,18 @@ def _link_guardians(rows: list, by_opp: dict[str, Student]) -> None:
         for r in rows
         for e in r.guardian_emails
     ]
+    # The links this import adds (not those it found) get one audit event each.
+    last = Guardianship.objects.aggregate(last=Max("pk"))["last"] or 0
     Guardianship.objects.bulk_create(links, ignore_conflicts=True)
+    audit.record_many(
+        audit.Kind.GUARDIANSHIP_ADDED,
+        Guardianship.objects.filter(pk__gt=last).order_by("pk"),
+        by=by,
+        provider_id=provider_id,
+        after=lambda link: audit.state(link, "student", "guardian"),
+        student_of=lambda link: link.student_id,
+        source=audit.Source.IMPORT,
+    )
 
 
 def _import_progress(

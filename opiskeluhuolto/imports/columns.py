@@ -125,7 +125,7 @@ def read_fast(
             separator=";",
             has_header=False,
             skip_rows=1,
-            schema=schema,
+            schema=schema,  # type: ignore[arg-type]  # the stubs want instances; polars documents the classes too
             quote_char=None,
             encoding="utf8",
         )
@@ -170,6 +170,7 @@ def read_fast(
     if lessons is None or day_col is None:
         return None
     course_col = by_value(course, course_index, null=-1)
+    assert course_col is not None  # course_index converts every text
     student_ids = np.array([students[v] for v in learners], np.int32)
     code_ids = np.array([codes[v] for v in mark_codes], np.int16)
     return (

@@ -3,13 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.organisation.models import Institution
+
 from .models import ImportRun
 
 MAX_UPLOAD = 2 * 1024**3  # 2 GiB: a whole year of marks of a large provider
 
 
 class UploadForm(forms.Form):
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none()
+    )
     kind = forms.ChoiceField(label=_("What the file contains"), choices=ImportRun.Kind.choices)
     file = forms.FileField(
         label=_("CSV file"),

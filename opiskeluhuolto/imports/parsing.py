@@ -205,10 +205,11 @@ def parse_attendance(
         n_rows += 1
         parts = line.split(";")
         if len(parts) != 5:
-            parts = split(line, 5)
-            if parts is None:
+            quoted = split(line, 5)
+            if quoted is None:
                 report.add(lineno, "fields", str(len(line.split(";"))), 5)
                 continue
+            parts = quoted
         opp, day_text, lesson_text, course, code = parts
         ok = True
         sid = students.get(opp)
@@ -238,7 +239,7 @@ def parse_attendance(
                 report.add(lineno, "unknown_code", code.strip())
                 ok = False
         if ok and not report.fatal:
-            yield lineno, sid, parsed[0], lesson, course.strip(), code_id, parsed[1]
+            yield lineno, sid, parsed[0], lesson, course.strip(), code_id, parsed[1]  # type: ignore[misc,index]  # ok is True only when sid, parsed, lesson and code_id are set
     report.rows = n_rows
     if n_rows == 0 and not report.fatal:
         report.add(1, "no_rows")

@@ -11,7 +11,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import numpy as np
@@ -222,7 +222,7 @@ def write_days(marks: Marks) -> None:
     copy_binary("imports_attendanceday", columns, chunks())
 
 
-def write_weeks(weeks: Weeks, units: dict[int, tuple[int, int | None, int | None]]) -> int:
+def write_weeks(weeks: Weeks, units: Mapping[int, tuple[int, int | None, int | None]]) -> int:
     """Insert the summaries; `units` gives each student's (institution, campus, group)."""
     if not len(weeks):
         return 0

@@ -9,9 +9,9 @@ from django.tasks import task
 
 @task()
 def run_import_task(run_id: int) -> str:
-    """Run an uploaded import, then evaluate early warning for its institution."""
-    from opiskeluhuolto.insights.actions import run_early_warning
-
+    """Run an uploaded import, then tell the apps that read its data (`signals`): early
+    warning is evaluated for its institution."""
+    from . import signals
     from .actions import run_import
     from .models import ImportRun
 
@@ -22,5 +22,5 @@ def run_import_task(run_id: int) -> str:
         # The uploaded copy holds learner ids: keep it no longer than the import needs it.
         Path(run.file_path).unlink(missing_ok=True)
     if run.status == ImportRun.Status.SUCCEEDED and run.kind != ImportRun.Kind.ROSTER:
-        run_early_warning(run.institution)
+        signals.data_imported.send(sender=ImportRun, institution=run.institution)
     return run.status

@@ -6,6 +6,7 @@ audit row (`TaskEvent`) in the same transaction; e-mail goes out on commit.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -104,7 +105,7 @@ def notify_guardians(institution: Institution, *, today: date, weeks: int = 2) -
         ).values_list("pk", flat=True)
     )
     for pk in pending:
-        transaction.on_commit(lambda pk=pk: send_guardian_notice.enqueue(pk))
+        transaction.on_commit(partial(send_guardian_notice.enqueue, pk))
     return len(pending)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from opiskeluhuolto.organisation.admin_scoping import ProviderScopedAdmin, ScopedInline
+from opiskeluhuolto.access.admin_scoping import ProviderScopedAdmin, ScopedInline
 
 from .models import WarningRule, WarningStep
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
-from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.access.insights import care_tasks_visible_to, get_care_task
+from opiskeluhuolto.access.insights import care_tasks_visible_to, get_care_task, get_dashboard_scope
 
 from . import queries
 
@@ -51,11 +49,9 @@ class TaskOut(Schema):
 
 
 def _scope(request, period: str):
-    can = for_user(request.user)
-    if not can.view_dashboard():
-        raise Http404
+    scope = get_dashboard_scope(request.user)
     start, end = queries.period(timezone.localdate(), period)
-    return can.dashboard_scope(), start, end
+    return scope, start, end
 
 
 @router.get(

@@ -10,4 +10,5 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Knowledge-based management")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers home panels and navigation)
+        # Home panels and navigation; early warning after imports.
+        from . import panels, receivers  # noqa: F401

@@ -98,19 +98,19 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
         )
         values = list(rows)
     elif rule.kind == WarningRule.Kind.UNEXPLAINED_SHARE:
-        rows = (
+        share_rows = (
             base.filter(week__gte=rules.window_start(today, rule.window_weeks), week__lte=today)
             .values("student_id")
             .annotate(u=Sum("unexplained"), n=Sum("lessons"))
             .filter(u__gt=0, u__gte=F("n") * lowest / 100.0)
             .values_list("student_id", "u", "n")
         )
-        values = [(sid, rules.percent(u, n)) for sid, u, n in rows]
+        values = [(sid, rules.percent(u, n)) for sid, u, n in share_rows]
     elif rule.kind == WarningRule.Kind.CONSECUTIVE_DAYS:
         window = base.filter(
             week__gte=rules.window_start(today, rule.window_weeks), week__lte=today
         )
-        rows = window.filter(
+        week_rows = window.filter(
             student_id__in=WeeklyAbsence.objects.filter(
                 institution=institution,
                 week__gte=rules.window_start(today, rule.window_weeks),
@@ -119,7 +119,7 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
             ).values("student_id")
         ).values_list("student_id", "week", "marked_days", "absent_days")
         weeks: dict[int, list[rules.Week]] = defaultdict(list)
-        for sid, week, marked, absent in rows:
+        for sid, week, marked, absent in week_rows:
             weeks[sid].append(rules.Week(week, marked, absent))
         values = [(sid, rules.longest_absent_streak(w)) for sid, w in weeks.items()]
     elif rule.kind == WarningRule.Kind.PROGRESS_BEHIND:
@@ -128,13 +128,13 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
             .order_by("-as_of")
             .values("as_of")[:1]
         )
-        rows = (
+        progress_rows = (
             StudyProgress.objects.filter(student__institution=institution)
             .filter(_active(), _minor_filter(rule, today))
             .filter(as_of=Subquery(latest_day))
             .values_list("student_id", "credits_planned", "credits_done")
         )
-        values = [(sid, rules.behind_plan_percent(p or 0, d or 0)) for sid, p, d in rows]
+        values = [(sid, rules.behind_plan_percent(p or 0, d or 0)) for sid, p, d in progress_rows]
     hits = []
     for sid, value in values:
         for threshold in rules.steps_reached(value, by_threshold):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.forms import DateInput
+from opiskeluhuolto.lib.forms import DateInput
 
 
 class DashboardFilter(forms.Form):

@@ -228,7 +228,7 @@ def interruptions(
         .annotate(students=Count("student_id", distinct=True))
         .order_by("month", "kind")
     )
-    return smallcells.suppress(list(rows), count_key="students", value_keys=())
+    return smallcells.suppress(list(rows), count_key="students", value_keys=())  # type: ignore[arg-type]  # values() rows are dicts
 
 
 @cached

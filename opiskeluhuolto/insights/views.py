@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -17,7 +15,10 @@ from opiskeluhuolto.access.insights import (
     care_tasks_visible_to,
     get_absence_group,
     get_care_task,
+    get_dashboard_scope,
 )
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
+from opiskeluhuolto.lib import csvexport
 
 from . import actions, charts, queries
 from .forms import DashboardFilter, ResolveTaskForm
@@ -26,12 +27,11 @@ from .models import CareTask
 
 def _dashboard_input(request):
     """The person's scope, the filter form and the chosen period; 404 without dashboard rights."""
-    can = for_user(request.user)
-    if not can.view_dashboard():
-        raise Http404
-    scope = can.dashboard_scope()
-    institutions = can.institutions_scope().filter(
-        pk__in=scope.institution_ids | set(_campus_institutions(scope))
+    scope = get_dashboard_scope(request.user)
+    institutions = (
+        for_user(request.user)
+        .institutions_scope()
+        .filter(pk__in=scope.institution_ids | set(_campus_institutions(scope)))
     )
     form = DashboardFilter(request.GET or None, institutions=institutions)
     inst, which = form.selection()
@@ -75,16 +75,11 @@ def _chart(request):
 
 @policies.staff
 @require_GET
+@second_factor_recently_confirmed
 def export_csv(request):
     """One chart's data table as CSV (semicolons and UTF-8 with BOM, for Finnish Excel)."""
     chart = _chart(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(chart.headings)
-    writer.writerows(chart.table())
-    return response
+    return csvexport.csv_response(f"{chart.key}.csv", chart.headings, chart.table())
 
 
 @policies.staff

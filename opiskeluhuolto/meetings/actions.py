@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto import audit
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
 from . import agenda, minutes_check
@@ -63,7 +64,10 @@ def create_group(
     group.full_clean()
     group.save()
     if chair is not None:
-        Membership.objects.create(group=group, user=chair, role=Membership.Role.CHAIR)
+        chair_member = Membership.objects.create(
+            group=group, user=chair, role=Membership.Role.CHAIR
+        )
+        _audit_member(audit.Kind.WELFARE_GROUP_MEMBER_ADDED, chair_member, by=by)
     record(by, "group.create", group)
     return group
 
@@ -78,6 +82,7 @@ def add_member(group: Group, *, by, user, role: str, represents: str = "") -> Me
     member.full_clean(validate_unique=False)
     member.save()
     record(by, "group.member.add", member)
+    _audit_member(audit.Kind.WELFARE_GROUP_MEMBER_ADDED, member, by=by)
     return member
 
 
@@ -86,7 +91,22 @@ def remove_member(member: Membership, *, by) -> None:
     if member.user_id == member.group.chair_id:
         raise ValidationError(_("The chair of the group cannot be removed."))
     record(by, "group.member.remove", member)
+    _audit_member(audit.Kind.WELFARE_GROUP_MEMBER_REMOVED, member, by=by)
     member.delete()
+
+
+def _audit_member(kind: str, member: Membership, *, by) -> None:
+    """Welfare-group membership decides who reads the group's minutes (decision 10)."""
+    state = audit.state(member, "group", "user", "role")
+    added = kind == audit.Kind.WELFARE_GROUP_MEMBER_ADDED
+    audit.record(
+        kind,
+        member,
+        by=by,
+        provider_id=member.group.provider_id,
+        before=None if added else state,
+        after=state if added else None,
+    )
 
 
 @transaction.atomic
@@ -141,7 +161,7 @@ def submit_highlight(
 def overlapping(group: Group, starts_at: datetime, ends_at: datetime, exclude: int | None = None):
     return (
         Meeting.objects.filter(group=group, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude)  # type: ignore[misc]  # exclude(pk=None) leaves every row in
         .first()
     )
 
@@ -321,9 +341,9 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
     meeting.published_by = by
     meeting.minutes_pdf = pdf.minutes_pdf(meeting)
     meeting.save()
-    ids = [i.source_id for i in items if i.source == AgendaItem.Source.HIGHLIGHT]
+    ids = [i.source_id for i in items if i.source == AgendaItem.Source.HIGHLIGHT and i.source_id]
     Highlight.objects.filter(pk__in=ids, handled_in__isnull=True).update(handled_in=meeting)
-    ids = [i.source_id for i in items if i.source == AgendaItem.Source.AS_NEEDED]
+    ids = [i.source_id for i in items if i.source == AgendaItem.Source.AS_NEEDED and i.source_id]
     StandingItem.objects.filter(pk__in=ids).update(raised=False)
     record(by, "meeting.publish", meeting)
     transaction.on_commit(lambda: tasks.send_minutes.enqueue(meeting.pk))

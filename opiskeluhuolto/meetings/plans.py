@@ -8,6 +8,7 @@ L-13-2 (review reminders), L-13-3 / L-11-1 (the approved plan is public), §11
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -45,7 +46,7 @@ def create_plan(
     provider: Provider,
     title: str,
     institutions: list[Institution],
-    extra_sections: list[str] = (),
+    extra_sections: Sequence[str] = (),
     review_interval_months: int = 48,
 ) -> WelfarePlan:
     """A plan with its first draft: the statutory sections plus the configured extra ones."""
@@ -282,13 +283,12 @@ def remind_review(plan: WelfarePlan, *, today: date) -> int:
     """E-mail the provider admins and the principals of the plan's institutions (L-13-2)."""
     from opiskeluhuolto.organisation.models import Role, RoleAssignment
 
-    people = (
+    people = set(
         RoleAssignment.objects.valid_on(today)
         .filter(provider_id=plan.provider_id, role__in=[Role.PROVIDER_ADMIN, Role.PRINCIPAL])
         .filter(institution__isnull=True)
         .values_list("user__email", flat=True)
-    )
-    people = set(people) | set(
+    ) | set(
         RoleAssignment.objects.valid_on(today)
         .filter(role=Role.PRINCIPAL, institution__in=plan.institutions.all())
         .values_list("user__email", flat=True)

@@ -224,7 +224,7 @@ def _item_context(meeting: Meeting):
             pk__in=[i.source_id for i in items if i.source == AgendaItem.Source.FOLLOW_UP]
         )
     }
-    return [(i, open_carried.get(i.source_id) if i.source == "follow_up" else None) for i in items]
+    return [(i, open_carried.get(i.source_id) if i.source == "follow_up" else None) for i in items]  # type: ignore[arg-type]  # a follow_up item has its source
 
 
 @policies.authenticated

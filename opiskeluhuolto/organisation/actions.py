@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db import transaction
 
+from opiskeluhuolto import audit
+
 from .models import (
     CalendarPeriod,
     Guardianship,
@@ -55,6 +57,7 @@ def assign_role(
     campus=None,
     valid_from: date,
     valid_until: date | None = None,
+    by=None,
 ) -> RoleAssignment:
     assignment = RoleAssignment(
         user=user,
@@ -67,9 +70,16 @@ def assign_role(
     )
     assignment.full_clean()
     assignment.save()
+    audit.record(
+        audit.Kind.ROLE_ADDED,
+        assignment,
+        by=by,
+        provider_id=provider.pk,
+        after=role_state(assignment),
+    )
     if role == Role.PROVIDER_ADMIN:
         # Provider admins use the Django admin (scoped to their providers) for reference data.
-        from .admin_scoping import grant_admin_site
+        from .admin_site import grant_admin_site
 
         grant_admin_site(user)
     return assignment
@@ -84,6 +94,26 @@ def enrol_student(**fields) -> Student:
 
 
 @transaction.atomic
-def link_guardian(student: Student, guardian) -> Guardianship:
-    link, _created = Guardianship.objects.get_or_create(student=student, guardian=guardian)
+def link_guardian(student: Student, guardian, *, by=None) -> Guardianship:
+    link, created = Guardianship.objects.get_or_create(student=student, guardian=guardian)
+    if created:
+        audit.record(
+            audit.Kind.GUARDIANSHIP_ADDED,
+            link,
+            by=by,
+            provider_id=student.institution.provider_id,
+            student_id=student.pk,
+            after=guardianship_state(link),
+        )
     return link
+
+
+def role_state(assignment: RoleAssignment) -> dict:
+    """What of a role assignment decides access: who, which role, which unit, when."""
+    return audit.state(
+        assignment, "user", "role", "provider", "institution", "campus", "valid_from", "valid_until"
+    )
+
+
+def guardianship_state(link: Guardianship) -> dict:
+    return audit.state(link, "student", "guardian")

@@ -1,7 +1,11 @@
 from django.contrib import admin
 
+from opiskeluhuolto import audit
+from opiskeluhuolto.access.admin_scoping import ProviderScopedAdmin, ScopedInline
+from opiskeluhuolto.audit.admin_mixins import Audited, AuditedAdmin
+
 from . import models
-from .admin_scoping import ProviderScopedAdmin, ScopedInline
+from .actions import guardianship_state, role_state
 
 
 class CampusInline(ScopedInline):
@@ -57,8 +61,25 @@ class GuardianshipInline(ScopedInline):
     raw_id_fields = ["guardian"]
 
 
+GUARDIANSHIPS = Audited(
+    added=audit.Kind.GUARDIANSHIP_ADDED,
+    changed=audit.Kind.GUARDIANSHIP_CHANGED,
+    removed=audit.Kind.GUARDIANSHIP_REMOVED,
+    state=guardianship_state,
+    scope=lambda link: (link.student.institution.provider_id, link.student_id),
+)
+ROLE_ASSIGNMENTS = Audited(
+    added=audit.Kind.ROLE_ADDED,
+    changed=audit.Kind.ROLE_CHANGED,
+    removed=audit.Kind.ROLE_REMOVED,
+    state=role_state,
+    scope=lambda assignment: (assignment.provider_id, None),
+)
+
+
 @admin.register(models.Student)
-class StudentAdmin(ProviderScopedAdmin):
+class StudentAdmin(AuditedAdmin, ProviderScopedAdmin):
+    audited_inlines = {models.Guardianship: GUARDIANSHIPS}
     provider_lookup = "institution__provider"
     # No search box and no autocomplete: both put names in the URL, and no
     # personal data goes into URLs (ARCHITECTURE.md §8). Filter by institution.
@@ -69,7 +90,8 @@ class StudentAdmin(ProviderScopedAdmin):
 
 
 @admin.register(models.RoleAssignment)
-class RoleAssignmentAdmin(ProviderScopedAdmin):
+class RoleAssignmentAdmin(AuditedAdmin, ProviderScopedAdmin):
+    audited = ROLE_ASSIGNMENTS
     provider_lookup = "provider"
     list_display = [
         "user",

@@ -3,14 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.forms import DateInput
+
 from .models import CalendarPeriod, SchoolYear
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SchoolYearForm(forms.ModelForm):

@@ -37,6 +37,11 @@ class WellbeingCounty(models.Model):
         return self.name
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """`Role.choices` for fields declared before `Role` (Django calls it when needed)."""
+    return Role.choices  # type: ignore[return-value]  # lazy labels are strings when shown
+
+
 class Provider(models.Model):
     """Opetuksen järjestäjä: the controller of the welfare register (LAW.md L-21-1)."""
 
@@ -58,6 +63,17 @@ class Provider(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Rekisterin vastuuhenkilö of the welfare register (LAW.md L-21-1)."),
+    )
+    register_admin_role = models.CharField(
+        _("role with register administration"),
+        max_length=30,
+        blank=True,
+        choices=role_choices,
+        help_text=_(
+            "Besides the register responsible person, the holders of this role in a "
+            "provider-wide assignment administer the welfare register: they decide "
+            "rectification requests and disclose on closed cases (LAW.md L-21-1)."
+        ),
     )
 
     class Meta:
@@ -181,10 +197,10 @@ class SchoolYear(models.Model):
                     starts_on__lte=self.ends_on,
                     ends_on__gte=self.starts_on,
                 ).exclude(pk=self.pk)
-                if overlapping.exists():
+                other = overlapping.first()
+                if other is not None:
                     raise ValidationError(
-                        _("This school year overlaps %(other)s.")
-                        % {"other": overlapping.first().name}
+                        _("This school year overlaps %(other)s.") % {"other": other.name}
                     )
 
 
@@ -239,12 +255,13 @@ class CalendarPeriod(models.Model):
         if self.kind == self.Kind.EXTRA_SCHOOL_DAY and self.starts_on != self.ends_on:
             raise ValidationError({"ends_on": _("An extra school day is a single day.")})
         # Periods of the same kind never overlap; a break may sit inside a term.
-        same_kind = {
+        clashing: dict[str, list[str]] = {
             self.Kind.TERM: [self.Kind.TERM],
             self.Kind.BREAK: [self.Kind.BREAK, self.Kind.DAY_OFF],
             self.Kind.DAY_OFF: [self.Kind.BREAK, self.Kind.DAY_OFF],
             self.Kind.EXTRA_SCHOOL_DAY: [self.Kind.EXTRA_SCHOOL_DAY],
-        }[self.kind]
+        }
+        same_kind = clashing[self.kind]
         clash = (
             CalendarPeriod.objects.filter(
                 school_year__institution_id=year.institution_id,
@@ -451,13 +468,13 @@ class Student(models.Model):
                     {"hetu": _("The identity code does not match the date of birth.")}
                 )
         if (
-            self.group_id
+            self.group is not None
             and self.institution_id
             and self.group.institution_id != self.institution_id
         ):
             raise ValidationError({"group": _("The group belongs to another institution.")})
         if (
-            self.campus_id
+            self.campus is not None
             and self.institution_id
             and self.campus.institution_id != self.institution_id
         ):
@@ -584,14 +601,14 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         if (
-            self.institution_id
+            self.institution is not None
             and self.provider_id
             and self.institution.provider_id != self.provider_id
         ):
             raise ValidationError(
                 {"institution": _("The institution belongs to another provider.")}
             )
-        if self.campus_id and self.campus.institution_id != self.institution_id:
+        if self.campus is not None and self.campus.institution_id != self.institution_id:
             raise ValidationError({"campus": _("The campus belongs to another institution.")})
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The role must not end before it starts.")})

@@ -33,10 +33,13 @@ def institution(request, pk):
         deadline = nth_working_day_after(calendar, today, 7)
     except CalendarNotDefined:
         deadline = None
+    groups = list(inst.groups.select_related("supervisor", "campus", "institution"))
     context = {
         "institution": inst,
         "campuses": inst.campuses.all(),
-        "groups": inst.groups.select_related("supervisor", "campus"),
+        "groups": groups,
+        # Rosters open only to those the directory's rule allows (an external member: none).
+        "roster_ids": {g.pk for g in groups if can.view_group(g)},
         "school_years": inst.school_years.prefetch_related("periods"),
         "can_manage_calendar": can.manage_calendar(inst),
         "today_is_working_day": calendar.is_working_day(today),
@@ -103,10 +106,13 @@ def remove_period(request, pk):
     return redirect("organisation:calendar", pk=period.school_year.institution_id)
 
 
-@policies.staff
+@policies.school_staff
 @require_http_methods(["GET", "POST"])
 def students(request):
-    """The student directory. The name search is a POST so names never enter the URL."""
+    """The student directory. The name search is a POST so names never enter the URL.
+
+    The school's own staff only: an external group member has no directory
+    (docs/access-rules.md)."""
     form = StudentSearchForm(request.POST or None)
     qs = for_user(request.user).students_scope().select_related("institution", "group")
     searching = form.is_valid() and bool(form.cleaned_data["q"])
@@ -127,16 +133,21 @@ def students(request):
 def student(request, pk):
     obj = fetch.get_student(request.user, pk)
     can = for_user(request.user)
+    # Which fields: docs/access-rules.md (a teacher sees name and group only).
+    details = can.view_student_details(obj)
     context = {
         "student": obj,
+        "show_details": details,
         "show_hetu": can.view_student_hetu(obj),
-        "is_minor": obj.is_minor(),
-        "guardians": obj.guardianships.select_related("guardian") if can.is_staff_member else [],
+        "is_minor": obj.is_minor() if details else None,
+        "guardians": (
+            obj.guardianships.select_related("guardian") if can.view_student_guardians(obj) else []
+        ),
     }
     return render(request, "organisation/student.html", context)
 
 
-@policies.staff
+@policies.school_staff
 def group(request, pk):
     obj = fetch.get_group(request.user, pk)
     members = obj.students.order_by("last_name", "first_name")

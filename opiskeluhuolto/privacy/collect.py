@@ -200,7 +200,7 @@ def _cases(user, student, request) -> Section:
             )
             amendments = [
                 f"{_('Amendment')} {a.created_at:%d.%m.%Y} ({a.author_name}): {a.text} – {a.reason}"
-                for a in e.amendment_list
+                for a in e.amendment_list  # type: ignore[attr-defined]  # set by records.reading
             ]
             entries.append(
                 {

@@ -12,12 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opiskeluhuolto.access.cases import MEMBERSHIP
+from opiskeluhuolto.access.cases import MEMBERSHIP, REGISTER_ADMIN
+from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case, Consent, ExpertGroupMembership
+from opiskeluhuolto.lib.statute import names_a_section
+from opiskeluhuolto.organisation.models import Provider
 
 from . import log
 from .models import (
     AccessLogEntry,
+    AccessReview,
     Amendment,
     Disclosure,
     RecordEntry,
@@ -66,6 +70,25 @@ def _record_for_writing(case: Case, by) -> tuple[WelfareRecord, ExpertGroupMembe
     if membership is None:
         raise ValidationError(_("Only the members of the expert group can write entries."))
     return WelfareRecord.objects.get(case=case), membership
+
+
+def _writer(case: Case, by) -> tuple[WelfareRecord, str, str]:
+    """(record, access basis, the author's profession) for a correction, a rectification
+    decision or a disclosure. On an open case: a current member (`_record_for_writing`).
+    On a closed case nobody is a member: the provider's register administration acts, and
+    its act is an entry and a log row like any other (LAW.md L-GDPR-3, L-20-2, L-21-1)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.is_open:
+        record, membership = _record_for_writing(locked, by)
+        return record, MEMBERSHIP, membership.position or by.title or "–"
+    if not Permissions(by).administer_closed_case(locked):
+        raise ValidationError(
+            _("The case is closed: only the register administration can act on its record.")
+        )
+    role = log.actor_role(by, locked) or "–"
+    administration = _("register administration")
+    profession = f"{role}, {administration}"[:200]
+    return WelfareRecord.objects.get(case=locked), REGISTER_ADMIN, profession
 
 
 MEETING_REQUIRED = {
@@ -131,7 +154,7 @@ def add_entry(
     ):
         raise ValidationError({"kind": _("Choose the kind of entry.")})
     if kind == RecordEntry.Kind.MEETING:
-        errors = {k: msg for k, msg in MEETING_REQUIRED.items() if not values[k]}
+        errors: dict[str, object] = {k: msg for k, msg in MEETING_REQUIRED.items() if not values[k]}
         try:
             participants = validate_participants(participants or [])
         except ValidationError as e:
@@ -144,7 +167,7 @@ def add_entry(
         record=record,
         kind=kind,
         text=(text or "").strip(),
-        participants=participants if kind == RecordEntry.Kind.MEETING else [],
+        participants=participants if kind == RecordEntry.Kind.MEETING else [],  # type: ignore[misc]  # an EncryptedJSONField holds any JSON; the stubs know only its base
         follow_up_on=follow_up_on,
         author=by,
         author_name=by.display_name,
@@ -164,14 +187,16 @@ def add_entry(
     return entry
 
 
-def _system_entry(record: WelfareRecord, *, by, kind: str, text: str) -> RecordEntry:
+def _system_entry(
+    record: WelfareRecord, *, by, kind: str, text: str, profession: str = ""
+) -> RecordEntry:
     return RecordEntry.objects.create(
         record=record,
         kind=kind,
         text=text,
         author=by,
         author_name=by.display_name,
-        author_profession=(log.actor_role(by, record.case) or "–")[:200],
+        author_profession=(profession or log.actor_role(by, record.case) or "–")[:200],
     )
 
 
@@ -195,7 +220,8 @@ def amend_entry(
     entry: RecordEntry, *, by, text: str, reason: str, expected_version: int, request=None
 ) -> Amendment:
     """LAW.md L-20-2, L-GDPR-3: a correction with author, time and reason; the entry stays.
-    Refused when the entry changed since the editor loaded it (optimistic version check)."""
+    Refused when the entry changed since the editor loaded it (optimistic version check).
+    On a closed case the register administration corrects, and an entry says so."""
     errors = {}
     if not (text or "").strip():
         errors["text"] = _("Write the correction.")
@@ -203,7 +229,7 @@ def amend_entry(
         errors["reason"] = _("Give the reason for the correction.")
     if errors:
         raise ValidationError(errors)
-    record, membership = _record_for_writing(entry.record.case, by)
+    record, basis, profession = _writer(entry.record.case, by)
     locked = RecordEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.version != expected_version:
         raise ValidationError(STALE_AMENDMENT, code="stale")
@@ -213,16 +239,28 @@ def amend_entry(
         reason=reason.strip(),
         author=by,
         author_name=by.display_name,
-        author_profession=membership.position or by.title or "–",
+        author_profession=profession,
         version=locked.version + 1,
     )
     RecordEntry.objects.filter(pk=locked.pk, version=expected_version).update(
         version=F("version") + 1
     )
+    if basis == REGISTER_ADMIN:
+        _system_entry(
+            record,
+            by=by,
+            kind=RecordEntry.Kind.EVENT,
+            profession=profession,
+            text=_("The register administration corrected the entry of %(date)s (%(kind)s).")
+            % {
+                "date": timezone.localtime(locked.created_at).strftime("%d.%m.%Y"),
+                "kind": locked.get_kind_display(),
+            },
+        )
     log.append(
         by,
         action=AccessLogEntry.Action.AMEND,
-        basis=MEMBERSHIP,
+        basis=basis,
         purpose="amendment",
         record=record,
         request=request,
@@ -232,6 +270,61 @@ def amend_entry(
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _transfer_provider(case: Case, recipient: str, recipient_provider: Provider | None):
+    """The other education provider the data go to, if this is a transfer (LAW.md L-23-1):
+    the one chosen, or the one the recipient's name names."""
+    own = case.institution.provider_id
+    if recipient_provider is not None:
+        return recipient_provider if recipient_provider.pk != own else None
+    return Provider.objects.exclude(pk=own).filter(name__iexact=recipient).first()
+
+
+def _disclosure_errors(case, *, recipient, data_items, basis, consent, statute_reference, to):
+    errors: dict[str, str] = {}
+    if not recipient:
+        errors["recipient"] = _("Name the recipient.")
+    if not data_items:
+        errors["data_items"] = _("Say what information is disclosed.")
+    if basis == Disclosure.Basis.CONSENT:
+        if consent is None or consent.student_id != case.student_id or not consent.is_active:
+            errors["consent"] = _("Choose an active consent of this student.")
+        elif not consent.is_written:
+            errors["consent"] = _(
+                "An oral consent is no basis for disclosure: it needs a written consent "
+                "naming the recipient (§22(2))."
+            )
+        elif to is not None and (
+            consent.kind != Consent.Kind.TRANSFER or consent.recipient_provider_id != to.pk
+        ):
+            errors["consent"] = _(
+                "A transfer to %(provider)s needs the consent to transfer to that provider "
+                "(§23(3))."
+            ) % {"provider": to.name}
+        elif consent.kind not in (Consent.Kind.DISCLOSURE, Consent.Kind.TRANSFER):
+            errors["consent"] = _("The consent must be a consent to disclose to a named recipient.")
+        elif recipient and not _same(consent.recipient, recipient):
+            errors["recipient"] = _(
+                "The consent names another recipient (%(name)s). Disclose only to the recipient "
+                "the consent names."
+            ) % {"name": consent.recipient}
+    elif basis == Disclosure.Basis.STATUTE:
+        if to is not None:
+            errors["basis"] = _(
+                "A transfer to another education provider needs the consent to transfer to "
+                "that provider (§23(3)); a section of law does not replace it."
+            )
+        elif not names_a_section(statute_reference):
+            errors["statute_reference"] = _(
+                "Give the section of law that allows the disclosure, with its number, "
+                "for example “Lastensuojelulaki 25 §”."
+            )
+    else:
+        errors["basis"] = _(
+            "Choose the legal basis: a consent naming the recipient, or a section of law."
+        )
+    return errors
 
 
 @transaction.atomic
@@ -244,63 +337,61 @@ def disclose(
     basis: str,
     consent: Consent | None = None,
     statute_reference: str = "",
+    recipient_provider: Provider | None = None,
     request=None,
 ) -> Disclosure:
-    """LAW.md L-22-2, L-20-7, L-906-2: what, to whom, on what basis; writes the record entry,
-    the disclosure row and the access log in one transaction."""
-    errors: dict[str, str] = {}
+    """LAW.md L-22-2, L-20-7, L-906-2, L-23-1: what, to whom, on what basis; writes the
+    record entry, the disclosure row and the access log in one transaction.
+
+    The basis is a written consent naming the recipient, or a section of law named by its
+    number. A transfer to another education provider needs that provider's transfer
+    consent; no section replaces it. On a closed case the register administration
+    discloses (`_writer`)."""
     recipient, data_items = (recipient or "").strip(), (data_items or "").strip()
-    if not recipient:
-        errors["recipient"] = _("Name the recipient.")
-    if not data_items:
-        errors["data_items"] = _("Say what information is disclosed.")
-    if basis == Disclosure.Basis.CONSENT:
-        if consent is None or consent.student_id != case.student_id or not consent.is_active:
-            errors["consent"] = _("Choose an active consent of this student.")
-        elif consent.kind not in (Consent.Kind.DISCLOSURE, Consent.Kind.TRANSFER):
-            errors["consent"] = _("The consent must be a consent to disclose to a named recipient.")
-        elif recipient and not _same(consent.recipient, recipient):
-            errors["recipient"] = _(
-                "The consent names another recipient (%(name)s). Disclose only to the recipient "
-                "the consent names."
-            ) % {"name": consent.recipient}
-    elif basis == Disclosure.Basis.STATUTE:
-        if not (statute_reference or "").strip():
-            errors["statute_reference"] = _("Give the section of law that allows the disclosure.")
-        consent = None
-    else:
-        errors["basis"] = _(
-            "Choose the legal basis: a consent naming the recipient, or a section of law."
-        )
+    statute_reference = (statute_reference or "").strip()
+    to = _transfer_provider(case, recipient, recipient_provider)
+    errors = _disclosure_errors(
+        case,
+        recipient=recipient,
+        data_items=data_items,
+        basis=basis,
+        consent=consent,
+        statute_reference=statute_reference,
+        to=to,
+    )
     if errors:
         raise ValidationError(errors)
-    record, _membership = _record_for_writing(case, by)
+    if basis == Disclosure.Basis.STATUTE:
+        consent = None
+    record, access_basis, profession = _writer(case, by)
     basis_text = (
         _("consent given %(date)s") % {"date": consent.given_on.strftime("%d.%m.%Y")}
         if consent
-        else statute_reference.strip()
+        else statute_reference
     )
     entry = _system_entry(
         record,
         by=by,
         kind=RecordEntry.Kind.DISCLOSURE,
+        profession=profession,
         text=_("Disclosed to %(recipient)s: %(data)s. Basis: %(basis)s.")
         % {"recipient": recipient, "data": data_items, "basis": basis_text},
     )
     disclosure = Disclosure.objects.create(
         record=record,
         recipient=recipient,
+        recipient_provider=to,
         data_items=data_items,
         basis=basis,
         consent=consent,
-        statute_reference=(statute_reference or "").strip(),
+        statute_reference=statute_reference if consent is None else "",
         disclosed_by=by,
         entry=entry,
     )
     log.append(
         by,
         action=AccessLogEntry.Action.DISCLOSE,
-        basis=MEMBERSHIP,
+        basis=access_basis,
         purpose="disclosure",
         record=record,
         request=request,
@@ -323,18 +414,23 @@ def request_rectification(case: Case, *, by, text: str) -> RectificationRequest:
 def decide_rectification(
     req: RectificationRequest, *, by, accepted: bool, decision: str, request=None
 ) -> RectificationRequest:
-    """The decision becomes an entry of the record (LAW.md L-GDPR-3)."""
+    """The decision becomes an entry of the record (LAW.md L-GDPR-3): by a member of the
+    open case, or by the register administration once the case is closed."""
     req = RectificationRequest.objects.select_for_update().get(pk=req.pk)
     if req.status != RectificationRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if not (decision or "").strip():
         raise ValidationError({"decision": _("Write the decision and its grounds.")})
-    record, _membership = _record_for_writing(req.record.case, by)
+    record, basis, profession = _writer(req.record.case, by)
     verdict = (
         _("Rectification request accepted.") if accepted else _("Rectification request rejected.")
     )
     entry = _system_entry(
-        record, by=by, kind=RecordEntry.Kind.RECTIFICATION, text=f"{verdict} {decision.strip()}"
+        record,
+        by=by,
+        kind=RecordEntry.Kind.RECTIFICATION,
+        text=f"{verdict} {decision.strip()}",
+        profession=profession,
     )
     req.status = (
         RectificationRequest.Status.ACCEPTED if accepted else RectificationRequest.Status.REJECTED
@@ -344,7 +440,7 @@ def decide_rectification(
     log.append(
         by,
         action=AccessLogEntry.Action.CREATE,
-        basis=MEMBERSHIP,
+        basis=basis,
         purpose="rectification",
         record=record,
         request=request,
@@ -359,3 +455,12 @@ def set_legal_hold(case_id: int, *, reason: str) -> WelfareRecord:
     record.legal_hold, record.legal_hold_reason = bool(reason.strip()), reason.strip()[:300]
     record.save(update_fields=["legal_hold", "legal_hold_reason"])
     return record
+
+
+@transaction.atomic
+def record_access_review(provider_ids, *, by, note: str = "") -> list[AccessReview]:
+    """LAW.md L-906-4: the provider admin records that the access rights were reviewed."""
+    return [
+        AccessReview.objects.create(provider_id=pk, reviewed_by=by, note=(note or "").strip())
+        for pk in sorted(provider_ids)
+    ]

@@ -8,7 +8,6 @@ from ninja import Router, Schema
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.cases.api import NotFoundOut
 
 from .models import AccessLogEntry
 from .reading import read_record
@@ -53,7 +52,7 @@ class RecordOut(Schema):
 
 @router.get(
     "/cases/{case_id}",
-    response={200: RecordOut, 404: NotFoundOut},
+    response=RecordOut,
     auth=api_policy("authenticated"),
     url_name="records-case",
 )

@@ -8,3 +8,6 @@ class RecordsConfig(AppConfig):
     name = "opiskeluhuolto.records"
     label = "records"
     verbose_name = _("The welfare register")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (the register's side of cases.signals)

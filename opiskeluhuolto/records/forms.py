@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.cases.forms import DateInput
 from opiskeluhuolto.cases.models import Consent
+from opiskeluhuolto.lib.forms import DateInput
+from opiskeluhuolto.organisation.models import Provider
 
 from .models import Disclosure, RecordEntry
 
@@ -103,9 +104,22 @@ class DisclosureForm(forms.Form):
         required=False,
         help_text=_("For example: Lastensuojelulaki 417/2007 25 §"),
     )
+    recipient_provider = forms.ModelChoiceField(
+        label=_("Transfer to another education provider"),
+        queryset=Provider.objects.none(),
+        required=False,
+        empty_label=_("(not a transfer)"),
+        help_text=_(
+            "On a change of school the data go only on the consent to transfer to that "
+            "provider (§23(3))."
+        ),
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["recipient_provider"].queryset = Provider.objects.exclude(
+            pk=case.institution.provider_id
+        )
         self.fields["consent"].queryset = Consent.objects.active().filter(
             student=case.student, kind__in=[Consent.Kind.DISCLOSURE, Consent.Kind.TRANSFER]
         )
@@ -145,3 +159,12 @@ class DecisionForm(forms.Form):
 
 class StudentLogSearchForm(forms.Form):
     q = forms.CharField(label=_("Student's name"), max_length=100)
+
+
+class AccessReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Findings and measures"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("For example: whose roles were ended, which memberships were asked to end."),
+    )

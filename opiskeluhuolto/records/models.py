@@ -177,6 +177,14 @@ class Disclosure(AppendOnly):
         related_name="disclosures",
     )
     recipient = models.CharField(_("recipient"), max_length=200)
+    recipient_provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("receiving provider (a transfer, §23(3))"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     data_items = EncryptedTextField(_("information disclosed"))
     basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
     consent = models.ForeignKey(
@@ -438,3 +446,31 @@ class DestructionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Destruction report')} {self.run_at:%d.%m.%Y}"
+
+
+class AccessReview(models.Model):
+    """The provider admin's periodic review of who can read which open cases, and why
+    (LAW.md L-906-4: access rights are kept current and reviewed periodically)."""
+
+    provider = models.ForeignKey(
+        "organisation.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+    note = models.TextField(_("findings and measures"), blank=True)
+
+    class Meta:
+        verbose_name = _("access review")
+        verbose_name_plural = _("access reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('Access review')} {self.reviewed_at:%d.%m.%Y}"

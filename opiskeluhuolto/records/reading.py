@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from opiskeluhuolto.access.cases import cases_visible_to
+from opiskeluhuolto.access.identification import require_strong_identification
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution, Student
@@ -102,6 +103,11 @@ def _load(case: Case, basis: str, *, disclosures: bool, rectifications: bool) ->
     )
 
 
+#: Bases on which the reader is the student or a guardian: confidential content is shown
+#: to them only in a strongly identified session.
+OWN_BASES = (AccessLogEntry.Basis.OWN_DATA, AccessLogEntry.Basis.GUARDIAN)
+
+
 def read_records(
     user,
     target: Case | Student,
@@ -114,10 +120,12 @@ def read_records(
 ) -> list[RecordView]:
     """The records of one case, or all the records of a student the user may read.
 
-    Raises Http404 when the user may not read a named case (missing and
-    forbidden alike). Each returned record has been logged as read. A page that
-    shows no disclosures or rectification requests says so with `disclosures=False`
-    or `rectifications=False`, and those are not loaded (None in the view).
+    Raises Http404 when the user may not read a named case (missing and forbidden
+    alike), and StrongIdentificationRequired when a student or guardian reads in a
+    session that was not identified strongly (LAW.md L-306-4; without a request, never
+    strong). Each returned record has been logged as read. A page that shows no
+    disclosures or rectification requests says so with `disclosures=False` or
+    `rectifications=False`, and those are not loaded (None in the view).
     """
     # A fresh resolver, not the per-request cache: this is the gate of the register, and a
     # membership may have ended earlier in the same request or test.
@@ -132,6 +140,8 @@ def read_records(
             basis = can.read_records(case)
             if basis is None:
                 raise Http404
+            if basis in OWN_BASES:
+                require_strong_identification(request)
             view = _load(case, basis, disclosures=disclosures, rectifications=rectifications)
             if view is None:
                 continue
@@ -328,7 +338,10 @@ def _reader_summary(rows, key: str) -> list[dict]:
     """
     key = f"log-readers:{key}"
     cached = cache.get(key)
-    upto, readers = cached or (0, {})
+    readers: dict[tuple[str, str], tuple[int, datetime]] = {}
+    upto = 0
+    if cached:
+        upto, readers = cached
     new = (
         rows.filter(seq__gt=upto)
         .values("actor_name", "actor_role")

@@ -77,23 +77,27 @@ def left_on(student_ids) -> dict[int, date]:
 
 
 def _record_items(provider_id: int, rule: RetentionClass, cutoff: date):
-    cases = Case.objects.filter(
-        institution__provider_id=provider_id, status=Case.Status.CLOSED
+    closed = Case.objects.filter(
+        institution__provider_id=provider_id, status=Case.Status.CLOSED, closed_on__isnull=False
     ).select_related("record")
+    cases: list[Case]
     if rule.start_event == RetentionClass.StartEvent.CASE_CLOSED:
-        cases = [c for c in cases.filter(closed_on__lte=cutoff)]
+        cases = list(closed.filter(closed_on__lte=cutoff))
     elif rule.start_event == RetentionClass.StartEvent.STUDENT_LEFT:
-        cases = list(cases)
+        cases = list(closed)
         left = left_on({c.student_id for c in cases})
         # Counted from the later of the two: a record is never destroyed while its case runs.
         cases = [
             c
             for c in cases
-            if c.student_id in left and max(left[c.student_id], c.closed_on) <= cutoff
+            if c.student_id in left
+            and c.closed_on is not None
+            and max(left[c.student_id], c.closed_on) <= cutoff
         ]
     else:
         return [], [], []
-    destroy, held = [], []
+    destroy: list[dict] = []
+    held: list[dict] = []
     for case in cases:
         record = getattr(case, "record", None)
         item = {
@@ -101,7 +105,7 @@ def _record_items(provider_id: int, rule: RetentionClass, cutoff: date):
             "case": case.pk,
             "record": record.pk if record else None,
             "student": case.student_id,
-            "closed_on": case.closed_on.isoformat(),
+            "closed_on": case.closed_on.isoformat() if case.closed_on else None,
         }
         if record is not None and record.legal_hold:
             held.append({**item, "reason": record.legal_hold_reason})
@@ -151,7 +155,8 @@ def _referral_items(provider_id: int, rule: RetentionClass, cutoff: date):
     old = Referral.objects.filter(
         institution__provider_id=provider_id, received_on__lte=cutoff
     ).exclude(status=Referral.Status.CASE_OPENED)  # those go with their case
-    destroy, unhandled = [], []
+    destroy: list[dict] = []
+    unhandled: list[dict] = []
     for r in old.values("pk", "student_id", "received_on", "status"):
         item = {
             "type": RetentionClass.DocumentType.REFERRAL.value,

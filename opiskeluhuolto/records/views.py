@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,11 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.cases.views import apply_errors
+from opiskeluhuolto.access.identification import require_strong_identification
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
+from opiskeluhuolto.cases import display as case_display
+from opiskeluhuolto.lib.forms import apply_errors
 from opiskeluhuolto.organisation.models import Student
 
-from . import actions
+from . import actions, review
 from .forms import (
+    AccessReviewForm,
     AmendForm,
     DecisionForm,
     DisclosureForm,
@@ -29,7 +34,7 @@ from .forms import (
     RectificationForm,
     StudentLogSearchForm,
 )
-from .models import AccessLogEntry, DestructionReport
+from .models import AccessLogEntry, AccessReview, DestructionReport, RectificationRequest
 from .reading import READERS_SHOWN, read_record, readers_of
 
 
@@ -46,7 +51,7 @@ def add_entry(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The entry was saved in the record."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/entry_form.html", {"form": form, "case": case})
 
 
@@ -73,7 +78,7 @@ def amend(request, pk):
             messages.success(
                 request, _("The amendment was saved. The original entry stays visible.")
             )
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     view = read_record(
         request.user,
         case,
@@ -88,6 +93,7 @@ def amend(request, pk):
 
 @policies.staff
 @require_http_methods(["GET", "POST"])
+@second_factor_recently_confirmed
 def disclose(request, pk):
     """Disclose with a basis (LAW.md L-22-2, L-20-7)."""
     case = access.get_case(request.user, pk, need="disclose")
@@ -99,22 +105,13 @@ def disclose(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The disclosure was recorded in the record and the log."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/disclose.html", {"form": form, "case": case})
 
 
-@policies.authenticated
-@require_GET
-def pdf(request, pk):
-    """A PDF copy of the whole record (LAW.md L-GDPR-3, L-22-1), logged as a print."""
+def _pdf_response(request, case, view) -> HttpResponse:
     from weasyprint import CSS, HTML
 
-    case = access.get_case(request.user, pk)
-    view = read_record(
-        request.user, case, purpose="PDF copy", request=request, action=AccessLogEntry.Action.PRINT
-    )
-    if view is None:
-        raise Http404
     html = render_to_string(
         "records/pdf.html",
         {"case": case, "view": view, "printed_at": timezone.now()},
@@ -126,14 +123,61 @@ def pdf(request, pk):
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="opiskeluhuoltokertomus-{case.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response
+
+
+@policies.student_or_guardian
+@require_GET
+def pdf(request, pk):
+    """The student's or guardian's own PDF copy of the whole record (LAW.md L-GDPR-3,
+    L-22-1), logged as a print. Staff print through `print_record`: theirs is a disclosure."""
+    case = access.get_case(request.user, pk)
+    if for_user(request.user).case_basis(case) not in (access.OWN_DATA, access.GUARDIAN):
+        raise Http404
+    view = read_record(
+        request.user, case, purpose="PDF copy", request=request, action=AccessLogEntry.Action.PRINT
+    )
+    if view is None:
+        raise Http404
+    return _pdf_response(request, case, view)
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+@second_factor_recently_confirmed
+def print_record(request, pk):
+    """A staff member's print or export of the record: it goes to someone, so it is a
+    disclosure, and the recipient and basis come first (LAW.md L-20-7, L-22-2). The
+    disclosure entry is written before the copy is made, so the copy shows it."""
+    case = access.get_case(request.user, pk, need="disclose")
+    form = DisclosureForm(
+        request.POST or None,
+        case=case,
+        initial={"data_items": _("The whole welfare record as a PDF copy.")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actions.disclose(case, by=request.user, request=request, **form.cleaned_data)
+                view = read_record(
+                    request.user,
+                    case,
+                    purpose="PDF copy (disclosure)",
+                    request=request,
+                    action=AccessLogEntry.Action.PRINT,
+                )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            return _pdf_response(request, case, view)
+    return render(request, "records/print.html", {"form": form, "case": case})
 
 
 @policies.student_or_guardian
 @require_http_methods(["GET", "POST"])
 def rectify(request, pk):
     """The student or guardian asks for a correction (LAW.md L-GDPR-3)."""
+    require_strong_identification(request)
     case = access.get_case(request.user, pk, need="rectify")
     form = RectificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,8 +186,13 @@ def rectify(request, pk):
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("Your request was sent to the expert group."))
-            return redirect("cases:detail", pk=case.pk)
+            messages.success(
+                request,
+                _("Your request was sent to the expert group.")
+                if case.is_open
+                else _("Your request was sent to the register administration."),
+            )
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/rectify.html", {"form": form, "case": case})
 
 
@@ -161,14 +210,16 @@ def decide(request, pk):
             apply_errors(form, e)
         else:
             messages.success(request, _("The decision was written into the record."))
-            return redirect("cases:detail", pk=case.pk)
+            return redirect("records:case", pk=case.pk)
     return render(request, "records/decide.html", {"form": form, "case": case, "req": req})
 
 
 @policies.student_or_guardian
 @require_GET
 def my_log(request):
-    """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student."""
+    """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student; in a
+    strongly identified session only (L-306-4)."""
+    require_strong_identification(request)
     can = for_user(request.user)
     students = []
     if can.own_student:
@@ -210,8 +261,82 @@ def access_log(request):
         "form": form,
         "searching": request.method == "POST",
         "reports": DestructionReport.objects.filter(provider_id__in=can.register_provider_ids)[:5],
+        # LAW.md L-GDPR-3: requests on closed cases wait for the register administration.
+        "pending": RectificationRequest.objects.filter(
+            status=RectificationRequest.Status.PENDING,
+            record__case__status="closed",
+            record__case__institution__provider_id__in=can.register_provider_ids,
+        )
+        .select_related("record")
+        .order_by("requested_at", "pk")[:50],
     }
     return render(request, "records/access_log.html", context)
+
+
+@policies.authenticated
+@require_GET
+def case_page(request, pk):
+    """The case and its record, read through records.reading (logged: LAW.md L-906-1).
+
+    The register's page of a case: the expert group, consents and prohibitions beside it
+    come from `cases.display`."""
+    case = access.get_case(request.user, pk)
+    can = for_user(request.user)
+    staff_view = can.is_case_member(case) or can.is_register_admin(case.institution.provider_id)
+    # The page shows no disclosures (they are entries too), and rectification requests to
+    # staff only: the rest is not loaded.
+    view = read_record(
+        request.user,
+        case,
+        purpose="case page",
+        request=request,
+        disclosures=False,
+        rectifications=staff_view,
+    )
+    context = {
+        "case": case,
+        "view": view,
+        "staff_view": staff_view,
+        "can_edit": can.edit_case(case),
+        "can_manage": can.manage_case(case),
+        "can_rectify": can.request_rectification(case),
+        "can_disclose": can.disclose(case),
+        "can_amend": can.amend_entries(case),
+        "can_decide": can.decide_rectification(case),
+        "own_copy": can.case_basis(case) in (access.OWN_DATA, access.GUARDIAN),
+        "without_role": case_display.members_without_role(case, can.today) if staff_view else [],
+        "memberships": case_display.expert_group(case),
+        "consents": case_display.consents(case),
+        "prohibitions": case_display.prohibitions(case) if staff_view else [],
+    }
+    context["own_withdrawable"] = {
+        c.pk for c in context["consents"] if c.case_id and can.withdraw_own_consent(c)
+    }
+    return render(request, "records/case.html", context)
+
+
+@policies.provider_admin
+@require_http_methods(["GET", "POST"])
+def access_review(request):
+    """The provider admin's periodic access review (LAW.md L-906-4): who can read which
+    open cases, and why; recording that the review was done."""
+    can = for_user(request.user)
+    providers = can.admin_provider_ids()
+    form = AccessReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.record_access_review(providers, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("The access review was recorded."))
+        return redirect("records:access_review")
+    context = {
+        "form": form,
+        "admins": review.register_admins(providers, can.today),
+        "page": review.memberships_page(providers, can.today, request.GET.get("page")),
+        "without_role": review.ended_roles_with_open_memberships(providers, can.today),
+        "reviews": AccessReview.objects.filter(provider_id__in=providers).select_related(
+            "reviewed_by"
+        )[:5],
+    }
+    return render(request, "records/access_review.html", context)
 
 
 @policies.authenticated

@@ -55,7 +55,7 @@ def demo(transactional_db, settings):
 @pytest.fixture
 def sign_in(live_server, page):
     """sign_in(username) signs in through the real form with the demo password."""
-    from opiskeluhuolto.organisation.demo import DEMO_PASSWORD
+    from opiskeluhuolto.organisation.demo.cast import DEMO_PASSWORD
 
     def do(username: str, password: str = DEMO_PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")

@@ -1,6 +1,7 @@
 """The student's whole copy and "who has read my data" on a phone (LAW.md L-GDPR-3, L-906-8)."""
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -23,7 +24,7 @@ def test_the_student_takes_a_copy_and_sees_who_has_read_the_data(
     screenshot("own-data-1-my-data-375")
     with page.expect_download() as download:
         page.get_by_role("link", name="Kopio koneluettavana tiedostona (JSON)").first.click()
-    copy = json.loads(download.value.path().read_text(encoding="utf-8"))
+    copy = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert copy["sections"]["referrals"] and copy["sections"]["cases"]
     with page.expect_download() as download:
         page.get_by_role("link", name="Kopio PDF-tiedostona").first.click()

@@ -60,3 +60,13 @@ def test_api_operation_without_policy_is_an_error(monkeypatch):
 def test_public_needs_a_reason():
     with pytest.raises(ValueError):
         policies.public("  ")
+
+
+def test_pages_and_api_share_one_predicate_per_role_policy():
+    """One rule: the API's role policies are the pages' predicates, not a copy of them."""
+    from opiskeluhuolto.access import api
+
+    for name, predicate in policies.ROLE_PREDICATES.items():
+        assert api._PREDICATES[name] is predicate, name
+        assert getattr(policies, name)(lambda request: None).access_policy == name
+    assert set(api._PREDICATES) == {"public", *policies.ROLE_PREDICATES}

@@ -55,8 +55,8 @@ def test_role_alone_is_not_enough_across_providers(cast):
 
 
 def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
-    """`member_case_ids` is plain SQL; it must say what `active_on` says: a membership
-    counts from its first day and up to the day before `ended_on`."""
+    """`member_case_ids` runs SQL compiled from `active_on`: a membership counts from its
+    first day and up to the day before `ended_on`."""
     from datetime import timedelta
 
     from opiskeluhuolto.access.permissions import Permissions
@@ -81,3 +81,71 @@ def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
     assert Permissions(cast.kuraattori, today).member_case_ids == {aino.pk}
     assert Permissions(cast.supervisor, today).member_case_ids == {aino.pk}
     assert Permissions(cast.supervisor, today + timedelta(days=1)).member_case_ids == set()
+
+
+def test_member_case_ids_follow_a_condition_added_to_active_on(cast, monkeypatch):
+    """One definition: a condition added to `MembershipQuerySet.active_on` reaches the
+    register's gate without touching `access` (here: only responsible members count)."""
+    from opiskeluhuolto.access import cases as case_rules
+    from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.cases.models import MembershipQuerySet
+    from opiskeluhuolto.cases.tests.story import open_aino_case
+
+    aino = open_aino_case(cast)
+    assert Permissions(cast.supervisor, cast.today).member_case_ids == {aino.pk}
+    original = MembershipQuerySet.active_on
+    monkeypatch.setattr(
+        MembershipQuerySet,
+        "active_on",
+        lambda self, day: original(self, day).filter(is_responsible=True),
+    )
+    case_rules._compiled_member_cases.cache_clear()
+    try:
+        assert Permissions(cast.supervisor, cast.today).member_case_ids == set()
+        assert Permissions(cast.kuraattori, cast.today).member_case_ids == {aino.pk}
+    finally:
+        case_rules._compiled_member_cases.cache_clear()
+
+
+def test_the_campus_rule_and_its_query_agree(cast):
+    """`Grant.reaches` and `Grant.reach_q` are one rule (docs/access-rules.md): for grants at
+    every kind of unit and students on every campus (or none), both say the same."""
+    from opiskeluhuolto.access.permissions import Grant
+    from opiskeluhuolto.organisation import actions
+    from opiskeluhuolto.organisation.models import Campus
+
+    campus2 = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    actions.enrol_student(
+        institution=cast.lukio,
+        campus=campus2,
+        first_name="T",
+        last_name="K",
+        date_of_birth=cast.aino.date_of_birth,
+    )
+    actions.enrol_student(
+        institution=cast.lukio,
+        first_name="E",
+        last_name="K",
+        date_of_birth=cast.aino.date_of_birth,
+    )
+    p, op = cast.provider.pk, cast.other_provider.pk
+    grants = [
+        Grant("teacher", p, None, None),
+        Grant("teacher", p, cast.lukio.pk, None),
+        Grant("teacher", p, cast.lukio.pk, cast.lukio_campus.pk),
+        Grant("teacher", p, cast.lukio.pk, campus2.pk),
+        Grant("teacher", p, cast.amis.pk, cast.amis_campus.pk),
+        Grant("teacher", op, cast.other_institution.pk, None),
+    ]
+    students = Student.objects.select_related("institution")
+    for grant in grants:
+        reached = set(
+            Student.objects.filter(grant.reach_q(campus="campus")).values_list("pk", flat=True)
+        )
+        for student in students:
+            assert (student.pk in reached) == grant.reaches(
+                student.institution, student.campus_id
+            ), (
+                grant,
+                student.first_name,
+            )

@@ -53,6 +53,43 @@ def setup(cast) -> None:
     cast.rectification = record_actions.request_rectification(
         cast.case, by=cast.student, text="Tapaamisia on kahdesti viikossa."
     )
+    cast.membership_without_role = _member_whose_role_ended(cast)
+
+
+def _member_whose_role_ended(cast):
+    """A youth worker added to Aino's group on a written consent, whose role then ended."""
+    from datetime import timedelta
+
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.organisation import actions as org_actions
+
+    worker = User.objects.create_user(
+        username="nuorisotyo", first_name="Nelli", last_name="Nuoriso"
+    )
+    org_actions.assign_role(
+        worker,
+        role="external_member",
+        provider=cast.provider,
+        institution=cast.lukio,
+        campus=None,
+        valid_from=cast.today - timedelta(days=30),
+    )
+    consent = actions.give_consent(
+        cast.aino,
+        recorded_by=cast.kuraattori,
+        case=cast.case,
+        kind="participants",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        named_members=[worker],
+    )
+    membership = actions.add_members(
+        cast.case, by=cast.kuraattori, consent=consent, members=[worker]
+    )[0]
+    worker.role_assignments.update(valid_until=cast.today - timedelta(days=1))
+    return membership
 
 
 def case(c):
@@ -68,7 +105,8 @@ ROWS = [
     Row("cases:refer", only(*STAFF)),
     Row(
         "cases:refer_student",
-        {**only(*STAFF), "kuraattori_out": 404, "outsider": 404},
+        # An external member is no staff of the school and has no directory (L-16-1).
+        {**only(*STAFF), "kuraattori_out": 404, "outsider": 404, "external": 404},
         kwargs=lambda c: {"pk": c.aino.pk},
     ),
     Row("cases:self_refer", only("student", "adult")),
@@ -77,7 +115,7 @@ ROWS = [
     Row("cases:release_notice", only(*LUKIO_WELFARE, status=302), kwargs=referral, method="post"),
     Row("cases:open_case", only(*LUKIO_WELFARE), kwargs=referral),
     Row("cases:close_referral", only(*LUKIO_WELFARE), kwargs=referral),
-    Row("cases:detail", only(*CASE_READERS), kwargs=case),
+    Row("records:case", only(*CASE_READERS), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
     Row(
@@ -92,7 +130,14 @@ ROWS = [
     Row("records:add_entry", only(*CASE_MEMBERS), kwargs=case),
     Row("records:amend", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.entry.pk}),
     Row("records:disclose", only(*CASE_MEMBERS), kwargs=case),
-    Row("records:pdf", only(*CASE_READERS), kwargs=case),
+    Row(
+        "cases:end_membership",
+        only("kuraattori"),
+        kwargs=lambda c: {"pk": c.membership_without_role.pk},
+    ),
+    Row("records:pdf", only("student", "guardian"), kwargs=case),
+    Row("records:print", only(*CASE_MEMBERS), kwargs=case),
+    Row("records:access_review", only("admin")),
     Row("records:rectify", only("student", "guardian"), kwargs=case),
     Row("records:decide", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.rectification.pk}),
     Row("records:my_log", only("student", "adult", "guardian")),

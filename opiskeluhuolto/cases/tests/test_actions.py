@@ -161,22 +161,31 @@ def test_member_outside_consent_is_refused(cast):
     assert not Case.objects.exists()
 
 
-def test_consent_naming_a_role_covers_holders_of_that_role(cast):
+def test_a_role_in_the_consent_grants_nothing(cast):
+    """LAW.md L-19-1: members by name; a role beside the names lets no holder of it in."""
     case = open_aino_case(cast)
-    consent = actions.give_consent(
-        cast.aino,
+    base = dict(
         recorded_by=cast.kuraattori,
         case=case,
         kind="participants",
         given_by="student",
         how="written",
         given_on=cast.today,
-        named_roles=["psychologist"],
     )
-    actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
-    assert case.memberships.filter(user=cast.psykologi).exists()
+    with pytest.raises(ValidationError) as e:
+        actions.give_consent(cast.aino, named_roles=["psychologist"], **base)
+    assert "named_members" in e.value.message_dict
+    consent = actions.give_consent(
+        cast.aino, named_members=[cast.nurse], named_roles=["psychologist"], **base
+    )
     with pytest.raises(ValidationError):
-        actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.nurse])
+        actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
+    actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.nurse])
+    assert {m.user for m in case.memberships.active_on(cast.today)} == {
+        cast.kuraattori,
+        cast.supervisor,
+        cast.nurse,
+    }
 
 
 def test_guardian_consent_needs_recorded_capacity_assessment_not_age(cast):
@@ -255,7 +264,7 @@ def test_withdrawing_participant_consent_ends_only_its_memberships(cast):
         case=case,
         kind="participants",
         given_by="student",
-        how="oral",
+        how="written",
         given_on=cast.today,
         named_members=[cast.psykologi],
     )

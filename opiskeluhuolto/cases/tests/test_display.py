@@ -41,6 +41,27 @@ def test_expert_group_lists_current_and_ended_members_of_this_case_only(cast):
     assert all(m.end_reason for m in ended)
 
 
+def test_expert_group_order_is_the_same_on_every_database(cast):
+    """Current members first, the responsible one first; then the ended ones, latest first."""
+    from datetime import timedelta
+
+    from opiskeluhuolto.cases.models import ExpertGroupMembership
+
+    case = open_aino_case(cast)
+    actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    # The first memberships ended a week ago, Kaisa's responsible one a day later.
+    ended = ExpertGroupMembership.objects.filter(case=case, ended_on__isnull=False)
+    ended.update(ended_on=cast.today - timedelta(days=7))
+    ended.filter(user=cast.kuraattori).update(ended_on=cast.today - timedelta(days=6))
+    rows = [(m.member_name, m.is_responsible, m.ended_on) for m in display.expert_group(case)]
+    assert rows == [
+        ("Sanna Ohjaaja", True, None),
+        ("Kaisa Kuraattori", False, None),
+        ("Kaisa Kuraattori", True, cast.today - timedelta(days=6)),
+        ("Sanna Ohjaaja", False, cast.today - timedelta(days=7)),
+    ]
+
+
 def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries):
     case = open_aino_case(cast)
     onni_prohibited_case(cast)  # another case's consent, naming Kaisa
@@ -52,6 +73,7 @@ def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries
         given_by="guardian",
         guardian=cast.guardian,
         capacity_assessment="Ei pysty arvioimaan.",
+        capacity_assessed_by=cast.kuraattori,
         how="oral",
         given_on=cast.today,
         named_members=[cast.psykologi],
@@ -64,6 +86,7 @@ def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries
     assert (first.guardian_name, first.recorder_name) == ("", "Kaisa Kuraattori")
     assert second.member_names == ["Pekka Psykologi"]
     assert (second.guardian_name, second.recorder_name) == ("Matti Huoltaja", "Sanna Ohjaaja")
+    assert (first.assessor_name, second.assessor_name) == ("", "Kaisa Kuraattori")
     # Decrypted text and JSON as the ORM gives them.
     assert (second.capacity_assessment, second.other_participants) == (
         "Ei pysty arvioimaan.",

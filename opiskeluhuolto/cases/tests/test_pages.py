@@ -44,7 +44,7 @@ def test_teacher_refers_and_kuraattori_opens_case(cast):
     }
     r = kaisa.post(reverse("cases:open_case", args=[referral.pk]), data)
     case = Case.objects.get()
-    assert r.status_code == 302 and r["Location"] == reverse("cases:detail", args=[case.pk])
+    assert r.status_code == 302 and r["Location"] == reverse("records:case", args=[case.pk])
 
 
 def test_open_case_refuses_responsible_outside_consent_and_keeps_input(cast):
@@ -106,7 +106,7 @@ def test_kuraattori_outside_group_gets_404_everywhere(cast):
     case = open_aino_case(cast)
     kalle = client_for(cast.kuraattori_out)
     for url in (
-        reverse("cases:detail", args=[case.pk]),
+        reverse("records:case", args=[case.pk]),
         reverse("records:pdf", args=[case.pk]),
         f"/api/v1/records/cases/{case.pk}",
         f"/api/v1/cases/{case.pk}",
@@ -118,10 +118,10 @@ def test_kuraattori_outside_group_gets_404_everywhere(cast):
 def test_guardian_under_prohibition_sees_nothing(cast):
     case = onni_prohibited_case(cast)
     liisa = client_for(cast.guardian_onni)
-    assert liisa.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert liisa.get(reverse("records:case", args=[case.pk])).status_code == 404
     assert liisa.get(reverse("records:pdf", args=[case.pk])).status_code == 404
     home = liisa.get(reverse("front:home")).text
-    assert "Kotitilanne" not in home and reverse("cases:detail", args=[case.pk]) not in home
+    assert "Kotitilanne" not in home and reverse("records:case", args=[case.pk]) not in home
     log = liisa.get(reverse("records:my_log")).text
     assert cast.kuraattori.display_name not in log
 
@@ -140,7 +140,7 @@ def test_withdraw_consent_page_records_withdrawal(cast):
     case.refresh_from_db()
     assert case.status == "closed"
     assert (
-        client_for(cast.supervisor).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+        client_for(cast.supervisor).get(reverse("records:case", args=[case.pk])).status_code == 404
     )
 
 
@@ -211,7 +211,7 @@ def test_student_withdraws_her_own_consent(cast):
     case = open_aino_case(cast)
     consent = case.consents.get()
     aino = client_for(cast.student)
-    assert "Peru suostumukseni" in aino.get(reverse("cases:detail", args=[case.pk])).text
+    assert "Peru suostumukseni" in aino.get(reverse("records:case", args=[case.pk])).text
     # The guardian did not give this consent: it is not theirs to withdraw.
     url = reverse("cases:withdraw_own_consent", args=[consent.pk])
     assert client_for(cast.guardian).post(url).status_code == 404
@@ -219,7 +219,7 @@ def test_student_withdraws_her_own_consent(cast):
     case.refresh_from_db()
     assert case.status == "closed"
     assert (
-        client_for(cast.kuraattori).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+        client_for(cast.kuraattori).get(reverse("records:case", args=[case.pk])).status_code == 404
     )
     assert aino.get(url).status_code == 404  # already withdrawn
 
@@ -273,12 +273,12 @@ def test_lifting_a_prohibition_lets_the_guardian_see_again(cast):
     case = onni_prohibited_case(cast)
     prohibition = cast.onni.guardian_prohibitions.get()
     liisa = client_for(cast.guardian_onni)
-    assert liisa.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert liisa.get(reverse("records:case", args=[case.pk])).status_code == 404
     url = reverse("cases:lift_prohibition", args=[prohibition.pk])
     assert client_for(cast.supervisor).post(url).status_code == 404  # not in Onni's group
     assert client_for(cast.kuraattori).post(url).status_code == 302
     assert (
-        client_for(cast.guardian_onni).get(reverse("cases:detail", args=[case.pk])).status_code
+        client_for(cast.guardian_onni).get(reverse("records:case", args=[case.pk])).status_code
         == 200
     )
     assert client_for(cast.kuraattori).post(url).status_code == 404  # already lifted
@@ -287,7 +287,7 @@ def test_lifting_a_prohibition_lets_the_guardian_see_again(cast):
 def test_read_only_pages_refuse_post(cast):
     case = open_aino_case(cast)
     kaisa = client_for(cast.kuraattori)
-    assert kaisa.post(reverse("cases:detail", args=[case.pk])).status_code == 405
+    assert kaisa.post(reverse("records:case", args=[case.pk])).status_code == 405
     assert kaisa.post(reverse("cases:index")).status_code == 405
-    assert kaisa.post(reverse("records:pdf", args=[case.pk])).status_code == 405
+    assert client_for(cast.student).post(reverse("records:pdf", args=[case.pk])).status_code == 405
     assert client_for(cast.student).post(reverse("records:my_log")).status_code == 405

@@ -34,6 +34,32 @@ def test_demo_seeds_every_role_with_valid_people():
     assert not User.objects.get(username="aikuisopiskelija").student.is_minor()
 
 
+def test_demo_people_have_coherent_contact_details():
+    """A person's e-mail address is made of their name; every phone number is written
+    `+358 40 123 4567`, the phone hours' numbers too."""
+    import re
+
+    from opiskeluhuolto.appointments.models import ContactChannel
+    from opiskeluhuolto.organisation.demo.cast import email_address
+
+    call_command("seed_demo", "--students", "40", stdout=io.StringIO())
+    phone = re.compile(r"^\+358 \d{2} \d{3} \d{4}$")
+    for n, s in enumerate(Student.objects.order_by("pk")):
+        assert s.email == email_address(s.first_name, s.last_name, "opiskelija.demo.invalid", n)
+        assert phone.match(s.phone), s.phone
+    aino = Student.objects.get(user__username="opiskelija")
+    assert aino.email.startswith("aino.aaltonen.") and aino.user.email == aino.email
+    staff = User.objects.filter(role_assignments__isnull=False).exclude(email="").distinct()
+    assert staff.count() > 10
+    for user in staff:
+        local = user.email.split("@")[0]
+        assert local == email_address(user.first_name, user.last_name).split("@")[0], user
+    phones = [*User.objects.exclude(phone="").values_list("phone", flat=True)]
+    phones += ContactChannel.objects.values_list("phone", flat=True)
+    assert phones and all(phone.match(p) for p in phones), phones
+    assert email_address("Jussi", "Jääskeläinen") == "jussi.jaaskelainen@demo.invalid"
+
+
 def test_demo_refuses_to_seed_twice_but_if_empty_is_quiet():
     call_command("seed_demo", "--students", "40", stdout=io.StringIO())
     with pytest.raises(CommandError):

@@ -25,7 +25,8 @@ def fi(d: date) -> str:
 
 
 def school_days_before(today: date, n: int) -> list[date]:
-    days, d = [], today - timedelta(days=1)
+    days: list[date] = []
+    d = today - timedelta(days=1)
     while len(days) < n:
         if d.weekday() < 5:
             days.append(d)

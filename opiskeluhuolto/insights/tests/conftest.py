@@ -35,7 +35,8 @@ def learners(cast):
 
 
 def weekdays(first: date, n: int) -> list[date]:
-    days, d = [], first
+    days: list[date] = []
+    d = first
     while len(days) < n:
         if d.weekday() < 5:
             days.append(d)

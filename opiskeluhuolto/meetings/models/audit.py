@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class CommunalEvent(models.Model):
     """The audit trail of communal welfare: who changed what, written inside each action.
 
-    Holds opaque ids only (never minutes text or names): the annual clock's
-    actions write here too.
+    Holds opaque ids only (never minutes text or names). The annual clock keeps its own
+    rows (`annualclock.ClockEvent`); changes of group membership, which decide who reads
+    the minutes, go to the shared trail of access rules too (`opiskeluhuolto.audit`).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -100,4 +100,4 @@ class DataPoint(models.Model):
 
     @property
     def unit_name(self) -> str:
-        return self.campus.name if self.campus_id else self.institution.name
+        return self.campus.name if self.campus is not None else self.institution.name

@@ -49,7 +49,8 @@ ROWS = [
         {"*": 404, "anonymous": 302, "admin": 405},
         kwargs=lambda c: {"pk": c.school_year.periods.first().pk},
     ),
-    Row("organisation:students", staff()),
+    # The directory is for the school's own staff: an external member has none.
+    Row("organisation:students", staff(external=404)),
     # Aino (16, lukio): lukio staff, provider-wide roles, herself and her guardian.
     Row(
         "organisation:student",
@@ -63,7 +64,6 @@ ROWS = [
             "nurse": 200,
             "teacher": 200,
             "supervisor": 200,
-            "external": 200,
             "student": 200,
             "guardian": 200,
         },
@@ -77,14 +77,13 @@ ROWS = [
             "anonymous": 302,
             "admin": 200,
             "kuraattori_out": 200,
-            "external": 200,
             "adult": 200,
         },
         kwargs=lambda c: {"pk": c.eero.pk},
     ),
     Row(
         "organisation:group",
-        staff(kuraattori_out=404, outsider=404),
+        staff(kuraattori_out=404, outsider=404, external=404),
         kwargs=lambda c: {"pk": c.group.pk},
     ),
     Row("api:institutions", {"*": 200, "anonymous": 401}),

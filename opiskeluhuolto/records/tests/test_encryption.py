@@ -46,7 +46,7 @@ def test_rotation_reencrypts_with_the_newest_key(cast, settings, case_with_entry
 def test_a_value_that_is_not_a_fernet_key_is_refused(settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    from opiskeluhuolto.records import fields
+    from opiskeluhuolto.lib import fields
 
     settings.FIELD_ENCRYPTION_KEYS = ["salasana123"]
     with pytest.raises(ImproperlyConfigured, match="not a Fernet key"):

@@ -41,7 +41,7 @@ def more_data(cast, case, n: int = 3) -> None:
 
 
 def test_case_page_query_count_does_not_grow_with_the_data(cast, case_with_entry):
-    url = reverse("cases:detail", args=[case_with_entry.pk])
+    url = reverse("records:case", args=[case_with_entry.pk])
     before = queries(cast.kuraattori, url)
     more_data(cast, case_with_entry)
     assert queries(cast.kuraattori, url) == before
@@ -50,7 +50,7 @@ def test_case_page_query_count_does_not_grow_with_the_data(cast, case_with_entry
 def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast, case_with_entry):
     """Each consent names its members and recorder, each prohibition its assessor: all
     fetched with the list, not one query per row."""
-    url = reverse("cases:detail", args=[case_with_entry.pk])
+    url = reverse("records:case", args=[case_with_entry.pk])
     before = queries(cast.kuraattori, url)
     for case in (case_with_entry, None):
         case_actions.record_prohibition(
@@ -82,8 +82,8 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
     [
         # session, user, facts token, case, the gate's memberships, record, entries,
         # amendments, rectification requests, expert group, consents, their named members,
-        # prohibitions
-        ("kuraattori", 13),
+        # prohibitions, members whose role has ended (LAW.md L-906-4)
+        ("kuraattori", 14),
         # no rectification requests or prohibitions; the gate's own student
         ("student", 12),
         # and the gate's guarded students and prohibitions in force
@@ -96,7 +96,7 @@ def test_case_page_queries(cast, case_with_entry, member, expected):
     Every query costs CPU under load: change these numbers on purpose, not by accident."""
     client = Client()
     client.force_login(cast.users[member])
-    url = reverse("cases:detail", args=[case_with_entry.pk])
+    url = reverse("records:case", args=[case_with_entry.pk])
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

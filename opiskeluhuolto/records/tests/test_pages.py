@@ -93,7 +93,7 @@ def test_api_reads_are_logged(cast, case_with_entry):
 
 
 def test_who_has_read_my_data(cast, case_with_entry):
-    client_for(cast.kuraattori).get(reverse("cases:detail", args=[case_with_entry.pk]))
+    client_for(cast.kuraattori).get(reverse("records:case", args=[case_with_entry.pk]))
     page = client_for(cast.student).get(reverse("records:my_log")).text
     assert cast.kuraattori.display_name in page and "kuraattori" in page
 
@@ -102,7 +102,7 @@ def test_who_has_read_my_data_escapes_what_it_shows(cast, case_with_entry):
     """The latest events are joined outside the template engine: still escaped."""
     cast.kuraattori.title = '<b onclick="x">Kuraattori & co</b>'
     cast.kuraattori.save()
-    client_for(cast.kuraattori).get(reverse("cases:detail", args=[case_with_entry.pk]))
+    client_for(cast.kuraattori).get(reverse("records:case", args=[case_with_entry.pk]))
     page = client_for(cast.student).get(reverse("records:my_log")).text
     assert "<b onclick" not in page
     assert "&lt;b onclick=&quot;x&quot;&gt;Kuraattori &amp; co&lt;/b&gt;" in page
@@ -111,7 +111,7 @@ def test_who_has_read_my_data_escapes_what_it_shows(cast, case_with_entry):
 def test_access_log_review_for_register_responsible_only(cast, case_with_entry):
     cast.provider.register_responsible = cast.admin
     cast.provider.save()
-    client_for(cast.kuraattori).get(reverse("cases:detail", args=[case_with_entry.pk]))
+    client_for(cast.kuraattori).get(reverse("records:case", args=[case_with_entry.pk]))
     assert (
         cast.kuraattori.display_name
         in client_for(cast.admin).get(reverse("records:access_log")).text
@@ -156,8 +156,8 @@ def test_register_responsible_extracts_one_students_log(cast, case_with_entry):
     cast.provider.save()
     onni = onni_prohibited_case(cast)
     kaisa = client_for(cast.kuraattori)
-    kaisa.get(reverse("cases:detail", args=[case_with_entry.pk]))
-    kaisa.get(reverse("cases:detail", args=[onni.pk]))
+    kaisa.get(reverse("records:case", args=[case_with_entry.pk]))
+    kaisa.get(reverse("records:case", args=[onni.pk]))
     admin = client_for(cast.admin)
     everything = admin.get(reverse("records:access_log")).text
     assert "Aino Opiskelija" in everything and "Onni Oppilas" in everything

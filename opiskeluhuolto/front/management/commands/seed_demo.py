@@ -1,4 +1,5 @@
-"""Seed a realistic demo provider. Each app with a `demo.py` adds its part, in app order."""
+"""Seed a realistic demo provider. Each app with a `demo` package adds its part (its `seed`),
+in app order; the shared cast is `organisation.demo.cast`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from opiskeluhuolto.organisation.demo import DEMO_PASSWORD, DEMO_SIGN_INS, make_context
+from opiskeluhuolto.organisation.demo.cast import DEMO_PASSWORD, DEMO_SIGN_INS, make_context
 from opiskeluhuolto.organisation.models import Provider
 
 

@@ -82,7 +82,7 @@ class Command(BaseCommand):
             )
         )
         if kind != ImportRun.Kind.ROSTER and not options["no_warning"]:
-            from opiskeluhuolto.insights.actions import run_early_warning
+            from opiskeluhuolto.imports import signals
 
-            tasks, notices = run_early_warning(inst)
-            self.stdout.write(f"Early warning: {tasks} new tasks, {notices} guardian notices.")
+            for _receiver, line in signals.data_imported.send(sender=ImportRun, institution=inst):
+                self.stdout.write(str(line))

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from opiskeluhuolto.records.fields import encrypted_fields
+from opiskeluhuolto.lib.fields import encrypted_fields
 
 
 class Command(BaseCommand):

@@ -1,61 +1,20 @@
 """The Django admin, scoped to the provider admin's own providers.
 
 Provider admins get `is_staff` and the "Provider admins" permission group
-(`grant_admin_site`); every ModelAdmin of ours lists and offers only rows of the
-providers they administer, the same rule as `access` (`admin_provider_ids`).
-Superusers (the installation's operators) see everything.
+(`organisation.admin_site.grant_admin_site`); every ModelAdmin of ours lists and offers
+only rows of the providers they administer, the same rule as `access`
+(`admin_provider_ids`). Superusers (the installation's operators) see everything.
+
+An authorization rule, so it lives in `access`: the admin modules of `accounts`,
+`organisation`, `imports` and `insights` use it.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 from opiskeluhuolto.access.permissions import for_user
-
-ADMIN_GROUP = "Provider admins"
-# app label → models the provider admin may change (all others of the label: view only).
-CHANGEABLE = {
-    "accounts": {"user"},
-    "organisation": {
-        "wellbeingcounty",
-        "provider",
-        "institution",
-        "campus",
-        "schoolyear",
-        "calendarperiod",
-        "studentgroup",
-        "student",
-        "guardianship",
-        "roleassignment",
-    },
-    "imports": {"markcode"},
-    "insights": {"warningrule", "warningstep"},
-    "records": set(),  # retention classes apply to the whole installation: operators only
-}
-
-
-def admin_group() -> Group:
-    group, _created = Group.objects.get_or_create(name=ADMIN_GROUP)
-    perms = Permission.objects.filter(content_type__app_label__in=CHANGEABLE).select_related(
-        "content_type"
-    )
-    allowed = [
-        p
-        for p in perms
-        if p.codename.startswith("view_")
-        or p.content_type.model in CHANGEABLE[p.content_type.app_label]
-    ]
-    group.permissions.set(allowed)
-    return group
-
-
-def grant_admin_site(user) -> None:
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    user.groups.add(admin_group())
 
 
 def users_of(provider_ids) -> Q:
@@ -71,8 +30,14 @@ def users_of(provider_ids) -> Q:
 def _scope_for(model, provider_ids):
     """A queryset of `model` limited to the providers, or None when the model is shared."""
     from opiskeluhuolto.accounts.models import User
-
-    from .models import Campus, Institution, Provider, SchoolYear, Student, StudentGroup
+    from opiskeluhuolto.organisation.models import (
+        Campus,
+        Institution,
+        Provider,
+        SchoolYear,
+        Student,
+        StudentGroup,
+    )
 
     lookups = {
         Provider: "pk",
@@ -104,7 +69,7 @@ class ScopedForeignKeys:
 class ProviderScopedAdmin(ScopedForeignKeys, admin.ModelAdmin):
     """Lists only rows of the admin's providers. `provider_lookup` leads from the model to it."""
 
-    provider_lookup = "provider"
+    provider_lookup: str | None = "provider"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

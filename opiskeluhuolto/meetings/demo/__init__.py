@@ -11,10 +11,10 @@ from django.utils import timezone
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.annualclock.demo import HOME_SCHOOL_CLOCK, WELFARE_CLOCK, sedu_clocks
 from opiskeluhuolto.annualclock.models import Clock
-from opiskeluhuolto.organisation.demo import DemoContext
+from opiskeluhuolto.organisation.demo.cast import DemoContext
 
-from . import actions, plans
-from .models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
+from .. import actions, plans
+from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
 
 M = Membership.Role
 
@@ -232,7 +232,7 @@ def _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students) -> None:
                 item, by=u["kuraattori"], minutes=text, decision=decision, version=meeting.version
             )
             if item.source == "follow_up":
-                carried = FollowUp.objects.get(pk=item.source_id)
+                carried = FollowUp.objects.get(pk=item.source_id)  # type: ignore[misc]  # a follow_up item has its source
                 actions.complete_follow_up(carried, by=u["opo"], note="Käsitelty kokouksessa.")
             if item.title == "Yksikön ajankohtaiset ja akuutit asiat":
                 actions.add_follow_up(

@@ -1,5 +1,6 @@
-"""Demo cases in various states, built through the real actions (so the access log,
-consents and memberships are what the running system would have made).
+"""The welfare register's demo: cases in various states and their records, built through
+the real actions (so the access log, consents and memberships are what the running system
+would have made). Here, not in `cases`, because the records depend on the cases.
 
 - Aino (16): an open case; Kaisa (kuraattori, responsible) and Sanna (ryhmänohjaaja)
   are its expert group, kuraattori2 is not. A meeting entry, the student's own
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from opiskeluhuolto.cases import actions
 from opiskeluhuolto.organisation.models import Guardianship, Student
 
-from . import actions
+from .. import actions as record_actions
+from ..models import RetentionClass
+from ..reading import read_record
 
 
 def _consent(student, kaisa, today, members, **extra):
@@ -43,10 +47,6 @@ def _case(student, *, by, kaisa, today, members, subject, reason, with_student=T
 
 
 def seed(ctx) -> None:
-    from opiskeluhuolto.records import actions as record_actions
-    from opiskeluhuolto.records.models import RetentionClass
-    from opiskeluhuolto.records.reading import read_record
-
     u, today = ctx.users, ctx.today
     kaisa, sanna, teemu = u["kuraattori"], u["ryhmanohjaaja"], u["opettaja"]
     aino = ctx.students["aino"]
@@ -111,6 +111,7 @@ def seed(ctx) -> None:
     )
     read_record(kaisa, case, purpose="case page")
     read_record(sanna, case, purpose="case page")
+    seed_closed_rectification(ctx)
 
     sedu = aino.institution
     minors = list(
@@ -209,3 +210,50 @@ def seed(ctx) -> None:
             referrer_description="Etsivä nuorisotyö, Seinäjoen kaupunki",
             with_student=True,
         )
+
+
+def seed_closed_rectification(ctx) -> None:
+    """Eero's closed case (LAW.md L-GDPR-3, L-20-2): after the case closed, Eero asked for two
+    corrections. The register responsible person (`admin`) accepted the first, amending the
+    entry; the second waits for `admin` on the access-log page."""
+    from opiskeluhuolto.records import actions as record_actions
+
+    eero, kaisa = ctx.students["eero"], ctx.users["kuraattori"]
+    administration = eero.institution.provider.register_responsible
+    if eero.user is None or administration is None:
+        return
+    case = _case(
+        eero,
+        by=kaisa,
+        kaisa=kaisa,
+        today=ctx.today,
+        members=[kaisa],
+        subject="Opintojen keskeytymisen uhka",
+        reason="Eero harkitsee opintojen keskeyttämistä.",
+    )
+    entry = record_actions.add_entry(
+        case,
+        by=kaisa,
+        kind="measure",
+        text="Kaksi tapaamista. Eero jatkaa opintoja kevennetyllä suunnitelmalla kevään ajan.",
+    )
+    actions.close_case(case, by=kaisa)
+    first = record_actions.request_rectification(
+        case, by=eero.user, text="Tapaamisia oli kolme, ei kaksi."
+    )
+    record_actions.decide_rectification(
+        first,
+        by=administration,
+        accepted=True,
+        decision="Kuraattorin kalenterin mukaan tapaamisia oli kolme; merkintä korjataan.",
+    )
+    record_actions.amend_entry(
+        entry,
+        by=administration,
+        text="Kolme tapaamista. Eero jatkaa opintoja kevennetyllä suunnitelmalla kevään ajan.",
+        reason="Opiskelijan oikaisupyyntö hyväksytty",
+        expected_version=entry.version,
+    )
+    record_actions.request_rectification(
+        case, by=eero.user, text="Suunnitelma kevennettiin koko lukuvuodeksi, ei vain kevääksi."
+    )

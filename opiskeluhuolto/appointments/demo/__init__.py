@@ -13,18 +13,18 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import nth_working_day_after, working_days_between
-from opiskeluhuolto.organisation.demo import DemoContext
+from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Role, Student
 
-from . import actions, deadlines
-from .models import (
+from .. import actions, deadlines
+from ..models import (
     AppointmentEvent,
     AppointmentRequest,
     Availability,
     Booking,
     ContactChannel,
 )
-from .slots import bump_free_times_version, free_slots
+from ..slots import free_slots
 
 HISTORY_MONTHS = 6
 PER_MONTH = {"sedu": 24, "lukio": 9}
@@ -112,27 +112,25 @@ def _seed_hours(ctx: DemoContext) -> dict[str, list]:
         kind="walk_in",
         place="Terveydenhoitaja, 1. krs",
     )
-    Availability.objects.bulk_create(rows)
-    for pk in {r.professional_id for r in rows}:  # bulk_create sends no signals
-        bump_free_times_version(pk)
+    Availability.objects.bulk_create(rows)  # the triggers change the free times' versions
     ContactChannel.objects.bulk_create(
         [
             ContactChannel(
                 professional=u["terveydenhoitaja"],
                 institution=sedu,
-                phone="040 123 4567",
+                phone=u["terveydenhoitaja"].phone,  # the professional's own number
                 hours="ma–pe 8.00–9.00",
             ),
             ContactChannel(
                 professional=etu["etu-terveydenhoitaja"],
                 institution=lukio,
-                phone="09 310 12345",
+                phone=etu["etu-terveydenhoitaja"].phone,
                 hours="ma–pe 8.00–9.00 ja 12.00–12.30",
             ),
             ContactChannel(
                 professional=u["kuraattori"],
                 institution=sedu,
-                phone="040 765 4321",
+                phone=u["kuraattori"].phone,
                 hours="ma–to 8.30–9.00",
             ),
         ]
@@ -225,7 +223,7 @@ def _history(ctx: DemoContext, key: str, staff: list, student_ids: list[int]) ->
                     request=req,
                     kind="closed",
                     actor=prof,
-                    at=req.closed_at,
+                    at=req.closed_at,  # type: ignore[misc]  # a closed demo request has its closing time
                     detail=req.close_reason,
                 )
             )
@@ -242,12 +240,10 @@ def _history(ctx: DemoContext, key: str, staff: list, student_ids: list[int]) ->
                 place="",
                 status=Booking.Status.HELD,
                 booked_by=prof,
-                created_at=req.first_offer_made_at,
+                created_at=req.first_offer_made_at,  # type: ignore[misc]  # a held demo request had an offer
             )
         )
     Booking.objects.bulk_create(bookings, batch_size=1000)
-    for pk in {b.professional_id for b in bookings}:
-        bump_free_times_version(pk)
     AppointmentEvent.objects.bulk_create(events, batch_size=2000)
 
 

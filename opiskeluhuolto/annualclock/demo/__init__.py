@@ -12,12 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from opiskeluhuolto.organisation.demo import DemoContext, school_year_start
+from opiskeluhuolto.organisation.demo.cast import DemoContext, school_year_start
 
-from . import actions
-from .models import Clock, ClockItem
+from .. import actions
+from ..models import Clock, ClockItem
 
-DATA = Path(__file__).resolve().parent / "data" / "sedu-vuosikellot.yaml"
+DATA = Path(__file__).resolve().parents[1] / "data" / "sedu-vuosikellot.yaml"
 WELFARE_CLOCK, HOME_SCHOOL_CLOCK = 0, 1
 
 

@@ -1,0 +1,270 @@
+"""The rule table of docs/access-rules.md, as data: who reaches what, by role and distance.
+
+Written from the document, not from the code under test: `test_distance.py` asks every
+URL and API operation that takes an object id, as every role posted at every distance
+from the object, and compares the answer (404, or anything else) with this table.
+
+Every object the rows point at is Aino's or her school's: Aino (16) studies at the
+lukio, on its campus Etu-Töölö, in group 24A. A viewer's *position* says where their
+role is held, or, for students and guardians, whose they are:
+
+    own               the student herself / her guardian
+    group             the group supervisor of 24A / a classmate / a classmate's guardian
+    campus            a role posted to Aino's campus / a student of another group there
+    institution       a role at the lukio, not posted to a campus
+    provider          a provider-wide role
+    other_campus      a role posted to the lukio's other campus / a student there
+    other_institution a role at another institution of the provider / a student there
+    county            a role at another provider of the same wellbeing county
+    other_provider    a role at a provider elsewhere / a student or guardian there
+"""
+
+from __future__ import annotations
+
+from opiskeluhuolto.organisation.models import Role
+
+OWN, GROUP, CAMPUS, INSTITUTION, PROVIDER = "own", "group", "campus", "institution", "provider"
+OTHER_CAMPUS, OTHER_INSTITUTION = "other_campus", "other_institution"
+COUNTY, OTHER_PROVIDER = "county", "other_provider"
+
+#: Where staff roles are held in the test world (every role at every one of these).
+STAFF_POSITIONS = (
+    CAMPUS,
+    INSTITUTION,
+    PROVIDER,
+    OTHER_CAMPUS,
+    OTHER_INSTITUTION,
+    COUNTY,
+    OTHER_PROVIDER,
+)
+STUDENT_POSITIONS = (OWN, GROUP, CAMPUS, OTHER_CAMPUS, OTHER_INSTITUTION, OTHER_PROVIDER)
+GUARDIAN_POSITIONS = (OWN, GROUP, OTHER_PROVIDER)
+
+STAFF_ROLES = tuple(Role)
+STUDENT, GUARDIAN, SUPERVISOR_OF_GROUP = "student", "guardian", "group_supervisor_of_24A"
+
+# --- reach: the positions from which a role reaches Aino ------------------------------
+#: A unit that contains Aino's campus (her campus, her institution, the provider).
+REACHES_AINO = frozenset({CAMPUS, INSTITUTION, PROVIDER})
+#: A unit that contains her institution, whatever campus it is posted to.
+IN_INSTITUTION = REACHES_AINO | {OTHER_CAMPUS}
+#: Anywhere in the provider.
+IN_PROVIDER = IN_INSTITUTION | {OTHER_INSTITUTION}
+#: The lukio's students and guardians.
+LUKIO_STUDENTS = frozenset({OWN, GROUP, CAMPUS, OTHER_CAMPUS})
+LUKIO_GUARDIANS = frozenset({OWN, GROUP})
+
+WELFARE = (Role.SOCIAL_WORKER, Role.PSYCHOLOGIST, Role.NURSE, Role.DOCTOR)
+DETAIL_ROLES = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.SPECIAL_NEEDS_TEACHER)
+SCHOOL_STAFF = tuple(r for r in Role if r != Role.EXTERNAL_MEMBER)
+NOBODY: frozenset[str] = frozenset()
+
+
+def rule(
+    staff: dict | None = None,
+    *,
+    admin=None,
+    student=NOBODY,
+    guardian=NOBODY,
+    supervisor: bool = False,
+) -> dict:
+    """One line of the table: role → positions allowed. `staff` maps roles (or tuples of
+    roles) to positions; `admin` overrides the provider admin's positions."""
+    table: dict[str, frozenset[str]] = {r: NOBODY for r in STAFF_ROLES}
+    for roles, positions in (staff or {}).items():
+        for r in roles if isinstance(roles, tuple) else (roles,):
+            table[r] = frozenset(positions)
+    if admin is not None:
+        table[Role.PROVIDER_ADMIN] = frozenset(admin)
+    table[STUDENT] = frozenset(student)
+    table[GUARDIAN] = frozenset(guardian)
+    table[SUPERVISOR_OF_GROUP] = frozenset({GROUP}) if supervisor else NOBODY
+    return table
+
+
+def everyone() -> dict:
+    table = rule({SCHOOL_STAFF + (Role.EXTERNAL_MEMBER,): STAFF_POSITIONS})
+    table[STUDENT] = frozenset(STUDENT_POSITIONS)
+    table[GUARDIAN] = frozenset(GUARDIAN_POSITIONS)
+    table[SUPERVISOR_OF_GROUP] = frozenset({GROUP})
+    return table
+
+
+#: Capability → role → positions from which the object answers (anything but 404).
+RULES: dict[str, dict] = {
+    # --- organisation ----------------------------------------------------------------
+    # The institution's page (campuses, groups' names, calendar): any staff role in it.
+    "institution_page": rule({STAFF_ROLES: IN_INSTITUTION}, admin=IN_PROVIDER, supervisor=True),
+    # The institution in the API (name, campuses): also its students and their guardians.
+    "institution": rule(
+        {STAFF_ROLES: IN_INSTITUTION},
+        admin=IN_PROVIDER,
+        student=LUKIO_STUDENTS,
+        guardian=LUKIO_GUARDIANS,
+        supervisor=True,
+    ),
+    "calendar": rule(admin=IN_PROVIDER),
+    # Directory entry: the school's staff whose unit reaches the student; admins.
+    "student": rule(
+        {SCHOOL_STAFF: REACHES_AINO},
+        admin=IN_PROVIDER,
+        student={OWN},
+        guardian={OWN},
+        supervisor=True,
+    ),
+    "group_roster": rule({SCHOOL_STAFF: REACHES_AINO}, admin=IN_PROVIDER, supervisor=True),
+    # --- referrals (L-16-1) ------------------------------------------------------------
+    "refer": rule({SCHOOL_STAFF: REACHES_AINO}, supervisor=True),
+    "referral": rule({WELFARE: REACHES_AINO}),
+    # --- cases and records (L-21-2): never by role or place -----------------------------
+    # Only by relation: Aino, her guardian, and her expert group's members. Of the viewers
+    # here, Sanna (supervisor of 24A) is a member of that group in the cast; no role at
+    # any distance gives anything.
+    "case": rule(student={OWN}, guardian={OWN}, supervisor=True),
+    "case_member": rule(supervisor=True),
+    # Closing a case, naming its responsible person, lifting a prohibition: the
+    # responsible member only (Kaisa), nobody here.
+    "case_responsible": rule(),
+    "own_consent": rule(student={OWN}),
+    "rectify": rule(student={OWN}, guardian={OWN}),
+    # --- appointments: the service's professionals whose unit reaches the student ------
+    "booking": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}),
+    "booking_staff": rule({Role.SOCIAL_WORKER: REACHES_AINO}),
+    "request_staff": rule({Role.SOCIAL_WORKER: REACHES_AINO}),
+    # A request Aino's guardian made: he sees it, and so does she (L-18-2).
+    "request": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}, guardian={OWN}),
+    "own_hours": rule(),
+    # --- public pages and secret-token feeds -------------------------------------------
+    "public": everyone(),
+    # --- communal welfare (unit-level, no student data) --------------------------------
+    # The provider's annual clock: every school-staff role in the provider; the members of
+    # a following group (Aino is the student representative of the lukio's group).
+    "clock": rule({SCHOOL_STAFF: IN_PROVIDER}, student={OWN}, supervisor=True),
+    "clock_manage": rule({Role.PRINCIPAL: {PROVIDER}}, admin=IN_PROVIDER),
+    # Any principal of the provider adapts the provider's clock for their own unit.
+    "clock_adapt": rule({Role.PRINCIPAL: IN_PROVIDER}, admin=IN_PROVIDER),
+    "own_feed": rule(),
+    # The lukio's welfare group and its meetings: school staff of the lukio or
+    # provider-wide, its members (Aino).
+    "welfare_group": rule(
+        {SCHOOL_STAFF: IN_INSTITUTION}, admin=IN_PROVIDER, student={OWN}, supervisor=True
+    ),
+    "welfare_group_manage": rule({Role.PRINCIPAL: IN_INSTITUTION}, admin=IN_PROVIDER),
+    "student_body": rule({Role.PRINCIPAL: IN_INSTITUTION}, admin=IN_PROVIDER, student={OWN}),
+    "plan": rule({SCHOOL_STAFF: IN_INSTITUTION}, admin=IN_PROVIDER, supervisor=True),
+    "plan_manage": rule({Role.PRINCIPAL: IN_INSTITUTION}, admin=IN_PROVIDER),
+    # A draft open for comments: the plan's readers, and the lukio's students and
+    # guardians of minors there (L-13-1).
+    "plan_comments": rule(
+        {SCHOOL_STAFF: IN_INSTITUTION},
+        admin=IN_PROVIDER,
+        student=LUKIO_STUDENTS,
+        guardian=LUKIO_GUARDIANS,
+        supervisor=True,
+    ),
+    "indicator": rule({SCHOOL_STAFF: IN_PROVIDER}, admin=IN_PROVIDER, supervisor=True),
+    "indicator_manage": rule(admin=IN_PROVIDER),
+    # --- knowledge-based management ------------------------------------------------------
+    "imports": rule(admin=IN_PROVIDER),
+    # Individuals of a group (early warning, care tasks): its supervisor only.
+    "group_individuals": rule(supervisor=True),
+}
+
+#: URL name → capability, for every URL pattern and API operation that takes an id.
+#: A new one without a line here fails `test_every_id_url_has_a_rule`.
+URLS: dict[str, str] = {
+    "organisation:institution": "institution_page",
+    "organisation:calendar": "calendar",
+    "organisation:add_period": "calendar",
+    "organisation:remove_period": "calendar",
+    "organisation:student": "student",
+    "organisation:group": "group_roster",
+    "api:institution": "institution",
+    "cases:refer_student": "refer",
+    "cases:referral": "referral",
+    "cases:student_notice": "referral",
+    "cases:release_notice": "referral",
+    "cases:open_case": "referral",
+    "cases:close_referral": "referral",
+    "records:case": "case",
+    "cases:add_consent": "case_member",
+    "cases:withdraw_consent": "case_member",
+    "cases:withdraw_own_consent": "own_consent",
+    "cases:close": "case_responsible",
+    "cases:responsible": "case_responsible",
+    "cases:prohibition": "case_member",
+    "cases:lift_prohibition": "case_responsible",
+    "records:add_entry": "case_member",
+    "records:amend": "case_member",
+    "records:disclose": "case_member",
+    "records:pdf": "case",
+    "records:rectify": "rectify",
+    "records:decide": "case_member",
+    "api:cases-detail": "case",
+    "api:records-case": "case",
+    "appointments:cancel": "booking",
+    "appointments:rebook": "booking",
+    "appointments:booking_ics": "booking",
+    "appointments:booking_held": "booking_staff",
+    "appointments:request_detail": "request_staff",
+    "appointments:request_urgency": "request_staff",
+    "appointments:request_book": "request_staff",
+    "appointments:request_close": "request_staff",
+    "appointments:availability_remove": "own_hours",
+    "appointments:exception_remove": "own_hours",
+    "appointments:feed": "public",
+    "appointments:public_page": "public",
+    "api:appointments-request": "request",
+    "annualclock:clock": "clock",
+    "annualclock:months": "clock",
+    "annualclock:item": "clock",
+    "annualclock:feeds": "clock",
+    "annualclock:item_add": "clock_manage",
+    "annualclock:item_edit": "clock_manage",
+    "annualclock:item_adapt": "clock_adapt",
+    "annualclock:feed_revoke": "own_feed",
+    "annualclock:feed": "public",
+    "api:annualclock-occurrences": "clock",
+    "meetings:group": "welfare_group",
+    "meetings:member_add": "welfare_group_manage",
+    "meetings:member_remove": "welfare_group_manage",
+    "meetings:standing_add": "welfare_group_manage",
+    "meetings:highlight_add": "student_body",
+    "meetings:meeting_new": "welfare_group_manage",
+    "meetings:standing_raise": "welfare_group",
+    "meetings:meeting": "welfare_group",
+    "meetings:meeting_assemble": "welfare_group_manage",
+    "meetings:agenda_add": "welfare_group_manage",
+    "meetings:attendees": "welfare_group_manage",
+    "meetings:meeting_publish": "welfare_group_manage",
+    "meetings:meeting_pdf": "welfare_group",
+    "meetings:item_minutes": "welfare_group_manage",
+    "meetings:follow_up_add": "welfare_group_manage",
+    "meetings:follow_up_done": "welfare_group_manage",
+    "meetings:plan": "plan",
+    "meetings:plan_draft": "plan_manage",
+    "meetings:plan_evaluate": "plan_manage",
+    "meetings:plan_version": "plan_comments",
+    "meetings:plan_diff": "plan_comments",
+    "meetings:plan_section_add": "plan_manage",
+    "meetings:plan_open_comments": "plan_manage",
+    "meetings:plan_comment": "plan_comments",
+    "meetings:plan_participation": "plan_manage",
+    "meetings:plan_approve": "plan_manage",
+    "meetings:plan_section_edit": "plan_manage",
+    "meetings:plan_announce": "plan_manage",
+    "meetings:plan_public": "public",
+    "meetings:indicator": "indicator",
+    "meetings:indicator_data": "indicator_manage",
+    "api:meetings-group": "welfare_group",
+    "api:meetings-group-meetings": "welfare_group",
+    "api:meetings-meeting": "welfare_group",
+    "api:meetings-plan-public": "public",
+    "imports:run": "imports",
+    "api:imports-run": "imports",
+    "insights:task": "group_individuals",
+    "insights:task_acknowledge": "group_individuals",
+    "insights:task_resolve": "group_individuals",
+    "insights:group": "group_individuals",
+    "api:insights-task": "group_individuals",
+}
