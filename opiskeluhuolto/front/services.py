@@ -83,21 +83,18 @@ def answer_feedback(feedback: AccessibilityFeedback, *, by) -> AccessibilityFeed
 
 
 def current_break():
-    """The break going on or starting within ANNOUNCE_DAYS, or None; cached until changed."""
-    found = cache.get(_BREAK_KEY)
-    if found is None:
-        now = timezone.now()
-        row = (
-            ServiceBreak.objects.filter(
-                ends_at__gt=now, starts_at__lte=now + timedelta(days=ANNOUNCE_DAYS)
-            )
-            .order_by("starts_at")
-            .first()
-        )
-        found = (row,)
-        # Kept briefly, so a break that starts or ends shows without a write.
-        cache.set(_BREAK_KEY, found, 60)
-    return found[0]
+    """The break going on or starting within ANNOUNCE_DAYS, or None.
+
+    The breaks not yet over are kept in the cache (cleared when one is saved or deleted,
+    and at most five minutes old, for the processes of a local-memory cache); which of
+    them to announce is decided at each request, so a break shows and ends on time."""
+    now = timezone.now()
+    breaks = cache.get(_BREAK_KEY)
+    if breaks is None:
+        breaks = list(ServiceBreak.objects.filter(ends_at__gt=now).order_by("starts_at")[:10])
+        cache.set(_BREAK_KEY, breaks, 300)
+    horizon = now + timedelta(days=ANNOUNCE_DAYS)
+    return next((b for b in breaks if b.ends_at > now and b.starts_at <= horizon), None)
 
 
 def _forget(**kwargs) -> None:

@@ -34,10 +34,15 @@ from .models import DataRequest, PrivacyNotice
 def my_data(request):
     """ "My data": a copy of everything held, and a request registered with its deadline."""
     subjects = access.data_subjects(request.user)
-    form = DataRequestForm(request.POST or None)
-    if request.method == "POST":
-        student = access.get_data_subject(request.user, request.POST.get("student"))
-        if form.is_valid():
+    posted = request.POST.get("student") if request.method == "POST" else None
+    if posted is not None:
+        access.get_data_subject(request.user, posted)  # 404 for another student
+    forms = []
+    for student in subjects:
+        data = request.POST if posted == str(student.pk) else None
+        # One form per student, each with its own ids (a guardian may have several children).
+        form = DataRequestForm(data, auto_id=f"id_s{student.pk}_%s")
+        if data is not None and form.is_valid():
             try:
                 req = actions.register_request(
                     student, by=request.user, kind=form.cleaned_data["kind"]
@@ -51,11 +56,13 @@ def my_data(request):
                     % {"day": shown(req.due_on)},
                 )
                 return redirect("privacy:my_data")
+        forms.append((student, form))
     requests = DataRequest.objects.filter(student__in=subjects, requested_by=request.user).order_by(
         "-requested_on", "-pk"
     )
-    context = {"subjects": subjects, "form": form, "requests": requests}
-    return render(request, "privacy/my_data.html", context, status=400 if form.errors else 200)
+    invalid = any(form.errors for _student, form in forms)
+    context = {"forms": forms, "requests": requests}
+    return render(request, "privacy/my_data.html", context, status=400 if invalid else 200)
 
 
 def _copy(request, pk):
@@ -89,13 +96,14 @@ def copy_pdf(request, pk):
     return response
 
 
-def _show_value(value):
+def _show_value(value) -> list[str]:
+    """A value as the PDF's lines: a list (entries, disclosures) one line per item."""
     if isinstance(value, list):
         return [
             " · ".join(shown(v) for v in item.values()) if isinstance(item, dict) else shown(item)
             for item in value
-        ]
-    return shown(value)
+        ] or ["–"]
+    return [shown(value)]
 
 
 @policies.student_or_guardian

@@ -44,7 +44,7 @@ def _story(cast):
 def test_the_json_copy_covers_everything_held_and_the_reads_are_logged(cast):
     _story(cast)
     r = client_for(cast.student).get(reverse("privacy:copy_json", args=[cast.aino.pk]))
-    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
     copy = json.loads(r.content)["sections"]
     assert set(copy) >= {
         "student",
@@ -81,6 +81,7 @@ def test_the_pdf_copy_is_a_pdf_with_the_record_and_the_referrals(cast):
         ).stdout
     assert "Yhteydenotot opiskeluhuoltoon" in text and "Haluan jutella." in text
     assert "Aino tapaa kuraattoria viikoittain." in text
+    assert "['" not in text and "\\n" not in text  # lists as lines, not as Python values
 
 
 def test_a_guardian_gets_nothing_of_matters_under_a_prohibition(cast):

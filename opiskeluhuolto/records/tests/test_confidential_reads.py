@@ -88,3 +88,21 @@ def test_a_row_about_a_record_keeps_the_hash_it_had_before_the_subject_columns()
     assert chain.row_hash(chain.GENESIS, {**other, "subject_id": 6}) != chain.row_hash(
         chain.GENESIS, other
     )
+
+
+def test_the_kept_provider_of_an_institution_reads_only_tables_with_a_trigger(cast):
+    """`log_reads` keeps each institution's provider with the permission facts, so it may
+    read only tables whose writes change the facts' token (access/facts.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opiskeluhuolto.access import facts
+    from opiskeluhuolto.access.permissions import Permissions
+    from opiskeluhuolto.access.tests.test_facts import _tables_read
+    from opiskeluhuolto.records.reading import _LazyInstitution
+
+    with CaptureQueriesContext(connection) as ctx:
+        provider_id = _LazyInstitution(Permissions(cast.kuraattori), cast.lukio.pk).provider_id
+    assert provider_id == cast.lukio.provider_id
+    tables = _tables_read(ctx)
+    assert tables and tables <= set(facts.TABLES)
