@@ -56,7 +56,7 @@ def test_student_steps_up_before_opening_her_record(
     oidc.set_person(strong_id, "aino-strong", {**claims, "acr": oidc.SUOMIFI_LOA3})
 
     sign_in("opiskelija")
-    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.goto(f"{live_server.url}/records/cases/{case.pk}/")
     expect(page.locator("h1")).to_have_text("Vahva tunnistautuminen")
     expect(page.locator("main")).to_contain_text("Laki edellyttää")
     assert axe() == []
@@ -76,7 +76,7 @@ def test_student_steps_up_before_opening_her_record(
     page.get_by_role("button", name="Tunnistaudu: Suomi.fi-tunnistus").click()
     page.locator("#subject-input").fill("aino-strong")
     page.locator("#subject-input").press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/cases/{case.pk}/")
+    expect(page).to_have_url(f"{live_server.url}/records/cases/{case.pk}/")
     expect(page.locator("main")).to_contain_text("SALASSA PIDETTÄVÄ")
     assert axe() == []
     screenshot(f"strongid-4-record-{width}")

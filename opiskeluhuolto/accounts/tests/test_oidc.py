@@ -127,11 +127,11 @@ def test_sign_out_ends_the_session_and_its_identification(
 ):
     oidc.set_person(provider_url, AINO_SUB, strong_claims(cast))
     sign_in(client, "suomifi", AINO_SUB)
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("records:case", args=[case.pk])).status_code == 200
     r = client.post(reverse("account_logout"))
     assert r.status_code == 302
     assert "_auth_user_id" not in client.session and SESSION_KEY not in client.session
-    r = client.get(reverse("cases:detail", args=[case.pk]))
+    r = client.get(reverse("records:case", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("account_login"))
 
 
@@ -141,7 +141,7 @@ def test_password_session_steps_up_before_the_record(
     from opiskeluhuolto.testing.cast import PASSWORD
 
     client.post(reverse("account_login"), {"login": "aino", "password": PASSWORD})
-    record = reverse("cases:detail", args=[case.pk])
+    record = reverse("records:case", args=[case.pk])
     r = client.get(record, HTTP_ACCEPT_LANGUAGE="fi")
     step_up = reverse("identification:strong")
     assert r.status_code == 302 and r["Location"] == f"{step_up}?next={record.replace('/', '%2F')}"
@@ -165,7 +165,7 @@ def test_a_weak_level_is_refused(client, cast, case, oidc_settings, provider_url
     sign_in(client, "suomifi", AINO_SUB)
     assert client.session["_auth_user_id"] == str(cast.student.pk)
     for url in (
-        reverse("cases:detail", args=[case.pk]),
+        reverse("records:case", args=[case.pk]),
         reverse("records:pdf", args=[case.pk]),
         reverse("records:my_log"),
         reverse("records:rectify", args=[case.pk]),
@@ -181,7 +181,7 @@ def test_no_acr_at_all_is_refused(client, cast, case, oidc_settings, provider_ur
     del claims["acr"]
     oidc.set_person(provider_url, AINO_SUB, claims)
     sign_in(client, "suomifi", AINO_SUB)
-    r = client.get(reverse("cases:detail", args=[case.pk]))
+    r = client.get(reverse("records:case", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
 
 
@@ -202,13 +202,13 @@ def test_api_reads_after_strong_identification(client, cast, case, oidc_settings
 
 def test_guardian_is_gated_too(client, cast, case, oidc_settings):
     client.force_login(cast.guardian)
-    r = client.get(reverse("cases:detail", args=[case.pk]))
+    r = client.get(reverse("records:case", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
 
 
 def test_staff_are_not_gated(client, cast, case, oidc_settings):
     client.force_login(cast.kuraattori)
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("records:case", args=[case.pk])).status_code == 200
 
 
 def test_step_up_page_without_a_provider_says_so(client, cast, settings):
@@ -250,12 +250,12 @@ def test_minor_alternative_mpassid_with_second_factor(
 ):
     oidc_settings.STRONG_ID_MINOR_ALTERNATIVE = True
     _mpassid_with_totp(client, cast, provider_url, cast.aino, cast.student)
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("records:case", args=[case.pk])).status_code == 200
 
 
 def test_minor_alternative_is_off_by_default(client, cast, case, oidc_settings, provider_url):
     _mpassid_with_totp(client, cast, provider_url, cast.aino, cast.student)
-    r = client.get(reverse("cases:detail", args=[case.pk]))
+    r = client.get(reverse("records:case", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
 
 
@@ -272,7 +272,7 @@ def test_minor_alternative_needs_the_second_factor(client, cast, case, oidc_sett
     cast.aino.save()
     oidc.set_person(provider_url, "mpass-y", {"urn:oid:1.2.246.562.24": cast.aino.oppijanumero})
     sign_in(client, "mpassid", "mpass-y")
-    r = client.get(reverse("cases:detail", args=[case.pk]))
+    r = client.get(reverse("records:case", args=[case.pk]))
     assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
 
 

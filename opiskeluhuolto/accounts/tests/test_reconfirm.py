@@ -51,7 +51,7 @@ def test_disclosure_needs_a_fresh_second_factor(client, cast, settings):
         # Confirmed at sign-in a moment ago: the disclosure goes through.
         traveller.shift(60)
         r = disclosure(client, case)
-        assert r.status_code == 302 and r["Location"] == reverse("cases:detail", args=[case.pk])
+        assert r.status_code == 302 and r["Location"] == reverse("records:case", args=[case.pk])
         assert Disclosure.objects.count() == 1
 
         # Sixteen minutes later the code is asked again before anything is disclosed.
@@ -69,7 +69,7 @@ def test_disclosure_needs_a_fresh_second_factor(client, cast, settings):
         # The right code resumes the suspended disclosure.
         traveller.shift(30)
         r = client.post(r["Location"], {"code": code()})
-        assert r.status_code == 302 and r["Location"] == reverse("cases:detail", args=[case.pk])
+        assert r.status_code == 302 and r["Location"] == reverse("records:case", args=[case.pk])
         assert Disclosure.objects.count() == 2
 
 
@@ -81,7 +81,7 @@ def test_exports_need_a_fresh_second_factor(client, cast, settings):
         sign_in_with_totp(client, "kaisa")
         traveller.shift(11 * 60)
         for url in (
-            reverse("records:pdf", args=[case.pk]),
+            reverse("records:print", args=[case.pk]),
             reverse("insights:export_csv") + "?chart=x",
             reverse("appointments:report_csv"),
         ):
