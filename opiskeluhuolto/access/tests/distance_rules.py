@@ -127,6 +127,10 @@ RULES: dict[str, dict] = {
     "case_responsible": rule(),
     "own_consent": rule(student={OWN}),
     "rectify": rule(student={OWN}, guardian={OWN}),
+    # The student's own copy (record PDF, the whole-person copy): she and her guardian.
+    "own_data": rule(student={OWN}, guardian={OWN}),
+    # Data requests are answered by the register administration of the provider.
+    "register_admin": rule(admin=IN_PROVIDER),
     # --- appointments: the service's professionals whose unit reaches the student ------
     "booking": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}),
     "booking_staff": rule({Role.SOCIAL_WORKER: REACHES_AINO}),
@@ -197,7 +201,13 @@ URLS: dict[str, str] = {
     "records:add_entry": "case_member",
     "records:amend": "case_member",
     "records:disclose": "case_member",
-    "records:pdf": "case",
+    "records:pdf": "own_data",
+    "records:print": "case_member",
+    "cases:end_membership": "case_responsible",
+    "privacy:copy_pdf": "own_data",
+    "privacy:copy_json": "own_data",
+    "privacy:notice": "public",
+    "privacy:answer": "register_admin",
     "records:rectify": "rectify",
     "records:decide": "case_member",
     "api:cases-detail": "case",
