@@ -129,8 +129,10 @@ RULES: dict[str, dict] = {
     "rectify": rule(student={OWN}, guardian={OWN}),
     # The student's own copy (record PDF, the whole-person copy): she and her guardian.
     "own_data": rule(student={OWN}, guardian={OWN}),
-    # Data requests are answered by the register administration of the provider.
-    "register_admin": rule(admin=IN_PROVIDER),
+    # Data requests are answered by the register administration of the provider (the
+    # register responsible person or the role the provider names): nobody here, not even
+    # a provider admin by that role alone.
+    "register_admin": rule(),
     # --- appointments: the service's professionals whose unit reaches the student ------
     "booking": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}),
     "booking_staff": rule({Role.SOCIAL_WORKER: REACHES_AINO}),
