@@ -21,6 +21,8 @@ facts cache would go stale silently.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 SQLITE_OPERATIONS = ("insert", "update", "delete")
 
 SQLITE_TRIGGER = """
@@ -44,7 +46,9 @@ def create(schema_editor, tables) -> None:
             for op in SQLITE_OPERATIONS:
                 schema_editor.execute(SQLITE_TRIGGER.format(op=op, OP=op.upper(), table=table))
     else:
-        raise NotImplementedError(f"no permission-facts triggers for {vendor}")
+        raise ImproperlyConfigured(
+            f"PostgreSQL or SQLite only: no permission-facts triggers for {vendor}"
+        )
 
 
 def drop(schema_editor, tables) -> None:
@@ -114,7 +118,7 @@ def create_keyed(schema_editor, name, tables, *, version_table, key, column="ver
                     f" BEGIN {body} END"
                 )
     else:
-        raise NotImplementedError(f"no cache triggers for {vendor}")
+        raise ImproperlyConfigured(f"PostgreSQL or SQLite only: no cache triggers for {vendor}")
 
 
 def drop_keyed(schema_editor, name, tables) -> None:

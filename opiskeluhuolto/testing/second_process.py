@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def shared_database(directory: Path) -> Iterator[dict[str, str]]:
         yield {"DATABASE_URL": f"postgres://{auth}{s['HOST']}:{s['PORT']}/{s['NAME']}"}
         return
     if connection.vendor != "sqlite":
-        raise NotImplementedError(connection.vendor)
+        raise ImproperlyConfigured(f"PostgreSQL or SQLite only, not {connection.vendor}")
     path = directory / "shared.sqlite3"
     path.unlink(missing_ok=True)
     connection.ensure_connection()

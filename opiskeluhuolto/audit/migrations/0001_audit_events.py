@@ -6,6 +6,7 @@ commit, and it is the embedded demo database; there the ORM refuses deletes.
 PostgreSQL empties test databases with TRUNCATE, which row triggers do not see.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 import django.core.serializers.json
 import django.utils.timezone
 from django.db import migrations, models
@@ -38,7 +39,7 @@ def create_triggers(apps, schema_editor):
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_TRIGGER)
     else:
-        raise NotImplementedError(f"no append-only trigger for {vendor}")
+        raise ImproperlyConfigured(f"PostgreSQL or SQLite only: no append-only trigger for {vendor}")
 
 
 def drop_triggers(apps, schema_editor):
