@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:pk>/", views.moved_case_page, name="moved_case_page"),
     path("refer/", views.refer, name="refer"),
     path("refer/<int:pk>/", views.refer_student, name="refer_student"),
     path("ask-for-help/", views.self_refer, name="self_refer"),

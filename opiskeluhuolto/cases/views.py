@@ -71,6 +71,17 @@ def index(request):
     return render(request, "cases/index.html", context)
 
 
+@policies.public(
+    "a permanent redirect of an address that moved; it reveals nothing, and the new "
+    "address decides who may see the case"
+)
+@require_GET
+def moved_case_page(request, pk):
+    """Links in messages sent before round two point at /cases/<pk>/; the case page now
+    lives at records:case (the register owns it)."""
+    return redirect("records:case", pk=pk, permanent=True)
+
+
 @policies.staff
 @require_http_methods(["GET", "POST"])
 def refer(request):

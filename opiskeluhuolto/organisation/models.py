@@ -68,6 +68,10 @@ class Provider(models.Model):
         _("role with register administration"),
         max_length=30,
         blank=True,
+        # A database default too, so rows written by code that predates the field
+        # (a rolling deploy, an older migration state) still insert.
+        default="",
+        db_default="",
         choices=role_choices,
         help_text=_(
             "Besides the register responsible person, the holders of this role in a "

@@ -47,7 +47,7 @@ def test_a_member_is_added_from_a_written_consent_naming_her(
 
     aino_case = Case.objects.filter(student__first_name="Aino", status="open").get()
     sign_in("kuraattori")
-    page.goto(f"{live_server.url}/cases/{aino_case.pk}/")
+    page.goto(f"{live_server.url}/records/cases/{aino_case.pk}/")
     page.get_by_role("link", name="Kirjaa suostumus").click()
     page.locator("#id_kind").select_option("participants")
     page.get_by_label("Pekka Peltola, psykologi").check()

@@ -186,6 +186,7 @@ URLS: dict[str, str] = {
     "organisation:student": "student",
     "organisation:group": "group_roster",
     "api:institution": "institution",
+    "cases:moved_case_page": "public",
     "cases:refer_student": "refer",
     "cases:referral": "referral",
     "cases:student_notice": "referral",

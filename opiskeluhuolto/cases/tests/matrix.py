@@ -116,6 +116,8 @@ ROWS = [
     Row("cases:open_case", only(*LUKIO_WELFARE), kwargs=referral),
     Row("cases:close_referral", only(*LUKIO_WELFARE), kwargs=referral),
     Row("records:case", only(*CASE_READERS), kwargs=case),
+    # The old address answers everyone with the same redirect; records:case decides.
+    Row("cases:moved_case_page", only(default=301, anonymous=301), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
     Row(

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='provider',
             name='register_admin_role',
-            field=models.CharField(blank=True, choices=opiskeluhuolto.organisation.models.role_choices, help_text='Besides the register responsible person, the holders of this role in a provider-wide assignment administer the welfare register: they decide rectification requests and disclose on closed cases (LAW.md L-21-1).', max_length=30, verbose_name='role with register administration'),
+            field=models.CharField(blank=True, db_default='', default='', choices=opiskeluhuolto.organisation.models.role_choices, help_text='Besides the register responsible person, the holders of this role in a provider-wide assignment administer the welfare register: they decide rectification requests and disclose on closed cases (LAW.md L-21-1).', max_length=30, verbose_name='role with register administration'),
         ),
     ]
