@@ -21,6 +21,7 @@ from .models import (
     Highlight,
     Meeting,
     Membership,
+    Proposal,
     StandingItem,
 )
 from .models.audit import record
@@ -343,6 +344,8 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
     meeting.save()
     ids = [i.source_id for i in items if i.source == AgendaItem.Source.HIGHLIGHT and i.source_id]
     Highlight.objects.filter(pk__in=ids, handled_in__isnull=True).update(handled_in=meeting)
+    ids = [i.source_id for i in items if i.source == AgendaItem.Source.PROPOSAL and i.source_id]
+    Proposal.objects.filter(pk__in=ids, handled_in__isnull=True).update(handled_in=meeting)
     ids = [i.source_id for i in items if i.source == AgendaItem.Source.AS_NEEDED and i.source_id]
     StandingItem.objects.filter(pk__in=ids).update(raised=False)
     record(by, "meeting.publish", meeting)

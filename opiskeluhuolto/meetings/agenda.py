@@ -2,7 +2,8 @@
 
 In this order: the group's standing items ("in every meeting"), the annual-
 clock items due around the meeting date, the "as needed" items someone raised,
-highlights sent by the student bodies, and the open follow-ups of earlier
+highlights sent by the student bodies, the items other parts of the service sent
+(`inbox.propose`: survey results, procedures, incident summaries), and the open follow-ups of earlier
 meetings (they carry over until done).
 """
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from opiskeluhuolto.annualclock import layers
 
+from . import inbox
 from .models import AgendaItem, FollowUp, Highlight, Meeting, StandingItem
 
 #: Clock items whose occurrence overlaps [meeting day − LOOKBACK, meeting day + LOOKAHEAD].
@@ -90,6 +92,13 @@ def _highlights(meeting: Meeting) -> list[Proposed]:
     return [Proposed(AgendaItem.Source.HIGHLIGHT, h.pk, h.title, str(h.from_group)) for h in rows]
 
 
+def _proposals(meeting: Meeting) -> list[Proposed]:
+    return [
+        Proposed(AgendaItem.Source.PROPOSAL, p.pk, p.title, p.detail)
+        for p in inbox.pending(meeting.group)
+    ]
+
+
 def _follow_ups(meeting: Meeting) -> list[Proposed]:
     rows = (
         FollowUp.objects.open()
@@ -115,5 +124,6 @@ def assemble(meeting: Meeting) -> list[Proposed]:
         + _clock(meeting)
         + _as_needed(meeting)
         + _highlights(meeting)
+        + _proposals(meeting)
         + _follow_ups(meeting)
     )

@@ -9,6 +9,7 @@ from .groups import (
     Highlight,
     Meeting,
     Membership,
+    Proposal,
     StandingItem,
 )
 from .plans import (
@@ -32,6 +33,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "ParticipationRecord",
+    "Proposal",
     "PlanComment",
     "PlanEvaluation",
     "PlanSection",

@@ -257,6 +257,57 @@ class Meeting(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class Proposal(models.Model):
+    """An item another part of the system sends to a group's next agenda.
+
+    Released survey results, an updated procedure to review, the incident summary of the
+    standing safety topic, an event's participation report, a follow-up sent down from a
+    higher group: each app calls `meetings.inbox.propose()`; the agenda takes up what no
+    published meeting has handled yet. Communal content only: no student is named here.
+    """
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("to group"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    origin = models.CharField(
+        _("sent by"),
+        max_length=40,
+        blank=True,
+        help_text=_("The part of the service that sent it."),
+    )
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=120,
+        blank=True,
+        help_text=_("Sending the same thing twice (the same key) proposes it once."),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    handled_in = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("handled in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("item sent to the agenda")
+        verbose_name_plural = _("items sent to the agenda")
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "key"], condition=~Q(key=""), name="meetings_proposal_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class AgendaItem(models.Model):
     """One item of an assembled agenda; its minutes are written on it (LAW.md L-14-2)."""
 
@@ -266,6 +317,7 @@ class AgendaItem(models.Model):
         AS_NEEDED = "as_needed", _("as needed")
         HIGHLIGHT = "highlight", _("highlight from students")
         FOLLOW_UP = "follow_up", _("carried over")
+        PROPOSAL = "proposal", _("sent to the agenda")
         OTHER = "other", _("other matter")
 
     meeting = models.ForeignKey(

@@ -255,3 +255,29 @@ def test_the_sources_come_in_the_documented_order(welfare):
         "E jatkotoimi",
     ]
     assert StandingItem.objects.filter(group=welfare.group).count() == 2
+
+
+@time_machine.travel(TODAY)
+def test_items_sent_by_other_apps_wait_for_the_next_agenda_once(welfare):
+    from opiskeluhuolto.meetings import inbox
+
+    inbox.propose(welfare.group, "Kiusaamiskyselyn tulokset", detail="kysely", key="survey:1")
+    # Sent again (the results were re-released): still one proposal, with the new detail.
+    inbox.propose(welfare.group, "Kiusaamiskyselyn tulokset", detail="päivitetty", key="survey:1")
+    meeting = schedule(welfare, TODAY + timedelta(days=7))
+    assert titles(meeting, AgendaItem.Source.PROPOSAL) == ["Kiusaamiskyselyn tulokset"]
+    assert meeting.items.get(source="proposal").detail == "päivitetty"
+    actions.publish_minutes(meeting, by=welfare.users["rehtori"])
+    assert titles(schedule(welfare, TODAY + timedelta(days=35)), AgendaItem.Source.PROPOSAL) == []
+    # Handled: the same key proposes nothing new and does not reopen it.
+    inbox.propose(welfare.group, "Kiusaamiskyselyn tulokset", key="survey:1")
+    assert inbox.pending(welfare.group).count() == 0
+
+
+def test_an_agenda_item_needs_a_title(welfare):
+    from django.core.exceptions import ValidationError
+
+    from opiskeluhuolto.meetings import inbox
+
+    with pytest.raises(ValidationError):
+        inbox.propose(welfare.group, "   ")
