@@ -518,8 +518,20 @@ def end_membership(membership: ExpertGroupMembership, *, by) -> ExpertGroupMembe
         raise ValidationError(
             _("Hand the responsibility to another member before ending this membership.")
         )
+    before = audit.state(m, "user", "position", "ended_on")
     m.ended_on, m.end_reason = today, str(_("role at the institution ended"))[:200]
     m.save(update_fields=["ended_on", "end_reason"])
+    # The member's access already ended with the role; the trail still shows who ended
+    # the membership and when (decision 10).
+    audit.record(
+        audit.Kind.EXPERT_GROUP_CHANGED,
+        m.case,
+        by=by,
+        provider_id=m.case.institution.provider_id,
+        student_id=m.case.student_id,
+        before={"membership": before},
+        after={"membership": audit.state(m, "user", "position", "ended_on")},
+    )
     signals.case_event.send(
         sender=Case,
         case=m.case,

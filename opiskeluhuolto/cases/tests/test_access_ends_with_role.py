@@ -100,6 +100,12 @@ def test_the_responsible_person_is_told_and_ends_the_membership(cast):
     assert kaisa.post(url).status_code == 302
     membership.refresh_from_db()
     assert membership.ended_on == cast.today and membership.end_reason
+    from opiskeluhuolto.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(kind="expert_group.change", object_id=case.pk).first()
+    assert event.actor_id == cast.kuraattori.pk
+    assert event.before["membership"]["ended_on"] is None
+    assert event.after["membership"]["ended_on"] == cast.today.isoformat()
     assert kaisa.post(url).status_code == 404  # ended: nothing left to end
     assert (
         "Jäsenen tehtävä on päättynyt"
