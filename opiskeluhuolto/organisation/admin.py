@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from opiskeluhuolto import audit
 from opiskeluhuolto.access.admin_scoping import ProviderScopedAdmin, ScopedInline
+from opiskeluhuolto.accounts.admin import UserAdmin
+from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.audit.admin_mixins import Audited, AuditedAdmin
 
 from . import models
@@ -104,3 +106,18 @@ class RoleAssignmentAdmin(AuditedAdmin, ProviderScopedAdmin):
     ]
     list_filter = ["role", "provider", "institution"]
     raw_id_fields = ["user"]
+
+
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Deleting a person cascades to their role assignments and guardianships: each of those
+    rows gets its removal event, as if deleted one by one (decision 10). Registered here,
+    not in `accounts`, because `accounts` sits below `organisation` and knows no roles."""
+
+    audited_inlines = {
+        models.RoleAssignment: ROLE_ASSIGNMENTS,
+        models.Guardianship: GUARDIANSHIPS,
+    }
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

@@ -118,3 +118,18 @@ def test_guardianships_in_the_student_admin(admin_client, cast):
     }
     assert events[audit.Kind.GUARDIANSHIP_ADDED].after["guardian"] == cast.guardian.pk
     assert all(e.student_id_ref == cast.onni.pk for e in events.values())
+
+
+def test_deleting_a_person_writes_the_removal_of_their_roles_and_guardianships(admin_client, cast):
+    from opiskeluhuolto.organisation.models import Guardianship, RoleAssignment
+
+    guardian = cast.onni.guardianships.first().guardian
+    roles = RoleAssignment.objects.filter(user=guardian).count()
+    links = Guardianship.objects.filter(guardian=guardian).count()
+    assert links >= 1
+    delete = reverse("admin:accounts_user_delete", args=[guardian.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    events = _events()
+    assert [e.kind for e in events].count(audit.Kind.GUARDIANSHIP_REMOVED) == links
+    assert [e.kind for e in events].count(audit.Kind.ROLE_REMOVED) == roles
+    assert all(e.after is None for e in events)
