@@ -52,7 +52,8 @@ home_panel(
 home_panel(
     "cases_refer",
     "cases/panels/refer.html",
-    lambda can: can.is_staff_member,
+    # An external group member has no student directory to refer from (L-16-1).
+    lambda can: can.is_school_staff,
     order=35,
 )
 home_panel(

@@ -82,7 +82,7 @@ def moved_case_page(request, pk):
     return redirect("records:case", pk=pk, permanent=True)
 
 
-@policies.staff
+@policies.school_staff
 @require_http_methods(["GET", "POST"])
 def refer(request):
     """Step 1 of a staff referral: find the student. A POST, so names never enter the URL."""

@@ -102,7 +102,8 @@ def referral(c):
 
 ROWS = [
     Row("cases:index", only(*SIGNED_IN)),
-    Row("cases:refer", only(*STAFF)),
+    # An external member is no staff of the school: no directory to refer from (L-16-1).
+    Row("cases:refer", {**only(*STAFF), "external": 404}),
     Row(
         "cases:refer_student",
         # An external member is no staff of the school and has no directory (L-16-1).

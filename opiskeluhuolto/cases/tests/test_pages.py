@@ -148,6 +148,8 @@ def test_home_panels(cast):
     open_aino_case(cast)
     assert "Seuraavat seurannat" in client_for(cast.kuraattori).get("/").text
     assert "Ohjaa opiskeluhuoltoon" in client_for(cast.teacher).get("/").text
+    # An external group member (youth work) has no directory to refer from.
+    assert "Ohjaa opiskeluhuoltoon" not in client_for(cast.external).get("/").text
     aino_home = client_for(cast.student).get("/").text
     assert "Omat asiani" in aino_home and "Kuka on lukenut tietojani" in aino_home
 
