@@ -5,6 +5,7 @@ audit row (`TaskEvent`) in the same transaction; e-mail goes out on commit.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from functools import partial
 
@@ -89,14 +90,18 @@ def notify_guardians(institution: Institution, *, today: date, weeks: int = 2) -
     }
     if not due:
         return 0
-    links = Guardianship.objects.filter(student_id__in={s for s, _w in due}).values_list(
+    # Weeks due per student, so pairing with the guardians is linear in the notices made
+    # (not students × weeks due, which took ~22 s for 10,000 students).
+    weeks_due: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for (sid, week), hours in due.items():
+        weeks_due[sid].append((week, hours))
+    links = Guardianship.objects.filter(student_id__in=weeks_due).values_list(
         "student_id", "guardian_id"
     )
     notices = [
         GuardianNotice(student_id=sid, guardian_id=gid, week=week, hours=hours)
-        for sid, gid in links
-        for (s, week), hours in due.items()
-        if s == sid
+        for sid, gid in links.iterator(chunk_size=5000)
+        for week, hours in weeks_due[sid]
     ]
     GuardianNotice.objects.bulk_create(notices, ignore_conflicts=True)
     pending = list(

@@ -288,7 +288,7 @@ def _access_log(user, student) -> Section:
     case_ids = scope.visible_case_ids(user, student)
     if case_ids is not None:
         rows = rows.filter(case_id_ref__in=case_ids)
-    rows = rows.order_by("-seq")[:LOG_ROWS]
+    rows = rows.order_by("-chain", "-seq")[:LOG_ROWS]
     return Section(
         "access_log",
         _("Who has read the data"),

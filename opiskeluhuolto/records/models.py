@@ -264,8 +264,14 @@ class AccessLogEntry(AppendOnly):
         BOOKING = "booking", _("appointment")
         COPY = "copy", _("copy of own data")
 
+    # One chain per provider (each provider is its own controller, and readers of four
+    # providers never queue behind one lock); 0 is the one chain of the rows logged before
+    # the chains were split (migration 0007). Not hashed: moving a row to another chain
+    # breaks both chains' links anyway.
+    chain = models.IntegerField(_("chain"), default=0, db_default=0)
     # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,
     # until its commit chains the row (migration 0003); no other reader sees them NULL.
+    # `seq` numbers the rows of one chain.
     seq = models.PositiveBigIntegerField(_("number"), null=True)
     at = models.DateTimeField(_("time"))
     actor_id = models.IntegerField(_("user id"))
@@ -288,16 +294,20 @@ class AccessLogEntry(AppendOnly):
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
-        ordering = ["seq"]
+        ordering = ["chain", "seq"]
         indexes = [
             models.Index(fields=["student_id_ref", "at"], name="records_log_student_idx"),
             # "Who has read my data" counts only the rows after those it has counted.
-            models.Index(fields=["student_id_ref", "seq"], name="records_log_student_seq_idx"),
+            models.Index(
+                fields=["student_id_ref", "chain", "seq"], name="records_log_student_chain_idx"
+            ),
         ]
         constraints = [
-            # A fork of the chain (two rows after the same one) cannot be stored.
-            models.UniqueConstraint(fields=["seq"], name="records_log_unique_seq"),
-            models.UniqueConstraint(fields=["prev_hash"], name="records_log_unique_prev_hash"),
+            # A fork of a chain (two rows after the same one) cannot be stored.
+            models.UniqueConstraint(fields=["chain", "seq"], name="records_log_unique_chain_seq"),
+            models.UniqueConstraint(
+                fields=["chain", "prev_hash"], name="records_log_unique_chain_prev_hash"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -315,10 +315,11 @@ def readers_of(
     basis = {value: str(label) for value, label in AccessLogEntry.Basis.choices}
     action = {value: str(label) for value, label in AccessLogEntry.Action.choices}
     subject = {value: str(label) for value, label in AccessLogEntry.Subject.choices}
-    # Newest first in the chain's order, along the index (student, seq).
+    # Newest first in the chain's order, along the index (student, chain, seq). A student's
+    # rows are in one provider's chain, after any in chain 0 (logged before the split).
     latest = [
         LogRow(at, name, role, basis.get(b, b), action.get(a, a), subject.get(k, k))
-        for at, name, role, b, a, k in rows.order_by("-seq").values_list(
+        for at, name, role, b, a, k in rows.order_by("-chain", "-seq").values_list(
             "at", "actor_name", "actor_role", "basis", "action", "subject_kind"
         )[:READERS_SHOWN]
     ]
@@ -330,21 +331,24 @@ def readers_of(
 def _reader_summary(rows, key: str) -> list[dict]:
     """Per reader: name, role, how many times, the last time; newest first.
 
-    Counted once, then carried forward: the cache keeps the counts up to the last `seq`
-    seen, and each view counts only the rows after it (index (student, seq)), so the cost
-    stays flat however long a student's log grows. Sound because the log is append-only
-    and `seq` is given under the lock that the appending transaction holds until it
-    commits: when a row is visible, every row with a smaller `seq` is visible too.
+    Counted once, then carried forward: the cache keeps the counts up to the last
+    (chain, seq) seen, and each view counts only the rows after it (index (student, chain,
+    seq)), so the cost stays flat however long a student's log grows. Sound because the
+    log is append-only, a student's rows are in one provider's chain (after any in chain 0,
+    logged before the chains were split), and `seq` is given under the chain's lock that
+    the appending transaction holds until it commits: when a row is visible, every row
+    with a smaller `seq` in its chain is visible too.
     """
     key = f"log-readers:{key}"
     cached = cache.get(key)
     readers: dict[tuple[str, str], tuple[int, datetime]] = {}
-    upto = 0
-    if cached:
+    upto: tuple[int, int] = (0, 0)
+    if cached and isinstance(cached[0], tuple):  # not a count from before the chains split
         upto, readers = cached
+    after = Q(chain__gt=upto[0]) | Q(chain=upto[0], seq__gt=upto[1])
     new = (
-        rows.filter(seq__gt=upto)
-        .values("actor_name", "actor_role")
+        rows.filter(after)
+        .values("actor_name", "actor_role", "chain")
         .annotate(times=Count("pk"), last=Max("at"), top=Max("seq"))
         .order_by()
     )
@@ -355,7 +359,7 @@ def _reader_summary(rows, key: str) -> list[dict]:
             times + row["times"],
             max(last, row["last"]),
         )
-        upto = max(upto, row["top"])
+        upto = max(upto, (row["chain"], row["top"]))
     if cached is None or upto != counted:  # else the cached copy is already this one
         cache.set(key, (upto, readers), 24 * 3600)
     summary = [

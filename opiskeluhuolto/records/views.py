@@ -248,7 +248,9 @@ def access_log(request):
     if request.method == "POST" and form.is_valid():
         for word in form.cleaned_data["q"].split():
             students = students.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    rows = AccessLogEntry.objects.filter(student_id_ref__in=students.values("pk")).order_by("-seq")
+    rows = AccessLogEntry.objects.filter(student_id_ref__in=students.values("pk")).order_by(
+        "-at", "-pk"
+    )
     page = Paginator(rows, 100).get_page(
         None if request.method == "POST" else request.GET.get("page")
     )

@@ -277,3 +277,53 @@ def test_the_chain_hashes_text_as_python_json_does(cast, case_with_entry):
     assert written.actor_name == nasty and written.hash
     assert _chain_holds()
     call_command("verify_access_log")
+
+
+def _log_about(user, student):
+    from django.db import transaction
+
+    from opiskeluhuolto.records import log
+
+    row = log.subject_row(
+        user,
+        kind="copy",
+        subject_id=student.pk,
+        student_id=student.pk,
+        role="",
+        basis="own_data",
+        purpose="x",
+        action="read",
+    )
+    with transaction.atomic():
+        log.write([row, dict(row, purpose="y")])
+
+
+def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
+    """Issue 21: readers of different providers never queue behind one chain's lock."""
+    from datetime import date
+
+    from opiskeluhuolto.organisation import actions as org
+
+    lotta = org.enrol_student(
+        institution=cast.other_institution,
+        first_name="Lotta",
+        last_name="Naapuri",
+        date_of_birth=date(2009, 5, 5),
+    )
+    _reads(cast, case_with_entry, 3)
+    _log_about(cast.outsider, lotta)
+    _log_about(cast.kuraattori, cast.aino)
+    ours = list(AccessLogEntry.objects.filter(chain=cast.provider.pk).values_list("seq", flat=True))
+    theirs = list(
+        AccessLogEntry.objects.filter(chain=cast.other_provider.pk).values_list("seq", flat=True)
+    )
+    assert theirs == [1, 2]  # a chain of its own, from the first row
+    assert ours == list(range(1, len(ours) + 1)) and len(ours) >= 5
+    assert not AccessLogEntry.objects.filter(chain=0).exists()
+    call_command("verify_access_log")
+    assert "2 chains" in capsys.readouterr().out
+    # A tampered row of one provider's chain is reported with its chain.
+    victim = AccessLogEntry.objects.get(chain=cast.other_provider.pk, seq=2)
+    AccessLogEntry.objects.filter(pk=victim.pk).update(purpose="muutettu")
+    with pytest.raises(CommandError, match=f"chain {cast.other_provider.pk} broken at row 2"):
+        call_command("verify_access_log")
