@@ -201,8 +201,7 @@ def create_feedback_survey(
     survey.audience = Survey.Audience.LISTED
     survey.save(update_fields=["title", "audience"])
     set_window(survey, opens_on=opens_on, closes_on=closes_on, results_on=results_on)
-    open_survey(survey, by=by, invitees=invitees)
-    return survey
+    return open_survey(survey, by=by, invitees=invitees)
 
 
 # --- the window -------------------------------------------------------------------------
@@ -226,6 +225,8 @@ def results_date(text: str, after: date) -> date:
         month = next((m for stem, m in SEASONS.items() if stem in text), None)
     if month is None:
         return after + timedelta(days=14)
+    if after.month == month:  # already in the named month
+        return after
     candidate = date(after.year, month, 1)
     if candidate < after:
         candidate = date(after.year + 1, month, 1)
