@@ -34,7 +34,16 @@ LAYERS = {
     "audit": 1,  # the one audit trail of access changes: every app writes into it
     "access": 2,
     **dict.fromkeys(
-        ("cases", "records", "appointments", "annualclock", "meetings", "imports", "insights", "surveys"),
+        (
+            "cases",
+            "records",
+            "appointments",
+            "annualclock",
+            "meetings",
+            "imports",
+            "insights",
+            "surveys",
+        ),
         3,
     ),
     "privacy": 4,  # the whole-person copy and data requests: read every feature app

@@ -30,8 +30,8 @@ from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
 from .insights import InsightRules
-from .surveys import SurveyRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
+from .surveys import SurveyRules
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ def answer(request, pk):
             "survey": survey,
             "questions": questions,
             "errors": errors,
+            "general_errors": errors.get("__all__", []),
             "open": survey.is_open_on(today),
         },
         status=status,

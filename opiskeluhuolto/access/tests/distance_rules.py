@@ -174,6 +174,15 @@ RULES: dict[str, dict] = {
     "imports": rule(admin=IN_PROVIDER),
     # Individuals of a group (early warning, care tasks): its supervisor only.
     "group_individuals": rule(supervisor=True),
+    # --- surveys (issue 16) ------------------------------------------------------------
+    # Answering: only the invited (Aino, on the survey's list); no role gives it.
+    "survey_answer": rule(student={OWN}),
+    # Released results of the lukio group's survey: those who run surveys for the group
+    # (principals and welfare professionals of the lukio or provider-wide, provider
+    # admins) and the group's members (Aino is its student representative).
+    "survey_results": rule(
+        {(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER, student={OWN}
+    ),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -280,4 +289,8 @@ URLS: dict[str, str] = {
     "insights:task_resolve": "group_individuals",
     "insights:group": "group_individuals",
     "api:insights-task": "group_individuals",
+    "surveys:answer": "survey_answer",
+    "surveys:results": "survey_results",
+    "api:surveys-respond": "survey_answer",
+    "api:surveys-results": "survey_results",
 }
