@@ -8,3 +8,6 @@ class SurveysConfig(AppConfig):
     name = "opiskeluhuolto.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (home panel, navigation)

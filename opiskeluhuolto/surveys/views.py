@@ -27,6 +27,7 @@ def survey_list(request):
         {
             "to_answer": actions.open_for(request.user),
             "managed": can.surveys_managed().order_by("-pk")[:50],
+            "can_build": can.is_staff_member,
         },
     )
 

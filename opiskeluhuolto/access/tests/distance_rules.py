@@ -183,6 +183,8 @@ RULES: dict[str, dict] = {
     "survey_results": rule(
         {(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER, student={OWN}
     ),
+    # Building and running the group's surveys: the same staff, not its student member.
+    "survey_manage": rule({(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -291,6 +293,13 @@ URLS: dict[str, str] = {
     "api:insights-task": "group_individuals",
     "surveys:answer": "survey_answer",
     "surveys:results": "survey_results",
+    "surveys:results_csv": "survey_results",
+    "surveys:results_pdf": "survey_results",
+    "surveys:edit": "survey_manage",
+    "surveys:open": "survey_manage",
+    "surveys:close": "survey_manage",
+    "surveys:release": "survey_manage",
+    "surveys:screen": "survey_manage",
     "api:surveys-respond": "survey_answer",
     "api:surveys-results": "survey_results",
 }

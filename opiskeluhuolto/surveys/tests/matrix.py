@@ -25,6 +25,11 @@ SIGNED_IN = (
 #: The group's members (Riitta chairs, Kaisa, the external member, Aino) and the lukio's
 #: principal and welfare professionals, provider admins.
 RESULTS = ("admin", "rehtori", "kuraattori", "psykologi", "nurse", "external", "student")
+#: Those who run the group's surveys: its chair and secretary, the lukio's principal and
+#: welfare professionals, provider admins.
+MANAGE = ("admin", "rehtori", "kuraattori", "psykologi", "nurse")
+STAFF = ("admin", "rehtori", "kuraattori", "kuraattori_out", "psykologi", "nurse", "teacher",
+         "supervisor", "external", "outsider")  # fmt: skip
 
 
 def setup(cast):
@@ -52,7 +57,33 @@ def setup(cast):
 answer = lambda c: {"pk": c.survey.pk}  # noqa: E731
 released = lambda c: {"pk": c.released_survey.pk}  # noqa: E731
 
+
+def manage_post(name, kwargs=released):
+    return Row(
+        name,
+        {"*": 404, "anonymous": 302, **dict.fromkeys(MANAGE, 302)},
+        kwargs=kwargs,
+        method="post",
+    )
+
+
 ROWS = [
+    Row("surveys:new", {"*": 404, "anonymous": 302, **dict.fromkeys(STAFF, 200)}),
+    Row("surveys:edit", {"*": 404, "anonymous": 302, **dict.fromkeys(MANAGE, 200)}, kwargs=answer),
+    manage_post("surveys:open", answer),
+    manage_post("surveys:close", answer),
+    manage_post("surveys:release"),
+    manage_post("surveys:screen"),
+    Row(
+        "surveys:results_csv",
+        {"*": 404, "anonymous": 302, **dict.fromkeys(RESULTS, 200)},
+        kwargs=released,
+    ),
+    Row(
+        "surveys:results_pdf",
+        {"*": 404, "anonymous": 302, **dict.fromkeys(RESULTS, 200)},
+        kwargs=released,
+    ),
     Row("surveys:list", {"*": 200, "anonymous": 302}),
     Row("surveys:answer", {"*": 404, "anonymous": 302, "student": 200}, kwargs=answer),
     Row(

@@ -28,7 +28,10 @@ def test_answer_page_errors_next_to_the_question_then_send(client, open_survey, 
     bad = client.post(url, {**_form(open_survey, answers), "send": "1"})
     assert bad.status_code == 400
     assert f'id="error-{q1.pk}"' in bad.content.decode()
-    assert "Tähän kysymykseen tarvitaan vastaus" in bad.content.decode() or "vastaus" in bad.content.decode()
+    assert (
+        "Tähän kysymykseen tarvitaan vastaus" in bad.content.decode()
+        or "vastaus" in bad.content.decode()
+    )
     assert not Response.objects.exists()
     saved = client.post(url, {**_form(open_survey, answers), "save": "1"})
     assert saved.status_code == 302 and not Response.objects.exists()
