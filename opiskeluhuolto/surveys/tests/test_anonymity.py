@@ -145,7 +145,7 @@ def test_a_survey_too_small_to_be_anonymous_is_refused(sv, cast):
         "safety", sv.group, by=sv.kuraattori, institution=cast.lukio
     )
     actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
-    with pytest.raises(ValidationError, match="at least 5"):
+    with pytest.raises(ValidationError, match="vähintään 5"):
         actions.open_survey(survey, by=sv.kuraattori, invitees=sv.users[:4], today=sv.today)
     survey.refresh_from_db()
     assert survey.status == "draft" and not survey.invitations.exists()
