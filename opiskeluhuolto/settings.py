@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "opiskeluhuolto.meetings",
     "opiskeluhuolto.imports",
     "opiskeluhuolto.insights",
+    "opiskeluhuolto.surveys",
     "opiskeluhuolto.privacy",
     "django.contrib.admin",
     "django.contrib.auth",

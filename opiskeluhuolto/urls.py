@@ -22,4 +22,5 @@ urlpatterns = [
     path("imports/", include("opiskeluhuolto.imports.urls")),
     path("insights/", include("opiskeluhuolto.insights.urls")),
     path("privacy/", include("opiskeluhuolto.privacy.urls")),
+    path("surveys/", include("opiskeluhuolto.surveys.urls")),
 ]

@@ -34,7 +34,16 @@ LAYERS = {
     "audit": 1,  # the one audit trail of access changes: every app writes into it
     "access": 2,
     **dict.fromkeys(
-        ("cases", "records", "appointments", "annualclock", "meetings", "imports", "insights"),
+        (
+            "cases",
+            "records",
+            "appointments",
+            "annualclock",
+            "meetings",
+            "imports",
+            "insights",
+            "surveys",
+        ),
         3,
     ),
     "privacy": 4,  # the whole-person copy and data requests: read every feature app
@@ -87,6 +96,10 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("appointments", "cases"): {"signals", "actions"},
     # Retention starts when the student left (the study-right events of the roster import).
     ("records", "imports"): {"models"},
+    # Surveys: released results feed indicators and go onto the owner group's agenda.
+    ("surveys", "meetings"): {"models", "inbox", "goals"},
+    # A survey's window and results date come from its annual-clock item.
+    ("surveys", "annualclock"): {"models", "recurrence"},
 }
 
 #: Temporary exceptions, each with the reason and who removes it (none today).

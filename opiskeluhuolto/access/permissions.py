@@ -31,6 +31,7 @@ from .cases import CaseRules
 from .communal import CommunalRules
 from .insights import InsightRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
+from .surveys import SurveyRules
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Grant:
         return q
 
 
-class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
+class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules, SurveyRules):
     """Everything one user may do, computed once per request (see `for_user`).
 
     The domain rules live in the mixins (access/cases.py, appointments.py,

@@ -174,6 +174,17 @@ RULES: dict[str, dict] = {
     "imports": rule(admin=IN_PROVIDER),
     # Individuals of a group (early warning, care tasks): its supervisor only.
     "group_individuals": rule(supervisor=True),
+    # --- surveys (issue 16) ------------------------------------------------------------
+    # Answering: only the invited (Aino, on the survey's list); no role gives it.
+    "survey_answer": rule(student={OWN}),
+    # Released results of the lukio group's survey: those who run surveys for the group
+    # (principals and welfare professionals of the lukio or provider-wide, provider
+    # admins) and the group's members (Aino is its student representative).
+    "survey_results": rule(
+        {(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER, student={OWN}
+    ),
+    # Building and running the group's surveys: the same staff, not its student member.
+    "survey_manage": rule({(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -280,4 +291,15 @@ URLS: dict[str, str] = {
     "insights:task_resolve": "group_individuals",
     "insights:group": "group_individuals",
     "api:insights-task": "group_individuals",
+    "surveys:answer": "survey_answer",
+    "surveys:results": "survey_results",
+    "surveys:results_csv": "survey_results",
+    "surveys:results_pdf": "survey_results",
+    "surveys:edit": "survey_manage",
+    "surveys:open": "survey_manage",
+    "surveys:close": "survey_manage",
+    "surveys:release": "survey_manage",
+    "surveys:screen": "survey_manage",
+    "api:surveys-respond": "survey_answer",
+    "api:surveys-results": "survey_results",
 }

@@ -1,0 +1,78 @@
+"""Forms of the survey builder: errors next to the field in the user's language."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.meetings.models import Group
+from opiskeluhuolto.organisation.models import Campus, StudentGroup
+
+from . import library
+from .models import Question, Survey
+
+
+class NewSurveyForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=Group.objects.none(), label=_("owner group"))
+    template = forms.ChoiceField(label=_("template"), required=False)
+    title = forms.CharField(
+        label=_("title (Finnish)"), required=False, max_length=200,
+        help_text=_("Leave empty to use the template's title."),
+    )  # fmt: skip
+    audience = forms.ChoiceField(label=_("audience"), choices=Survey.Audience.choices[:3])
+    campus = forms.ModelChoiceField(
+        queryset=Campus.objects.none(), required=False, label=_("campus")
+    )
+    student_group = forms.ModelChoiceField(
+        queryset=StudentGroup.objects.none(), required=False, label=_("student group")
+    )
+    is_anonymous = forms.BooleanField(label=_("anonymous"), required=False, initial=True)
+    opens_on = forms.DateField(label=_("opens on"))
+    closes_on = forms.DateField(label=_("closes on"))
+    results_on = forms.DateField(label=_("results released on"), required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["template"].choices = [("", _("from scratch")), *library.names()]
+        institutions = {g.institution_id for g in groups if g.institution_id}
+        providers = {g.provider_id for g in groups}
+        self.fields["campus"].queryset = (
+            Campus.objects.filter(institution__provider_id__in=providers).filter(
+                institution_id__in=institutions
+            )
+            if institutions
+            else Campus.objects.none()
+        )
+        self.fields["student_group"].queryset = StudentGroup.objects.filter(
+            institution_id__in=institutions
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("template") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Give the survey a title or choose a template."))
+        return data
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Question.Kind.choices)
+    text_fi = forms.CharField(label=_("question in Finnish"), max_length=500)
+    text_sv = forms.CharField(label=_("question in Swedish"), max_length=500, required=False)
+    text_en = forms.CharField(label=_("question in English"), max_length=500, required=False)
+    options = forms.CharField(
+        label=_("options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One option a line: Finnish | Swedish | English."),
+    )  # fmt: skip
+    required = forms.BooleanField(label=_("required"), required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        options = []
+        for i, line in enumerate((data.get("options") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", ""]
+            options.append({"value": i, "fi": parts[0], "sv": parts[1], "en": parts[2]})
+        data["option_list"] = options
+        return data

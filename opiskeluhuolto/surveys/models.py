@@ -1,0 +1,351 @@
+"""Surveys the welfare group runs itself (issue 16), anonymous by construction.
+
+Two sides that share nothing that could join them (docs/surveys.md):
+
+- the **person side**: `Invitation` (survey × person, whether they have answered, their
+  unsent draft). No answer content once sent, no time of answering, no response id.
+- the **answer side**: `Response` (random UUID, the respondent's campus and group for
+  the breakdowns, nothing else), its `Answer` rows (random UUIDs) and the free-text
+  answers as separate `TextAnswer` rows that do not point to the response at all.
+
+No answer-side row has a person, session, IP address, sequence or time column; the
+tests in tests/test_anonymity.py read the table definitions from the database.
+Non-anonymous surveys (the survey says so before answering) link the two through
+`NamedResponse`, a table only they use.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.organisation.models import Campus, Institution, Provider, StudentGroup
+
+#: The project's small-cell rule (PRODUCT.md §5): fewer answers than this are never shown.
+SMALL_CELL = 5
+LANGUAGES = ("fi", "sv", "en")
+
+
+def pick(values: dict | None, lang: str | None = None) -> str:
+    """The text in the user's language, falling back to Finnish, then any language."""
+    values = values or {}
+    lang = (lang or get_language() or "fi")[:2]
+    return values.get(lang) or values.get("fi") or next((v for v in values.values() if v), "")
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    class Audience(models.TextChoices):
+        STUDENTS = "students", _("students")
+        GUARDIANS = "guardians", _("guardians of minor students")
+        STAFF = "staff", _("staff")
+        LISTED = "listed", _("people named by another app (e.g. an event's participants)")
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner_group = models.ForeignKey(
+        "meetings.Group",
+        verbose_name=_("owner group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    clock_item = models.ForeignKey(
+        "annualclock.ClockItem",
+        verbose_name=_("annual clock item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    template_key = models.SlugField(_("template"), max_length=40, blank=True)
+    title = models.JSONField(_("title"), default=dict, help_text=_("By language: fi, sv, en."))
+    intro = models.JSONField(_("introduction"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=True)
+    # The audience: a kind of people and the unit that bounds them (the narrowest given).
+    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    campus = models.ForeignKey(
+        Campus,
+        verbose_name=_("campus"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    student_group = models.ForeignKey(
+        StudentGroup,
+        verbose_name=_("student group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    results_on = models.DateField(
+        _("results released on"),
+        null=True,
+        blank=True,
+        help_text=_("The results are shown no earlier than this day."),
+    )
+    invited_count = models.PositiveIntegerField(_("invited"), default=0)
+    released = models.BooleanField(_("results released"), default=False)
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("results also shown to"),
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Bumped on every edit of the draft: concurrent edits never overwrite silently.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-opens_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True)
+                | Q(opens_on__isnull=True)
+                | Q(opens_on__lte=models.F("closes_on")),
+                name="surveys_survey_window_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(results_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(closes_on__lte=models.F("results_on")),
+                name="surveys_survey_results_after_close",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return pick(self.title)
+
+    @property
+    def display_intro(self) -> str:
+        return pick(self.intro)
+
+    def is_open_on(self, day) -> bool:
+        return (
+            self.status == self.Status.OPEN
+            and self.opens_on is not None
+            and self.closes_on is not None
+            and self.opens_on <= day <= self.closes_on
+        )
+
+    @property
+    def unit(self):
+        return self.student_group or self.campus or self.institution or self.provider
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", _("scale (Likert)")
+        CHOICE = "choice", _("one choice")
+        MULTI = "multi", _("several choices")
+        NUMBER = "number", _("number")
+        TEXT = "text", _("short free text")
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.JSONField(_("question"), default=dict)
+    required = models.BooleanField(_("required"), default=True)
+    #: LIKERT, CHOICE, MULTI: [{"value": 1, "fi": "…", "sv": "…", "en": "…"}, …]
+    options = models.JSONField(_("options"), default=list, blank=True)
+    minimum = models.IntegerField(_("smallest number"), null=True, blank=True)
+    maximum = models.IntegerField(_("largest number"), null=True, blank=True)
+    indicator = models.ForeignKey(
+        "meetings.Indicator",
+        verbose_name=_("feeds the indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    #: The option values whose share (%) is the indicator's value, e.g. [3, 4] for
+    #: "bullied at least once in the last month"; empty = the mean of a number or scale.
+    indicator_values = models.JSONField(_("counted options"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "position"], name="surveys_question_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return pick(self.text)
+
+    def option_values(self) -> list[int]:
+        return [int(o["value"]) for o in self.options]
+
+    def option_label(self, value: int) -> str:
+        for o in self.options:
+            if int(o["value"]) == value:
+                return pick(o)
+        return str(value)
+
+
+class Invitation(models.Model):
+    """The person side: who is invited, whether they have answered, their unsent draft.
+
+    No time of answering, no link to the response; the draft is emptied in the same
+    transaction that writes the anonymous response.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    has_answered = models.BooleanField(default=False)
+    draft = models.JSONField(default=dict, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user"], name="surveys_invitation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.user_id}"
+
+
+class Response(models.Model):
+    """One anonymous answer sheet: a random id and the breakdown units, nothing else."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    campus = models.ForeignKey(
+        Campus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    student_group = models.ForeignKey(
+        StudentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["survey", "campus"], name="surveys_response_campus_idx")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Answer(models.Model):
+    """A closed answer (scale, choice, number); one row per chosen option of a MULTI."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [models.Index(fields=["question", "value"], name="surveys_answer_q_value_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}={self.value}"
+
+
+class TextAnswer(models.Model):
+    """A free-text answer, deliberately not linked to its response (nor to a person).
+
+    Shown only in views without a breakdown, and only once a person has screened it.
+    """
+
+    class Screening(models.TextChoices):
+        PENDING = "pending", _("not screened")
+        SHOWN = "shown", _("shown")
+        HIDDEN = "hidden", _("hidden: could identify someone")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="text_answers")
+    text = models.CharField(max_length=1000)
+    screening = models.CharField(
+        max_length=10, choices=Screening.choices, default=Screening.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("free-text answer")
+        verbose_name_plural = _("free-text answers")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class NamedResponse(models.Model):
+    """Only for surveys that say they are not anonymous: whose response this is."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("named response")
+        verbose_name_plural = _("named responses")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.user_id}"
+
+
+class SurveyEvent(models.Model):
+    """The survey's own audit trail (built, opened, closed, released, screened): opaque ids only."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=40)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        verbose_name = _("survey event")
+        verbose_name_plural = _("survey events")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.survey_id}"

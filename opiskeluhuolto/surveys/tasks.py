@@ -1,0 +1,47 @@
+"""Background work of surveys (django.tasks; enqueued after the commit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@task
+def send_invitations(survey_id: int) -> int:
+    """E-mail each invited person who has an address and has not been e-mailed yet.
+
+    One message per person (no shared recipient list); the invitation is marked e-mailed
+    so a re-run sends nothing twice. The message holds only the survey's title, window
+    and a link to the answering page, never the answers.
+    """
+    from .models import Invitation, Survey
+
+    survey = Survey.objects.get(pk=survey_id)
+    sent = 0
+    pending = (
+        Invitation.objects.filter(survey=survey, emailed=False, has_answered=False)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    for invitation in pending.iterator(chunk_size=500):
+        with translation.override("fi"):
+            context = {"survey": survey, "site": getattr(settings, "SITE_URL", "")}
+            subject = render_to_string("surveys/email/invitation_subject.txt", context)
+            body = render_to_string("surveys/email/invitation_body.txt", context)
+        EmailMessage(
+            " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, to=[invitation.user.email]
+        ).send()
+        Invitation.objects.filter(pk=invitation.pk).update(emailed=True)
+        sent += 1
+    return sent
+
+
+@task
+def release_due() -> int:
+    """Daily: close surveys past their window, release the results that are due."""
+    from . import actions
+
+    return len(actions.release_due())

@@ -1,0 +1,84 @@
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+
+@pytest.fixture
+def sv(cast):
+    """The lukio's welfare group and ten more lukio students with accounts, in groups 24A
+    and 24B, so that surveys reach the small-cell threshold."""
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.meetings import actions as meeting_actions
+    from opiskeluhuolto.meetings.models import Group
+    from opiskeluhuolto.organisation import actions
+    from opiskeluhuolto.organisation.models import StudentGroup
+
+    admin = cast.users["admin"]
+    group = meeting_actions.create_group(
+        by=admin,
+        provider=cast.provider,
+        kind=Group.Kind.WELFARE,
+        name="Etu-Töölön lukion opiskeluhuoltoryhmä",
+        institution=cast.lukio,
+        campus=cast.lukio_campus,
+        chair=cast.users["rehtori"],
+    )
+    meeting_actions.add_member(group, by=admin, user=cast.users["kuraattori"], role="secretary")
+    other = StudentGroup.objects.create(
+        institution=cast.lukio, campus=cast.lukio_campus, name="24B"
+    )
+    students = []
+    for i in range(10):
+        user = User.objects.create_user(
+            username=f"opisk{i}", password="x", email=f"o{i}@test.invalid"
+        )
+        students.append(
+            actions.enrol_student(
+                user=user,
+                institution=cast.lukio,
+                campus=cast.lukio_campus,
+                group=cast.group if i < 7 else other,
+                first_name=f"Opiskelija{i}",
+                last_name="Testi",
+                date_of_birth=date(2008, 1, 1 + i),
+            )
+        )
+    today = cast.today
+    return SimpleNamespace(
+        group=group,
+        other_group=other,
+        students=students,
+        users=[s.user for s in students],
+        today=today,
+        window=(today - timedelta(days=1), today + timedelta(days=6)),
+        admin=admin,
+        kuraattori=cast.users["kuraattori"],
+    )
+
+
+@pytest.fixture
+def open_survey(sv, cast):
+    """The bullying survey from its template, for the lukio's students, open now."""
+    from opiskeluhuolto.surveys import actions
+
+    survey = actions.create_from_template(
+        "bullying", sv.group, by=sv.kuraattori, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    return actions.open_survey(survey, by=sv.kuraattori, today=sv.today)
+
+
+def full_answers(survey, pick=0) -> dict:
+    """A valid answer to every question: the `pick`-th option, a number, a text."""
+    out = {}
+    for q in survey.questions.all():
+        if q.kind in ("likert", "choice"):
+            out[str(q.pk)] = q.option_values()[pick % len(q.option_values())]
+        elif q.kind == "multi":
+            out[str(q.pk)] = q.option_values()[:1]
+        elif q.kind == "number":
+            out[str(q.pk)] = q.minimum or 0
+        else:
+            out[str(q.pk)] = "Enemmän valvontaa välitunneilla."
+    return out

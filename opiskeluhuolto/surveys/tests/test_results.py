@@ -1,0 +1,68 @@
+"""Small cells, differencing within and between breakdowns, free text after screening."""
+
+from __future__ import annotations
+
+import pytest
+
+from opiskeluhuolto.surveys import actions, results
+from opiskeluhuolto.surveys.models import TextAnswer
+
+from .conftest import full_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suppress_hides_small_cells_and_their_complements():
+    assert results.suppress({"a": 10, "b": 12}) == set()
+    # One small cell: the next smallest is hidden too, so total − shown is not one cell.
+    assert results.suppress({"a": 3, "b": 6, "c": 20}) == {"a", "b"}
+    # Two small cells that together hold fewer than five: a third is hidden.
+    assert results.suppress({"a": 1, "b": 2, "c": 7, "d": 30}) == {"a", "b", "c"}
+    # Nothing left to hide with: the whole breakdown is withheld.
+    assert results.suppress({"a": 3, "b": 40}) == {"a", "b"}
+    assert results.suppress({"a": 2}) == {"a"}
+
+
+def _answer_all(survey, sv):
+    for i, user in enumerate(sv.users):
+        actions.submit(survey, user, full_answers(survey, i), today=sv.today)
+
+
+def _release(survey, sv):
+    return actions.release(survey, by=sv.kuraattori, today=survey.results_on)
+
+
+def test_group_breakdown_suppresses_with_differencing(open_survey, sv):
+    _answer_all(open_survey, sv)  # 7 in 24A, 3 in 24B, all on the lukio campus
+    survey = _release(open_survey, sv)
+    overall = results.compute(survey)
+    q1 = overall[0]
+    assert q1.total.n == 10 and not q1.cells
+    by_group = results.compute(survey, by="group")[0]
+    # 24B has 3: hidden, and 24A with it (the campus total 10 would give it away).
+    assert [c.suppressed for c in by_group.cells] == [True, True]
+    by_campus = results.compute(survey, by="campus")[0]
+    assert [(c.label, c.n) for c in by_campus.cells] == [("Etu-Töölö", 10)]
+
+
+def test_too_few_answers_hide_the_question(open_survey, sv):
+    for user in sv.users[:4]:
+        actions.submit(open_survey, user, full_answers(open_survey), today=sv.today)
+    survey = _release(open_survey, sv)
+    assert all(r.total.suppressed for r in results.compute(survey))
+
+
+def test_free_text_only_after_screening_and_never_in_a_breakdown(open_survey, sv):
+    _answer_all(open_survey, sv)
+    survey = _release(open_survey, sv)
+    text_q = survey.questions.get(kind="text")
+    row = next(r for r in results.compute(survey) if r.question == text_q)
+    assert row.texts == []  # nobody has screened them
+    answers = list(TextAnswer.objects.filter(question=text_q))
+    for a in answers[:-1]:
+        actions.screen_text(a, show=True, by=sv.kuraattori)
+    actions.screen_text(answers[-1], show=False, by=sv.kuraattori)
+    row = next(r for r in results.compute(survey) if r.question == text_q)
+    assert len(row.texts) == len(answers) - 1
+    row = next(r for r in results.compute(survey, by="campus") if r.question == text_q)
+    assert row.texts == []

@@ -1,0 +1,113 @@
+"""Pages of surveys: the list, answering (phone first), the released results. Thin: the rules
+are in actions.py, results.py and access/surveys.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.access import policies
+from opiskeluhuolto.access.permissions import for_user
+from opiskeluhuolto.access.surveys import get_survey
+
+from . import actions
+from . import results as results_mod
+
+
+@policies.authenticated
+def survey_list(request):
+    can = for_user(request.user)
+    return render(
+        request,
+        "surveys/list.html",
+        {
+            "to_answer": actions.open_for(request.user),
+            "managed": can.surveys_managed().order_by("-pk")[:50],
+            "can_build": can.is_staff_member,
+        },
+    )
+
+
+def _form_answers(request, survey) -> dict:
+    data: dict = {}
+    for q in survey.questions.all():
+        key = f"q{q.pk}"
+        data[str(q.pk)] = (
+            request.POST.getlist(key) if q.kind == "multi" else request.POST.get(key, "")
+        )
+    return data
+
+
+@policies.authenticated
+def answer(request, pk):
+    survey = get_survey(request.user, pk, need="answer")
+    today = timezone.localdate()
+    if actions.has_answered(survey, request.user):
+        return render(request, "surveys/answered.html", {"survey": survey})
+    errors: dict = {}
+    values = actions.draft_of(survey, request.user)
+    if request.method == "POST":
+        values = _form_answers(request, survey)
+        try:
+            if "save" in request.POST:
+                actions.save_draft(survey, request.user, values, today=today)
+                messages.success(
+                    request, _("Your answers so far are saved. You can continue later.")
+                )
+                return redirect("surveys:answer", pk=survey.pk)
+            actions.submit(survey, request.user, values, today=today)
+            return render(request, "surveys/answered.html", {"survey": survey, "thanks": True})
+        except ValidationError as e:
+            errors = e.message_dict
+        except actions.NotOpen:
+            errors = {"__all__": [_("The survey is not open for answers.")]}
+        except actions.AlreadyAnswered:
+            return render(request, "surveys/answered.html", {"survey": survey}, status=409)
+        except actions.NotInvited:
+            raise Http404 from None
+    questions = [
+        {
+            "q": q,
+            "value": values.get(str(q.pk)),
+            "error": (errors.get(str(q.pk)) or [None])[0],
+            "options": [
+                {"value": o["value"], "label": q.option_label(o["value"])} for o in q.options
+            ],
+        }
+        for q in survey.questions.all()
+    ]
+    status = 400 if errors else 200
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "questions": questions,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "open": survey.is_open_on(today),
+        },
+        status=status,
+    )
+
+
+@policies.authenticated
+def results(request, pk):
+    survey = get_survey(request.user, pk, need="results")
+    by = request.GET.get("by")
+    if by not in results_mod.BREAKDOWNS:
+        by = None
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": survey,
+            "by": by,
+            "rows": results_mod.compute(survey, by=by),
+            "respondents": results_mod.respondents(survey),
+        },
+    )
