@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "opiskeluhuolto.meetings",
     "opiskeluhuolto.imports",
     "opiskeluhuolto.insights",
+    "opiskeluhuolto.procedures",
+    "opiskeluhuolto.incidents",
     "opiskeluhuolto.privacy",
     "django.contrib.admin",
     "django.contrib.auth",

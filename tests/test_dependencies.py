@@ -34,7 +34,17 @@ LAYERS = {
     "audit": 1,  # the one audit trail of access changes: every app writes into it
     "access": 2,
     **dict.fromkeys(
-        ("cases", "records", "appointments", "annualclock", "meetings", "imports", "insights"),
+        (
+            "cases",
+            "records",
+            "appointments",
+            "annualclock",
+            "meetings",
+            "imports",
+            "insights",
+            "procedures",
+            "incidents",
+        ),
         3,
     ),
     "privacy": 4,  # the whole-person copy and data requests: read every feature app
@@ -87,6 +97,18 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("appointments", "cases"): {"signals", "actions"},
     # Retention starts when the student left (the study-right events of the roster import).
     ("records", "imports"): {"models"},
+    # Publishing a procedure puts its review on the following groups' agendas; a procedure
+    # is owned by a group; a drill record fulfils a drill item of the annual clock.
+    ("procedures", "meetings"): {"models", "inbox"},
+    ("procedures", "annualclock"): {"models"},
+    # An incident is routed by the procedure of its category and campus.
+    ("incidents", "procedures"): {"models", "actions"},
+    # The summary of the standing safety topic goes to the welfare groups' agendas.
+    ("incidents", "meetings"): {"models", "inbox"},
+    # Reads of incidents are logged through the register's gate; retention is one of its classes.
+    ("incidents", "records"): {"models", "reading", "retention"},
+    # A referral made from an incident: the cases app files it (nothing copied).
+    ("incidents", "cases"): {"actions", "models"},
 }
 
 #: Temporary exceptions, each with the reason and who removes it (none today).
