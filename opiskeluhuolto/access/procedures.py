@@ -125,7 +125,7 @@ class ProcedureRules(RulePrimitives):
     # --- incidents ----------------------------------------------------------------
     def report_incident(self) -> bool:
         """Any school staff member reports what they saw (the campus is checked by the action)."""
-        return bool(self.roles & SCHOOL_STAFF_ROLES)
+        return any(g.role in SCHOOL_STAFF_ROLES for g in self.grants)
 
     def view_incident(self, incident: Incident) -> bool:
         """The handler it was routed to, and the principal whose unit reaches its campus."""

@@ -12,7 +12,7 @@ from opiskeluhuolto.access.api import api_policy
 router = Router(tags=["procedures"])
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     text: str
     role: str
 
@@ -26,7 +26,7 @@ class ProcedureOut(Schema):
     audience: list[str]
     version: int
     summary: str
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
     review_on: date
     change_note: str
 
