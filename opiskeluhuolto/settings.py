@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "opiskeluhuolto.imports",
     "opiskeluhuolto.insights",
     "opiskeluhuolto.surveys",
+    "opiskeluhuolto.procedures",
+    "opiskeluhuolto.incidents",
     "opiskeluhuolto.privacy",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("meetings/", include("opiskeluhuolto.meetings.urls")),
     path("imports/", include("opiskeluhuolto.imports.urls")),
     path("insights/", include("opiskeluhuolto.insights.urls")),
+    path("procedures/", include("opiskeluhuolto.procedures.urls")),
+    path("incidents/", include("opiskeluhuolto.incidents.urls")),
     path("privacy/", include("opiskeluhuolto.privacy.urls")),
     path("surveys/", include("opiskeluhuolto.surveys.urls")),
 ]

@@ -43,6 +43,8 @@ LAYERS = {
             "imports",
             "insights",
             "surveys",
+            "procedures",
+            "incidents",
         ),
         3,
     ),
@@ -100,6 +102,18 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("surveys", "meetings"): {"models", "inbox", "goals"},
     # A survey's window and results date come from its annual-clock item.
     ("surveys", "annualclock"): {"models", "recurrence"},
+    # Publishing a procedure puts its review on the following groups' agendas; a procedure
+    # is owned by a group; a drill record fulfils a drill item of the annual clock.
+    ("procedures", "meetings"): {"models", "inbox"},
+    ("procedures", "annualclock"): {"models"},
+    # An incident is routed by the procedure of its category and campus.
+    ("incidents", "procedures"): {"models", "actions"},
+    # The summary of the standing safety topic goes to the welfare groups' agendas.
+    ("incidents", "meetings"): {"models", "inbox"},
+    # Reads of incidents are logged through the register's gate; retention is one of its classes.
+    ("incidents", "records"): {"models", "reading", "retention"},
+    # A referral made from an incident: the cases app files it (nothing copied).
+    ("incidents", "cases"): {"actions", "models"},
 }
 
 #: Temporary exceptions, each with the reason and who removes it (none today).

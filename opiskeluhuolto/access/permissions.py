@@ -30,6 +30,7 @@ from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
 from .insights import InsightRules
+from .procedures import ProcedureRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
 from .surveys import SurveyRules
 
@@ -74,7 +75,9 @@ class Grant:
         return q
 
 
-class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules, SurveyRules):
+class Permissions(
+    CaseRules, AppointmentRules, CommunalRules, InsightRules, SurveyRules, ProcedureRules
+):
     """Everything one user may do, computed once per request (see `for_user`).
 
     The domain rules live in the mixins (access/cases.py, appointments.py,

@@ -263,6 +263,7 @@ class AccessLogEntry(AppendOnly):
         REQUEST = "request", _("appointment request")
         BOOKING = "booking", _("appointment")
         COPY = "copy", _("copy of own data")
+        INCIDENT = "incident", _("incident report")
 
     # One chain per provider (each provider is its own controller, and readers of four
     # providers never queue behind one lock); 0 is the one chain of the rows logged before
@@ -378,6 +379,7 @@ class RetentionClass(models.Model):
         WELFARE_RECORD = "welfare_record", _("welfare record with its case and consents")
         REFERRAL = "referral", _("referral that did not lead to a case")
         APPOINTMENT_REQUEST = "appointment_request", _("appointment request with its appointments")
+        INCIDENT = "incident", _("incident report (bullying, violence, harassment, substance use)")
 
     class StartEvent(models.TextChoices):
         CASE_CLOSED = "case_closed", _("the case was closed")

@@ -140,6 +140,12 @@ RULES: dict[str, dict] = {
     # A request Aino's guardian made: he sees it, and so does she (L-18-2).
     "request": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}, guardian={OWN}),
     "own_hours": rule(),
+    # --- procedures and incidents ----------------------------------------------------
+    # A staff procedure of the lukio: its school staff (any campus) and provider admins.
+    "procedure_staff": rule({SCHOOL_STAFF: IN_INSTITUTION}, admin=IN_PROVIDER, supervisor=True),
+    "procedure_manage": rule({Role.PRINCIPAL: IN_INSTITUTION}, admin=IN_PROVIDER),
+    # An incident on Aino's campus: the principal whose unit reaches it (and its handler).
+    "incident": rule({Role.PRINCIPAL: REACHES_AINO}),
     # --- public pages and secret-token feeds -------------------------------------------
     "public": everyone(),
     # --- communal welfare (unit-level, no student data) --------------------------------
@@ -237,6 +243,10 @@ URLS: dict[str, str] = {
     "appointments:availability_remove": "own_hours",
     "appointments:exception_remove": "own_hours",
     "appointments:feed": "public",
+    "procedures:detail": "procedure_staff",
+    "procedures:confirm": "procedure_staff",
+    "procedures:publish": "procedure_manage",
+    "incidents:detail": "incident",
     "appointments:public_page": "public",
     "api:appointments-request": "request",
     "annualclock:clock": "clock",

@@ -1,0 +1,157 @@
+"""Access rules for procedures, safety records and incidents (issue 17).
+
+Procedures are communal content: the school staff of the procedure's unit read the
+staff ones; students and guardians read those meant for them at their institution;
+principals (and provider admins) of the unit manage them.
+
+Incidents about students are confidential: the person handling one (routed to them)
+and the principal (rehtori) whose unit reaches the incident's campus see it, not all
+staff. A reporter sees only that the report went through. Every read is logged
+through the register's gate (`incidents.reads`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from opiskeluhuolto.access.primitives import RulePrimitives
+from opiskeluhuolto.organisation.models import Institution, Role
+
+from .roles import SCHOOL_STAFF_ROLES
+
+if TYPE_CHECKING:
+    from opiskeluhuolto.incidents.models import Incident
+    from opiskeluhuolto.procedures.models import Procedure, SafetyRecord
+
+
+class ProcedureRules(RulePrimitives):
+    def _covers_unit(self, obj, roles) -> bool:
+        """Holds one of `roles` in a unit that covers `obj`'s provider/institution/campus."""
+        for g in self.grants:
+            if g.role not in roles or g.provider_id != obj.provider_id:
+                continue
+            if g.institution_id is None:
+                return True
+            if obj.institution_id is None:
+                continue  # a provider-wide object: institution staff read it below
+            if g.institution_id != obj.institution_id:
+                continue
+            if g.campus_id is None or obj.campus_id is None or g.campus_id == obj.campus_id:
+                return True
+        return False
+
+    def view_procedure(self, procedure: Procedure) -> bool:
+        audience = set(procedure.audience)
+        if "public" in audience:
+            return True
+        if self.is_provider_admin(procedure.provider_id):
+            return True
+        staff = any(
+            g.role in SCHOOL_STAFF_ROLES and g.provider_id == procedure.provider_id
+            for g in self.grants
+        )
+        if staff and (
+            procedure.institution_id is None or self._covers_unit(procedure, SCHOOL_STAFF_ROLES)
+        ):
+            return True
+        institution_ids = set()
+        if "students" in audience and self.own_student is not None:
+            institution_ids.add(self.own_student.institution_id)
+        if "guardians" in audience:
+            institution_ids |= set(self.student_institution_ids_guarded())
+        if not institution_ids:
+            return False
+        if procedure.institution_id is None:
+            return Institution.objects.filter(
+                pk__in=institution_ids, provider_id=procedure.provider_id
+            ).exists()
+        return procedure.institution_id in institution_ids
+
+    def student_institution_ids_guarded(self) -> set[int]:
+        from opiskeluhuolto.organisation.models import Student
+
+        return set(
+            Student.objects.filter(pk__in=self.guarded_student_ids).values_list(
+                "institution_id", flat=True
+            )
+        )
+
+    def manage_procedure(self, procedure: Procedure) -> bool:
+        if self.is_provider_admin(procedure.provider_id):
+            return True
+        if procedure.institution_id is None:
+            return any(
+                g.role == Role.PRINCIPAL
+                and g.provider_id == procedure.provider_id
+                and g.institution_id is None
+                for g in self.grants
+            )
+        return self._covers_unit(procedure, {Role.PRINCIPAL})
+
+    def procedures_scope(self) -> QuerySet[Procedure]:
+        from opiskeluhuolto.procedures.models import Procedure
+
+        if not self.is_authenticated:
+            return Procedure.objects.none()
+        candidates = Procedure.objects.filter(
+            Q(provider_id__in={g.provider_id for g in self.grants})
+            | Q(provider__institutions__in=self._own_institution_ids())
+        ).distinct()
+        return Procedure.objects.filter(pk__in=[p.pk for p in candidates if self.view_procedure(p)])
+
+    def _own_institution_ids(self) -> set[int]:
+        ids = self.student_institution_ids_guarded()
+        if self.own_student is not None:
+            ids.add(self.own_student.institution_id)
+        return ids
+
+    # --- safety records ---------------------------------------------------------
+    def view_safety_record(self, record: SafetyRecord) -> bool:
+        campus = record.campus
+        return self.is_provider_admin(campus.institution.provider_id) or any(
+            g.role in SCHOOL_STAFF_ROLES and g.reaches(campus.institution, campus.pk)
+            for g in self.grants
+        )
+
+    def manage_safety_record(self, record: SafetyRecord) -> bool:
+        campus = record.campus
+        return self.is_provider_admin(campus.institution.provider_id) or any(
+            g.role == Role.PRINCIPAL and g.reaches(campus.institution, campus.pk)
+            for g in self.grants
+        )
+
+    # --- incidents ----------------------------------------------------------------
+    def report_incident(self) -> bool:
+        """Any school staff member reports what they saw (the campus is checked by the action)."""
+        return any(g.role in SCHOOL_STAFF_ROLES for g in self.grants)
+
+    def view_incident(self, incident: Incident) -> bool:
+        """The handler it was routed to, and the principal whose unit reaches its campus."""
+        uid = getattr(self.user, "pk", None)
+        if uid is not None and incident.handler_id == uid:
+            return True
+        return any(
+            g.role == Role.PRINCIPAL and g.reaches(incident.institution, incident.campus_id)
+            for g in self.grants
+        )
+
+    manage_incident = view_incident
+
+    def incidents_scope(self) -> QuerySet[Incident]:
+        from opiskeluhuolto.incidents.models import Incident
+
+        if not self.is_authenticated:
+            return Incident.objects.none()
+        q = Q(handler=self.user)
+        for g in self.grants:
+            if g.role == Role.PRINCIPAL:
+                q |= g.reach_q(campus="campus")
+        return Incident.objects.filter(q)
+
+    def view_incident_summary(self, institution: Institution) -> bool:
+        """The suppressed counts: school staff of the institution (no one is identifiable)."""
+        if self.is_provider_admin(institution.provider_id):
+            return True
+        return bool(self.roles_at(institution) & SCHOOL_STAFF_ROLES)

@@ -1,0 +1,183 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from opiskeluhuolto.access import for_user
+from opiskeluhuolto.incidents import actions, summary
+from opiskeluhuolto.incidents.models import Incident, Step
+from opiskeluhuolto.meetings import inbox
+from opiskeluhuolto.procedures.tests.helpers import bullying_procedure, welfare_group
+from opiskeluhuolto.records.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(cast, **kw):
+    args = dict(
+        by=cast.teacher,
+        campus=cast.lukio_campus,
+        category="bullying",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        place="Ruokala",
+        description="Onnia tönittiin jonossa.",
+        immediate_actions="Erotin osapuolet.",
+        students=[cast.onni],
+    )
+    args.update(kw)
+    return actions.report(**args)
+
+
+def test_report_is_routed_to_the_procedures_responsible_person(cast):
+    procedure = bullying_procedure(cast)
+    incident = _report(cast)
+    assert incident.procedure == procedure
+    assert incident.handler == cast.kuraattori
+    assert incident.due_on == timezone.localdate() + timedelta(days=14)
+
+
+def test_without_procedure_falls_back_to_kuraattori(cast):
+    incident = _report(cast)
+    assert incident.procedure is None
+    assert incident.handler == cast.kuraattori
+
+
+def test_bad_input_is_refused_and_nothing_saved(cast):
+    with pytest.raises(ValidationError) as e:
+        _report(cast, category="", campus=None)
+    assert {"category", "campus"} <= set(e.value.message_dict)
+    assert not Incident.objects.exists()
+
+
+def test_visible_to_handler_and_rehtori_only(cast):
+    bullying_procedure(cast)
+    incident = _report(cast)
+    assert for_user(cast.kuraattori).view_incident(incident)
+    assert for_user(cast.rehtori).view_incident(incident)
+    for who in (cast.teacher, cast.psykologi, cast.supervisor, cast.kuraattori_out, cast.admin):
+        assert not for_user(who).view_incident(incident), who
+    assert list(for_user(cast.rehtori).incidents_scope()) == [incident]
+    assert not for_user(cast.teacher).incidents_scope().exists()
+
+
+def test_follow_up_and_close(cast):
+    bullying_procedure(cast)
+    incident = _report(cast)
+    with pytest.raises(ValidationError) as e:
+        actions.set_follow_up(incident, on=timezone.localdate() - timedelta(days=1))
+    assert "follow_up_on" in e.value.message_dict
+    actions.add_step(
+        incident, by=cast.kuraattori, kind=Step.Kind.DISCUSSION, note="Osapuolet tavattu."
+    )
+    actions.set_follow_up(incident, on=timezone.localdate() + timedelta(days=7))
+    actions.add_step(
+        incident, by=cast.kuraattori, kind=Step.Kind.FOLLOW_UP, note="Tilanne rauhoittunut."
+    )
+    with pytest.raises(ValidationError):
+        actions.close(incident, by=cast.kuraattori)  # Onni is 15: guardians first
+    actions.add_step(incident, by=cast.kuraattori, kind=Step.Kind.GUARDIAN)
+    actions.close(incident, by=cast.kuraattori)
+    assert incident.status == Incident.Status.CLOSED
+
+
+def test_overdue_flagged(cast):
+    incident = _report(cast)
+    Incident.objects.filter(pk=incident.pk).update(
+        follow_up_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert list(Incident.objects.overdue()) == [incident]
+
+
+def test_referral_from_incident_goes_through_cases(cast):
+    incident = _report(cast)
+    with pytest.raises(ValidationError):
+        actions.refer(incident, cast.aino, by=cast.teacher, reason="x")
+    referral = actions.refer(incident, cast.onni, by=cast.teacher, reason="Kiusaamisen kohteena.")
+    incident.refresh_from_db()
+    assert incident.referral == referral and referral.student == cast.onni
+
+
+def test_detail_page_logs_the_read(cast, client):
+    bullying_procedure(cast)
+    incident = _report(cast)
+    client.force_login(cast.teacher)
+    assert client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 404
+    client.force_login(cast.kuraattori)
+    assert client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 200
+    logged = AccessLogEntry.objects.filter(subject_kind="incident", student_id_ref=cast.onni.pk)
+    assert logged.count() == 1
+
+
+def test_summary_suppresses_small_cells_and_goes_on_the_agenda(cast):
+    for _ in range(5):
+        _report(cast)
+    _report(cast, category="substance", students=[])
+    data = summary.summary(cast.lukio, timezone.localdate() - timedelta(days=30))
+    cells = {c["category"]: c for c in data["cells"]}
+    assert cells["bullying"]["count"] == 5
+    assert cells["substance"]["count"] is None and cells["substance"]["suppressed"]
+    group = welfare_group(cast)
+    summary.propose_summary(group, timezone.localdate() - timedelta(days=30))
+    summary.propose_summary(group, timezone.localdate() - timedelta(days=30))
+    pending = list(inbox.pending(group))
+    assert len(pending) == 1 and pending[0].origin == "incidents"
+    assert "Onni" not in pending[0].detail
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_api(cast, client):
+    bullying_procedure(cast)
+    client.force_login(cast.teacher)
+    now = timezone.now().isoformat()
+    r = _post(
+        client,
+        "/api/v1/incidents/",
+        {
+            "category": "bullying",
+            "campus_id": cast.lukio_campus.pk,
+            "occurred_at": now,
+            "student_ids": [cast.onni.pk],
+        },
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["routed"] is True
+    r = _post(
+        client,
+        "/api/v1/incidents/",
+        {"category": "bullying", "campus_id": 99999, "occurred_at": now},
+    )
+    assert r.status_code == 422 and "campus" in r.json()["errors"]
+    r = _post(client, "/api/v1/incidents/", {"campus_id": cast.lukio_campus.pk, "occurred_at": now})
+    assert r.status_code == 422
+
+    r = client.get(f"/api/v1/incidents/summary?institution_id={cast.lukio.pk}")
+    assert r.status_code == 200 and r.json()["cells"][0]["suppressed"] is True
+
+    r = client.get("/api/v1/procedures/")
+    assert r.status_code == 200 and r.json()[0]["title"].startswith("Kiusaaminen")
+
+
+def test_anonymous_api_stores_nothing_identifying(cast, client):
+    client.force_login(cast.student)
+    now = timezone.now().isoformat()
+    body = {
+        "category": "harassment",
+        "campus_id": cast.lukio_campus.pk,
+        "occurred_at": now,
+        "wants_contact": False,
+    }
+    r = _post(client, "/api/v1/incidents/anonymous", {**body, "reporter_id": cast.student.pk})
+    assert r.status_code == 422
+    assert not Incident.objects.exists()
+    r = _post(client, "/api/v1/incidents/anonymous", body)
+    assert r.status_code == 201
+    incident = Incident.objects.get()
+    assert incident.anonymous and incident.reported_by is None and incident.reporter_name == ""
+    r = _post(client, "/api/v1/incidents/anonymous", {**body, "wants_contact": True})
+    assert r.status_code == 422 and "contact" in r.json()["errors"]

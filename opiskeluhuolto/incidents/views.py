@@ -1,0 +1,169 @@
+"""Incident pages: the one-minute report (phone first), the handler's page, steps, closing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.organisation.models import Campus
+
+from . import actions
+from .models import Category, Incident, Step
+from .reads import log_shown
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=_l("What happened"), choices=Category.choices)
+    campus = forms.ModelChoiceField(label=_l("Campus"), queryset=Campus.objects.none())
+    place = forms.CharField(label=_l("Place"), required=False, max_length=200)
+    occurred_at = forms.DateTimeField(
+        label=_l("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    students = forms.CharField(
+        label=_l("Students involved (names, comma separated)"), required=False
+    )
+    others = forms.CharField(
+        label=_l("Others involved"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description = forms.CharField(
+        label=_l("Briefly"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    immediate_actions = forms.CharField(
+        label=_l("What was done at once"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _campuses(can):
+    return Campus.objects.filter(institution__in=can.institutions_scope()).select_related(
+        "institution"
+    )
+
+
+def _students(can, names: str, campus):
+    found, missing = [], []
+    scope = can.students_scope().filter(institution=campus.institution)
+    for name in [n.strip() for n in names.split(",") if n.strip()]:
+        first, _sp, last = name.partition(" ")
+        match = scope.filter(first_name__iexact=first, last_name__iexact=last.strip())
+        if match.count() == 1:
+            found.append(match.get())
+        else:
+            missing.append(name)
+    return found, missing
+
+
+@policies.school_staff
+def report(request):
+    can = for_user(request.user)
+    form = ReportForm(
+        request.POST or None,
+        initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    form.fields["campus"].queryset = _campuses(can)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        students, missing = _students(can, d["students"], d["campus"])
+        if missing:
+            form.add_error("students", _("Not found: %(names)s") % {"names": ", ".join(missing)})
+        else:
+            try:
+                incident = actions.report(
+                    by=request.user,
+                    campus=d["campus"],
+                    category=d["category"],
+                    occurred_at=d["occurred_at"],
+                    place=d["place"],
+                    description=d["description"],
+                    immediate_actions=d["immediate_actions"],
+                    students=students,
+                    others=d["others"],
+                )
+            except ValidationError as e:
+                for field, errs in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                who = incident.handler.display_name if incident.handler else _("the principal")
+                messages.success(
+                    request, _("Thank you. The report went to %(who)s.") % {"who": who}
+                )
+                return redirect("incidents:report")
+    return render(request, "incidents/report.html", {"form": form})
+
+
+def _incident(request, pk) -> Incident:
+    incident = get_object_or_404(Incident.objects.select_related("campus", "institution"), pk=pk)
+    if not for_user(request.user).view_incident(incident):
+        raise Http404
+    return incident
+
+
+class StepForm(forms.Form):
+    kind = forms.ChoiceField(label=_l("Step"), choices=Step.Kind.choices)
+    note = forms.CharField(
+        label=_l("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FollowUpForm(forms.Form):
+    follow_up_on = forms.DateField(
+        label=_l("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@policies.school_staff
+def detail(request, pk: int):
+    incident = _incident(request, pk)
+    log_shown(request, [incident], purpose="incident handling")
+    step_form, follow_form = StepForm(), FollowUpForm()
+    if request.method == "POST":
+        try:
+            if "kind" in request.POST:
+                step_form = StepForm(request.POST)
+                if step_form.is_valid():
+                    actions.add_step(incident, by=request.user, **step_form.cleaned_data)
+                    return redirect("incidents:detail", pk=pk)
+            elif "follow_up_on" in request.POST:
+                follow_form = FollowUpForm(request.POST)
+                if follow_form.is_valid():
+                    actions.set_follow_up(incident, on=follow_form.cleaned_data["follow_up_on"])
+                    return redirect("incidents:detail", pk=pk)
+            elif "close" in request.POST:
+                actions.close(incident, by=request.user)
+                messages.success(request, _("The incident is closed."))
+                return redirect("incidents:detail", pk=pk)
+        except ValidationError as e:
+            target = follow_form if "follow_up_on" in request.POST else step_form
+            if hasattr(e, "error_dict"):
+                for field, errs in e.message_dict.items():
+                    target.add_error(field if field in target.fields else None, errs)
+            else:
+                messages.error(request, " ".join(e.messages))
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "students": incident.students.all(),
+            "steps": incident.steps.select_related("by"),
+            "overdue": incident.is_overdue(),
+            "step_form": step_form,
+            "follow_form": follow_form,
+        },
+    )
+
+
+@policies.school_staff
+def index(request):
+    can = for_user(request.user)
+    rows = can.incidents_scope().select_related("campus").order_by("-created_at")[:100]
+    today = timezone.localdate()
+    return render(
+        request, "incidents/index.html", {"rows": [(i, i.is_overdue(today)) for i in rows]}
+    )

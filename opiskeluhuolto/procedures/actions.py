@@ -1,0 +1,243 @@
+"""What changes procedures and safety records: plain functions the views, API and tests call."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.meetings import inbox
+from opiskeluhuolto.organisation.models import RoleAssignment
+
+from .models import (
+    CorrectiveAction,
+    Procedure,
+    ProcedureVersion,
+    ReadConfirmation,
+    SafetyRecord,
+)
+
+
+def _clean_steps(steps: list) -> list[dict]:
+    cleaned = []
+    for step in steps or []:
+        text = str((step or {}).get("text", "")).strip()
+        if text:
+            cleaned.append({"text": text, "role": str(step.get("role", "")).strip()})
+    return cleaned
+
+
+@transaction.atomic
+def add_version(
+    procedure: Procedure,
+    *,
+    steps: list,
+    review_on: date,
+    summary: str = "",
+    change_note: str = "",
+    translations: dict | None = None,
+) -> ProcedureVersion:
+    """A draft version: structured steps (each with its responsible role) and a review date."""
+    errors = {}
+    cleaned = _clean_steps(steps)
+    if not cleaned:
+        errors["steps"] = _("A procedure needs at least one step.")
+    if review_on is None or review_on <= timezone.localdate():
+        errors["review_on"] = _("The review date must be in the future.")
+    if procedure.versions.exists() and not change_note.strip():
+        errors["change_note"] = _("Say what changed from the previous version.")
+    if errors:
+        raise ValidationError(errors)
+    last = (
+        Procedure.objects.select_for_update()
+        .filter(pk=procedure.pk)
+        .aggregate(n=Max("versions__number"))["n"]
+    )
+    return ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=(last or 0) + 1,
+        steps=cleaned,
+        summary=summary.strip(),
+        change_note=change_note.strip(),
+        review_on=review_on,
+        translations=translations or {},
+    )
+
+
+def approve(version: ProcedureVersion, *, by) -> ProcedureVersion:
+    if version.published_at is not None:
+        raise ValidationError(_("A published version cannot be approved again."))
+    version.approved_by = by
+    version.approved_at = timezone.now()
+    version.save(update_fields=["approved_by", "approved_at"])
+    return version
+
+
+@transaction.atomic
+def publish(version: ProcedureVersion, *, by) -> ProcedureVersion:
+    """Make an approved version current; the groups that follow the procedure get
+    "review the updated procedure" on their next agenda, and the staff who must know it
+    are asked to confirm reading it (they see it on their home page until they do)."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if version.approved_at is None:
+        raise ValidationError(
+            {"approved_at": _("A version is published only after it has been approved.")}
+        )
+    if version.published_at is not None:
+        return version
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    procedure = version.procedure
+    link = reverse("procedures:detail", kwargs={"pk": procedure.pk})
+    groups = {procedure.owner_group_id: procedure.owner_group}
+    groups.update({g.pk: g for g in procedure.followers.all()})
+    if version.number > 1:
+        for group in groups.values():
+            inbox.propose(
+                group,
+                _("Review the updated procedure: %(title)s") % {"title": procedure.title},
+                detail=version.change_note,
+                origin="procedures",
+                link=link,
+                key=f"procedures:{version.pk}",
+            )
+    return version
+
+
+def must_know(procedure: Procedure, on: date | None = None) -> QuerySet:
+    """The staff who must confirm reading it: the roles named, in a unit that covers it."""
+    roles = procedure.must_know_roles or []
+    if not roles:
+        return get_user_model().objects.none()
+    assignments = RoleAssignment.objects.valid_on(on or timezone.localdate()).filter(
+        role__in=roles, provider_id=procedure.provider_id
+    )
+    if procedure.institution_id is not None:
+        assignments = assignments.filter(
+            Q(institution__isnull=True) | Q(institution_id=procedure.institution_id)
+        )
+        if procedure.campus_id is not None:
+            assignments = assignments.filter(
+                Q(campus__isnull=True) | Q(campus_id=procedure.campus_id)
+            )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=assignments.values("user_id"))
+        .order_by("last_name", "first_name")
+    )
+
+
+def not_confirmed(version: ProcedureVersion) -> QuerySet:
+    """Who must know the procedure and has not confirmed reading this version (the owner sees)."""
+    return must_know(version.procedure).exclude(pk__in=version.confirmations.values("user_id"))
+
+
+def confirm_read(version: ProcedureVersion, *, by) -> ReadConfirmation:
+    if version.published_at is None:
+        raise ValidationError(_("Only a published version can be confirmed as read."))
+    confirmation, _created = ReadConfirmation.objects.get_or_create(version=version, user=by)
+    return confirmation
+
+
+def to_confirm(user) -> list[ProcedureVersion]:
+    """Current versions this person must confirm and has not (their home panel)."""
+    out = []
+    procedures = Procedure.objects.filter(
+        provider_id__in=RoleAssignment.objects.valid_on(timezone.localdate())
+        .filter(user=user)
+        .values("provider_id")
+    )
+    for procedure in procedures:
+        current = procedure.current()
+        if current is None or not procedure.must_know_roles:
+            continue
+        if current.confirmations.filter(user=user).exists():
+            continue
+        if must_know(procedure).filter(pk=user.pk).exists():
+            out.append(current)
+    return out
+
+
+def reviews_due(today: date, within_days: int = 30) -> list[ProcedureVersion]:
+    """Current versions whose review date is near or past and not yet reminded of."""
+    out = []
+    for procedure in Procedure.objects.select_related("owner_group"):
+        current = procedure.current()
+        if current is None or current.review_reminded_on is not None:
+            continue
+        if (current.review_on - today).days <= within_days:
+            out.append(current)
+    return out
+
+
+# --- safety records ------------------------------------------------------------------
+@transaction.atomic
+def record_safety(
+    *,
+    campus,
+    kind: str,
+    held_on: date,
+    by,
+    duration_minutes: int = 0,
+    groups: str = "",
+    findings: str = "",
+    clock_item=None,
+    actions: list[dict] | None = None,
+) -> SafetyRecord:
+    """A held drill or safety walk, with its corrective actions (owner, due date) at once."""
+    errors = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("A drill is recorded after it was held.")
+    if clock_item is not None and clock_item.type != "drill":
+        errors["clock_item"] = _("Only a drill item of the annual clock can be fulfilled.")
+    for i, a in enumerate(actions or []):
+        if not str(a.get("description", "")).strip() or a.get("owner") is None:
+            errors[f"actions.{i}"] = _("A corrective action needs what is done and an owner.")
+        elif a.get("due_on") is None or a["due_on"] < held_on:
+            errors[f"actions.{i}"] = _("A corrective action needs a due date after the drill.")
+    if errors:
+        raise ValidationError(errors)
+    record = SafetyRecord.objects.create(
+        campus=campus,
+        kind=kind,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        groups=groups.strip(),
+        findings=findings.strip(),
+        clock_item=clock_item,
+        recorded_by=by,
+    )
+    for a in actions or []:
+        CorrectiveAction.objects.create(
+            record=record,
+            description=a["description"].strip(),
+            owner=a["owner"],
+            due_on=a["due_on"],
+        )
+    return record
+
+
+def mark_done(action: CorrectiveAction, *, by, on: date | None = None, notes: str = ""):
+    action.done_on = on or timezone.localdate()
+    if notes.strip():
+        action.follow_up = (action.follow_up + "\n" + notes.strip()).strip()
+    action.save(update_fields=["done_on", "follow_up"])
+    return action
+
+
+def overdue_actions(campus_ids, today: date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return CorrectiveAction.objects.filter(
+        record__campus_id__in=campus_ids, done_on__isnull=True, due_on__lt=today
+    ).select_related("record", "owner")
+
+
+def drills_for_clock_item(item_id: int) -> QuerySet:
+    """The drill records that fulfilled a clock item (the clock shows which were held)."""
+    return SafetyRecord.objects.filter(clock_item_id=item_id).order_by("held_on")

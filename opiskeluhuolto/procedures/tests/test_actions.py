@@ -1,0 +1,133 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from opiskeluhuolto.annualclock.models import Clock, ClockItem
+from opiskeluhuolto.meetings import inbox
+from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures.models import SafetyRecord
+
+from .helpers import STEPS, bullying_procedure, welfare_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publish_needs_approval_and_nothing_half_saved(cast):
+    procedure = bullying_procedure(cast, publish=False)
+    version = procedure.versions.get()
+    with pytest.raises(ValidationError) as e:
+        actions.publish(version, by=cast.rehtori)
+    assert "approved_at" in e.value.message_dict
+    version.refresh_from_db()
+    assert version.published_at is None
+    assert procedure.current() is None
+
+
+def test_new_version_goes_to_followers_agenda_and_asks_for_confirmation(cast):
+    procedure = bullying_procedure(cast)
+    v1 = procedure.current()
+    assert set(actions.not_confirmed(v1)) == {cast.teacher, cast.supervisor}
+    actions.confirm_read(v1, by=cast.teacher)
+    assert set(actions.not_confirmed(v1)) == {cast.supervisor}
+
+    with pytest.raises(ValidationError) as e:
+        actions.add_version(procedure, steps=STEPS, review_on=date.today() + timedelta(days=9))
+    assert "change_note" in e.value.message_dict
+    v2 = actions.add_version(
+        procedure,
+        steps=STEPS[:2],
+        review_on=timezone.localdate() + timedelta(days=300),
+        change_note="Yhteystiedot päivitetty.",
+    )
+    actions.approve(v2, by=cast.rehtori)
+    actions.publish(v2, by=cast.rehtori)
+    pending = list(inbox.pending(welfare_group(cast)))
+    assert [p.origin for p in pending] == ["procedures"]
+    assert "Kiusaaminen" in pending[0].title
+    # The teacher confirmed the old version: the new one asks again; old stays readable.
+    assert procedure.current() == v2
+    assert set(actions.not_confirmed(v2)) == {cast.teacher, cast.supervisor}
+    assert v2 in actions.to_confirm(cast.teacher)
+    assert procedure.versions.count() == 2
+
+
+def test_review_date_must_be_future_and_steps_required(cast):
+    procedure = bullying_procedure(cast)
+    with pytest.raises(ValidationError) as e:
+        actions.add_version(procedure, steps=[{"text": " "}], review_on=date(2000, 1, 1))
+    assert {"steps", "review_on"} <= set(e.value.message_dict)
+    assert procedure.versions.count() == 1
+
+
+def test_localized_text_falls_back_to_finnish(cast):
+    version = bullying_procedure(cast).current()
+    with translation.override("sv"):
+        assert version.localized()["title"] == "Mobbning, våld och trakasserier"
+        assert version.localized()["steps"] == version.steps
+    with translation.override("en"):
+        assert version.localized()["title"] == "Kiusaaminen, väkivalta ja häirintä"
+
+
+def test_review_reminders_once(cast, mailoutbox):
+    procedure = bullying_procedure(cast)
+    group = procedure.owner_group
+    group.chair = cast.rehtori
+    group.save()
+    cast.rehtori.email = "riitta@test.invalid"
+    cast.rehtori.save()
+    version = procedure.current()
+    version.review_on = timezone.localdate() + timedelta(days=10)
+    version.save()
+    from opiskeluhuolto.procedures.tasks import remind_reviews
+
+    assert remind_reviews.call() == 1
+    assert remind_reviews.call() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_drill_with_corrective_action_links_clock_item(cast):
+    clock = Clock.objects.create(provider=cast.provider, kind=Clock.Kind.WELFARE, name="Vuosikello")
+    item = ClockItem.objects.create(
+        clock=clock,
+        title="Sulkutilaharjoitus",
+        type=ClockItem.Type.DRILL,
+        kind="date",
+        day=1,
+        month=10,
+    )
+    held = timezone.localdate() - timedelta(days=20)
+    record = actions.record_safety(
+        campus=cast.lukio_campus,
+        kind=SafetyRecord.Kind.LOCKDOWN,
+        held_on=held,
+        by=cast.rehtori,
+        duration_minutes=15,
+        groups="24A, 24B",
+        findings="Kuulutus ei kuulunut liikuntasaliin.",
+        clock_item=item,
+        actions=[
+            {
+                "description": "Kaiutin liikuntasaliin",
+                "owner": cast.rehtori,
+                "due_on": held + timedelta(days=7),
+            }
+        ],
+    )
+    assert list(actions.drills_for_clock_item(item.pk)) == [record]
+    overdue = list(actions.overdue_actions([cast.lukio_campus.pk]))
+    assert [a.description for a in overdue] == ["Kaiutin liikuntasaliin"]
+    actions.mark_done(overdue[0], by=cast.rehtori)
+    assert not actions.overdue_actions([cast.lukio_campus.pk]).exists()
+    with pytest.raises(ValidationError):
+        actions.record_safety(
+            campus=cast.lukio_campus,
+            kind=SafetyRecord.Kind.EVACUATION,
+            held_on=held,
+            by=cast.rehtori,
+            actions=[
+                {"description": "x", "owner": cast.rehtori, "due_on": held - timedelta(days=1)}
+            ],
+        )
+    assert SafetyRecord.objects.count() == 1
