@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "opiskeluhuolto.imports",
     "opiskeluhuolto.insights",
     "opiskeluhuolto.privacy",
+    "opiskeluhuolto.announcements",
+    "opiskeluhuolto.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

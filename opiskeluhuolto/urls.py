@@ -22,4 +22,6 @@ urlpatterns = [
     path("imports/", include("opiskeluhuolto.imports.urls")),
     path("insights/", include("opiskeluhuolto.insights.urls")),
     path("privacy/", include("opiskeluhuolto.privacy.urls")),
+    path("announcements/", include("opiskeluhuolto.announcements.urls")),
+    path("events/", include("opiskeluhuolto.events.urls")),
 ]

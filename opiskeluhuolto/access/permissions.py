@@ -29,6 +29,7 @@ from . import facts
 from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
+from .communication import CommunicationRules
 from .insights import InsightRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
 
@@ -73,7 +74,7 @@ class Grant:
         return q
 
 
-class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules):
+class Permissions(CaseRules, AppointmentRules, CommunalRules, InsightRules, CommunicationRules):
     """Everything one user may do, computed once per request (see `for_user`).
 
     The domain rules live in the mixins (access/cases.py, appointments.py,
