@@ -20,8 +20,15 @@ WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.STUDY_COUNSELLOR,
 }
 
+#: The members of a welfare group who write and organise in its name (not the
+#: student, guardian or external representatives, nor invited experts).
+ORGANISER_GROUP_ROLES = frozenset({"chair", "secretary", "member"})
+
 
 class CommunicationRules(RulePrimitives):
+    def organiser_group_ids(self) -> list[int]:
+        return [g for g, role in self.group_roles.items() if role in ORGANISER_GROUP_ROLES]
+
     def _writes_at(self, provider_id: int, institution_id: int | None) -> bool:
         return any(
             g.provider_id == provider_id
@@ -34,7 +41,7 @@ class CommunicationRules(RulePrimitives):
         return any(g.role in WRITER_ROLES for g in self.grants)
 
     def manage_announcement(self, a) -> bool:
-        if a.welfare_group_id and a.welfare_group_id in self.group_roles:
+        if a.welfare_group_id and a.welfare_group_id in self.organiser_group_ids():
             return True
         return self._writes_at(a.provider_id, a.institution_id)
 
@@ -47,7 +54,7 @@ class CommunicationRules(RulePrimitives):
 
     # --- events ---------------------------------------------------------------------
     def manage_event(self, event) -> bool:
-        if event.organiser_id in self.group_roles:
+        if event.organiser_id in self.organiser_group_ids():
             return True
         return self._writes_at(event.provider_id, event.institution_id)
 
@@ -106,7 +113,7 @@ def announcements_managed_by(user) -> QuerySet:
     from opiskeluhuolto.announcements.models import Announcement
 
     can = for_user(user)
-    q = Q(welfare_group_id__in=list(can.group_roles))
+    q = Q(welfare_group_id__in=can.organiser_group_ids())
     for g in can.grants:
         if g.role not in WRITER_ROLES:
             continue
@@ -137,7 +144,7 @@ def events_visible_to(user) -> QuerySet:
     can = for_user(user)
     if not can.is_authenticated:
         return Event.objects.none()
-    q = Q(organiser_id__in=list(can.group_roles))
+    q = Q(organiser_id__in=can.organiser_group_ids())
     for g in can.grants:
         if g.role in WRITER_ROLES:
             q |= Q(provider_id=g.provider_id) & (

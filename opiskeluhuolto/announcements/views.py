@@ -34,7 +34,7 @@ def index(request):
     )
     written = (
         communication.announcements_managed_by(request.user).order_by("-created_at")[:100]
-        if can.write_announcements() or can.group_roles
+        if can.write_announcements() or can.organiser_group_ids()
         else []
     )
     return render(

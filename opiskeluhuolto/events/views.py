@@ -46,7 +46,7 @@ def index(request):
     return render(
         request,
         "events/index.html",
-        {"events": rows, "can_create": can.write_announcements() or bool(can.group_roles)},
+        {"events": rows, "can_create": can.write_announcements()},
     )
 
 
