@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "opiskeluhuolto.procedures",
     "opiskeluhuolto.incidents",
     "opiskeluhuolto.privacy",
+    "opiskeluhuolto.announcements",
+    "opiskeluhuolto.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

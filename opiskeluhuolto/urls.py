@@ -25,4 +25,6 @@ urlpatterns = [
     path("incidents/", include("opiskeluhuolto.incidents.urls")),
     path("privacy/", include("opiskeluhuolto.privacy.urls")),
     path("surveys/", include("opiskeluhuolto.surveys.urls")),
+    path("announcements/", include("opiskeluhuolto.announcements.urls")),
+    path("events/", include("opiskeluhuolto.events.urls")),
 ]

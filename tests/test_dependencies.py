@@ -48,6 +48,7 @@ LAYERS = {
         ),
         3,
     ),
+    **dict.fromkeys(("announcements", "events"), 3),  # communication and events (issue 18)
     "privacy": 4,  # the whole-person copy and data requests: read every feature app
     "front": 4,
     "api": 4,
@@ -83,6 +84,15 @@ SHELL = {("front", "registry")}
 #: The allowed edges between feature apps, each with the modules of the used app it may
 #: import. Add a row (and to docs/architecture.md) when an app needs another; never both ways.
 FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
+    # Announcements run the minutes' personal-data check before sending (L-14-2), write to
+    # a welfare group's members, and draft the annual clock's communication items.
+    ("announcements", "meetings"): {"minutes_check", "models"},
+    ("announcements", "annualclock"): {"layers", "models"},
+    # Events invite through announcements, report participation to the organiser group's
+    # agenda and the plan's indicators, and link the clock's event items they fulfil.
+    ("events", "announcements"): {"actions", "models"},
+    ("events", "meetings"): {"inbox", "goals", "models"},
+    ("events", "annualclock"): {"models"},
     # A record belongs to a case; the cases' actions tell the register through signals.
     ("records", "cases"): {"models", "signals", "display", "actions"},
     # The agenda of a meeting is assembled from the annual clock.

@@ -29,6 +29,7 @@ from . import facts
 from .appointments import AppointmentRules
 from .cases import CaseRules
 from .communal import CommunalRules
+from .communication import CommunicationRules
 from .insights import InsightRules
 from .procedures import ProcedureRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
@@ -76,7 +77,13 @@ class Grant:
 
 
 class Permissions(
-    CaseRules, AppointmentRules, CommunalRules, InsightRules, SurveyRules, ProcedureRules
+    CaseRules,
+    AppointmentRules,
+    CommunalRules,
+    InsightRules,
+    SurveyRules,
+    ProcedureRules,
+    CommunicationRules,
 ):
     """Everything one user may do, computed once per request (see `for_user`).
 

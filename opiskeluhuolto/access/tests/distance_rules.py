@@ -58,6 +58,8 @@ WELFARE = (Role.SOCIAL_WORKER, Role.PSYCHOLOGIST, Role.NURSE, Role.DOCTOR)
 DETAIL_ROLES = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.SPECIAL_NEEDS_TEACHER)
 SCHOOL_STAFF = tuple(r for r in Role if r != Role.EXTERNAL_MEMBER)
 NOBODY: frozenset[str] = frozenset()
+#: Who writes announcements and organises events for a unit.
+WRITERS = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR)
 
 
 def rule(
@@ -191,11 +193,19 @@ RULES: dict[str, dict] = {
     ),
     # Building and running the group's surveys: the same staff, not its student member.
     "survey_manage": rule({(Role.PRINCIPAL, *WELFARE): IN_INSTITUTION}, admin=IN_PROVIDER),
+    # Announcements (issue 18): the recipients read, the writers of the unit manage.
+    "announcement": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION, guardian={OWN, GROUP}),
+    "announcement_manage": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
 #: A new one without a line here fails `test_every_id_url_has_a_rule`.
 URLS: dict[str, str] = {
+    "announcements:read": "announcement",
+    "announcements:edit": "announcement_manage",
+    "announcements:send": "announcement_manage",
+    "announcements:unsubscribe": "public",
+    "announcements:archive": "public",
     "organisation:institution": "institution_page",
     "organisation:calendar": "calendar",
     "organisation:add_period": "calendar",

@@ -1,0 +1,168 @@
+"""Access rules for announcements and events (issue 18).
+
+Writers: provider admins, principals, study counsellors and welfare professionals whose
+role covers the unit; members of the welfare group for a group's own announcements.
+Readers: the recipients (a delivery row), the writers of the unit, and anyone for the
+public archive.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from opiskeluhuolto.access.primitives import RulePrimitives
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
+
+WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
+    Role.PROVIDER_ADMIN,
+    Role.PRINCIPAL,
+    Role.STUDY_COUNSELLOR,
+}
+
+#: The members of a welfare group who write and organise in its name (not the
+#: student, guardian or external representatives, nor invited experts).
+ORGANISER_GROUP_ROLES = frozenset({"chair", "secretary", "member"})
+
+
+class CommunicationRules(RulePrimitives):
+    def organiser_group_ids(self) -> list[int]:
+        return [g for g, role in self.group_roles.items() if role in ORGANISER_GROUP_ROLES]
+
+    def _writes_at(self, provider_id: int, institution_id: int | None) -> bool:
+        return any(
+            g.provider_id == provider_id
+            and g.role in WRITER_ROLES
+            and (g.institution_id is None or g.institution_id == institution_id)
+            for g in self.grants
+        )
+
+    def write_announcements(self) -> bool:
+        return any(g.role in WRITER_ROLES for g in self.grants)
+
+    def manage_announcement(self, a) -> bool:
+        if a.welfare_group_id and a.welfare_group_id in self.organiser_group_ids():
+            return True
+        return self._writes_at(a.provider_id, a.institution_id)
+
+    def read_announcement(self, a) -> bool:
+        if a.status in ("sending", "sent") and (
+            a.deliveries.filter(user_id=self.user.pk).exists() or a.is_public
+        ):
+            return True
+        return self.manage_announcement(a)
+
+    # --- events ---------------------------------------------------------------------
+    def manage_event(self, event) -> bool:
+        if event.organiser_id in self.organiser_group_ids():
+            return True
+        return self._writes_at(event.provider_id, event.institution_id)
+
+    def view_event(self, event) -> bool:
+        if self.manage_event(event):
+            return True
+        campus_ids = set(event.campus_ids())
+        aud = event.audience
+        if aud in ("students", "everyone") and self.own_student is not None:
+            s = self.own_student
+            if s.institution_id == event.institution_id and (
+                not campus_ids or s.campus_id in campus_ids
+            ):
+                return True
+        if aud in ("guardians", "everyone") and self.guarded_student_ids:
+            from opiskeluhuolto.organisation.models import Student
+
+            q = Student.objects.filter(
+                pk__in=self.guarded_student_ids, institution_id=event.institution_id
+            )
+            if campus_ids:
+                q = q.filter(campus_id__in=campus_ids)
+            if q.exists():
+                return True
+        if aud in ("staff", "everyone"):
+            return any(
+                g.provider_id == event.provider_id
+                and g.role != Role.EXTERNAL_MEMBER
+                and (g.institution_id is None or g.institution_id == event.institution_id)
+                for g in self.grants
+            )
+        return False
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_announcement(user, pk, *, need: str = "read"):
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.announcements.models import Announcement
+
+    a = _get(Announcement.objects.select_related("institution", "campus", "provider"), pk)
+    can = for_user(user)
+    allowed = {"read": can.read_announcement, "manage": can.manage_announcement}[need](a)
+    if not allowed:
+        raise Http404
+    return a
+
+
+def announcements_managed_by(user) -> QuerySet:
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.announcements.models import Announcement
+
+    can = for_user(user)
+    q = Q(welfare_group_id__in=can.organiser_group_ids())
+    for g in can.grants:
+        if g.role not in WRITER_ROLES:
+            continue
+        if g.institution_id is None:
+            q |= Q(provider_id=g.provider_id)
+        else:
+            q |= Q(provider_id=g.provider_id, institution_id=g.institution_id)
+    return Announcement.objects.filter(q)
+
+
+def get_event(user, pk, *, need: str = "view"):
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.events.models import Event
+
+    event = _get(Event.objects.select_related("institution", "organiser"), pk)
+    can = for_user(user)
+    if not {"view": can.view_event, "manage": can.manage_event}[need](event):
+        raise Http404
+    return event
+
+
+def events_visible_to(user) -> QuerySet:
+    """The list scope of `view_event` (a test keeps the two in step)."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.events.models import Event
+    from opiskeluhuolto.organisation.models import Student
+
+    can = for_user(user)
+    if not can.is_authenticated:
+        return Event.objects.none()
+    q = Q(organiser_id__in=can.organiser_group_ids())
+    for g in can.grants:
+        if g.role in WRITER_ROLES:
+            q |= Q(provider_id=g.provider_id) & (
+                Q() if g.institution_id is None else Q(institution_id=g.institution_id)
+            )
+        if g.role != Role.EXTERNAL_MEMBER:
+            q |= Q(provider_id=g.provider_id, audience__in=["staff", "everyone"]) & (
+                Q() if g.institution_id is None else Q(institution_id=g.institution_id)
+            )
+
+    def for_student(s, audiences) -> Q:
+        place = Q(campuses__isnull=True)
+        if s.campus_id:
+            place |= Q(campuses=s.campus_id)
+        return Q(institution_id=s.institution_id, audience__in=audiences) & place
+
+    if can.own_student is not None:
+        q |= for_student(can.own_student, ["students", "everyone"])
+    for s in Student.objects.filter(pk__in=can.guarded_student_ids):
+        q |= for_student(s, ["guardians", "everyone"])
+    return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))

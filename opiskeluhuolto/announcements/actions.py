@@ -1,0 +1,214 @@
+"""The rules of announcements: drafts, the personal-data check, scheduling, queueing, reading.
+
+Views and the API call these; tests call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.meetings import minutes_check
+
+from . import audience
+from .models import Announcement, Delivery, Preference, Unsubscription
+
+FIELDS = (
+    "kind",
+    "audience",
+    "institution",
+    "campus",
+    "student_group",
+    "starting_year",
+    "welfare_group",
+    "title_fi",
+    "body_fi",
+    "title_sv",
+    "body_sv",
+    "title_en",
+    "body_en",
+    "is_public",
+    "send_at",
+)
+
+
+def _validate(a: Announcement) -> None:
+    errors: dict[str, str] = {}
+    if a.campus_id and a.institution_id and a.campus.institution_id != a.institution_id:
+        errors["campus"] = _("The campus belongs to another institution.")
+    if a.campus_id and not a.institution_id:
+        a.institution_id = a.campus.institution_id
+    if a.student_group_id:
+        if a.institution_id and a.student_group.institution_id != a.institution_id:
+            errors["student_group"] = _("The group belongs to another institution.")
+        a.institution_id = a.institution_id or a.student_group.institution_id
+    if a.institution_id and a.institution.provider_id != a.provider_id:
+        errors["institution"] = _("The institution belongs to another provider.")
+    if a.audience == Announcement.Audience.WELFARE_GROUP:
+        if not a.welfare_group_id:
+            errors["welfare_group"] = _("Choose the welfare group.")
+        elif a.welfare_group.provider_id != a.provider_id:
+            errors["welfare_group"] = _("The group belongs to another provider.")
+    elif a.welfare_group_id:
+        errors["welfare_group"] = _(
+            "A welfare group is only chosen for the audience 'a welfare group'."
+        )
+    for lang in ("sv", "en"):
+        title, body = getattr(a, f"title_{lang}"), getattr(a, f"body_{lang}")
+        if bool(title.strip()) != bool(body.strip()):
+            errors[f"body_{lang}" if title.strip() else f"title_{lang}"] = _(
+                "Give both the title and the text of a translation, or neither."
+            )
+    if errors:
+        raise ValidationError(errors)
+    a.full_clean(exclude=["created_by", "clock_item", "clock_year"], validate_constraints=False)
+
+
+@transaction.atomic
+def save_draft(a: Announcement, *, by) -> Announcement:
+    """Create or edit a draft (only drafts and scheduled ones may change)."""
+    if a.pk:
+        current = Announcement.objects.select_for_update().get(pk=a.pk)
+        if current.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
+            raise ValidationError(_("A sent announcement can no longer be edited."))
+    else:
+        a.created_by = by
+    _validate(a)
+    a.save()
+    return a
+
+
+@dataclass(frozen=True)
+class Preview:
+    language: str
+    title: str
+    body: str
+
+
+def previews(a: Announcement) -> list[Preview]:
+    """What each language's readers get (Finnish where no translation is given)."""
+    return [Preview(lang, a.title_in(lang), a.body_in(lang)) for lang in ("fi", "sv", "en")]
+
+
+def personal_data_warnings(a: Announcement) -> list[minutes_check.Finding]:
+    """The minutes' personal-data check (LAW.md L-14-2) over every language of the text."""
+    text = "\n".join(
+        getattr(a, f"{part}_{lang}") for lang in ("fi", "sv", "en") for part in ("title", "body")
+    )
+    from opiskeluhuolto.organisation.models import Institution
+
+    institutions = (
+        [a.institution_id]
+        if a.institution_id
+        else list(
+            Institution.objects.filter(provider_id=a.provider_id).values_list("pk", flat=True)
+        )
+    )
+    return minutes_check.find_identifiers(text, institutions)
+
+
+@transaction.atomic
+def schedule(a: Announcement, *, by, send_at=None, confirmed: bool = False) -> Announcement:
+    """Send now (send_at None or past) or at `send_at`.
+
+    The personal-data warnings stop the send until the writer confirms having checked
+    them (`confirmed`), as with the minutes.
+    """
+    a = Announcement.objects.select_for_update().get(pk=a.pk)
+    if a.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
+        raise ValidationError(_("This announcement has already been sent."))
+    warnings = personal_data_warnings(a)
+    if warnings and not confirmed:
+        raise ValidationError(
+            {
+                "confirmed": _(
+                    "The text may identify a student (%(found)s). Remove it, or confirm "
+                    "that nothing confidential is sent."
+                )
+                % {"found": ", ".join(f.text for f in warnings)}
+            }
+        )
+    a.send_at = send_at or timezone.now()
+    a.status = Announcement.Status.SCHEDULED
+    a.save(update_fields=["send_at", "status"])
+    if a.send_at <= timezone.now():
+        queue(a)
+    return a
+
+
+def _language_of(user_ids: list[int]) -> dict[int, str]:
+    return dict(Preference.objects.filter(user_id__in=user_ids).values_list("user_id", "language"))
+
+
+@transaction.atomic
+def queue(a: Announcement) -> int:
+    """Create every recipient's delivery in one transaction, then hand the e-mail to the worker.
+
+    `ignore_conflicts` with the unique (announcement, user) constraint makes a second
+    queueing a no-op for those already queued. Returns the number of new rows.
+    """
+    a = Announcement.objects.select_for_update().get(pk=a.pk)
+    if a.status == Announcement.Status.SENT:
+        return 0
+    today = timezone.localdate()
+    users = list(audience.recipients(a, today).values_list("pk", "email"))
+    languages = _language_of([pk for pk, _email in users])
+    before = Delivery.objects.filter(announcement=a).count()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                announcement=a,
+                user_id=pk,
+                email=email or "",
+                language=languages.get(pk, "fi"),
+                email_status=Delivery.Email.PENDING if email else Delivery.Email.NONE,
+            )
+            for pk, email in users
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    a.status = Announcement.Status.SENDING
+    a.sent_at = a.sent_at or timezone.now()
+    a.save(update_fields=["status", "sent_at"])
+    from . import tasks
+
+    pk = a.pk
+    transaction.on_commit(lambda: tasks.send_announcement.enqueue(pk))
+    return Delivery.objects.filter(announcement=a).count() - before
+
+
+def queue_due(now=None) -> int:
+    """Queue the scheduled announcements whose time has come, and retry unfinished sends."""
+    now = now or timezone.now()
+    count = 0
+    for a in Announcement.objects.filter(status=Announcement.Status.SCHEDULED, send_at__lte=now):
+        queue(a)
+        count += 1
+    from . import tasks
+
+    for pk in Announcement.objects.filter(status=Announcement.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        tasks.send_announcement.enqueue(pk)
+    return count
+
+
+def mark_read(delivery: Delivery) -> None:
+    if delivery.read_at is None:
+        Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def unsubscribe(user_id: int, provider_id: int) -> None:
+    Unsubscription.objects.get_or_create(user_id=user_id, provider_id=provider_id)
+
+
+def set_language(user, language: str) -> None:
+    if language not in ("fi", "sv", "en"):
+        raise ValidationError({"language": _("Choose Finnish, Swedish or English.")})
+    Preference.objects.update_or_create(user=user, defaults={"language": language})

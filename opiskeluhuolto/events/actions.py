@@ -1,0 +1,186 @@
+"""The rules of events: creating, registering (capacity, waiting list), attendance, reports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.annualclock.models import ClockItem
+from opiskeluhuolto.organisation.models import Student
+
+from .models import Campaign, Event, Registration
+
+
+def _validate(event: Event, campuses) -> None:
+    errors: dict[str, str] = {}
+    if event.starts_at and event.ends_at and event.starts_at >= event.ends_at:
+        errors["ends_at"] = _("The event must end after it starts.")
+    if event.institution_id and event.institution.provider_id != event.provider_id:
+        errors["institution"] = _("The institution belongs to another provider.")
+    if event.organiser_id and event.organiser.provider_id != event.provider_id:
+        errors["organiser"] = _("The group belongs to another provider.")
+    if any(c.institution_id != event.institution_id for c in campuses):
+        errors["campuses"] = _("A campus belongs to another institution.")
+    if event.capacity == 0:
+        errors["capacity"] = _("Leave the capacity empty for no limit, or give at least one place.")
+    if event.capacity and not event.registration:
+        errors["registration"] = _("A capacity needs registration.")
+    if event.clock_item_id and event.clock_item.type != ClockItem.Type.EVENT:
+        errors["clock_item"] = _(
+            "Only an annual clock item of type event is fulfilled by an event."
+        )
+    if event.campaign_id and event.campaign.institution_id != event.institution_id:
+        errors["campaign"] = _("The campaign belongs to another institution.")
+    if not event.place and not event.remote_link:
+        errors["place"] = _("Give the place or a remote link.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_event(event: Event, *, by, campuses=()) -> Event:
+    campuses = list(campuses)
+    if event.institution_id and not event.provider_id:
+        event.provider_id = event.institution.provider_id
+    _validate(event, campuses)
+    if not event.pk:
+        event.created_by = by
+    event.full_clean(exclude=["created_by", "campuses"], validate_constraints=False)
+    event.save()
+    event.campuses.set(campuses)
+    return event
+
+
+@transaction.atomic
+def create_campaign(*, by, **fields) -> Campaign:
+    campaign = Campaign(**fields)
+    if campaign.starts_on and campaign.ends_on and campaign.starts_on > campaign.ends_on:
+        raise ValidationError({"ends_on": _("The campaign must not end before it starts.")})
+    campaign.provider_id = campaign.institution.provider_id
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def _student_for(user, event: Event) -> Student | None:
+    """The student a registration counts for: the student, or the guardian's child there."""
+    own = Student.objects.filter(user=user, institution_id=event.institution_id).first()
+    if own is not None:
+        return own
+    return (
+        Student.objects.filter(guardianships__guardian=user, institution_id=event.institution_id)
+        .minors(timezone.localdate())
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def register(event: Event, user) -> Registration:
+    """Register, or join the waiting list when the event is full.
+
+    The event row is locked (`select_for_update`) for the count and the insert, so
+    concurrent attempts are serialised and exactly `capacity` get a place.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration:
+        raise ValidationError({"event": _("This event has no registration.")})
+    if event.starts_at <= timezone.now():
+        raise ValidationError({"event": _("Registration has closed: the event has started.")})
+    existing = Registration.objects.filter(event=event, user=user).first()
+    if existing and existing.status != Registration.Status.CANCELLED:
+        return existing
+    taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
+    status = (
+        Registration.Status.REGISTERED
+        if event.capacity is None or taken < event.capacity
+        else Registration.Status.WAITING
+    )
+    if existing:
+        existing.status = status
+        existing.created_at = timezone.now()  # back of the queue
+        existing.save(update_fields=["status", "created_at"])
+        return existing
+    return Registration.objects.create(
+        event=event, user=user, student=_student_for(user, event), status=status
+    )
+
+
+@transaction.atomic
+def cancel(event: Event, user) -> Registration | None:
+    """Cancel one's registration; the first on the waiting list gets the place."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    reg = Registration.objects.filter(event=event, user=user).first()
+    if reg is None or reg.status == Registration.Status.CANCELLED:
+        return None
+    had_place = reg.status == Registration.Status.REGISTERED
+    reg.status = Registration.Status.CANCELLED
+    reg.save(update_fields=["status"])
+    if had_place:
+        first = (
+            Registration.objects.filter(event=event, status=Registration.Status.WAITING)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first is not None:
+            first.status = Registration.Status.REGISTERED
+            first.save(update_fields=["status"])
+    return reg
+
+
+@transaction.atomic
+def record_attendance(
+    event: Event, *, by, attended_ids=None, head_count: int | None = None
+) -> None:
+    """Mark who came from the registration list, and/or the head count at the door."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if head_count is not None and head_count < 0:
+        raise ValidationError({"head_count": _("The head count cannot be negative.")})
+    if attended_ids is not None:
+        regs = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
+        chosen = {int(pk) for pk in attended_ids}
+        unknown = chosen - set(regs.values_list("pk", flat=True))
+        if unknown:
+            raise ValidationError({"attended": _("Only registered participants can be marked.")})
+        regs.filter(pk__in=chosen).update(attended=True)
+        regs.exclude(pk__in=chosen).update(attended=False)
+    if head_count is not None:
+        event.head_count = head_count
+        event.save(update_fields=["head_count"])
+
+
+def invite(event: Event, *, by):
+    """A draft invitation in the announcement channel, for the organiser to check and send."""
+    from opiskeluhuolto.announcements import actions as announcements
+    from opiskeluhuolto.announcements.models import Announcement
+
+    audience = {
+        Event.Audience.STUDENTS: Announcement.Audience.STUDENTS,
+        Event.Audience.GUARDIANS: Announcement.Audience.GUARDIANS,
+        Event.Audience.STAFF: Announcement.Audience.STAFF,
+        Event.Audience.EVERYONE: Announcement.Audience.STUDENTS,
+    }[event.audience]
+    campuses = event.campus_ids()
+    when = timezone.localtime(event.starts_at).strftime("%d.%m.%Y %H:%M")
+    where = event.place or event.remote_link
+    body = f"{event.description_fi}\n\n{when}, {where}".strip()
+    draft = Announcement(
+        provider_id=event.provider_id,
+        kind=Announcement.Kind.ANNOUNCEMENT,
+        audience=audience,
+        institution_id=event.institution_id,
+        campus_id=campuses[0] if len(campuses) == 1 else None,
+        title_fi=event.title_fi,
+        body_fi=body,
+        title_sv=event.title_sv,
+        body_sv=f"{event.description_sv or event.title_sv}\n\n{when}, {where}"
+        if event.title_sv
+        else "",
+        title_en=event.title_en,
+        body_en=f"{event.description_en or event.title_en}\n\n{when}, {where}"
+        if event.title_en
+        else "",
+    )
+    return announcements.save_draft(draft, by=by)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.annualclock.models import ClockItem
+from opiskeluhuolto.organisation.models import Campus, Institution
+
+from .models import Campaign, Event
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "institution",
+            "campuses",
+            "campaign",
+            "organiser",
+            "audience",
+            "title_fi",
+            "description_fi",
+            "title_sv",
+            "description_sv",
+            "title_en",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "place",
+            "remote_link",
+            "registration",
+            "capacity",
+            "clock_item",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "campuses": forms.CheckboxSelectMultiple,
+            **{
+                f"description_{lang}": forms.Textarea(attrs={"rows": 4})
+                for lang in ("fi", "sv", "en")
+            },
+        }
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        from opiskeluhuolto.meetings.models import Group
+
+        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["campuses"].queryset = Campus.objects.filter(
+            institution__provider_id=provider_id
+        )
+        self.fields["campaign"].queryset = Campaign.objects.filter(provider_id=provider_id)
+        self.fields["organiser"].queryset = Group.objects.filter(provider_id=provider_id)
+        self.fields["clock_item"].queryset = ClockItem.objects.filter(
+            type=ClockItem.Type.EVENT, clock__provider_id=provider_id
+        )
+
+
+class AttendanceForm(forms.Form):
+    head_count = forms.IntegerField(label=_("Head count"), min_value=0, required=False)

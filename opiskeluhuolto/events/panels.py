@@ -1,0 +1,33 @@
+"""Coming events on the home page of those they are meant for, and the nav item."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.front.registry import home_panel, nav_item
+
+
+def _context(request, can):
+    from opiskeluhuolto.access import communication
+
+    lang = (get_language() or "fi")[:2]
+    rows = list(
+        communication.events_visible_to(request.user)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")[:5]
+    )
+    for e in rows:
+        e.title = e.title_in(lang)
+    return {"events": rows}
+
+
+home_panel(
+    "events",
+    "events/panel.html",
+    lambda can: can.is_authenticated,
+    _context,
+    order=8,
+)
+nav_item(_("Events"), "events:index", lambda can: can.is_authenticated, order=72)

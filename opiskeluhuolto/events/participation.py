@@ -1,0 +1,160 @@
+"""Participation in an event: registered and attended by campus and group, small cells hidden.
+
+Counts below `SMALL` are suppressed (shown as None) so that a count never points at a
+few students. The report goes to the organiser group's next agenda and, per campus, to
+the plan's participation indicator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.meetings import goals, inbox
+from opiskeluhuolto.meetings.models import Indicator
+
+from .models import Event, Registration
+
+SMALL = 5
+INDICATOR_CODE = "event-participation"
+
+
+def suppress(n: int) -> int | None:
+    return n if n >= SMALL else None
+
+
+def shown(n: int) -> str:
+    """A count for a report: "fewer than 5" for small non-zero counts."""
+    return str(n) if n == 0 or n >= SMALL else _("fewer than %(n)s") % {"n": SMALL}
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    registered: int | None
+    attended: int | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    registered: int
+    attended: int
+    head_count: int | None
+    by_campus: list[Cell]
+    by_group: list[Cell]
+
+    @property
+    def came(self) -> int:
+        """Those who came: the head count when taken, else the marked attendance."""
+        return self.head_count if self.head_count is not None else self.attended
+
+
+def participation(event: Event) -> Participation:
+    regs = list(
+        Registration.objects.filter(
+            event=event, status=Registration.Status.REGISTERED
+        ).select_related("student__campus", "student__group")
+    )
+
+    def cells(key) -> list[Cell]:
+        reg, att = Counter(), Counter()
+        for r in regs:
+            k = key(r)
+            reg[k] += 1
+            att[k] += 1 if r.attended else 0
+        return [Cell(k, suppress(reg[k]), suppress(att[k])) for k in sorted(reg)]
+
+    def campus(r):
+        return str(r.student.campus) if r.student and r.student.campus else _("no campus")
+
+    def group(r):
+        return r.student.group.name if r.student and r.student.group else _("no group")
+
+    return Participation(
+        registered=len(regs),
+        attended=sum(1 for r in regs if r.attended),
+        head_count=event.head_count,
+        by_campus=cells(campus),
+        by_group=cells(group),
+    )
+
+
+def participation_indicator(event: Event) -> Indicator:
+    """The provider's participation indicator (created the first time, target set by the plan)."""
+    indicator, _created = Indicator.objects.get_or_create(
+        provider_id=event.provider_id,
+        code=INDICATOR_CODE,
+        defaults={
+            "name": _("Participation in communal welfare events"),
+            "unit": _("persons"),
+            "direction": Indicator.Direction.HIGHER,
+            "target": 0,
+            "source": Indicator.Source.OWN,
+        },
+    )
+    return indicator
+
+
+@transaction.atomic
+def report(event: Event, *, by) -> Participation:
+    """Write the year's participation (attended, all events of the institution) as a data
+    point per campus of the indicator, and send a short report to the organiser's agenda."""
+    p = participation(event)
+    indicator = participation_indicator(event)
+    year = timezone.localtime(event.starts_at).year
+    institution = event.institution
+    came = Counter()
+    registered = Counter()
+    events = Event.objects.filter(
+        institution=institution, starts_at__year=year, starts_at__lte=timezone.now()
+    )
+    for r in Registration.objects.filter(
+        event__in=events, status=Registration.Status.REGISTERED
+    ).select_related("student"):
+        campus_id = r.student.campus_id if r.student else None
+        registered[campus_id] += 1
+        came[campus_id] += 1 if r.attended else 0
+    for campus_id, n in registered.items():
+        if campus_id is None or n < SMALL:
+            continue  # suppressed: too few to report
+        goals.set_data_point(
+            indicator,
+            by=by,
+            institution=institution,
+            campus=institution.campuses.get(pk=campus_id),
+            year=year,
+            value=came[campus_id],
+            respondents=n,
+        )
+    total = sum(came.values()) + sum(
+        e.head_count or 0 for e in events if not e.registrations.exists()
+    )
+    goals.set_data_point(
+        indicator,
+        by=by,
+        institution=institution,
+        campus=None,
+        year=year,
+        value=total,
+        respondents=sum(registered.values()) or None,
+    )
+    inbox.propose(
+        event.organiser,
+        _("Event report: %(title)s") % {"title": event.title_fi},
+        detail=_("%(date)s: %(registered)s registered, %(came)s came.")
+        % {
+            "date": timezone.localtime(event.starts_at).strftime("%d.%m.%Y"),
+            "registered": shown(p.registered),
+            "came": shown(p.came),
+        },
+        origin="events",
+        link=reverse("events:event", args=[event.pk]),
+        key=f"events:{event.pk}",
+    )
+    Event.objects.filter(pk=event.pk).update(reported_at=timezone.now())
+    return p
