@@ -22,7 +22,9 @@ from . import actions, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
+    GatherGroupForm,
     OpenCaseForm,
+    PeopleSearchForm,
     ProhibitionForm,
     ReferralForm,
     ResponsibleForm,
@@ -31,7 +33,17 @@ from .forms import (
     StudentSearchForm,
 )
 from .models import Consent, Referral
+from .people import people_for
 from .status import deadline_info, with_deadlines
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """The actions name the members `members`; the forms call the field `named_members`."""
+    if hasattr(error, "error_dict") and "members" in error.error_dict:
+        d = dict(error.error_dict)
+        d["named_members"] = d.pop("members")
+        error = ValidationError(d)
+    apply_errors(form, error)
 
 
 @policies.authenticated
@@ -231,7 +243,7 @@ def open_case(request, pk):
         try:
             case = _open(referral, form, request.user)
         except ValidationError as e:
-            apply_errors(form, e)
+            _show_errors(form, e)
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
             return redirect("records:case", pk=case.pk)
@@ -271,7 +283,7 @@ def add_consent(request, pk):
         try:
             consent = _add_consent(case, form, request.user)
         except ValidationError as e:
-            apply_errors(form, e)
+            _show_errors(form, e)
         else:
             if consent.is_written:
                 messages.success(request, _("The consent was recorded."))
@@ -300,6 +312,62 @@ def _add_consent(case, form, user):
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
         return consent
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def expert_group(request, pk):
+    """Gather the expert group: find people by name, role and campus, and record the
+    student's written consent naming the chosen ones; they become members in the same step
+    (LAW.md L-19-1..2, L-22-2: membership rests on a written consent naming each member)."""
+    case = access.get_case(request.user, pk, need="edit")
+    today = timezone.localdate()
+    current = set(case.memberships.open_on(today).values_list("user_id", flat=True))
+    people = [p for p in people_for(case.student) if p.user.pk not in current]
+    search = PeopleSearchForm(request.GET or None, people=people)
+    shown = search.results()
+    form = GatherGroupForm(request.POST or None, student=case.student, shown=shown)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = _gather(case, form, request.user)
+        except ValidationError as e:
+            _show_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("The consent was recorded and %(names)s joined the expert group.")
+                % {"names": ", ".join(m.user.display_name for m in added)},
+            )
+            return redirect("records:case", pk=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "search": search,
+        "members": case.memberships.open_on(today).select_related("user"),
+        "filtered": bool(request.GET),
+    }
+    return render(request, "cases/expert_group.html", context)
+
+
+def _gather(case, form, user):
+    from django.db import transaction
+
+    with transaction.atomic():
+        consent = actions.give_consent(
+            case.student, recorded_by=user, case=case, **form.consent_kwargs()
+        )
+        if not consent.is_written:
+            raise ValidationError(
+                {
+                    "how": _(
+                        "Members join only on a written consent naming them (§19(2)). Record "
+                        "an oral consent as a note with 'Record a consent'."
+                    )
+                }
+            )
+        return actions.add_members(
+            case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
+        )
 
 
 @policies.staff
