@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions, signals
+from . import actions, caselist, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -49,16 +49,27 @@ def _show_errors(form, error: ValidationError) -> None:
 @policies.authenticated
 @require_GET
 def index(request):
-    """My cases (members), my referrals, incoming referrals; the student's and guardian's matters."""
+    """The staff's cases (as members or register keeper) with search and filters, incoming
+    and sent referrals; the student's and guardian's matters."""
     can = for_user(request.user)
-    visible = access.cases_visible_to(request.user).select_related("student", "institution")
-    mine = visible.filter(pk__in=can.member_case_ids).order_by("next_follow_up_on", "pk")
-    own = visible.filter(
-        Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
-    ).order_by("-opened_on", "-pk")
+    visible = access.cases_visible_to(request.user).select_related(
+        "student", "institution", "student__campus"
+    )
+    own_q = Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
+    own = visible.filter(own_q).order_by("-opened_on", "-pk")
+    staff_cases = visible.exclude(own_q).order_by(
+        F("next_follow_up_on").asc(nulls_last=True), "pk"
+    )
+    filters = caselist.CaseFilterForm(request.GET or None, cases=staff_cases)
+    mine = caselist.filtered(staff_cases, filters, can.today) if can.is_staff_member else []
+    names = caselist.responsible_names(mine)
+    for case in mine:
+        case.responsible_name = names.get(case.pk, "")
     incoming = access.referrals_visible_to(request.user).select_related("student")
     context = {
         "mine": mine,
+        "filters": filters if can.is_staff_member else None,
+        "filtered": bool(request.GET),
         "own": own,
         "incoming": with_deadlines(
             incoming.filter(status=Referral.Status.OPEN)
@@ -72,13 +83,17 @@ def index(request):
         "today": can.today,
         "is_staff": can.is_staff_member,
     }
-    # A list of names with their contacts to student welfare is a read of each (L-906-1).
+    # A list of names with their contacts to student welfare is a read of each (L-906-1),
+    # and so is a list naming cases by their subject.
     signals.referrals_read.send(
         sender=Referral,
         user=request.user,
         referrals=[*context["incoming"], *context["sent"]],
         purpose="referral list",
         request=request,
+    )
+    signals.cases_listed.send(
+        sender=Referral, user=request.user, cases=mine, purpose="case list", request=request
     )
     return render(request, "cases/index.html", context)
 
