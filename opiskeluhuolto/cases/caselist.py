@@ -31,9 +31,7 @@ class CaseFilterForm(forms.Form):
     responsible = forms.TypedChoiceField(
         label=_("Responsible person"), required=False, coerce=int, empty_value=None
     )
-    campus = forms.TypedChoiceField(
-        label=_("Campus"), required=False, coerce=int, empty_value=None
-    )
+    campus = forms.TypedChoiceField(label=_("Campus"), required=False, coerce=int, empty_value=None)
     due = forms.ChoiceField(
         label=_("Follow-up"),
         required=False,
@@ -56,7 +54,10 @@ class CaseFilterForm(forms.Form):
             *[(u.pk, u.display_name) for u in people.order_by("last_name", "first_name")],
         ]
         campuses = Campus.objects.filter(students__cases__in=cases).distinct().order_by("name")
-        self.fields["campus"].choices = [("", _("All campuses")), *[(c.pk, c.name) for c in campuses]]
+        self.fields["campus"].choices = [
+            ("", _("All campuses")),
+            *[(c.pk, c.name) for c in campuses],
+        ]
 
 
 def filtered(cases, form: CaseFilterForm, today) -> list[Case]:

@@ -57,9 +57,7 @@ def index(request):
     )
     own_q = Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
     own = visible.filter(own_q).order_by("-opened_on", "-pk")
-    staff_cases = visible.exclude(own_q).order_by(
-        F("next_follow_up_on").asc(nulls_last=True), "pk"
-    )
+    staff_cases = visible.exclude(own_q).order_by(F("next_follow_up_on").asc(nulls_last=True), "pk")
     filters = caselist.CaseFilterForm(request.GET or None, cases=staff_cases)
     mine = caselist.filtered(staff_cases, filters, can.today) if can.is_staff_member else []
     names = caselist.responsible_names(mine)

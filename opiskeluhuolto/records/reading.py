@@ -184,8 +184,7 @@ def log_case_list(user, cases: list[Case], purpose: str, request=None) -> None:
 
     can = Permissions(user)
     records = {
-        r.case_id: r
-        for r in WelfareRecord.objects.filter(case__in=cases).select_related("case")
+        r.case_id: r for r in WelfareRecord.objects.filter(case__in=cases).select_related("case")
     }
     rows = []
     for case in cases:

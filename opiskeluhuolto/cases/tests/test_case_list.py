@@ -21,7 +21,7 @@ def test_cases_are_named_by_subject_and_filtered(cast):
     case = open_aino_case(cast)
     kaisa = client_for(cast.kuraattori)
     page = kaisa.get(reverse("cases:index"))
-    assert "Opiskelujen tukeminen" in page.text and "Asia %d" % case.pk not in page.text
+    assert "Opiskelujen tukeminen" in page.text and f"Asia {case.pk}" not in page.text
     assert "Kaisa Kuraattori" in page.text  # the responsible person
     assert AccessLogEntry.objects.filter(
         actor_id=cast.kuraattori.pk, case_id_ref=case.pk, purpose="case list"
@@ -29,7 +29,9 @@ def test_cases_are_named_by_subject_and_filtered(cast):
     assert "Opiskelujen tukeminen" in kaisa.get(reverse("cases:index"), {"q": "tukem aino"}).text
     nothing = kaisa.get(reverse("cases:index"), {"q": "matematiikka"})
     assert "Opiskelujen tukeminen" not in nothing.text
-    assert "Opiskelujen tukeminen" not in kaisa.get(reverse("cases:index"), {"status": "closed"}).text
+    assert (
+        "Opiskelujen tukeminen" not in kaisa.get(reverse("cases:index"), {"status": "closed"}).text
+    )
     assert (
         "Opiskelujen tukeminen"
         in kaisa.get(reverse("cases:index"), {"responsible": cast.kuraattori.pk}).text
