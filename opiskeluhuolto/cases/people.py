@@ -26,13 +26,13 @@ class Person:
 
     @property
     def label(self) -> str:
-        parts = [self.user.display_name]
+        label = self.user.display_name
         what = self.user.title or ", ".join(self.roles)
         if what:
-            parts.append(what)
+            label += f", {what}"
         if self.campuses:
-            parts.append(" / ".join(self.campuses))
-        return " – ".join(parts)
+            label += f" ({', '.join(self.campuses)})"
+        return label
 
     @property
     def rank(self) -> tuple:
