@@ -70,6 +70,8 @@ def create_request(
     requested_at: datetime | None = None,
     professional=None,
     made_with_student: bool = False,
+    topic: str = "",
+    topic_text: str = "",
 ) -> AppointmentRequest:
     """Record a request (LAW.md L-15-1): when, through which channel and who asked.
 
@@ -94,6 +96,8 @@ def create_request(
         requester_description=requester_description.strip(),
         made_with_student=made_with_student,
         channel=channel,
+        topic=topic,
+        topic_text=(topic_text or "").strip()[:1000],
         requested_at=requested_at,
         request_day=day,
         deadline=compute_deadline(student.institution, day, urgent=False, service=service),

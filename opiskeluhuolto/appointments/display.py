@@ -195,6 +195,7 @@ class RequestRow:
     status: str
     flag: str
     deadline_html: SafeString
+    topic: str = ""
 
     @property
     def detail_url(self) -> str:
@@ -204,6 +205,7 @@ class RequestRow:
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
     fields = ["pk", "urgent", "service", "requested_at", "requested_by", "channel", "status"]
+    fields += ["topic"]
     fields += ["institution_id", "deadline", "student_id"]
     if names:
         fields += ["student__first_name", "student__last_name"]
@@ -217,7 +219,8 @@ def request_rows(
     today = today or timezone.localdate()
     cals = calendars or Calendars()
     labels = {
-        f: _labels(AppointmentRequest, f) for f in ("service", "requested_by", "channel", "status")
+        f: _labels(AppointmentRequest, f)
+        for f in ("service", "requested_by", "channel", "status", "topic")
     }
     rows = []
     for v in values:
@@ -241,6 +244,7 @@ def request_rows(
                 status=labels["status"].get(v["status"], v["status"]),
                 flag=state.flag,
                 deadline_html=deadline_html(state),
+                topic=labels["topic"].get(v.get("topic", ""), ""),
             )
         )
     return rows

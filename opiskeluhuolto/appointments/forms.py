@@ -105,6 +105,18 @@ class StudentRequestForm(forms.Form):
 
     student = forms.ModelChoiceField(Student.objects.none(), label=_("child"))
     service = forms.ChoiceField(label=_("whom do you want to meet"), choices=Service.choices)
+    topic = forms.ChoiceField(
+        label=_("what would you like to talk about"),
+        choices=[("", _("I would rather not say")), *AppointmentRequest.Topic.choices],
+        required=False,
+    )
+    topic_text = forms.CharField(
+        label=_("a few words, if you like"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional. Only the welfare staff read this."),
+    )
 
     def __init__(self, *args, children=None, **kwargs):
         super().__init__(*args, **kwargs)

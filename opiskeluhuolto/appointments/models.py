@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.fields import EncryptedTextField
 from opiskeluhuolto.organisation.models import Campus, Institution, Role, Student
 
 if TYPE_CHECKING:
@@ -237,6 +238,15 @@ class AppointmentRequest(models.Model):
         HELD = "held", _("discussion held")
         CLOSED = "closed", _("closed without a discussion")
 
+    class Topic(models.TextChoices):
+        STUDIES = "studies", _("studies and coping")
+        MOOD = "mood", _("mood and feelings")
+        RELATIONSHIPS = "relationships", _("friends and relationships")
+        HOME = "home", _("home and family")
+        HEALTH = "health", _("health")
+        SUBSTANCES = "substances", _("alcohol, drugs or gaming")
+        OTHER = "other", _("something else")
+
     class CloseReason(models.TextChoices):
         ADVICE_ONLY = "advice_only", _("advice and guidance to the contacting person only")
         UNNECESSARY = "unnecessary", _("a discussion is obviously unnecessary")
@@ -281,6 +291,9 @@ class AppointmentRequest(models.Model):
         help_text=_("A staff referral made with the student counts as the student's own."),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
+    # Confidential: encrypted like the register's texts, removed with the request.
+    topic_text = EncryptedTextField(_("what it is about, in the student's words"), blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     request_day = models.DateField(_("request day"))
     urgent = models.BooleanField(_("urgent"), default=False)

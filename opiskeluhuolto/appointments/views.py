@@ -139,6 +139,8 @@ def request_new(request):
                 requested_by=by,
                 channel=AppointmentRequest.Channel.ONLINE,
                 actor=request.user,
+                topic=form.cleaned_data["topic"],
+                topic_text=form.cleaned_data["topic_text"],
             )
         except ValidationError as e:
             form.add_error(None, e)

@@ -16,6 +16,7 @@ from opiskeluhuolto.organisation.models import (
 )
 
 from .models import Consent, Referral
+from .people import people_for, search
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -185,6 +186,9 @@ class ConsentForm(forms.Form):
             guardianships__student=student
         ).order_by("last_name")
         self.fields["named_members"].queryset = staff_of(student)
+        # The group supervisor and the student's own campus first, each with role and campus.
+        self.people = people_for(student)
+        self.fields["named_members"].choices = [(p.user.pk, p.label) for p in self.people]
         self.fields["capacity_assessed_by"].queryset = staff_of(student, welfare_only=True)
         self.fields["recipient_provider"].queryset = Provider.objects.exclude(
             pk=student.institution.provider_id
@@ -203,7 +207,7 @@ class ConsentForm(forms.Form):
             "how": d["how"],
             "given_on": d["given_on"],
             "named_members": list(d["named_members"]),
-            "named_roles": d["named_roles"],
+            "named_roles": d.get("named_roles") or [],
             "other_participants": d["other_participants"],
             "scope": d["scope"],
             "recipient": d.get("recipient", ""),
@@ -220,7 +224,10 @@ class OpenCaseForm(ConsentForm):
     responsible = PersonChoice(
         label=_("Responsible person"),
         queryset=User.objects.none(),
-        help_text=_("One of the named members; the default author of the record."),
+        help_text=_(
+            "The responsible person is named in the consent and becomes a member; "
+            "the default author of the record."
+        ),
     )
 
     field_order = [
@@ -241,8 +248,65 @@ class OpenCaseForm(ConsentForm):
         # An expert-group consent names members, not recipients.
         del self.fields["recipient"], self.fields["recipient_provider"]
 
+        self.fields["responsible"].choices = [("", "---------")] + [
+            (p.user.pk, p.label) for p in self.people
+        ]
+        self.fields["responsible"].empty_label = None
+
+    def clean(self):
+        d = super().clean()
+        responsible, named = d.get("responsible"), d.get("named_members")
+        # The responsible person is a member, so the consent names them too (LAW.md L-19-1).
+        if responsible is not None and named is not None and responsible not in named:
+            d["named_members"] = [*named, responsible]
+        return d
+
     def consent_kwargs(self) -> dict:
         return {**super().consent_kwargs(), "recipient": "", "recipient_provider": None}
+
+
+class GatherGroupForm(ConsentForm):
+    """The student's written consent naming the members chosen, recorded in one go with
+    their membership (LAW.md L-19-1..2, L-22-2)."""
+
+    field_order = ["named_members", "given_by", "guardian", "capacity_assessment"]
+
+    def __init__(self, *args, student: Student, shown=None, **kwargs):
+        super().__init__(*args, student=student, kinds=[Consent.Kind.PARTICIPANTS], **kwargs)
+        self.fields["kind"].widget = forms.HiddenInput()
+        self.initial["kind"] = Consent.Kind.PARTICIPANTS
+        self.fields["named_members"].label = _("Members the student agreed to, by name")
+        self.fields["named_members"].required = True
+        self.fields["named_members"].error_messages["required"] = _(
+            "Choose at least one person the student agreed to."
+        )
+        if shown is not None:
+            self.fields["named_members"].choices = [(p.user.pk, p.label) for p in shown]
+        self.fields["scope"].label = _("What the student agreed to (optional)")
+        del self.fields["recipient"], self.fields["recipient_provider"], self.fields["named_roles"]
+
+    def consent_kwargs(self) -> dict:
+        return {**super().consent_kwargs(), "recipient": "", "recipient_provider": None}
+
+
+class PeopleSearchForm(forms.Form):
+    """Narrow the people who can be named: by name, role and campus (a GET form)."""
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    campus = forms.ChoiceField(label=_("Campus"), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["role"].choices = [("", _("All roles")), *Role.choices]
+        campuses = sorted({c for p in people for c in p.campuses})
+        self.fields["campus"].choices = [("", _("All campuses")), *[(c, c) for c in campuses]]
+
+    def results(self):
+        if not self.is_valid():
+            return self.people
+        return search(self.people, **self.cleaned_data)
 
 
 class ProhibitionForm(forms.Form):

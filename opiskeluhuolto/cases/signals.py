@@ -30,3 +30,7 @@ discussion_closed = Signal()
 #: Referrals were shown to a person (LAW.md L-906-1): the register logs the reads through
 #: its gate. Arguments: `user`, `referrals`, `purpose`, `request` (the HTTP request).
 referrals_read = Signal()
+
+#: Cases were listed with their subjects (LAW.md L-906-1): the register logs a read of each
+#: record. Arguments: `user`, `cases`, `purpose`, `request`.
+cases_listed = Signal()

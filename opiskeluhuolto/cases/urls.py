@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/<int:pk>/guardian-notice/", views.release_notice, name="release_notice"),
     path("referrals/<int:pk>/open-case/", views.open_case, name="open_case"),
     path("referrals/<int:pk>/close/", views.close_referral, name="close_referral"),
+    path("<int:pk>/expert-group/", views.expert_group, name="expert_group"),
     path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
     path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path(

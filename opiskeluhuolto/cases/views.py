@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +18,13 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions, signals
+from . import actions, caselist, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
+    GatherGroupForm,
     OpenCaseForm,
+    PeopleSearchForm,
     ProhibitionForm,
     ReferralForm,
     ResponsibleForm,
@@ -31,22 +33,41 @@ from .forms import (
     StudentSearchForm,
 )
 from .models import Consent, Referral
+from .people import people_for
 from .status import deadline_info, with_deadlines
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """The actions name the members `members`; the forms call the field `named_members`."""
+    if hasattr(error, "error_dict") and "members" in error.error_dict:
+        d = dict(error.error_dict)
+        d["named_members"] = d.pop("members")
+        error = ValidationError(d)
+    apply_errors(form, error)
 
 
 @policies.authenticated
 @require_GET
 def index(request):
-    """My cases (members), my referrals, incoming referrals; the student's and guardian's matters."""
+    """The staff's cases (as members or register keeper) with search and filters, incoming
+    and sent referrals; the student's and guardian's matters."""
     can = for_user(request.user)
-    visible = access.cases_visible_to(request.user).select_related("student", "institution")
-    mine = visible.filter(pk__in=can.member_case_ids).order_by("next_follow_up_on", "pk")
-    own = visible.filter(
-        Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
-    ).order_by("-opened_on", "-pk")
+    visible = access.cases_visible_to(request.user).select_related(
+        "student", "institution", "student__campus"
+    )
+    own_q = Q(student__user=request.user) | Q(student_id__in=can.guarded_student_ids)
+    own = visible.filter(own_q).order_by("-opened_on", "-pk")
+    staff_cases = visible.exclude(own_q).order_by(F("next_follow_up_on").asc(nulls_last=True), "pk")
+    filters = caselist.CaseFilterForm(request.GET or None, cases=staff_cases)
+    mine = caselist.filtered(staff_cases, filters, can.today) if can.is_staff_member else []
+    names = caselist.responsible_names(mine)
+    for case in mine:
+        case.responsible_name = names.get(case.pk, "")
     incoming = access.referrals_visible_to(request.user).select_related("student")
     context = {
         "mine": mine,
+        "filters": filters if can.is_staff_member else None,
+        "filtered": bool(request.GET),
         "own": own,
         "incoming": with_deadlines(
             incoming.filter(status=Referral.Status.OPEN)
@@ -60,13 +81,17 @@ def index(request):
         "today": can.today,
         "is_staff": can.is_staff_member,
     }
-    # A list of names with their contacts to student welfare is a read of each (L-906-1).
+    # A list of names with their contacts to student welfare is a read of each (L-906-1),
+    # and so is a list naming cases by their subject.
     signals.referrals_read.send(
         sender=Referral,
         user=request.user,
         referrals=[*context["incoming"], *context["sent"]],
         purpose="referral list",
         request=request,
+    )
+    signals.cases_listed.send(
+        sender=Referral, user=request.user, cases=mine, purpose="case list", request=request
     )
     return render(request, "cases/index.html", context)
 
@@ -231,7 +256,7 @@ def open_case(request, pk):
         try:
             case = _open(referral, form, request.user)
         except ValidationError as e:
-            apply_errors(form, e)
+            _show_errors(form, e)
         else:
             messages.success(request, _("The case was opened and the expert group formed."))
             return redirect("records:case", pk=case.pk)
@@ -271,7 +296,7 @@ def add_consent(request, pk):
         try:
             consent = _add_consent(case, form, request.user)
         except ValidationError as e:
-            apply_errors(form, e)
+            _show_errors(form, e)
         else:
             if consent.is_written:
                 messages.success(request, _("The consent was recorded."))
@@ -300,6 +325,62 @@ def _add_consent(case, form, user):
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
         return consent
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def expert_group(request, pk):
+    """Gather the expert group: find people by name, role and campus, and record the
+    student's written consent naming the chosen ones; they become members in the same step
+    (LAW.md L-19-1..2, L-22-2: membership rests on a written consent naming each member)."""
+    case = access.get_case(request.user, pk, need="edit")
+    today = timezone.localdate()
+    current = set(case.memberships.open_on(today).values_list("user_id", flat=True))
+    people = [p for p in people_for(case.student) if p.user.pk not in current]
+    search = PeopleSearchForm(request.GET or None, people=people)
+    shown = search.results()
+    form = GatherGroupForm(request.POST or None, student=case.student, shown=shown)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = _gather(case, form, request.user)
+        except ValidationError as e:
+            _show_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("The consent was recorded and %(names)s joined the expert group.")
+                % {"names": ", ".join(m.user.display_name for m in added)},
+            )
+            return redirect("records:case", pk=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "search": search,
+        "members": case.memberships.open_on(today).select_related("user"),
+        "filtered": bool(request.GET),
+    }
+    return render(request, "cases/expert_group.html", context)
+
+
+def _gather(case, form, user):
+    from django.db import transaction
+
+    with transaction.atomic():
+        consent = actions.give_consent(
+            case.student, recorded_by=user, case=case, **form.consent_kwargs()
+        )
+        if not consent.is_written:
+            raise ValidationError(
+                {
+                    "how": _(
+                        "Members join only on a written consent naming them (§19(2)). Record "
+                        "an oral consent as a note with 'Record a consent'."
+                    )
+                }
+            )
+        return actions.add_members(
+            case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
+        )
 
 
 @policies.staff

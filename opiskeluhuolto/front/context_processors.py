@@ -11,8 +11,12 @@ def navigation(request):
     service_break = current_break()
     if user is None or not user.is_authenticated:
         return {"navigation": "", "demo_mode": settings.DEMO_MODE, "service_break": service_break}
+    can = for_user(user)
     return {
-        "navigation": navigation_html(request, for_user(user)),
+        "navigation": navigation_html(request, can),
         "demo_mode": settings.DEMO_MODE,
         "service_break": service_break,
+        # The legal confidentiality mark is for staff; a student or guardian reads a short
+        # reassurance instead (components/confidential.html). Lazy: only pages that show it.
+        "staff_reader": lambda: can.is_staff_member,
     }

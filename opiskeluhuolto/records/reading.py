@@ -175,6 +175,36 @@ def read_record(
     return views[0] if views else None
 
 
+def log_case_list(user, cases: list[Case], purpose: str, request=None) -> None:
+    """A list naming cases by their subject shows part of each record: one read row each
+    (LAW.md L-906-1), with the basis the register's gate gives."""
+    if not cases:
+        return
+    from .models import WelfareRecord
+
+    can = Permissions(user)
+    records = {
+        r.case_id: r for r in WelfareRecord.objects.filter(case__in=cases).select_related("case")
+    }
+    rows = []
+    for case in cases:
+        basis = can.read_records(case)
+        if basis is None or case.pk not in records:
+            continue
+        rows.append(
+            log.row_for(
+                user,
+                action=AccessLogEntry.Action.READ,
+                basis=basis,
+                purpose=purpose,
+                record=records[case.pk],
+                request=request,
+            )
+        )
+    with transaction.atomic():
+        log.write(rows)
+
+
 @dataclass(frozen=True)
 class Read:
     """One document of a student's confidential matters that is not a welfare record, as

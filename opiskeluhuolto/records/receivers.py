@@ -10,7 +10,7 @@ from opiskeluhuolto.cases import signals
 
 from . import actions
 from .models import AccessLogEntry
-from .reading import Read, log_reads
+from .reading import Read, log_case_list, log_reads
 
 
 @receiver(signals.case_opened, dispatch_uid="records.case_opened")
@@ -40,3 +40,8 @@ def referral_reads(referrals) -> list[Read]:
 @receiver(signals.referrals_read, dispatch_uid="records.referrals_read")
 def log_referral_reads(sender, *, user, referrals, purpose, request=None, **kwargs) -> None:
     log_reads(user, referral_reads(referrals), purpose=purpose, request=request)
+
+
+@receiver(signals.cases_listed, dispatch_uid="records.cases_listed")
+def log_listed_cases(sender, *, user, cases, purpose, request=None, **kwargs) -> None:
+    log_case_list(user, list(cases), purpose=purpose, request=request)

@@ -222,6 +222,7 @@ URLS: dict[str, str] = {
     "cases:close_referral": "referral",
     "records:case": "case",
     "cases:add_consent": "case_member",
+    "cases:expert_group": "case_member",
     "cases:withdraw_consent": "case_member",
     "cases:withdraw_own_consent": "own_consent",
     "cases:close": "case_responsible",

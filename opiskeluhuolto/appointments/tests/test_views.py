@@ -111,11 +111,16 @@ def test_professional_sees_requests_by_deadline_with_overdue_flagged(hours, clie
     )
     client.force_login(cast.kuraattori)
     html = client.get(reverse("appointments:work")).content.decode()
-    assert html.index(f"#{late.pk}") < html.index(f"#{fresh.pk}")
+    assert html.index(link(late)) < html.index(link(fresh))
     assert "myöhässä 3 työpäivää" in html and "badge--danger" in html
     assert "18.11.2026" in html and "7 työpäivän päästä" in html
     client.force_login(cast.psykologi)
-    assert f"#{late.pk}" not in client.get(reverse("appointments:work")).content.decode()
+    assert link(late) not in client.get(reverse("appointments:work")).content.decode()
+
+
+def link(req) -> str:
+    """How the professional's list links a request: by the student's name, not a number."""
+    return f'href="{reverse("appointments:request_detail", args=[req.pk])}"'
 
 
 def test_open_requests_are_paginated_by_deadline(hours, client, monkeypatch):
@@ -137,8 +142,8 @@ def test_open_requests_are_paginated_by_deadline(hours, client, monkeypatch):
     client.force_login(cast.kuraattori)
     first = client.get(reverse("appointments:work")).content.decode()
     second = client.get(reverse("appointments:work"), {"page": 2}).content.decode()
-    assert f"#{made[0].pk}<" in first and f"#{made[1].pk}<" in first
-    assert f"#{made[2].pk}<" not in first and f"#{made[2].pk}<" in second
+    assert link(made[0]) in first and link(made[1]) in first
+    assert link(made[2]) not in first and link(made[2]) in second
     assert "Sivu 1 / 2" in first
 
 
@@ -425,3 +430,21 @@ def test_provider_admin_sees_the_provider_breakdown(hours, client):
     client.force_login(hours.rehtori)
     html = client.get(reverse("appointments:report"), {"by": "provider"}).content.decode()
     assert "Erittely: oppilaitos" in html, "a principal of one institution gets no provider view"
+
+
+def test_student_says_what_the_appointment_is_about(hours, client):
+    cast = hours
+    client.force_login(cast.student)
+    r = client.post(
+        reverse("appointments:request_new"),
+        {"service": Role.SOCIAL_WORKER, "topic": "mood", "topic_text": "Nukun huonosti."},
+    )
+    assert r.status_code == 302
+    req = AppointmentRequest.objects.get()
+    assert req.topic == "mood" and req.topic_text == "Nukun huonosti."
+    client.force_login(cast.kuraattori)
+    work = client.get(reverse("appointments:work")).content.decode()
+    assert "Aino Opiskelija" in work and "mieliala ja tunteet" in work
+    assert "Nukun huonosti." not in work  # the words only on the request's own page
+    detail = client.get(reverse("appointments:request_detail", args=[req.pk])).content.decode()
+    assert "Nukun huonosti." in detail

@@ -120,6 +120,7 @@ ROWS = [
     # The old address answers everyone with the same redirect; records:case decides.
     Row("cases:moved_case_page", only(default=301, anonymous=301), kwargs=case),
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
+    Row("cases:expert_group", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
     Row(
         "cases:withdraw_own_consent",

@@ -47,7 +47,7 @@ def test_teacher_refers_and_kuraattori_opens_case(cast):
     assert r.status_code == 302 and r["Location"] == reverse("records:case", args=[case.pk])
 
 
-def test_open_case_refuses_responsible_outside_consent_and_keeps_input(cast):
+def test_open_case_refuses_a_responsible_outside_the_institution_and_keeps_input(cast):
     referral = Referral.objects.create(
         student=cast.aino,
         institution=cast.lukio,
@@ -67,12 +67,12 @@ def test_open_case_refuses_responsible_outside_consent_and_keeps_input(cast):
             "how": "written",
             "given_on": cast.today.isoformat(),
             "named_members": [cast.kuraattori.pk],
-            "responsible": cast.supervisor.pk,
+            "responsible": cast.kuraattori_out.pk,
         },
     )
     assert r.status_code == 200 and not Case.objects.exists()
     assert "Kirjoitettu aihe" in r.text
-    assert "Vastuuhenkilön on oltava yksi jäsenistä" in r.text
+    assert 'id="id_responsible_error"' in r.text
 
 
 def test_guardian_consent_without_assessment_is_refused_on_the_page(cast):
