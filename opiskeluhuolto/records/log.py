@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from . import chain
 from .models import AccessLogEntry
 
-#: The provider of a student: the access log has one chain per provider (migration 0007).
+#: The provider of a student: the access log has one chain per provider (migration 0008).
 #: 0 (the chain of the rows logged before the split) when the student is gone.
 _PROVIDER_OF = (
     "COALESCE((SELECT i.provider_id FROM organisation_student s"
@@ -155,7 +155,7 @@ def write(rows: list[dict]) -> None:
 
     One chain per provider (the student's): readers of different providers never wait for
     each other. On PostgreSQL the rows go in without their place in the chain; a deferred
-    trigger (migrations 0003, 0007) gives each its `seq` and hashes while the transaction
+    trigger (migrations 0003, 0008) gives each its `seq` and hashes while the transaction
     commits, under its chain's lock, so no reader waits for another one's round trips. On
     SQLite the write transaction (IMMEDIATE) already serialises writers: the chains' last
     rows are read and the rows chained here. Either way the statement and every value but

@@ -267,7 +267,7 @@ class AccessLogEntry(AppendOnly):
 
     # One chain per provider (each provider is its own controller, and readers of four
     # providers never queue behind one lock); 0 is the one chain of the rows logged before
-    # the chains were split (migration 0007). Not hashed: moving a row to another chain
+    # the chains were split (migration 0008). Not hashed: moving a row to another chain
     # breaks both chains' links anyway.
     chain = models.IntegerField(_("chain"), default=0, db_default=0)
     # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,

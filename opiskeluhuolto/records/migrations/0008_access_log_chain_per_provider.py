@@ -74,7 +74,7 @@ def restore_function(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0006_merge_round_two'),
+        ('records', '0007_incident_subject_and_document_type'),
     ]
 
     operations = [
