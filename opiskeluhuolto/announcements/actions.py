@@ -38,20 +38,23 @@ FIELDS = (
 
 def _validate(a: Announcement) -> None:
     errors: dict[str, str] = {}
-    if a.campus_id and a.institution_id and a.campus.institution_id != a.institution_id:
+    campus, student_group = a.campus, a.student_group
+    if campus is not None and a.institution_id and campus.institution_id != a.institution_id:
         errors["campus"] = _("The campus belongs to another institution.")
-    if a.campus_id and not a.institution_id:
-        a.institution_id = a.campus.institution_id
-    if a.student_group_id:
-        if a.institution_id and a.student_group.institution_id != a.institution_id:
+    if campus is not None and not a.institution_id:
+        a.institution_id = campus.institution_id
+    if student_group is not None:
+        if a.institution_id and student_group.institution_id != a.institution_id:
             errors["student_group"] = _("The group belongs to another institution.")
-        a.institution_id = a.institution_id or a.student_group.institution_id
-    if a.institution_id and a.institution.provider_id != a.provider_id:
+        a.institution_id = a.institution_id or student_group.institution_id
+    institution = a.institution
+    if institution is not None and institution.provider_id != a.provider_id:
         errors["institution"] = _("The institution belongs to another provider.")
+    welfare_group = a.welfare_group
     if a.audience == Announcement.Audience.WELFARE_GROUP:
-        if not a.welfare_group_id:
+        if welfare_group is None:
             errors["welfare_group"] = _("Choose the welfare group.")
-        elif a.welfare_group.provider_id != a.provider_id:
+        elif welfare_group.provider_id != a.provider_id:
             errors["welfare_group"] = _("The group belongs to another provider.")
     elif a.welfare_group_id:
         errors["welfare_group"] = _(

@@ -15,7 +15,12 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from opiskeluhuolto.organisation.models import Guardianship, RoleAssignment, Student
+from opiskeluhuolto.organisation.models import (
+    Guardianship,
+    RoleAssignment,
+    Student,
+    StudentQuerySet,
+)
 
 from .models import Announcement, Unsubscription
 
@@ -33,7 +38,7 @@ def starting_year_q(year: int, prefix: str = "group__name") -> Q:
     return Q(**{f"{prefix}__startswith": yy}) | Q(**{f"{prefix}__endswith": yy})
 
 
-def students_in_scope(a: Announcement) -> QuerySet[Student]:
+def students_in_scope(a: Announcement) -> StudentQuerySet:
     students = Student.objects.active().filter(institution__provider_id=a.provider_id)
     if a.institution_id:
         students = students.filter(institution_id=a.institution_id)
@@ -67,9 +72,8 @@ def recipients(a: Announcement, today: date) -> QuerySet:
     else:
         from opiskeluhuolto.meetings.models import Membership
 
-        users = User.objects.filter(
-            pk__in=Membership.objects.filter(group_id=a.welfare_group_id).values("user_id")
-        )
+        members = Membership.objects.filter(group=a.welfare_group)
+        users = User.objects.filter(pk__in=members.values("user_id"))
     users = users.filter(is_active=True)
     if a.kind == Announcement.Kind.NEWSLETTER:
         users = users.exclude(

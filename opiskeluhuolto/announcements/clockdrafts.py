@@ -8,7 +8,7 @@ Home–school clocks write to guardians, other clocks to students (the writer ma
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -62,9 +62,7 @@ def _draft(clock: Clock, item: ClockItem, start: date) -> Announcement | None:
                 audience=audience,
                 title_fi=item.title[:200],
                 body_fi=item.note or "",
-                send_at=timezone.make_aware(
-                    timezone.datetime.combine(start, timezone.datetime.min.time().replace(hour=8))
-                ),
+                send_at=timezone.make_aware(datetime.combine(start, time(8))),
                 clock_item=item,
                 clock_year=year,
             )

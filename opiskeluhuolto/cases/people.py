@@ -67,7 +67,9 @@ def people_for(student: Student, *, welfare_only: bool = False) -> list[Person]:
             p.on_own_campus = True
     group = student.group
     if not welfare_only and group is not None and group.supervisor_id:
-        p = people.setdefault(group.supervisor_id, Person(group.supervisor))
+        supervisor = group.supervisor
+        assert supervisor is not None
+        p = people.setdefault(group.supervisor_id, Person(supervisor))
         p.is_group_supervisor = True
         if str(labels[Role.GROUP_SUPERVISOR]) not in p.roles:
             p.roles.append(str(labels[Role.GROUP_SUPERVISOR]))

@@ -27,11 +27,12 @@ def _validate(event: Event, campuses) -> None:
         errors["capacity"] = _("Leave the capacity empty for no limit, or give at least one place.")
     if event.capacity and not event.registration:
         errors["registration"] = _("A capacity needs registration.")
-    if event.clock_item_id and event.clock_item.type != ClockItem.Type.EVENT:
+    clock_item, campaign = event.clock_item, event.campaign
+    if clock_item is not None and clock_item.type != ClockItem.Type.EVENT:
         errors["clock_item"] = _(
             "Only an annual clock item of type event is fulfilled by an event."
         )
-    if event.campaign_id and event.campaign.institution_id != event.institution_id:
+    if campaign is not None and campaign.institution_id != event.institution_id:
         errors["campaign"] = _("The campaign belongs to another institution.")
     if not event.place and not event.remote_link:
         errors["place"] = _("Give the place or a remote link.")
@@ -156,12 +157,12 @@ def invite(event: Event, *, by):
     from opiskeluhuolto.announcements import actions as announcements
     from opiskeluhuolto.announcements.models import Announcement
 
-    audience = {
+    audience: Announcement.Audience = {
         Event.Audience.STUDENTS: Announcement.Audience.STUDENTS,
         Event.Audience.GUARDIANS: Announcement.Audience.GUARDIANS,
         Event.Audience.STAFF: Announcement.Audience.STAFF,
         Event.Audience.EVERYONE: Announcement.Audience.STUDENTS,
-    }[event.audience]
+    }[Event.Audience(event.audience)]
     campuses = event.campus_ids()
     when = timezone.localtime(event.starts_at).strftime("%d.%m.%Y %H:%M")
     where = event.place or event.remote_link

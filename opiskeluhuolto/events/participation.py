@@ -62,7 +62,8 @@ def participation(event: Event) -> Participation:
     )
 
     def cells(key) -> list[Cell]:
-        reg, att = Counter(), Counter()
+        reg: Counter = Counter()
+        att: Counter = Counter()
         for r in regs:
             k = key(r)
             reg[k] += 1
@@ -108,8 +109,8 @@ def report(event: Event, *, by) -> Participation:
     indicator = participation_indicator(event)
     year = timezone.localtime(event.starts_at).year
     institution = event.institution
-    came = Counter()
-    registered = Counter()
+    came: Counter = Counter()
+    registered: Counter = Counter()
     events = Event.objects.filter(
         institution=institution, starts_at__year=year, starts_at__lte=timezone.now()
     )

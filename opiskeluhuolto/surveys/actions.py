@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from opiskeluhuolto.annualclock import recurrence
 from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings.models import Group, Indicator
-from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student
+from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student, StudentQuerySet
 
 from . import library
 from .models import (
@@ -268,7 +268,7 @@ def window_from_item(survey: Survey, item: ClockItem, *, today: date) -> Survey:
 
 
 # --- the audience -----------------------------------------------------------------------
-def _students(survey: Survey) -> QuerySet[Student]:
+def _students(survey: Survey) -> StudentQuerySet:
     students = Student.objects.active().filter(institution__provider_id=survey.provider_id)
     if survey.student_group_id:
         students = students.filter(group_id=survey.student_group_id)
@@ -524,11 +524,11 @@ def submit(survey: Survey, user, data: dict, *, today: date | None = None) -> No
     for qid, value in clean.items():
         q = questions[qid]
         if q.kind == Question.Kind.TEXT:
-            texts.append(TextAnswer(question=q, text=value))
+            texts.append(TextAnswer(question=q, text=str(value)))
         elif q.kind == Question.Kind.MULTI:
-            answers += [Answer(response=response, question=q, value=v) for v in value]
+            answers += [Answer(response=response, question=q, value=v) for v in value]  # type: ignore[attr-defined]
         else:
-            answers.append(Answer(response=response, question=q, value=value))
+            answers.append(Answer(response=response, question=q, value=value))  # type: ignore[misc]
     Answer.objects.bulk_create(answers)
     TextAnswer.objects.bulk_create(texts)
     if not survey.is_anonymous:

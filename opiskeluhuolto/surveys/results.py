@@ -108,8 +108,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         .annotate(m=Avg("value"))
         .values_list("question", "m")
     )
-    per_cell: dict[tuple[int, object], dict[int, int]] = {}
-    cell_n: dict[tuple[int, object], int] = {}
+    per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
+    cell_n: dict[tuple[int, tuple], int] = {}
     labels: dict = {}
     if by:
         keys = BREAKDOWNS[by]
