@@ -10,8 +10,9 @@ their own cell, so no remainder is left unaccounted for.
 
 Between breakdowns: the groups of a campus add up to the campus's cell in the campus
 breakdown, so the group breakdown applies the rule within each campus (a hidden group
-is never the only hidden one of its campus), and a campus too small to protect hides
-all its groups. Per question the same rule applies; optional questions have their own
+is never the only hidden one of its campus), and a campus hidden in the campus
+breakdown (small, or hidden with a small one against differencing) hides all its
+groups: summing them would give the hidden campus back. Per question the same rule applies; optional questions have their own
 totals.
 
 All counts come from one grouped SQL query over the answers per breakdown (the database
@@ -70,6 +71,22 @@ def suppress(sizes: dict, threshold: int = SMALL_CELL) -> set:
         hidden.add(rest.pop(0)[2])
     if len(hidden) < 2 or sum(sizes[k] for k in hidden) < threshold:
         return set(sizes)  # cannot be protected: withhold the whole breakdown
+    return hidden
+
+
+def suppress_groups(sizes: dict) -> set:
+    """The (campus, group) cells to hide, consistently with the campus breakdown.
+
+    A campus hidden in the campus breakdown hides all its groups (their sum would give
+    it away); within a shown campus, whose total is published, the rule applies again.
+    """
+    campus_sizes: dict = {}
+    for (campus, _group), n in sizes.items():
+        campus_sizes[campus] = campus_sizes.get(campus, 0) + n
+    hidden_campuses = suppress(campus_sizes)
+    hidden = {u for u in sizes if u[0] in hidden_campuses}
+    for part in set(campus_sizes) - hidden_campuses:
+        hidden |= suppress({u: m for u, m in sizes.items() if u[0] == part})
     return hidden
 
 
@@ -150,9 +167,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
             hidden: set = set()
             if by == "campus":
                 hidden = suppress(sizes)
-            else:  # within each campus, whose total the campus breakdown shows
-                for part in {unit[0] for unit in sizes}:
-                    hidden |= suppress({u: m for u, m in sizes.items() if u[0] == part})
+            else:
+                hidden = suppress_groups(sizes)
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:

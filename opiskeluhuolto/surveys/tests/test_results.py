@@ -66,3 +66,18 @@ def test_free_text_only_after_screening_and_never_in_a_breakdown(open_survey, sv
     assert len(row.texts) == len(answers) - 1
     row = next(r for r in results.compute(survey, by="campus") if r.question == text_q)
     assert row.texts == []
+
+
+def test_group_breakdown_never_reveals_a_campus_hidden_in_the_campus_breakdown():
+    """Campus B (3) is small, campus A (20) is hidden with it against differencing. Were
+    A's groups (12 and 8) shown, their sum would give A back, and total − C − A gives B."""
+    sizes = {("A", 1): 12, ("A", 2): 8, ("B", 3): 3, ("C", 4): 30, ("C", 5): 40}
+    campus = results.suppress({"A": 20, "B": 3, "C": 70})
+    assert campus == {"A", "B"}
+    hidden = results.suppress_groups(sizes)
+    assert {("A", 1), ("A", 2), ("B", 3)} <= hidden
+    assert ("C", 4) not in hidden and ("C", 5) not in hidden
+    # Whatever the groups show must not let any hidden campus be computed back.
+    for c in campus:
+        shown = [n for u, n in sizes.items() if u[0] == c and u not in hidden]
+        assert not shown
