@@ -164,11 +164,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            hidden: set = set()
-            if by == "campus":
-                hidden = suppress(sizes)
-            else:
-                hidden = suppress_groups(sizes)
+            hidden = suppress(sizes) if by == "campus" else suppress_groups(sizes)
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:
