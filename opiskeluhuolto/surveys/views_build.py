@@ -101,7 +101,7 @@ def edit(request, pk):
         "survey": survey,
         "form": form,
         "lang": lang,
-        "languages": LANGUAGES,
+        "preview_languages": LANGUAGES,
         "title": pick(survey.title, lang),
         "intro": pick(survey.intro, lang),
         "preview": preview,
