@@ -15,9 +15,10 @@ breakdown (small, or hidden with a small one against differencing) hides all its
 groups: summing them would give the hidden campus back. Per question the same rule applies; optional questions have their own
 totals.
 
-All counts come from one grouped SQL query over the answers per breakdown (the database
-does the counting); free-text answers appear only in the overall view and only after
-screening.
+All counts come from one grouped SQL query over the answers (grouped by the breakdown's
+units too when there is one; the overall counts are their sums), plus a count of
+distinct responses for several-choice questions only (bench/bench_surveys.py);
+free-text answers appear only in the overall view and only after screening.
 """
 
 from __future__ import annotations
@@ -104,47 +105,44 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     """The results of every question; `by` ("campus" or "group") adds the breakdown."""
     questions = list(survey.questions.all())
     closed = [q for q in questions if q.kind != Question.Kind.TEXT]
-    # One query: respondents per question (a MULTI respondent counts once).
-    totals = dict(
-        Answer.objects.filter(question__in=closed)
-        .values("question")
-        .annotate(n=Count("response", distinct=True))
-        .values_list("question", "n")
-    )
+    multi = [q for q in closed if q.kind == Question.Kind.MULTI]
+    keys = BREAKDOWNS[by] if by else ()
+    # One grouped pass over the answers: (question, [breakdown units,] value) → count.
+    # A scale, choice or number question has one answer row per respondent, so its
+    # respondents are the sum of its counts; only several-choice questions need a
+    # count of distinct responses (a respondent who ticks two options counts once).
     counts: dict[int, dict[int, int]] = {}
-    for qid, value, n in (
+    per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
+    for row in (
         Answer.objects.filter(question__in=closed)
-        .values("question", "value")
+        .values("question", *keys, "value")
         .annotate(n=Count("id"))
-        .values_list("question", "value", "n")
+        .values_list("question", *keys, "value", "n")
     ):
-        counts.setdefault(qid, {})[value] = n
+        qid, unit, value, n = row[0], tuple(row[1:-2]), row[-2], row[-1]
+        cell = per_cell.setdefault((qid, unit), {})
+        cell[value] = cell.get(value, 0) + n
+        total = counts.setdefault(qid, {})
+        total[value] = total.get(value, 0) + n
+    cell_n = {k: sum(v.values()) for k, v in per_cell.items()}
+    totals = {qid: sum(v.values()) for qid, v in counts.items()}
+    if multi:
+        for row in (
+            Answer.objects.filter(question__in=multi)
+            .values("question", *keys)
+            .annotate(n=Count("response", distinct=True))
+            .values_list("question", *keys, "n")
+        ):
+            cell_n[(row[0], tuple(row[1:-1]))] = row[-1]
+        for qid in {q.pk for q in multi}:
+            totals[qid] = sum(n for (q, _u), n in cell_n.items() if q == qid)
     means = dict(
         Answer.objects.filter(question__in=[q for q in closed if q.kind == Question.Kind.NUMBER])
         .values("question")
         .annotate(m=Avg("value"))
         .values_list("question", "m")
     )
-    per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
-    cell_n: dict[tuple[int, tuple], int] = {}
-    labels: dict = {}
-    if by:
-        keys = BREAKDOWNS[by]
-        for row in (
-            Answer.objects.filter(question__in=closed)
-            .values("question", *keys, "value")
-            .annotate(n=Count("id"))
-            .values_list("question", *keys, "value", "n")
-        ):
-            per_cell.setdefault((row[0], tuple(row[1:-2])), {})[row[-2]] = row[-1]
-        for row in (
-            Answer.objects.filter(question__in=closed)
-            .values("question", *keys)
-            .annotate(n=Count("response", distinct=True))
-            .values_list("question", *keys, "n")
-        ):
-            cell_n[(row[0], tuple(row[1:-1]))] = row[-1]
-        labels = _labels(survey, by)
+    labels = _labels(survey, by) if by else {}
     texts: dict[int, list[str]] = {}
     for qid, text in TextAnswer.objects.filter(
         question__in=questions, screening=TextAnswer.Screening.SHOWN
