@@ -380,7 +380,9 @@ def open_for(user, *, today: date | None = None) -> QuerySet[Survey]:
     ).order_by("closes_on", "pk")
 
 
-def clean_answers(survey: Survey, data: dict, *, partial: bool = False) -> dict[int, object]:
+def clean_answers(
+    survey: Survey, data: dict, *, partial: bool = False, questions: dict | None = None
+) -> dict[int, object]:
     """Check one person's answers against the questions: {question id: value}.
 
     Values: an int for a scale or choice, a list of ints for several choices, an int
@@ -390,7 +392,8 @@ def clean_answers(survey: Survey, data: dict, *, partial: bool = False) -> dict[
     """
     if not isinstance(data, dict):
         raise ValidationError({"answers": _("The answers must be given per question.")})
-    questions = {q.pk: q for q in survey.questions.all()}
+    if questions is None:
+        questions = {q.pk: q for q in survey.questions.all()}
     errors: dict[str, str] = {}
     clean: dict[int, object] = {}
     given: dict[int, object] = {}
@@ -506,7 +509,8 @@ def submit(survey: Survey, user, data: dict, *, today: date | None = None) -> No
         raise NotInvited
     if not survey.is_open_on(today):
         raise NotOpen
-    clean = clean_answers(survey, data)
+    questions = {q.pk: q for q in survey.questions.all()}
+    clean = clean_answers(survey, data, questions=questions)
     # The conditional update is the lock: of two concurrent submits one sees 0 rows.
     marked = Invitation.objects.filter(survey=survey, user=user, has_answered=False).update(
         has_answered=True, draft={}
@@ -519,7 +523,6 @@ def submit(survey: Survey, user, data: dict, *, today: date | None = None) -> No
     response = Response.objects.create(
         survey=survey, campus_id=campus_id, student_group_id=group_id
     )
-    questions = {q.pk: q for q in survey.questions.all()}
     answers, texts = [], []
     for qid, value in clean.items():
         q = questions[qid]

@@ -11,6 +11,8 @@ from opiskeluhuolto.organisation.models import Campus, StudentGroup
 from . import library
 from .models import Question, Survey
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class NewSurveyForm(forms.Form):
     group = forms.ModelChoiceField(queryset=Group.objects.none(), label=_("owner group"))
@@ -27,9 +29,9 @@ class NewSurveyForm(forms.Form):
         queryset=StudentGroup.objects.none(), required=False, label=_("student group")
     )
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False, initial=True)
-    opens_on = forms.DateField(label=_("opens on"))
-    closes_on = forms.DateField(label=_("closes on"))
-    results_on = forms.DateField(label=_("results released on"), required=False)
+    opens_on = forms.DateField(label=_("opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("closes on"), widget=DATE)
+    results_on = forms.DateField(label=_("results released on"), required=False, widget=DATE)
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,13 +10,15 @@ their own cell, so no remainder is left unaccounted for.
 
 Between breakdowns: the groups of a campus add up to the campus's cell in the campus
 breakdown, so the group breakdown applies the rule within each campus (a hidden group
-is never the only hidden one of its campus), and a campus too small to protect hides
-all its groups. Per question the same rule applies; optional questions have their own
+is never the only hidden one of its campus), and a campus hidden in the campus
+breakdown (small, or hidden with a small one against differencing) hides all its
+groups: summing them would give the hidden campus back. Per question the same rule applies; optional questions have their own
 totals.
 
-All counts come from one grouped SQL query over the answers per breakdown (the database
-does the counting); free-text answers appear only in the overall view and only after
-screening.
+All counts come from one grouped SQL query over the answers (grouped by the breakdown's
+units too when there is one; the overall counts are their sums), plus a count of
+distinct responses for several-choice questions only (bench/bench_surveys.py);
+free-text answers appear only in the overall view and only after screening.
 """
 
 from __future__ import annotations
@@ -73,6 +75,22 @@ def suppress(sizes: dict, threshold: int = SMALL_CELL) -> set:
     return hidden
 
 
+def suppress_groups(sizes: dict) -> set:
+    """The (campus, group) cells to hide, consistently with the campus breakdown.
+
+    A campus hidden in the campus breakdown hides all its groups (their sum would give
+    it away); within a shown campus, whose total is published, the rule applies again.
+    """
+    campus_sizes: dict = {}
+    for (campus, _group), n in sizes.items():
+        campus_sizes[campus] = campus_sizes.get(campus, 0) + n
+    hidden_campuses = suppress(campus_sizes)
+    hidden = {u for u in sizes if u[0] in hidden_campuses}
+    for part in set(campus_sizes) - hidden_campuses:
+        hidden |= suppress({u: m for u, m in sizes.items() if u[0] == part})
+    return hidden
+
+
 def _labels(survey: Survey, by: str) -> dict:
     """Campus or group id → name."""
     from opiskeluhuolto.organisation.models import Campus, StudentGroup
@@ -87,47 +105,44 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     """The results of every question; `by` ("campus" or "group") adds the breakdown."""
     questions = list(survey.questions.all())
     closed = [q for q in questions if q.kind != Question.Kind.TEXT]
-    # One query: respondents per question (a MULTI respondent counts once).
-    totals = dict(
-        Answer.objects.filter(question__in=closed)
-        .values("question")
-        .annotate(n=Count("response", distinct=True))
-        .values_list("question", "n")
-    )
+    multi = [q for q in closed if q.kind == Question.Kind.MULTI]
+    keys = BREAKDOWNS[by] if by else ()
+    # One grouped pass over the answers: (question, [breakdown units,] value) → count.
+    # A scale, choice or number question has one answer row per respondent, so its
+    # respondents are the sum of its counts; only several-choice questions need a
+    # count of distinct responses (a respondent who ticks two options counts once).
     counts: dict[int, dict[int, int]] = {}
-    for qid, value, n in (
+    per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
+    for row in (
         Answer.objects.filter(question__in=closed)
-        .values("question", "value")
+        .values("question", *keys, "value")
         .annotate(n=Count("id"))
-        .values_list("question", "value", "n")
+        .values_list("question", *keys, "value", "n")
     ):
-        counts.setdefault(qid, {})[value] = n
+        qid, unit, value, n = row[0], tuple(row[1:-2]), row[-2], row[-1]
+        cell = per_cell.setdefault((qid, unit), {})
+        cell[value] = cell.get(value, 0) + n
+        total = counts.setdefault(qid, {})
+        total[value] = total.get(value, 0) + n
+    cell_n = {k: sum(v.values()) for k, v in per_cell.items()}
+    totals = {qid: sum(v.values()) for qid, v in counts.items()}
+    if multi:
+        for row in (
+            Answer.objects.filter(question__in=multi)
+            .values("question", *keys)
+            .annotate(n=Count("response", distinct=True))
+            .values_list("question", *keys, "n")
+        ):
+            cell_n[(row[0], tuple(row[1:-1]))] = row[-1]
+        for qid in {q.pk for q in multi}:
+            totals[qid] = sum(n for (q, _u), n in cell_n.items() if q == qid)
     means = dict(
         Answer.objects.filter(question__in=[q for q in closed if q.kind == Question.Kind.NUMBER])
         .values("question")
         .annotate(m=Avg("value"))
         .values_list("question", "m")
     )
-    per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
-    cell_n: dict[tuple[int, tuple], int] = {}
-    labels: dict = {}
-    if by:
-        keys = BREAKDOWNS[by]
-        for row in (
-            Answer.objects.filter(question__in=closed)
-            .values("question", *keys, "value")
-            .annotate(n=Count("id"))
-            .values_list("question", *keys, "value", "n")
-        ):
-            per_cell.setdefault((row[0], tuple(row[1:-2])), {})[row[-2]] = row[-1]
-        for row in (
-            Answer.objects.filter(question__in=closed)
-            .values("question", *keys)
-            .annotate(n=Count("response", distinct=True))
-            .values_list("question", *keys, "n")
-        ):
-            cell_n[(row[0], tuple(row[1:-1]))] = row[-1]
-        labels = _labels(survey, by)
+    labels = _labels(survey, by) if by else {}
     texts: dict[int, list[str]] = {}
     for qid, text in TextAnswer.objects.filter(
         question__in=questions, screening=TextAnswer.Screening.SHOWN
@@ -147,12 +162,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            hidden: set = set()
-            if by == "campus":
-                hidden = suppress(sizes)
-            else:  # within each campus, whose total the campus breakdown shows
-                for part in {unit[0] for unit in sizes}:
-                    hidden |= suppress({u: m for u, m in sizes.items() if u[0] == part})
+            hidden = suppress(sizes) if by == "campus" else suppress_groups(sizes)
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:

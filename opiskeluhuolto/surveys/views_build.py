@@ -18,7 +18,7 @@ from opiskeluhuolto.access.surveys import get_survey
 
 from . import actions, exports
 from .forms import NewSurveyForm, QuestionForm
-from .models import LANGUAGES, TextAnswer, pick
+from .models import LANGUAGES, SMALL_CELL, TextAnswer, pick
 
 
 def _groups(request):
@@ -101,7 +101,7 @@ def edit(request, pk):
         "survey": survey,
         "form": form,
         "lang": lang,
-        "languages": LANGUAGES,
+        "preview_languages": LANGUAGES,
         "title": pick(survey.title, lang),
         "intro": pick(survey.intro, lang),
         "preview": preview,
@@ -112,6 +112,7 @@ def edit(request, pk):
             question__survey=survey, screening=TextAnswer.Screening.PENDING
         )[:50],
         "today": timezone.localdate(),
+        "small_cell": SMALL_CELL,
     }
     return render(request, "surveys/edit.html", context, status=400 if form.errors else 200)
 

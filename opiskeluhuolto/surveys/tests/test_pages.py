@@ -54,3 +54,66 @@ def test_results_page_shows_suppression(client, open_survey, sv):
     page = client.get(reverse("surveys:results", args=[open_survey.pk]) + "?by=group")
     assert page.status_code == 200
     assert 'class="suppressed"' in page.content.decode()
+
+
+def test_a_non_anonymous_survey_says_so_before_answering(client, sv, cast):
+    """On the answering page (and in the invitation), before any answer is given."""
+    survey = actions.create_from_template(
+        "event_feedback", sv.group, by=sv.kuraattori, is_anonymous=False, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    survey = actions.open_survey(survey, by=sv.kuraattori, invitees=sv.users[:3], today=sv.today)
+    client.force_login(sv.users[0])
+    page = client.get(reverse("surveys:answer", args=[survey.pk])).content.decode()
+    notice = "Tämä kysely ei ole nimetön: nimesi tallennetaan vastaustesi kanssa."
+    assert notice in page
+    assert page.index(notice) < page.index('class="survey-form"')
+    assert "Vastaat nimettömästi" not in page
+
+
+def test_an_anonymous_survey_says_so_and_not_the_opposite(client, open_survey, sv):
+    client.force_login(sv.users[0])
+    page = client.get(reverse("surveys:answer", args=[open_survey.pk])).content.decode()
+    assert "ei ole nimetön" not in page and "nimettömästi" in page
+
+
+def test_the_builder_warns_and_refuses_to_open_a_too_small_anonymous_survey(client, sv, cast):
+    survey = actions.create_from_template(
+        "safety",
+        sv.group,
+        by=sv.kuraattori,
+        student_group=sv.other_group,  # 3 students
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    client.force_login(sv.kuraattori)
+    edit = client.get(reverse("surveys:edit", args=[survey.pk])).content.decode()
+    assert "Liian vähän" in edit
+    page = client.post(reverse("surveys:open", args=[survey.pk]), follow=True).content.decode()
+    assert "vähintään 5" in page
+    survey.refresh_from_db()
+    assert survey.status == "draft" and not survey.invitations.exists()
+
+
+def test_opening_e_mails_the_invitations_through_the_task_worker(
+    sv, cast, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """Nothing is sent inside the opening transaction: the task is enqueued on commit,
+    and the worker sends one message per invited person."""
+    survey = actions.create_from_template(
+        "bullying", sv.group, by=sv.kuraattori, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        survey = actions.open_survey(survey, by=sv.kuraattori, today=sv.today)
+    assert mailoutbox == [] and len(callbacks) == 1
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    callbacks[0]()
+    enqueued = default_task_backend.results
+    assert [r.task.name for r in enqueued] == ["send_invitations"]
+    assert mailoutbox == []  # the web request sends nothing itself
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    callbacks[0]()
+    assert len(mailoutbox) == survey.invitations.exclude(user__email="").count() >= 10
+    assert "nimettömästi" in mailoutbox[0].body

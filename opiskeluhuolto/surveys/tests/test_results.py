@@ -66,3 +66,46 @@ def test_free_text_only_after_screening_and_never_in_a_breakdown(open_survey, sv
     assert len(row.texts) == len(answers) - 1
     row = next(r for r in results.compute(survey, by="campus") if r.question == text_q)
     assert row.texts == []
+
+
+def test_group_breakdown_never_reveals_a_campus_hidden_in_the_campus_breakdown():
+    """Campus B (3) is small, campus A (20) is hidden with it against differencing. Were
+    A's groups (12 and 8) shown, their sum would give A back, and total − C − A gives B."""
+    sizes = {("A", 1): 12, ("A", 2): 8, ("B", 3): 3, ("C", 4): 30, ("C", 5): 40}
+    campus = results.suppress({"A": 20, "B": 3, "C": 70})
+    assert campus == {"A", "B"}
+    hidden = results.suppress_groups(sizes)
+    assert {("A", 1), ("A", 2), ("B", 3)} <= hidden
+    assert ("C", 4) not in hidden and ("C", 5) not in hidden
+    # Whatever the groups show must not let any hidden campus be computed back.
+    for c in campus:
+        shown = [n for u, n in sizes.items() if u[0] == c and u not in hidden]
+        assert not shown
+
+
+def test_respondents_of_several_choices_count_once_and_sums_match(sv, cast):
+    """Scale questions count their respondents from the answer counts; several-choice
+    questions count distinct responses (two ticks are one respondent)."""
+    from opiskeluhuolto.surveys import library
+
+    survey = actions.create_survey(
+        sv.group, by=sv.kuraattori, title={"fi": "Monivalinta"}, audience="students",
+        institution=cast.lukio,
+    )  # fmt: skip
+    scale = actions.add_question(survey, kind="likert", text={"fi": "A"}, options=library.AGREE)
+    multi = actions.add_question(
+        survey, kind="multi", text={"fi": "B"}, options=library.HOW_OFTEN, required=False
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    survey = actions.open_survey(survey, by=sv.kuraattori, today=sv.today)
+    for i, user in enumerate(sv.users):
+        answers = {str(scale.pk): 1 + i % 5, str(multi.pk): [1, 2] if i < 7 else [3]}
+        actions.submit(survey, user, answers, today=sv.today)
+    survey = _release(survey, sv)
+    for by in (None, "campus", "group"):
+        rows = {r.question.pk: r for r in results.compute(survey, by=by)}
+        assert rows[scale.pk].total.n == 10 and sum(rows[scale.pk].total.counts.values()) == 10
+        assert rows[multi.pk].total.n == 10
+        assert rows[multi.pk].total.counts == {1: 7, 2: 7, 3: 3}
+    campus = results.compute(survey, by="campus")
+    assert [(c.n, c.counts) for c in campus[1].cells] == [(10, {1: 7, 2: 7, 3: 3})]

@@ -1,0 +1,522 @@
+"""Surveys at provider scale (issue 16): the answer POST under load, the results page
+against the best hand-written SQL aggregate.
+
+    .venv/bin/python bench/bench_surveys.py                 # the issue's size
+    .venv/bin/python bench/bench_surveys.py --scale 0.1     # a quick run
+
+Creates its own PostgreSQL database (`--db`, default `oh_surveys_bench`), migrates it,
+and drops it at the end (`--keep` keeps it). Touches nothing else.
+
+1. **Answer POST.** A provider of 20,000 students (5 campuses, groups of 20), each with
+   an account, invited to one anonymous survey of 20 questions. gunicorn as in production
+   (README: 4 gthread workers × 2 threads, DEBUG off, `X-Forwarded-Proto: https`) on a
+   free loopback port; 100 concurrent answerers: each of 100 client threads takes the
+   next student not yet answered, POSTs `/api/v1/surveys/{id}/responses` with that
+   student's session and CSRF token, waits a think time (0.5–1.5 s × `--think`) and
+   goes on. p50/p95/max of the POSTs after `--warmup` seconds, for `--seconds`. The client
+   threads are this script's own (no wrk on the machine): they share the two cores with
+   the server, so the latencies include the client's waits too. Every POST must be 201.
+2. **Results page.** A released survey of 20 questions (5-point scales) with 200,000
+   responses spread over the campuses and groups: 4,000,000 answer rows, written with
+   SQL `INSERT … SELECT` and then `VACUUM ANALYZE` (autovacuum's work, not timed). The
+   page (`surveys:results`, overall and `?by=campus`, rendered in-process by Django's
+   test client as the owner group's member) against the best hand-written SQL giving
+   the same numbers: one pass over the answers grouped by question and value (and
+   campus). Both sides alternate `--repeat` times; medians, ratio; the counts must agree.
+
+The floor of each side is printed: the hand-written SQL alone, and one empty POST (an
+authenticated request that fails validation: the stack without the writes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+
+import psycopg
+
+BASE = "postgres://postgres@127.0.0.1:5432"
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(f"{BASE}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--db", default="oh_surveys_bench")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="1.0 = 20,000 students, 200,000 responses"
+    )
+    p.add_argument("--users", type=int, default=100, help="concurrent answerers")
+    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--warmup", type=float, default=5)
+    p.add_argument("--think", type=float, default=1.0)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--keep", action="store_true", help="keep the database")
+    return p.parse_args()
+
+
+ARGS = parse()
+os.environ["DATABASE_URL"] = f"{BASE}/{ARGS.db}"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["REQUIRE_STAFF_MFA"] = "false"
+#: One key for this process (which makes the sessions) and the server (which reads them).
+os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+from common import ROOT, git_commit, machine, setup  # noqa: E402
+
+STUDENTS = int(20_000 * ARGS.scale)
+RESPONSES = int(200_000 * ARGS.scale)
+QUESTIONS = 20
+CAMPUSES = 5
+
+
+# --- the provider ---------------------------------------------------------------------
+def build_provider():
+    from django.contrib.auth.hashers import make_password
+
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.meetings.models import Group, Membership
+    from opiskeluhuolto.organisation.models import (
+        Campus,
+        Institution,
+        Provider,
+        Student,
+        StudentGroup,
+    )
+
+    provider = Provider.objects.create(name="Benchmark provider")
+    inst = Institution.objects.create(
+        provider=provider, name="Benchmark institution", slug="bench-surveys", level="vocational"
+    )
+    campuses = [
+        Campus.objects.create(institution=inst, name=f"Campus {i}") for i in range(CAMPUSES)
+    ]
+    groups = StudentGroup.objects.bulk_create(
+        [
+            StudentGroup(institution=inst, campus=campuses[i % CAMPUSES], name=f"G{i:04d}")
+            for i in range(max(1, STUDENTS // 20))
+        ]
+    )
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=f"bench-s{i}", password=unusable) for i in range(STUDENTS)],
+        batch_size=5000,
+    )
+    Student.objects.bulk_create(
+        [
+            Student(
+                user=u,
+                institution=inst,
+                campus=groups[(i // 20) % len(groups)].campus,
+                group=groups[(i // 20) % len(groups)],
+                first_name="S",
+                last_name=str(i),
+                date_of_birth="2008-01-01",
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=5000,
+    )
+    owner = Group.objects.create(
+        provider=provider, kind="welfare", name="Bench group", institution=inst
+    )
+    staff = User.objects.create(username="bench-kuraattori", password=unusable)
+    Membership.objects.create(group=owner, user=staff, role="member")
+    return provider, inst, campuses, groups, owner, staff
+
+
+def make_survey(owner, staff, *, title: str):
+    from opiskeluhuolto.surveys import actions, library
+
+    survey = actions.create_survey(
+        owner, by=staff, title={"fi": title}, audience="students", institution=owner.institution
+    )
+    for n in range(QUESTIONS):
+        actions.add_question(
+            survey, kind="likert", text={"fi": f"Kysymys {n + 1}"}, options=library.AGREE
+        )
+    return survey
+
+
+# --- 1. the answer POST under load ----------------------------------------------------
+def sessions(users) -> list[tuple[str, str]]:
+    """(session key, CSRF secret) per user: a browser of their own each."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    out = []
+    for user in users:
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        out.append((s.session_key, secrets.token_hex(16)))
+    return out
+
+
+def start_server(port: int) -> subprocess.Popen:
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="ohbench-surveys-static-"),
+        # The keys this process has (the development key unless set), as bench_pages does.
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "opiskeluhuolto.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(600):  # until a worker answers (the master binds the port first)
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            if conn.getresponse().status == 200:
+                conn.close()
+                return server
+        if server.poll() is not None:
+            break
+        time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def post(conn, port: int, path: str, session: tuple[str, str], body: bytes) -> tuple[int, float]:
+    key, csrf = session
+    headers = {
+        "Cookie": f"sessionid={key}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Content-Type": "application/json",
+        "X-Forwarded-Proto": "https",
+        "Origin": f"https://127.0.0.1:{port}",
+        "Referer": f"https://127.0.0.1:{port}/",
+    }
+    started = time.perf_counter()
+    conn.request("POST", path, body=body, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status, time.perf_counter() - started
+
+
+def answer_load(survey, port: int, pool: list[tuple[str, str]]) -> dict:
+    qids = list(survey.questions.values_list("pk", flat=True))
+    path = f"/api/v1/surveys/{survey.pk}/responses"
+    lock = threading.Lock()
+    queue = iter(pool)
+    start = time.perf_counter()
+    measure_from = start + ARGS.warmup
+    stop = measure_from + ARGS.seconds
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def user(n: int) -> None:
+        rng = random.Random(n)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.perf_counter() < stop:
+            with lock:
+                session = next(queue, None)
+            if session is None:
+                return
+            body = json.dumps({"answers": {str(q): rng.randint(1, 5) for q in qids}}).encode()
+            at = time.perf_counter()
+            try:
+                status, took = post(conn, port, path, session, body)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status, took = 599, time.perf_counter() - at
+            if at >= measure_from:
+                with lock:
+                    latencies.append(took)
+                    statuses[status] = statuses.get(status, 0) + 1
+            time.sleep(rng.uniform(0.5, 1.5) * ARGS.think)
+        conn.close()
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(ARGS.users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "n": len(latencies),
+        "p50": statistics.median(latencies) * 1000 if latencies else 0,
+        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0,
+        "max": latencies[-1] * 1000 if latencies else 0,
+        "per_s": len(latencies) / ARGS.seconds,
+        "statuses": statuses,
+    }
+
+
+def floor_post(survey, port: int, session) -> float:
+    """An authenticated POST that fails validation (422): the stack without the writes."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    for _ in range(30):
+        status, took = post(
+            conn, port, f"/api/v1/surveys/{survey.pk}/responses", session, b'{"answers": {}}'
+        )
+        assert status == 422, status
+        times.append(took)
+    conn.close()
+    return statistics.median(times) * 1000
+
+
+# --- 2. the results page --------------------------------------------------------------
+def fill_answers(survey, campuses, groups) -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    group_ids = [g.pk for g in groups]
+    campus_of = {g.pk: g.campus_id for g in groups}
+    with connection.cursor() as c:
+        c.execute("CREATE TEMP TABLE bench_units (n int PRIMARY KEY, campus_id int, group_id int)")
+        rows = [(i, campus_of[g], g) for i, g in enumerate(group_ids)]
+        with c.copy("COPY bench_units (n, campus_id, group_id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        # Group sizes vary (one small group per campus gets 3 answers: suppressed cells).
+        c.execute(
+            """
+            INSERT INTO surveys_response (id, survey_id, campus_id, student_group_id)
+            SELECT gen_random_uuid(), %s, u.campus_id, u.group_id
+            FROM generate_series(0, %s - 1) AS i
+            JOIN bench_units u ON u.n = (i %% %s)
+            """,
+            [survey.pk, RESPONSES, len(rows)],
+        )
+        c.execute(
+            """
+            INSERT INTO surveys_answer (id, response_id, question_id, value)
+            SELECT gen_random_uuid(), r.id, q.id, 1 + floor(random() * 5)::int
+            FROM surveys_response r CROSS JOIN surveys_question q
+            WHERE r.survey_id = %s AND q.survey_id = %s
+            """,
+            [survey.pk, survey.pk],
+        )
+        c.execute("DROP TABLE bench_units")
+    with connection.cursor() as c:
+        c.execute("VACUUM ANALYZE surveys_answer")
+        c.execute("VACUUM ANALYZE surveys_response")
+    return time.perf_counter() - started
+
+
+HAND_OVERALL = """
+    SELECT a.question_id, a.value, count(*)
+    FROM surveys_answer a JOIN surveys_question q ON q.id = a.question_id
+    WHERE q.survey_id = %s GROUP BY 1, 2
+"""
+HAND_CAMPUS = """
+    SELECT a.question_id, r.campus_id, a.value, count(*)
+    FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id
+    WHERE r.survey_id = %s GROUP BY 1, 2, 3
+"""
+
+
+def hand(sql: str, survey_id: int) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(sql, [survey_id])
+        return c.fetchall()
+
+
+def page(client, url: str) -> bytes:
+    resp = client.get(url, HTTP_HOST="127.0.0.1")
+    assert resp.status_code == 200, resp.status_code
+    return resp.content
+
+
+def check_same(survey, overall_rows, campus_rows) -> bool:
+    from opiskeluhuolto.surveys import results
+
+    ours = {}
+    for r in results.compute(survey):
+        for value, n in r.total.counts.items():
+            ours[(r.question.pk, value)] = n
+    hand_overall = {(q, v): n for q, v, n in overall_rows}
+    ours_campus = {}
+    for r in results.compute(survey, by="campus"):
+        for cell in r.cells:
+            if not cell.suppressed:
+                for value, n in cell.counts.items():
+                    ours_campus[(r.question.pk, cell.label, value)] = n
+    from opiskeluhuolto.organisation.models import Campus
+
+    names = dict(Campus.objects.values_list("pk", "name"))
+    hand_campus = {(q, names[c], v): n for q, c, v, n in campus_rows}
+    return ours == hand_overall and all(hand_campus[k] == n for k, n in ours_campus.items())
+
+
+def main() -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{ARGS.db}"')
+    _admin(f'CREATE DATABASE "{ARGS.db}"')
+    server = None
+    try:
+        setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from opiskeluhuolto.surveys import actions
+        from opiskeluhuolto.surveys.models import Invitation, Response, Survey
+
+        t = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"machine: {machine()}; commit {git_commit()}; scale {ARGS.scale}")
+        print(f"migrated in {time.perf_counter() - t:.0f} s")
+        t = time.perf_counter()
+        provider, inst, campuses, groups, owner, staff = build_provider()
+        survey = make_survey(owner, staff, title="Vastauskysely")
+        today = timezone.localdate()
+        actions.set_window(survey, opens_on=today, closes_on=today + timedelta(days=14))
+        survey = actions.open_survey(survey, by=staff, today=today)
+        print(
+            f"provider: {STUDENTS:,} students in {len(groups):,} groups on {CAMPUSES} campuses, "
+            f"survey of {QUESTIONS} questions open, {survey.invited_count:,} invited "
+            f"({time.perf_counter() - t:.0f} s)"
+        )
+
+        # --- 1 ---
+        from opiskeluhuolto.accounts.models import User
+
+        need = min(
+            STUDENTS,
+            int(ARGS.users * (ARGS.seconds + ARGS.warmup) / (0.5 * ARGS.think or 0.02)) + 200,
+        )
+        users = list(User.objects.filter(username__startswith="bench-s").order_by("pk")[:need])
+        pool = sessions(users)
+        port = free_port()
+        server = start_server(port)
+        floor_ms = floor_post(survey, port, pool.pop())
+        load_before = os.getloadavg()
+        stats = answer_load(survey, port, pool)
+        load_after = os.getloadavg()
+        answered = Invitation.objects.filter(survey=survey, has_answered=True).count()
+        stored = Response.objects.filter(survey=survey).count()
+        print("\n1. Answer POST at", ARGS.users, "concurrent answerers (think",
+              f"{0.5 * ARGS.think:.2f}–{1.5 * ARGS.think:.2f} s)")  # fmt: skip
+        print(
+            f"   measured {stats['n']:,} POSTs in {ARGS.seconds:.0f} s ({stats['per_s']:.1f}/s): "
+            f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
+            f"statuses {stats['statuses']}"
+        )
+        print(
+            f"   floor: one authenticated POST rejected before writing (422), alone: {floor_ms:.1f} ms"
+        )
+        print(
+            f"   both sides agree: {answered:,} invitations marked answered, {stored:,} responses stored"
+        )
+        print(f"   load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+        print(f"   target p95 ≤ 50 ms: {'MET' if stats['p95'] <= 50 else 'NOT MET'}")
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+
+        # --- 2 ---
+        t = time.perf_counter()
+        big = make_survey(owner, staff, title="Tuloskysely")
+        Survey.objects.filter(pk=big.pk).update(
+            status="closed", released=True, opens_on=today - timedelta(days=30),
+            closes_on=today - timedelta(days=10), results_on=today,
+            invited_count=RESPONSES,
+        )  # fmt: skip
+        big.refresh_from_db()
+        filled = fill_answers(big, campuses, groups)
+        answers = hand(
+            "SELECT count(*) FROM surveys_answer a JOIN surveys_question q ON q.id = a.question_id WHERE q.survey_id = %s",
+            big.pk,
+        )[0][0]  # noqa: E501
+        print(
+            f"\n2. Results page over {RESPONSES:,} responses × {QUESTIONS} questions "
+            f"({answers:,} answer rows; written and vacuumed in {filled:.0f} s, {time.perf_counter() - t:.0f} s in all)"
+        )
+        client = Client()
+        client.force_login(staff)
+        url = reverse("surveys:results", args=[big.pk])
+        page(client, url)  # warm: templates, translations
+        rows = {"overall": [], "campus": []}
+        for name, path, sql in (
+            ("overall", url, HAND_OVERALL),
+            ("campus", url + "?by=campus", HAND_CAMPUS),
+        ):
+            ours_t, hand_t = [], []
+            for _ in range(ARGS.repeat):
+                started = time.perf_counter()
+                page(client, path)
+                ours_t.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                rows[name] = hand(sql, big.pk)
+                hand_t.append(time.perf_counter() - started)
+            o, h = statistics.median(ours_t) * 1000, statistics.median(hand_t) * 1000
+            print(
+                f"   {name:<8} page {o:,.0f} ms vs hand-written SQL {h:,.0f} ms: ratio {o / h:.2f} "
+                f"(page runs {', '.join(f'{x * 1000:.0f}' for x in ours_t)} ms; "
+                f"SQL {', '.join(f'{x * 1000:.0f}' for x in hand_t)} ms)"
+            )
+            print(
+                f"            target ≤ 1.5× and ≤ 1 s: {'MET' if o / h <= 1.5 and o <= 1000 else 'NOT MET'}"
+            )
+        same = check_same(big, rows["overall"], rows["campus"])
+        print(
+            f"   same answer (every shown count equals the hand-written SQL's): {'yes' if same else 'NO'}"
+        )
+        print(f"   load average {os.getloadavg()[0]:.2f}")
+        connection.close()
+    finally:
+        if server is not None:
+            server.kill()
+        if not ARGS.keep:
+            from django.db import connections
+
+            connections.close_all()
+            _admin(f'DROP DATABASE IF EXISTS "{ARGS.db}" WITH (FORCE)')
+            print(f"dropped the database {ARGS.db}")
+
+
+if __name__ == "__main__":
+    main()
