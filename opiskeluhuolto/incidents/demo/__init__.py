@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Student
+from opiskeluhuolto.records.models import RetentionClass
 
 from .. import actions
 from ..models import Incident, Step
@@ -37,6 +38,15 @@ def _backdate(incident: Incident, days: int) -> None:
 
 def seed(ctx: DemoContext) -> None:
     u, today = ctx.users, ctx.today
+    # The provider decides the period (LAW.md L-906-7, L-RET-1): 3 years from closing is
+    # the demo's example, not a legal figure.
+    for provider in ctx.providers.values():
+        RetentionClass.objects.create(
+            provider=provider,
+            document_type=RetentionClass.DocumentType.INCIDENT,
+            years=3,
+            start_event=RetentionClass.StartEvent.RESOLVED,
+        )
     sei = ctx.campuses["seinajoki"]
     cast_ids = [s.pk for s in ctx.students.values()]
     pool = list(Student.objects.filter(campus=sei).exclude(pk__in=cast_ids).order_by("pk")[:12])

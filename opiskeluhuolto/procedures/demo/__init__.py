@@ -11,6 +11,7 @@ left one corrective action open past its due date.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -83,7 +84,7 @@ def seed(ctx: DemoContext) -> None:
     etu_group = Group.objects.get(name="Etu-Töölön lukion opiskeluhuoltoryhmä")
 
     # --- Sedu: institution-wide procedures, followed by every campus welfare group ------
-    sedu_fields = dict(provider=sedu_p, institution=sedu, owner_group=sedu_group)
+    sedu_fields: dict[str, Any] = dict(provider=sedu_p, institution=sedu, owner_group=sedu_group)
     bullying = _procedure(
         ctx,
         content.BULLYING,
@@ -143,7 +144,7 @@ def seed(ctx: DemoContext) -> None:
     )
 
     # --- Etu-Töölö (seed 000): the lukio's own procedures --------------------------------
-    etu_fields = dict(provider=helsinki, institution=lukio, owner_group=etu_group)
+    etu_fields: dict[str, Any] = dict(provider=helsinki, institution=lukio, owner_group=etu_group)
     etu_by = u["etu-rehtori"]
     _procedure(
         ctx,

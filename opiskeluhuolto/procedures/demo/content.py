@@ -11,12 +11,14 @@ thresholds are the default example of /work/shared/data/absence-classes.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def step(text: str, role: str) -> dict:
     return {"text": text, "role": role}
 
 
-BULLYING = {
+BULLYING: dict[str, Any] = {
     "kind": "bullying",
     "title": "Kiusaaminen, väkivalta ja häirintä",
     "summary": (
@@ -86,7 +88,7 @@ BULLYING = {
     },
 }
 
-CRISIS = {
+CRISIS: dict[str, Any] = {
     "kind": "crisis",
     "title": "Kriisisuunnitelma",
     "summary": (
@@ -122,7 +124,7 @@ CRISIS = {
     },
 }
 
-SUBSTANCE = {
+SUBSTANCE: dict[str, Any] = {
     "kind": "substance",
     "title": "Päihteiden käyttö",
     "summary": (
@@ -157,7 +159,7 @@ SUBSTANCE = {
     },
 }
 
-ABSENCES = {
+ABSENCES: dict[str, Any] = {
     "kind": "absences",
     "title": "Poissaolot ja niihin puuttuminen",
     "summary": (
@@ -226,7 +228,7 @@ ABSENCES = {
 }
 
 
-def campus_safety(campus_name: str) -> dict:
+def campus_safety(campus_name: str) -> dict[str, Any]:
     return {
         "kind": "safety",
         "title": f"Kampuksen turvallisuus- ja kriisisuunnitelma, {campus_name}",
