@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.organisation.models import Campus
@@ -20,23 +20,27 @@ from .reads import log_shown
 
 
 class ReportForm(forms.Form):
-    category = forms.ChoiceField(label=_l("What happened"), choices=Category.choices)
-    campus = forms.ModelChoiceField(label=_l("Campus"), queryset=Campus.objects.none())
-    place = forms.CharField(label=_l("Place"), required=False, max_length=200)
+    category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
+    campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
+    place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
     occurred_at = forms.DateTimeField(
-        label=_l("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     students = forms.CharField(
-        label=_l("Students involved (names, comma separated)"), required=False
+        label=gettext_lazy("Students involved (names, comma separated)"), required=False
     )
     others = forms.CharField(
-        label=_l("Others involved"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Others involved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     description = forms.CharField(
-        label=_l("Briefly"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Briefly"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     immediate_actions = forms.CharField(
-        label=_l("What was done at once"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("What was done at once"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -105,15 +109,15 @@ def _incident(request, pk) -> Incident:
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Step"), choices=Step.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Step"), choices=Step.Kind.choices)
     note = forms.CharField(
-        label=_l("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class FollowUpForm(forms.Form):
     follow_up_on = forms.DateField(
-        label=_l("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
