@@ -109,9 +109,11 @@ def _incident(request, pk) -> Incident:
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Step"), choices=Step.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Step taken"), choices=Step.Kind.choices)
     note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Notes of the step"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -17,7 +17,7 @@ from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Student
 from opiskeluhuolto.records.models import RetentionClass
 
-from .. import actions
+from .. import actions, summary
 from ..models import Incident, Step
 
 
@@ -169,3 +169,6 @@ def seed(ctx: DemoContext) -> None:
         kind=Step.Kind.DISCUSSION,
         note="Keskustelu opiskelijan kanssa.",
     )
+
+    # The standing topic: the summary waits on every welfare group's next agenda.
+    summary.propose_summaries(today)
