@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import fields
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -70,7 +71,13 @@ def report(request):
         request.POST or None,
         initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
     )
-    form.fields["campus"].queryset = _campuses(can)
+    campuses = _campuses(can)
+    form.fields["campus"].queryset = campuses
+    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    # Posted to one campus: it is chosen already (a report takes a minute).
+    own = {g.campus_id for g in can.grants if g.campus_id is not None}
+    if len(own) == 1 and not form.is_bound:
+        form.initial["campus"] = next(iter(own))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         students, missing = _students(can, d["students"], d["campus"])

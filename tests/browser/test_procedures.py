@@ -28,15 +28,18 @@ def test_teacher_reports_and_kuraattori_follows_up(
         .first()
     )
     before = Incident.objects.count()
+    teacher_campus = student.campus_id
 
     # --- the teacher, on a phone, in a minute -------------------------------------------
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in("opettaja")
     page.goto(f"{live_server.url}/incidents/report/")
     expect(page.locator("h1")).to_have_text("Ilmoita tapahtuma")
-    # Nothing chosen: the error stands next to the campus, and nothing was saved.
+    # Her own campus is chosen already; nothing else: the error stands next to the
+    # category, and nothing was saved.
+    expect(page.get_by_label("Kampus")).to_have_value(str(teacher_campus))
     page.locator("main form button[type=submit]").last.click()
-    expect(page.locator("#id_campus_error")).to_be_visible()
+    expect(page.locator("#id_category_error")).to_be_visible()
     assert Incident.objects.count() == before
     screenshot("procedures-1-report-error-phone")
 
