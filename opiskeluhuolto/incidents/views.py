@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.organisation.models import Campus
+from opiskeluhuolto.organisation.models import Campus, Institution
 
 from . import actions
 from .models import Category, Incident, Step
@@ -180,3 +180,60 @@ def index(request):
     return render(
         request, "incidents/index.html", {"rows": [(i, i.is_overdue(today)) for i in rows]}
     )
+
+
+class AnonymousForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
+    campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
+    place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
+    occurred_at = forms.DateTimeField(
+        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Tell what happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    wants_contact = forms.BooleanField(
+        label=gettext_lazy("I want someone to contact me"), required=False
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Your name (only if you want to give it)"),
+        required=False,
+        max_length=200,
+    )
+    contact = forms.CharField(
+        label=gettext_lazy("How to reach you"), required=False, max_length=200
+    )
+
+
+@policies.public("a student reports bullying or harassment anonymously, without signing in")
+def anonymous(request, slug: str):
+    """A student's report from her phone. Nothing of the session or account is stored:
+    only what she writes (`actions.report_anonymously`)."""
+    institution = get_object_or_404(Institution, slug=slug)
+    form = AnonymousForm(
+        request.POST or None,
+        initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    form.fields["campus"].queryset = Campus.objects.filter(institution=institution)
+    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.report_anonymously(
+                campus=d["campus"],
+                category=d["category"],
+                occurred_at=d["occurred_at"],
+                place=d["place"],
+                description=d["description"],
+                name=d["name"],
+                wants_contact=d["wants_contact"],
+                contact=d["contact"],
+            )
+        except ValidationError as e:
+            for field, errs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            return render(request, "incidents/anonymous_sent.html", {"institution": institution})
+    return render(request, "incidents/anonymous.html", {"form": form, "institution": institution})

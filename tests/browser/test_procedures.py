@@ -173,3 +173,34 @@ def test_teacher_confirms_reading_the_updated_procedure(
     expect(page.locator("main")).not_to_contain_text("Teemu Toivonen")
     assert axe() == []
     screenshot("procedures-10-who-has-not-confirmed")
+
+
+def test_student_tells_anonymously_on_her_phone(demo, live_server, sign_in, page, screenshot, axe):
+    from opiskeluhuolto.incidents.models import Incident
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in("opiskelija")
+    # Her home page: the procedures meant for students, and where to tell.
+    mine = page.locator("section[aria-labelledby=p-proc-mine]")
+    expect(mine).to_contain_text("Kiusaaminen, väkivalta ja häirintä")
+    expect(mine).not_to_contain_text("Kampuksen turvallisuus")  # staff only
+    page.get_by_role("link", name="Kerro siitä, halutessasi nimettömänä").click()
+    expect(page.locator("h1")).to_have_text("Kerro kiusaamisesta tai häirinnästä")
+    page.locator("#id_category").select_option(label="häirintä")
+    page.get_by_label("Kampus").select_option(label=SEINAJOKI)
+    page.get_by_label("Kerro, mitä tapahtui").fill("Minulle lähetetään ilkeitä viestejä.")
+    page.get_by_label("Haluan, että minuun otetaan yhteyttä").check()
+    page.get_by_role("button", name="Lähetä").click()
+    # Contact wanted but no name: the error stands next to the field; nothing saved.
+    expect(page.locator("#id_contact_error")).to_be_visible()
+    before = Incident.objects.count()
+    page.get_by_label("Haluan, että minuun otetaan yhteyttä").uncheck()
+    assert axe() == []
+    screenshot("procedures-11-student-tells-phone")
+    page.get_by_role("button", name="Lähetä").click()
+    expect(page.locator("h1")).to_have_text("Kiitos, että kerroit")
+    assert axe() == []
+    screenshot("procedures-12-student-told-phone")
+    incident = Incident.objects.latest("pk")
+    assert Incident.objects.count() == before + 1
+    assert incident.anonymous and incident.reported_by is None and incident.reporter_name == ""

@@ -262,6 +262,7 @@ URLS: dict[str, str] = {
     "procedures:confirm": "procedure_staff",
     "procedures:publish": "procedure_manage",
     "incidents:detail": "incident",
+    "incidents:anonymous": "public",
     "procedures:safety_record": "safety_record",
     "procedures:action_done": "safety_manage",
     "appointments:public_page": "public",
