@@ -114,8 +114,10 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("surveys", "annualclock"): {"models", "recurrence"},
     # Publishing a procedure puts its review on the following groups' agendas; a procedure
     # is owned by a group; a drill record fulfils a drill item of the annual clock.
-    ("procedures", "meetings"): {"models", "inbox"},
-    ("procedures", "annualclock"): {"models"},
+    # Through the seams: the clock's pages show drills held and reviews due
+    # (`annualclock.extensions`); the plan's sections link to procedures (`section_links`).
+    ("procedures", "meetings"): {"models", "inbox", "section_links"},
+    ("procedures", "annualclock"): {"models", "extensions"},
     # An incident is routed by the procedure of its category and campus.
     ("incidents", "procedures"): {"models", "actions"},
     # The summary of the standing safety topic goes to the welfare groups' agendas.

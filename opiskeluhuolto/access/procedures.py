@@ -122,6 +122,28 @@ class ProcedureRules(RulePrimitives):
             for g in self.grants
         )
 
+    def safety_records_scope(self) -> QuerySet[SafetyRecord]:
+        """The drills and safety walks of the campuses this person's school-staff roles
+        reach (all of the provider's for its admins)."""
+        from opiskeluhuolto.procedures.models import SafetyRecord
+
+        if not self.is_authenticated:
+            return SafetyRecord.objects.none()
+        q = Q(pk__in=[])
+        for g in self.grants:
+            if g.role == Role.PROVIDER_ADMIN:
+                q |= Q(campus__institution__provider_id=g.provider_id)
+            elif g.role in SCHOOL_STAFF_ROLES:
+                q |= g.reach_q(institution="campus__institution", campus="campus")
+        return SafetyRecord.objects.filter(q)
+
+    def mark_corrective_action(self, action) -> bool:
+        """Its owner, or whoever manages the record (the principal of the campus)."""
+        uid = getattr(self.user, "pk", None)
+        return (uid is not None and action.owner_id == uid) or self.manage_safety_record(
+            action.record
+        )
+
     # --- incidents ----------------------------------------------------------------
     def report_incident(self) -> bool:
         """Any school staff member reports what they saw (the campus is checked by the action)."""

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import communal, for_user, policies
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from . import actions, ical, layers, recurrence, wheel
+from . import actions, extensions, ical, layers, recurrence, wheel
 from .forms import ClockForm, ClockItemForm
 from .models import Clock, ClockItem, FeedToken
 
@@ -97,6 +97,9 @@ def clock(request, pk):
         "year_end": date(year_start.year + 1, 7, 31),
         "can_manage": for_user(request.user).manage_clock(obj),
         "types": ClockItem.Type.choices,
+        "sections": extensions.for_clock(
+            request, obj, dated, year_start, date(year_start.year + 1, 7, 31)
+        ),
     }
     return render(request, "annualclock/clock.html", context)
 
@@ -133,6 +136,7 @@ def item(request, pk):
         "adaptations": obj.adaptations.select_related(
             "clock", "clock__institution", "clock__campus"
         ),
+        "sections": extensions.for_item(request, obj),
     }
     return render(request, "annualclock/item.html", context)
 

@@ -143,13 +143,13 @@ class Step(models.Model):
         DISCUSSION = "discussion", _("discussion with a party")
         GUARDIAN = "guardian", _("guardian contacted")
         DECISION = "decision", _("decision")
-        FOLLOW_UP = "follow_up", _("follow-up")
+        FOLLOW_UP = "follow_up", _("follow-up of the situation")
         NOTE = "note", _("note")
 
     incident = models.ForeignKey(
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="steps"
     )
-    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("step taken"), max_length=20, choices=Kind.choices)
     note = EncryptedTextField(_("note"), blank=True)
     on = models.DateField(_("date"), default=timezone.localdate)
     by = models.ForeignKey(
@@ -158,8 +158,8 @@ class Step(models.Model):
     at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("step")
-        verbose_name_plural = _("steps")
+        verbose_name = _("step taken")
+        verbose_name_plural = _("steps taken")
         ordering = ["on", "at"]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.front.registry import home_panel, nav_item
+from opiskeluhuolto.front.registry import home_panel, nav_item, public_section
 
 
 def _mine(request, can) -> dict:
@@ -22,3 +22,18 @@ home_panel(
     _mine,
     order=31,
 )
+
+
+def _tell_us(request, can) -> dict:
+    student = can.own_student
+    return {"slug": student.institution.slug if student else ""}
+
+
+home_panel(
+    "incidents_tell_us",
+    "incidents/panels/tell_us.html",
+    lambda can: can.own_student is not None,
+    _tell_us,
+    order=61,
+)
+public_section("incidents", "incidents/public_section.html", lambda request, inst: {}, order=55)

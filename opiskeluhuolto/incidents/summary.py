@@ -8,7 +8,7 @@ No names, no free text: communal content only.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +21,13 @@ from .models import Category, Incident
 SMALL = 5
 
 
-def summary(institution, since: date, until: date | None = None) -> dict:
+def summary(institution, since: date, until: date | None = None, campus=None) -> dict:
     until = until or timezone.localdate()
     rows = Incident.objects.filter(
         institution=institution, created_at__date__gte=since, created_at__date__lte=until
     ).select_related("campus")
+    if campus is not None:
+        rows = rows.filter(campus=campus)
     cells: Counter = Counter()
     due = in_time = 0
     today = timezone.localdate()
@@ -76,7 +78,7 @@ def propose_summary(group: Group, since: date, until: date | None = None):
     institution = group.institution
     if institution is None:
         return None
-    data = summary(institution, since, until)
+    data = summary(institution, since, until, campus=group.campus)
     return inbox.propose(
         group,
         _("Safety and substance situation of the unit: incident summary"),
@@ -84,3 +86,22 @@ def propose_summary(group: Group, since: date, until: date | None = None):
         origin="incidents",
         key=f"incidents:summary:{group.pk}:{data['until']:%Y-%m}",
     )
+
+
+#: The groups whose standing topic is the unit's safety and substance situation (Sedu, 003).
+SUMMARY_GROUP_KINDS = (Group.Kind.WELFARE, Group.Kind.CAMPUS)
+
+
+def propose_summaries(today: date | None = None, months: int = 12) -> int:
+    """Every institution or campus welfare group gets the summary of the last `months`
+    on its next agenda, once a month (the key names the month; run daily)."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=round(months * 30.5))
+    groups = Group.objects.filter(
+        kind__in=SUMMARY_GROUP_KINDS, institution__isnull=False
+    ).select_related("institution", "campus")
+    sent = 0
+    for group in groups:
+        if propose_summary(group, since, today) is not None:
+            sent += 1
+    return sent

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import fields
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.organisation.models import Campus
+from opiskeluhuolto.organisation.models import Campus, Institution
 
 from . import actions
 from .models import Category, Incident, Step
@@ -20,23 +21,27 @@ from .reads import log_shown
 
 
 class ReportForm(forms.Form):
-    category = forms.ChoiceField(label=_l("What happened"), choices=Category.choices)
-    campus = forms.ModelChoiceField(label=_l("Campus"), queryset=Campus.objects.none())
-    place = forms.CharField(label=_l("Place"), required=False, max_length=200)
+    category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
+    campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
+    place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
     occurred_at = forms.DateTimeField(
-        label=_l("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     students = forms.CharField(
-        label=_l("Students involved (names, comma separated)"), required=False
+        label=gettext_lazy("Students involved (names, comma separated)"), required=False
     )
     others = forms.CharField(
-        label=_l("Others involved"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Others involved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     description = forms.CharField(
-        label=_l("Briefly"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Briefly"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     immediate_actions = forms.CharField(
-        label=_l("What was done at once"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("What was done at once"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -66,7 +71,13 @@ def report(request):
         request.POST or None,
         initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
     )
-    form.fields["campus"].queryset = _campuses(can)
+    campuses = _campuses(can)
+    form.fields["campus"].queryset = campuses
+    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    # Posted to one campus: it is chosen already (a report takes a minute).
+    own = {g.campus_id for g in can.grants if g.campus_id is not None}
+    if len(own) == 1 and not form.is_bound:
+        form.initial["campus"] = next(iter(own))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         students, missing = _students(can, d["students"], d["campus"])
@@ -105,15 +116,17 @@ def _incident(request, pk) -> Incident:
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Step"), choices=Step.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Step taken"), choices=Step.Kind.choices)
     note = forms.CharField(
-        label=_l("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Notes of the step"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class FollowUpForm(forms.Form):
     follow_up_on = forms.DateField(
-        label=_l("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
@@ -167,3 +180,60 @@ def index(request):
     return render(
         request, "incidents/index.html", {"rows": [(i, i.is_overdue(today)) for i in rows]}
     )
+
+
+class AnonymousForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
+    campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
+    place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
+    occurred_at = forms.DateTimeField(
+        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Tell what happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    wants_contact = forms.BooleanField(
+        label=gettext_lazy("I want someone to contact me"), required=False
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Your name (only if you want to give it)"),
+        required=False,
+        max_length=200,
+    )
+    contact = forms.CharField(
+        label=gettext_lazy("How to reach you"), required=False, max_length=200
+    )
+
+
+@policies.public("a student reports bullying or harassment anonymously, without signing in")
+def anonymous(request, slug: str):
+    """A student's report from her phone. Nothing of the session or account is stored:
+    only what she writes (`actions.report_anonymously`)."""
+    institution = get_object_or_404(Institution, slug=slug)
+    form = AnonymousForm(
+        request.POST or None,
+        initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    form.fields["campus"].queryset = Campus.objects.filter(institution=institution)
+    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.report_anonymously(
+                campus=d["campus"],
+                category=d["category"],
+                occurred_at=d["occurred_at"],
+                place=d["place"],
+                description=d["description"],
+                name=d["name"],
+                wants_contact=d["wants_contact"],
+                contact=d["contact"],
+            )
+        except ValidationError as e:
+            for field, errs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            return render(request, "incidents/anonymous_sent.html", {"institution": institution})
+    return render(request, "incidents/anonymous.html", {"form": form, "institution": institution})

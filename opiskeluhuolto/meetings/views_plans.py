@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import communal, for_user, policies
 from opiskeluhuolto.organisation.models import Institution
 
-from . import goals, plans
+from . import goals, plans, section_links
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -115,7 +115,7 @@ def plan_version(request, pk):
     context = {
         "version": version,
         "plan": version.plan,
-        "sections": version.sections.all(),
+        "sections": section_links.attach(version.sections.all(), version.plan.institutions.all()),
         "comments": version.comments.select_related("author", "section"),
         "participation": version.participation.all(),
         "summary": plans.participation_summary(version),
@@ -257,7 +257,8 @@ def plan_public(request, institution_pk):
     version = plans.published_version(institution) if institution else None
     if version is None:
         raise Http404
-    context = {"institution": institution, "version": version, "sections": version.sections.all()}
+    sections = section_links.attach(version.sections.all(), [institution], public=True)
+    context = {"institution": institution, "version": version, "sections": sections}
     return render(request, "meetings/plan_public.html", context)
 
 

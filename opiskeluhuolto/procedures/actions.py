@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.meetings import inbox
+from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import RoleAssignment
 
 from .models import (
@@ -241,3 +242,48 @@ def overdue_actions(campus_ids, today: date | None = None) -> QuerySet:
 def drills_for_clock_item(item_id: int) -> QuerySet:
     """The drill records that fulfilled a clock item (the clock shows which were held)."""
     return SafetyRecord.objects.filter(clock_item_id=item_id).order_by("held_on")
+
+
+def campuses_watching(user) -> set[int]:
+    """The campuses whose safety this person follows: those of the campus-level groups
+    (the campus welfare group, the campus safety group) they belong to or chair."""
+    groups = Group.objects.filter(campus__isnull=False).filter(
+        Q(memberships__user=user) | Q(chair=user)
+    )
+    return set(groups.values_list("campus_id", flat=True))
+
+
+def overdue_actions_for(user, today: date | None = None) -> QuerySet:
+    """Overdue corrective actions shown to the campus's groups' members and to the owner."""
+    today = today or timezone.localdate()
+    return (
+        CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)
+        .filter(Q(record__campus_id__in=campuses_watching(user)) | Q(owner=user))
+        .select_related("record__campus", "owner")
+        .order_by("due_on", "pk")
+    )
+
+
+def propose_overdue_actions(today: date | None = None) -> int:
+    """Put each campus's overdue corrective actions on its campus-level groups' next agenda
+    (once per campus and day's set; updated while the proposal waits)."""
+    today = today or timezone.localdate()
+    overdue = CorrectiveAction.objects.filter(done_on__isnull=True, due_on__lt=today)
+    by_campus: dict[int, list[CorrectiveAction]] = {}
+    for a in overdue.select_related("record").order_by("due_on", "pk"):
+        by_campus.setdefault(a.record.campus_id, []).append(a)
+    sent = 0
+    for campus_id, rows in by_campus.items():
+        detail = "; ".join(f"{a.description} ({a.due_on:%d.%m.%Y})" for a in rows)
+        for group in Group.objects.filter(campus_id=campus_id):
+            inbox.propose(
+                group,
+                _("Overdue corrective actions of drills and safety walks: %(n)s")
+                % {"n": len(rows)},
+                detail=detail,
+                origin="procedures",
+                link=reverse("procedures:safety"),
+                key=f"procedures:overdue:{campus_id}",
+            )
+            sent += 1
+    return sent

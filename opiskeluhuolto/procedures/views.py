@@ -35,6 +35,7 @@ def index(request):
         {
             "rows": [r for r in rows if r[1] is not None],
             "to_confirm": actions.to_confirm(request.user),
+            "show_safety": can.is_school_staff,
         },
     )
 

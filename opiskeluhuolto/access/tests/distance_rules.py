@@ -148,6 +148,10 @@ RULES: dict[str, dict] = {
     "procedure_manage": rule({Role.PRINCIPAL: IN_INSTITUTION}, admin=IN_PROVIDER),
     # An incident on Aino's campus: the principal whose unit reaches it (and its handler).
     "incident": rule({Role.PRINCIPAL: REACHES_AINO}),
+    # A drill on Aino's campus: school staff whose unit reaches the campus; its corrective
+    # actions are marked done by their owner or the principal reaching the campus.
+    "safety_record": rule({SCHOOL_STAFF: REACHES_AINO}, admin=IN_PROVIDER, supervisor=True),
+    "safety_manage": rule({Role.PRINCIPAL: REACHES_AINO}, admin=IN_PROVIDER),
     # --- public pages and secret-token feeds -------------------------------------------
     "public": everyone(),
     # --- communal welfare (unit-level, no student data) --------------------------------
@@ -258,6 +262,9 @@ URLS: dict[str, str] = {
     "procedures:confirm": "procedure_staff",
     "procedures:publish": "procedure_manage",
     "incidents:detail": "incident",
+    "incidents:anonymous": "public",
+    "procedures:safety_record": "safety_record",
+    "procedures:action_done": "safety_manage",
     "appointments:public_page": "public",
     "api:appointments-request": "request",
     "annualclock:clock": "clock",

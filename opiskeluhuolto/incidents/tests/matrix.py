@@ -52,5 +52,6 @@ ROWS = [
         method="post",
     ),
     Row("api:incidents-anonymous", {"*": 400}, method="post"),
+    Row("incidents:anonymous", {"*": 200}, kwargs=lambda c: {"slug": c.lukio.slug}),
     Row("api:incidents-summary", API_SCHOOL_STAFF_POST),
 ]

@@ -181,3 +181,31 @@ def test_anonymous_api_stores_nothing_identifying(cast, client):
     assert incident.anonymous and incident.reported_by is None and incident.reporter_name == ""
     r = _post(client, "/api/v1/incidents/anonymous", {**body, "wants_contact": True})
     assert r.status_code == 422 and "contact" in r.json()["errors"]
+
+
+def test_anonymous_page_stores_only_what_she_writes(cast, client):
+    bullying_procedure(cast)
+    url = reverse("incidents:anonymous", args=[cast.lukio.slug])
+    client.force_login(cast.student)  # signed in or not: nothing of the session is kept
+    assert client.get(url).status_code == 200
+    body = {
+        "category": "bullying",
+        "campus": cast.lukio_campus.pk,
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "description": "Minua kiusataan välitunnilla.",
+        "wants_contact": "on",
+    }
+    page = client.post(url, body)
+    assert page.status_code == 200 and not Incident.objects.exists()
+    assert 'id="id_contact_error"' in page.content.decode()
+    page = client.post(url, {**body, "wants_contact": ""})
+    assert page.status_code == 200
+    incident = Incident.objects.get()
+    assert incident.anonymous and incident.reported_by is None and incident.reporter_name == ""
+    assert incident.handler == cast.kuraattori
+    other = reverse("incidents:anonymous", args=[cast.amis.slug])
+    client.post(other, {**body, "wants_contact": ""})  # the lukio's campus at another school
+    assert Incident.objects.count() == 1
+    client.logout()
+    page = client.get(reverse("appointments:public_page", args=[cast.lukio.slug]))
+    assert url in page.content.decode()

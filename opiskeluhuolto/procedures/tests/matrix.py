@@ -38,6 +38,16 @@ def setup(cast) -> None:
     actions.publish(version, by=cast.rehtori)
     cast.procedure = procedure
     cast.procedure_version = version
+    held = timezone.localdate() - timedelta(days=10)
+    cast.safety_record = actions.record_safety(
+        campus=cast.lukio_campus,
+        kind="lockdown",
+        held_on=held,
+        by=cast.rehtori,
+        findings="Kuulutus ei kuulunut saliin.",
+        actions=[{"description": "Kaiutin saliin", "owner": cast.rehtori, "due_on": held}],
+    )
+    cast.corrective_action = cast.safety_record.actions.get()
 
 
 SIGNED_IN = {"*": 200, "anonymous": 302}
@@ -51,6 +61,14 @@ LUKIO_STAFF = {
     "nurse": 200,
     "teacher": 200,
     "supervisor": 200,
+}
+SCHOOL_STAFF = {
+    "*": 200,
+    "anonymous": 302,
+    "external": 404,
+    "student": 404,
+    "adult": 404,
+    "guardian": 404,
 }
 LUKIO_STAFF_POST = {k: (302 if v == 200 else v) for k, v in LUKIO_STAFF.items()}
 
@@ -70,4 +88,12 @@ ROWS = [
         method="post",
     ),
     Row("api:procedures-list", {"*": 200, "anonymous": 401}),
+    Row("procedures:safety", SCHOOL_STAFF),
+    Row("procedures:safety_record", LUKIO_STAFF, kwargs=lambda c: {"pk": c.safety_record.pk}),
+    Row(
+        "procedures:action_done",
+        {"*": 404, "anonymous": 302, "admin": 302, "rehtori": 302},
+        kwargs=lambda c: {"pk": c.corrective_action.pk},
+        method="post",
+    ),
 ]
