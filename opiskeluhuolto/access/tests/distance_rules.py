@@ -208,6 +208,8 @@ RULES: dict[str, dict] = {
     # Attendance, the report, invitations: the writers of the unit (and the organiser
     # group's members, nobody here).
     "event_manage": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION),
+    # One's own subscription address of the communal calendar: Aino's, nobody else's.
+    "own_calendar_feed": rule(student={OWN}),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -224,6 +226,8 @@ URLS: dict[str, str] = {
     "events:attendance": "event_manage",
     "events:report": "event_manage",
     "events:invite": "event_manage",
+    "events:calendar_feed_revoke": "own_calendar_feed",
+    "events:calendar_feed": "public",
     "organisation:institution": "institution_page",
     "organisation:calendar": "calendar",
     "organisation:add_period": "calendar",

@@ -23,6 +23,7 @@ WRITERS_ANYWHERE = (
 MANAGERS = ("admin", "rehtori", "kuraattori", "psykologi", "nurse", "teacher")
 #: Everyone the event is meant for: the lukio's school staff, Aino, Aino's guardian.
 VIEWERS = (*MANAGERS, "supervisor", "student", "guardian")
+CALENDAR = ("student", "adult", "guardian")
 
 
 def setup(cast) -> None:
@@ -60,6 +61,9 @@ def setup(cast) -> None:
         by=cast.users["rehtori"],
         campuses=[cast.lukio_campus],
     )
+    from opiskeluhuolto.events.models import CalendarFeed
+
+    cast.calendar_feed = CalendarFeed.objects.create(user=cast.users["student"])
 
 
 def _event(c):
@@ -85,4 +89,15 @@ ROWS = [
     ),
     Row("events:report", _to(MANAGERS, 302), kwargs=_event, method="post"),
     Row("events:invite", _to(MANAGERS, 302), kwargs=_event, method="post"),
+    # The communal calendar: students (Aino, Eero) and guardians of minors (Matti).
+    Row("events:calendar", _to(CALENDAR, 200)),
+    Row("events:calendar_feeds", _to(CALENDAR, 200)),
+    Row("events:calendar_feeds", _to(CALENDAR, 302), method="post"),
+    Row(
+        "events:calendar_feed_revoke",
+        _to(("student",), 302),
+        kwargs=lambda c: {"pk": c.calendar_feed.pk},
+        method="post",
+    ),
+    Row("events:calendar_feed", {"*": 200}, kwargs=lambda c: {"token": c.calendar_feed.token}),
 ]
