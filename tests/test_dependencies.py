@@ -95,6 +95,9 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("events", "announcements"): {"actions", "models"},
     ("events", "meetings"): {"inbox", "goals", "models"},
     ("events", "annualclock"): {"models", "layers", "wheel"},
+    # Feedback on an event is a short survey of the survey tool, sent after the event
+    # through its public action for other apps (surveys never imports events).
+    ("events", "surveys"): {"actions"},
     # A record belongs to a case; the cases' actions tell the register through signals.
     ("records", "cases"): {"models", "signals", "display", "actions"},
     # The agenda of a meeting is assembled from the annual clock.

@@ -103,6 +103,22 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reported_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.BooleanField(
+        _("feedback survey after the event"),
+        default=False,
+        help_text=_(
+            "The participants get a short anonymous feedback survey of the survey tool "
+            "when the event has ended (at least five participants)."
+        ),
+    )
+    feedback_survey = models.ForeignKey(
+        "surveys.Survey",
+        verbose_name=_("feedback survey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("event")

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/feedback/", views.send_feedback, name="feedback"),
 ]

@@ -226,6 +226,7 @@ URLS: dict[str, str] = {
     "events:attendance": "event_manage",
     "events:report": "event_manage",
     "events:invite": "event_manage",
+    "events:feedback": "event_manage",
     "events:calendar_feed_revoke": "own_calendar_feed",
     "events:calendar_feed": "public",
     "organisation:institution": "institution_page",

@@ -89,6 +89,7 @@ ROWS = [
     ),
     Row("events:report", _to(MANAGERS, 302), kwargs=_event, method="post"),
     Row("events:invite", _to(MANAGERS, 302), kwargs=_event, method="post"),
+    Row("events:feedback", _to(MANAGERS, 302), kwargs=_event, method="post"),
     # The communal calendar: students (Aino, Eero) and guardians of minors (Matti).
     Row("events:calendar", _to(CALENDAR, 200)),
     Row("events:calendar_feeds", _to(CALENDAR, 200)),
