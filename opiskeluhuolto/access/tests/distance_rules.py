@@ -208,6 +208,8 @@ RULES: dict[str, dict] = {
     # Attendance, the report, invitations: the writers of the unit (and the organiser
     # group's members, nobody here).
     "event_manage": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION),
+    # Cancelling one's registration through the API: only Aino has one (404 without).
+    "own_registration": rule(student={OWN}),
     # One's own subscription address of the communal calendar: Aino's, nobody else's.
     "own_calendar_feed": rule(student={OWN}),
 }
@@ -227,6 +229,8 @@ URLS: dict[str, str] = {
     "events:report": "event_manage",
     "events:invite": "event_manage",
     "events:feedback": "event_manage",
+    "api:events-register": "event",
+    "api:events-cancel": "own_registration",
     "events:calendar_feed_revoke": "own_calendar_feed",
     "events:calendar_feed": "public",
     "organisation:institution": "institution_page",

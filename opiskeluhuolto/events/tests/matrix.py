@@ -64,6 +64,7 @@ def setup(cast) -> None:
     from opiskeluhuolto.events.models import CalendarFeed
 
     cast.calendar_feed = CalendarFeed.objects.create(user=cast.users["student"])
+    actions.register(cast.event, cast.users["student"])  # Aino has a place (api cancel)
 
 
 def _event(c):
@@ -90,6 +91,21 @@ ROWS = [
     Row("events:report", _to(MANAGERS, 302), kwargs=_event, method="post"),
     Row("events:invite", _to(MANAGERS, 302), kwargs=_event, method="post"),
     Row("events:feedback", _to(MANAGERS, 302), kwargs=_event, method="post"),
+    # The API: the list for everyone signed in; registering and cancelling as on the page
+    # (cancelling without a registration is 404, so the row registers first).
+    Row("api:events", {"*": 200, "anonymous": 401}),
+    Row(
+        "api:events-register",
+        {"*": 404, "anonymous": 401, **{m: 201 for m in VIEWERS}},
+        kwargs=lambda c: {"event_id": c.event.pk},
+        method="post",
+    ),
+    Row(
+        "api:events-cancel",
+        {"*": 404, "anonymous": 401, "student": 200},
+        kwargs=lambda c: {"event_id": c.event.pk},
+        method="delete",
+    ),
     # The communal calendar: students (Aino, Eero) and guardians of minors (Matti).
     Row("events:calendar", _to(CALENDAR, 200)),
     Row("events:calendar_feeds", _to(CALENDAR, 200)),
