@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from opiskeluhuolto.access.primitives import RulePrimitives
-from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role, Student
 
 WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.PROVIDER_ADMIN,
@@ -33,7 +33,7 @@ class CalendarScope:
     a minor student. `audiences` are the values of a clock item's `community` and an
     event's `audience` that reach them this way."""
 
-    student: object  # organisation.Student
+    student: Student
     as_guardian: bool
 
     @property
@@ -45,8 +45,6 @@ class CommunicationRules(RulePrimitives):
     # --- the communal calendar of students and guardians -------------------------------
     def calendar_scopes(self) -> list[CalendarScope]:
         """The person's own studies and their guardianships of minors, each a scope."""
-        from opiskeluhuolto.organisation.models import Student
-
         scopes = []
         if self.own_student is not None:
             scopes.append(CalendarScope(self.own_student, as_guardian=False))

@@ -61,7 +61,7 @@ def index(request):
         "rows": rows,
         "months": calendar.months(rows, year_start),
         "wheel": drawn,
-        "marks": [(m, rows[m.key]) for m in drawn.marks],  # type: ignore[index]
+        "marks": [(m, rows[m.key]) for m in drawn.marks],
         "year_start": year_start,
         "year_end": year_end,
         "units": units,
