@@ -8,11 +8,13 @@ public archive.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from opiskeluhuolto.access.primitives import RulePrimitives
-from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role, Student
 
 WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.PROVIDER_ADMIN,
@@ -25,7 +27,34 @@ WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
 ORGANISER_GROUP_ROLES = frozenset({"chair", "secretary", "member"})
 
 
+@dataclass(frozen=True)
+class CalendarScope:
+    """One way a person belongs to a campus community: as the student, or as a guardian of
+    a minor student. `audiences` are the values of a clock item's `community` and an
+    event's `audience` that reach them this way."""
+
+    student: Student
+    as_guardian: bool
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return ("guardians", "everyone") if self.as_guardian else ("students", "everyone")
+
+
 class CommunicationRules(RulePrimitives):
+    # --- the communal calendar of students and guardians -------------------------------
+    def calendar_scopes(self) -> list[CalendarScope]:
+        """The person's own studies and their guardianships of minors, each a scope."""
+        scopes = []
+        if self.own_student is not None:
+            scopes.append(CalendarScope(self.own_student, as_guardian=False))
+        guarded = Student.objects.filter(pk__in=self.guarded_student_ids).order_by("pk")
+        scopes += [CalendarScope(s, as_guardian=True) for s in guarded]
+        return scopes
+
+    def see_community_calendar(self) -> bool:
+        return self.own_student is not None or bool(self.guarded_student_ids)
+
     def organiser_group_ids(self) -> list[int]:
         return [g for g, role in self.group_roles.items() if role in ORGANISER_GROUP_ROLES]
 
@@ -87,6 +116,40 @@ class CommunicationRules(RulePrimitives):
                 for g in self.grants
             )
         return False
+
+
+def clock_item_for(scope: CalendarScope, item) -> bool:
+    """A clock item (already layered for the scope's campus) is shown in this scope's
+    calendar: its community includes the scope's audience, and its group, when set, is the
+    student's group."""
+    if item.community not in scope.audiences:
+        return False
+    group_id = getattr(scope.student, "group_id", None)
+    return item.community_group_id is None or item.community_group_id == group_id
+
+
+def community_events(scopes: list[CalendarScope]) -> QuerySet:
+    """The events meant for these scopes (their audience, institution and campus)."""
+    from opiskeluhuolto.events.models import Event
+
+    q = Q(pk__in=[])
+    for scope in scopes:
+        s = scope.student
+        place = Q(campuses__isnull=True)
+        if s.campus_id:
+            place |= Q(campuses=s.campus_id)
+        q |= Q(institution_id=s.institution_id, audience__in=scope.audiences) & place
+    return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))
+
+
+def get_calendar_feed(user, pk):
+    """One's own calendar subscription address (nobody else's)."""
+    from opiskeluhuolto.events.models import CalendarFeed
+
+    feed = _get(CalendarFeed.objects.all(), pk)
+    if feed.user_id != getattr(user, "pk", None):
+        raise Http404
+    return feed
 
 
 def _get(queryset, pk):

@@ -13,6 +13,10 @@ from .models import Clock, ClockItem, FeedToken, record
 
 ITEM_FIELDS = (
     "title",
+    "title_sv",
+    "title_en",
+    "community",
+    "community_group",
     "type",
     "kind",
     "day",
@@ -63,6 +67,13 @@ def _apply(item: ClockItem, fields: dict) -> None:
         setattr(item, key, value)
     if item.owner_group is not None and item.owner_group.provider_id != item.clock.provider_id:
         raise ValidationError({"owner_group": _("The group belongs to another provider.")})
+    group = item.community_group
+    if group is not None and group.institution.provider_id != item.clock.provider_id:
+        raise ValidationError({"community_group": _("The group belongs to another provider.")})
+    if group is not None and not item.community:
+        raise ValidationError(
+            {"community": _("Choose who sees the item in the communal calendar of the group.")}
+        )
     item.full_clean()
 
 

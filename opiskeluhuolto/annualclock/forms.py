@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.models import Institution
+from opiskeluhuolto.organisation.models import Institution, StudentGroup
 
 from .models import Clock, ClockItem
 
@@ -35,6 +35,8 @@ class ClockItemForm(forms.ModelForm):
         model = ClockItem
         fields = [
             "title",
+            "title_sv",
+            "title_en",
             "type",
             "kind",
             "date",
@@ -47,6 +49,8 @@ class ClockItemForm(forms.ModelForm):
             "anchor_year",
             "owner_group",
             "audience",
+            "community",
+            "community_group",
             "results_due",
             "note",
         ]
@@ -54,6 +58,9 @@ class ClockItemForm(forms.ModelForm):
     def __init__(self, *args, provider_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_group"].queryset = _groups_of(provider_id)
+        self.fields["community_group"].queryset = StudentGroup.objects.filter(
+            institution__provider_id=provider_id
+        )
         if self.instance.pk and self.instance.kind == "date" and self.instance.day:
             self.initial["date"] = f"{self.instance.day}.{self.instance.month}."
 

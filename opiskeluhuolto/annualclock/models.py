@@ -128,6 +128,14 @@ class ClockItem(models.Model):
         AUTUMN = recurrence.AUTUMN, _("autumn term")
         SPRING = recurrence.SPRING, _("spring term")
 
+    class Community(models.TextChoices):
+        """Who sees the item in the communal calendar besides the staff (issue 18)."""
+
+        STAFF = "", _("staff only")
+        STUDENTS = "students", _("students")
+        GUARDIANS = "guardians", _("guardians of minor students")
+        EVERYONE = "everyone", _("students and guardians")
+
     clock = models.ForeignKey(
         Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="items"
     )
@@ -145,6 +153,8 @@ class ClockItem(models.Model):
         help_text=_("Hides the inherited item in this unit only."),
     )
     title = models.CharField(_("title"), max_length=300)
+    title_sv = models.CharField(_("title (Swedish)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     kind = models.CharField(_("recurs"), max_length=10, choices=Kind.choices)
     day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
@@ -167,6 +177,23 @@ class ClockItem(models.Model):
         related_name="clock_items",
     )
     audience = models.CharField(_("audience"), max_length=200, blank=True)
+    community = models.CharField(
+        _("in the communal calendar of"),
+        max_length=10,
+        choices=Community.choices,
+        blank=True,
+        default="",
+        help_text=_("Students and guardians of the unit see the item in their calendar."),
+    )
+    community_group = models.ForeignKey(
+        "organisation.StudentGroup",
+        verbose_name=_("only for the group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: every group of the unit."),
+    )
     results_due = models.CharField(
         _("results due"),
         max_length=200,
@@ -197,6 +224,10 @@ class ClockItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def title_in(self, language: str) -> str:
+        """The reader's language, falling back to Finnish."""
+        return getattr(self, f"title_{language}", "") or self.title
 
     @property
     def rule(self) -> recurrence.Rule:

@@ -30,6 +30,7 @@ class EventForm(forms.ModelForm):
             "remote_link",
             "registration",
             "capacity",
+            "feedback",
             "clock_item",
         ]
         widgets = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,22 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reported_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.BooleanField(
+        _("feedback survey after the event"),
+        default=False,
+        help_text=_(
+            "The participants get a short anonymous feedback survey of the survey tool "
+            "when the event has ended (at least five participants)."
+        ),
+    )
+    feedback_survey = models.ForeignKey(
+        "surveys.Survey",
+        verbose_name=_("feedback survey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -157,3 +175,26 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.user_id} ({self.status})"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar address of one student's or guardian's communal calendar."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription address")
+        verbose_name_plural = _("calendar subscription addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.created_at:%Y-%m-%d}"

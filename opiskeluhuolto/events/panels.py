@@ -31,3 +31,9 @@ home_panel(
     order=8,
 )
 nav_item(_("Events"), "events:index", lambda can: can.is_authenticated, order=72)
+nav_item(
+    _("Calendar"),
+    "events:calendar",
+    lambda can: can.see_community_calendar(),
+    order=73,
+)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiskeluhuolto.access import communication, for_user, policies
 
-from . import actions, participation
+from . import actions, feedback, participation
 from .forms import AttendanceForm, EventForm
 from .models import Registration
 
@@ -95,6 +95,7 @@ def event(request, pk):
         "manage": manage,
         "taken": obj.registrations.filter(status="registered").count(),
         "open": obj.registration and obj.starts_at > timezone.now(),
+        "ended": obj.ends_at <= timezone.now(),
     }
     if manage:
         context["registrations"] = obj.registrations.exclude(status="cancelled").select_related(
@@ -182,3 +183,16 @@ def invite(request, pk):
         _errors(request, e)
         return redirect("events:event", obj.pk)
     return redirect("announcements:send", draft.pk)
+
+
+@policies.authenticated
+@require_POST
+def send_feedback(request, pk):
+    obj = communication.get_event(request.user, pk, need="manage")
+    try:
+        feedback.send_feedback(obj, by=request.user)
+    except ValidationError as e:
+        _errors(request, e)
+    else:
+        messages.success(request, _("The feedback survey was sent to the participants."))
+    return redirect("events:event", obj.pk)

@@ -200,6 +200,22 @@ RULES: dict[str, dict] = {
     # Announcements (issue 18): the recipients read, the writers of the unit manage.
     "announcement": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION, guardian={OWN, GROUP}),
     "announcement_manage": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION),
+    # An event of the lukio for everyone of Aino's campus: the lukio's school staff, the
+    # students of her campus and the guardians of minors there see it and register.
+    "event": rule(
+        {SCHOOL_STAFF: IN_INSTITUTION},
+        admin=IN_INSTITUTION,
+        student={OWN, GROUP, CAMPUS},
+        guardian={OWN, GROUP},
+        supervisor=True,
+    ),
+    # Attendance, the report, invitations: the writers of the unit (and the organiser
+    # group's members, nobody here).
+    "event_manage": rule({WRITERS: IN_INSTITUTION}, admin=IN_INSTITUTION),
+    # Cancelling one's registration through the API: only Aino has one (404 without).
+    "own_registration": rule(student={OWN}),
+    # One's own subscription address of the communal calendar: Aino's, nobody else's.
+    "own_calendar_feed": rule(student={OWN}),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -210,6 +226,17 @@ URLS: dict[str, str] = {
     "announcements:send": "announcement_manage",
     "announcements:unsubscribe": "public",
     "announcements:archive": "public",
+    "events:event": "event",
+    "events:register": "event",
+    "events:cancel": "event",
+    "events:attendance": "event_manage",
+    "events:report": "event_manage",
+    "events:invite": "event_manage",
+    "events:feedback": "event_manage",
+    "api:events-register": "event",
+    "api:events-cancel": "own_registration",
+    "events:calendar_feed_revoke": "own_calendar_feed",
+    "events:calendar_feed": "public",
     "organisation:institution": "institution_page",
     "organisation:calendar": "calendar",
     "organisation:add_period": "calendar",

@@ -113,6 +113,8 @@ def chosen_row(name: str):
 
 def row_method(name: str) -> str:
     row = chosen_row(name)
+    if row.method == "delete":
+        return "delete"
     if row.method == "post" or 405 in row.expect.values():
         return "post"
     return "get"

@@ -46,6 +46,7 @@ def _managers(status=200):
 
 
 ROWS = [
+    Row("api:announcements", {"*": 200, "anonymous": 401}),
     Row("announcements:index", {"*": 200, "anonymous": 302}),
     Row("announcements:new", {"*": 404, "anonymous": 302, **{m: 200 for m in WRITERS_ANYWHERE}}),
     Row(
