@@ -87,6 +87,11 @@ class AppointmentRules(RulePrimitives):
             and req.requested_by_user_id == self._user_id()
         )
 
+    def write_request_message(self, req: AppointmentRequest) -> bool:
+        """A message about a request: whoever sees it (the student, the guardian who asked,
+        the service's professionals); a professional writes as the staff."""
+        return self.view_appointment_request(req)
+
     def manage_appointment_request(self, req: AppointmentRequest) -> bool:
         """Assess urgency, give a time, close with a reason: the professionals of that service."""
         return self._staff_handles(req, req.service)
@@ -125,6 +130,11 @@ class AppointmentRules(RulePrimitives):
         if self._staff_handles(booking, booking.service):
             return True
         return bool(self.own_student and self.own_student.pk == booking.student_id)
+
+    def set_booking_meeting(self, booking: Booking) -> bool:
+        """How the meeting is held (in person, phone, remote with a link): the professionals
+        of that service; the student asks by a message."""
+        return self._staff_handles(booking, booking.service)
 
     # --- availability and reports -----------------------------------------------
     def manage_own_availability(self) -> bool:
@@ -211,6 +221,7 @@ def get_appointment_request(user, pk, *, need: str = "view") -> AppointmentReque
     check = {
         "view": can.view_appointment_request,
         "manage": can.manage_appointment_request,
+        "message": can.write_request_message,
     }[need]
     if not check(req):
         raise Http404
@@ -229,7 +240,11 @@ def get_booking(user, pk, *, need: str = "view") -> Booking:
     except (Booking.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     can = for_user(user)
-    check = {"view": can.view_booking, "change": can.change_booking}[need]
+    check = {
+        "view": can.view_booking,
+        "change": can.change_booking,
+        "meeting": can.set_booking_meeting,
+    }[need]
     if not check(booking):
         raise Http404
     return booking

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Institution, Student
 
-from .models import AppointmentRequest, Availability, AvailabilityException, Service
+from .models import AppointmentRequest, Availability, AvailabilityException, Mode, Service
 from .slots import Slot
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -116,6 +116,13 @@ class StudentRequestForm(forms.Form):
         max_length=1000,
         required=False,
         help_text=_("Optional. Only the welfare staff read this."),
+    )
+    message = forms.CharField(
+        label=_("a message to the professional"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional. For example: could we meet on Teams, or which days suit you."),
     )
 
     def __init__(self, *args, children=None, **kwargs):
@@ -234,4 +241,35 @@ class ReportForm(forms.Form):
             ("professional", _("professional")),
             ("provider", _("provider")),
         ],
+    )
+
+
+class MessageForm(forms.Form):
+    """A short message about a request (the student, the guardian or the professional)."""
+
+    body = forms.CharField(
+        label=_("message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Only you and the welfare staff handling the request read the messages."),
+    )
+
+
+class MeetingForm(forms.Form):
+    """How a booked meeting is held; the action checks the link of a remote meeting."""
+
+    mode = forms.ChoiceField(
+        label=_("how you meet"), choices=Mode.choices, widget=forms.RadioSelect
+    )
+    place = forms.CharField(
+        label=_("place"),
+        max_length=200,
+        required=False,
+        help_text=_("For a meeting in person, e.g. the room."),
+    )
+    meeting_link = forms.CharField(
+        label=_("meeting link"),
+        max_length=500,
+        required=False,
+        help_text=_("For a remote meeting: the address of the video meeting (e.g. Teams)."),
     )

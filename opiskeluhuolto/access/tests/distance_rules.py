@@ -247,6 +247,8 @@ URLS: dict[str, str] = {
     "appointments:rebook": "booking",
     "appointments:booking_ics": "booking",
     "appointments:booking_held": "booking_staff",
+    "appointments:booking_meeting": "booking_staff",
+    "appointments:request_messages": "request",
     "appointments:request_detail": "request_staff",
     "appointments:request_urgency": "request_staff",
     "appointments:request_book": "request_staff",

@@ -128,6 +128,30 @@ ROWS = [
         kwargs=_request,
     ),
     Row(
+        "appointments:request_messages",
+        {"*": 404, "anonymous": 302, "student": 200, "guardian": 200, "kuraattori": 302},
+        kwargs=_request,
+    ),
+    Row(
+        "appointments:request_messages",
+        {"*": 404, "anonymous": 302, "student": 302, "guardian": 302, "kuraattori": 302},
+        kwargs=_request,
+        method="post",
+        data=lambda c: {"body": "Voisimmeko tavata Teamsissa?"},
+    ),
+    Row(
+        "appointments:booking_meeting",
+        {"*": 404, "anonymous": 302, "kuraattori": 200},
+        kwargs=_booking,
+    ),
+    Row(
+        "appointments:booking_meeting",
+        ONLY_KAISA_POST,
+        kwargs=_booking,
+        method="post",
+        data=lambda c: {"mode": "remote", "meeting_link": "https://teams.example.fi/l/abc"},
+    ),
+    Row(
         "appointments:request_urgency",
         ONLY_KAISA_POST,
         kwargs=_request,
