@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         AvailabilityException,
         Booking,
         BookingQuerySet,
+        GroupWork,
     )
 
 
@@ -154,6 +155,20 @@ class AppointmentRules(RulePrimitives):
             for g in self.grants
         )
 
+    def view_visit_statistics(self, institution: Institution) -> bool:
+        """The kuraattori's and psychologist's visit statistics of an institution: the same
+        readers as the compliance figures (aggregates only)."""
+        return self.view_compliance(institution)
+
+    def visit_statistics_exact_services(self, institution: Institution) -> frozenset[str]:
+        """The services whose small cells this person sees unhidden: those they work in at
+        the institution (they see the individuals of that service)."""
+        return self.roles_at(institution) & frozenset({Role.SOCIAL_WORKER, Role.PSYCHOLOGIST})
+
+    def record_group_work(self, institution: Institution) -> frozenset[str]:
+        """The services in which this person records group and communal work there."""
+        return self.visit_statistics_exact_services(institution)
+
     def compliance_individual_access(self, institution: Institution) -> bool:
         """Welfare professionals of the institution may see small cells (they see the requests)."""
         return bool(self.roles_at(institution) & WELFARE_PROFESSIONAL_ROLES)
@@ -265,6 +280,15 @@ def get_own_exception(user, pk) -> AvailabilityException:
     try:
         return AvailabilityException.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
     except (AvailabilityException.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_own_group_work(user, pk) -> GroupWork:
+    from opiskeluhuolto.appointments.models import GroupWork
+
+    try:
+        return GroupWork.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
+    except (GroupWork.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -613,3 +613,45 @@ class FreeTimesVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class GroupWork(models.Model):
+    """A session of group or communal work by a kuraattori or a psychologist (a class
+    visit, a group of students, the welfare group's work): counted in the visit
+    statistics. No names: the number of participants only."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("group work with students")
+        COMMUNAL = "communal", _("communal welfare work (class visits, theme days, groups)")
+
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("professional"),
+        on_delete=models.PROTECT,
+        related_name="group_work",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    campus = models.ForeignKey(
+        Campus,
+        verbose_name=_("campus"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    service = models.CharField(_("service"), max_length=30, choices=Service.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("duration (min)"), default=45)
+    participants = models.PositiveSmallIntegerField(_("participants"), default=0)
+
+    class Meta:
+        verbose_name = _("group or communal work")
+        verbose_name_plural = _("group and communal work")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["institution", "day"], name="appt_groupwork_inst_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:%d.%m.%Y}"

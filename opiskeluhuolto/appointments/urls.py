@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conversation_views, report_views, staff_views, views
+from . import conversation_views, report_views, staff_views, views, visit_views
 
 app_name = "appointments"
 urlpatterns = [
@@ -39,5 +39,13 @@ urlpatterns = [
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("report/", report_views.report, name="report"),
     path("report.csv", report_views.report_csv, name="report_csv"),
+    path("statistics/", visit_views.statistics, name="statistics"),
+    path("statistics.csv", visit_views.statistics_csv, name="statistics_csv"),
+    path("statistics/group-work/", visit_views.group_work_add, name="group_work_add"),
+    path(
+        "statistics/group-work/<int:pk>/remove/",
+        visit_views.group_work_remove,
+        name="group_work_remove",
+    ),
     path("p/<slug:slug>/", views.public_page, name="public_page"),
 ]

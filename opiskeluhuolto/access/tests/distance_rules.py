@@ -255,6 +255,7 @@ URLS: dict[str, str] = {
     "appointments:request_close": "request_staff",
     "appointments:availability_remove": "own_hours",
     "appointments:exception_remove": "own_hours",
+    "appointments:group_work_remove": "own_hours",
     "appointments:feed": "public",
     "procedures:detail": "procedure_staff",
     "procedures:confirm": "procedure_staff",
