@@ -305,6 +305,7 @@ def case_page(request, pk):
         "can_disclose": can.disclose(case),
         "can_amend": can.amend_entries(case),
         "can_decide": can.decide_rectification(case),
+        "can_consent_own": not staff_view and can.give_own_consent(case),
         "own_copy": can.case_basis(case) in (access.OWN_DATA, access.GUARDIAN),
         "without_role": case_display.members_without_role(case, can.today) if staff_view else [],
         "memberships": case_display.expert_group(case),

@@ -225,6 +225,7 @@ URLS: dict[str, str] = {
     "cases:expert_group": "case_member",
     "cases:withdraw_consent": "case_member",
     "cases:withdraw_own_consent": "own_consent",
+    "cases:own_consent": "own_consent",
     "cases:close": "case_responsible",
     "cases:responsible": "case_responsible",
     "cases:prohibition": "case_member",
