@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         AvailabilityException,
         Booking,
         BookingQuerySet,
+        GroupWork,
     )
 
 
@@ -87,6 +88,11 @@ class AppointmentRules(RulePrimitives):
             and req.requested_by_user_id == self._user_id()
         )
 
+    def write_request_message(self, req: AppointmentRequest) -> bool:
+        """A message about a request: whoever sees it (the student, the guardian who asked,
+        the service's professionals); a professional writes as the staff."""
+        return self.view_appointment_request(req)
+
     def manage_appointment_request(self, req: AppointmentRequest) -> bool:
         """Assess urgency, give a time, close with a reason: the professionals of that service."""
         return self._staff_handles(req, req.service)
@@ -126,6 +132,11 @@ class AppointmentRules(RulePrimitives):
             return True
         return bool(self.own_student and self.own_student.pk == booking.student_id)
 
+    def set_booking_meeting(self, booking: Booking) -> bool:
+        """How the meeting is held (in person, phone, remote with a link): the professionals
+        of that service; the student asks by a message."""
+        return self._staff_handles(booking, booking.service)
+
     # --- availability and reports -----------------------------------------------
     def manage_own_availability(self) -> bool:
         return self.is_welfare_professional
@@ -143,6 +154,20 @@ class AppointmentRules(RulePrimitives):
             g.provider_id == provider_id and g.institution_id is None and g.role == Role.PRINCIPAL
             for g in self.grants
         )
+
+    def view_visit_statistics(self, institution: Institution) -> bool:
+        """The kuraattori's and psychologist's visit statistics of an institution: the same
+        readers as the compliance figures (aggregates only)."""
+        return self.view_compliance(institution)
+
+    def visit_statistics_exact_services(self, institution: Institution) -> frozenset[str]:
+        """The services whose small cells this person sees unhidden: those they work in at
+        the institution (they see the individuals of that service)."""
+        return self.roles_at(institution) & frozenset({Role.SOCIAL_WORKER, Role.PSYCHOLOGIST})
+
+    def record_group_work(self, institution: Institution) -> frozenset[str]:
+        """The services in which this person records group and communal work there."""
+        return self.visit_statistics_exact_services(institution)
 
     def compliance_individual_access(self, institution: Institution) -> bool:
         """Welfare professionals of the institution may see small cells (they see the requests)."""
@@ -211,6 +236,7 @@ def get_appointment_request(user, pk, *, need: str = "view") -> AppointmentReque
     check = {
         "view": can.view_appointment_request,
         "manage": can.manage_appointment_request,
+        "message": can.write_request_message,
     }[need]
     if not check(req):
         raise Http404
@@ -229,7 +255,11 @@ def get_booking(user, pk, *, need: str = "view") -> Booking:
     except (Booking.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     can = for_user(user)
-    check = {"view": can.view_booking, "change": can.change_booking}[need]
+    check = {
+        "view": can.view_booking,
+        "change": can.change_booking,
+        "meeting": can.set_booking_meeting,
+    }[need]
     if not check(booking):
         raise Http404
     return booking
@@ -250,6 +280,15 @@ def get_own_exception(user, pk) -> AvailabilityException:
     try:
         return AvailabilityException.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
     except (AvailabilityException.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_own_group_work(user, pk) -> GroupWork:
+    from opiskeluhuolto.appointments.models import GroupWork
+
+    try:
+        return GroupWork.objects.get(pk=pk, professional_id=getattr(user, "pk", None))
+    except (GroupWork.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

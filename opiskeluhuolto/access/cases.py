@@ -204,6 +204,17 @@ class CaseRules(RulePrimitives):
         """The members of an open case; the register administration once it is closed."""
         return self.edit_case(case) or self.administer_closed_case(case)
 
+    def give_own_consent(self, case) -> bool:
+        """LAW.md L-19-1..2: the student herself names a further member of her open case's
+        expert group (an electronic, identified consent: she is signed in)."""
+        student = self.own_student
+        return bool(
+            case.is_open
+            and self._is_own(case)
+            and student is not None
+            and student.status == student.Status.ACTIVE
+        )
+
     def withdraw_own_consent(self, consent) -> bool:
         """LAW.md L-19-3: the student withdraws any consent about them; a guardian withdraws
         a consent a guardian gave (while they may see the case)."""
@@ -307,6 +318,7 @@ def get_case(user, pk, *, need: str = "view"):
         "write": can.write_entries,
         "disclose": can.disclose,
         "rectify": can.request_rectification,
+        "own_consent": can.give_own_consent,
     }[need](case)
     if not allowed:
         raise Http404

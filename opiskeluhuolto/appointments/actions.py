@@ -27,6 +27,7 @@ from .models import (
     Booking,
     CalendarFeed,
     ContactChannel,
+    Mode,
 )
 
 
@@ -343,6 +344,7 @@ def rebook(booking: Booking, *, starts_at: datetime, actor) -> Booking:
     if booking.status != Booking.Status.ACTIVE:
         raise ValidationError(_("The booking is no longer active."))
     slot = _slot_or_error(booking.professional, booking.institution, starts_at, exclude=booking.pk)
+    keep = booking.mode == Mode.PHONE or bool(booking.meeting_link)
     _cancel(booking, actor=actor)
     new = _insert_booking(
         Booking(
@@ -353,8 +355,10 @@ def rebook(booking: Booking, *, starts_at: datetime, actor) -> Booking:
             service=booking.service,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
-            mode=slot.mode,
-            place=slot.place,
+            # A phone call or a remote meeting agreed for the old time stays agreed.
+            mode=booking.mode if keep else slot.mode,
+            place=booking.place if keep else slot.place,
+            meeting_link=booking.meeting_link if keep else "",
             booked_by=actor,
         )
     )

@@ -201,6 +201,10 @@ class RequestRow:
     def detail_url(self) -> str:
         return reverse_pk("appointments:request_detail", self.pk)
 
+    @property
+    def messages_url(self) -> str:
+        return reverse_pk("appointments:request_messages", self.pk)
+
 
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
@@ -265,6 +269,18 @@ class BookingRow:
     professional: str
     service: str
     where: str  # the place, or how the meeting is held
+    mode: str = ""
+    link: str = ""  # the link of a remote meeting
+
+    @property
+    def messages_url(self) -> str:
+        return (
+            reverse_pk("appointments:request_messages", self.request_id) if self.request_id else ""
+        )
+
+    @property
+    def meeting_url(self) -> str:
+        return reverse_pk("appointments:booking_meeting", self.pk)
 
     @property
     def ics_url(self) -> str:
@@ -298,6 +314,7 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         service,
         mode,
         place,
+        link,
         request_id,
         first_name,
         last_name,
@@ -313,6 +330,7 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         "service",
         "mode",
         "place",
+        "meeting_link",
         "request_id",
         "student__first_name",
         "student__last_name",
@@ -335,7 +353,9 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
                 request_id=request_id,
                 professional=display_name(pro_first_name, pro_last_name, pro_username),
                 service=services.get(service, service),
-                where=how if mode == Mode.REMOTE or not place else place,
+                where=how if mode != Mode.ON_SITE or not place else place,
+                mode=mode,
+                link=link if mode == Mode.REMOTE else "",
             )
         )
     return rows

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Institution, Student
 
-from .models import AppointmentRequest, Availability, AvailabilityException, Service
+from .models import (
+    AppointmentRequest,
+    Availability,
+    AvailabilityException,
+    GroupWork,
+    Mode,
+    Service,
+)
 from .slots import Slot
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -116,6 +123,13 @@ class StudentRequestForm(forms.Form):
         max_length=1000,
         required=False,
         help_text=_("Optional. Only the welfare staff read this."),
+    )
+    message = forms.CharField(
+        label=_("a message to the professional"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional. For example: could we meet on Teams, or which days suit you."),
     )
 
     def __init__(self, *args, children=None, **kwargs):
@@ -235,3 +249,75 @@ class ReportForm(forms.Form):
             ("provider", _("provider")),
         ],
     )
+
+
+class MessageForm(forms.Form):
+    """A short message about a request (the student, the guardian or the professional)."""
+
+    body = forms.CharField(
+        label=_("message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Only you and the welfare staff handling the request read the messages."),
+    )
+
+
+class MeetingForm(forms.Form):
+    """How a booked meeting is held; the action checks the link of a remote meeting."""
+
+    mode = forms.ChoiceField(
+        label=_("how you meet"), choices=Mode.choices, widget=forms.RadioSelect
+    )
+    place = forms.CharField(
+        label=_("place"),
+        max_length=200,
+        required=False,
+        help_text=_("For a meeting in person, e.g. the room."),
+    )
+    meeting_link = forms.CharField(
+        label=_("meeting link"),
+        max_length=500,
+        required=False,
+        help_text=_("For a remote meeting: the address of the video meeting (e.g. Teams)."),
+    )
+
+
+class VisitStatisticsForm(forms.Form):
+    """The institution and the calendar year of the visit statistics."""
+
+    institution = forms.ModelChoiceField(Institution.objects.none(), label=_("institution"))
+    year = forms.TypedChoiceField(label=_("year"), coerce=int)
+
+    def __init__(self, *args, institutions, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["institution"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class GroupWorkForm(forms.ModelForm):
+    """One session of group or communal work; the service is the professional's own."""
+
+    class Meta:
+        model = GroupWork
+        fields = ["service", "kind", "day", "minutes", "participants", "campus"]
+        widgets = {"day": DATE}
+        help_texts = {"participants": _("The number of students taking part; no names.")}
+
+    def __init__(self, *args, services=(), campuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [c for c in Service.choices if c[0] in services]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["campus"].queryset = campuses  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Record work already done: the date is in the future."))
+        return day
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        if not 5 <= minutes <= 600:
+            raise forms.ValidationError(_("Give the duration in minutes (5–600)."))
+        return minutes

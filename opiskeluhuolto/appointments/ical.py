@@ -28,8 +28,12 @@ def _calendar(name: str) -> Calendar:
 
 
 def _location(booking: Booking) -> str:
+    """The place of an in-person meeting; for a remote one its link, for a phone call the
+    words "by phone" (calendar applications show the location on the event)."""
     if booking.mode == Mode.REMOTE:
-        return str(_("remote (video or phone)"))
+        return booking.meeting_link or str(booking.get_mode_display())
+    if booking.mode == Mode.PHONE:
+        return str(booking.get_mode_display())
     return booking.place
 
 
@@ -40,8 +44,10 @@ def _event(booking: Booking, summary: str, description: str = "") -> Event:
     event.add("dtstart", booking.starts_at)
     event.add("dtend", booking.ends_at)
     event.add("summary", summary)
-    if booking.place or booking.mode == Mode.REMOTE:
+    if booking.place or booking.mode != Mode.ON_SITE:
         event.add("location", _location(booking))
+    if booking.mode == Mode.REMOTE and booking.meeting_link:
+        event.add("url", booking.meeting_link)
     if description:
         event.add("description", description)
     event.add("status", "CANCELLED" if booking.status == Booking.Status.CANCELLED else "CONFIRMED")
@@ -55,7 +61,10 @@ def booking_ics(booking: Booking) -> bytes:
         "who": booking.professional.display_name,
         "service": booking.get_service_display(),
     }
-    cal.add_component(_event(booking, summary))
+    how = _("How: %(mode)s") % {"mode": booking.get_mode_display()}
+    if booking.mode == Mode.REMOTE and booking.meeting_link:
+        how += f"\n{booking.meeting_link}"
+    cal.add_component(_event(booking, summary, how))
     return cal.to_ical()
 
 

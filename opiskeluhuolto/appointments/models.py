@@ -38,8 +38,11 @@ class Service(models.TextChoices):
 
 
 class Mode(models.TextChoices):
-    ON_SITE = "on_site", _("at the institution")
-    REMOTE = "remote", _("remote (video or phone)")
+    """How the meeting is held; a booking with a remote meeting carries its link."""
+
+    ON_SITE = "on_site", _("in person at the institution")
+    PHONE = "phone", _("by phone")
+    REMOTE = "remote", _("remote (video)")
 
 
 class Availability(models.Model):
@@ -366,6 +369,40 @@ class AppointmentRequest(models.Model):
         return self.requested_by == self.RequestedBy.STUDENT or self.made_with_student
 
 
+class RequestMessage(models.Model):
+    """A short message about a request between the student (or guardian) and the staff.
+
+    Confidential like the request's own words: encrypted, shown only to those who see
+    the request, every showing read-logged as the request's read, removed with the
+    request under the retention rules (`retention.py`).
+    """
+
+    request = models.ForeignKey(
+        AppointmentRequest,
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_staff = models.BooleanField(_("from the welfare staff"), default=False)
+    body = EncryptedTextField(_("message"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message about a request")
+        verbose_name_plural = _("messages about requests")
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["request", "sent_at"], name="appt_msg_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%d.%m.%Y %H:%M}"
+
+
 class BookingQuerySet(models.QuerySet):
     def active(self) -> BookingQuerySet:
         return self.filter(status=Booking.Status.ACTIVE)
@@ -416,6 +453,12 @@ class Booking(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     mode = models.CharField(_("where"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    meeting_link = models.URLField(
+        _("meeting link"),
+        max_length=500,
+        blank=True,
+        help_text=_("For a remote meeting: the address of the video meeting (e.g. Teams)."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -513,6 +556,7 @@ class AppointmentEvent(models.Model):
         HELD = "held", _("discussion held")
         CLOSED = "closed", _("closed without a discussion")
         WARNED = "warned", _("deadline warning sent")
+        MEETING = "meeting", _("how to meet changed")
 
     request = models.ForeignKey(
         AppointmentRequest,
@@ -569,3 +613,45 @@ class FreeTimesVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class GroupWork(models.Model):
+    """A session of group or communal work by a kuraattori or a psychologist (a class
+    visit, a group of students, the welfare group's work): counted in the visit
+    statistics. No names: the number of participants only."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("group work with students")
+        COMMUNAL = "communal", _("communal welfare work (class visits, theme days, groups)")
+
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("professional"),
+        on_delete=models.PROTECT,
+        related_name="group_work",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    campus = models.ForeignKey(
+        Campus,
+        verbose_name=_("campus"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    service = models.CharField(_("service"), max_length=30, choices=Service.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("duration (min)"), default=45)
+    participants = models.PositiveSmallIntegerField(_("participants"), default=0)
+
+    class Meta:
+        verbose_name = _("group or communal work")
+        verbose_name_plural = _("group and communal work")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["institution", "day"], name="appt_groupwork_inst_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:%d.%m.%Y}"

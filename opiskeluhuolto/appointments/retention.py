@@ -3,7 +3,8 @@
 Registered with `records.retention` (which never imports this app). A request is counted
 from the day it came in or from the day it was resolved (closed, or its last discussion
 held); one that is still open past the period is listed as unhandled, never destroyed.
-Bookings made without a request go with the same class, counted from their end.
+Bookings made without a request go with the same class, counted from their end. The
+messages about a request are destroyed with it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db.models import Max, Q
 from opiskeluhuolto.records.models import RetentionClass
 from opiskeluhuolto.records.retention import register
 
-from .models import AppointmentEvent, AppointmentRequest, Booking
+from .models import AppointmentEvent, AppointmentRequest, Booking, RequestMessage
 
 TYPE = RetentionClass.DocumentType.APPOINTMENT_REQUEST.value
 RESOLVED = (AppointmentRequest.Status.HELD, AppointmentRequest.Status.CLOSED)
@@ -66,6 +67,8 @@ def _destroy(items: list[dict]) -> None:
         Q(request_id__in=request_ids) | Q(booking_id__in=booking_ids)
     ).delete()
     Booking.objects.filter(pk__in=booking_ids).delete()
+    # The messages are the request's confidential words: they go with it.
+    RequestMessage.objects.filter(request_id__in=request_ids).delete()
     AppointmentRequest.objects.filter(pk__in=request_ids).delete()
 
 

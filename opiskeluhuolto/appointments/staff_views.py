@@ -22,6 +22,7 @@ from .forms import (
     ContactForm,
     ExceptionForm,
     HoursForm,
+    MessageForm,
     SlotChoiceForm,
     StaffRequestForm,
     UrgencyForm,
@@ -114,7 +115,8 @@ def staff_request_new(request):
     return render(request, "appointments/request_form.html", context)
 
 
-def _request_page(request, req: AppointmentRequest, **forms):
+def request_page(request, req: AppointmentRequest, **forms):
+    """The professional's page of one request; `forms` are the posted forms with errors."""
     today = timezone.localdate()
     options = free_slots(
         request.user.pk,
@@ -130,6 +132,8 @@ def _request_page(request, req: AppointmentRequest, **forms):
         "req": display.with_states([req], today)[0],
         "bookings": bookings,
         "events": req.events.select_related("actor"),
+        "thread": list(req.messages.select_related("author")),
+        "message_form": forms.get("message") or MessageForm(),
         "urgency_form": forms.get("urgency")
         or UrgencyForm(initial={**initial, "urgent": "1" if req.urgent else "0"}),
         "close_form": forms.get("close") or CloseForm(initial=initial),
@@ -146,7 +150,7 @@ def _request_page(request, req: AppointmentRequest, **forms):
 @require_GET
 def request_detail(request, pk):
     req = access.get_appointment_request(request.user, pk)
-    return _request_page(request, req)
+    return request_page(request, req)
 
 
 @policies.welfare_professional
@@ -168,7 +172,7 @@ def request_urgency(request, pk):
         else:
             messages.success(request, _("The urgency was saved and the deadline updated."))
             return redirect("appointments:request_detail", pk=req.pk)
-    return _request_page(request, req, urgency=form)
+    return request_page(request, req, urgency=form)
 
 
 @policies.welfare_professional
@@ -199,7 +203,7 @@ def request_book(request, pk):
         else:
             messages.success(request, _("The time was booked and the student informed."))
             return redirect("appointments:request_detail", pk=req.pk)
-    return _request_page(request, req, book=form)
+    return request_page(request, req, book=form)
 
 
 @policies.welfare_professional
@@ -221,7 +225,7 @@ def request_close(request, pk):
         else:
             messages.success(request, _("The request was closed with the recorded reason."))
             return redirect("appointments:work")
-    return _request_page(request, req, close=form)
+    return request_page(request, req, close=form)
 
 
 @policies.welfare_professional

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, staff_views, views
+from . import conversation_views, report_views, staff_views, views, visit_views
 
 app_name = "appointments"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("work/", staff_views.work, name="work"),
     path("requests/new/", staff_views.staff_request_new, name="staff_request_new"),
     path("requests/<int:pk>/", staff_views.request_detail, name="request_detail"),
+    path(
+        "requests/<int:pk>/messages/",
+        conversation_views.request_messages,
+        name="request_messages",
+    ),
+    path("bookings/<int:pk>/meeting/", conversation_views.booking_meeting, name="booking_meeting"),
     path("requests/<int:pk>/urgency/", staff_views.request_urgency, name="request_urgency"),
     path("requests/<int:pk>/book/", staff_views.request_book, name="request_book"),
     path("requests/<int:pk>/close/", staff_views.request_close, name="request_close"),
@@ -33,5 +39,13 @@ urlpatterns = [
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("report/", report_views.report, name="report"),
     path("report.csv", report_views.report_csv, name="report_csv"),
+    path("statistics/", visit_views.statistics, name="statistics"),
+    path("statistics.csv", visit_views.statistics_csv, name="statistics_csv"),
+    path("statistics/group-work/", visit_views.group_work_add, name="group_work_add"),
+    path(
+        "statistics/group-work/<int:pk>/remove/",
+        visit_views.group_work_remove,
+        name="group_work_remove",
+    ),
     path("p/<slug:slug>/", views.public_page, name="public_page"),
 ]

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from opiskeluhuolto.front.registry import public_sections_for
 from opiskeluhuolto.organisation.models import Institution, Student
 from opiskeluhuolto.records.models import AccessLogEntry
 
-from . import actions, display, ical
+from . import actions, conversation, display, ical
 from .forms import SlotChoiceForm, StudentRequestForm
 from .models import AppointmentRequest, Booking, CalendarFeed
 from .reads import log_shown
@@ -133,15 +134,23 @@ def request_new(request):
             else AppointmentRequest.RequestedBy.GUARDIAN
         )
         try:
-            actions.create_request(
-                student,
-                service=form.cleaned_data["service"],
-                requested_by=by,
-                channel=AppointmentRequest.Channel.ONLINE,
-                actor=request.user,
-                topic=form.cleaned_data["topic"],
-                topic_text=form.cleaned_data["topic_text"],
-            )
+            with transaction.atomic():
+                req = actions.create_request(
+                    student,
+                    service=form.cleaned_data["service"],
+                    requested_by=by,
+                    channel=AppointmentRequest.Channel.ONLINE,
+                    actor=request.user,
+                    topic=form.cleaned_data["topic"],
+                    topic_text=form.cleaned_data["topic_text"],
+                )
+                if form.cleaned_data["message"].strip():
+                    conversation.post_message(
+                        req,
+                        author=request.user,
+                        body=form.cleaned_data["message"],
+                        from_staff=False,
+                    )
         except ValidationError as e:
             form.add_error(None, e)
         else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import own_consent, views
 
 app_name = "cases"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("referrals/<int:pk>/close/", views.close_referral, name="close_referral"),
     path("<int:pk>/expert-group/", views.expert_group, name="expert_group"),
     path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
+    path("<int:pk>/my-consent/", own_consent.own_consent, name="own_consent"),
     path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path(
         "consents/<int:pk>/withdraw-mine/", views.withdraw_own_consent, name="withdraw_own_consent"

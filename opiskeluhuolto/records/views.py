@@ -18,7 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
-from opiskeluhuolto.access.identification import require_strong_identification
+from opiskeluhuolto.access.identification import (
+    is_strongly_identified,
+    require_strong_identification,
+)
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.cases import display as case_display
 from opiskeluhuolto.lib.forms import apply_errors
@@ -109,14 +112,34 @@ def disclose(request, pk):
     return render(request, "records/disclose.html", {"form": form, "case": case})
 
 
-def _pdf_response(request, case, view) -> HttpResponse:
+def register_keeper(case) -> dict:
+    """The controller of the register (the education provider) and its register responsible
+    person, as the student's page and her copy name them (LAW.md L-21-1, L-GDPR-3)."""
+    provider = case.institution.provider
+    responsible = provider.register_responsible
+    return {
+        "name": provider.name,
+        "business_id": provider.business_id,
+        "responsible": responsible.display_name if responsible else "",
+    }
+
+
+def _pdf_response(request, case, view, *, own: bool = False) -> HttpResponse:
+    """The PDF copy. The student's or guardian's own copy (`own`) holds what her page
+    shows: the expert group, the consents, the register keeper and who has read the matter."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string(
-        "records/pdf.html",
-        {"case": case, "view": view, "printed_at": timezone.now()},
-        request=request,
-    )
+    context = {"case": case, "view": view, "printed_at": timezone.now(), "own": own}
+    if own:
+        context |= {
+            "memberships": case_display.expert_group(case),
+            "consents": case_display.consents(case),
+            "keeper": register_keeper(case),
+            "readers": readers_of(case.student, exclude_user=request.user, case_ids={case.pk})[1]
+            if is_strongly_identified(request)
+            else None,
+        }
+    html = render_to_string("records/pdf.html", context, request=request)
     css = CSS(string=render_to_string("records/pdf.css"))
     document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
         stylesheets=[css]
@@ -139,7 +162,7 @@ def pdf(request, pk):
     )
     if view is None:
         raise Http404
-    return _pdf_response(request, case, view)
+    return _pdf_response(request, case, view, own=True)
 
 
 @policies.staff
@@ -305,6 +328,8 @@ def case_page(request, pk):
         "can_disclose": can.disclose(case),
         "can_amend": can.amend_entries(case),
         "can_decide": can.decide_rectification(case),
+        "can_consent_own": not staff_view and can.give_own_consent(case),
+        "keeper": None if staff_view else register_keeper(case),
         "own_copy": can.case_basis(case) in (access.OWN_DATA, access.GUARDIAN),
         "without_role": case_display.members_without_role(case, can.today) if staff_view else [],
         "memberships": case_display.expert_group(case),

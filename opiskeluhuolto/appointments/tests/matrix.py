@@ -57,6 +57,16 @@ def setup(cast) -> None:
         actor=cast.guardian,
     )
     cast.appt_feed = actions.rotate_feed(cast.kuraattori)
+    from opiskeluhuolto.appointments.models import GroupWork
+
+    cast.appt_group_work = GroupWork.objects.create(
+        professional=cast.kuraattori,
+        institution=cast.lukio,
+        service=Role.SOCIAL_WORKER,
+        kind=GroupWork.Kind.COMMUNAL,
+        day=today,
+        participants=20,
+    )
 
 
 def _booking(cast) -> dict:
@@ -128,6 +138,30 @@ ROWS = [
         kwargs=_request,
     ),
     Row(
+        "appointments:request_messages",
+        {"*": 404, "anonymous": 302, "student": 200, "guardian": 200, "kuraattori": 302},
+        kwargs=_request,
+    ),
+    Row(
+        "appointments:request_messages",
+        {"*": 404, "anonymous": 302, "student": 302, "guardian": 302, "kuraattori": 302},
+        kwargs=_request,
+        method="post",
+        data=lambda c: {"body": "Voisimmeko tavata Teamsissa?"},
+    ),
+    Row(
+        "appointments:booking_meeting",
+        {"*": 404, "anonymous": 302, "kuraattori": 200},
+        kwargs=_booking,
+    ),
+    Row(
+        "appointments:booking_meeting",
+        ONLY_KAISA_POST,
+        kwargs=_booking,
+        method="post",
+        data=lambda c: {"mode": "remote", "meeting_link": "https://teams.example.fi/l/abc"},
+    ),
+    Row(
         "appointments:request_urgency",
         ONLY_KAISA_POST,
         kwargs=_request,
@@ -179,6 +213,28 @@ ROWS = [
     Row("appointments:feed", {"*": 200}, kwargs=lambda c: {"token": c.appt_feed.token}),
     Row("appointments:report", REPORT),
     Row("appointments:report_csv", REPORT),
+    Row("appointments:statistics", REPORT),
+    Row("appointments:statistics_csv", REPORT),
+    Row(
+        "appointments:group_work_add",
+        # The psychologist may record only the psychologist's work: the form says so (400).
+        {"*": 404, "anonymous": 302, "kuraattori": 302, "psykologi": 400},
+        method="post",
+        data=lambda c: {
+            "institution": c.lukio.pk,
+            "service": Role.SOCIAL_WORKER,
+            "kind": "group",
+            "day": c.today.isoformat(),
+            "minutes": 45,
+            "participants": 8,
+        },
+    ),
+    Row(
+        "appointments:group_work_remove",
+        ONLY_KAISA_POST,
+        kwargs=lambda c: {"pk": c.appt_group_work.pk},
+        method="post",
+    ),
     Row("appointments:public_page", {"*": 200}, kwargs=lambda c: {"slug": c.lukio.slug}),
 ]
 

@@ -172,7 +172,7 @@ def test_booking_and_request_rows_show_what_the_models_show(hours, english):
         assert row.professional == b.professional.display_name
         assert row.service == b.get_service_display()
         assert row.where == (b.place if b.mode != "remote" and b.place else b.get_mode_display())
-    assert rows[0].time == "Tue 10.11. 09.00–09.45" and rows[1].where == "remote (video or phone)"
+    assert rows[0].time == "Tue 10.11. 09.00–09.45" and rows[1].where == "remote (video)"
 
     requests = AppointmentRequest.objects.select_related("student").by_deadline()
     rows = display.request_rows(display.request_values(requests, names=True), cast.today)

@@ -122,6 +122,7 @@ ROWS = [
     Row("cases:add_consent", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:expert_group", only(*CASE_MEMBERS), kwargs=case),
     Row("cases:withdraw_consent", only(*CASE_MEMBERS), kwargs=lambda c: {"pk": c.consent.pk}),
+    Row("cases:own_consent", only("student"), kwargs=case),
     Row(
         "cases:withdraw_own_consent",
         only("student"),

@@ -81,6 +81,38 @@ def test_pdf_copy_is_marked_confidential_and_logged(cast, case_with_entry):
     assert AccessLogEntry.objects.filter(action="print", actor_id=cast.student.pk).exists()
 
 
+def _pdf_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        return subprocess.run(
+            ["pdftotext", f.name, "-"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+
+def test_the_students_copy_holds_what_her_page_shows(cast, case_with_entry):
+    """Issue 19: the expert group, the consents, the register keeper and who has read it."""
+    case = case_with_entry
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    client_for(cast.kuraattori).get(reverse("records:case", args=[case.pk]))  # a read
+    page = client_for(cast.student).get(reverse("records:case", args=[case.pk])).text
+    assert cast.provider.name in page  # the register keeper on the page too
+    text = _pdf_text(client_for(cast.student).get(reverse("records:pdf", args=[case.pk])).content)
+    flat = " ".join(text.split())
+    assert "Asiantuntijaryhmä" in flat and "Suostumukset" in flat
+    assert cast.supervisor.display_name in flat and cast.kuraattori.display_name in flat
+    assert "vastuuhenkilö" in flat and "kirjallinen" in flat.lower()
+    assert "Rekisterinpitäjä" in flat and cast.provider.name in flat
+    assert cast.admin.display_name in flat
+    assert "Kuka on lukenut tietojani" in flat
+    readers = flat.split("Kuka on lukenut tietojani", 1)[1]
+    assert cast.kuraattori.display_name in readers
+
+
 def test_api_reads_are_logged(cast, case_with_entry):
     entry = RecordEntry.objects.get()
     actions.amend_entry(entry, by=cast.kuraattori, text="Korjaus", reason="x", expected_version=1)

@@ -1,0 +1,106 @@
+"""Messages about a request (the student's or guardian's page, the staff's answer) and
+how a booked meeting is held (the professional's form). Thin: `access` fetches and
+checks, `conversation` changes state, `reads` logs every showing of the messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from opiskeluhuolto.access import appointments as access
+from opiskeluhuolto.access import for_user, policies
+
+from . import conversation, display
+from .forms import MeetingForm, MessageForm
+from .models import AppointmentRequest, Booking
+from .reads import log_shown
+from .staff_views import request_page
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@policies.authenticated
+@require_http_methods(["GET", "POST"])
+def request_messages(request, pk):
+    """The student's or guardian's page of one request: its state, the time given and how
+    the meeting is held, and the messages with the staff. A professional's message is
+    posted here too and goes back to the request page."""
+    req = access.get_appointment_request(request.user, pk, need="message")
+    can = for_user(request.user)
+    staff = can.manage_appointment_request(req)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation.post_message(
+                req, author=request.user, body=form.cleaned_data["body"], from_staff=staff
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("The message was sent."))
+            if staff:
+                return redirect("appointments:request_detail", pk=req.pk)
+            return redirect("appointments:request_messages", pk=req.pk)
+    if staff and request.method == "GET":
+        return redirect("appointments:request_detail", pk=req.pk)
+    if staff:
+        # The professional's page shows the form with its error next to the field.
+        return request_page(request, req, message=form)
+    bookings = list(
+        access.bookings_visible_to(request.user)
+        .filter(request=req, status=Booking.Status.ACTIVE)
+        .select_related("professional")
+    )
+    thread = list(req.messages.select_related("author"))
+    log_shown(request, requests=[req], bookings=bookings, purpose="request messages")
+    context = {
+        "req": display.with_states([req])[0],
+        "bookings": bookings,
+        "thread": thread,
+        "form": form,
+        "open": req.status in conversation.OPEN_STATES,
+        "staff": staff,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "appointments/request_messages.html", context, status=status)
+
+
+@policies.welfare_professional
+@require_http_methods(["GET", "POST"])
+def booking_meeting(request, pk):
+    """Say how a booked meeting is held: in person (where), by phone, or remote (link)."""
+    booking = access.get_booking(request.user, pk, need="meeting")
+    initial = {"mode": booking.mode, "place": booking.place, "meeting_link": booking.meeting_link}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and booking.status == Booking.Status.ACTIVE:
+        try:
+            conversation.set_meeting(
+                booking,
+                mode=form.cleaned_data["mode"],
+                link=form.cleaned_data["meeting_link"],
+                place=form.cleaned_data["place"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, _("Saved. The student was told how you will meet."))
+            if booking.request_id:
+                return redirect("appointments:request_detail", pk=booking.request_id)
+            return redirect("appointments:work")
+    elif request.method == "POST" and booking.status != Booking.Status.ACTIVE:
+        form.add_error(None, _("The booking is no longer active."))
+    log_shown(request, bookings=[booking], purpose="how to meet")
+    req: AppointmentRequest | None = booking.request
+    context = {"booking": booking, "form": form, "req": req}
+    status = 400 if form.errors else 200
+    return render(request, "appointments/booking_meeting.html", context, status=status)
