@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Institution
@@ -70,6 +71,7 @@ class ClockItemForm(forms.ModelForm):
     def __init__(self, *args, provider_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_group"].queryset = _groups_of(provider_id)
+        self.fields["date"].label = capfirst(self.fields["date"].label)
         if self.instance.pk and self.instance.kind == "date" and self.instance.day:
             # The picker needs a whole date: the day and month in a year that has 29.2.
             self.initial["date"] = f"2028-{self.instance.month:02d}-{self.instance.day:02d}"

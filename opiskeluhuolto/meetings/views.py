@@ -250,6 +250,7 @@ def meeting(request, pk):
                 },
                 prefix=f"item{item.pk}",
             )
+            item.minutes_form.fields["minutes"].widget.attrs["rows"] = 3
     context = {
         "meeting": obj,
         "items": items,
