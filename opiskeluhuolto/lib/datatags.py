@@ -3,7 +3,7 @@
 - `{% data_lang %}` on an element whose text is data in the provider's language (an
   annual-clock item, an agenda item, a rule's name): ` lang="fi"` when the page is in
   another language, so a screen reader reads it with the right voice (WCAG 3.1.2).
-- `phone` and `tel`: a phone number written one way, however it was typed ("040 1234567"
+- `phone` and `tel`: a phone number written one way, however it was typed ("+358 40 123 4567"
   for a Finnish number, "+46 8 123 456 78" for another country's), and its `tel:` form.
   Parsed with `phonenumbers`; a number it cannot read is shown as typed.
 """
@@ -40,17 +40,21 @@ def _parse(value):
 
 @register.filter
 def phone(value) -> str:
+    """ "+358 40 123 4567": the one format of the demo and the pages (international, the
+    operator or area code, then the subscriber number with its last four digits apart)."""
     if not value:
         return ""
     number = _parse(value)
     if number is None:
         return str(value)
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 358
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt)
+    if number.country_code != 358:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    nsn = phonenumbers.national_significant_number(number)
+    code = phonenumbers.length_of_national_destination_code(number) or 2
+    rest = nsn[code:]
+    if len(rest) > 4:
+        rest = f"{rest[:-4]} {rest[-4:]}"
+    return f"+358 {nsn[:code]} {rest}"
 
 
 @register.filter
