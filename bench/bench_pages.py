@@ -23,8 +23,9 @@ database was seeded with), Redis as the shared cache with the sessions read from
 as the TLS-terminating proxy would add, so the HTTPS redirect and secure cookies stay
 on. One thing differs from production, to keep the signed-in sessions usable: staff
 TOTP is not required (`REQUIRE_STAFF_MFA=false`; in production that check is one more
-indexed EXISTS query per staff page). Without a Redis server on 127.0.0.1:6379 the
-cache is a file cache in a temporary directory. `--debug` runs with DEBUG on.
+indexed EXISTS query per staff page). The Redis is the benchmark's own, started on a
+free loopback port and stopped at the end (a developer's Redis is never touched); without
+redis-server installed the cache is a file cache in a temporary directory. `--debug` runs with DEBUG on.
 
 Workers: 4 gthread workers × 2 threads on this 2-core machine, as the README's
 production command. The pages are CPU-bound Python (templates, ORM) with short waits
@@ -53,7 +54,7 @@ import tempfile
 import threading
 import time
 
-from common import ROOT, git_commit, machine, setup
+from common import ROOT, git_commit, machine, own_redis, setup
 
 PORT = 0  # chosen free at start
 USERS = 50
@@ -329,22 +330,22 @@ def stand_in_for_autovacuum(*tables: str) -> bool:
     return True
 
 
-REDIS = "redis://127.0.0.1:6379/7"
+_STOP_REDIS: list = []
 
 
 def shared_cache() -> dict[str, str]:
-    """Redis (database 7, emptied first) when a server answers on 127.0.0.1:6379, as in
-    production; otherwise a file cache in a temporary directory."""
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS).flushdb()
-    except Exception:  # noqa: BLE001 -- no Redis here: fall back to files
+    """A Redis server of the benchmark's own (started on a free port, stopped at the end), as
+    production shares one cache between workers; a file cache in a temporary directory when
+    redis-server is not installed. Never a Redis the benchmark did not start."""
+    started = own_redis()
+    if started is None:
         return {
             "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
         }
-    return {"CACHE_BACKEND": "opiskeluhuolto.lib.rediscache.RedisCache", "CACHE_LOCATION": REDIS}
+    url, stop = started
+    _STOP_REDIS.append(stop)
+    return {"CACHE_BACKEND": "opiskeluhuolto.lib.rediscache.RedisCache", "CACHE_LOCATION": url}
 
 
 def server_env(debug: bool) -> dict[str, str]:
@@ -489,6 +490,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        for stop in _STOP_REDIS:
+            stop()
         for made in (env["CACHE_LOCATION"], env.get("STATIC_ROOT", "")):
             if os.path.basename(made).startswith("ohbench-"):
                 shutil.rmtree(made, ignore_errors=True)

@@ -74,3 +74,58 @@ def git_commit() -> str:
         ).stdout.strip()
     except OSError:
         return "?"
+
+
+def own_redis() -> tuple[str, Callable[[], None]] | None:
+    """A Redis server of this benchmark's own: on a free loopback port, not saved to disk,
+    stopped by the returned function. None when redis-server is not installed. The
+    benchmarks never use a Redis they did not start (a developer's 6379 stays untouched)."""
+    import shutil
+    import socket
+    import tempfile
+
+    server = shutil.which("redis-server")
+    if server is None:
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="ohbench-redis-")
+    proc = subprocess.Popen(  # noqa: S603 -- our own arguments, no user input
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+            "--logfile",
+            f"{workdir}/redis.log",
+        ],
+    )
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    for _ in range(100):
+        try:
+            if int(client.info("server")["process_id"]) == proc.pid:
+                break
+        except redis.ConnectionError:
+            time.sleep(0.05)  # not up yet
+            continue
+        time.sleep(0.05)
+    else:
+        proc.kill()
+        raise RuntimeError(f"redis-server did not start on port {port}")
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    return f"redis://127.0.0.1:{port}/0", stop

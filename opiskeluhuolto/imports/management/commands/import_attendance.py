@@ -19,13 +19,15 @@ class ProgressBar:
 
     def __init__(self, stream, enabled: bool):
         self.stream, self.enabled, self.started = stream, enabled, time.monotonic()
-        self.last = 0.0
+        self.last, self.phase = 0.0, ""
 
     def __call__(self, run: ImportRun) -> None:
+        """Redrawn at most five times a second, and at once when the phase changes."""
         now = time.monotonic()
-        if not self.enabled or (now - self.last < 0.2 and not run.is_finished):
+        changed = run.phase != self.phase
+        if not self.enabled or (now - self.last < 0.2 and not run.is_finished and not changed):
             return
-        self.last = now
+        self.last, self.phase = now, run.phase
         width = 30
         filled = width * run.percent // 100
         phase = run.phase or "reading"
