@@ -157,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opiskeluhuolto.front.context_processors.navigation",
             ],
+            # `data_lang`, `phone` and `tel` in every template (lib/datatags.py).
+            "builtins": ["opiskeluhuolto.lib.datatags"],
         },
     },
 ]

@@ -298,6 +298,33 @@ def referrals_visible_to(user) -> QuerySet:
     return Referral.objects.filter(q).distinct()
 
 
+def referral_recipients(student, day: date) -> list:
+    """The welfare professionals who receive a referral about `student` on `day`: exactly
+    those `handle_referral` lets handle it (`Grant.reaches`: the student's campus, or the
+    whole institution or provider), so the referrer is told who will read it. Each person
+    once, with the role of their first assignment (role, then name), for display."""
+    from opiskeluhuolto.organisation.models import RoleAssignment
+
+    from .permissions import Grant
+
+    rows = (
+        RoleAssignment.objects.valid_on(day)
+        .welfare_staff()
+        .at_institution(student.institution)
+        .select_related("user", "campus")
+        .order_by("role", "user__last_name", "user__first_name", "pk")
+    )
+    seen: set[int] = set()
+    people = []
+    for r in rows:
+        grant = Grant(r.role, r.provider_id, r.institution_id, r.campus_id)
+        if r.user_id in seen or not grant.reaches(student.institution, student.campus_id):
+            continue
+        seen.add(r.user_id)
+        people.append(r)
+    return people
+
+
 # --- fetch-and-check: the object, or Http404 for missing and forbidden alike -------
 def _get(model, pk, select=()):
     try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Institution, StudentGroup
@@ -10,6 +11,21 @@ from opiskeluhuolto.organisation.models import Institution, StudentGroup
 from .models import Clock, ClockItem
 
 DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
+#: What a date picker (`<input type="date">`) sends: only its day and month are kept.
+ISO_RE = re.compile(r"^\s*\d{4}-(\d{2})-(\d{2})\s*$")
+
+#: The fields each recurrence kind uses; the form shows them in one fieldset per kind, and
+#: the page's script shows only the chosen kind's (without script every fieldset shows).
+KIND_FIELDS = {
+    "date": ("date",),
+    "weeks": ("first_week", "last_week"),
+    "months": ("first_month", "last_month"),
+    "term": ("term",),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
 
 
 def _groups_of(provider_id: int):
@@ -27,8 +43,9 @@ class ClockItemForm(forms.ModelForm):
     date = forms.CharField(
         label=_("date"),
         required=False,
-        max_length=6,
-        help_text=_("Day and month, e.g. 11.2."),
+        max_length=10,
+        widget=DateInput(),
+        help_text=_("The item recurs on this day and month every year."),
     )
 
     class Meta:
@@ -61,18 +78,37 @@ class ClockItemForm(forms.ModelForm):
         self.fields["community_group"].queryset = StudentGroup.objects.filter(
             institution__provider_id=provider_id
         )
+        self.fields["date"].label = capfirst(self.fields["date"].label)
         if self.instance.pk and self.instance.kind == "date" and self.instance.day:
-            self.initial["date"] = f"{self.instance.day}.{self.instance.month}."
+            # The picker needs a whole date: the day and month in a year that has 29.2.
+            self.initial["date"] = f"2028-{self.instance.month:02d}-{self.instance.day:02d}"
+
+    def kind_fieldsets(self) -> list[tuple[str, str, list]]:
+        """(kind, label, bound fields) per recurrence kind, in the order of the choices."""
+        labels = dict(self.fields["kind"].choices)
+        return [
+            (kind, labels.get(kind, kind), [self[name] for name in names])
+            for kind, names in KIND_FIELDS.items()
+        ]
+
+    def other_fields(self) -> list:
+        """The visible fields outside the recurrence fieldsets."""
+        in_sets = {name for names in KIND_FIELDS.values() for name in names}
+        return [f for f in self.visible_fields() if f.name not in in_sets]
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
         if kind == "date":
-            m = DATE_RE.match(data.get("date") or "")
-            if not m:
-                self.add_error("date", _("Enter the date as day and month, e.g. 11.2."))
-            else:
+            raw = data.get("date") or ""
+            m = DATE_RE.match(raw)
+            iso = ISO_RE.match(raw)
+            if m:
                 data["day"], data["month"] = int(m.group(1)), int(m.group(2))
+            elif iso:
+                data["day"], data["month"] = int(iso.group(2)), int(iso.group(1))
+            else:
+                self.add_error("date", _("Enter the date as day and month, e.g. 11.2."))
         unused = {
             "date": ("first_week", "last_week", "first_month", "last_month", "term"),
             "weeks": ("first_month", "last_month", "term"),

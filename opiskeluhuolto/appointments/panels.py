@@ -35,15 +35,6 @@ def _student(request, can) -> dict:
     }
 
 
-def _guardian(request, can) -> dict:
-    bookings = (
-        bookings_visible_to(request.user)
-        .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
-        .select_related("professional", "student")[:5]
-    )
-    return {"bookings": bookings}
-
-
 def _professional(request, can) -> dict:
     today = timezone.localdate()
     requests = (
@@ -85,13 +76,7 @@ home_panel(
     _student,
     order=11,
 )
-home_panel(
-    "appointments_guardian",
-    "appointments/panels/guardian.html",
-    lambda can: can.is_guardian,
-    _guardian,
-    order=21,
-)
+# A guardian sees each child's bookings in the guardian's home (front: "Ainon asiat").
 home_panel(
     "appointments_professional",
     "appointments/panels/professional.html",

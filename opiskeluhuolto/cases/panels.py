@@ -59,7 +59,8 @@ home_panel(
 home_panel(
     "cases_my_matters",
     "cases/panels/my_matters.html",
-    lambda can: can.is_student or can.is_guardian,
+    # A guardian reads each child's matters in the guardian's home (front: "Ainon asiat").
+    lambda can: can.is_student,
     _my_matters,
     order=25,
 )

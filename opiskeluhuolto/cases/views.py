@@ -124,6 +124,15 @@ def refer(request):
     return render(request, "cases/refer.html", {"form": form, "results": results})
 
 
+def _contact_by(referral):
+    """The legal date by which the student is contacted: the §15 discussion request's
+    deadline when the clock started, else the §16 notice date (both set when filed)."""
+    request = referral.discussion_request
+    if request is not None and request.deadline:
+        return request.deadline
+    return referral.student_notice_due
+
+
 @policies.staff
 @require_http_methods(["GET", "POST"])
 def refer_student(request, pk):
@@ -138,7 +147,15 @@ def refer_student(request, pk):
         else:
             messages.success(request, _("Your contact was sent to the welfare staff."))
             return redirect("cases:referral", pk=referral.pk)
-    return render(request, "cases/refer_student.html", {"form": form, "student": student})
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "student": student,
+        "recipients": access.referral_recipients(student, today),
+        # The §15(1)/§16 limit by the one working-day rule (`actions.student_notice_due`).
+        "contact_by": actions.student_notice_due(student, today),
+    }
+    return render(request, "cases/refer_student.html", context)
 
 
 @policies.student_or_guardian
@@ -180,6 +197,9 @@ def referral(request, pk):
         "handles": handles,
         "notice_form": StudentNoticeForm() if handles and referral.needs_student_notice else None,
         "due": deadline_info(referral.institution, referral.student_notice_due, can.today),
+        # The referrer's confirmation: who received it and by when the student is contacted.
+        "recipients": access.referral_recipients(referral.student, referral.received_on),
+        "contact_by": _contact_by(referral),
     }
     return render(request, "cases/referral.html", context)
 

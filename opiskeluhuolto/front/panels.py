@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.names import possessive
 from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student
 
 from .registry import home_panel, nav_item
@@ -35,8 +37,38 @@ def _student_context(request, can):
 
 
 def _guardian_context(request, can):
-    children = Student.objects.filter(pk__in=can.guarded_student_ids).select_related("institution")
-    return {"children": [(c, welfare_staff_of(c.institution, c.campus)) for c in children]}
+    """The guardian's home, one section per child ("Ainon asiat"): the bookings the guardian
+    may see (`bookings_visible_to`: those the guardian made or asked for; the child's own
+    are the child's), the matters the guardian may see, and whom to contact."""
+    from opiskeluhuolto.access.appointments import bookings_visible_to
+    from opiskeluhuolto.access.cases import cases_visible_to
+
+    children = (
+        Student.objects.filter(pk__in=can.guarded_student_ids)
+        .select_related("institution", "campus")
+        .order_by("first_name", "pk")
+    )
+    bookings = (
+        bookings_visible_to(request.user)
+        .active()
+        .filter(ends_at__gte=timezone.now())
+        .select_related("professional")
+        .order_by("starts_at")
+    )
+    cases = cases_visible_to(request.user).order_by("-opened_on", "-pk")
+    language = get_language()
+    return {
+        "children": [
+            {
+                "child": c,
+                "owner": possessive(c.first_name, language),
+                "bookings": [b for b in bookings if b.student_id == c.pk][:5],
+                "cases": [k for k in cases if k.student_id == c.pk][:5],
+                "staff": welfare_staff_of(c.institution, c.campus),
+            }
+            for c in children
+        ]
+    }
 
 
 def _staff_context(request, can):

@@ -77,13 +77,47 @@ class MinutesForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def member_label(membership) -> str:
+    """A member as the minutes name them: "Riitta Rinne (puheenjohtaja)"."""
+    user = membership.user
+    if membership.represents:
+        what = membership.represents
+    elif membership.role != membership.Role.MEMBER:
+        what = str(membership.get_role_display())
+    else:
+        what = user.title
+    return f"{user.display_name} ({what})" if what else user.display_name
+
+
 class AttendeesForm(Form):
-    attendees = forms.CharField(
-        label=_("present"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Names and positions of those present."),
+    """Who was present: the group's members ticked, and any others written. Saved as the
+    text the minutes print ("Name (role), Name (role), …")."""
+
+    present = forms.MultipleChoiceField(
+        label=_("members present"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    others = forms.CharField(
+        label=_("others present"),
+        required=False,
+        max_length=1000,
+        help_text=_("Names and positions of guests, separated by commas."),
+    )
+
+    def __init__(self, *args, group: Group, attendees: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        memberships = group.memberships.select_related("user").order_by("role", "user__last_name")
+        self.labels = {str(m.pk): member_label(m) for m in memberships}
+        self.fields["present"].choices = list(self.labels.items())
+        if not self.is_bound and attendees:
+            by_label = {label: pk for pk, label in self.labels.items()}
+            entries = [e.strip() for e in attendees.split(",") if e.strip()]
+            self.initial["present"] = [by_label[e] for e in entries if e in by_label]
+            self.initial["others"] = ", ".join(e for e in entries if e not in by_label)
+
+    def attendees_text(self) -> str:
+        names = [self.labels[pk] for pk in self.labels if pk in self.cleaned_data["present"]]
+        others = [e.strip() for e in self.cleaned_data["others"].split(",") if e.strip()]
+        return ", ".join(names + others)
 
 
 class FollowUpForm(Form):

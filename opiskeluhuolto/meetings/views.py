@@ -237,13 +237,27 @@ def meeting(request, pk):
     days_to = None
     if obj.group.institution_id and starts >= today:
         days_to = working_days_between(obj.group.institution.school_calendar(), today, starts)
+    items = _item_context(obj)
+    if can.write_minutes(obj) and not obj.is_published:
+        # The minutes are written here, item by item; the item's own page stays for the
+        # warning about text that identifies a student, and for follow-ups.
+        for item, _carried in items:
+            item.minutes_form = MinutesForm(
+                initial={
+                    "minutes": item.minutes,
+                    "decision": item.decision,
+                    "version": obj.version,
+                },
+                prefix=f"item{item.pk}",
+            )
+            item.minutes_form.fields["minutes"].widget.attrs["rows"] = 3
     context = {
         "meeting": obj,
-        "items": _item_context(obj),
+        "items": items,
         "can_write": can.write_minutes(obj),
         "can_manage": can.manage_welfare_group(obj.group),
         "days_to": days_to,
-        "attendees_form": AttendeesForm(initial={"attendees": obj.attendees}),
+        "attendees_form": AttendeesForm(group=obj.group, attendees=obj.attendees),
     }
     return render(request, "meetings/meeting.html", context)
 
@@ -281,7 +295,11 @@ def item_minutes(request, pk):
     item = communal.get_agenda_item(request.user, pk)
     meeting = item.meeting
     initial = {"minutes": item.minutes, "decision": item.decision, "version": meeting.version}
-    form = MinutesForm(request.POST or None, initial=initial)
+    # The meeting page posts each item's form with its own prefix; this page without one.
+    prefix = request.POST.get("prefix") if request.method == "POST" else None
+    if prefix != f"item{item.pk}":
+        prefix = None
+    form = MinutesForm(request.POST or None, initial=initial, prefix=prefix)
     findings = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,10 +338,10 @@ def meeting_url(meeting: Meeting) -> str:
 @require_POST
 def attendees(request, pk):
     obj = communal.get_meeting(request.user, pk, need="minutes")
-    form = AttendeesForm(request.POST)
+    form = AttendeesForm(request.POST, group=obj.group)
     if form.is_valid():
         try:
-            actions.save_attendees(obj, by=request.user, attendees=form.cleaned_data["attendees"])
+            actions.save_attendees(obj, by=request.user, attendees=form.attendees_text())
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.access.cases import cases_visible_to
 from opiskeluhuolto.access.identification import require_strong_identification
@@ -308,6 +309,17 @@ def _basis(can: Permissions, institution, read: Read) -> str:
 
 READERS_SHOWN = 100
 
+#: Why someone could read, in the words of a student or a guardian ("who has read my data"
+#: is theirs; the register's own terms stay on the staff's review pages).
+PLAIN_BASIS = {
+    AccessLogEntry.Basis.MEMBERSHIP: _("works on the matter with the student"),
+    AccessLogEntry.Basis.REGISTER_ADMIN: _("checks that the data are used lawfully"),
+    AccessLogEntry.Basis.OWN_DATA: _("the student themselves"),
+    AccessLogEntry.Basis.GUARDIAN: _("guardian"),
+    AccessLogEntry.Basis.WELFARE_STAFF: _("welfare staff of the school"),
+    AccessLogEntry.Basis.REFERRER: _("contacted the welfare staff about the student"),
+}
+
 
 @dataclass(frozen=True)
 class LogRow:
@@ -343,6 +355,7 @@ def readers_of(
         rows = rows.filter(case_id_ref__in=case_ids)
     # The labels translated once, not per row.
     basis = {value: str(label) for value, label in AccessLogEntry.Basis.choices}
+    basis.update({value: str(label) for value, label in PLAIN_BASIS.items()})
     action = {value: str(label) for value, label in AccessLogEntry.Action.choices}
     subject = {value: str(label) for value, label in AccessLogEntry.Subject.choices}
     # Newest first in the chain's order, along the index (student, chain, seq). A student's

@@ -254,7 +254,12 @@ def my_log(request):
             students.append(
                 (child, *readers_of(child, exclude_user=request.user, case_ids=visible_cases))
             )
-    return render(request, "records/my_log.html", {"students": students, "shown": READERS_SHOWN})
+    context = {
+        "students": students,
+        "shown": READERS_SHOWN,
+        "is_student": can.own_student is not None,
+    }
+    return render(request, "records/my_log.html", context)
 
 
 @policies.authenticated

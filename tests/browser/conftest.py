@@ -79,19 +79,63 @@ def screenshot(page):
     return take
 
 
-@pytest.fixture
-def axe(page):
-    """axe(page) → list of serious or critical WCAG violations on the current page."""
+#: Pages axe is running on: a load can fire while a test's own check runs, and the
+#: page's axe refuses a second run until the first one ends.
+_RUNNING: set[int] = set()
+
+
+def _violations(page) -> list[str]:
+    """Every WCAG violation axe finds on the page, of any impact (minor and moderate too)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    checker = Axe()
+    while id(page) in _RUNNING:  # let the check of the load event end first
+        page.wait_for_timeout(50)
+    _RUNNING.add(id(page))
+    try:
+        results = Axe().run(page)
+    finally:
+        _RUNNING.discard(id(page))
+    return [
+        f"{v['id']} ({v.get('impact')}): {v['help']} "
+        f"({len(v['nodes'])} nodes: {', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
 
-    def run() -> list[str]:
-        results = checker.run(page)
-        return [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-            for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")
-        ]
 
-    return run
+@pytest.fixture
+def axe(page):
+    """axe() → the WCAG violations of any impact on the current page (expected: [])."""
+    return lambda: _violations(page)
+
+
+@pytest.fixture(autouse=True)
+def axe_on_every_page(request):
+    """Every page a browser test loads is checked with axe, whatever the test asserts
+    itself: each load is checked as it happens, and the test fails at its end if any page
+    had a violation of any impact (issue 19)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    from playwright.sync_api import Error
+
+    page = request.getfixturevalue("page")
+    # Our pages only: a test identity provider's sign-in page is not ours to fix.
+    ours = (
+        request.getfixturevalue("live_server").url if "live_server" in request.fixturenames else ""
+    )
+    found: dict[str, list[str]] = {}
+
+    def check(loaded) -> None:
+        if (ours and not loaded.url.startswith(ours)) or id(loaded) in _RUNNING:
+            return  # not ours, or the test's own check of this page is running
+        try:
+            violations = _violations(loaded)
+        except Error:  # the page went on to the next one before axe finished
+            return
+        if violations:
+            found.setdefault(loaded.url, violations)
+
+    page.on("load", check)
+    yield
+    page.remove_listener("load", check)
+    assert not found, "axe violations:\n" + "\n".join(f"{u}: {v}" for u, v in found.items())

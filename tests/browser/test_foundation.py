@@ -19,7 +19,7 @@ ROLES = {
     "ulkojasen": "Roolisi",
     "opiskelija": "Tarvitsetko juttuseuraa?",
     "aikuisopiskelija": "Tarvitsetko juttuseuraa?",
-    "huoltaja": "Lapsesi",
+    "huoltaja": "Ainon asiat",
 }
 
 

@@ -110,7 +110,7 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     prohibited = GuardianProhibition.objects.get().student.cases.get()
     page.context.clear_cookies()
     sign_in("huoltaja2")
-    expect(page.locator("main")).to_contain_text("Ei opiskeluhuoltoasioita.")
+    expect(page.locator("main")).to_contain_text("Ei opiskeluhuollon asioita, jotka voit nähdä.")
     expect(page.locator("main")).not_to_contain_text("Kotitilanne")
     assert axe() == []
     screenshot("welfare-7-guardian-under-prohibition")

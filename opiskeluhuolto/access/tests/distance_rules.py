@@ -349,6 +349,7 @@ URLS: dict[str, str] = {
     "insights:task_acknowledge": "group_individuals",
     "insights:task_resolve": "group_individuals",
     "insights:group": "group_individuals",
+    "front:supervisor_group": "group_individuals",
     "api:insights-task": "group_individuals",
     "surveys:answer": "survey_answer",
     "surveys:results": "survey_results",

@@ -304,3 +304,21 @@ def test_occurrences_this_school_year_follow_the_layers(clock, cast):
     ]
     assert evenings(layers.Unit(cast.lukio)) == [(date(2026, 9, 1), date(2026, 9, 30))]
     assert evenings(layers.Unit(cast.amis)) == [(date(2026, 9, 1), date(2026, 9, 30))]
+
+
+def test_item_form_has_a_date_picker_and_one_fieldset_per_recurrence(client, clock, cast):
+    """Issue 19: a real date picker; the fields of each recurrence kind in their own
+    fieldset (the script shows the chosen one; without it all show and still work)."""
+    client.force_login(cast.admin)
+    url = reverse("annualclock:item_add", args=[clock.pk])
+    page = client.get(url).content.decode()
+    assert 'type="date"' in page and "js/clockitem.js" in page
+    for kind in ("date", "weeks", "months", "term"):
+        assert f'data-kind="{kind}"' in page
+    post = {"title": "Turvakysely", "type": "survey", "kind": "date", "every_years": "1"}
+    # What the picker sends: the year is ignored, the day and month kept.
+    assert client.post(url, {**post, "date": "2027-02-11", "first_week": "5"}).status_code == 302
+    item = ClockItem.objects.get(title="Turvakysely")
+    assert (item.day, item.month, item.first_week) == (11, 2, None)
+    edit = client.get(reverse("annualclock:item_edit", args=[item.pk])).content.decode()
+    assert 'value="2028-02-11"' in edit

@@ -293,3 +293,54 @@ def test_read_only_pages_refuse_post(cast):
     assert kaisa.post(reverse("cases:index")).status_code == 405
     assert client_for(cast.student).post(reverse("records:pdf", args=[case.pk])).status_code == 405
     assert client_for(cast.student).post(reverse("records:my_log")).status_code == 405
+
+
+def test_referral_names_its_recipients_before_and_after_sending(cast):
+    """Issue 19: the teacher sees who receives the contact before sending; the confirmation
+    names them and the date by which the student is contacted (the §16 limit)."""
+    from opiskeluhuolto.cases.actions import student_notice_due
+
+    teacher = client_for(cast.teacher)
+    url = reverse("cases:refer_student", args=[cast.aino.pk])
+    form = teacher.get(url).text
+    assert cast.kuraattori.display_name in form
+    due = student_notice_due(cast.aino, cast.today)
+    assert f"{due.day}.{due.month}.{due.year}" in form
+    teacher.post(url, {"channel": "staff", "reason": "Väsynyt"})
+    referral = Referral.objects.get()
+    assert referral.student_notice_due == due
+    page = teacher.get(reverse("cases:referral", args=[referral.pk])).text
+    assert "Yhteydenottosi on vastaanotettu" in page
+    assert cast.kuraattori.display_name in page
+    assert f"{due.day}.{due.month}.{due.year}" in page
+
+
+def test_referral_recipients_are_exactly_who_may_handle_it(cast):
+    from opiskeluhuolto.access.cases import referral_recipients
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation import actions as org
+    from opiskeluhuolto.organisation.models import Campus
+
+    other = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    kirsi = User.objects.create_user(username="kirsi", password="x-very-long-1")
+    org.assign_role(
+        kirsi,
+        role="social_worker",
+        provider=cast.provider,
+        institution=cast.lukio,
+        campus=other,
+        valid_from=cast.today,
+    )
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+    named = {r.user_id for r in referral_recipients(cast.aino, cast.today)}
+    handlers = {u.pk for u in User.objects.all() if Permissions(u).handle_referral(referral)}
+    assert named == handlers and cast.kuraattori.pk in named and kirsi.pk not in named

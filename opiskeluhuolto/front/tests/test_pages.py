@@ -46,8 +46,8 @@ def test_language_switch_sets_swedish(client, cast):
     "member, shown, hidden",
     [
         ("student", "Tarvitsetko juttuseuraa?", "Roolisi"),
-        ("guardian", "Lapsesi", "Tarvitsetko juttuseuraa?"),
-        ("admin", "Oppilaitokset ja lukuvuosikalenterit", "Lapsesi"),
+        ("guardian", "Ainon asiat", "Tarvitsetko juttuseuraa?"),
+        ("admin", "Oppilaitokset ja lukuvuosikalenterit", "Ainon asiat"),
         ("supervisor", "Omat ryhmäni", "Oppilaitokset ja lukuvuosikalenterit"),
         ("kuraattori", "Roolisi", "Omat ryhmäni"),
     ],

@@ -1,5 +1,6 @@
 """Groups, meetings and minutes: L-14-1 groups, overlaps, duplicates, the L-14-2 warning, publishing."""
 
+import re
 import subprocess
 import tempfile
 from datetime import date, timedelta
@@ -303,3 +304,40 @@ def test_a_manager_removes_a_member_and_others_cannot(client, welfare, cast):
     client.force_login(cast.kuraattori)
     client.post(reverse("meetings:member_remove", args=[chair.pk]))
     assert Membership.objects.filter(pk=chair.pk).exists()
+
+
+def test_meeting_page_takes_attendance_from_the_members_and_minutes_item_by_item(
+    client, welfare, cast
+):
+    """Issue 19: attendance is ticked from the group's members (others written), and the
+    minutes of each item are written on the meeting page itself."""
+    from opiskeluhuolto.meetings.models import Membership
+
+    meeting, item = _meeting_with_item(welfare, cast)
+    client.force_login(cast.kuraattori)
+    page = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    secretary = Membership.objects.get(group=welfare.group, user=cast.kuraattori)
+    assert f'value="{secretary.pk}"' in page and 'type="checkbox"' in page
+    assert f'name="item{item.pk}-minutes"' in page
+    r = client.post(
+        reverse("meetings:attendees", args=[meeting.pk]),
+        {"present": [str(secretary.pk)], "others": "Vieras Henkilö (nuorisotyö)"},
+    )
+    assert r.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.attendees.startswith(cast.kuraattori.display_name)
+    assert meeting.attendees.endswith(", Vieras Henkilö (nuorisotyö)")
+    page = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    assert re.search(rf'value="{secretary.pk}"[^>]*checked', page)
+    r = client.post(
+        reverse("meetings:item_minutes", args=[item.pk]),
+        {
+            "prefix": f"item{item.pk}",
+            f"item{item.pk}-minutes": "Käytiin läpi.",
+            f"item{item.pk}-decision": "Hyväksyttiin.",
+            f"item{item.pk}-version": meeting.version,
+        },
+    )
+    assert r.status_code == 302 and r["Location"].endswith(f"#item-{item.pk}")
+    item.refresh_from_db()
+    assert (item.minutes, item.decision) == ("Käytiin läpi.", "Hyväksyttiin.")
