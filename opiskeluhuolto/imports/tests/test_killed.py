@@ -35,6 +35,7 @@ class Database:
 
     def __init__(self, tmp_path: Path):
         self.env = {**os.environ, "LOG_LEVEL": "WARNING"}
+        self.file: Path | None
         if connection.vendor == "sqlite":
             self.file = tmp_path / "killed.sqlite3"
             target = sqlite3.connect(self.file)
