@@ -122,8 +122,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         qid, unit, value, n = row[0], tuple(row[1:-2]), row[-2], row[-1]
         cell = per_cell.setdefault((qid, unit), {})
         cell[value] = cell.get(value, 0) + n
-        total = counts.setdefault(qid, {})
-        total[value] = total.get(value, 0) + n
+        overall = counts.setdefault(qid, {})
+        overall[value] = overall.get(value, 0) + n
     cell_n = {k: sum(v.values()) for k, v in per_cell.items()}
     totals = {qid: sum(v.values()) for qid, v in counts.items()}
     if multi:
