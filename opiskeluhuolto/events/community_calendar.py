@@ -49,6 +49,7 @@ def entries(user, start: date, end: date, language: str) -> list[Entry]:
     """Everything of the person's calendar between `start` and `end` (inclusive)."""
     scopes = for_user(user).calendar_scopes()
     found: dict[str, Entry] = {}
+    same: set[tuple[str, date, date]] = set()
     for scope in scopes:
         student = scope.student
         unit = layers.Unit(student.institution, student.campus)
@@ -60,12 +61,16 @@ def entries(user, start: date, end: date, language: str) -> list[Entry]:
                 if communication.clock_item_for(scope, i)
             ]
             for d in layers.dated_items(items, start, end, terms):
+                title = d.item.title_in(language)
+                if (title, d.start, d.end) in same:
+                    continue  # the same item on two clocks (e.g. a graduation) shows once
+                same.add((title, d.start, d.end))
                 key = f"clockitem-{d.item.pk}-{d.start.isoformat()}"
                 found[key] = Entry(
                     key=key,
                     type=d.item.type,
                     type_label=str(ClockItem.Type(d.item.type).label),
-                    title=d.item.title_in(language),
+                    title=title,
                     start=d.start,
                     end=d.end,
                 )

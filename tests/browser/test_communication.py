@@ -71,6 +71,17 @@ def test_coordinator_sends_a_newsletter_to_guardians_of_one_campus(
     expect(page.locator("main")).to_contain_text("joulujuhla on perjantaina")
     assert Delivery.objects.get(announcement=sent, user=matti).read_at is not None
 
+    # His calendar on the desktop: the guardians' items of Aino's campus, not the students'.
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/events/calendar/")
+    expect(page.locator("h1")).to_have_text("Yhteisökalenteri")
+    listed = page.locator(".vk-list")
+    expect(listed).to_contain_text("Sedun huoltajakysely")
+    expect(listed).to_contain_text("Hyvinvointi virtaa -viikko")
+    expect(listed).not_to_contain_text("Liikenneturvallisuusviikko")  # for students only
+    screenshot("communication-calendar-guardian")
+    assert axe() == []
+
 
 def test_student_registers_on_a_phone_and_the_organiser_records_attendance(
     demo, sign_in, page, live_server, screenshot, axe

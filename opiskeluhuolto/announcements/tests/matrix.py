@@ -30,7 +30,7 @@ def setup(cast) -> None:
             campus=cast.lukio_campus,
             title_fi="Kodin ja koulun uutiskirje",
             body_fi="Syksyn kotiväenilta on torstaina.",
-            is_public=True,
+            is_public=False,  # a public one is readable by everyone signed in
         ),
         by=cast.users["rehtori"],
     )

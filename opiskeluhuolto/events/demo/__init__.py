@@ -15,7 +15,7 @@ from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.demo.cast import UNUSABLE, DemoContext, school_year_start
 from opiskeluhuolto.organisation.models import Student
 
-from .. import actions, participation
+from .. import actions, feedback, participation
 from ..models import Event, Registration
 
 #: Clock items (by title, in every layer) that students and guardians see, and in what
@@ -157,6 +157,8 @@ def seed(ctx: DemoContext) -> None:
             came = [r.pk for i, r in enumerate(made) if i % 5 != 4]
             actions.record_attendance(event, by=rehtori, attended_ids=came)
             participation.report(event, by=rehtori)
+            if len(came) >= feedback.SMALL:
+                feedback.send_feedback(event, by=rehtori)  # the survey tool's short survey
 
     # Coming events to register for (on the phone): the virtual coffee and the open house.
     coffee_day = ctx.today + timedelta(days=(2 - ctx.today.weekday()) % 7 + 7)

@@ -133,3 +133,13 @@ def test_a_group_of_another_provider_is_refused(cast, clock):
         _item(clock, cast.users["admin"], "X", community="students", community_group=far)
     with pytest.raises(ValidationError):
         _item(clock, cast.users["admin"], "Y", community_group=cast.group)
+
+
+def test_the_same_item_on_two_clocks_shows_once(cast, clock):
+    other = clock_actions.create_clock(
+        by=cast.users["admin"], provider=cast.provider, name="Toinen kello", kind="welfare"
+    )
+    _item(clock, cast.users["admin"], "Valmistumisjuhla", community="everyone")
+    _item(other, cast.users["admin"], "Valmistumisjuhla", community="everyone")
+    _item(other, cast.users["admin"], "Valmistumisjuhla", community="everyone", day=16)
+    assert _titles(cast.student) == ["Valmistumisjuhla", "Valmistumisjuhla"]  # 15.10. and 16.10.
