@@ -41,7 +41,8 @@ for config in apps.get_app_configs():
         continue
     router = getattr(module, "router", None)
     if router is not None:
-        api.add_router(f"/{config.label}/", router)
+        # No trailing slash: a router's "" operation is /api/v1/<app> itself (the issues' paths).
+        api.add_router(f"/{config.label}", router)
 
 # One error shape for every client error, documented on every operation.
 apierrors.install(api)

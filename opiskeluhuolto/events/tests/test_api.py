@@ -30,12 +30,12 @@ def test_register_waiting_list_and_cancel(cast, group):
     assert first.status_code == 201 and first.json()["status"] == "registered"
     second = matti.post(url)
     assert second.status_code == 201 and second.json()["status"] == "waiting"
-    listed = {e["id"]: e for e in aino.get("/api/v1/events/").json()}
+    listed = {e["id"]: e for e in aino.get("/api/v1/events").json()}
     assert listed[event.pk]["my_status"] == "registered"
     assert listed[event.pk]["taken"] == 1
     gone = aino.delete(f"{url}/me")
     assert gone.status_code == 200 and gone.json()["status"] == "cancelled"
-    assert {e["id"]: e for e in matti.get("/api/v1/events/").json()}[event.pk][
+    assert {e["id"]: e for e in matti.get("/api/v1/events").json()}[event.pk][
         "my_status"
     ] == "registered"  # the waiting list moved up
     assert aino.delete(f"{url}/me").status_code == 404  # nothing left to cancel
@@ -72,9 +72,9 @@ def test_my_announcements_read_and_unread(cast):
     announcements.set_language(cast.guardian, "sv")
     Delivery.objects.filter(announcement=a, user=cast.guardian).update(language="sv")
     matti = _client(cast.guardian)
-    rows = matti.get("/api/v1/announcements/").json()
+    rows = matti.get("/api/v1/announcements").json()
     assert [(r["id"], r["title"], r["read"]) for r in rows] == [(a.pk, "Nyhetsbrev", False)]
-    assert len(matti.get("/api/v1/announcements/?unread=true").json()) == 1
+    assert len(matti.get("/api/v1/announcements?unread=true").json()) == 1
     Delivery.objects.filter(announcement=a, user=cast.guardian).update(read_at=timezone.now())
-    assert matti.get("/api/v1/announcements/?unread=true").json() == []
-    assert _client(cast.student).get("/api/v1/announcements/").json() == []
+    assert matti.get("/api/v1/announcements?unread=true").json() == []
+    assert _client(cast.student).get("/api/v1/announcements").json() == []

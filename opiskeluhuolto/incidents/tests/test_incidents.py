@@ -137,7 +137,7 @@ def test_api(cast, client):
     now = timezone.now().isoformat()
     r = _post(
         client,
-        "/api/v1/incidents/",
+        "/api/v1/incidents",
         {
             "category": "bullying",
             "campus_id": cast.lukio_campus.pk,
@@ -149,17 +149,17 @@ def test_api(cast, client):
     assert r.json()["routed"] is True
     r = _post(
         client,
-        "/api/v1/incidents/",
+        "/api/v1/incidents",
         {"category": "bullying", "campus_id": 99999, "occurred_at": now},
     )
     assert r.status_code == 422 and "campus" in r.json()["errors"]
-    r = _post(client, "/api/v1/incidents/", {"campus_id": cast.lukio_campus.pk, "occurred_at": now})
+    r = _post(client, "/api/v1/incidents", {"campus_id": cast.lukio_campus.pk, "occurred_at": now})
     assert r.status_code == 422
 
     r = client.get(f"/api/v1/incidents/summary?institution_id={cast.lukio.pk}")
     assert r.status_code == 200 and r.json()["cells"][0]["suppressed"] is True
 
-    r = client.get("/api/v1/procedures/")
+    r = client.get("/api/v1/procedures")
     assert r.status_code == 200 and r.json()[0]["title"].startswith("Kiusaaminen")
 
 
