@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -216,8 +218,10 @@ def anonymous(request, slug: str):
         request.POST or None,
         initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
     )
-    form.fields["campus"].queryset = Campus.objects.filter(institution=institution)
-    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    campus_field = cast(forms.ModelChoiceField, form.fields["campus"])
+    campus_field.queryset = Campus.objects.filter(institution=institution)
+    category_field = cast(forms.ChoiceField, form.fields["category"])
+    category_field.choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -182,11 +182,13 @@ def seed(ctx: DemoContext) -> None:
 def _drills(ctx: DemoContext) -> None:
     u = ctx.users
     sei = ctx.campuses["seinajoki"]
-    sedu_item = (
-        ClockItem.objects.filter(clock__provider=ctx.providers["sedu"], type=ClockItem.Type.DRILL)
-        .order_by("pk")
-        .first()
-    )
+    sedu_drills = ClockItem.objects.filter(
+        clock__provider=ctx.providers["sedu"], type=ClockItem.Type.DRILL
+    ).order_by("pk")
+    # The welfare clock's drill items of seed 003: the lockdown drill (planned for
+    # January–March, held early this year) and the safety walk with new students.
+    sedu_item = sedu_drills.filter(title__icontains="suojautumisharjoitus").first()
+    walk_item = sedu_drills.filter(title__startswith="Turvallisuusasiat").first()
     held = ctx.today - timedelta(days=40)
     actions.record_safety(
         campus=sei,
@@ -232,6 +234,7 @@ def _drills(ctx: DemoContext) -> None:
         duration_minutes=45,
         groups="Uudet opiskelijat 25A ja 25B",
         findings="Poistumisreittikyltti puuttui C-portaasta.",
+        clock_item=walk_item,
         actions=[
             {
                 "description": "Poistumisreittikyltti C-portaaseen",
