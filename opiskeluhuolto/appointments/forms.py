@@ -261,6 +261,13 @@ class MessageForm(forms.Form):
         help_text=_("Only you and the welfare staff handling the request read the messages."),
     )
 
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["body"].help_text = _(
+                "The student (or the guardian who asked) reads your answer on their request page."
+            )
+
 
 class MeetingForm(forms.Form):
     """How a booked meeting is held; the action checks the link of a remote meeting."""
