@@ -60,8 +60,10 @@ def _statistics(can, institution: Institution, year: int):
     return visits.label(stats, campuses=_campus_names(institution)), exact
 
 
-def _campus_names(institution: Institution) -> dict:
-    names = dict(Campus.objects.filter(institution=institution).values_list("pk", "name"))
+def _campus_names(institution: Institution) -> dict[int | None, str]:
+    names: dict[int | None, str] = dict(
+        Campus.objects.filter(institution=institution).values_list("pk", "name")
+    )
     names[None] = _("no campus")
     return names
 
