@@ -24,7 +24,7 @@ def test_request_message_answer_and_remote_meeting(
     screenshot("msg-1-student-request-with-message-phone")
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("main")).to_contain_text("Pyyntösi lähetettiin")
-    assert [m.body for m in RequestMessage.objects.all()] == ["Voisimmeko tavata Teamsissa?"]
+    assert "Voisimmeko tavata Teamsissa?" in [m.body for m in RequestMessage.objects.all()]
 
     # The kuraattori answers on the request page, gives a time and makes it remote.
     page.set_viewport_size({"width": 1280, "height": 800})
