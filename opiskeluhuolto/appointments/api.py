@@ -69,6 +69,7 @@ class BookingOut(Schema):
     ends_at: datetime
     mode: str
     place: str
+    meeting_link: str
 
 
 class BookingIn(Schema):
@@ -109,6 +110,7 @@ def _booking(b: Booking) -> dict:
         "ends_at": b.ends_at,
         "mode": b.mode,
         "place": b.place,
+        "meeting_link": b.meeting_link,
     }
 
 

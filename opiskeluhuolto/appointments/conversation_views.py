@@ -37,7 +37,7 @@ def request_messages(request, pk):
     req = access.get_appointment_request(request.user, pk, need="message")
     can = for_user(request.user)
     staff = can.manage_appointment_request(req)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             conversation.post_message(

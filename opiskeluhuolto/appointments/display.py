@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
@@ -196,6 +196,7 @@ class RequestRow:
     flag: str
     deadline_html: SafeString
     topic: str = ""
+    messages: int = 0
 
     @property
     def detail_url(self) -> str:
@@ -213,7 +214,8 @@ def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = Fals
     fields += ["institution_id", "deadline", "student_id"]
     if names:
         fields += ["student__first_name", "student__last_name"]
-    return requests.values(*fields)
+    # The number of messages only (never their words): the list shows that there are some.
+    return requests.values(*fields).annotate(n_messages=Count("messages"))
 
 
 def request_rows(
@@ -249,6 +251,7 @@ def request_rows(
                 flag=state.flag,
                 deadline_html=deadline_html(state),
                 topic=labels["topic"].get(v.get("topic", ""), ""),
+                messages=v.get("n_messages", 0),
             )
         )
     return rows

@@ -261,6 +261,13 @@ class MessageForm(forms.Form):
         help_text=_("Only you and the welfare staff handling the request read the messages."),
     )
 
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["body"].help_text = _(
+                "The student (or the guardian who asked) reads your answer on their request page."
+            )
+
 
 class MeetingForm(forms.Form):
     """How a booked meeting is held; the action checks the link of a remote meeting."""
@@ -290,9 +297,9 @@ class VisitStatisticsForm(forms.Form):
 
     def __init__(self, *args, institutions, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["institution"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["institution"].queryset = institutions
+        self.fields["institution"].empty_label = None
+        self.fields["year"].choices = [(y, str(y)) for y in years]
 
 
 class GroupWorkForm(forms.ModelForm):
@@ -306,8 +313,8 @@ class GroupWorkForm(forms.ModelForm):
 
     def __init__(self, *args, services=(), campuses=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [c for c in Service.choices if c[0] in services]  # type: ignore[attr-defined]  # a ChoiceField
-        self.fields["campus"].queryset = campuses  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["service"].choices = [c for c in Service.choices if c[0] in services]
+        self.fields["campus"].queryset = campuses
         self.fields["day"].initial = timezone.localdate()
 
     def clean_day(self):

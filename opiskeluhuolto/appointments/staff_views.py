@@ -133,7 +133,7 @@ def request_page(request, req: AppointmentRequest, **forms):
         "bookings": bookings,
         "events": req.events.select_related("actor"),
         "thread": list(req.messages.select_related("author")),
-        "message_form": forms.get("message") or MessageForm(),
+        "message_form": forms.get("message") or MessageForm(staff=True),
         "urgency_form": forms.get("urgency")
         or UrgencyForm(initial={**initial, "urgent": "1" if req.urgent else "0"}),
         "close_form": forms.get("close") or CloseForm(initial=initial),

@@ -38,13 +38,15 @@ def _scope(request):
         raise Http404
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - YEARS_BACK, -1))
+    # A link may name only the institution: the year is this year then.
+    data = {"year": str(this_year), **request.GET.dict()} if request.GET else None
     form = VisitStatisticsForm(
-        request.GET or None,
+        data,
         institutions=Institution.objects.filter(pk__in=[i.pk for i in visible]),
         years=years,
         initial={"institution": visible[0].pk, "year": this_year},
     )
-    if request.GET and form.is_valid():
+    if data and form.is_valid():
         institution, year = form.cleaned_data["institution"], form.cleaned_data["year"]
     else:
         institution, year = visible[0], this_year
@@ -58,8 +60,10 @@ def _statistics(can, institution: Institution, year: int):
     return visits.label(stats, campuses=_campus_names(institution)), exact
 
 
-def _campus_names(institution: Institution) -> dict:
-    names = dict(Campus.objects.filter(institution=institution).values_list("pk", "name"))
+def _campus_names(institution: Institution) -> dict[int | None, str]:
+    names: dict[int | None, str] = dict(
+        Campus.objects.filter(institution=institution).values_list("pk", "name")
+    )
     names[None] = _("no campus")
     return names
 

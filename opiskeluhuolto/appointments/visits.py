@@ -19,7 +19,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Sum
 
@@ -101,11 +101,11 @@ def _first_visit_ids(institution_ids: list[int], start: date, end: date) -> set[
         .values_list("pk", "student_id", "service", "starts_at")
     )
     first: set[int] = set()
-    last: dict[tuple[int, str], object] = {}
+    last: dict[tuple[int, str], datetime] = {}
     for pk, student_id, service, starts_at in rows:
         previous = last.get((student_id, service))
         if starts_at.date() >= start and (
-            previous is None or starts_at - previous > FIRST_VISIT_WINDOW  # type: ignore[operator]  # a datetime
+            previous is None or starts_at - previous > FIRST_VISIT_WINDOW
         ):
             first.add(pk)
         last[(student_id, service)] = starts_at
@@ -142,7 +142,8 @@ def _waiting(institution_ids: list[int], start: date, end: date) -> list[WaitCel
         cell = cells.setdefault((service, urgent), WaitCell(service=service, urgent=urgent))
         cell.requests += 1
         cell.met += met is True
-        cell.days.append(days)
+        if days is not None:  # the query asks for offered requests only
+            cell.days.append(days)
     for cell in cells.values():
         cell.median_days = float(statistics.median(cell.days)) if cell.days else None
     return sorted(cells.values(), key=lambda c: (c.service, c.urgent))

@@ -56,7 +56,7 @@ class OwnConsentForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {p.user.pk: p for p in people}
-        self.fields["member"].choices = [(p.user.pk, p.label) for p in people]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["member"].choices = [(p.user.pk, p.label) for p in people]
 
 
 def offered_people(case) -> list:

@@ -36,6 +36,14 @@ def _label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
+def _messages(req) -> str:
+    """The messages about a request (the request's own confidential words), oldest first."""
+    return "\n".join(
+        f"{m.sent_at:%d.%m.%Y %H:%M} {_name(m.author)}: {m.body}"
+        for m in req.messages.select_related("author")
+    )
+
+
 def _item(obj, names: list[str], **extra) -> list[tuple[str, str, Any]]:
     """The named fields of a model instance, with choice fields as their labels."""
     fields = []
@@ -123,7 +131,8 @@ def collect(user, student, request=None) -> list[Section]:
                 _item(
                     r,
                     ["request_day", "service", "requested_by", "channel", "deadline", "status"]
-                    + ["close_reason"],
+                    + ["close_reason", "topic", "topic_text"],
+                    messages=(_("messages about the request"), _messages(r)),
                 )
                 for r in requests
             ],
@@ -136,7 +145,7 @@ def collect(user, student, request=None) -> list[Section]:
             [
                 _item(
                     b,
-                    ["starts_at", "service", "mode", "place", "status"],
+                    ["starts_at", "service", "mode", "place", "meeting_link", "status"],
                     professional=(_("professional"), _name(b.professional)),
                 )
                 for b in bookings

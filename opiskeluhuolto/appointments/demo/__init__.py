@@ -16,13 +16,15 @@ from opiskeluhuolto.lib.workdays import nth_working_day_after, working_days_betw
 from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Role, Student
 
-from .. import actions, deadlines
+from .. import actions, conversation, deadlines
 from ..models import (
     AppointmentEvent,
     AppointmentRequest,
     Availability,
     Booking,
     ContactChannel,
+    GroupWork,
+    Mode,
 )
 from ..slots import free_slots
 
@@ -320,12 +322,45 @@ def _named(ctx: DemoContext, staff: dict) -> None:
         psy.pk, sedu.pk, sedu.school_calendar(), ctx.today, ctx.today + timedelta(days=21)
     )
     if found:
-        actions.book(
+        booking = actions.book(
             student=aino,
             professional=psy,
             starts_at=found[-1].starts_at,
             actor=ctx.users["aino"],
             service=Role.PSYCHOLOGIST,
+        )
+        # She asked to meet remotely; the psychologist answered and sent the link.
+        assert booking.request is not None
+        conversation.post_message(
+            booking.request,
+            author=ctx.users["aino"],
+            body="Voisimmeko tavata etänä? Asun kaukana koulusta.",
+            from_staff=False,
+        )
+        conversation.post_message(
+            booking.request,
+            author=psy,
+            body="Sopii hyvin. Linkki on nyt ajan tiedoissa.",
+            from_staff=True,
+        )
+        conversation.set_meeting(
+            booking,
+            mode=Mode.REMOTE,
+            link="https://teams.microsoft.com/l/meetup-join/demo-psykologi",
+            place="",
+            actor=psy,
+        )
+    kuraattori = ctx.users["kuraattori"]
+    for days_ago, kind, minutes, people in ((20, "communal", 90, 24), (6, "group", 60, 7)):
+        GroupWork.objects.create(
+            professional=kuraattori,
+            institution=sedu,
+            campus=aino.campus,
+            service=Role.SOCIAL_WORKER,
+            kind=kind,
+            day=ctx.today - timedelta(days=days_ago),
+            minutes=minutes,
+            participants=people,
         )
     actions.create_request(
         aino,

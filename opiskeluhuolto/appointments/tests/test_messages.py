@@ -60,6 +60,9 @@ def test_the_student_writes_with_the_request_and_the_professional_answers(
     assert "Teams" not in str(stored)
 
     kaisa = client_for(cast.kuraattori)
+    # The work list says there is a message, not what it says.
+    work = kaisa.get(reverse("appointments:work")).content.decode()
+    assert "1 viesti" in work and "Teamsissa" not in work
     page = kaisa.get(reverse("appointments:request_detail", args=[req.pk]))
     assert "Voisimmeko tavata Teamsissa?" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -116,3 +116,24 @@ def test_the_privacy_notice_names_the_controller(cast, client):
     r = client.get(reverse("privacy:notice", args=[provider.pk]))
     assert r.status_code == 200 and provider.name in r.text
     assert "Rekisterinpitäjä" in r.text
+
+
+def test_the_copy_holds_the_words_and_messages_of_a_request(cast):
+    """Issue 19: the request's own words and its messages are the student's data too."""
+    from opiskeluhuolto.appointments import conversation
+
+    req = appointments.create_request(
+        cast.aino,
+        service=Role.SOCIAL_WORKER,
+        requested_by="student",
+        channel="online",
+        actor=cast.student,
+        topic="mood",
+        topic_text="Nukun huonosti.",
+    )
+    conversation.post_message(
+        req, author=cast.student, body="Voisimmeko tavata Teamsissa?", from_staff=False
+    )
+    r = client_for(cast.student).get(reverse("privacy:copy_json", args=[cast.aino.pk]))
+    text = json.dumps(json.loads(r.content)["sections"]["appointment_requests"], ensure_ascii=False)
+    assert "Nukun huonosti." in text and "Voisimmeko tavata Teamsissa?" in text
