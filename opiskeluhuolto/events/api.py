@@ -20,7 +20,7 @@ from .models import Registration
 router = Router(tags=["events"])
 
 
-class EventOut(Schema):
+class CommunityEventOut(Schema):
     id: int
     title: str
     description: str
@@ -45,7 +45,9 @@ def _language() -> str:
     return lang if lang in ("fi", "sv", "en") else "fi"
 
 
-@router.get("", response=list[EventOut], auth=api_policy("authenticated"), url_name="events")
+@router.get(
+    "", response=list[CommunityEventOut], auth=api_policy("authenticated"), url_name="events"
+)
 def events(request):
     """The coming events the signed-in person may see (from yesterday on), in their language,
     with their own registration status."""

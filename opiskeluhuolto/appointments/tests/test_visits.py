@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from opiskeluhuolto.appointments import actions, visits
 from opiskeluhuolto.appointments.models import Booking, GroupWork
-from opiskeluhuolto.organisation.models import Role, Student
+from opiskeluhuolto.lib.csvexport import FORMULA_STARTS
+from opiskeluhuolto.organisation.models import Campus, Role, Student
 
 from .conftest import at
 from .test_views import TUE
@@ -127,12 +128,17 @@ def test_the_csv_hides_small_cells_and_escapes_formulas(hours, time_machine):
         minutes=90,
         participants=12,
     )
+    hostile = "=cmd|' /C calc'!A0"  # campus names come from imports and admin forms
+    Campus.objects.filter(institution=cast.lukio).update(name=hostile)
     time_machine.move_to(at(TUE + timedelta(days=2), 12), tick=False)
     r = client_for(cast.rehtori).get(
         reverse("appointments:statistics_csv"), {"institution": cast.lukio.pk, "year": TUE.year}
     )
     assert r.status_code == 200
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [c for row in rows for c in row]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)], cells
+    assert "'" + hostile in cells
     # The principal sees six students by service (not a small cell); the group work:
     # one session, 12 participants, 1.5 hours.
     by_service = [row for row in rows[1:] if row[2] == "" and row[3] in ("käynnit", "visits")]

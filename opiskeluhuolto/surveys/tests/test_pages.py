@@ -117,3 +117,33 @@ def test_opening_e_mails_the_invitations_through_the_task_worker(
     callbacks[0]()
     assert len(mailoutbox) == survey.invitations.exclude(user__email="").count() >= 10
     assert "nimettömästi" in mailoutbox[0].body
+
+
+def test_results_csv_carries_hostile_unit_names_as_text(client, open_survey, sv, cast):
+    """Campus and group names come from imports and admin forms: in the CSV they are text
+    (tests/test_csv_exports.py names this test for `surveys:results_csv`)."""
+    import csv
+    import io
+
+    from opiskeluhuolto.lib.csvexport import FORMULA_STARTS
+    from opiskeluhuolto.surveys.models import Survey
+
+    hostile_group, hostile_other = '=HYPERLINK("http://evil.invalid","x")', "@SUM(1+1)"
+    cast.group.name = hostile_group
+    cast.group.save(update_fields=["name"])
+    sv.other_group.name = hostile_other
+    sv.other_group.save(update_fields=["name"])
+    for i, user in enumerate(sv.users):
+        actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
+    actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)
+    Survey.objects.filter(pk=open_survey.pk).update(results_on=sv.today, closes_on=sv.today)
+    client.force_login(sv.kuraattori)
+    seen: list[str] = []
+    for by in ("", "campus", "group"):
+        r = client.get(reverse("surveys:results_csv", args=[open_survey.pk]), {"by": by})
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+        text = r.content.decode("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
+        assert not [c for c in cells if c.startswith(FORMULA_STARTS)], (by, cells)
+        seen += cells
+    assert "'" + hostile_group in seen
