@@ -115,11 +115,15 @@ def personal_data_warnings(a: Announcement) -> list[minutes_check.Finding]:
 
 
 @transaction.atomic
-def schedule(a: Announcement, *, by, send_at=None, confirmed: bool = False) -> Announcement:
+def schedule(
+    a: Announcement, *, by, send_at=None, confirmed: bool = False, defer: bool = False
+) -> Announcement:
     """Send now (send_at None or past) or at `send_at`.
 
     The personal-data warnings stop the send until the writer confirms having checked
-    them (`confirmed`), as with the minutes.
+    them (`confirmed`), as with the minutes. With `defer` (the web page) the recipients
+    are queued by the task worker after the commit, so a newsletter to 20,000 guardians
+    never holds up the writer's request.
     """
     a = Announcement.objects.select_for_update().get(pk=a.pk)
     if a.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
@@ -139,7 +143,13 @@ def schedule(a: Announcement, *, by, send_at=None, confirmed: bool = False) -> A
     a.status = Announcement.Status.SCHEDULED
     a.save(update_fields=["send_at", "status"])
     if a.send_at <= timezone.now():
-        queue(a)
+        if defer:
+            from . import tasks
+
+            pk = a.pk
+            transaction.on_commit(lambda: tasks.queue_announcement.enqueue(pk))
+        else:
+            queue(a)
     return a
 
 

@@ -14,6 +14,17 @@ def send_announcement(announcement_id: int) -> int:
 
 
 @task()
+def queue_announcement(announcement_id: int) -> int:
+    """Create the recipients' deliveries of an announcement sent from the page (one
+    transaction), then hand them to `send_announcement`; returns how many were queued."""
+    from . import actions
+    from .models import Announcement
+
+    a = Announcement.objects.filter(pk=announcement_id).first()
+    return actions.queue(a) if a is not None else 0
+
+
+@task()
 def run_due() -> int:
     """Send the scheduled announcements whose time has come, and draft the clock's items."""
     from . import actions, clockdrafts

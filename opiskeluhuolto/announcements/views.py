@@ -110,6 +110,7 @@ def send(request, pk):
                 by=request.user,
                 send_at=form.cleaned_data["send_at"],
                 confirmed=form.cleaned_data["confirmed"],
+                defer=True,
             )
         except ValidationError as e:
             if hasattr(e, "error_dict"):

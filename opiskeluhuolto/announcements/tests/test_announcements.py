@@ -235,3 +235,24 @@ def test_writer_sends_from_the_pages(cast, client, django_capture_on_commit_call
     assert len(mail.outbox) == 2
     client.force_login(cast.teacher)
     assert client.get(reverse("announcements:send", args=[a.pk])).status_code == 404
+
+
+def test_the_page_leaves_the_queueing_to_the_worker(
+    cast, client, django_capture_on_commit_callbacks
+):
+    """Sending from the page makes no deliveries in the request: the worker's task queues
+    them (one transaction) after the commit, then sends."""
+    a = _draft(cast, institution=cast.lukio)
+    client.force_login(cast.rehtori)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("announcements:send", args=[a.pk]), {"confirmed": "on"})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.status == Announcement.Status.SCHEDULED
+    assert not Delivery.objects.filter(announcement=a).exists()
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    a.refresh_from_db()
+    assert a.status == Announcement.Status.SENT
+    assert Delivery.objects.filter(announcement=a).count() == len(mail.outbox) > 0
