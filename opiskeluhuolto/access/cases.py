@@ -336,7 +336,9 @@ def _get(model, pk, select=()):
 def get_case(user, pk, *, need: str = "view"):
     from opiskeluhuolto.cases.models import Case
 
-    case = _get(Case, pk, ("student", "institution", "student__institution", "student__campus"))
+    case = _get(
+        Case, pk, ("student", "institution__provider", "student__institution", "student__campus")
+    )
     can = _perm(user)
     allowed = {
         "view": can.view_case,

@@ -18,12 +18,14 @@ def test_teacher_reports_and_kuraattori_follows_up(
     from opiskeluhuolto.access import for_user
     from opiskeluhuolto.accounts.models import User
     from opiskeluhuolto.incidents.models import Incident, Step
+    from opiskeluhuolto.organisation.demo.cast import DEMO_SIGN_INS
 
     teacher = User.objects.get(username="opettaja")
     student = (
         for_user(teacher)
         .students_scope()
-        .filter(campus__name=SEINAJOKI, user__isnull=True)
+        .filter(campus__name=SEINAJOKI)
+        .exclude(user__username__in=[name for name, _d in DEMO_SIGN_INS])
         .order_by("last_name")
         .first()
     )

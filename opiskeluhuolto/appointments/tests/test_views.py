@@ -351,7 +351,7 @@ def test_public_page_needs_no_sign_in_and_shows_rights_hours_and_sections(
     assert "vapaaehtoista" in html
     assert "Huoltajasi ei voi kieltää" in html
     assert "Avovastaanotto" in html and "Tiina Terveydenhoitaja" in html
-    assert "040 111 2222" in html and "ma–pe 8–9" in html
+    assert "+358 40 111 2222" in html and "ma–pe 8–9" in html  # one format (lib/datatags)
     assert "Ei määräajan ylittäneitä pyyntöjä." in html  # the registered section
     assert client.get(reverse("appointments:public_page", args=["ei-ole"])).status_code == 404
 
