@@ -1,7 +1,6 @@
 """Import of a provider-scale year of attendance vs a raw COPY of the same file.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench \
-        .venv/bin/python bench/bench_import.py --students 20000 --dir /tmp/ohbench
+    .venv/bin/python bench/bench_import.py --students 20000 --dir /tmp/ohbench
 
 Needs a migrated database with the demo seeded (`seed_demo`), for the institution
 `sedu`. Generates roster.csv and attendance.csv (unless present), imports the roster,

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_newsletter.py --guardians 20000 --backend locmem
 
-Uses a PostgreSQL database of its own (`oh_newsletter_bench` unless DATABASE_URL names
-another; created and migrated when missing) and builds there, once, a provider with one
+Uses a PostgreSQL database of its own (`--db`, default `oh_newsletter_bench`, on
+`BENCH_POSTGRES`; created and migrated when missing) and builds there, once, a provider with one
 campus of `--guardians` minor students, each with one guardian who has an e-mail address.
 Then, `--repeat` times (the machine's noise hits both sides of each pair alike):
 
@@ -32,11 +32,10 @@ import tempfile
 import time
 from datetime import date
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oh_newsletter_bench")
-# Enqueueing the send task writes a row; nothing runs it during the benchmark.
-os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
+from common import git_commit, machine, setup, use_database
 
-from common import git_commit, machine, setup  # noqa: E402
+# Enqueueing the send task writes a row; nothing runs it during the benchmark.
+os.environ["TASKS_BACKEND"] = "django.tasks.backends.dummy.DummyBackend"
 
 
 def ensure_database(url: str) -> None:
@@ -125,9 +124,11 @@ def main() -> None:
     parser.add_argument("--guardians", type=int, default=20000)
     parser.add_argument("--backend", choices=["locmem", "file"], default="locmem")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--db", default="oh_newsletter_bench", help="a database of its own")
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
+    use_database(args.db)
     setup()
+    ensure_database(os.environ["DATABASE_URL"])
     from django.conf import settings
     from django.core import mail
     from django.core.management import call_command

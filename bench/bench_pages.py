@@ -1,6 +1,6 @@
 """p95 latency of the dashboard, case, record and booking pages at 50 concurrent users.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_pages.py
+    .venv/bin/python bench/bench_pages.py
 
 Starts gunicorn on 127.0.0.1 only, signs the demo people in by creating their
 sessions, and runs 50 simulated users per page: each user requests the page, waits a

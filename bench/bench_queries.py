@@ -1,6 +1,6 @@
 """Early-warning evaluation and dashboard queries over a year vs the best hand-written SQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_queries.py
+    .venv/bin/python bench/bench_queries.py
 
 Run after bench_import.py (the year 2025–2026 of the generated students). Each line
 times our code path (ORM over the weekly summaries, plus the pure rule logic) and a

@@ -48,11 +48,9 @@ from datetime import timedelta
 
 import psycopg
 
-BASE = "postgres://postgres@127.0.0.1:5432"
-
 
 def _admin(sql: str) -> None:
-    with psycopg.connect(f"{BASE}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{BENCH_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(sql)
 
 
@@ -78,12 +76,13 @@ def parse() -> argparse.Namespace:
 
 
 ARGS = parse()
-os.environ["DATABASE_URL"] = f"{BASE}/{ARGS.db}"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["REQUIRE_STAFF_MFA"] = "false"
 #: One key for this process (which makes the sessions) and the server (which reads them).
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-from common import ROOT, git_commit, machine, setup  # noqa: E402
+from common import BENCH_SERVER, ROOT, git_commit, machine, setup, use_database  # noqa: E402
+
+use_database(ARGS.db)  # refuses a name without "bench": the database is dropped at the end
 
 STUDENTS = int(20_000 * ARGS.scale)
 RESPONSES = int(200_000 * ARGS.scale)
@@ -399,11 +398,11 @@ def check_same(survey, overall_rows, campus_rows) -> bool:
 
 
 def main() -> None:
+    setup()
     _admin(f'DROP DATABASE IF EXISTS "{ARGS.db}"')
     _admin(f'CREATE DATABASE "{ARGS.db}"')
     server = None
     try:
-        setup()
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client

@@ -2,7 +2,14 @@
 
 Benchmarks are scripts, not tests: each prints what it measured in one run and the
 ratios against the baseline it names. Run them from the repository root, e.g.
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/bench_import.py
+    .venv/bin/python bench/bench_import.py
+
+Isolation: importing this module removes the developer's database, cache, session, task
+and mail settings from the environment (`DEVELOPER_SETTINGS`). The database is
+`BENCH_DATABASE` (default `oh_bench`) on `BENCH_POSTGRES` (default
+postgres://postgres@127.0.0.1:5432), never `DATABASE_URL`, and only a name containing
+the word `bench` is accepted; the cache is this process's own memory; mail stays in
+memory. `setup()` checks what Django ended up with and stops otherwise.
 """
 
 from __future__ import annotations
@@ -18,14 +25,115 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opiskeluhuolto.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oh_bench")
+
+#: The PostgreSQL server the benchmarks use (`BENCH_POSTGRES`); never `DATABASE_URL`.
+BENCH_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+
+#: Settings the developer's environment may carry that would point a benchmark at their
+#: own services: the database, the cache (a shared Redis), mail (an SMTP relay, a mail
+#: directory), the session store and the task runner. Removed before Django starts.
+DEVELOPER_SETTINGS = (
+    "DATABASE_URL",
+    "SQLITE_PATH",
+    "CACHE_BACKEND",
+    "CACHE_LOCATION",
+    "SESSION_ENGINE",
+    "TASKS_BACKEND",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_HOST_PASSWORD_FILE",
+    "EMAIL_USE_TLS",
+    "EMAIL_FILE_PATH",
+    "DEFAULT_FROM_EMAIL",
+)
+#: This process's own in-memory cache, and mail kept in memory: nothing leaves the process.
+BENCH_CACHE_LOCATION = f"ohbench-{os.getpid()}"
+BENCH_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE": "opiskeluhuolto.settings",
+    "CACHE_BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "CACHE_LOCATION": BENCH_CACHE_LOCATION,
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def is_bench_database(name: str) -> bool:
+    """A benchmark works only in a database whose name says so (`oh_bench`,
+    `oh_surveys_bench`, …): `bench` is one of its underscore-separated words."""
+    return "bench" in name.split("_")
+
+
+def use_database(name: str) -> str:
+    """Point Django at the benchmark database `name` on `BENCH_SERVER`; refuses any other."""
+    if not is_bench_database(name) or "/" in name:
+        raise SystemExit(
+            f"refusing database {name!r}: a benchmark uses only a database of its own, "
+            "whose name contains the word bench (e.g. oh_bench)"
+        )
+    url = f"{BENCH_SERVER}/{name}"
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def isolate() -> None:
+    """Forget the developer's database, cache and mail settings; use the benchmark's own.
+    Runs when this module is imported, before Django reads its settings."""
+    for name in DEVELOPER_SETTINGS:
+        os.environ.pop(name, None)
+    os.environ.update(BENCH_SETTINGS)
+    use_database(os.environ.get("BENCH_DATABASE", "oh_bench"))
+
+
+isolate()
+
+
+def resolved() -> dict:
+    """What Django ended up with: the database, cache, mail, sessions and tasks."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return {
+        "database": {k: str(db.get(k, "")) for k in ("ENGINE", "NAME", "HOST", "PORT")},
+        "cache": {k: str(v) for k, v in settings.CACHES["default"].items()},
+        "mail": settings.MAILERS["default"]["BACKEND"],
+        "sessions": settings.SESSION_ENGINE,
+        "tasks": settings.TASKS["default"]["BACKEND"],
+    }
+
+
+def check_isolation(found: dict) -> None:
+    """Stop unless Django uses the benchmark's own database, cache and mail."""
+    db, cache = found["database"], found["cache"]
+    problems = []
+    if "postgresql" not in db["ENGINE"] or not is_bench_database(db["NAME"]):
+        problems.append(f"database {db['ENGINE']} {db['NAME']!r}")
+    if (cache["BACKEND"], cache["LOCATION"]) != (
+        BENCH_SETTINGS["CACHE_BACKEND"],
+        BENCH_CACHE_LOCATION,
+    ):
+        problems.append(f"cache {cache['BACKEND']} {cache['LOCATION']!r}")
+    if found["mail"] != BENCH_SETTINGS["EMAIL_BACKEND"]:
+        problems.append(f"mail {found['mail']}")
+    if problems:
+        raise SystemExit("not the benchmark's own: " + ", ".join(problems))
 
 
 def setup() -> None:
+    """Start Django on the benchmark's own settings (checked). With `BENCH_CHECK_ONLY=1`,
+    print them as JSON and exit before anything is connected to (tests/test_bench_isolation.py).
+    Scripts call this before any database work."""
+    import json
+
     import django
 
     django.setup()
+    found = resolved()
+    check_isolation(found)
+    if os.environ.get("BENCH_CHECK_ONLY"):
+        print("BENCH-SETTINGS " + json.dumps(found))
+        sys.exit(0)
 
 
 def machine() -> str:

@@ -1,6 +1,6 @@
 """CPU time and SQL queries of one request to each page of `bench_pages.py`, in-process.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oh_bench .venv/bin/python bench/page_cpu.py
+    .venv/bin/python bench/page_cpu.py
     … bench/page_cpu.py --only case --profile 25     # and the 25 costliest functions
 
 The load test says how long users wait; this says where a request's CPU goes, which is
