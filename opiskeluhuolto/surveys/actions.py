@@ -470,17 +470,29 @@ def _invitation(survey: Survey, user) -> Invitation:
     return invitation
 
 
-def save_draft(survey: Survey, user, data: dict, *, today: date | None = None) -> None:
-    """Save and continue later: the answers so far, kept with the person until sent."""
+def save_draft(
+    survey: Survey,
+    user,
+    data: dict,
+    *,
+    today: date | None = None,
+    invitation: Invitation | None = None,
+    questions: list[Question] | None = None,
+) -> None:
+    """Save and continue later: the answers so far, kept with the person until sent.
+
+    `invitation` and `questions`, when the caller has them already, save their queries."""
     today = today or timezone.localdate()
-    invitation = _invitation(survey, user)
+    invitation = invitation or _invitation(survey, user)
     if invitation.has_answered:
         raise AlreadyAnswered
     if not survey.is_open_on(today):
         raise NotOpen
-    clean = clean_answers(survey, data, partial=True)
+    by_id = {q.pk: q for q in questions} if questions is not None else None
+    clean = clean_answers(survey, data, partial=True, questions=by_id)
     draft = {str(k): v for k, v in clean.items()}
-    Invitation.objects.filter(pk=invitation.pk, has_answered=False).update(draft=draft)
+    if not Invitation.objects.filter(pk=invitation.pk, has_answered=False).update(draft=draft):
+        raise AlreadyAnswered
 
 
 def draft_of(survey: Survey, user) -> dict:
@@ -498,19 +510,32 @@ def _breakdown_of(user) -> tuple[int | None, int | None]:
 
 
 @transaction.atomic
-def submit(survey: Survey, user, data: dict, *, today: date | None = None) -> None:
+def submit(
+    survey: Survey,
+    user,
+    data: dict,
+    *,
+    today: date | None = None,
+    invitation: Invitation | None = None,
+    questions: list[Question] | None = None,
+) -> None:
     """Store one person's answers once: all or nothing.
 
     The person side (`Invitation.has_answered`) and the answer side (`Response`,
     `Answer`, `TextAnswer`) are written in one transaction and share no column.
+    A constant number of queries whatever the number of questions and answers (one
+    bulk insert each); `invitation` and `questions`, when the caller has them already
+    (access.surveys.get_survey_to_answer), save their queries.
     """
     today = today or timezone.localdate()
-    if not Invitation.objects.filter(survey=survey, user=user).exists():
+    if invitation is None and not Invitation.objects.filter(survey=survey, user=user).exists():
         raise NotInvited
     if not survey.is_open_on(today):
         raise NotOpen
-    questions = {q.pk: q for q in survey.questions.all()}
-    clean = clean_answers(survey, data, questions=questions)
+    if questions is None:
+        questions = list(survey.questions.all())
+    by_id = {q.pk: q for q in questions}
+    clean = clean_answers(survey, data, questions=by_id)
     # The conditional update is the lock: of two concurrent submits one sees 0 rows.
     marked = Invitation.objects.filter(survey=survey, user=user, has_answered=False).update(
         has_answered=True, draft={}
@@ -525,7 +550,7 @@ def submit(survey: Survey, user, data: dict, *, today: date | None = None) -> No
     )
     answers, texts = [], []
     for qid, value in clean.items():
-        q = questions[qid]
+        q = by_id[qid]
         if q.kind == Question.Kind.TEXT:
             texts.append(TextAnswer(question=q, text=str(value)))
         elif q.kind == Question.Kind.MULTI:
