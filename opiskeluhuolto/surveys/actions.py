@@ -572,17 +572,9 @@ def screen_text(answer: TextAnswer, *, show: bool, by) -> TextAnswer:
     return answer
 
 
-@transaction.atomic
-def release(survey: Survey, *, by, today: date | None = None) -> Survey:
-    """Release the results on or after the results date, once the window has closed.
-
-    Feeds the indicators of the questions tied to one and puts the results on the
-    owner group's next agenda.
-    """
-    today = today or timezone.localdate()
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.released:
-        return survey
+def check_releasable(survey: Survey, *, today: date) -> None:
+    """ValidationError unless the results may be released today: once the window has
+    closed, on or after the results date."""
     if survey.status == Survey.Status.DRAFT:
         raise ValidationError(_("A survey that never opened has no results."))
     if survey.closes_on is None or survey.closes_on >= today:
@@ -592,13 +584,48 @@ def release(survey: Survey, *, by, today: date | None = None) -> Survey:
             _("The results can be released on %(date)s at the earliest.")
             % {"date": survey.results_on.strftime("%-d.%-m.%Y") if survey.results_on else "–"}
         )
+
+
+def request_release(survey: Survey, *, by, today: date | None = None) -> bool:
+    """The release button: checked here (the person sees at once why not), released by the
+    task worker after the commit (counting the results is not done in the web request).
+    False when there is nothing to do (released already)."""
+    today = today or timezone.localdate()
+    if survey.released:
+        return False
+    check_releasable(survey, today=today)
+    survey_id, by_id = survey.pk, getattr(by, "pk", None)
+    transaction.on_commit(lambda: _enqueue_release(survey_id, by_id))
+    return True
+
+
+def _enqueue_release(survey_id: int, by_id: int | None) -> None:
+    from .tasks import release_survey
+
+    release_survey.enqueue(survey_id, by_id)
+
+
+@transaction.atomic
+def release(survey: Survey, *, by, today: date | None = None) -> Survey:
+    """Release the results on or after the results date, once the window has closed.
+
+    Counts the results once into `ResultCount` (results.tally), feeds the indicators of
+    the questions tied to one and puts the results on the owner group's next agenda.
+    Runs in the task worker (tasks.release_survey, tasks.release_due).
+    """
+    today = today or timezone.localdate()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.released:
+        return survey
+    check_releasable(survey, today=today)
     survey.status = Survey.Status.CLOSED
     survey.released = True
     survey.save(update_fields=["status", "released"])
     Invitation.objects.filter(survey=survey).exclude(draft={}).update(draft={})
-    _event(by, "survey.release", survey)
-    from . import evidence
+    from . import evidence, results
 
+    results.tally(survey)  # counted once; the results pages read the stored counts
+    _event(by, "survey.release", survey)
     evidence.on_release(survey, by=by, year=survey.closes_on.year)
     return survey
 
