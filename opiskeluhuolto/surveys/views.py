@@ -1,5 +1,5 @@
 """Pages of surveys: the list, answering (phone first), the released results. Thin: the rules
-are in actions.py, results.py and access/surveys.py."""
+are in actions/, results.py and access/surveys.py."""
 
 from __future__ import annotations
 
