@@ -109,3 +109,20 @@ def get_survey(user, pk, *, need: str):
     if not allowed:
         raise Http404
     return survey
+
+
+def get_survey_to_answer(user, pk):
+    """The survey and this person's invitation to it, in one query; Http404 for a missing
+    survey and for one the person is not invited to alike (the answering pages and API).
+
+    The invitation is the answer rule (`answer_survey`): holding one is being invited.
+    """
+    from opiskeluhuolto.surveys.models import Invitation
+
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        invitation = Invitation.objects.select_related("survey").get(survey_id=pk, user=user)
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return invitation.survey, invitation

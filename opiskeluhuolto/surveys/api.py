@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import ValidationError as PydanticError
 
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.access.surveys import get_survey
+from opiskeluhuolto.access.surveys import get_survey, get_survey_to_answer
 from opiskeluhuolto.lib.apierrors import UNREADABLE_BODY, ApiError
 
 from . import actions
@@ -123,13 +123,19 @@ def respond(request, survey_id: int):
 
     The body is read after the survey is fetched, so that a person who is not invited
     gets 404 whatever they send (never a hint that the survey exists)."""
-    survey = get_survey(request.user, survey_id, need="answer")
+    survey, invitation = get_survey_to_answer(request.user, survey_id)
     try:
         payload = AnswersIn.model_validate_json(request.body)
     except (PydanticError, ValueError, UnicodeDecodeError):
         return Status(400, {"detail": UNREADABLE_BODY})
     try:
-        actions.submit(survey, request.user, payload.answers, today=timezone.localdate())
+        actions.submit(
+            survey,
+            request.user,
+            payload.answers,
+            today=timezone.localdate(),
+            invitation=invitation,
+        )
     except actions.AlreadyAnswered:
         return Status(409, {"detail": "You have already answered this survey."})
     except actions.NotOpen:

@@ -349,3 +349,34 @@ class SurveyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.survey_id}"
+
+
+class ResultCount(models.Model):
+    """The results, counted once at release (results.tally) so that the results pages read
+    these few rows instead of aggregating the answers on every view.
+
+    One row per question × campus × group × option value: how many answers; a row with
+    no value is the question's respondents in that cell; a row with no question is the
+    survey's respondents in that cell. Counts only: no person, session or time, and no
+    cell is published from here without the small-cell rule of results.py.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="result_counts")
+    question = models.ForeignKey(
+        Question, null=True, on_delete=models.CASCADE, related_name="result_counts"
+    )
+    campus = models.ForeignKey(
+        Campus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    student_group = models.ForeignKey(
+        StudentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value = models.IntegerField(null=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("result count")
+        verbose_name_plural = _("result counts")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.question_id}={self.value}:{self.n}"

@@ -15,22 +15,26 @@ breakdown (small, or hidden with a small one against differencing) hides all its
 groups: summing them would give the hidden campus back. Per question the same rule applies; optional questions have their own
 totals.
 
-All counts come from one grouped SQL query over the answers (grouped by the breakdown's
-units too when there is one; the overall counts are their sums), plus a count of
-distinct responses for several-choice questions only (bench/bench_surveys.py);
-free-text answers appear only in the overall view and only after screening.
+The counts are taken once, at release (`tally`, in the task worker), into
+`ResultCount`: one grouped SQL query over the answers at the finest grain (question ×
+campus × group × value), plus a count of distinct responses for several-choice
+questions only. The results pages and the API read those few rows and sum them up to
+the breakdown asked for (bench/bench_surveys.py); the suppression is applied on every
+read. Free-text answers appear only in the overall view and only after screening
+(read live: screening may change after release).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count
+from django.db import transaction
+from django.db.models import Count
 
-from .models import SMALL_CELL, Answer, Question, Response, Survey, TextAnswer
+from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
 
-#: The answer fields of each breakdown. Groups are keyed with their campus: a campus's
-#: total is published in the campus breakdown, so its groups are protected within it.
+#: The breakdowns and their units. Groups are keyed with their campus: a campus's total
+#: is published in the campus breakdown, so its groups are protected within it.
 BREAKDOWNS = {
     "campus": ("response__campus",),
     "group": ("response__campus", "response__student_group"),
@@ -91,58 +95,137 @@ def suppress_groups(sizes: dict) -> set:
     return hidden
 
 
-def _labels(survey: Survey, by: str) -> dict:
+def count_rows(survey: Survey) -> list[tuple]:
+    """Every count of the survey at the finest grain, from the answers:
+    (question id or None, campus id, group id, value or None, n).
+
+    One grouped pass over the answers (question × campus × group × value); a scale,
+    choice or number question has one answer row per respondent, so its respondents per
+    cell are the sum of its counts; only several-choice questions need a count of
+    distinct responses (a respondent who ticks two options counts once). Free-text
+    answers are counted per question only (they are not linked to a response, so they
+    have no campus or group). Rows with no question: the survey's respondents per cell.
+    """
+    questions = {q.pk: q for q in survey.questions.all()}
+    multi = [qid for qid, q in questions.items() if q.kind == Question.Kind.MULTI]
+    rows: list[tuple] = []
+    respondents: dict[tuple, int] = {}
+    for qid, campus, group, value, n in (
+        Answer.objects.filter(question__survey=survey)
+        .values("question", "response__campus", "response__student_group", "value")
+        .annotate(n=Count("id"))
+        .values_list("question", "response__campus", "response__student_group", "value", "n")
+    ):
+        rows.append((qid, campus, group, value, n))
+        if qid not in multi:
+            key = (qid, campus, group)
+            respondents[key] = respondents.get(key, 0) + n
+    if multi:
+        for qid, campus, group, n in (
+            Answer.objects.filter(question__in=multi)
+            .values("question", "response__campus", "response__student_group")
+            .annotate(n=Count("response", distinct=True))
+            .values_list("question", "response__campus", "response__student_group", "n")
+        ):
+            respondents[(qid, campus, group)] = n
+    rows += [(qid, campus, group, None, n) for (qid, campus, group), n in respondents.items()]
+    rows += [
+        (qid, None, None, None, n)
+        for qid, n in TextAnswer.objects.filter(question__survey=survey)
+        .values("question")
+        .annotate(n=Count("id"))
+        .values_list("question", "n")
+    ]
+    rows += [
+        (None, campus, group, None, n)
+        for campus, group, n in Response.objects.filter(survey=survey)
+        .values("campus", "student_group")
+        .annotate(n=Count("id"))
+        .values_list("campus", "student_group", "n")
+    ]
+    if not any(r[0] is None for r in rows):
+        rows.append((None, None, None, None, 0))  # counted: nobody answered
+    return rows
+
+
+@transaction.atomic
+def tally(survey: Survey) -> int:
+    """Count the results once and store them (at release); returns the rows stored."""
+    ResultCount.objects.filter(survey=survey).delete()
+    stored = ResultCount.objects.bulk_create(
+        [
+            ResultCount(
+                survey=survey,
+                question_id=qid,
+                campus_id=campus,
+                student_group_id=group,
+                value=value,
+                n=n,
+            )
+            for qid, campus, group, value, n in count_rows(survey)
+        ],
+        batch_size=2000,
+    )
+    return len(stored)
+
+
+def _rows(survey: Survey) -> list[tuple]:
+    """The stored counts of a released survey (counted at release; counted now, once, for
+    one released before counts were stored); a live count for an unreleased one."""
+    if not survey.released:
+        return count_rows(survey)
+    rows = list(
+        ResultCount.objects.filter(survey=survey).values_list(
+            "question", "campus", "student_group", "value", "n"
+        )
+    )
+    if not rows:
+        tally(survey)
+        return _rows(survey)
+    return rows
+
+
+def _labels(by: str, ids: set) -> dict:
     """Campus or group id → name."""
     from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
     model = Campus if by == "campus" else StudentGroup
-    field = "campus_id" if by == "campus" else "student_group_id"
-    ids = set(Response.objects.filter(survey=survey).values_list(field, flat=True).distinct())
     return {o.pk: o.name for o in model.objects.filter(pk__in=ids - {None})}
 
 
 def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
-    """The results of every question; `by` ("campus" or "group") adds the breakdown."""
+    """The results of every question; `by` ("campus" or "group") adds the breakdown.
+
+    Reads the counts stored at release (`tally`), not the answers."""
     questions = list(survey.questions.all())
-    closed = [q for q in questions if q.kind != Question.Kind.TEXT]
-    multi = [q for q in closed if q.kind == Question.Kind.MULTI]
-    keys = BREAKDOWNS[by] if by else ()
-    # One grouped pass over the answers: (question, [breakdown units,] value) → count.
-    # A scale, choice or number question has one answer row per respondent, so its
-    # respondents are the sum of its counts; only several-choice questions need a
-    # count of distinct responses (a respondent who ticks two options counts once).
+    kinds = {q.pk: q.kind for q in questions}
+
+    def unit_of(campus, group) -> tuple:
+        return {"campus": (campus,), "group": (campus, group)}.get(by or "", ())
+
     counts: dict[int, dict[int, int]] = {}
     per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
-    for row in (
-        Answer.objects.filter(question__in=closed)
-        .values("question", *keys, "value")
-        .annotate(n=Count("id"))
-        .values_list("question", *keys, "value", "n")
-    ):
-        qid, unit, value, n = row[0], tuple(row[1:-2]), row[-2], row[-1]
+    cell_n: dict[tuple[int, tuple], int] = {}
+    for qid, campus, group, value, n in _rows(survey):
+        if qid is None or qid not in kinds:
+            continue
+        unit = unit_of(campus, group)
+        if value is None:
+            cell_n[(qid, unit)] = cell_n.get((qid, unit), 0) + n
+            continue
         cell = per_cell.setdefault((qid, unit), {})
         cell[value] = cell.get(value, 0) + n
         overall = counts.setdefault(qid, {})
         overall[value] = overall.get(value, 0) + n
-    cell_n = {k: sum(v.values()) for k, v in per_cell.items()}
-    totals = {qid: sum(v.values()) for qid, v in counts.items()}
-    if multi:
-        for row in (
-            Answer.objects.filter(question__in=multi)
-            .values("question", *keys)
-            .annotate(n=Count("response", distinct=True))
-            .values_list("question", *keys, "n")
-        ):
-            cell_n[(row[0], tuple(row[1:-1]))] = row[-1]
-        for qid in {q.pk for q in multi}:
-            totals[qid] = sum(n for (q, _u), n in cell_n.items() if q == qid)
-    means = dict(
-        Answer.objects.filter(question__in=[q for q in closed if q.kind == Question.Kind.NUMBER])
-        .values("question")
-        .annotate(m=Avg("value"))
-        .values_list("question", "m")
-    )
-    labels = _labels(survey, by) if by else {}
+    totals: dict[int, int] = {}
+    for (qid, _unit), n in cell_n.items():
+        totals[qid] = totals.get(qid, 0) + n
+    means = {
+        qid: sum(v * n for v, n in c.items()) / sum(c.values())
+        for qid, c in counts.items()
+        if kinds[qid] == Question.Kind.NUMBER and sum(c.values())
+    }
+    labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by else {}
     texts: dict[int, list[str]] = {}
     for qid, text in TextAnswer.objects.filter(
         question__in=questions, screening=TextAnswer.Screening.SHOWN
@@ -151,7 +234,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     out = []
     for q in questions:
         if q.kind == Question.Kind.TEXT:
-            n = TextAnswer.objects.filter(question=q).count()
+            n = totals.get(q.pk, 0)
             shown = sorted(texts.get(q.pk, [])) if n >= SMALL_CELL and not by else []
             out.append(QuestionResult(q, Cell("", n if n >= SMALL_CELL else None), texts=shown))
             continue
@@ -174,4 +257,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
 
 
 def respondents(survey: Survey) -> int:
-    return Response.objects.filter(survey=survey).count()
+    if not survey.released:
+        return Response.objects.filter(survey=survey).count()
+    return sum(
+        ResultCount.objects.filter(survey=survey, question__isnull=True).values_list("n", flat=True)
+    )

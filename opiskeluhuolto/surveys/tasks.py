@@ -40,6 +40,24 @@ def send_invitations(survey_id: int) -> int:
 
 
 @task
+def release_survey(survey_id: int, by_id: int | None = None) -> bool:
+    """The release button's work: count the results once, feed the indicators, put the
+    results on the agenda (actions.release). False when the survey is gone or was
+    released already; a survey no longer releasable raises (the task fails visibly)."""
+    from django.contrib.auth import get_user_model
+
+    from . import actions
+    from .models import Survey
+
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None or survey.released:
+        return False
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    actions.release(survey, by=by)
+    return True
+
+
+@task
 def release_due() -> int:
     """Daily: close surveys past their window, release the results that are due."""
     from . import actions

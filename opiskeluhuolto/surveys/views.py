@@ -1,18 +1,18 @@
 """Pages of surveys: the list, answering (phone first), the released results. Thin: the rules
-are in actions.py, results.py and access/surveys.py."""
+are in actions/, results.py and access/surveys.py."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access import policies
 from opiskeluhuolto.access.permissions import for_user
-from opiskeluhuolto.access.surveys import get_survey
+from opiskeluhuolto.access.surveys import get_survey, get_survey_to_answer
 
 from . import actions
 from . import results as results_mod
@@ -32,9 +32,9 @@ def survey_list(request):
     )
 
 
-def _form_answers(request, survey) -> dict:
+def _form_answers(request, questions) -> dict:
     data: dict = {}
-    for q in survey.questions.all():
+    for q in questions:
         key = f"q{q.pk}"
         data[str(q.pk)] = (
             request.POST.getlist(key) if q.kind == "multi" else request.POST.get(key, "")
@@ -44,32 +44,37 @@ def _form_answers(request, survey) -> dict:
 
 @policies.authenticated
 def answer(request, pk):
-    survey = get_survey(request.user, pk, need="answer")
+    """One page of a survey. A POST costs a constant number of queries whatever the number
+    of questions (tests/test_queries.py); a sent or saved page redirects (PRG) and the
+    page it lands on confirms it."""
+    survey, invitation = get_survey_to_answer(request.user, pk)
     today = timezone.localdate()
-    if actions.has_answered(survey, request.user):
-        return render(request, "surveys/answered.html", {"survey": survey})
+    if invitation.has_answered:
+        return render(
+            request, "surveys/answered.html", {"survey": survey, "thanks": "sent" in request.GET}
+        )
     errors: dict = {}
-    values = actions.draft_of(survey, request.user)
+    questions = list(survey.questions.all())
+    values = dict(invitation.draft)
     if request.method == "POST":
-        values = _form_answers(request, survey)
+        values = _form_answers(request, questions)
+        kwargs = {"today": today, "invitation": invitation, "questions": questions}
         try:
             if "save" in request.POST:
-                actions.save_draft(survey, request.user, values, today=today)
+                actions.save_draft(survey, request.user, values, **kwargs)
                 messages.success(
                     request, _("Your answers so far are saved. You can continue later.")
                 )
                 return redirect("surveys:answer", pk=survey.pk)
-            actions.submit(survey, request.user, values, today=today)
-            return render(request, "surveys/answered.html", {"survey": survey, "thanks": True})
+            actions.submit(survey, request.user, values, **kwargs)
+            return redirect(reverse("surveys:answer", args=[survey.pk]) + "?sent=1")
         except ValidationError as e:
             errors = e.message_dict
         except actions.NotOpen:
             errors = {"__all__": [_("The survey is not open for answers.")]}
         except actions.AlreadyAnswered:
             return render(request, "surveys/answered.html", {"survey": survey}, status=409)
-        except actions.NotInvited:
-            raise Http404 from None
-    questions = [
+    rows = [
         {
             "q": q,
             "value": values.get(str(q.pk)),
@@ -78,7 +83,7 @@ def answer(request, pk):
                 {"value": o["value"], "label": q.option_label(o["value"])} for o in q.options
             ],
         }
-        for q in survey.questions.all()
+        for q in questions
     ]
     status = 400 if errors else 200
     return render(
@@ -86,7 +91,7 @@ def answer(request, pk):
         "surveys/answer.html",
         {
             "survey": survey,
-            "questions": questions,
+            "questions": rows,
             "errors": errors,
             "general_errors": errors.get("__all__", []),
             "open": survey.is_open_on(today),

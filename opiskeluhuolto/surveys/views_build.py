@@ -158,8 +158,8 @@ def release(request, pk):
     return _act(
         request,
         survey,
-        lambda: actions.release(survey, by=request.user),
-        _("The results are released."),
+        lambda: actions.request_release(survey, by=request.user),
+        _("The results are being released: they are shown in a moment."),
     )
 
 

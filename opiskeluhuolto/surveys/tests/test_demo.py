@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.meetings.models import DataPoint, Proposal
@@ -37,7 +38,7 @@ def test_demo_seeds_the_surveys_of_the_clock(client):
 
     # Released: both sides agree, and some cells are suppressed.
     bullying = surveys["bullying"]
-    assert bullying.released and bullying.results_on <= actions.timezone.localdate()
+    assert bullying.released and bullying.results_on <= timezone.localdate()
     answered = Invitation.objects.filter(survey=bullying, has_answered=True).count()
     assert answered == Response.objects.filter(survey=bullying).count() >= 10
     by_campus = results.compute(bullying, by="campus")[0]

@@ -38,7 +38,11 @@ def test_answer_page_errors_next_to_the_question_then_send(client, open_survey, 
     again = client.get(url).content.decode()
     assert "Enemmän valvontaa" in again  # the draft comes back
     done = client.post(url, {**_form(open_survey, full_answers(open_survey)), "send": "1"})
-    assert done.status_code == 200 and Response.objects.count() == 1
+    assert done.status_code == 302 and Response.objects.count() == 1  # PRG
+    assert done["Location"].endswith("?sent=1")
+    landed = client.get(done["Location"])
+    assert landed.status_code == 200
+    assert "Kiitos! Vastauksesi on tallennettu." in landed.content.decode()
     assert client.get(url).status_code == 200  # "you have answered" page
     assert Response.objects.count() == 1
 

@@ -1,0 +1,77 @@
+"""What people do with surveys: build, open, answer, close, screen, release.
+
+Views and the API are thin; they call these. Every rule is here, in plain functions
+that the tests call directly. Anonymity (docs/surveys.md): `submit` writes the answer
+side without any person, session or time, and marks the person side answered in the
+same transaction; nothing else about answering is recorded (no event, no log line).
+
+The package's modules: `building` (a survey, its questions, its window), `running`
+(the audience, opening and closing), `answering`, `releasing` (screening, release);
+`common` holds the refusals. Callers use this package's names only.
+
+For other apps (events, issue 18): `create_feedback_survey(...)` builds a feedback
+survey from a template for a given list of people, ready to open.
+"""
+
+from __future__ import annotations
+
+from .answering import (
+    clean_answers,
+    draft_of,
+    has_answered,
+    open_for,
+    save_draft,
+    submit,
+)
+from .building import (
+    FINNISH_MONTHS,
+    SEASONS,
+    add_question,
+    create_feedback_survey,
+    create_from_template,
+    create_survey,
+    results_date,
+    set_window,
+    validate_question,
+    window_from_item,
+)
+from .common import TEXT_MAX, AlreadyAnswered, NotInvited, NotOpen
+from .releasing import (
+    check_releasable,
+    release,
+    release_due,
+    request_release,
+    screen_text,
+)
+from .running import audience_users, close_survey, open_survey
+
+__all__ = [
+    "FINNISH_MONTHS",
+    "SEASONS",
+    "TEXT_MAX",
+    "AlreadyAnswered",
+    "NotInvited",
+    "NotOpen",
+    "add_question",
+    "audience_users",
+    "check_releasable",
+    "clean_answers",
+    "close_survey",
+    "create_feedback_survey",
+    "create_from_template",
+    "create_survey",
+    "draft_of",
+    "has_answered",
+    "open_for",
+    "open_survey",
+    "release",
+    "release_due",
+    "request_release",
+    "results_date",
+    "save_draft",
+    "screen_text",
+    "set_window",
+    "submit",
+    "validate_question",
+    "window_from_item",
+]

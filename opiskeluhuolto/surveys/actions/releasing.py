@@ -1,0 +1,98 @@
+"""Screening free text and releasing the results (counted once, in the task worker)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Invitation,
+    Survey,
+    TextAnswer,
+)
+from .common import _event
+
+
+# --- screening and release --------------------------------------------------------------
+def screen_text(answer: TextAnswer, *, show: bool, by) -> TextAnswer:
+    """A person has read the free-text answer: shown, or hidden as possibly identifying."""
+    answer.screening = TextAnswer.Screening.SHOWN if show else TextAnswer.Screening.HIDDEN
+    answer.save(update_fields=["screening"])
+    _event(by, "survey.screen", answer.question.survey)
+    return answer
+
+
+def check_releasable(survey: Survey, *, today: date) -> None:
+    """ValidationError unless the results may be released today: once the window has
+    closed, on or after the results date."""
+    if survey.status == Survey.Status.DRAFT:
+        raise ValidationError(_("A survey that never opened has no results."))
+    if survey.closes_on is None or survey.closes_on >= today:
+        raise ValidationError(_("The results are released after the survey has closed."))
+    if survey.results_on is None or survey.results_on > today:
+        raise ValidationError(
+            _("The results can be released on %(date)s at the earliest.")
+            % {"date": survey.results_on.strftime("%-d.%-m.%Y") if survey.results_on else "–"}
+        )
+
+
+def request_release(survey: Survey, *, by, today: date | None = None) -> bool:
+    """The release button: checked here (the person sees at once why not), released by the
+    task worker after the commit (counting the results is not done in the web request).
+    False when there is nothing to do (released already)."""
+    today = today or timezone.localdate()
+    if survey.released:
+        return False
+    check_releasable(survey, today=today)
+    survey_id, by_id = survey.pk, getattr(by, "pk", None)
+    transaction.on_commit(lambda: _enqueue_release(survey_id, by_id))
+    return True
+
+
+def _enqueue_release(survey_id: int, by_id: int | None) -> None:
+    from ..tasks import release_survey
+
+    release_survey.enqueue(survey_id, by_id)
+
+
+@transaction.atomic
+def release(survey: Survey, *, by, today: date | None = None) -> Survey:
+    """Release the results on or after the results date, once the window has closed.
+
+    Counts the results once into `ResultCount` (results.tally), feeds the indicators of
+    the questions tied to one and puts the results on the owner group's next agenda.
+    Runs in the task worker (tasks.release_survey, tasks.release_due).
+    """
+    today = today or timezone.localdate()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.released:
+        return survey
+    check_releasable(survey, today=today)
+    survey.status = Survey.Status.CLOSED
+    survey.released = True
+    survey.save(update_fields=["status", "released"])
+    Invitation.objects.filter(survey=survey).exclude(draft={}).update(draft={})
+    from .. import evidence, results
+
+    results.tally(survey)  # counted once; the results pages read the stored counts
+    _event(by, "survey.release", survey)
+    evidence.on_release(survey, by=by, year=survey.closes_on.year)
+    return survey
+
+
+def release_due(*, today: date | None = None) -> list[Survey]:
+    """The task worker's daily run: close surveys whose window has passed, release those due."""
+    today = today or timezone.localdate()
+    done = []
+    Survey.objects.filter(status=Survey.Status.OPEN, closes_on__lt=today).update(
+        status=Survey.Status.CLOSED
+    )
+    for survey in Survey.objects.filter(
+        released=False, status=Survey.Status.CLOSED, results_on__lte=today, closes_on__lt=today
+    ):
+        done.append(release(survey, by=None, today=today))
+    return done

@@ -1,0 +1,119 @@
+"""The audience, opening (one invitation each, e-mailed by the task worker) and closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student, StudentQuerySet
+
+from ..models import (
+    SMALL_CELL,
+    Invitation,
+    Survey,
+)
+from .common import _event
+
+
+# --- the audience -----------------------------------------------------------------------
+def _students(survey: Survey) -> StudentQuerySet:
+    students = Student.objects.active().filter(institution__provider_id=survey.provider_id)
+    if survey.student_group_id:
+        students = students.filter(group_id=survey.student_group_id)
+    elif survey.campus_id:
+        students = students.filter(campus_id=survey.campus_id)
+    elif survey.institution_id:
+        students = students.filter(institution_id=survey.institution_id)
+    return students
+
+
+def audience_users(survey: Survey, *, today: date | None = None) -> QuerySet:
+    """The people the survey invites when it opens (students with an account, guardians of
+    minor students, or staff of the unit)."""
+    User = get_user_model()
+    today = today or timezone.localdate()
+    if survey.audience == Survey.Audience.STUDENTS:
+        return User.objects.filter(student__in=_students(survey), is_active=True).distinct()
+    if survey.audience == Survey.Audience.GUARDIANS:
+        minors = _students(survey).minors(today)
+        return User.objects.filter(guardianships__student__in=minors, is_active=True).distinct()
+    if survey.audience == Survey.Audience.STAFF:
+        roles = RoleAssignment.objects.valid_on(today).filter(provider_id=survey.provider_id)
+        if survey.institution_id:
+            roles = roles.filter(
+                Q(institution_id=survey.institution_id) | Q(institution__isnull=True)
+            )
+        if survey.campus_id:
+            roles = roles.filter(Q(campus_id=survey.campus_id) | Q(campus__isnull=True))
+        return User.objects.filter(
+            pk__in=roles.exclude(role=Role.EXTERNAL_MEMBER).values("user_id"), is_active=True
+        )
+    return User.objects.none()  # LISTED: the caller passes the invitees
+
+
+# --- opening and closing ----------------------------------------------------------------
+@transaction.atomic
+def open_survey(survey: Survey, *, by, invitees=None, today: date | None = None) -> Survey:
+    """Fix the audience (one invitation each) and open the survey for its window.
+
+    Refused when it has no questions or window, or, when anonymous, fewer invitees than
+    the small-cell threshold (SMALL_CELL): a survey that small cannot be anonymous.
+    """
+    today = today or timezone.localdate()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.DRAFT:
+        raise ValidationError(_("The survey has already been opened."))
+    if not survey.questions.exists():
+        raise ValidationError(_("Add at least one question before opening the survey."))
+    if survey.opens_on is None or survey.closes_on is None:
+        raise ValidationError({"opens_on": _("Set when the survey opens and closes.")})
+    if survey.closes_on < today:
+        raise ValidationError({"closes_on": _("The survey's window has already passed.")})
+    users = list(invitees if invitees is not None else audience_users(survey, today=today))
+    user_ids = sorted({u.pk for u in users})
+    if survey.is_anonymous and len(user_ids) < SMALL_CELL:
+        raise ValidationError(
+            _(
+                "Only %(count)s people would be invited: an anonymous survey needs at least "
+                "%(min)s. Widen the audience or mark the survey as not anonymous."
+            )
+            % {"count": len(user_ids), "min": SMALL_CELL}
+        )
+    Invitation.objects.bulk_create(
+        [Invitation(survey=survey, user_id=uid) for uid in user_ids], batch_size=2000
+    )
+    survey.invited_count = len(user_ids)
+    survey.status = Survey.Status.OPEN
+    survey.version += 1
+    survey.save(update_fields=["invited_count", "status", "version"])
+    _event(by, "survey.open", survey)
+    transaction.on_commit(lambda: _send_invitations(survey.pk))
+    return survey
+
+
+def _send_invitations(survey_id: int) -> None:
+    from ..tasks import send_invitations
+
+    send_invitations.enqueue(survey_id)
+
+
+@transaction.atomic
+def close_survey(survey: Survey, *, by, today: date | None = None) -> Survey:
+    """Close now (the window also closes it by itself); unsent drafts are deleted."""
+    today = today or timezone.localdate()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("Only an open survey can be closed."))
+    survey.status = Survey.Status.CLOSED
+    survey.closes_on = min(survey.closes_on or today, today)
+    survey.opens_on = min(survey.opens_on or today, survey.closes_on)
+    survey.save(update_fields=["status", "opens_on", "closes_on"])
+    Invitation.objects.filter(survey=survey).exclude(draft={}).update(draft={})
+    _event(by, "survey.close", survey)
+    return survey

@@ -1,0 +1,107 @@
+"""Answering a page costs a constant, small number of queries, whatever the number of
+questions and answers (issue 16's performance: the answer POST at 100 concurrent
+answerers). Counted on the whole request, middleware and session included."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opiskeluhuolto.surveys import actions
+from opiskeluhuolto.surveys.models import Answer, Response, TextAnswer
+
+pytestmark = pytest.mark.django_db
+
+#: The most queries one answering POST may take, whole request: about ten are every
+#: signed-in page's (session, user, the access facts of access/permissions.py); the page's
+#: own are the invitation with its survey, the questions, the invitation's update, the
+#: respondent's campus and group, and one insert each for the response, the answers and
+#: the free-text answers (and the test transaction's savepoints).
+MAX_QUERIES = 22
+SCALE = [{"value": v, "fi": f"V{v}"} for v in (1, 2, 3, 4)]
+
+
+def _survey(sv, cast, n: int):
+    """An open survey of `n` questions of each kind (scale, several choices, number, text)."""
+    survey = actions.create_survey(
+        sv.group,
+        by=sv.kuraattori,
+        title={"fi": f"Kysely {n}"},
+        audience="students",
+        institution=cast.lukio,
+    )
+    for i in range(n):
+        actions.add_question(survey, kind="likert", text={"fi": f"L{i}"}, options=SCALE)
+        actions.add_question(survey, kind="multi", text={"fi": f"M{i}"}, options=SCALE)
+        actions.add_question(survey, kind="number", text={"fi": f"N{i}"}, minimum=0)
+        actions.add_question(survey, kind="text", text={"fi": f"T{i}"})
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    return actions.open_survey(survey, by=sv.kuraattori, today=sv.today)
+
+
+def _form(survey) -> dict:
+    data: dict = {"send": "1"}
+    for q in survey.questions.all():
+        key = f"q{q.pk}"
+        if q.kind == "likert":
+            data[key] = "2"
+        elif q.kind == "multi":
+            data[key] = ["1", "3", "4"]  # three answer rows per question
+        elif q.kind == "number":
+            data[key] = "5"
+        else:
+            data[key] = "Hyvä."
+    return data
+
+
+def _post(client, user, survey, data) -> int:
+    client.force_login(user)
+    url = reverse("surveys:answer", args=[survey.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.post(url, data)
+    assert page.status_code == 302, page.content[:500]
+    return len(ctx.captured_queries)
+
+
+def test_sending_a_page_takes_the_same_few_queries_for_2_or_20_questions(client, sv, cast):
+    small, large = _survey(sv, cast, 1), _survey(sv, cast, 5)
+    few = _post(client, sv.users[0], small, _form(small))
+    many = _post(client, sv.users[1], large, _form(large))
+    assert few == many, (few, many)
+    assert many <= MAX_QUERIES, many
+    # Everything was stored: 4 + 20 questions, three answers per several-choice question.
+    assert Response.objects.filter(survey__in=[small, large]).count() == 2
+    assert Answer.objects.filter(question__survey=large).count() == 5 * (1 + 3 + 1)
+    assert TextAnswer.objects.filter(question__survey=large).count() == 5
+
+
+def test_saving_a_draft_takes_the_same_few_queries(client, sv, cast):
+    small, large = _survey(sv, cast, 1), _survey(sv, cast, 5)
+    few = _post(client, sv.users[0], small, {**_form(small), "save": "1"})
+    many = _post(client, sv.users[1], large, {**_form(large), "save": "1"})
+    assert few == many and many <= MAX_QUERIES, (few, many)
+    assert not Response.objects.exists()
+
+
+def test_the_answer_function_alone_is_constant(sv, cast, django_assert_max_num_queries):
+    """The action, given what the view has already read: 7 queries at most (the update of
+    the invitation, the respondent's units, three inserts and the atomic block's savepoint
+    and its release)."""
+    from opiskeluhuolto.access.surveys import get_survey_to_answer
+
+    large = _survey(sv, cast, 5)
+    survey, invitation = get_survey_to_answer(sv.users[2], large.pk)
+    questions = list(survey.questions.all())
+    answers = {str(k[1:]): v for k, v in _form(large).items() if k.startswith("q")}
+    with django_assert_max_num_queries(7):
+        actions.submit(
+            survey,
+            sv.users[2],
+            answers,
+            today=sv.today,
+            invitation=invitation,
+            questions=questions,
+        )
+    assert Response.objects.filter(survey=large).count() == 1
