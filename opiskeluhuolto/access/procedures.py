@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from opiskeluhuolto.procedures.models import Procedure, SafetyRecord
 
 
+class _Probe:
+    """The fields of a procedure not yet created that the rules read."""
+
+    def __init__(self, provider_id, institution_id, group):
+        self.provider_id = provider_id
+        self.institution_id = institution_id
+        self.campus_id = None
+        self.owner_group_id = group.pk
+        self.owner_group = group
+
+
 class ProcedureRules(RulePrimitives):
     def _covers_unit(self, obj, roles) -> bool:
         """Holds one of `roles` in a unit that covers `obj`'s provider/institution/campus."""
@@ -78,8 +89,24 @@ class ProcedureRules(RulePrimitives):
             )
         )
 
+    def _owner_group_staff(self, procedure: Procedure) -> bool:
+        """A staff member (chair, secretary, member) of the procedure's owner group who
+        holds a school-staff role at its provider: the group writes its procedures."""
+        uid = getattr(self.user, "pk", None)
+        if uid is None or not any(
+            g.role in SCHOOL_STAFF_ROLES and g.provider_id == procedure.provider_id
+            for g in self.grants
+        ):
+            return False
+        role = self.group_roles.get(procedure.owner_group_id)
+        return role in {"chair", "secretary", "member"} or procedure.owner_group.chair_id == uid
+
     def manage_procedure(self, procedure: Procedure) -> bool:
+        """Writing, approving and publishing versions: the owner group's staff members, the
+        principal (rehtori) whose unit covers the procedure, provider admins."""
         if self.is_provider_admin(procedure.provider_id):
+            return True
+        if self._owner_group_staff(procedure):
             return True
         if procedure.institution_id is None:
             return any(
@@ -89,6 +116,23 @@ class ProcedureRules(RulePrimitives):
                 for g in self.grants
             )
         return self._covers_unit(procedure, {Role.PRINCIPAL})
+
+    def create_procedure(self, provider_id: int, institution_id: int | None, group) -> bool:
+        """A new procedure of a unit, owned by `group`: the principal of the unit (a
+        provider-wide one for the provider's), provider admins, the group's staff members."""
+        if self.is_provider_admin(provider_id):
+            return True
+        if group is not None and group.provider_id == provider_id:
+            probe = _Probe(provider_id, institution_id, group)
+            if self._owner_group_staff(probe):  # type: ignore[arg-type]
+                return True
+        return any(
+            g.role == Role.PRINCIPAL
+            and g.provider_id == provider_id
+            and (g.institution_id is None or g.institution_id == institution_id)
+            and (institution_id is not None or g.institution_id is None)
+            for g in self.grants
+        )
 
     def procedures_scope(self) -> QuerySet[Procedure]:
         from opiskeluhuolto.procedures.models import Procedure

@@ -43,18 +43,12 @@ def add_version(
     summary: str = "",
     change_note: str = "",
     translations: dict | None = None,
+    by=None,
 ) -> ProcedureVersion:
     """A draft version: structured steps (each with its responsible role) and a review date."""
-    errors = {}
-    cleaned = _clean_steps(steps)
-    if not cleaned:
-        errors["steps"] = _("A procedure needs at least one step.")
-    if review_on is None or review_on <= timezone.localdate():
-        errors["review_on"] = _("The review date must be in the future.")
-    if procedure.versions.exists() and not change_note.strip():
-        errors["change_note"] = _("Say what changed from the previous version.")
-    if errors:
-        raise ValidationError(errors)
+    cleaned = _check_text(
+        procedure, steps, review_on, change_note, first=not procedure.versions.exists()
+    )
     last = (
         Procedure.objects.select_for_update()
         .filter(pk=procedure.pk)
@@ -68,12 +62,73 @@ def add_version(
         change_note=change_note.strip(),
         review_on=review_on,
         translations=translations or {},
+        written_by=by,
     )
 
 
+def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> list[dict]:
+    errors = {}
+    cleaned = _clean_steps(steps)
+    if not cleaned:
+        errors["steps"] = _("A procedure needs at least one step.")
+    if review_on is None or review_on <= timezone.localdate():
+        errors["review_on"] = _("The review date must be in the future.")
+    if not first and not change_note.strip():
+        errors["change_note"] = _("Say what changed from the previous version.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _draft(version: ProcedureVersion) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError(_("A published version cannot be changed; draft a new one."))
+    return version
+
+
+@transaction.atomic
+def edit_draft(
+    version: ProcedureVersion,
+    *,
+    steps: list,
+    review_on: date,
+    summary: str = "",
+    change_note: str = "",
+    by=None,
+) -> ProcedureVersion:
+    """Change a draft's text; an approval given to the old text is withdrawn."""
+    version = _draft(version)
+    first = not version.procedure.versions.filter(number__lt=version.number).exists()
+    version.steps = _check_text(version.procedure, steps, review_on, change_note, first=first)
+    version.review_on = review_on
+    version.summary = summary.strip()
+    version.change_note = change_note.strip()
+    version.approved_by = None
+    version.approved_at = None
+    if by is not None:
+        version.written_by = by
+    version.save()
+    return version
+
+
+@transaction.atomic
+def discard_draft(version: ProcedureVersion) -> None:
+    """Delete a draft that was never published (published versions stay readable)."""
+    _draft(version).delete()
+
+
+def draft_of(procedure: Procedure) -> ProcedureVersion | None:
+    """The unpublished version being written, if any (one at a time)."""
+    return procedure.versions.filter(published_at__isnull=True).order_by("-number").first()
+
+
+@transaction.atomic
 def approve(version: ProcedureVersion, *, by) -> ProcedureVersion:
+    """Record who approved the draft and when; publishing needs it."""
     if version.published_at is not None:
         raise ValidationError(_("A published version cannot be approved again."))
+    version = _draft(version)
     version.approved_by = by
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
