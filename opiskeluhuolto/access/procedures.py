@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 class _Probe:
     """The fields of a procedure not yet created that the rules read."""
 
-    def __init__(self, provider_id, institution_id, group):
+    def __init__(self, provider_id, institution_id, campus_id, group):
         self.provider_id = provider_id
         self.institution_id = institution_id
-        self.campus_id = None
+        self.campus_id = campus_id
         self.owner_group_id = group.pk
         self.owner_group = group
 
@@ -117,20 +117,23 @@ class ProcedureRules(RulePrimitives):
             )
         return self._covers_unit(procedure, {Role.PRINCIPAL})
 
-    def create_procedure(self, provider_id: int, institution_id: int | None, group) -> bool:
-        """A new procedure of a unit, owned by `group`: the principal of the unit (a
-        provider-wide one for the provider's), provider admins, the group's staff members."""
+    def create_procedure(
+        self, provider_id: int, institution_id: int | None, campus_id: int | None, group
+    ) -> bool:
+        """A new procedure of a unit, owned by `group` (a group of the same provider): the
+        principal whose unit covers it (a provider-wide one for the provider's), provider
+        admins, the staff members of the owner group."""
+        if group is None or group.provider_id != provider_id:
+            return False
         if self.is_provider_admin(provider_id):
             return True
-        if group is not None and group.provider_id == provider_id:
-            probe = _Probe(provider_id, institution_id, group)
-            if self._owner_group_staff(probe):  # type: ignore[arg-type]
-                return True
+        if self._owner_group_staff(_Probe(provider_id, institution_id, campus_id, group)):
+            return True
         return any(
             g.role == Role.PRINCIPAL
             and g.provider_id == provider_id
             and (g.institution_id is None or g.institution_id == institution_id)
-            and (institution_id is not None or g.institution_id is None)
+            and (g.campus_id is None or g.campus_id == campus_id)
             for g in self.grants
         )
 

@@ -66,6 +66,48 @@ def add_version(
     )
 
 
+@transaction.atomic
+def create_procedure(
+    *,
+    provider,
+    institution,
+    campus,
+    kind: str,
+    title: str,
+    owner_group: Group,
+    audience: list[str],
+    steps: list,
+    review_on: date,
+    summary: str = "",
+    by=None,
+) -> Procedure:
+    """A new procedure with its first version as a draft (published after approval)."""
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("A procedure needs a title.")
+    if owner_group.provider_id != provider.pk:
+        errors["owner_group"] = _("The owner group must be one of the provider's groups.")
+    if campus is not None and (institution is None or campus.institution_id != institution.pk):
+        errors["unit"] = _("The campus must be one of the institution's.")
+    try:
+        _check_text(None, steps, review_on, "", first=True)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    procedure = Procedure.objects.create(
+        provider=provider,
+        institution=institution,
+        campus=campus,
+        kind=kind,
+        title=title.strip(),
+        owner_group=owner_group,
+        audience=list(audience),
+    )
+    add_version(procedure, steps=steps, review_on=review_on, summary=summary, by=by)
+    return procedure
+
+
 def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> list[dict]:
     errors = {}
     cleaned = _clean_steps(steps)

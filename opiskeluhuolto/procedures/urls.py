@@ -5,6 +5,7 @@ from . import views, views_safety, views_versions
 app_name = "procedures"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views_versions.new_procedure, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("versions/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),

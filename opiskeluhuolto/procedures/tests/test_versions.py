@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opiskeluhuolto.meetings.models import Membership
-from opiskeluhuolto.procedures.models import ProcedureVersion
+from opiskeluhuolto.procedures.models import Procedure, ProcedureVersion
 
 from .helpers import bullying_procedure, welfare_group
 
@@ -95,5 +95,52 @@ def test_owner_group_staff_members_write_versions_others_do_not(cast, client):
     assert procedure.versions.get(number=2).written_by == cast.teacher
     # A student representative of the owner group does not write procedures.
     Membership.objects.create(group=welfare_group(cast), user=cast.student, role="student_rep")
+    client.force_login(cast.student)
+    assert client.get(url).status_code == 404
+
+
+def _new(cast, **extra):
+    return {
+        "title": "Päihteet",
+        "kind": "substance",
+        "unit": f"i{cast.lukio.pk}",
+        "owner_group": welfare_group(cast).pk,
+        "audience": ["staff", "students"],
+        "summary": "",
+        "steps": "Ota puheeksi. | opettaja",
+        "review_on": (timezone.localdate() + timedelta(days=300)).isoformat(),
+        **extra,
+    }
+
+
+def test_create_a_procedure_from_the_page(cast, client):
+    client.force_login(cast.rehtori)
+    url = reverse("procedures:new")
+    page = client.get(url).content.decode()
+    assert f'value="i{cast.lukio.pk}"' in page
+    assert f'value="c{cast.lukio_campus.pk}"' in page
+    response = client.post(url, _new(cast))
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(title="Päihteet")
+    assert procedure.institution == cast.lukio and procedure.audience == ["staff", "students"]
+    draft = procedure.versions.get()
+    assert draft.written_by == cast.rehtori and draft.published_at is None
+    assert procedure.current() is None
+    assert response.url == reverse("procedures:detail", args=[procedure.pk])
+
+
+def test_create_refused_for_staff_outside_the_owner_group_and_bad_input(cast, client):
+    client.force_login(cast.teacher)
+    url = reverse("procedures:new")
+    response = client.post(url, _new(cast))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    client.force_login(cast.rehtori)
+    for data in (_new(cast, steps=""), _new(cast, review_on=past), _new(cast, unit="x")):
+        response = client.post(url, data)
+        assert response.status_code == 200 and response.context["form"].errors
+    # The amis is not the rehtori's: not offered, and refused if posted.
+    assert client.post(url, _new(cast, unit=f"i{cast.amis.pk}")).status_code == 200
+    assert not Procedure.objects.filter(title="Päihteet").exists()
     client.force_login(cast.student)
     assert client.get(url).status_code == 404
