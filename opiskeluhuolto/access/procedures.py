@@ -162,12 +162,53 @@ class ProcedureRules(RulePrimitives):
             for g in self.grants
         )
 
-    def manage_safety_record(self, record: SafetyRecord) -> bool:
-        campus = record.campus
-        return self.is_provider_admin(campus.institution.provider_id) or any(
-            g.role == Role.PRINCIPAL and g.reaches(campus.institution, campus.pk)
+    def record_safety(self, campus) -> bool:
+        """Recording a drill or safety walk of a campus: the principal reaching it, provider
+        admins, and the school staff of the campus who sit in one of its groups (the
+        campus safety group, the campus welfare group)."""
+        if self.is_provider_admin(campus.institution.provider_id):
+            return True
+        reaching = [
+            g
             for g in self.grants
+            if g.role in SCHOOL_STAFF_ROLES and g.reaches(campus.institution, campus.pk)
+        ]
+        if any(g.role == Role.PRINCIPAL for g in reaching):
+            return True
+        if not reaching:
+            return False
+        from opiskeluhuolto.meetings.models import Group
+
+        return (
+            Group.objects.filter(campus_id=campus.pk)
+            .filter(Q(pk__in=list(self.group_roles)) | Q(chair=self.user))
+            .exists()
         )
+
+    def manage_safety_record(self, record: SafetyRecord) -> bool:
+        """Adding corrective actions and marking them done: whoever may record the campus's
+        drills (its principal, admins, the campus groups' staff members)."""
+        return self.record_safety(record.campus)
+
+    def safety_campuses(self) -> QuerySet:
+        """The campuses this person may record drills of (the form's choices)."""
+        from opiskeluhuolto.organisation.models import Campus
+
+        if not self.is_authenticated:
+            return Campus.objects.none()
+        q = Q(pk__in=[])
+        for g in self.grants:
+            wide = g.role in SCHOOL_STAFF_ROLES and g.institution_id is None
+            if g.role == Role.PROVIDER_ADMIN or wide:
+                q |= Q(institution__provider_id=g.provider_id)
+            elif g.role in SCHOOL_STAFF_ROLES and g.campus_id is None:
+                q |= Q(institution_id=g.institution_id)
+            elif g.role in SCHOOL_STAFF_ROLES:
+                q |= Q(pk=g.campus_id)
+        candidates = Campus.objects.filter(q).select_related("institution")
+        return Campus.objects.filter(
+            pk__in=[c.pk for c in candidates if self.record_safety(c)]
+        ).select_related("institution")
 
     def safety_records_scope(self) -> QuerySet[SafetyRecord]:
         """The drills and safety walks of the campuses this person's school-staff roles

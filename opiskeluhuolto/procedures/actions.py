@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings import inbox
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import RoleAssignment
@@ -319,6 +320,43 @@ def record_safety(
             due_on=a["due_on"],
         )
     return record
+
+
+def add_corrective_action(record: SafetyRecord, *, description: str, owner, due_on: date):
+    """A corrective action found later (or forgotten): what, who, by when (not before the drill)."""
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("A corrective action needs what is done and an owner.")
+    if owner is None:
+        errors["owner"] = _("A corrective action needs what is done and an owner.")
+    if due_on is None or due_on < record.held_on:
+        errors["due_on"] = _("A corrective action needs a due date after the drill.")
+    if errors:
+        raise ValidationError(errors)
+    return CorrectiveAction.objects.create(
+        record=record, description=description.strip(), owner=owner, due_on=due_on
+    )
+
+
+def campus_staff(campus) -> QuerySet:
+    """The staff whose roles reach a campus: the owners a corrective action may have."""
+    assignments = RoleAssignment.objects.valid_on(timezone.localdate()).filter(
+        Q(provider_id=campus.institution.provider_id, institution__isnull=True)
+        | Q(institution_id=campus.institution_id, campus__isnull=True)
+        | Q(campus_id=campus.pk)
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=assignments.values("user_id"))
+        .order_by("last_name", "first_name")
+    )
+
+
+def drill_items(provider_id: int) -> QuerySet:
+    """The annual clocks' drill items of the provider a record may fulfil."""
+    return ClockItem.objects.filter(
+        type=ClockItem.Type.DRILL, clock__provider_id=provider_id
+    ).order_by("title")
 
 
 def mark_done(action: CorrectiveAction, *, by, on: date | None = None, notes: str = ""):

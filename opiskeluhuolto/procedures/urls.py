@@ -14,6 +14,8 @@ urlpatterns = [
     path("versions/<int:pk>/discard/", views_versions.discard_version, name="version_discard"),
     path("versions/<int:pk>/approve/", views_versions.approve_version, name="version_approve"),
     path("safety/", views_safety.index, name="safety"),
+    path("safety/new/", views_safety.new_record, name="safety_new"),
     path("safety/<int:pk>/", views_safety.record, name="safety_record"),
+    path("safety/<int:pk>/actions/", views_safety.record_actions, name="safety_actions"),
     path("safety/actions/<int:pk>/done/", views_safety.action_done, name="action_done"),
 ]

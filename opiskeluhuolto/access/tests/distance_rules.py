@@ -300,6 +300,7 @@ URLS: dict[str, str] = {
     "incidents:anonymous": "public",
     "procedures:safety_record": "safety_record",
     "procedures:action_done": "safety_manage",
+    "procedures:safety_actions": "safety_manage",
     "appointments:public_page": "public",
     "api:appointments-request": "request",
     "annualclock:clock": "clock",

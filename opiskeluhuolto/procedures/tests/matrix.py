@@ -116,6 +116,8 @@ ROWS = [
     ),
     Row("api:procedures-list", {"*": 200, "anonymous": 401}),
     Row("procedures:safety", SCHOOL_STAFF),
+    Row("procedures:safety_new", MANAGE),
+    Row("procedures:safety_actions", MANAGE, kwargs=lambda c: {"pk": c.safety_record.pk}),
     Row("procedures:safety_record", LUKIO_STAFF, kwargs=lambda c: {"pk": c.safety_record.pk}),
     Row(
         "procedures:action_done",
