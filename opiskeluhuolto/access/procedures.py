@@ -249,6 +249,11 @@ class ProcedureRules(RulePrimitives):
 
     manage_incident = view_incident
 
+    def refer_from_incident(self, incident: Incident, student) -> bool:
+        """A referral made from an incident: its handler (or the principal) who may also
+        refer that student under the referral rule (`refer_student`, L-16-1)."""
+        return self.manage_incident(incident) and self.refer_student(student)
+
     def incidents_scope(self) -> QuerySet[Incident]:
         from opiskeluhuolto.incidents.models import Incident
 

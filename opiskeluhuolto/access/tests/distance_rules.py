@@ -297,6 +297,7 @@ URLS: dict[str, str] = {
     "procedures:version_discard": "procedure_manage",
     "procedures:version_approve": "procedure_manage",
     "incidents:detail": "incident",
+    "incidents:refer": "incident",
     "incidents:anonymous": "public",
     "procedures:safety_record": "safety_record",
     "procedures:action_done": "safety_manage",
