@@ -63,7 +63,6 @@ def new_version(request, pk: int):
                 review_on=form.cleaned_data["review_on"],
                 summary=form.cleaned_data["summary"],
                 change_note=form.cleaned_data["change_note"],
-                translations=base.translations if base else None,
                 by=request.user,
             )
         except ValidationError as e:

@@ -144,3 +144,13 @@ def test_create_refused_for_staff_outside_the_owner_group_and_bad_input(cast, cl
     assert not Procedure.objects.filter(title="Päihteet").exists()
     client.force_login(cast.student)
     assert client.get(url).status_code == 404
+
+
+def test_a_new_version_does_not_carry_an_old_translation(cast, client):
+    procedure = bullying_procedure(cast)
+    assert procedure.current().localized("sv")["title"] == "Mobbning, våld och trakasserier"
+    client.force_login(cast.rehtori)
+    client.post(reverse("procedures:version_new", args=[procedure.pk]), _form())
+    draft = procedure.versions.get(number=2)
+    assert draft.translations == {}
+    assert draft.localized("sv")["steps"][0]["text"] == "Keskeytä tilanne."
