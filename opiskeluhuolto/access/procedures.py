@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from opiskeluhuolto.procedures.models import Procedure, SafetyRecord
 
 
+class _Probe:
+    """The fields of a procedure not yet created that the rules read."""
+
+    def __init__(self, provider_id, institution_id, campus_id, group):
+        self.provider_id = provider_id
+        self.institution_id = institution_id
+        self.campus_id = campus_id
+        self.owner_group_id = group.pk
+        self.owner_group = group
+
+
 class ProcedureRules(RulePrimitives):
     def _covers_unit(self, obj, roles) -> bool:
         """Holds one of `roles` in a unit that covers `obj`'s provider/institution/campus."""
@@ -78,8 +89,24 @@ class ProcedureRules(RulePrimitives):
             )
         )
 
+    def _owner_group_staff(self, procedure: Procedure) -> bool:
+        """A staff member (chair, secretary, member) of the procedure's owner group who
+        holds a school-staff role at its provider: the group writes its procedures."""
+        uid = getattr(self.user, "pk", None)
+        if uid is None or not any(
+            g.role in SCHOOL_STAFF_ROLES and g.provider_id == procedure.provider_id
+            for g in self.grants
+        ):
+            return False
+        role = self.group_roles.get(procedure.owner_group_id)
+        return role in {"chair", "secretary", "member"} or procedure.owner_group.chair_id == uid
+
     def manage_procedure(self, procedure: Procedure) -> bool:
+        """Writing, approving and publishing versions: the owner group's staff members, the
+        principal (rehtori) whose unit covers the procedure, provider admins."""
         if self.is_provider_admin(procedure.provider_id):
+            return True
+        if self._owner_group_staff(procedure):
             return True
         if procedure.institution_id is None:
             return any(
@@ -89,6 +116,26 @@ class ProcedureRules(RulePrimitives):
                 for g in self.grants
             )
         return self._covers_unit(procedure, {Role.PRINCIPAL})
+
+    def create_procedure(
+        self, provider_id: int, institution_id: int | None, campus_id: int | None, group
+    ) -> bool:
+        """A new procedure of a unit, owned by `group` (a group of the same provider): the
+        principal whose unit covers it (a provider-wide one for the provider's), provider
+        admins, the staff members of the owner group."""
+        if group is None or group.provider_id != provider_id:
+            return False
+        if self.is_provider_admin(provider_id):
+            return True
+        if self._owner_group_staff(_Probe(provider_id, institution_id, campus_id, group)):
+            return True
+        return any(
+            g.role == Role.PRINCIPAL
+            and g.provider_id == provider_id
+            and (g.institution_id is None or g.institution_id == institution_id)
+            and (g.campus_id is None or g.campus_id == campus_id)
+            for g in self.grants
+        )
 
     def procedures_scope(self) -> QuerySet[Procedure]:
         from opiskeluhuolto.procedures.models import Procedure
@@ -115,12 +162,53 @@ class ProcedureRules(RulePrimitives):
             for g in self.grants
         )
 
-    def manage_safety_record(self, record: SafetyRecord) -> bool:
-        campus = record.campus
-        return self.is_provider_admin(campus.institution.provider_id) or any(
-            g.role == Role.PRINCIPAL and g.reaches(campus.institution, campus.pk)
+    def record_safety(self, campus) -> bool:
+        """Recording a drill or safety walk of a campus: the principal reaching it, provider
+        admins, and the school staff of the campus who sit in one of its groups (the
+        campus safety group, the campus welfare group)."""
+        if self.is_provider_admin(campus.institution.provider_id):
+            return True
+        reaching = [
+            g
             for g in self.grants
+            if g.role in SCHOOL_STAFF_ROLES and g.reaches(campus.institution, campus.pk)
+        ]
+        if any(g.role == Role.PRINCIPAL for g in reaching):
+            return True
+        if not reaching:
+            return False
+        from opiskeluhuolto.meetings.models import Group
+
+        return (
+            Group.objects.filter(campus_id=campus.pk)
+            .filter(Q(pk__in=list(self.group_roles)) | Q(chair=self.user))
+            .exists()
         )
+
+    def manage_safety_record(self, record: SafetyRecord) -> bool:
+        """Adding corrective actions and marking them done: whoever may record the campus's
+        drills (its principal, admins, the campus groups' staff members)."""
+        return self.record_safety(record.campus)
+
+    def safety_campuses(self) -> QuerySet:
+        """The campuses this person may record drills of (the form's choices)."""
+        from opiskeluhuolto.organisation.models import Campus
+
+        if not self.is_authenticated:
+            return Campus.objects.none()
+        q = Q(pk__in=[])
+        for g in self.grants:
+            wide = g.role in SCHOOL_STAFF_ROLES and g.institution_id is None
+            if g.role == Role.PROVIDER_ADMIN or wide:
+                q |= Q(institution__provider_id=g.provider_id)
+            elif g.role in SCHOOL_STAFF_ROLES and g.campus_id is None:
+                q |= Q(institution_id=g.institution_id)
+            elif g.role in SCHOOL_STAFF_ROLES:
+                q |= Q(pk=g.campus_id)
+        candidates = Campus.objects.filter(q).select_related("institution")
+        return Campus.objects.filter(
+            pk__in=[c.pk for c in candidates if self.record_safety(c)]
+        ).select_related("institution")
 
     def safety_records_scope(self) -> QuerySet[SafetyRecord]:
         """The drills and safety walks of the campuses this person's school-staff roles
@@ -160,6 +248,11 @@ class ProcedureRules(RulePrimitives):
         )
 
     manage_incident = view_incident
+
+    def refer_from_incident(self, incident: Incident, student) -> bool:
+        """A referral made from an incident: its handler (or the principal) who may also
+        refer that student under the referral rule (`refer_student`, L-16-1)."""
+        return self.manage_incident(incident) and self.refer_student(student)
 
     def incidents_scope(self) -> QuerySet[Incident]:
         from opiskeluhuolto.incidents.models import Incident

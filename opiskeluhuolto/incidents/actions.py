@@ -197,13 +197,28 @@ def close(incident: Incident, *, by) -> Incident:
 
 
 @transaction.atomic
-def refer(incident: Incident, student: Student, *, by, reason: str) -> Referral:
+def refer(
+    incident: Incident,
+    student: Student,
+    *,
+    by,
+    reason: str,
+    with_student: bool = False,
+    student_wishes_no_guardian_notice: bool = False,
+) -> Referral:
     """A referral to student welfare made from the incident: filed by the cases app (its own
     rules, guardian notice and clock), linked here; nothing of the incident is copied."""
     if not incident.students.filter(pk=student.pk).exists():
         raise ValidationError({"student": _("Refer one of the students involved.")})
+    if incident.referral_id is not None:
+        raise ValidationError(_("A referral has already been made from this incident."))
     referral = cases_actions.file_referral(
-        student, by=by, channel=Referral.Channel.STAFF, reason=reason
+        student,
+        by=by,
+        channel=Referral.Channel.STAFF,
+        reason=reason,
+        with_student=with_student,
+        student_wishes_no_guardian_notice=student_wishes_no_guardian_notice,
     )
     incident.referral = referral
     incident.save(update_fields=["referral"])

@@ -166,6 +166,11 @@ def detail(request, pk: int):
         {
             "incident": incident,
             "students": incident.students.all(),
+            "referable": [
+                s
+                for s in incident.students.select_related("group", "institution")
+                if for_user(request.user).refer_from_incident(incident, s)
+            ],
             "steps": incident.steps.select_related("by"),
             "overdue": incident.is_overdue(),
             "step_form": step_form,

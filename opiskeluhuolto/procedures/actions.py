@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings import inbox
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import RoleAssignment
@@ -43,18 +44,12 @@ def add_version(
     summary: str = "",
     change_note: str = "",
     translations: dict | None = None,
+    by=None,
 ) -> ProcedureVersion:
     """A draft version: structured steps (each with its responsible role) and a review date."""
-    errors = {}
-    cleaned = _clean_steps(steps)
-    if not cleaned:
-        errors["steps"] = _("A procedure needs at least one step.")
-    if review_on is None or review_on <= timezone.localdate():
-        errors["review_on"] = _("The review date must be in the future.")
-    if procedure.versions.exists() and not change_note.strip():
-        errors["change_note"] = _("Say what changed from the previous version.")
-    if errors:
-        raise ValidationError(errors)
+    cleaned = _check_text(
+        procedure, steps, review_on, change_note, first=not procedure.versions.exists()
+    )
     last = (
         Procedure.objects.select_for_update()
         .filter(pk=procedure.pk)
@@ -68,12 +63,115 @@ def add_version(
         change_note=change_note.strip(),
         review_on=review_on,
         translations=translations or {},
+        written_by=by,
     )
 
 
+@transaction.atomic
+def create_procedure(
+    *,
+    provider,
+    institution,
+    campus,
+    kind: str,
+    title: str,
+    owner_group: Group,
+    audience: list[str],
+    steps: list,
+    review_on: date,
+    summary: str = "",
+    by=None,
+) -> Procedure:
+    """A new procedure with its first version as a draft (published after approval)."""
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("A procedure needs a title.")
+    if owner_group.provider_id != provider.pk:
+        errors["owner_group"] = _("The owner group must be one of the provider's groups.")
+    if campus is not None and (institution is None or campus.institution_id != institution.pk):
+        errors["unit"] = _("The campus must be one of the institution's.")
+    try:
+        _check_text(None, steps, review_on, "", first=True)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    procedure = Procedure.objects.create(
+        provider=provider,
+        institution=institution,
+        campus=campus,
+        kind=kind,
+        title=title.strip(),
+        owner_group=owner_group,
+        audience=list(audience),
+    )
+    add_version(procedure, steps=steps, review_on=review_on, summary=summary, by=by)
+    return procedure
+
+
+def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> list[dict]:
+    errors = {}
+    cleaned = _clean_steps(steps)
+    if not cleaned:
+        errors["steps"] = _("A procedure needs at least one step.")
+    if review_on is None or review_on <= timezone.localdate():
+        errors["review_on"] = _("The review date must be in the future.")
+    if not first and not change_note.strip():
+        errors["change_note"] = _("Say what changed from the previous version.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _draft(version: ProcedureVersion) -> ProcedureVersion:
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError(_("A published version cannot be changed; draft a new one."))
+    return version
+
+
+@transaction.atomic
+def edit_draft(
+    version: ProcedureVersion,
+    *,
+    steps: list,
+    review_on: date,
+    summary: str = "",
+    change_note: str = "",
+    by=None,
+) -> ProcedureVersion:
+    """Change a draft's text; an approval given to the old text is withdrawn."""
+    version = _draft(version)
+    first = not version.procedure.versions.filter(number__lt=version.number).exists()
+    version.steps = _check_text(version.procedure, steps, review_on, change_note, first=first)
+    version.review_on = review_on
+    version.summary = summary.strip()
+    version.change_note = change_note.strip()
+    version.approved_by = None
+    version.approved_at = None
+    if by is not None:
+        version.written_by = by
+    version.save()
+    return version
+
+
+@transaction.atomic
+def discard_draft(version: ProcedureVersion) -> None:
+    """Delete a draft that was never published (published versions stay readable)."""
+    _draft(version).delete()
+
+
+def draft_of(procedure: Procedure) -> ProcedureVersion | None:
+    """The unpublished version being written, if any (one at a time)."""
+    return procedure.versions.filter(published_at__isnull=True).order_by("-number").first()
+
+
+@transaction.atomic
 def approve(version: ProcedureVersion, *, by) -> ProcedureVersion:
+    """Record who approved the draft and when; publishing needs it."""
     if version.published_at is not None:
         raise ValidationError(_("A published version cannot be approved again."))
+    version = _draft(version)
     version.approved_by = by
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
@@ -222,6 +320,43 @@ def record_safety(
             due_on=a["due_on"],
         )
     return record
+
+
+def add_corrective_action(record: SafetyRecord, *, description: str, owner, due_on: date):
+    """A corrective action found later (or forgotten): what, who, by when (not before the drill)."""
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("A corrective action needs what is done and an owner.")
+    if owner is None:
+        errors["owner"] = _("A corrective action needs what is done and an owner.")
+    if due_on is None or due_on < record.held_on:
+        errors["due_on"] = _("A corrective action needs a due date after the drill.")
+    if errors:
+        raise ValidationError(errors)
+    return CorrectiveAction.objects.create(
+        record=record, description=description.strip(), owner=owner, due_on=due_on
+    )
+
+
+def campus_staff(campus) -> QuerySet:
+    """The staff whose roles reach a campus: the owners a corrective action may have."""
+    assignments = RoleAssignment.objects.valid_on(timezone.localdate()).filter(
+        Q(provider_id=campus.institution.provider_id, institution__isnull=True)
+        | Q(institution_id=campus.institution_id, campus__isnull=True)
+        | Q(campus_id=campus.pk)
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=assignments.values("user_id"))
+        .order_by("last_name", "first_name")
+    )
+
+
+def drill_items(provider_id: int) -> QuerySet:
+    """The annual clocks' drill items of the provider a record may fulfil."""
+    return ClockItem.objects.filter(
+        type=ClockItem.Type.DRILL, clock__provider_id=provider_id
+    ).order_by("title")
 
 
 def mark_done(action: CorrectiveAction, *, by, on: date | None = None, notes: str = ""):

@@ -126,6 +126,14 @@ class ProcedureVersion(models.Model):
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     change_note = models.TextField(_("what changed"), blank=True)
     review_on = models.DateField(_("review by"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -162,6 +170,10 @@ class ProcedureVersion(models.Model):
         base = {"title": self.procedure.title, "summary": self.summary, "steps": self.steps}
         other = self.translations.get(language) or {}
         return {key: other.get(key) or value for key, value in base.items()}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class Attachment(models.Model):

@@ -45,7 +45,7 @@ def detail(request, pk: int):
     procedure = _procedure(request.user, pk)
     can = for_user(request.user)
     manage = can.manage_procedure(procedure)
-    versions = procedure.versions.select_related("approved_by")
+    versions = procedure.versions.select_related("approved_by", "written_by")
     if not manage:
         versions = versions.filter(published_at__isnull=False)
     current = procedure.current()
@@ -60,6 +60,7 @@ def detail(request, pk: int):
             "text": current.localized() if current else None,
             "versions": versions,
             "manage": manage,
+            "draft": actions.draft_of(procedure) if manage else None,
             "must_confirm": must and not confirmed,
             "confirmed": confirmed,
             "not_confirmed": actions.not_confirmed(current) if (manage and current) else [],
@@ -94,8 +95,6 @@ def publish(request, pk: int):
     if not for_user(request.user).manage_procedure(version.procedure):
         raise Http404
     try:
-        if request.POST.get("approve") and version.approved_at is None:
-            actions.approve(version, by=request.user)
         actions.publish(version, by=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))

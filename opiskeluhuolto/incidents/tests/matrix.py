@@ -47,6 +47,12 @@ ROWS = [
         kwargs=lambda c: {"pk": c.incident.pk},
     ),
     Row(
+        "incidents:refer",
+        {"*": 404, "anonymous": 302, "rehtori": 200, "kuraattori": 200},
+        kwargs=lambda c: {"pk": c.incident.pk},
+        data=lambda c: {"student": c.aino.pk},
+    ),
+    Row(
         "api:incidents-report",
         {**API_SCHOOL_STAFF_POST, "*": 400},  # the matrix posts a form body: not JSON
         method="post",

@@ -66,6 +66,7 @@ def _procedure(ctx, text: dict, *, by, review_in: int, days_ago: int = 200, **fi
         summary=text["summary"],
         review_on=ctx.today + timedelta(days=review_in),
         translations={"sv": text["sv"]},
+        by=by,
     )
     _publish(version, by, days_ago)
     return procedure
@@ -124,6 +125,7 @@ def seed(ctx: DemoContext) -> None:
         change_note="Seurantakeskustelu myös kuukauden kuluttua; ilmoitus järjestelmään.",
         review_on=ctx.today + timedelta(days=365),
         translations={"sv": content.BULLYING["sv"]},
+        by=u["kuraattori"],
     )
     _publish(v2, u["psykologi"], days_ago=6)
     v2.refresh_from_db()

@@ -38,6 +38,12 @@ def setup(cast) -> None:
     actions.publish(version, by=cast.rehtori)
     cast.procedure = procedure
     cast.procedure_version = version
+    cast.procedure_draft = actions.add_version(
+        procedure,
+        steps=[{"text": "Soita 112 ja rehtorille.", "role": "havaitsija"}],
+        review_on=timezone.localdate() + timedelta(days=300),
+        change_note="Rehtorille soitetaan heti.",
+    )
     held = timezone.localdate() - timedelta(days=10)
     cast.safety_record = actions.record_safety(
         campus=cast.lukio_campus,
@@ -72,6 +78,9 @@ SCHOOL_STAFF = {
 }
 LUKIO_STAFF_POST = {k: (302 if v == 200 else v) for k, v in LUKIO_STAFF.items()}
 
+MANAGE = {"*": 404, "anonymous": 302, "admin": 200, "rehtori": 200}
+MANAGE_POST = {"*": 404, "anonymous": 302, "admin": 302, "rehtori": 302}
+
 ROWS = [
     Row("procedures:index", SIGNED_IN),
     Row("procedures:detail", LUKIO_STAFF, kwargs=lambda c: {"pk": c.procedure.pk}),
@@ -87,8 +96,28 @@ ROWS = [
         kwargs=lambda c: {"pk": c.procedure_version.pk},
         method="post",
     ),
+    # The cast's procedure has a draft: "new" leads the managers to it.
+    Row("procedures:new", SCHOOL_STAFF),
+    Row("procedures:version_new", MANAGE_POST, kwargs=lambda c: {"pk": c.procedure.pk}),
+    Row("procedures:version_edit", MANAGE, kwargs=lambda c: {"pk": c.procedure_draft.pk}),
+    # A published version: managers are refused with a message (302) and nothing is
+    # deleted, so every member asks about the same object.
+    Row(
+        "procedures:version_discard",
+        MANAGE_POST,
+        kwargs=lambda c: {"pk": c.procedure_version.pk},
+        method="post",
+    ),
+    Row(
+        "procedures:version_approve",
+        MANAGE_POST,
+        kwargs=lambda c: {"pk": c.procedure_draft.pk},
+        method="post",
+    ),
     Row("api:procedures-list", {"*": 200, "anonymous": 401}),
     Row("procedures:safety", SCHOOL_STAFF),
+    Row("procedures:safety_new", MANAGE),
+    Row("procedures:safety_actions", MANAGE, kwargs=lambda c: {"pk": c.safety_record.pk}),
     Row("procedures:safety_record", LUKIO_STAFF, kwargs=lambda c: {"pk": c.safety_record.pk}),
     Row(
         "procedures:action_done",

@@ -1,0 +1,97 @@
+"""Forms of the procedures pages: a procedure, a version's text, a drill or safety walk."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opiskeluhuolto.lib.forms import DateInput
+
+from .models import Audience, Kind, SafetyRecord
+
+
+def parse_steps(text: str) -> list[dict]:
+    """One step a line: "what is done | who is responsible" (the role is optional)."""
+    steps = []
+    for line in (text or "").splitlines():
+        what, _sep, role = line.partition("|")
+        if what.strip():
+            steps.append({"text": what.strip(), "role": role.strip()})
+    return steps
+
+
+def steps_text(steps: list[dict]) -> str:
+    return "\n".join(
+        f"{s.get('text', '')} | {s['role']}" if s.get("role") else s.get("text", "")
+        for s in steps or []
+    )
+
+
+class VersionForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    steps = forms.CharField(
+        label=_("Steps"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("One step a line: what is done | who is responsible."),
+        max_length=20000,
+    )
+    change_note = forms.CharField(
+        label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    review_on = forms.DateField(label=_("Review by"), widget=DateInput())
+
+    def cleaned_steps(self) -> list[dict]:
+        return parse_steps(self.cleaned_data["steps"])
+
+
+class ProcedureForm(VersionForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    unit = forms.ChoiceField(label=_("Applies to"))
+    owner_group = forms.TypedChoiceField(label=_("Owner group"), coerce=int)
+    audience = forms.MultipleChoiceField(
+        label=_("Audience"),
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["staff"],
+    )
+    field_order = ["title", "kind", "unit", "owner_group", "audience", "summary", "steps"]
+
+    def __init__(self, *args, units=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = list(units)
+        self.fields["owner_group"].choices = list(groups)
+        del self.fields["change_note"]
+
+
+class SafetyRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SafetyRecord.Kind.choices)
+    campus = forms.TypedChoiceField(label=_("Campus"), coerce=int)
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=0, max_value=1440, initial=0
+    )
+    groups = forms.CharField(label=_("Groups that took part"), max_length=300, required=False)
+    findings = forms.CharField(
+        label=_("What was found"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    clock_item = forms.TypedChoiceField(
+        label=_("Annual clock item it fulfils"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, campuses=(), clock_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].choices = list(campuses)
+        self.fields["clock_item"].choices = [("", "—"), *clock_items]
+
+
+class CorrectiveActionForm(forms.Form):
+    description = forms.CharField(label=_("What is to be done"), max_length=300)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = list(owners)
