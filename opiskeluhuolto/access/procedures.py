@@ -12,7 +12,8 @@ through the register's gate (`incidents.reads`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -38,6 +39,9 @@ class _Probe:
 
 
 class ProcedureRules(RulePrimitives):
+    # Defined by CaseRules, beside this class in the one Permissions object.
+    refer_student: Callable[[Any], bool]
+
     def _covers_unit(self, obj, roles) -> bool:
         """Holds one of `roles` in a unit that covers `obj`'s provider/institution/campus."""
         for g in self.grants:
@@ -89,7 +93,7 @@ class ProcedureRules(RulePrimitives):
             )
         )
 
-    def _owner_group_staff(self, procedure: Procedure) -> bool:
+    def _owner_group_staff(self, procedure: Procedure | _Probe) -> bool:
         """A staff member (chair, secretary, member) of the procedure's owner group who
         holds a school-staff role at its provider: the group writes its procedures."""
         uid = getattr(self.user, "pk", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -83,7 +84,7 @@ def create_procedure(
     by=None,
 ) -> Procedure:
     """A new procedure with its first version as a draft (published after approval)."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if not title.strip():
         errors["title"] = _("A procedure needs a title.")
     if owner_group.provider_id != provider.pk:

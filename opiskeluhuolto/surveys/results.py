@@ -223,7 +223,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     means = {
         qid: sum(v * n for v, n in c.items()) / sum(c.values())
         for qid, c in counts.items()
-        if kinds[qid] == Question.Kind.NUMBER and sum(c.values())
+        if kinds[qid] == Question.Kind.NUMBER and sum(c.values()) > 0
     }
     labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by else {}
     texts: dict[int, list[str]] = {}

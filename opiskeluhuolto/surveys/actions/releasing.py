@@ -80,7 +80,7 @@ def release(survey: Survey, *, by, today: date | None = None) -> Survey:
 
     results.tally(survey)  # counted once; the results pages read the stored counts
     _event(by, "survey.release", survey)
-    evidence.on_release(survey, by=by, year=survey.closes_on.year)
+    evidence.on_release(survey, by=by, year=(survey.closes_on or timezone.localdate()).year)
     return survey
 
 
