@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "opiskeluhuolto.privacy",
     "opiskeluhuolto.announcements",
     "opiskeluhuolto.events",
+    "opiskeluhuolto.spaces",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -49,6 +49,7 @@ LAYERS = {
         3,
     ),
     **dict.fromkeys(("announcements", "events"), 3),  # communication and events (issue 18)
+    "spaces": 3,  # communal spaces (issue 20)
     "privacy": 4,  # the whole-person copy and data requests: read every feature app
     "front": 4,
     "api": 4,

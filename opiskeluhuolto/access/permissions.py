@@ -33,6 +33,7 @@ from .communication import CommunicationRules
 from .insights import InsightRules
 from .procedures import ProcedureRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
+from .spaces import SpaceRules
 from .surveys import SurveyRules
 
 
@@ -84,6 +85,7 @@ class Permissions(
     SurveyRules,
     ProcedureRules,
     CommunicationRules,
+    SpaceRules,
 ):
     """Everything one user may do, computed once per request (see `for_user`).
 
