@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "opiskeluhuolto.announcements",
     "opiskeluhuolto.events",
     "opiskeluhuolto.spaces",
+    "opiskeluhuolto.projects",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -28,4 +28,5 @@ urlpatterns = [
     path("announcements/", include("opiskeluhuolto.announcements.urls")),
     path("events/", include("opiskeluhuolto.events.urls")),
     path("spaces/", include("opiskeluhuolto.spaces.urls")),
+    path("projects/", include("opiskeluhuolto.projects.urls")),
 ]

@@ -32,6 +32,7 @@ from .communal import CommunalRules
 from .communication import CommunicationRules
 from .insights import InsightRules
 from .procedures import ProcedureRules
+from .projects import ProjectRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
 from .spaces import SpaceRules
 from .surveys import SurveyRules
@@ -86,6 +87,7 @@ class Permissions(
     ProcedureRules,
     CommunicationRules,
     SpaceRules,
+    ProjectRules,
 ):
     """Everything one user may do, computed once per request (see `for_user`).
 

@@ -224,6 +224,9 @@ RULES: dict[str, dict] = {
     # Service hours, head counts, cancelling another's booking: the principal covering
     # the lukio and the provider admin.
     "space_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION}),
+    # A development project of the lukio: every staff role covering it, partners too (and
+    # its coordinator, Teemu, not a viewer here).
+    "project": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -378,4 +381,7 @@ URLS: dict[str, str] = {
     "spaces:cancel": "space_manage",
     "api:spaces-bookings": "space",
     "api:spaces-book": "space_book",
+    "projects:project": "project",
+    "projects:results_pdf": "project",
+    "api:projects-results": "project",
 }

@@ -1,4 +1,6 @@
-"""The demo has the communal space Olkkari with service hours, bookings and use counts."""
+"""The demo of issue 20: the communal space Olkkari with service hours, bookings and use
+counts, and the Luksia-style development project with its results (one seeding for both,
+as the seeding is the slow part)."""
 
 import io
 
@@ -26,3 +28,11 @@ def test_demo_space_has_hours_bookings_and_use():
 
     today = timezone.localdate()
     assert monthly(space, today.replace(day=1, year=today.year - 1), today)
+
+    from opiskeluhuolto.projects.models import Project
+    from opiskeluhuolto.projects.results import results
+
+    project = Project.objects.get(funder="Opetushallitus")
+    rows = results(project)
+    assert len(rows) == 5
+    assert any(r["start"] is not None and r["end"] is not None for r in rows)
