@@ -34,7 +34,7 @@ class SpaceBookingOut(Schema):
 class SpaceBookIn(Schema):
     starts_at: datetime
     ends_at: datetime
-    group_id: int | None = None
+    group_id: int | None = Field(None, ge=1, le=2**31 - 1)
     purpose: str = Field("", max_length=200)
 
 

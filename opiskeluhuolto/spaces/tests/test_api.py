@@ -66,6 +66,11 @@ def test_book_and_list(client, cast, space):
         {
             "starts_at": "2030-01-07T10:00:00+02:00",
             "ends_at": "2030-01-07T11:00:00+02:00",
+            "group_id": 2**70,
+        },
+        {
+            "starts_at": "2030-01-07T10:00:00+02:00",
+            "ends_at": "2030-01-07T11:00:00+02:00",
             "purpose": "x" * 201,
         },
         {
@@ -87,6 +92,13 @@ def test_who_may_not_book_gets_404_whatever_they_send(client, cast, space):
     assert _post(client, space, "not json").status_code == 404
     client.force_login(cast.outsider)
     assert _post(client, space, {}).status_code == 404
+
+
+def test_a_huge_id_is_404_not_500(client, cast, space):
+    client.force_login(cast.teacher)
+    url = reverse("api:spaces-bookings", kwargs={"space_id": 2**70})
+    assert client.get(url).status_code in (404, 422)
+    assert client.get(reverse("spaces:space", args=[2**70])).status_code == 404
 
 
 def test_a_bad_week_is_422_not_500(client, cast, space):
