@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "opiskeluhuolto.privacy",
     "opiskeluhuolto.announcements",
     "opiskeluhuolto.events",
+    "opiskeluhuolto.spaces",
+    "opiskeluhuolto.projects",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

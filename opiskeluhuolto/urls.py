@@ -27,4 +27,6 @@ urlpatterns = [
     path("surveys/", include("opiskeluhuolto.surveys.urls")),
     path("announcements/", include("opiskeluhuolto.announcements.urls")),
     path("events/", include("opiskeluhuolto.events.urls")),
+    path("spaces/", include("opiskeluhuolto.spaces.urls")),
+    path("projects/", include("opiskeluhuolto.projects.urls")),
 ]

@@ -49,6 +49,8 @@ LAYERS = {
         3,
     ),
     **dict.fromkeys(("announcements", "events"), 3),  # communication and events (issue 18)
+    "spaces": 3,  # communal spaces (issue 20)
+    "projects": 3,  # development projects (issue 20)
     "privacy": 4,  # the whole-person copy and data requests: read every feature app
     "front": 4,
     "api": 4,
@@ -131,6 +133,9 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("incidents", "records"): {"models", "reading", "retention"},
     # A referral made from an incident: the cases app files it (nothing copied).
     ("incidents", "cases"): {"actions", "models"},
+    # A development project's results are the values of the plan's indicators its goals
+    # are linked to, at the start and the end of the project.
+    ("projects", "meetings"): {"models"},
 }
 
 #: Temporary exceptions, each with the reason and who removes it (none today).

@@ -32,7 +32,9 @@ from .communal import CommunalRules
 from .communication import CommunicationRules
 from .insights import InsightRules
 from .procedures import ProcedureRules
+from .projects import ProjectRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
+from .spaces import SpaceRules
 from .surveys import SurveyRules
 
 
@@ -84,6 +86,8 @@ class Permissions(
     SurveyRules,
     ProcedureRules,
     CommunicationRules,
+    SpaceRules,
+    ProjectRules,
 ):
     """Everything one user may do, computed once per request (see `for_user`).
 

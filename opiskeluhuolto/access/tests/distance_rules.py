@@ -216,6 +216,17 @@ RULES: dict[str, dict] = {
     "own_registration": rule(student={OWN}),
     # One's own subscription address of the communal calendar: Aino's, nobody else's.
     "own_calendar_feed": rule(student={OWN}),
+    # --- communal spaces (issue 20) ------------------------------------------------------
+    # A space on Aino's campus: every staff role covering the lukio (partners, external
+    # members, too) sees and books it; the lukio's students see it (times, not names).
+    "space": rule({STAFF_ROLES: IN_INSTITUTION}, student=LUKIO_STUDENTS, supervisor=True),
+    "space_book": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
+    # Service hours, head counts, cancelling another's booking: the principal covering
+    # the lukio and the provider admin.
+    "space_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION}),
+    # A development project of the lukio: every staff role covering it, partners too (and
+    # its coordinator, Teemu, not a viewer here).
+    "project": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -368,4 +379,15 @@ URLS: dict[str, str] = {
     "surveys:screen": "survey_manage",
     "api:surveys-respond": "survey_answer",
     "api:surveys-results": "survey_results",
+    "spaces:space": "space",
+    "spaces:book": "space_book",
+    "spaces:usage": "space_book",
+    "spaces:visits": "space_manage",
+    "spaces:hours": "space_manage",
+    "spaces:cancel": "space_manage",
+    "api:spaces-bookings": "space",
+    "api:spaces-book": "space_book",
+    "projects:project": "project",
+    "projects:results_pdf": "project",
+    "api:projects-results": "project",
 }

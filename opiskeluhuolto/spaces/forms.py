@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ServiceHours, Visit
+
+
+class BookingForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    group = forms.ModelChoiceField(
+        label=_("For a group"),
+        queryset=None,
+        required=False,
+        empty_label=_("— for myself —"),
+        help_text=_("Book in the name of a group you are a member of."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def times(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["day"]
+        tz = timezone.get_current_timezone()
+        return (
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["starts"]), tz),
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["ends"]), tz),
+        )
+
+
+class VisitForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Visitors"), choices=Visit.Kind.choices)
+    count = forms.IntegerField(label=_("Head count"), min_value=0, max_value=100000)
+
+
+class ServiceHoursForm(forms.ModelForm):
+    class Meta:
+        model = ServiceHours
+        fields = ["organisation", "service", "weekday", "starts_at", "ends_at", "public"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+        }
