@@ -13,7 +13,7 @@ class BookingForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("For a group"),
         queryset=None,
         required=False,

@@ -42,14 +42,14 @@ def monthly(space: Space, since: date, until: date) -> list[dict]:
         month = r["month"].date() if hasattr(r["month"], "date") else r["month"]
         bookings[month.replace(day=1)][r["kind"]] = r["n"]
     visitors: dict[date, dict[str, int]] = defaultdict(dict)
-    rows = (
+    visit_rows = (
         Visit.objects.filter(space=space, day__gte=since, day__lte=until)
         .annotate(month=TruncMonth("day"))
         .values("month", "kind")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    for r in rows:
+    for r in visit_rows:
         visitors[r["month"].replace(day=1)][r["kind"]] = r["n"] or 0
     out = []
     for month in sorted(set(bookings) | set(visitors), reverse=True):

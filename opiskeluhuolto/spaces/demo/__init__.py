@@ -8,6 +8,7 @@ plan's goals, 004's "partners use the space" and "students use the space")."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -64,7 +65,9 @@ def seed(ctx: DemoContext) -> None:
     )
     # The campus group, through the booking's foreign key (spaces does not import meetings).
     group_model = Booking._meta.get_field("group").related_model
-    group = group_model._default_manager.filter(campus=campus, kind="campus").order_by("pk").first()
+    group: Any = (
+        group_model._default_manager.filter(campus=campus, kind="campus").order_by("pk").first()
+    )
     today = ctx.today
     monday = today - timedelta(days=today.weekday())
     calendar = campus.institution.school_calendar()
