@@ -1,3 +1,4 @@
+import copy
 import os
 
 import pytest
@@ -10,12 +11,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_quiet(settings, request):
     from django.core.cache import cache
 
+    from opiskeluhuolto.testing.world import TEST_SETTINGS
+
     cache.clear()  # the database is rolled back after each test: nothing cached may outlive it
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.REQUIRE_STAFF_MFA = False
-    # Strong identification is tested on its own (accounts/tests/test_oidc.py).
-    settings.REQUIRE_STRONG_ID = False
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A fast password hasher, no MFA or strong identification (tested on their own), tasks
+    # run at once.
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, copy.deepcopy(value))
     if request.node.get_closest_marker("production_settings") is None:
         # Pages render without `collectstatic`; the production pass keeps the manifest.
         settings.STORAGES = {

@@ -25,8 +25,8 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import transaction
+from django.test import Client
 from django.urls import resolve, reverse
 
 from opiskeluhuolto.access.matrix import all_rows, setup_cast
@@ -40,6 +40,7 @@ from opiskeluhuolto.organisation.models import (
     Student,
     StudentGroup,
 )
+from opiskeluhuolto.testing.world import module_world
 
 from . import distance_rules as rules
 
@@ -93,8 +94,6 @@ def test_every_api_operation_with_an_id_is_asked():
     missing = api_id_operations() - asked
     assert not missing, f"API operations with an id not in the distance test: {sorted(missing)}"
 
-
-_FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 # --- the world ---------------------------------------------------------------------------
 
@@ -230,21 +229,8 @@ def world(django_db_setup, django_db_blocker):
     """One world per module (and per xdist worker), rolled back at the end."""
     from django.utils import timezone
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
-            # The function-scoped settings of conftest.py are not active yet here.
-            with override_settings(PASSWORD_HASHERS=[_FAST_HASHER]):
-                built = World(timezone.localdate())
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
+    with module_world(django_db_blocker, lambda: World(timezone.localdate())) as built:
+        yield built
 
 
 def _ask(client, method: str, url: str, data: dict) -> int:

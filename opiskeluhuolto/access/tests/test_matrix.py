@@ -2,6 +2,11 @@
 
 Fails when a URL pattern of the project has no row, so every new view must
 state who may reach it.
+
+The cast and every app's matrix objects are built once per module (and per xdist worker)
+in a transaction rolled back at its end; each row runs in a savepoint of its own that is
+rolled back after it, so every row meets the world as freshly built, whatever the rows
+before it posted. Each member of each row still signs in on a fresh client.
 """
 
 import pytest
@@ -11,6 +16,7 @@ from django.urls import reverse
 from opiskeluhuolto.access.matrix import all_rows, setup_cast
 from opiskeluhuolto.checks import EXEMPT_MODULE_PREFIXES, EXEMPT_ROUTE_PREFIXES, iter_patterns
 from opiskeluhuolto.testing.cast import MEMBERS
+from opiskeluhuolto.testing.world import module_world
 
 ROWS = all_rows()
 
@@ -43,9 +49,26 @@ def test_rows_name_real_urls_and_known_members():
         assert "*" in row.expect or set(MEMBERS) <= set(row.expect), row.url_name
 
 
+@pytest.fixture(scope="module")
+def world_cast(django_db_setup, django_db_blocker):
+    """The cast with every app's matrix objects, once per module, rolled back at the end."""
+    from django.utils import timezone
+
+    from opiskeluhuolto.testing.cast import build
+
+    def build_world():
+        cast = build(timezone.localdate())
+        setup_cast(cast)
+        return cast
+
+    with module_world(django_db_blocker, build_world) as cast:
+        yield cast
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method.upper()} {r.url_name}")
-def test_matrix(row, cast):
-    setup_cast(cast)
+def test_matrix(row, world_cast):
+    cast = world_cast
     url = reverse(row.url_name, kwargs=row.kwargs(cast))
     wrong = []
     for member in MEMBERS:

@@ -1,0 +1,57 @@
+"""A test world built once per test module and rolled back at its end.
+
+The access tests (the permission matrix, the distance test) ask hundreds of URLs of the
+same cast. Building the cast and every app's matrix objects for each URL cost more than
+the requests themselves, so those modules build them once, in a transaction around the
+whole module; pytest-django's per-test transaction is then a savepoint inside it, rolled
+back after each test, so every test starts from the same world, as if freshly built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import override_settings
+
+#: The settings every test runs with (conftest.py `_fast_and_quiet` sets them per test).
+#: A module-scoped world is built before those per-test settings apply, so it sets them
+#: itself while building.
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "REQUIRE_STAFF_MFA": False,
+    # Strong identification is tested on its own (accounts/tests/test_oidc.py).
+    "REQUIRE_STRONG_ID": False,
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+}
+
+
+@contextmanager
+def module_world[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Build a world with `build()` in a transaction that is rolled back when the block ends.
+
+    Use from a module-scoped fixture that depends on `django_db_setup`; the tests using it
+    must be marked `django_db` (non-transactional), so each runs in a savepoint of its own.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        # Like the transaction of django.test.TestCase: an application's
+        # `atomic(durable=True)` inside a test is not refused because of this one.
+        atomic._from_testcase = True  # type: ignore[attr-defined]  # as TestCase sets it
+        atomic.__enter__()
+        try:
+            if connection.vendor == "postgresql":
+                # As conftest.py does for each test: the access log's chain is checked at
+                # each INSERT, since this transaction never commits.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
+            cache.clear()
+            with override_settings(**TEST_SETTINGS):
+                built = build()
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
