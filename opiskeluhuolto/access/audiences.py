@@ -311,12 +311,11 @@ def members(audience: Audience, today: date) -> QuerySet:
 
 # --- the audiences of the apps' items -----------------------------------------------------
 def of_announcement(a) -> Audience:
-    campus_ids = {a.campus_id} if a.campus_id else set()
     return Audience(
         kind=a.audience,
         provider_id=a.provider_id,
         institution_id=a.institution_id,
-        campus_ids=frozenset(campus_ids),
+        campus_ids=frozenset(a.campus_ids()),
         group_id=a.student_group_id,
         starting_year=a.starting_year,
         welfare_group_id=a.welfare_group_id,
@@ -329,8 +328,8 @@ def of_event(event) -> Audience:
         provider_id=event.provider_id,
         institution_id=event.institution_id,
         campus_ids=frozenset(event.campus_ids()),
-        group_id=getattr(event, "student_group_id", None),
-        starting_year=getattr(event, "starting_year", None),
+        group_id=event.student_group_id,
+        starting_year=event.starting_year,
     )
 
 
@@ -340,6 +339,8 @@ EVENT_FIELDS = Fields(
     provider="provider_id",
     institution="institution_id",
     campus="campuses",
+    group="student_group_id",
+    starting_year="starting_year",
 )
 
 

@@ -30,7 +30,8 @@ def recipients(a: Announcement, today: date) -> QuerySet:
 
 def describe(a: Announcement) -> str:
     """The audience in words, for the preview and the archive."""
-    unit = a.student_group or a.campus or a.institution or a.provider
+    several = ", ".join(str(c) for c in a.campuses.all()) if a.pk and not a.campus_id else ""
+    unit = a.student_group or a.campus or several or a.institution or a.provider
     parts = [str(a.get_audience_display()), str(unit)]
     if a.starting_year:
         parts.append(str(a.starting_year))
