@@ -119,11 +119,13 @@ class Reach:
 
 
 #: The dimensions of a unit: name → (the Student field for `members`, the RoleAssignment
-#: field, or None when staff are not narrowed by it).
+#: field, or None when staff are not narrowed by it). Staff are narrowed by provider and
+#: institution only: the staff of an institution serve all its campuses (a campus
+#: audience reaches its students and guardians, and the institution's staff).
 DIMENSIONS: dict[str, tuple[str, str | None]] = {
     "provider": ("institution__provider_id", "provider_id"),
     "institution": ("institution_id", "institution_id"),
-    "campus": ("campus_id", "campus_id"),
+    "campus": ("campus_id", None),
     "group": ("group_id", None),
     "starting_year": ("group_id", None),  # through `_groups_starting_in`
 }

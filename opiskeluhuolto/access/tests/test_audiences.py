@@ -62,6 +62,8 @@ def test_the_audiences_reach_whom_they_should(cast):
     assert {"admin", "rehtori", "nurse", "kuraattori_out"} <= staff
     lukio_campus = names(Audience("staff", p, cast.lukio.pk, frozenset({cast.lukio_campus.pk})))
     assert "kuraattori_out" not in lukio_campus and "nurse" in lukio_campus
+    amis = names(Audience("staff", p, cast.amis.pk, frozenset({cast.amis_campus.pk})))
+    assert "kuraattori_out" in amis and "nurse" not in amis and "admin" in amis
     assert "outsider" not in names(Audience("everyone", p))
 
 
