@@ -176,7 +176,7 @@ def report(event: Event, *, by) -> Participation:
         )
     total = sum(came.values()) + head_counts
     respondents = sum(registered.values())
-    if total >= SMALL and (respondents == 0 or respondents >= SMALL):
+    if total >= SMALL:  # the institution's figure, its registrations only from five
         goals.set_data_point(
             indicator,
             by=by,
@@ -184,7 +184,7 @@ def report(event: Event, *, by) -> Participation:
             campus=None,
             year=year,
             value=total,
-            respondents=respondents or None,
+            respondents=respondents if respondents >= SMALL else None,
         )
     inbox.propose(
         event.organiser,

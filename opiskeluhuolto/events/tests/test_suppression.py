@@ -72,3 +72,35 @@ def test_institution_total_does_not_give_a_campus_away(cast, group):
     assert not points.filter(campus=other).exists()
     assert not points.filter(campus=cast.lukio_campus).exists()
     assert points.get(campus=None).value == 8
+
+
+@pytest.mark.django_db
+def test_institution_total_below_five_is_not_written(cast, group):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opiskeluhuolto.events import actions, participation
+    from opiskeluhuolto.meetings.models import DataPoint
+
+    from .conftest import make_event
+
+    event = make_event(cast, group)
+    reg = actions.register(event, cast.student)
+    actions.record_attendance(event, by=cast.rehtori, attended_ids=[reg.pk])
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    event.refresh_from_db()
+    participation.report(event, by=cast.rehtori)
+    assert not DataPoint.objects.filter(indicator__code=participation.INDICATOR_CODE).exists()
+    type(event).objects.filter(pk=event.pk).update(head_count=None)
+    other = make_event(cast, group, title_fi="Ovella laskettu", registration=False, capacity=None)
+    type(other).objects.filter(pk=other.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2),
+        ends_at=timezone.now() - timedelta(hours=1),
+        head_count=30,
+    )
+    participation.report(event, by=cast.rehtori)
+    point = DataPoint.objects.get(indicator__code=participation.INDICATOR_CODE, campus=None)
+    assert point.value == 31 and point.respondents is None  # one registration: not shown
