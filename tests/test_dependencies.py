@@ -91,12 +91,12 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("announcements", "meetings"): {"minutes_check", "models"},
     ("announcements", "annualclock"): {"layers", "models"},
     # Events invite through announcements, report participation to the organiser group's
-    # agenda and the plan's indicators, and link the clock's event items they fulfil. The
+    # agenda and the plan's indicators, and link the clock's event items they fulfil (a section on the item's page). The
     # communal calendar of students and guardians dates the clock's items for their campus
     # (layers) and draws them on the clock's circle (wheel, pure geometry).
     ("events", "announcements"): {"actions", "models"},
     ("events", "meetings"): {"inbox", "goals", "models"},
-    ("events", "annualclock"): {"models", "layers", "wheel"},
+    ("events", "annualclock"): {"models", "layers", "wheel", "extensions"},
     # Feedback on an event is a short survey of the survey tool, sent after the event
     # through its public action for other apps (surveys never imports events).
     ("events", "surveys"): {"actions"},

@@ -8,13 +8,12 @@ public archive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access import audiences
 from opiskeluhuolto.access.primitives import RulePrimitives
-from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role, Student
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
 
 WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.PROVIDER_ADMIN,
@@ -27,30 +26,11 @@ WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
 ORGANISER_GROUP_ROLES = frozenset({"chair", "secretary", "member"})
 
 
-@dataclass(frozen=True)
-class CalendarScope:
-    """One way a person belongs to a campus community: as the student, or as a guardian of
-    a minor student. `audiences` are the values of a clock item's `community` and an
-    event's `audience` that reach them this way."""
-
-    student: Student
-    as_guardian: bool
-
-    @property
-    def audiences(self) -> tuple[str, ...]:
-        return ("guardians", "everyone") if self.as_guardian else ("students", "everyone")
-
-
 class CommunicationRules(RulePrimitives):
     # --- the communal calendar of students and guardians -------------------------------
-    def calendar_scopes(self) -> list[CalendarScope]:
-        """The person's own studies and their guardianships of minors, each a scope."""
-        scopes = []
-        if self.own_student is not None:
-            scopes.append(CalendarScope(self.own_student, as_guardian=False))
-        guarded = Student.objects.filter(pk__in=self.guarded_student_ids).order_by("pk")
-        scopes += [CalendarScope(s, as_guardian=True) for s in guarded]
-        return scopes
+    def calendar_scopes(self) -> list[audiences.Place]:
+        """The person's own studies and their guardianships of minors, each a place."""
+        return audiences.student_places(self)
 
     def see_community_calendar(self) -> bool:
         return self.own_student is not None or bool(self.guarded_student_ids)
@@ -90,55 +70,20 @@ class CommunicationRules(RulePrimitives):
     def view_event(self, event) -> bool:
         if self.manage_event(event):
             return True
-        campus_ids = set(event.campus_ids())
-        aud = event.audience
-        if aud in ("students", "everyone") and self.own_student is not None:
-            s = self.own_student
-            if s.institution_id == event.institution_id and (
-                not campus_ids or s.campus_id in campus_ids
-            ):
-                return True
-        if aud in ("guardians", "everyone") and self.guarded_student_ids:
-            from opiskeluhuolto.organisation.models import Student
-
-            q = Student.objects.filter(
-                pk__in=self.guarded_student_ids, institution_id=event.institution_id
-            )
-            if campus_ids:
-                q = q.filter(campus_id__in=campus_ids)
-            if q.exists():
-                return True
-        if aud in ("staff", "everyone"):
-            return any(
-                g.provider_id == event.provider_id
-                and g.role != Role.EXTERNAL_MEMBER
-                and (g.institution_id is None or g.institution_id == event.institution_id)
-                for g in self.grants
-            )
-        return False
+        return audiences.includes(audiences.of_event(event), audiences.reach_of(self))
 
 
-def clock_item_for(scope: CalendarScope, item) -> bool:
-    """A clock item (already layered for the scope's campus) is shown in this scope's
-    calendar: its community includes the scope's audience, and its group, when set, is the
-    student's group."""
-    if item.community not in scope.audiences:
-        return False
-    group_id = getattr(scope.student, "group_id", None)
-    return item.community_group_id is None or item.community_group_id == group_id
+def clock_item_for(place: audiences.Place, item) -> bool:
+    """A clock item (already layered for the place's campus) is in this place's calendar."""
+    audience = audiences.of_clock_item(item)
+    return audience is not None and audiences.place_in(audience, place)
 
 
-def community_events(scopes: list[CalendarScope]) -> QuerySet:
-    """The events meant for these scopes (their audience, institution and campus)."""
+def community_events(places: list[audiences.Place]) -> QuerySet:
+    """The events meant for these places (their audience, institution and campus)."""
     from opiskeluhuolto.events.models import Event
 
-    q = Q(pk__in=[])
-    for scope in scopes:
-        s = scope.student
-        place = Q(campuses__isnull=True)
-        if s.campus_id:
-            place |= Q(campuses=s.campus_id)
-        q |= Q(institution_id=s.institution_id, audience__in=scope.audiences) & place
+    q = audiences.items_q(audiences.Reach(tuple(places)), audiences.EVENT_FIELDS)
     return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))
 
 
@@ -202,7 +147,6 @@ def events_visible_to(user) -> QuerySet:
     """The list scope of `view_event` (a test keeps the two in step)."""
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.events.models import Event
-    from opiskeluhuolto.organisation.models import Student
 
     can = for_user(user)
     if not can.is_authenticated:
@@ -213,19 +157,5 @@ def events_visible_to(user) -> QuerySet:
             q |= Q(provider_id=g.provider_id) & (
                 Q() if g.institution_id is None else Q(institution_id=g.institution_id)
             )
-        if g.role != Role.EXTERNAL_MEMBER:
-            q |= Q(provider_id=g.provider_id, audience__in=["staff", "everyone"]) & (
-                Q() if g.institution_id is None else Q(institution_id=g.institution_id)
-            )
-
-    def for_student(s, audiences) -> Q:
-        place = Q(campuses__isnull=True)
-        if s.campus_id:
-            place |= Q(campuses=s.campus_id)
-        return Q(institution_id=s.institution_id, audience__in=audiences) & place
-
-    if can.own_student is not None:
-        q |= for_student(can.own_student, ["students", "everyone"])
-    for s in Student.objects.filter(pk__in=can.guarded_student_ids):
-        q |= for_student(s, ["guardians", "everyone"])
+    q |= audiences.items_q(audiences.reach_of(can), audiences.EVENT_FIELDS)
     return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))

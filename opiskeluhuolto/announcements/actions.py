@@ -72,8 +72,9 @@ def _validate(a: Announcement) -> None:
 
 
 @transaction.atomic
-def save_draft(a: Announcement, *, by) -> Announcement:
-    """Create or edit a draft (only drafts and scheduled ones may change)."""
+def save_draft(a: Announcement, *, by, campuses=None) -> Announcement:
+    """Create or edit a draft (only drafts and scheduled ones may change). `campuses`,
+    when given, narrows the audience to several campuses of the institution."""
     if a.pk:
         current = Announcement.objects.select_for_update().get(pk=a.pk)
         if current.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
@@ -81,7 +82,13 @@ def save_draft(a: Announcement, *, by) -> Announcement:
     else:
         a.created_by = by
     _validate(a)
+    if campuses is not None:
+        campuses = list(campuses)
+        if any(c.institution_id != a.institution_id for c in campuses):
+            raise ValidationError({"campuses": _("A campus belongs to another institution.")})
     a.save()
+    if campuses is not None:
+        a.campuses.set(campuses)
     return a
 
 

@@ -49,6 +49,13 @@ class Announcement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    campuses = models.ManyToManyField(
+        Campus,
+        verbose_name=_("campuses"),
+        blank=True,
+        related_name="+",
+        help_text=_("Several campuses (an event's invitation); none chosen: as the campus."),
+    )
     student_group = models.ForeignKey(
         StudentGroup,
         verbose_name=_("group"),
@@ -118,6 +125,12 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title_fi
+
+    def campus_ids(self) -> list[int]:
+        """The campuses of the audience: the campus, or the several chosen (none: all)."""
+        if self.campus_id:
+            return [self.campus_id]
+        return [c.pk for c in self.campuses.all()] if self.pk else []
 
     def title_in(self, language: str) -> str:
         """The reader's language, falling back to Finnish."""

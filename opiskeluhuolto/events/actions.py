@@ -23,6 +23,13 @@ def _validate(event: Event, campuses) -> None:
         errors["organiser"] = _("The group belongs to another provider.")
     if any(c.institution_id != event.institution_id for c in campuses):
         errors["campuses"] = _("A campus belongs to another institution.")
+    group = event.student_group
+    if group is not None and group.institution_id != event.institution_id:
+        errors["student_group"] = _("The group belongs to another institution.")
+    if group is not None and campuses and group.campus_id not in {c.pk for c in campuses}:
+        errors["student_group"] = _("The group studies on another campus.")
+    if (group is not None or event.starting_year) and event.audience == Event.Audience.STAFF:
+        errors["audience"] = _("A group or a starting year narrows students and guardians only.")
     if event.capacity == 0:
         errors["capacity"] = _("Leave the capacity empty for no limit, or give at least one place.")
     if event.capacity and not event.registration:
@@ -153,7 +160,9 @@ def record_attendance(
 
 
 def invite(event: Event, *, by):
-    """A draft invitation in the announcement channel, for the organiser to check and send."""
+    """A draft invitation in the announcement channel, for the organiser to check and send:
+    to the event's audience on its chosen campuses only (all of them when none is chosen),
+    its group and starting year."""
     from opiskeluhuolto.announcements import actions as announcements
     from opiskeluhuolto.announcements.models import Announcement
 
@@ -173,6 +182,8 @@ def invite(event: Event, *, by):
         audience=audience,
         institution_id=event.institution_id,
         campus_id=campuses[0] if len(campuses) == 1 else None,
+        student_group_id=event.student_group_id,
+        starting_year=event.starting_year,
         title_fi=event.title_fi,
         body_fi=body,
         title_sv=event.title_sv,
@@ -184,4 +195,5 @@ def invite(event: Event, *, by):
         if event.title_en
         else "",
     )
-    return announcements.save_draft(draft, by=by)
+    several = event.campuses.all() if len(campuses) > 1 else None
+    return announcements.save_draft(draft, by=by, campuses=several)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.annualclock.models import ClockItem
-from opiskeluhuolto.organisation.models import Campus, Institution
+from opiskeluhuolto.organisation.models import Campus, Institution, StudentGroup
 
 from .models import Campaign, Event
 
@@ -18,6 +18,8 @@ class EventForm(forms.ModelForm):
             "campaign",
             "organiser",
             "audience",
+            "student_group",
+            "starting_year",
             "title_fi",
             "description_fi",
             "title_sv",
@@ -49,6 +51,9 @@ class EventForm(forms.ModelForm):
 
         self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
         self.fields["campuses"].queryset = Campus.objects.filter(
+            institution__provider_id=provider_id
+        )
+        self.fields["student_group"].queryset = StudentGroup.objects.filter(
             institution__provider_id=provider_id
         )
         self.fields["campaign"].queryset = Campaign.objects.filter(provider_id=provider_id)

@@ -8,7 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.models import Campus, Institution, Provider, Student
+from opiskeluhuolto.organisation.models import (
+    Campus,
+    Institution,
+    Provider,
+    Student,
+    StudentGroup,
+)
 
 
 class Campaign(models.Model):
@@ -71,6 +77,21 @@ class Event(models.Model):
         related_name="+",
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    student_group = models.ForeignKey(
+        StudentGroup,
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: every group. Narrows the students and guardians of the audience."),
+    )
+    starting_year = models.PositiveSmallIntegerField(
+        _("starting year"),
+        null=True,
+        blank=True,
+        help_text=_("Students who started in this year, and their guardians."),
+    )
     title_fi = models.CharField(_("title (Finnish)"), max_length=200)
     title_sv = models.CharField(_("title (Swedish)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)

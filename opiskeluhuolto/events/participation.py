@@ -1,8 +1,10 @@
 """Participation in an event: registered and attended by campus and group, small cells hidden.
 
 Counts below `SMALL` are suppressed (shown as None) so that a count never points at a
-few students. The report goes to the organiser group's next agenda and, per campus, to
-the plan's participation indicator.
+few students, at every level: a total below five is hidden too, and when a shown total
+minus the shown cells would give one hidden cell, the next smallest cell is hidden as well
+(`hidden_cells`). The report goes to the organiser group's next agenda and, per campus,
+to the plan's participation indicator.
 """
 
 from __future__ import annotations
@@ -28,9 +30,33 @@ def suppress(n: int) -> int | None:
     return n if n >= SMALL else None
 
 
-def shown(n: int) -> str:
-    """A count for a report: "fewer than 5" for small non-zero counts."""
-    return str(n) if n == 0 or n >= SMALL else _("fewer than %(n)s") % {"n": SMALL}
+def total(n: int) -> int | None:
+    """A total: zero, or at least five (else None)."""
+    return n if n == 0 or n >= SMALL else None
+
+
+def hidden_cells(columns: list[dict], *, rest: list[int] = ()) -> set:
+    """The keys of cells to hide in a table whose columns (key → count) add up to shown
+    totals: every cell below `SMALL` in any column, and, when that leaves exactly one
+    hidden share of a total (a hidden cell, or a non-zero `rest` that is never shown on
+    its own, e.g. registrations without a campus), the next smallest cell too, so that
+    no total minus the shown cells gives a small count."""
+    keys = set().union(*columns) if columns else set()
+    hidden = {k for k in keys if any(col.get(k, 0) < SMALL for col in columns)}
+    for i, col in enumerate(columns):
+        shares = len(hidden) + (1 if rest and rest[i] else 0)
+        if shares == 1:
+            shown_keys = sorted(keys - hidden, key=lambda k: (col.get(k, 0), str(k)))
+            if shown_keys:
+                hidden.add(shown_keys[0])
+    return hidden
+
+
+def shown(n: int | None) -> str:
+    """A count for a report: "fewer than 5" for small non-zero (or hidden) counts."""
+    return (
+        str(n) if n is not None and (n == 0 or n >= SMALL) else _("fewer than %(n)s") % {"n": SMALL}
+    )
 
 
 @dataclass(frozen=True)
@@ -42,16 +68,16 @@ class Cell:
 
 @dataclass(frozen=True)
 class Participation:
-    registered: int
-    attended: int
+    registered: int | None  # None: fewer than five
+    attended: int | None
     head_count: int | None
     by_campus: list[Cell]
     by_group: list[Cell]
 
     @property
-    def came(self) -> int:
+    def came(self) -> int | None:
         """Those who came: the head count when taken, else the marked attendance."""
-        return self.head_count if self.head_count is not None else self.attended
+        return total(self.head_count) if self.head_count is not None else self.attended
 
 
 def participation(event: Event) -> Participation:
@@ -68,7 +94,16 @@ def participation(event: Event) -> Participation:
             k = key(r)
             reg[k] += 1
             att[k] += 1 if r.attended else 0
-        return [Cell(k, suppress(reg[k]), suppress(att[k])) for k in sorted(reg)]
+        hide_reg = hidden_cells([reg])
+        hide_att = hidden_cells([att])
+        return [
+            Cell(
+                k,
+                None if k in hide_reg else reg[k],
+                None if k in hide_att else att[k],
+            )
+            for k in sorted(reg)
+        ]
 
     def campus(r):
         return str(r.student.campus) if r.student and r.student.campus else _("no campus")
@@ -77,8 +112,8 @@ def participation(event: Event) -> Participation:
         return r.student.group.name if r.student and r.student.group else _("no group")
 
     return Participation(
-        registered=len(regs),
-        attended=sum(1 for r in regs if r.attended),
+        registered=total(len(regs)),
+        attended=total(sum(1 for r in regs if r.attended)),
         head_count=event.head_count,
         by_campus=cells(campus),
         by_group=cells(group),
@@ -120,9 +155,16 @@ def report(event: Event, *, by) -> Participation:
         campus_id = r.student.campus_id if r.student else None
         registered[campus_id] += 1
         came[campus_id] += 1 if r.attended else 0
-    for campus_id, n in registered.items():
-        if campus_id is None or n < SMALL:
-            continue  # suppressed: too few to report
+    head_counts = sum(e.head_count or 0 for e in events if not e.registrations.exists())
+    by_campus_reg = {k: n for k, n in registered.items() if k is not None}
+    by_campus_came = {k: came[k] for k in by_campus_reg}
+    hidden = hidden_cells(
+        [by_campus_reg, by_campus_came],
+        rest=[registered[None], came[None] + head_counts],
+    )
+    for campus_id, n in by_campus_reg.items():
+        if campus_id in hidden:
+            continue  # suppressed: too few, or the total would give a small one away
         goals.set_data_point(
             indicator,
             by=by,
@@ -132,18 +174,18 @@ def report(event: Event, *, by) -> Participation:
             value=came[campus_id],
             respondents=n,
         )
-    total = sum(came.values()) + sum(
-        e.head_count or 0 for e in events if not e.registrations.exists()
-    )
-    goals.set_data_point(
-        indicator,
-        by=by,
-        institution=institution,
-        campus=None,
-        year=year,
-        value=total,
-        respondents=sum(registered.values()) or None,
-    )
+    total = sum(came.values()) + head_counts
+    respondents = sum(registered.values())
+    if total >= SMALL:  # the institution's figure, its registrations only from five
+        goals.set_data_point(
+            indicator,
+            by=by,
+            institution=institution,
+            campus=None,
+            year=year,
+            value=total,
+            respondents=respondents if respondents >= SMALL else None,
+        )
     inbox.propose(
         event.organiser,
         _("Event report: %(title)s") % {"title": event.title_fi},

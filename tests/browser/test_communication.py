@@ -132,7 +132,8 @@ def test_student_registers_on_a_phone_and_the_organiser_records_attendance(
     expect(page.locator(".messages")).to_contain_text("Läsnäolijat tallennettu")
     aino.refresh_from_db()
     assert aino.attended is True
-    expect(page.locator("main")).to_contain_text("1 ilmoittautui, 1 osallistui.")
+    # one registration: below five, so the page does not show the count
+    expect(page.locator("main")).to_contain_text("<5 ilmoittautui, <5 osallistui.")
     screenshot("communication-attendance")
     assert axe() == []
     page.get_by_role("button", name="Raportoi osallistuminen").click()

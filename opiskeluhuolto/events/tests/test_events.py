@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from opiskeluhuolto.access import communication
+from opiskeluhuolto.access import communication, for_user
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.events import actions, participation
 from opiskeluhuolto.events.models import Registration
@@ -113,8 +113,10 @@ def test_participation_is_suppressed_below_five_and_reported(cast, group):
     actions.record_attendance(event, by=cast.rehtori, attended_ids=[r.pk for r in regs[:5]])
     p = participation.participation(event)
     groups = {c.label: c for c in p.by_group}
-    assert groups["24A"].registered == 6 and groups["24A"].attended == 5
     assert groups["25B"].registered is None  # 2: suppressed
+    # 8 registered in all: 24A's 6 would give 25B's 2 away, so it is hidden too
+    assert p.registered == 8 and groups["24A"].registered is None
+    assert p.attended == 5 and groups["24A"].attended is None  # 5 + 0: both hidden
     Event = type(event)
     Event.objects.filter(pk=event.pk).update(
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
@@ -135,6 +137,76 @@ def test_invitation_goes_through_announcements(cast, event):
     draft = actions.invite(event, by=cast.rehtori)
     assert draft.audience == "students" and draft.campus_id == cast.lukio_campus.pk
     assert draft.title_sv == "Rörlig rast" and draft.status == "draft"
+
+
+def _third_campus_student(cast, name="Kolmas"):
+    """Lukio gets two more campuses; a minor student with a guardian studies on the last."""
+    from opiskeluhuolto.organisation.models import Campus
+
+    second = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    third = Campus.objects.create(institution=cast.lukio, name="Kolmas kampus")
+    student = org.enrol_student(
+        user=User.objects.create(username=f"s-{name}", email=f"{name}@test.invalid"),
+        institution=cast.lukio,
+        campus=third,
+        first_name=name,
+        last_name="Oppilas",
+        date_of_birth=cast.aino.date_of_birth,
+    )
+    guardian = User.objects.create(username=f"g-{name}", email=f"g{name}@test.invalid")
+    org.link_guardian(student, guardian)
+    return second, third, student, guardian
+
+
+def test_invitation_to_several_campuses_reaches_only_them(cast, group):
+    from opiskeluhuolto.announcements import audience
+
+    second, third, student, guardian = _third_campus_student(cast)
+    event = make_event(cast, group, audience="guardians", campuses=[cast.lukio_campus, second])
+    draft = actions.invite(event, by=cast.rehtori)
+    assert draft.campus_id is None
+    assert set(draft.campus_ids()) == {cast.lukio_campus.pk, second.pk}
+    got = set(audience.recipients(draft, cast.today))
+    assert cast.guardian in got and cast.guardian_onni in got
+    assert guardian not in got  # the third campus was not chosen
+    everywhere = make_event(cast, group, audience="guardians", campuses=[])
+    assert guardian in set(
+        audience.recipients(actions.invite(everywhere, by=cast.rehtori), cast.today)
+    )
+
+
+def test_event_for_a_group_or_a_starting_year(cast, group):
+    _second, _third, student, guardian = _third_campus_student(cast)
+    for fields in (
+        {"student_group": cast.group},
+        {"starting_year": 2000 + int(cast.group.name[:2])},
+    ):
+        event = make_event(cast, group, audience="everyone", campuses=[], **fields)
+        assert for_user(cast.student).view_event(event)
+        assert for_user(cast.guardian).view_event(event)
+        assert not for_user(student.user).view_event(event)  # no group
+        assert not for_user(guardian).view_event(event)
+        listed = communication.events_visible_to(student.user).filter(pk=event.pk).exists()
+        assert not listed
+        assert communication.events_visible_to(cast.guardian).filter(pk=event.pk).exists()
+        got = set(audience_members(actions.invite(event, by=cast.rehtori), cast))
+        assert cast.student in got and student.user not in got
+
+
+def audience_members(draft, cast):
+    from opiskeluhuolto.announcements import audience
+
+    return audience.recipients(draft, cast.today)
+
+
+def test_a_group_of_another_campus_is_refused(cast, group):
+    from opiskeluhuolto.organisation.models import StudentGroup
+
+    second, _third, _s, _g = _third_campus_student(cast)
+    other = StudentGroup.objects.create(institution=cast.lukio, campus=second, name="25B")
+    with pytest.raises(ValidationError) as e:
+        make_event(cast, group, student_group=other, campuses=[cast.lukio_campus])
+    assert "student_group" in e.value.error_dict
 
 
 def test_clock_item_must_be_an_event(cast, group):
