@@ -143,7 +143,7 @@ def _applies(role: str, dim: str) -> bool:
 
 # --- the person's side --------------------------------------------------------------------
 def student_place(student: Student, *, as_guardian: bool) -> Place:
-    group_name = student.group.name if student.group_id else None
+    group_name = student.group.name if student.group is not None else None
     return Place(
         role=GUARDIANS if as_guardian else STUDENTS,
         provider=frozenset({student.institution.provider_id}),
@@ -306,7 +306,7 @@ def members(audience: Audience, today: date) -> QuerySet:
     if audience.kind == WELFARE_GROUP:
         from opiskeluhuolto.meetings.models import Membership
 
-        members_ = Membership.objects.filter(group_id=audience.welfare_group_id)
+        members_ = Membership.objects.filter(group_id=audience.welfare_group_id or 0)
         ids |= Q(pk__in=members_.values("user_id"))
     return User.objects.filter(ids, is_active=True)
 

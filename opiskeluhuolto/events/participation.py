@@ -10,6 +10,7 @@ to the plan's participation indicator.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -35,7 +36,7 @@ def total(n: int) -> int | None:
     return n if n == 0 or n >= SMALL else None
 
 
-def hidden_cells(columns: list[dict], *, rest: list[int] = ()) -> set:
+def hidden_cells(columns: list[dict], *, rest: Sequence[int] = ()) -> set:
     """The keys of cells to hide in a table whose columns (key → count) add up to shown
     totals: every cell below `SMALL` in any column, and, when that leaves exactly one
     hidden share of a total (a hidden cell, or a non-zero `rest` that is never shown on
