@@ -41,6 +41,27 @@ def _managed_draft(user, pk) -> ProcedureVersion:
     return version
 
 
+def _saved(request, form: VersionForm, write, target) -> bool:
+    """A posted version form written by `write` (a new draft or an edited one): True when
+    saved; otherwise the action's errors are on the form's fields."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(
+            target,
+            steps=form.cleaned_steps(),
+            review_on=form.cleaned_data["review_on"],
+            summary=form.cleaned_data["summary"],
+            change_note=form.cleaned_data["change_note"],
+            by=request.user,
+        )
+    except ValidationError as e:
+        apply_errors(form, e)
+        return False
+    messages.success(request, _("The draft is saved. It is published after approval."))
+    return True
+
+
 @policies.school_staff
 def new_version(request, pk: int):
     procedure = _managed_procedure(request.user, pk)
@@ -55,21 +76,8 @@ def new_version(request, pk: int):
         else {}
     )
     form = VersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_version(
-                procedure,
-                steps=form.cleaned_steps(),
-                review_on=form.cleaned_data["review_on"],
-                summary=form.cleaned_data["summary"],
-                change_note=form.cleaned_data["change_note"],
-                by=request.user,
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("The draft is saved. It is published after approval."))
-            return redirect("procedures:detail", pk=procedure.pk)
+    if _saved(request, form, actions.add_version, procedure):
+        return redirect("procedures:detail", pk=procedure.pk)
     return render(request, "procedures/version_form.html", {"procedure": procedure, "form": form})
 
 
@@ -86,21 +94,8 @@ def edit_version(request, pk: int):
         "review_on": version.review_on,
     }
     form = VersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_draft(
-                version,
-                steps=form.cleaned_steps(),
-                review_on=form.cleaned_data["review_on"],
-                summary=form.cleaned_data["summary"],
-                change_note=form.cleaned_data["change_note"],
-                by=request.user,
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("The draft is saved. It is published after approval."))
-            return redirect("procedures:detail", pk=version.procedure_id)
+    if _saved(request, form, actions.edit_draft, version):
+        return redirect("procedures:detail", pk=version.procedure_id)
     return render(
         request,
         "procedures/version_form.html",
