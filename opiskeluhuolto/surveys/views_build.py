@@ -155,6 +155,9 @@ def close(request, pk):
 @policies.staff
 def release(request, pk):
     survey = get_survey(request.user, pk, need="manage")
+    if survey.released:
+        messages.info(request, _("The results have already been released."))
+        return redirect("surveys:edit", pk=survey.pk)
     return _act(
         request,
         survey,

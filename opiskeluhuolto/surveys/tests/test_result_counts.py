@@ -106,3 +106,15 @@ def test_the_release_button_says_why_not_at_once(client, open_survey, sv):
     page = client.post(reverse("surveys:release", args=[open_survey.pk]), follow=True)
     assert "Tulokset julkaistaan, kun kysely on sulkeutunut." in page.content.decode()
     assert not Survey.objects.get(pk=open_survey.pk).released
+
+
+def test_the_release_button_on_a_released_survey_queues_nothing(
+    client, open_survey, sv, django_capture_on_commit_callbacks
+):
+    _answer_all(open_survey, sv)
+    survey = actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)
+    client.force_login(sv.kuraattori)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = client.post(reverse("surveys:release", args=[survey.pk]), follow=True)
+    assert callbacks == []
+    assert "Tulokset on jo julkaistu." in page.content.decode()
