@@ -71,11 +71,19 @@ def _guardian_booking():
     from opiskeluhuolto.organisation.models import Student
 
     aino = Student.objects.get(user__username="opiskelija")
+    kuraattori = User.objects.get(username="kuraattori")
+    # The first free 45 minutes from three days on: the demo's own bookings depend on the date.
     start = (timezone.localtime() + timedelta(days=3)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
+    while Booking.objects.filter(
+        professional=kuraattori,
+        starts_at__lt=start + timedelta(minutes=45),
+        ends_at__gt=start,
+    ).exists():
+        start += timedelta(minutes=15)
     Booking.objects.create(
-        professional=User.objects.get(username="kuraattori"),
+        professional=kuraattori,
         student=aino,
         institution=aino.institution,
         service="social_worker",
