@@ -112,3 +112,12 @@ def test_campus_group_staff_record_drills_other_staff_do_not(cast, client):
     record = SafetyRecord.objects.get()
     client.force_login(cast.teacher)
     assert client.get(reverse("procedures:safety_actions", args=[record.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["procedures:index", "procedures:safety"])
+def test_the_lists_tables_scroll_inside_their_box_on_a_phone(cast, client, name):
+    # A bare table pushed a 375 px page sideways; the site's styled, scrolling table is used.
+    client.force_login(cast.rehtori)
+    page = client.get(reverse(name)).content.decode()
+    assert '<div class="table-wrap" tabindex="0"><table class="data">' in page
+    assert 'class="table"' not in page
