@@ -62,8 +62,10 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
     )
     Membership.objects.create(group=group, user=cast.teacher, role="member")
     assert list(actions.overdue_actions_for(cast.teacher)) == [action]
-    # Done: marked on the record's page by its owner.
+    # Done: marked on the record's page by its owner (the notes field styled as any form's).
     client.force_login(cast.nurse)
+    page = client.get(reverse("procedures:safety_record", args=[record.pk])).content.decode()
+    assert f'<div class="form-field"><label for="notes-{action.pk}">' in page
     client.post(reverse("procedures:action_done", args=[action.pk]), {"notes": "Asennettu."})
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
