@@ -209,3 +209,13 @@ def test_anonymous_page_stores_only_what_she_writes(cast, client):
     client.logout()
     page = client.get(reverse("appointments:public_page", args=[cast.lukio.slug]))
     assert url in page.content.decode()
+
+
+def test_detail_page_heading_starts_with_a_capital(cast, client):
+    bullying_procedure(cast)
+    incident = _report(cast)
+    client.force_login(cast.kuraattori)
+    page = client.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    label = incident.get_category_display()
+    assert label[0].islower()  # the choice label itself is lower case ("kiusaaminen")
+    assert f"<h1>{label[0].upper()}{label[1:]} · " in page

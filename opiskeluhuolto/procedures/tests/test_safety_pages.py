@@ -62,8 +62,10 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
     )
     Membership.objects.create(group=group, user=cast.teacher, role="member")
     assert list(actions.overdue_actions_for(cast.teacher)) == [action]
-    # Done: marked on the record's page by its owner.
+    # Done: marked on the record's page by its owner (the notes field styled as any form's).
     client.force_login(cast.nurse)
+    page = client.get(reverse("procedures:safety_record", args=[record.pk])).content.decode()
+    assert f'<div class="form-field"><label for="notes-{action.pk}">' in page
     client.post(reverse("procedures:action_done", args=[action.pk]), {"notes": "Asennettu."})
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
@@ -112,3 +114,12 @@ def test_campus_group_staff_record_drills_other_staff_do_not(cast, client):
     record = SafetyRecord.objects.get()
     client.force_login(cast.teacher)
     assert client.get(reverse("procedures:safety_actions", args=[record.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["procedures:index", "procedures:safety"])
+def test_the_lists_tables_scroll_inside_their_box_on_a_phone(cast, client, name):
+    # A bare table pushed a 375 px page sideways; the site's styled, scrolling table is used.
+    client.force_login(cast.rehtori)
+    page = client.get(reverse(name)).content.decode()
+    assert '<div class="table-wrap" tabindex="0"><table class="data">' in page
+    assert 'class="table"' not in page
