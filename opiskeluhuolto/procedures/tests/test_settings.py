@@ -4,13 +4,14 @@ person, follow-up and reminder days; audited, all or nothing, stale saves refuse
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from opiskeluhuolto.audit.models import AuditEvent
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import Role
-from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures import actions, configuring
 
 from .helpers import bullying_procedure, welfare_group
 
@@ -127,3 +128,29 @@ def test_review_reminder_follows_the_procedure_setting(cast):
     procedure.review_remind_days = 60
     procedure.save(update_fields=["review_remind_days"])
     assert actions.reviews_due(today) == [current]
+
+
+def test_the_action_checks_its_input_itself(cast):
+    procedure = bullying_procedure(cast)
+    with pytest.raises(ValidationError) as e:
+        configuring.change_settings(
+            procedure,
+            by=cast.rehtori,
+            lock=0,
+            audience=["everyone"],
+            followers=[],
+            must_know_roles=["external_member"],
+            responsible=cast.kuraattori_out,
+            follow_up_days=0,
+            review_remind_days=400,
+        )
+    assert set(e.value.message_dict) == {
+        "audience",
+        "must_know_roles",
+        "responsible",
+        "follow_up_days",
+        "review_remind_days",
+    }
+    procedure.refresh_from_db()
+    assert procedure.responsible == cast.kuraattori and procedure.settings_lock == 0
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.PROCEDURE_SETTINGS_CHANGED)
