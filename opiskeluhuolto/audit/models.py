@@ -51,6 +51,7 @@ class AuditEvent(models.Model):
         CONSENT_WITHDRAWN = "consent.withdraw", _("consent withdrawn")
         PROHIBITION_RECORDED = "prohibition.record", _("guardian prohibition recorded")
         PROHIBITION_LIFTED = "prohibition.lift", _("guardian prohibition lifted")
+        PROCEDURE_SETTINGS_CHANGED = "procedure.settings", _("procedure settings changed")
 
     class Source(models.TextChoices):
         ACTION = "action", _("the application")

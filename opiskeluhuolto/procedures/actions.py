@@ -264,14 +264,16 @@ def to_confirm(user) -> list[ProcedureVersion]:
     return out
 
 
-def reviews_due(today: date, within_days: int = 30) -> list[ProcedureVersion]:
-    """Current versions whose review date is near or past and not yet reminded of."""
+def reviews_due(today: date, within_days: int | None = None) -> list[ProcedureVersion]:
+    """Current versions whose review date is near or past and not yet reminded of: within
+    the procedure's own `review_remind_days` unless `within_days` is given."""
     out = []
     for procedure in Procedure.objects.select_related("owner_group"):
         current = procedure.current()
         if current is None or current.review_reminded_on is not None:
             continue
-        if (current.review_on - today).days <= within_days:
+        days = procedure.review_remind_days if within_days is None else within_days
+        if (current.review_on - today).days <= days:
             out.append(current)
     return out
 

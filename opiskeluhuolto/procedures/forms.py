@@ -66,6 +66,48 @@ class ProcedureForm(VersionForm):
         del self.fields["change_note"]
 
 
+class SettingsForm(forms.Form):
+    """A procedure's settings; the choices come from `configuring` (the view passes them)."""
+
+    audience = forms.MultipleChoiceField(
+        label=_("Audience"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple
+    )
+    followers = forms.TypedMultipleChoiceField(
+        label=_("Groups that follow it"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Publishing a new version puts its review on their next agenda."),
+    )
+    must_know_roles = forms.MultipleChoiceField(
+        label=_("Roles that must confirm reading it"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    responsible = forms.TypedChoiceField(
+        label=_("Responsible person for incidents"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Without one, an incident goes to the campus's kuraattori or principal."),
+    )
+    follow_up_days = forms.IntegerField(
+        label=_("Days to follow an incident up"), min_value=1, max_value=365
+    )
+    review_remind_days = forms.IntegerField(
+        label=_("Remind the owner group's chair this many days before the review date"),
+        min_value=1,
+        max_value=365,
+    )
+    lock = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, groups=(), roles=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followers"].choices = list(groups)
+        self.fields["must_know_roles"].choices = list(roles)
+        self.fields["responsible"].choices = [("", "—"), *people]
+
+
 class SafetyRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SafetyRecord.Kind.choices)
     campus = forms.TypedChoiceField(label=_("Campus"), coerce=int)

@@ -88,6 +88,11 @@ class Procedure(models.Model):
     follow_up_days = models.PositiveSmallIntegerField(
         _("days to follow an incident up"), default=14
     )
+    review_remind_days = models.PositiveSmallIntegerField(
+        _("days before the review date the owner is reminded"), default=30
+    )
+    #: Bumped on every save of the settings page: concurrent edits never overwrite silently.
+    settings_lock = models.PositiveIntegerField(default=0, editable=False)
     #: Keys of the welfare plan's statutory sections (`meetings.PlanSection.key`) that rely
     #: on this procedure: the link is held here so that `meetings` never imports this app.
     plan_section_keys = models.JSONField(_("welfare plan sections"), default=list, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_safety, views_versions
+from . import views, views_safety, views_settings, views_versions
 
 app_name = "procedures"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("versions/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/settings/", views_settings.procedure_settings, name="settings"),
     path("<int:pk>/versions/new/", views_versions.new_version, name="version_new"),
     path("versions/<int:pk>/edit/", views_versions.edit_version, name="version_edit"),
     path("versions/<int:pk>/discard/", views_versions.discard_version, name="version_discard"),

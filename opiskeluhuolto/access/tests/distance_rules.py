@@ -303,6 +303,7 @@ URLS: dict[str, str] = {
     "procedures:detail": "procedure_staff",
     "procedures:confirm": "procedure_staff",
     "procedures:publish": "procedure_manage",
+    "procedures:settings": "procedure_manage",
     "procedures:version_new": "procedure_manage",
     "procedures:version_edit": "procedure_manage",
     "procedures:version_discard": "procedure_manage",

@@ -98,6 +98,7 @@ ROWS = [
     ),
     # The cast's procedure has a draft: "new" leads the managers to it.
     Row("procedures:new", SCHOOL_STAFF),
+    Row("procedures:settings", MANAGE, kwargs=lambda c: {"pk": c.procedure.pk}),
     Row("procedures:version_new", MANAGE_POST, kwargs=lambda c: {"pk": c.procedure.pk}),
     Row("procedures:version_edit", MANAGE, kwargs=lambda c: {"pk": c.procedure_draft.pk}),
     # A published version: managers are refused with a message (302) and nothing is
