@@ -13,7 +13,7 @@ from django.http import Http404
 
 from opiskeluhuolto.access import audiences
 from opiskeluhuolto.access.primitives import RulePrimitives
-from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
+from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Campus, Role
 
 WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.PROVIDER_ADMIN,
@@ -48,6 +48,11 @@ class CommunicationRules(RulePrimitives):
 
     def write_announcements(self) -> bool:
         return any(g.role in WRITER_ROLES for g in self.grants)
+
+    def write_to_campus(self, campus) -> bool:
+        """A writer addresses the campuses of the institutions their role covers (the
+        rule of `manage_announcement`: staff of an institution serve all its campuses)."""
+        return self._writes_at(campus.institution.provider_id, campus.institution_id)
 
     def manage_announcement(self, a) -> bool:
         if a.welfare_group_id and a.welfare_group_id in self.organiser_group_ids():
@@ -130,6 +135,22 @@ def announcements_managed_by(user) -> QuerySet:
         else:
             q |= Q(provider_id=g.provider_id, institution_id=g.institution_id)
     return Announcement.objects.filter(q)
+
+
+def campuses_written_to_by(user, provider_id: int) -> QuerySet:
+    """The provider's campuses a writer may address (the list scope of `write_to_campus`;
+    a test keeps the two in step)."""
+    from opiskeluhuolto.access.permissions import for_user
+
+    q = Q(pk__in=[])
+    for g in for_user(user).grants:
+        if g.role not in WRITER_ROLES or g.provider_id != provider_id:
+            continue
+        if g.institution_id is None:
+            q |= Q(institution__provider_id=provider_id)
+        else:
+            q |= Q(institution_id=g.institution_id)
+    return Campus.objects.filter(q)
 
 
 def get_event(user, pk, *, need: str = "view"):

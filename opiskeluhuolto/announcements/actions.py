@@ -74,21 +74,34 @@ def _validate(a: Announcement) -> None:
 @transaction.atomic
 def save_draft(a: Announcement, *, by, campuses=None) -> Announcement:
     """Create or edit a draft (only drafts and scheduled ones may change). `campuses`,
-    when given, narrows the audience to several campuses of the institution."""
+    when given, is the whole choice of campuses of the institution (none: all of them);
+    without it the draft's `campus` stays as it is."""
     if a.pk:
         current = Announcement.objects.select_for_update().get(pk=a.pk)
         if current.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
             raise ValidationError(_("A sent announcement can no longer be edited."))
     else:
         a.created_by = by
-    _validate(a)
+    several = None
     if campuses is not None:
         campuses = list(campuses)
+        institutions = {c.institution_id for c in campuses}
+        if not a.institution_id and len(institutions) == 1:
+            a.institution_id = institutions.pop()
         if any(c.institution_id != a.institution_id for c in campuses):
-            raise ValidationError({"campuses": _("A campus belongs to another institution.")})
+            raise ValidationError(
+                {"campuses": _("Choose campuses of the institution of the audience.")}
+            )
+        group = a.student_group
+        if group is not None and campuses and group.campus_id not in {c.pk for c in campuses}:
+            raise ValidationError({"student_group": _("The group studies on another campus.")})
+        # One campus is kept as the campus; several in the many-to-many field.
+        a.campus = campuses[0] if len(campuses) == 1 else None
+        several = campuses if len(campuses) > 1 else []
+    _validate(a)
     a.save()
-    if campuses is not None:
-        a.campuses.set(campuses)
+    if several is not None:
+        a.campuses.set(several)
     return a
 
 

@@ -21,6 +21,7 @@ class Announcement(models.Model):
         GUARDIANS = "guardians", _("guardians of minor students")
         STAFF = "staff", _("staff")
         WELFARE_GROUP = "welfare_group", _("a welfare group")
+        EVERYONE = "everyone", _("students, guardians of minor students and staff")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -54,7 +55,7 @@ class Announcement(models.Model):
         verbose_name=_("campuses"),
         blank=True,
         related_name="+",
-        help_text=_("Several campuses (an event's invitation); none chosen: as the campus."),
+        help_text=_("Several campuses; none chosen: as the campus."),
     )
     student_group = models.ForeignKey(
         StudentGroup,

@@ -63,7 +63,7 @@ def _save(request, form, instance: Announcement):
     if request.method == "POST" and form.is_valid():
         a = form.save(commit=False)
         try:
-            actions.save_draft(a, by=request.user)
+            actions.save_draft(a, by=request.user, campuses=form.cleaned_data["campuses"])
         except ValidationError as e:
             if hasattr(e, "error_dict"):
                 for field, errors in e.error_dict.items():
@@ -83,7 +83,9 @@ def _save(request, form, instance: Announcement):
 def new(request):
     provider_id = _provider_id(request)
     instance = Announcement(provider_id=provider_id)
-    form = AnnouncementForm(request.POST or None, instance=instance, provider_id=provider_id)
+    form = AnnouncementForm(
+        request.POST or None, instance=instance, provider_id=provider_id, user=request.user
+    )
     done = _save(request, form, instance)
     return done or render(request, "announcements/form.html", {"form": form})
 
@@ -92,7 +94,9 @@ def new(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     a = communication.get_announcement(request.user, pk, need="manage")
-    form = AnnouncementForm(request.POST or None, instance=a, provider_id=a.provider_id)
+    form = AnnouncementForm(
+        request.POST or None, instance=a, provider_id=a.provider_id, user=request.user
+    )
     done = _save(request, form, a)
     return done or render(request, "announcements/form.html", {"form": form, "announcement": a})
 

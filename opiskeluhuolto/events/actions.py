@@ -162,7 +162,9 @@ def record_attendance(
 def invite(event: Event, *, by):
     """A draft invitation in the announcement channel, for the organiser to check and send:
     to the event's audience on its chosen campuses only (all of them when none is chosen),
-    its group and starting year."""
+    its group and starting year. "Everyone" is everyone the audience rule
+    (`access.audiences`) counts: students, guardians of minors and staff; each person
+    gets one copy, in their language, however many ways they belong."""
     from opiskeluhuolto.announcements import actions as announcements
     from opiskeluhuolto.announcements.models import Announcement
 
@@ -170,9 +172,8 @@ def invite(event: Event, *, by):
         Event.Audience.STUDENTS: Announcement.Audience.STUDENTS,
         Event.Audience.GUARDIANS: Announcement.Audience.GUARDIANS,
         Event.Audience.STAFF: Announcement.Audience.STAFF,
-        Event.Audience.EVERYONE: Announcement.Audience.STUDENTS,
+        Event.Audience.EVERYONE: Announcement.Audience.EVERYONE,
     }[Event.Audience(event.audience)]
-    campuses = event.campus_ids()
     when = timezone.localtime(event.starts_at).strftime("%d.%m.%Y %H:%M")
     where = event.place or event.remote_link
     body = f"{event.description_fi}\n\n{when}, {where}".strip()
@@ -181,7 +182,6 @@ def invite(event: Event, *, by):
         kind=Announcement.Kind.ANNOUNCEMENT,
         audience=audience,
         institution_id=event.institution_id,
-        campus_id=campuses[0] if len(campuses) == 1 else None,
         student_group_id=event.student_group_id,
         starting_year=event.starting_year,
         title_fi=event.title_fi,
@@ -195,5 +195,4 @@ def invite(event: Event, *, by):
         if event.title_en
         else "",
     )
-    several = event.campuses.all() if len(campuses) > 1 else None
-    return announcements.save_draft(draft, by=by, campuses=several)
+    return announcements.save_draft(draft, by=by, campuses=event.campuses.order_by("pk"))

@@ -217,7 +217,7 @@ def test_writer_sends_from_the_pages(cast, client, django_capture_on_commit_call
         {
             "kind": "newsletter",
             "audience": "guardians",
-            "campus": cast.lukio_campus.pk,
+            "campuses": [cast.lukio_campus.pk],
             "title_fi": "Infokirje",
             "body_fi": "Hyvinvointi virtaa -viikko alkaa.",
         },
