@@ -72,7 +72,7 @@ def test_teacher_reports_and_kuraattori_follows_up(
     expect(page.locator("#p-incidents")).to_have_text("Seurattavat tapahtumat")
     page.get_by_role("link", name="Kaikki käsittelemäsi tapahtumat").click()
     page.locator(f"a[href='/incidents/{incident.pk}/']").click()
-    expect(page.locator("h1")).to_contain_text("kiusaaminen")
+    expect(page.locator("h1")).to_contain_text("Kiusaaminen")
     expect(page.locator("main")).to_contain_text(student.full_name)
     expect(page.locator("main")).to_contain_text("SALASSA PIDETTÄVÄ")
     assert axe() == []
