@@ -205,3 +205,19 @@ def test_invitations_are_emailed_once(open_survey, sv, mailoutbox):
     assert sent >= 10 and len(mailoutbox) == sent
     assert all(len(m.to) == 1 for m in mailoutbox)
     assert send_invitations.call(open_survey.pk) == 0
+
+
+def test_invitations_are_in_each_persons_language_finnish_by_default(open_survey, sv, mailoutbox):
+    from opiskeluhuolto.announcements.models import Preference
+    from opiskeluhuolto.surveys.tasks import send_invitations
+
+    Preference.objects.create(user=sv.users[0], language="sv")
+    Preference.objects.create(user=sv.users[1], language="en")
+    send_invitations.call(open_survey.pk)
+    by_address = {m.to[0]: m for m in mailoutbox}
+    swedish, english = by_address[sv.users[0].email], by_address[sv.users[1].email]
+    assert swedish.subject.startswith("Enkät: ") and "Du är inbjuden" in swedish.body
+    assert swedish.subject != f"Enkät: {open_survey.title['fi']}"  # the Swedish title
+    assert english.subject.startswith("Survey: ") and "You are invited" in english.body
+    finnish = by_address[sv.users[2].email]  # chose nothing
+    assert finnish.subject.startswith("Kysely: ") and "Sinut on kutsuttu" in finnish.body
