@@ -262,6 +262,23 @@ def main() -> None:
     print(f"dashboard trend again from the cache (same data version): {cached_s * 1000:.1f} ms")
     total, _ = timed(lambda: evaluate.evaluate_institution(inst, TODAY), REPEAT)
     print(f"whole early-warning evaluation of {inst.slug}: {total * 1000:.0f} ms")
+    # What keeping the rollups costs the import (it rewrites the same rows here).
+    from django.db import transaction
+
+    from opiskeluhuolto.imports import store
+
+    months = [
+        date(START.year + (START.month + k - 1) // 12, (START.month + k - 1) % 12 + 1, 1)
+        for k in range(12)
+    ]
+    for label, chosen in (("the whole year", months), ("one month (May)", [date(2026, 5, 1)])):
+
+        def refresh(chosen=chosen):
+            with transaction.atomic():
+                store.refresh_rollups(inst.pk, chosen)
+
+        took, _ = timed(refresh, 1)
+        print(f"rollup refresh inside an import, {label}: {took * 1000:.0f} ms")
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 

@@ -213,13 +213,19 @@ def rollup_covers(
     if start > end:
         return False
     last_day = _next_month(end.replace(day=1)) - timedelta(days=1)
-    outside = Q(week__gte=start.replace(day=1), week__lt=start) | Q(
-        week__gt=end, week__lte=last_day
-    )
-    qs = WeeklyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).filter(outside)
-    if institution_id:
-        qs = qs.filter(institution_id=institution_id)
-    return not qs.exists()
+    # One range per statement, so that each is a range scan of the (unit, week) indexes.
+    edges = [(end + timedelta(days=1), last_day)]
+    if start.day != 1:
+        edges.append((start.replace(day=1), start - timedelta(days=1)))
+    for first, last in edges:  # (an empty range too: the same queries every day)
+        qs = WeeklyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).between(
+            first, last
+        )
+        if institution_id:
+            qs = qs.filter(institution_id=institution_id)
+        if qs.exists():
+            return False
+    return True
 
 
 def _monthly(model, scope: DashboardScope, start: date, end: date, institution_id: int | None):
