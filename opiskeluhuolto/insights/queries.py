@@ -32,7 +32,7 @@ from opiskeluhuolto.imports.models import (
     WeeklyAbsence,
     YearlyPresence,
 )
-from opiskeluhuolto.organisation.models import Institution
+from opiskeluhuolto.organisation.models import Institution, StudentGroup
 
 from . import rules, smallcells
 from .models import CareTask
@@ -172,10 +172,19 @@ def by_group_direct(
 
 
 def _group_rows(qs) -> list[dict]:
+    """Highest absence share first; ties by name and id (the same order from either source)."""
     rows = _rows(qs, "group_id", "group__name")
     for r in rows:
         r["unit"] = r.pop("group__name") or "–"
-    return sorted(rows, key=lambda r: (r["absent_pct"] is None, -(r["absent_pct"] or 0)))
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["absent_pct"] is None,
+            -(r["absent_pct"] or 0),
+            r["unit"],
+            r["group_id"] or 0,
+        ),
+    )
 
 
 CLASS_SUMS = ("lessons", "health", "leave", "excused", "unexplained", "late", "school_activity")
@@ -285,20 +294,38 @@ def by_group_rollup(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> list[dict]:
     """`by_group_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
-    students = dict(
-        _presence(scope, start, end, institution_id)
-        .values("group_id")
-        .annotate(n=Count("student_id", distinct=True))
-        .values_list("group_id", "n")
+    students = dict(_distinct_students(scope, start, end, institution_id, "group_id"))
+    sums = list(
+        _rollup_sums(
+            _monthly(MonthlyAbsence, scope, start, end, institution_id).values("group_id")
+        ).order_by()
     )
-    qs = _monthly(MonthlyAbsence, scope, start, end, institution_id).values(
-        "group_id", "group__name"
+    # Names after grouping: grouping by the joined name sorts every monthly row.
+    names = dict(
+        StudentGroup.objects.filter(
+            pk__in=[r["group_id"] for r in sums if r["group_id"]]
+        ).values_list("pk", "name")
     )
     rows = [
-        {**r, "students": students.get(r["group_id"], 0)}
-        for r in _rollup_sums(qs).order_by("group__name", "group_id")
+        {
+            **r,
+            "group__name": names.get(r["group_id"]),
+            "students": students.get(r["group_id"], 0),
+        }
+        for r in sums
     ]
     return _group_rows(rows)
+
+
+def _distinct_students(scope, start, end, institution_id, by: str | None) -> list[tuple]:
+    """(value of `by`, distinct students) from `YearlyPresence`, or [(students,)] without
+    `by`. (Counting distinct pairs by hashing instead measured slower: bench/README.md.)"""
+    qs = _presence(scope, start, end, institution_id)
+    if by:
+        return list(
+            qs.values(by).annotate(n=Count("student_id", distinct=True)).values_list(by, "n")
+        )
+    return [(qs.aggregate(n=Count("student_id", distinct=True))["n"],)]
 
 
 def by_class_rollup(
@@ -308,9 +335,7 @@ def by_class_rollup(
     agg = _monthly(MonthlyAbsence, scope, start, end, institution_id).aggregate(
         **{k: Sum(k) for k in CLASS_SUMS}
     )
-    students = _presence(scope, start, end, institution_id).aggregate(
-        n=Count("student_id", distinct=True)
-    )["n"]
+    students = _distinct_students(scope, start, end, institution_id, None)[0][0]
     return _class_row({"students": students, **agg})
 
 
