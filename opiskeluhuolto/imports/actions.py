@@ -341,6 +341,8 @@ def _write_marks(
             if progress:
                 progress(run)
             store.write_weeks(weeks.result(), units)
+        # The dashboards' rollups of the months touched, in this same transaction.
+        store.refresh_rollups(run.institution_id, store.months_of_weeks(week))
         return written
     finally:
         store.drop_affected()

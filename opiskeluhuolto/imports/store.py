@@ -288,3 +288,124 @@ def lock_institution(institution_id: int) -> None:
     if _pg():
         with connection.cursor() as c:
             c.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x0A77, institution_id])
+
+
+# --- Rollups for the dashboards (see models.MonthlyAbsence and docs/) -----------------
+
+SUMS = "sum(w.lessons), " + ", ".join(f"sum(w.{k})" for k in CLASSES)
+ROLLUP_COUNTS = "lessons, " + ", ".join(CLASSES)
+
+
+def _month_sql(column: str) -> str:
+    """The first day of the month of a date column, as a date."""
+    if _pg():
+        return f"date_trunc('month', {column})::date"
+    return f"date({column}, 'start of month')"
+
+
+def _month_bit_sql(column: str) -> str:
+    """1 << the month's number within its school year (August = 0), for a statement
+    with parameters (a literal percent sign doubled)."""
+    if _pg():
+        return f"(1 << ((EXTRACT(MONTH FROM {column})::int + 4) %% 12))"
+    return f"(1 << ((CAST(strftime('%%m', {column}) AS INTEGER) + 4) %% 12))"
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def school_year(day: date) -> int:
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def months_of_weeks(weeks: np.ndarray) -> list[date]:
+    """The months (first days) of the Mondays in an array of epoch days."""
+    return sorted({month_start(from_epoch(w)) for w in np.unique(weeks).tolist()})
+
+
+def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
+    """Rewrite the rollups of one institution for these months from the weekly summaries.
+
+    Called by the import in its own transaction after the summaries are written, so
+    the rollups change together with the summaries or not at all. The yearly
+    presence rows are rewritten for every school year the months fall in.
+    """
+    months = sorted({month_start(m) for m in months})
+    if not months:
+        return
+    with connection.cursor() as c:
+        for month in months:
+            upto = next_month(month)
+            where = "w.institution_id = %s AND w.week >= %s AND w.week < %s"
+            params: list[int | date] = [institution_id, month, upto]
+            c.execute(
+                "DELETE FROM imports_monthlyabsence WHERE institution_id = %s AND month = %s",
+                [institution_id, month],
+            )
+            c.execute(
+                "DELETE FROM imports_monthlycampusabsence WHERE institution_id = %s AND month = %s",
+                [institution_id, month],
+            )
+            c.execute(
+                "INSERT INTO imports_monthlyabsence (month, institution_id, campus_id, group_id, "
+                f"students, {ROLLUP_COUNTS}) SELECT %s, w.institution_id, w.campus_id, "
+                f"w.group_id, count(DISTINCT w.student_id), {SUMS} "
+                f"FROM imports_weeklyabsence w WHERE {where} "
+                "GROUP BY w.institution_id, w.campus_id, w.group_id",
+                [month, *params],
+            )
+            c.execute(
+                "INSERT INTO imports_monthlycampusabsence (month, institution_id, campus_id, "
+                f"students, {ROLLUP_COUNTS}) SELECT %s, w.institution_id, w.campus_id, "
+                f"count(DISTINCT w.student_id), {SUMS} "
+                f"FROM imports_weeklyabsence w WHERE {where} "
+                "GROUP BY w.institution_id, w.campus_id",
+                [month, *params],
+            )
+        for year in sorted({school_year(m) for m in months}):
+            c.execute(
+                "DELETE FROM imports_yearlypresence WHERE institution_id = %s AND year = %s",
+                [institution_id, year],
+            )
+            c.execute(
+                "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
+                "campus_id, group_id, months) SELECT w.student_id, %s, w.institution_id, "
+                f"w.campus_id, w.group_id, sum(DISTINCT {_month_bit_sql('w.week')}) "
+                "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
+                "AND w.week >= %s AND w.week < %s "
+                "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
+                [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
+            )
+
+
+def rebuild_rollups(institution_id: int | None = None) -> int:
+    """Rewrite the rollups of one institution (or all) from the weekly summaries.
+
+    For data imported before the rollups existed, or after a student or campus was
+    deleted (the summaries lose their rows; the rollups keep their counts until
+    rebuilt). Returns the number of months rewritten.
+    """
+    where, params = ("WHERE institution_id = %s", [institution_id]) if institution_id else ("", [])
+    with connection.cursor() as c:
+        for table in ("imports_monthlyabsence", "imports_monthlycampusabsence"):
+            c.execute(f"DELETE FROM {table} {where}", params)
+        c.execute(f"DELETE FROM imports_yearlypresence {where}", params)
+        c.execute(
+            f"SELECT DISTINCT institution_id, {_month_sql('week')} "
+            f"FROM imports_weeklyabsence {where}",
+            params,
+        )
+        cells = c.fetchall()
+    by_institution: dict[int, set[date]] = {}
+    for inst, month in cells:
+        if isinstance(month, str):
+            month = date.fromisoformat(month)
+        by_institution.setdefault(inst, set()).add(month)
+    for inst, months in by_institution.items():
+        refresh_rollups(inst, months)
+    return len(cells)

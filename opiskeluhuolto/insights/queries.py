@@ -1,25 +1,38 @@
-"""Dashboard aggregates: one grouped query each over the weekly summaries.
+"""Dashboard aggregates over the imported absences.
 
 Every function takes the person's `DashboardScope` and a period and returns
 plain dicts; small cells are hidden here (PRODUCT.md §5), because nobody who
 reads the dashboards has access to the individuals of all those units. The
 month of a week is the month of its Monday.
+
+The absence aggregates read the monthly rollups the import maintains
+(`imports.models.MonthlyAbsence`, `MonthlyCampusAbsence`, `YearlyPresence`;
+docs/insights.md "Rollups"). Each has a `*_direct` twin: the straightforward
+grouped query over the weekly summaries, which defines the right answer (the
+tests and bench/bench_queries.py compare the two value for value) and which
+answers when the period cuts a month that has weeks outside it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from opiskeluhuolto.access.insights import DashboardScope
-from opiskeluhuolto.imports.models import StudyRightEvent, WeeklyAbsence
-from opiskeluhuolto.organisation.models import Institution
+from opiskeluhuolto.imports.models import (
+    MonthlyAbsence,
+    MonthlyCampusAbsence,
+    StudyRightEvent,
+    WeeklyAbsence,
+    YearlyPresence,
+)
+from opiskeluhuolto.organisation.models import Institution, StudentGroup
 
 from . import rules, smallcells
 from .models import CareTask
@@ -131,20 +144,209 @@ def _sums(qs):
     )
 
 
-@cached
-def trend_by_campus(
+def trend_by_campus_direct(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> list[dict]:
-    """Absence share per month and campus."""
+    """Absence share per month and campus, straight from the weekly summaries."""
     qs = (
         _weekly(scope, start, end, institution_id)
         .annotate(month=TruncMonth("week"))
         .values("month", "campus__name")
     )
-    rows = _rows(_sums(qs).order_by("month", "campus__name"), "month", "campus__name")
+    return _trend_rows(_sums(qs).order_by("month", "campus__name"))
+
+
+def _trend_rows(qs) -> list[dict]:
+    rows = _rows(qs, "month", "campus__name")
     for r in rows:
         r["unit"] = r.pop("campus__name") or "–"
     return rows
+
+
+def by_group_direct(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Absence share per group over the period, highest first, from the weekly summaries."""
+    qs = _weekly(scope, start, end, institution_id).values("group_id", "group__name")
+    return _group_rows(_sums(qs).order_by("group__name", "group_id"))
+
+
+def _group_rows(qs) -> list[dict]:
+    """Highest absence share first; ties by name and id (the same order from either source)."""
+    rows = _rows(qs, "group_id", "group__name")
+    for r in rows:
+        r["unit"] = r.pop("group__name") or "–"
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["absent_pct"] is None,
+            -(r["absent_pct"] or 0),
+            r["unit"],
+            r["group_id"] or 0,
+        ),
+    )
+
+
+CLASS_SUMS = ("lessons", "health", "leave", "excused", "unexplained", "late", "school_activity")
+
+
+def by_class_direct(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> dict:
+    """Lessons per absence class over the whole scope, from the weekly summaries."""
+    agg = _weekly(scope, start, end, institution_id).aggregate(
+        students=Count("student_id", distinct=True), **{k: Sum(k) for k in CLASS_SUMS}
+    )
+    return _class_row(agg)
+
+
+def _class_row(agg: dict) -> dict:
+    if smallcells.hidden(agg["students"]):
+        return {"hidden": True, "students": None}
+    return {"hidden": False, **{k: v or 0 for k, v in agg.items()}}
+
+
+# --- The same three from the rollups -------------------------------------------------
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def rollup_covers(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> bool:
+    """Whether whole months answer for the period exactly: no weekly summary in scope
+    lies in the period's first or last month but outside the period (the usual
+    periods start on 1 August and end today, with no marks after today)."""
+    if start > end:
+        return False
+    last_day = _next_month(end.replace(day=1)) - timedelta(days=1)
+    # One range per statement, so that each is a range scan of the (unit, week) indexes.
+    edges = [(end + timedelta(days=1), last_day)]
+    if start.day != 1:
+        edges.append((start.replace(day=1), start - timedelta(days=1)))
+    for first, last in edges:  # (an empty range too: the same queries every day)
+        qs = WeeklyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).between(
+            first, last
+        )
+        if institution_id:
+            qs = qs.filter(institution_id=institution_id)
+        if qs.exists():
+            return False
+    return True
+
+
+def _monthly(model, scope: DashboardScope, start: date, end: date, institution_id: int | None):
+    qs = model.objects.for_units(scope.institution_ids, scope.campus_ids).filter(
+        month__gte=start.replace(day=1), month__lte=end
+    )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    return qs
+
+
+def _presence(scope: DashboardScope, start: date, end: date, institution_id: int | None):
+    """Rows of `YearlyPresence` with a weekly summary in some month of the period."""
+    masks: dict[int, int] = {}
+    month = start.replace(day=1)
+    while month <= end:
+        year = month.year if month.month >= 8 else month.year - 1
+        masks[year] = masks.get(year, 0) | 1 << ((month.month + 4) % 12)
+        month = _next_month(month)
+    hit = Case(
+        *(When(year=y, then=F("months").bitand(m)) for y, m in masks.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    qs = (
+        YearlyPresence.objects.for_units(scope.institution_ids, scope.campus_ids)
+        .filter(year__in=list(masks))
+        .alias(hit=hit)
+        .filter(hit__gt=0)
+    )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    return qs
+
+
+def _rollup_sums(qs):
+    return qs.annotate(lessons=Sum("lessons"), absent=Sum(ABSENT), unexplained=Sum("unexplained"))
+
+
+def trend_by_campus_rollup(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """`trend_by_campus_direct` from `MonthlyCampusAbsence` (whole months only).
+
+    Distinct students add up over institutions: a student's summaries are all of
+    the student's one institution, and campus names are unique in an institution.
+    """
+    qs = _monthly(MonthlyCampusAbsence, scope, start, end, institution_id).values(
+        "month", "campus__name"
+    )
+    return _trend_rows(
+        _rollup_sums(qs.annotate(students=Sum("students"))).order_by("month", "campus__name")
+    )
+
+
+def by_group_rollup(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """`by_group_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
+    students = dict(_distinct_students(scope, start, end, institution_id, "group_id"))
+    sums = list(
+        _rollup_sums(
+            _monthly(MonthlyAbsence, scope, start, end, institution_id).values("group_id")
+        ).order_by()
+    )
+    # Names after grouping: grouping by the joined name sorts every monthly row.
+    names = dict(
+        StudentGroup.objects.filter(
+            pk__in=[r["group_id"] for r in sums if r["group_id"]]
+        ).values_list("pk", "name")
+    )
+    rows = [
+        {
+            **r,
+            "group__name": names.get(r["group_id"]),
+            "students": students.get(r["group_id"], 0),
+        }
+        for r in sums
+    ]
+    return _group_rows(rows)
+
+
+def _distinct_students(scope, start, end, institution_id, by: str | None) -> list[tuple]:
+    """(value of `by`, distinct students) from `YearlyPresence`, or [(students,)] without
+    `by`. (Counting distinct pairs by hashing instead measured slower: bench/README.md.)"""
+    qs = _presence(scope, start, end, institution_id)
+    if by:
+        return list(
+            qs.values(by).annotate(n=Count("student_id", distinct=True)).values_list(by, "n")
+        )
+    return [(qs.aggregate(n=Count("student_id", distinct=True))["n"],)]
+
+
+def by_class_rollup(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> dict:
+    """`by_class_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
+    agg = _monthly(MonthlyAbsence, scope, start, end, institution_id).aggregate(
+        **{k: Sum(k) for k in CLASS_SUMS}
+    )
+    students = _distinct_students(scope, start, end, institution_id, None)[0][0]
+    return _class_row({"students": students, **agg})
+
+
+@cached
+def trend_by_campus(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None = None
+) -> list[dict]:
+    """Absence share per month and campus."""
+    if rollup_covers(scope, start, end, institution_id):
+        return trend_by_campus_rollup(scope, start, end, institution_id)
+    return trend_by_campus_direct(scope, start, end, institution_id)
 
 
 @cached
@@ -152,11 +354,9 @@ def by_group(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> list[dict]:
     """Absence share per group over the period, highest first."""
-    qs = _weekly(scope, start, end, institution_id).values("group_id", "group__name")
-    rows = _rows(_sums(qs).order_by("group__name"), "group_id", "group__name")
-    for r in rows:
-        r["unit"] = r.pop("group__name") or "–"
-    return sorted(rows, key=lambda r: (r["absent_pct"] is None, -(r["absent_pct"] or 0)))
+    if rollup_covers(scope, start, end, institution_id):
+        return by_group_rollup(scope, start, end, institution_id)
+    return by_group_direct(scope, start, end, institution_id)
 
 
 @cached
@@ -164,19 +364,9 @@ def by_class(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> dict:
     """Lessons per absence class over the whole scope (one row, never a small cell alone)."""
-    agg = _weekly(scope, start, end, institution_id).aggregate(
-        students=Count("student_id", distinct=True),
-        lessons=Sum("lessons"),
-        health=Sum("health"),
-        leave=Sum("leave"),
-        excused=Sum("excused"),
-        unexplained=Sum("unexplained"),
-        late=Sum("late"),
-        school_activity=Sum("school_activity"),
-    )
-    if smallcells.hidden(agg["students"]):
-        return {"hidden": True, "students": None}
-    return {"hidden": False, **{k: v or 0 for k, v in agg.items()}}
+    if rollup_covers(scope, start, end, institution_id):
+        return by_class_rollup(scope, start, end, institution_id)
+    return by_class_direct(scope, start, end, institution_id)
 
 
 @cached
