@@ -110,6 +110,14 @@ def create_procedure(
     return procedure
 
 
+def is_first_version(version: ProcedureVersion | None, procedure: Procedure | None = None) -> bool:
+    """The first version of a procedure needs no change note; every later one does.
+    `version` None: a new version about to be drafted for `procedure`."""
+    if version is None:
+        return procedure is None or not procedure.versions.exists()
+    return not version.procedure.versions.filter(number__lt=version.number).exists()
+
+
 def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> list[dict]:
     errors = {}
     cleaned = _clean_steps(steps)
@@ -143,7 +151,7 @@ def edit_draft(
 ) -> ProcedureVersion:
     """Change a draft's text; an approval given to the old text is withdrawn."""
     version = _draft(version)
-    first = not version.procedure.versions.filter(number__lt=version.number).exists()
+    first = is_first_version(version)
     version.steps = _check_text(version.procedure, steps, review_on, change_note, first=first)
     version.review_on = review_on
     version.summary = summary.strip()

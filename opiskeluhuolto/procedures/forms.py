@@ -42,6 +42,15 @@ class VersionForm(forms.Form):
     )
     review_on = forms.DateField(label=_("Review by"), widget=DateInput())
 
+    def __init__(self, *args, first: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "change_note" in self.fields and not first:
+            # Every version after the first says what changed (actions._check_text);
+            # marked required like the site's other required fields.
+            note = self.fields["change_note"]
+            note.required = True
+            note.error_messages["required"] = _("Say what changed from the previous version.")
+
     def cleaned_steps(self) -> list[dict]:
         return parse_steps(self.cleaned_data["steps"])
 

@@ -154,3 +154,32 @@ def test_a_new_version_does_not_carry_an_old_translation(cast, client):
     draft = procedure.versions.get(number=2)
     assert draft.translations == {}
     assert draft.localized("sv")["steps"][0]["text"] == "Keskeytä tilanne."
+
+
+def test_change_note_is_marked_required_and_its_error_stands_next_to_it(cast, client):
+    """Issue 17: "Mitä muuttui" is required from the second version on; the form says so
+    like the site's other required fields, and the error is shown at the field."""
+    procedure = bullying_procedure(cast)
+    client.force_login(cast.rehtori)
+    url = reverse("procedures:version_new", args=[procedure.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'Mitä muuttui <span aria-hidden="true">*</span></label>' in page
+    response = client.post(url, _form(change_note="  "), HTTP_ACCEPT_LANGUAGE="fi")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        '<p class="form-field__error" id="id_change_note_error">'
+        "Kerro, mikä muuttui edellisestä versiosta.</p>"
+    ) in page
+    assert procedure.versions.count() == 1
+
+
+def test_first_versions_draft_does_not_require_a_change_note(cast, client):
+    procedure = bullying_procedure(cast, publish=False)
+    draft = procedure.versions.get()
+    client.force_login(cast.rehtori)
+    edit = reverse("procedures:version_edit", args=[draft.pk])
+    page = client.get(edit, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'Mitä muuttui <span aria-hidden="true">*</span>' not in page
+    assert "Mitä muuttui</label>" in page
+    assert client.post(edit, _form(change_note="")).status_code == 302
