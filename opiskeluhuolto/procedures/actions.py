@@ -175,12 +175,24 @@ def draft_of(procedure: Procedure) -> ProcedureVersion | None:
     return procedure.versions.filter(published_at__isnull=True).order_by("-number").first()
 
 
+def is_author(version: ProcedureVersion, user) -> bool:
+    """Whether `user` wrote the version's text (created it or last edited the draft).
+    The author does not approve her own text: approval is a second person's act."""
+    return version.written_by_id is not None and version.written_by_id == getattr(user, "pk", None)
+
+
 @transaction.atomic
 def approve(version: ProcedureVersion, *, by) -> ProcedureVersion:
-    """Record who approved the draft and when; publishing needs it."""
+    """Record who approved the draft and when; publishing needs it. The approver is
+    someone else than the author (whether she manages the procedure is the caller's
+    check, `access.procedures`)."""
     if version.published_at is not None:
         raise ValidationError(_("A published version cannot be approved again."))
     version = _draft(version)
+    if is_author(version, by):
+        raise ValidationError(
+            _("You wrote this version: another person who manages the procedure approves it.")
+        )
     version.approved_by = by
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
@@ -193,7 +205,10 @@ def publish(version: ProcedureVersion, *, by) -> ProcedureVersion:
     "review the updated procedure" on their next agenda, and the staff who must know it
     are asked to confirm reading it (they see it on their home page until they do)."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
-    if version.approved_at is None:
+    self_approved = (
+        version.written_by_id is not None and version.approved_by_id == version.written_by_id
+    )
+    if version.approved_at is None or self_approved:
         raise ValidationError(
             {"approved_at": _("A version is published only after it has been approved.")}
         )
