@@ -12,6 +12,7 @@ from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings import inbox
@@ -302,12 +303,23 @@ def reviews_due(today: date, within_days: int | None = None) -> list[ProcedureVe
 
 
 # --- safety records ------------------------------------------------------------------
+#: What a drill or safety walk cannot be recorded without, and what is said if it is missing
+#: (the form marks these fields required with the same messages).
+SAFETY_REQUIRED = {
+    "kind": gettext_lazy(
+        "Choose whether it was a lockdown drill, an evacuation drill or a safety walk."
+    ),
+    "campus": gettext_lazy("Choose the campus where it was held."),
+    "held_on": gettext_lazy("Say on which day it was held."),
+}
+
+
 @transaction.atomic
 def record_safety(
     *,
     campus,
     kind: str,
-    held_on: date,
+    held_on: date | None,
     by,
     duration_minutes: int = 0,
     groups: str = "",
@@ -315,18 +327,25 @@ def record_safety(
     clock_item=None,
     actions: list[dict] | None = None,
 ) -> SafetyRecord:
-    """A held drill or safety walk, with its corrective actions (owner, due date) at once."""
-    errors = {}
-    if held_on > timezone.localdate():
+    """A held drill or safety walk, with its corrective actions (owner, due date) at once.
+    A record needs its kind, campus and date (`SAFETY_REQUIRED`)."""
+    errors: dict[str, Any] = {}
+    if kind not in SafetyRecord.Kind.values:
+        errors["kind"] = SAFETY_REQUIRED["kind"]
+    if campus is None:
+        errors["campus"] = SAFETY_REQUIRED["campus"]
+    if held_on is None:
+        errors["held_on"] = SAFETY_REQUIRED["held_on"]
+    elif held_on > timezone.localdate():
         errors["held_on"] = _("A drill is recorded after it was held.")
     if clock_item is not None and clock_item.type != "drill":
         errors["clock_item"] = _("Only a drill item of the annual clock can be fulfilled.")
     for i, a in enumerate(actions or []):
         if not str(a.get("description", "")).strip() or a.get("owner") is None:
             errors[f"actions.{i}"] = _("A corrective action needs what is done and an owner.")
-        elif a.get("due_on") is None or a["due_on"] < held_on:
+        elif a.get("due_on") is None or (held_on is not None and a["due_on"] < held_on):
             errors[f"actions.{i}"] = _("A corrective action needs a due date after the drill.")
-    if errors:
+    if errors or held_on is None:
         raise ValidationError(errors)
     record = SafetyRecord.objects.create(
         campus=campus,

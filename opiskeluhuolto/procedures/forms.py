@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.lib.forms import DateInput
 
+from .actions import SAFETY_REQUIRED
 from .models import Audience, Kind, SafetyRecord
 
 
@@ -118,9 +119,25 @@ class SettingsForm(forms.Form):
 
 
 class SafetyRecordForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SafetyRecord.Kind.choices)
-    campus = forms.TypedChoiceField(label=_("Campus"), coerce=int)
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    """Nothing is chosen for the person: an untouched form is refused field by field
+    (`actions.SAFETY_REQUIRED`), not saved as a lockdown drill held today."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", "—"), *SafetyRecord.Kind.choices],
+        error_messages={"required": SAFETY_REQUIRED["kind"]},
+    )
+    campus = forms.TypedChoiceField(
+        label=_("Campus"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": SAFETY_REQUIRED["campus"]},
+    )
+    held_on = forms.DateField(
+        label=_("Held on"),
+        widget=DateInput(),
+        error_messages={"required": SAFETY_REQUIRED["held_on"]},
+    )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=1440, initial=0
     )
@@ -134,7 +151,7 @@ class SafetyRecordForm(forms.Form):
 
     def __init__(self, *args, campuses=(), clock_items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campus"].choices = list(campuses)
+        self.fields["campus"].choices = [("", "—"), *campuses]
         self.fields["clock_item"].choices = [("", "—"), *clock_items]
 
 
