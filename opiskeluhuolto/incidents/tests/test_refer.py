@@ -119,3 +119,19 @@ def test_a_referral_step_is_not_recorded_by_hand(cast):
     with pytest.raises(ValidationError):
         actions.add_step(incident, by=cast.kuraattori, kind=Step.Kind.REFERRAL)
     assert not incident.steps.exists()
+
+
+def test_migration_writes_the_step_of_a_referral_made_before_steps(cast):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("opiskeluhuolto.incidents.migrations.0004_referral_steps")
+    incident = _incident(cast)
+    referral = actions.refer(incident, cast.onni, by=cast.kuraattori, reason="Tukea.")
+    incident.steps.all().delete()  # as it was before referrals were steps
+    migration.referral_steps(apps, None)
+    step = incident.steps.get()
+    assert step.kind == Step.Kind.REFERRAL and step.student == cast.onni
+    assert step.referral == referral and step.by == cast.kuraattori
+    assert actions.referred_students(incident) == {cast.onni.pk}
