@@ -119,6 +119,9 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("surveys", "meetings"): {"models", "inbox", "goals"},
     # A survey's window and results date come from its annual-clock item.
     ("surveys", "annualclock"): {"models", "recurrence"},
+    # An invitation e-mail is in the person's language: the reader's language of
+    # announcements (announcements never imports surveys).
+    ("surveys", "announcements"): {"actions"},
     # Publishing a procedure puts its review on the following groups' agendas; a procedure
     # is owned by a group; a drill record fulfils a drill item of the annual clock.
     # Through the seams: the clock's pages show drills held and reviews due

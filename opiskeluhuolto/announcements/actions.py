@@ -173,7 +173,9 @@ def schedule(
     return a
 
 
-def _language_of(user_ids: list[int]) -> dict[int, str]:
+def reader_languages(user_ids: list[int]) -> dict[int, str]:
+    """Each reader's chosen language (fi, sv or en) by user id; those who never chose are
+    missing (the caller falls back to Finnish). Other apps' e-mails use it too."""
     return dict(Preference.objects.filter(user_id__in=user_ids).values_list("user_id", "language"))
 
 
@@ -189,7 +191,7 @@ def queue(a: Announcement) -> int:
         return 0
     today = timezone.localdate()
     users = list(audience.recipients(a, today).values_list("pk", "email"))
-    languages = _language_of([pk for pk, _email in users])
+    languages = reader_languages([pk for pk, _email in users])
     before = Delivery.objects.filter(announcement=a).count()
     Delivery.objects.bulk_create(
         [

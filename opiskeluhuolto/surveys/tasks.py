@@ -8,15 +8,21 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+#: Invitations read (with their people's languages) per query.
+BATCH = 500
+
 
 @task
 def send_invitations(survey_id: int) -> int:
     """E-mail each invited person who has an address and has not been e-mailed yet.
 
-    One message per person (no shared recipient list); the invitation is marked e-mailed
-    so a re-run sends nothing twice. The message holds only the survey's title, window
-    and a link to the answering page, never the answers.
+    One message per person (no shared recipient list), in the person's language (the
+    reader's language of announcements, Finnish when not chosen); the invitation is
+    marked e-mailed so a re-run sends nothing twice. The message holds only the survey's
+    title, window and a link to the answering page, never the answers.
     """
+    from opiskeluhuolto.announcements.actions import reader_languages
+
     from .models import Invitation, Survey
 
     survey = Survey.objects.get(pk=survey_id)
@@ -25,18 +31,29 @@ def send_invitations(survey_id: int) -> int:
         Invitation.objects.filter(survey=survey, emailed=False, has_answered=False)
         .exclude(user__email="")
         .select_related("user")
+        .order_by("pk")
     )
-    for invitation in pending.iterator(chunk_size=500):
-        with translation.override("fi"):
-            context = {"survey": survey, "site": getattr(settings, "SITE_URL", "")}
-            subject = render_to_string("surveys/email/invitation_subject.txt", context)
-            body = render_to_string("surveys/email/invitation_body.txt", context)
-        EmailMessage(
-            " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, to=[invitation.user.email]
-        ).send()
-        Invitation.objects.filter(pk=invitation.pk).update(emailed=True)
-        sent += 1
+    ids = list(pending.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        chunk = list(pending.filter(pk__in=ids[start : start + BATCH]))
+        languages = reader_languages([i.user_id for i in chunk])
+        for invitation in chunk:
+            sent += _send_invitation(survey, invitation, languages.get(invitation.user_id, "fi"))
     return sent
+
+
+def _send_invitation(survey, invitation, language: str) -> int:
+    from .models import Invitation
+
+    with translation.override(language if language in ("fi", "sv", "en") else "fi"):
+        context = {"survey": survey, "site": getattr(settings, "SITE_URL", "")}
+        subject = render_to_string("surveys/email/invitation_subject.txt", context)
+        body = render_to_string("surveys/email/invitation_body.txt", context)
+    EmailMessage(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, to=[invitation.user.email]
+    ).send()
+    Invitation.objects.filter(pk=invitation.pk).update(emailed=True)
+    return 1
 
 
 @task

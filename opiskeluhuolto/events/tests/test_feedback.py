@@ -103,3 +103,19 @@ def test_only_the_organiser_sends_it(cast, group):
     assert client.post(url).status_code == 302
     event.refresh_from_db()
     assert event.feedback_survey_id is not None
+
+
+def test_the_scheduled_command_sends_due_feedback_once(cast, group):
+    import io
+
+    from django.core.management import call_command
+
+    event, users = _past_event(cast, group, n_came=5)
+    Event.objects.filter(pk=event.pk).update(feedback=True)
+    call_command("send_due_event_feedback", stdout=io.StringIO())
+    event.refresh_from_db()
+    survey = Survey.objects.get(pk=event.feedback_survey_id)
+    invited = set(Invitation.objects.filter(survey=survey).values_list("user_id", flat=True))
+    assert invited == {u.pk for u in users}
+    call_command("send_due_event_feedback", stdout=io.StringIO())  # nothing twice
+    assert Survey.objects.count() == 1

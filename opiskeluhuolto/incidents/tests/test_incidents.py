@@ -1,5 +1,5 @@
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -246,3 +246,69 @@ def test_incidents_are_not_called_events(cast, client, lang, incidents, events):
     with translation.override(lang):
         assert str(Incident._meta.verbose_name_plural) != translation.gettext("Events").lower()
         assert "tapahtum" not in str(Incident._meta.verbose_name).lower()
+
+
+def test_summary_share_followed_up_in_time(cast):
+    today = timezone.localdate()
+    since = today - timedelta(days=30)
+    now = timezone.now()
+    made = [_report(cast, students=[]) for _ in range(8)]
+    due = today - timedelta(days=3)
+
+    def set_(incident, due_on, closed_at=None):
+        Incident.objects.filter(pk=incident.pk).update(due_on=due_on, closed_at=closed_at)
+
+    for incident in made[:4]:  # closed on or before the date: in time
+        set_(incident, due, now - timedelta(days=4))
+    set_(made[3], due, timezone.make_aware(datetime.combine(due, time(23, 59))))  # on the day
+    set_(made[4], due, now - timedelta(days=1))  # closed after the date: late
+    set_(made[5], due)  # open past its date: late
+    set_(made[6], today + timedelta(days=5))  # open, not yet due: not counted
+    set_(made[7], None, now)  # no follow-up date: not counted
+    data = summary.summary(cast.lukio, since)
+    assert data["followed_up_due"] == 6
+    assert data["followed_up_in_time"] == round(4 / 6, 2)
+    assert "67 %" in summary._text(data)
+    # Fewer than five due: no share (it could point at single cases).
+    Incident.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(due_on=None)
+    data = summary.summary(cast.lukio, since)
+    assert data["followed_up_in_time"] is None and data["followed_up_due"] is None
+    assert "67 %" not in summary._text(data)
+
+
+def test_a_students_report_with_her_name_reaches_the_handler(cast, client):
+    bullying_procedure(cast)
+    url = reverse("incidents:anonymous", args=[cast.lukio.slug])
+    body = {
+        "category": "bullying",
+        "campus": cast.lukio_campus.pk,
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "description": "Minua kiusataan välitunnilla.",
+        "name": "Aino Opiskelija",
+        "wants_contact": "on",
+        "contact": "040 123 4567",
+    }
+    assert client.post(url, body).status_code == 200
+    incident = Incident.objects.get()
+    assert incident.reporter_name == "Aino Opiskelija"
+    assert incident.wants_contact and incident.contact == "040 123 4567"
+    assert incident.reported_by is None  # her name, as she wrote it; no account
+    assert incident.handler == cast.kuraattori
+    client.force_login(cast.kuraattori)
+    page = client.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    assert "Aino Opiskelija" in page and "040 123 4567" in page
+    # The API does the same with a name and no wish to be contacted.
+    r = _post(
+        client,
+        "/api/v1/incidents/anonymous",
+        {
+            "category": "harassment",
+            "campus_id": cast.lukio_campus.pk,
+            "occurred_at": timezone.now().isoformat(),
+            "name": "Aino Opiskelija",
+            "contact": "ignored without the wish",
+        },
+    )
+    assert r.status_code == 201
+    named = Incident.objects.get(pk=r.json()["id"])
+    assert named.reporter_name == "Aino Opiskelija" and named.contact == ""

@@ -38,6 +38,7 @@ from .building import (
 from .common import TEXT_MAX, AlreadyAnswered, NotInvited, NotOpen
 from .releasing import (
     check_releasable,
+    close_past_windows,
     release,
     release_due,
     request_release,
@@ -56,6 +57,7 @@ __all__ = [
     "audience_users",
     "check_releasable",
     "clean_answers",
+    "close_past_windows",
     "close_survey",
     "create_feedback_survey",
     "create_from_template",

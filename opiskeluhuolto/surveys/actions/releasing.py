@@ -84,13 +84,30 @@ def release(survey: Survey, *, by, today: date | None = None) -> Survey:
     return survey
 
 
+def close_past_windows(*, today: date | None = None) -> list[int]:
+    """Close the open surveys whose window has passed, as the close button does: unsent
+    drafts are deleted (nobody may send them any more). Returns the closed surveys' ids."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        closing = list(
+            Survey.objects.select_for_update()
+            .filter(status=Survey.Status.OPEN, closes_on__lt=today)
+            .values_list("pk", flat=True)
+        )
+        if not closing:
+            return []
+        Survey.objects.filter(pk__in=closing).update(status=Survey.Status.CLOSED)
+        Invitation.objects.filter(survey_id__in=closing).exclude(draft={}).update(draft={})
+        for survey in Survey.objects.filter(pk__in=closing):
+            _event(None, "survey.close", survey)
+    return closing
+
+
 def release_due(*, today: date | None = None) -> list[Survey]:
     """The task worker's daily run: close surveys whose window has passed, release those due."""
     today = today or timezone.localdate()
     done = []
-    Survey.objects.filter(status=Survey.Status.OPEN, closes_on__lt=today).update(
-        status=Survey.Status.CLOSED
-    )
+    close_past_windows(today=today)
     for survey in Survey.objects.filter(
         released=False, status=Survey.Status.CLOSED, results_on__lte=today, closes_on__lt=today
     ):

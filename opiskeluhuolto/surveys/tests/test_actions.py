@@ -205,3 +205,34 @@ def test_invitations_are_emailed_once(open_survey, sv, mailoutbox):
     assert sent >= 10 and len(mailoutbox) == sent
     assert all(len(m.to) == 1 for m in mailoutbox)
     assert send_invitations.call(open_survey.pk) == 0
+
+
+def test_invitations_are_in_each_persons_language_finnish_by_default(open_survey, sv, mailoutbox):
+    from opiskeluhuolto.announcements.models import Preference
+    from opiskeluhuolto.surveys.tasks import send_invitations
+
+    Preference.objects.create(user=sv.users[0], language="sv")
+    Preference.objects.create(user=sv.users[1], language="en")
+    send_invitations.call(open_survey.pk)
+    by_address = {m.to[0]: m for m in mailoutbox}
+    swedish, english = by_address[sv.users[0].email], by_address[sv.users[1].email]
+    assert swedish.subject.startswith("Enkät: ") and "Du är inbjuden" in swedish.body
+    assert swedish.subject != f"Enkät: {open_survey.title['fi']}"  # the Swedish title
+    assert english.subject.startswith("Survey: ") and "You are invited" in english.body
+    finnish = by_address[sv.users[2].email]  # chose nothing
+    assert finnish.subject.startswith("Kysely: ") and "Sinut on kutsuttu" in finnish.body
+
+
+def test_the_window_closing_by_itself_deletes_drafts_too(open_survey, sv):
+    from opiskeluhuolto.surveys.models import SurveyEvent
+
+    q1 = open_survey.questions.get(position=1)
+    actions.save_draft(open_survey, sv.users[0], {str(q1.pk): 2}, today=sv.today)
+    day_after = sv.window[1] + timedelta(days=1)
+    assert actions.close_past_windows(today=sv.window[1]) == []  # the last day: still open
+    assert actions.draft_of(open_survey, sv.users[0]) != {}
+    actions.release_due(today=day_after)
+    assert Survey.objects.get(pk=open_survey.pk).status == "closed"
+    assert actions.draft_of(open_survey, sv.users[0]) == {}
+    assert SurveyEvent.objects.filter(survey=open_survey, verb="survey.close").count() == 1
+    assert actions.close_past_windows(today=day_after) == []  # closed once
