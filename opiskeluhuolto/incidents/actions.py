@@ -154,7 +154,8 @@ def report_anonymously(
 
 @transaction.atomic
 def add_step(incident: Incident, *, by, kind: str, note: str = "", on: date | None = None) -> Step:
-    if kind not in Step.Kind.values:
+    if kind not in Step.Kind.values or kind == Step.Kind.REFERRAL:
+        # A referral step is written by `refer` only.
         raise ValidationError({"kind": _("Choose what kind of step it was.")})
     if incident.status == Incident.Status.CLOSED:
         raise ValidationError(_("The incident is closed."))
@@ -210,8 +211,10 @@ def refer(
     rules, guardian notice and clock), linked here; nothing of the incident is copied."""
     if not incident.students.filter(pk=student.pk).exists():
         raise ValidationError({"student": _("Refer one of the students involved.")})
-    if incident.referral_id is not None:
-        raise ValidationError(_("A referral has already been made from this incident."))
+    if student.pk in referred_students(incident):
+        raise ValidationError(
+            _("A referral has already been made for this student from this incident.")
+        )
     referral = cases_actions.file_referral(
         student,
         by=by,
@@ -220,6 +223,20 @@ def refer(
         with_student=with_student,
         student_wishes_no_guardian_notice=student_wishes_no_guardian_notice,
     )
-    incident.referral = referral
-    incident.save(update_fields=["referral"])
+    if incident.referral_id is None:
+        incident.referral = referral
+        incident.save(update_fields=["referral"])
+    Step.objects.create(
+        incident=incident, kind=Step.Kind.REFERRAL, by=by, student=student, referral=referral
+    )
+    if incident.status == Incident.Status.NEW:
+        incident.status = Incident.Status.IN_PROGRESS
+        incident.save(update_fields=["status"])
     return referral
+
+
+def referred_students(incident: Incident) -> set[int]:
+    """The students (pks) a referral has been made for from this incident: each involved
+    student is referred at most once from it."""
+    steps = incident.steps.filter(kind=Step.Kind.REFERRAL, student__isnull=False)
+    return set(steps.values_list("student_id", flat=True))

@@ -103,6 +103,7 @@ class Incident(models.Model):
     due_on = models.DateField(_("to be followed up by (procedure)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    #: The first referral made from the incident; every referral is a `Step.Kind.REFERRAL`.
     referral = models.ForeignKey(
         Referral,
         verbose_name=_("referral made from it"),
@@ -145,6 +146,9 @@ class Step(models.Model):
         DECISION = "decision", _("decision")
         FOLLOW_UP = "follow_up", _("follow-up of the situation")
         NOTE = "note", _("note")
+        #: Written by `actions.refer` only: who was referred, by whom and when; nothing of
+        #: the referral's content (it is the cases app's, under its own rules).
+        REFERRAL = "referral", _("referral to student welfare")
 
     incident = models.ForeignKey(
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="steps"
@@ -156,6 +160,22 @@ class Step(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("student referred"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral made"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("step taken")

@@ -118,7 +118,10 @@ def _incident(request, pk) -> Incident:
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Step taken"), choices=Step.Kind.choices)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Step taken"),
+        choices=[c for c in Step.Kind.choices if c[0] != Step.Kind.REFERRAL],
+    )
     note = forms.CharField(
         label=gettext_lazy("Notes of the step"),
         required=False,
@@ -160,6 +163,8 @@ def detail(request, pk: int):
                     target.add_error(field if field in target.fields else None, errs)
             else:
                 messages.error(request, " ".join(e.messages))
+    referred = actions.referred_students(incident)
+    steps = list(incident.steps.select_related("by", "student"))
     return render(
         request,
         "incidents/detail.html",
@@ -169,9 +174,10 @@ def detail(request, pk: int):
             "referable": [
                 s
                 for s in incident.students.select_related("group", "institution")
-                if for_user(request.user).refer_from_incident(incident, s)
+                if s.pk not in referred and for_user(request.user).refer_from_incident(incident, s)
             ],
-            "steps": incident.steps.select_related("by"),
+            "steps": steps,
+            "referrals": [s for s in steps if s.kind == Step.Kind.REFERRAL and s.referral_id],
             "overdue": incident.is_overdue(),
             "step_form": step_form,
             "follow_form": follow_form,

@@ -53,8 +53,10 @@ def refer(request, pk: int):
     student = incident.students.select_related("group", "institution").filter(pk=int(raw)).first()
     if student is None or not can.refer_from_incident(incident, student):
         raise Http404
-    if incident.referral_id is not None:
-        messages.info(request, _("A referral has already been made from this incident."))
+    if student.pk in actions.referred_students(incident):
+        messages.info(
+            request, _("A referral has already been made for this student from this incident.")
+        )
         return redirect("incidents:detail", pk=incident.pk)
     log_shown(request, [incident], purpose="incident referral")
     form = ReferForm(request.POST or None)

@@ -12,6 +12,7 @@ from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings import inbox
@@ -110,6 +111,14 @@ def create_procedure(
     return procedure
 
 
+def is_first_version(version: ProcedureVersion | None, procedure: Procedure | None = None) -> bool:
+    """The first version of a procedure needs no change note; every later one does.
+    `version` None: a new version about to be drafted for `procedure`."""
+    if version is None:
+        return procedure is None or not procedure.versions.exists()
+    return not version.procedure.versions.filter(number__lt=version.number).exists()
+
+
 def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> list[dict]:
     errors = {}
     cleaned = _clean_steps(steps)
@@ -143,7 +152,7 @@ def edit_draft(
 ) -> ProcedureVersion:
     """Change a draft's text; an approval given to the old text is withdrawn."""
     version = _draft(version)
-    first = not version.procedure.versions.filter(number__lt=version.number).exists()
+    first = is_first_version(version)
     version.steps = _check_text(version.procedure, steps, review_on, change_note, first=first)
     version.review_on = review_on
     version.summary = summary.strip()
@@ -167,12 +176,24 @@ def draft_of(procedure: Procedure) -> ProcedureVersion | None:
     return procedure.versions.filter(published_at__isnull=True).order_by("-number").first()
 
 
+def is_author(version: ProcedureVersion, user) -> bool:
+    """Whether `user` wrote the version's text (created it or last edited the draft).
+    The author does not approve her own text: approval is a second person's act."""
+    return version.written_by_id is not None and version.written_by_id == getattr(user, "pk", None)
+
+
 @transaction.atomic
 def approve(version: ProcedureVersion, *, by) -> ProcedureVersion:
-    """Record who approved the draft and when; publishing needs it."""
+    """Record who approved the draft and when; publishing needs it. The approver is
+    someone else than the author (whether she manages the procedure is the caller's
+    check, `access.procedures`)."""
     if version.published_at is not None:
         raise ValidationError(_("A published version cannot be approved again."))
     version = _draft(version)
+    if is_author(version, by):
+        raise ValidationError(
+            _("You wrote this version: another person who manages the procedure approves it.")
+        )
     version.approved_by = by
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
@@ -185,7 +206,10 @@ def publish(version: ProcedureVersion, *, by) -> ProcedureVersion:
     "review the updated procedure" on their next agenda, and the staff who must know it
     are asked to confirm reading it (they see it on their home page until they do)."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
-    if version.approved_at is None:
+    self_approved = (
+        version.written_by_id is not None and version.approved_by_id == version.written_by_id
+    )
+    if version.approved_at is None or self_approved:
         raise ValidationError(
             {"approved_at": _("A version is published only after it has been approved.")}
         )
@@ -279,12 +303,23 @@ def reviews_due(today: date, within_days: int | None = None) -> list[ProcedureVe
 
 
 # --- safety records ------------------------------------------------------------------
+#: What a drill or safety walk cannot be recorded without, and what is said if it is missing
+#: (the form marks these fields required with the same messages).
+SAFETY_REQUIRED = {
+    "kind": gettext_lazy(
+        "Choose whether it was a lockdown drill, an evacuation drill or a safety walk."
+    ),
+    "campus": gettext_lazy("Choose the campus where it was held."),
+    "held_on": gettext_lazy("Say on which day it was held."),
+}
+
+
 @transaction.atomic
 def record_safety(
     *,
     campus,
     kind: str,
-    held_on: date,
+    held_on: date | None,
     by,
     duration_minutes: int = 0,
     groups: str = "",
@@ -292,18 +327,25 @@ def record_safety(
     clock_item=None,
     actions: list[dict] | None = None,
 ) -> SafetyRecord:
-    """A held drill or safety walk, with its corrective actions (owner, due date) at once."""
-    errors = {}
-    if held_on > timezone.localdate():
+    """A held drill or safety walk, with its corrective actions (owner, due date) at once.
+    A record needs its kind, campus and date (`SAFETY_REQUIRED`)."""
+    errors: dict[str, Any] = {}
+    if kind not in SafetyRecord.Kind.values:
+        errors["kind"] = SAFETY_REQUIRED["kind"]
+    if campus is None:
+        errors["campus"] = SAFETY_REQUIRED["campus"]
+    if held_on is None:
+        errors["held_on"] = SAFETY_REQUIRED["held_on"]
+    elif held_on > timezone.localdate():
         errors["held_on"] = _("A drill is recorded after it was held.")
     if clock_item is not None and clock_item.type != "drill":
         errors["clock_item"] = _("Only a drill item of the annual clock can be fulfilled.")
     for i, a in enumerate(actions or []):
         if not str(a.get("description", "")).strip() or a.get("owner") is None:
             errors[f"actions.{i}"] = _("A corrective action needs what is done and an owner.")
-        elif a.get("due_on") is None or a["due_on"] < held_on:
+        elif a.get("due_on") is None or (held_on is not None and a["due_on"] < held_on):
             errors[f"actions.{i}"] = _("A corrective action needs a due date after the drill.")
-    if errors:
+    if errors or held_on is None:
         raise ValidationError(errors)
     record = SafetyRecord.objects.create(
         campus=campus,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.lib.forms import DateInput
 
+from .actions import SAFETY_REQUIRED
 from .models import Audience, Kind, SafetyRecord
 
 
@@ -41,6 +42,15 @@ class VersionForm(forms.Form):
         label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     review_on = forms.DateField(label=_("Review by"), widget=DateInput())
+
+    def __init__(self, *args, first: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "change_note" in self.fields and not first:
+            # Every version after the first says what changed (actions._check_text);
+            # marked required like the site's other required fields.
+            note = self.fields["change_note"]
+            note.required = True
+            note.error_messages["required"] = _("Say what changed from the previous version.")
 
     def cleaned_steps(self) -> list[dict]:
         return parse_steps(self.cleaned_data["steps"])
@@ -109,9 +119,25 @@ class SettingsForm(forms.Form):
 
 
 class SafetyRecordForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SafetyRecord.Kind.choices)
-    campus = forms.TypedChoiceField(label=_("Campus"), coerce=int)
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    """Nothing is chosen for the person: an untouched form is refused field by field
+    (`actions.SAFETY_REQUIRED`), not saved as a lockdown drill held today."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", "—"), *SafetyRecord.Kind.choices],
+        error_messages={"required": SAFETY_REQUIRED["kind"]},
+    )
+    campus = forms.TypedChoiceField(
+        label=_("Campus"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": SAFETY_REQUIRED["campus"]},
+    )
+    held_on = forms.DateField(
+        label=_("Held on"),
+        widget=DateInput(),
+        error_messages={"required": SAFETY_REQUIRED["held_on"]},
+    )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=1440, initial=0
     )
@@ -125,7 +151,7 @@ class SafetyRecordForm(forms.Form):
 
     def __init__(self, *args, campuses=(), clock_items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campus"].choices = list(campuses)
+        self.fields["campus"].choices = [("", "—"), *campuses]
         self.fields["clock_item"].choices = [("", "—"), *clock_items]
 
 

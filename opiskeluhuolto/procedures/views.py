@@ -61,6 +61,7 @@ def detail(request, pk: int):
             "versions": versions,
             "manage": manage,
             "draft": actions.draft_of(procedure) if manage else None,
+            "authored": {v.pk for v in versions if actions.is_author(v, request.user)},
             "must_confirm": must and not confirmed,
             "confirmed": confirmed,
             "not_confirmed": actions.not_confirmed(current) if (manage and current) else [],

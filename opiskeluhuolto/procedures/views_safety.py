@@ -46,10 +46,10 @@ def new_record(request):
     provider_ids = {c.institution.provider_id for c in campuses.values()}
     items = [i for p in provider_ids for i in actions.drill_items(p)]
     form = SafetyRecordForm(
-        request.POST or None,
+        # Bound on every POST: even an empty one is refused field by field.
+        request.POST if request.method == "POST" else None,
         campuses=[(pk, f"{c.institution} · {c}") for pk, c in campuses.items()],
         clock_items=[(i.pk, i.title) for i in items],
-        initial={"held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -75,7 +75,9 @@ def new_version(request, pk: int):
         if base
         else {}
     )
-    form = VersionForm(request.POST or None, initial=initial)
+    form = VersionForm(
+        request.POST or None, initial=initial, first=actions.is_first_version(None, procedure)
+    )
     if _saved(request, form, actions.add_version, procedure):
         return redirect("procedures:detail", pk=procedure.pk)
     return render(request, "procedures/version_form.html", {"procedure": procedure, "form": form})
@@ -93,7 +95,9 @@ def edit_version(request, pk: int):
         "change_note": version.change_note,
         "review_on": version.review_on,
     }
-    form = VersionForm(request.POST or None, initial=initial)
+    form = VersionForm(
+        request.POST or None, initial=initial, first=actions.is_first_version(version)
+    )
     if _saved(request, form, actions.edit_draft, version):
         return redirect("procedures:detail", pk=version.procedure_id)
     return render(

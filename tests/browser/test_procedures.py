@@ -36,7 +36,7 @@ def test_teacher_reports_and_kuraattori_follows_up(
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in("opettaja")
     page.goto(f"{live_server.url}/incidents/report/")
-    expect(page.locator("h1")).to_have_text("Ilmoita tapahtuma")
+    expect(page.locator("h1")).to_have_text("Ilmoita kiusaamis- tai turvallisuustilanteesta")
     # Her own campus is chosen already; nothing else: the error stands next to the
     # category, and nothing was saved.
     expect(page.get_by_label("Kampus")).to_have_value(str(teacher_campus))
@@ -69,8 +69,12 @@ def test_teacher_reports_and_kuraattori_follows_up(
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in("kuraattori")
-    expect(page.locator("#p-incidents")).to_have_text("Seurattavat tapahtumat")
-    page.get_by_role("link", name="Kaikki käsittelemäsi tapahtumat").click()
+    expect(page.locator("#p-incidents")).to_have_text(
+        "Seurattavat kiusaamis- ja turvallisuustilanteet"
+    )
+    page.get_by_role(
+        "link", name="Kaikki käsittelemäsi kiusaamis- ja turvallisuustilanteet"
+    ).click()
     page.locator(f"a[href='/incidents/{incident.pk}/']").click()
     expect(page.locator("h1")).to_contain_text("Kiusaaminen")
     expect(page.locator("main")).to_contain_text(student.full_name)
@@ -104,7 +108,7 @@ def test_teacher_reports_and_kuraattori_follows_up(
     assert axe() == []
     screenshot("procedures-5-incident-followed-up")
     page.get_by_role("button", name="Seurattu: sulje").click()
-    expect(page.locator("main")).to_contain_text("Tapahtuma on suljettu")
+    expect(page.locator("main")).to_contain_text("Tilanne on käsitelty ja suljettu")
     expect(page.locator("main")).to_contain_text("seurattu ja suljettu")
     screenshot("procedures-6-incident-closed")
     incident.refresh_from_db()
@@ -129,9 +133,11 @@ def test_welfare_group_agenda_shows_the_summary(demo, live_server, sign_in, page
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     page.get_by_role("button", name="Päivitä esityslista").click()
     main = page.locator("main")
-    expect(main).to_contain_text("Yksikön turvallisuus- ja päihdetilanne: tapahtumien yhteenveto")
+    expect(main).to_contain_text(
+        "Yksikön turvallisuus- ja päihdetilanne: kiusaamis- ja turvallisuustilanteiden yhteenveto"
+    )
     # Non-identifying: counts (small cells suppressed), no names, no free text.
-    expect(main).to_contain_text("alle 5 tapahtumaa")
+    expect(main).to_contain_text("alle 5 tilannetta")
     expect(main).not_to_contain_text("tönivät")
     assert axe() == []
     screenshot("procedures-7-agenda-with-summary")

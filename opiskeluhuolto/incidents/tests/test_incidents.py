@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from opiskeluhuolto.access import for_user
 from opiskeluhuolto.incidents import actions, summary
@@ -219,6 +219,33 @@ def test_detail_page_heading_starts_with_a_capital(cast, client):
     label = incident.get_category_display()
     assert label[0].islower()  # the choice label itself is lower case ("kiusaaminen")
     assert f"<h1>{label[0].upper()}{label[1:]} · " in page
+
+
+@pytest.mark.parametrize(
+    "lang,incidents,events",
+    [
+        ("fi", "Kiusaamis- ja turvallisuustilanteet", "Tapahtumat"),
+        ("sv", "Incidenter", "Evenemang"),
+    ],
+)
+def test_incidents_are_not_called_events(cast, client, lang, incidents, events):
+    """Issue 17: a kuraattori must tell incidents and events apart in every language."""
+    import re
+
+    client.force_login(cast.kuraattori)
+    client.cookies["django_language"] = lang
+    headers = {"HTTP_ACCEPT_LANGUAGE": lang}
+    mine = client.get(reverse("incidents:index"), **headers).content.decode()
+    theirs = client.get(reverse("events:index"), **headers).content.decode()
+
+    def h1(page):
+        return re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
+
+    assert h1(mine) == incidents and h1(theirs) == events
+    assert f"<title>{incidents}" in mine
+    with translation.override(lang):
+        assert str(Incident._meta.verbose_name_plural) != translation.gettext("Events").lower()
+        assert "tapahtum" not in str(Incident._meta.verbose_name).lower()
 
 
 def test_summary_share_followed_up_in_time(cast):

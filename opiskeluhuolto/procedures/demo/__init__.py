@@ -42,6 +42,7 @@ AUDIENCE = {
 
 
 def _publish(version: ProcedureVersion, by, days_ago: int) -> None:
+    """`by` approves and publishes: another member of the owner group than the author."""
     actions.approve(version, by=by)
     actions.publish(version, by=by)
     at = timezone.now() - timedelta(days=days_ago)
@@ -50,7 +51,7 @@ def _publish(version: ProcedureVersion, by, days_ago: int) -> None:
     )
 
 
-def _procedure(ctx, text: dict, *, by, review_in: int, days_ago: int = 200, **fields):
+def _procedure(ctx, text: dict, *, by, approver, review_in: int, days_ago: int = 200, **fields):
     kind = text["kind"]
     procedure = Procedure.objects.create(
         kind=kind,
@@ -68,7 +69,7 @@ def _procedure(ctx, text: dict, *, by, review_in: int, days_ago: int = 200, **fi
         translations={"sv": text["sv"]},
         by=by,
     )
-    _publish(version, by, days_ago)
+    _publish(version, approver, days_ago)
     return procedure
 
 
@@ -90,23 +91,34 @@ def seed(ctx: DemoContext) -> None:
         ctx,
         content.BULLYING,
         by=u["psykologi"],
+        approver=u["rehtori"],
         review_in=300,
         days_ago=400,
         responsible=u["kuraattori"],
         follow_up_days=14,
         **sedu_fields,
     )
-    crisis = _procedure(ctx, content.CRISIS, by=u["psykologi"], review_in=200, **sedu_fields)
+    crisis = _procedure(
+        ctx, content.CRISIS, by=u["psykologi"], approver=u["rehtori"], review_in=200, **sedu_fields
+    )
     _procedure(
         ctx,
         content.SUBSTANCE,
         by=u["psykologi"],
+        approver=u["rehtori"],
         review_in=250,
         responsible=u["terveydenhoitaja"],
         follow_up_days=21,
         **sedu_fields,
     )
-    _procedure(ctx, content.ABSENCES, by=u["psykologi"], review_in=150, **sedu_fields)
+    _procedure(
+        ctx,
+        content.ABSENCES,
+        by=u["psykologi"],
+        approver=u["rehtori"],
+        review_in=150,
+        **sedu_fields,
+    )
     for procedure in Procedure.objects.filter(provider=sedu_p):
         procedure.followers.set(campus_groups)
     # The bullying procedure was updated last week: the campus groups review it, and the
@@ -114,7 +126,7 @@ def seed(ctx: DemoContext) -> None:
     steps = content.BULLYING["steps"][:5] + [
         content.step(
             "Seuraa tilannetta: seurantakeskustelu kahden viikon kuluessa ja uudelleen "
-            "kuukauden kuluttua; kirjaa seuranta ja sulje tapahtuma vasta sen jälkeen.",
+            "kuukauden kuluttua; kirjaa seuranta ja sulje tilanne vasta sen jälkeen.",
             "kuraattori",
         )
     ]
@@ -136,6 +148,7 @@ def seed(ctx: DemoContext) -> None:
         ctx,
         content.campus_safety(sei.name),
         by=u["rehtori"],
+        approver=u["opettaja"],  # a member of the campus's safety group
         review_in=20,  # due soon: the owner is reminded and the clock shows it
         provider=sedu_p,
         institution=sedu,
@@ -148,6 +161,7 @@ def seed(ctx: DemoContext) -> None:
     # --- Etu-Töölö (seed 000): the lukio's own procedures --------------------------------
     etu_fields: dict[str, Any] = dict(provider=helsinki, institution=lukio, owner_group=etu_group)
     etu_by = u["etu-rehtori"]
+    etu_fields["approver"] = u["etu-kuraattori"]  # the group's secretary approves
     _procedure(
         ctx,
         content.BULLYING,
@@ -170,6 +184,7 @@ def seed(ctx: DemoContext) -> None:
         ctx,
         content.campus_safety(etu_campus.name),
         by=etu_by,
+        approver=u["etu-kuraattori"],
         review_in=120,
         provider=helsinki,
         institution=lukio,

@@ -28,8 +28,8 @@ BULLYING: dict[str, Any] = {
     "steps": [
         step("Keskeytä tilanne ja varmista, että kukaan ei ole vaarassa.", "havaitsija"),
         step(
-            "Kirjaa tapahtuma järjestelmään samana päivänä (Ilmoita tapahtuma): mitä, missä, "
-            "milloin, keitä oli mukana ja mitä teit heti.",
+            "Kirjaa tilanne järjestelmään samana päivänä (Ilmoita kiusaamis- tai "
+            "turvallisuustilanteesta): mitä, missä, milloin, keitä oli mukana ja mitä teit heti.",
             "havaitsija",
         ),
         step(

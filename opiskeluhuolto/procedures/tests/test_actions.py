@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from opiskeluhuolto.annualclock.models import Clock, ClockItem
 from opiskeluhuolto.meetings import inbox
 from opiskeluhuolto.procedures import actions
-from opiskeluhuolto.procedures.models import SafetyRecord
+from opiskeluhuolto.procedures.models import ProcedureVersion, SafetyRecord
 
 from .helpers import STEPS, bullying_procedure, welfare_group
 
@@ -131,3 +131,56 @@ def test_drill_with_corrective_action_links_clock_item(cast):
             ],
         )
     assert SafetyRecord.objects.count() == 1
+
+
+def test_approval_is_a_second_persons_act(cast):
+    """Issue 17: the author of a version (who created or last edited the draft) cannot
+    approve it; a version approved by its author is not published."""
+    procedure = bullying_procedure(cast)
+    draft = actions.add_version(
+        procedure,
+        steps=STEPS,
+        review_on=timezone.localdate() + timedelta(days=300),
+        change_note="Uusi vaihe.",
+        by=cast.rehtori,
+    )
+    assert actions.is_author(draft, cast.rehtori) and not actions.is_author(draft, cast.kuraattori)
+    with translation.override("en"), pytest.raises(ValidationError) as e:
+        actions.approve(draft, by=cast.rehtori)
+    assert "another person who manages the procedure" in " ".join(e.value.messages)
+    draft.refresh_from_db()
+    assert draft.approved_at is None
+    with pytest.raises(ValidationError):
+        actions.publish(draft, by=cast.rehtori)
+    # The kuraattori edits the draft: now she is its author and the rehtori approves.
+    draft = actions.edit_draft(
+        draft,
+        steps=STEPS[:1],
+        review_on=timezone.localdate() + timedelta(days=300),
+        change_note="Uusi vaihe.",
+        by=cast.kuraattori,
+    )
+    with pytest.raises(ValidationError):
+        actions.approve(draft, by=cast.kuraattori)
+    actions.approve(draft, by=cast.rehtori)
+    # Approved by its author somehow (not through `approve`): publishing refuses it.
+    ProcedureVersion.objects.filter(pk=draft.pk).update(approved_by=cast.kuraattori)
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError):
+        actions.publish(draft, by=cast.rehtori)
+    ProcedureVersion.objects.filter(pk=draft.pk).update(approved_by=cast.rehtori)
+    draft.refresh_from_db()
+    actions.publish(draft, by=cast.kuraattori)
+    assert procedure.current() == draft
+
+
+def test_demo_versions_are_approved_by_another_person_than_their_author():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--students", "60", stdout=io.StringIO())
+    versions = ProcedureVersion.objects.filter(published_at__isnull=False)
+    assert versions.exists()
+    for v in versions:
+        assert v.approved_by_id is not None and v.approved_by_id != v.written_by_id

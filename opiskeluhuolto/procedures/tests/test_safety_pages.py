@@ -123,3 +123,37 @@ def test_the_lists_tables_scroll_inside_their_box_on_a_phone(cast, client, name)
     page = client.get(reverse(name)).content.decode()
     assert '<div class="table-wrap" tabindex="0"><table class="data">' in page
     assert 'class="table"' not in page
+
+
+def test_an_untouched_form_is_refused_field_by_field_and_nothing_saved(cast, client):
+    """Issue 17: /procedures/safety/new/ submitted with nothing filled saved a record
+    (the selects submitted their first option, the date was prefilled)."""
+    client.force_login(cast.rehtori)
+    url = reverse("procedures:safety_new")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    # Nothing is chosen for the person, and the three are marked required.
+    assert '<option value="" selected>—</option>' in page
+    for label in ("Laji", "Kampus"):
+        assert f'{label} <span aria-hidden="true">*</span></label>' in page
+    # What a browser sends for the untouched form: empty choices and date, duration 0.
+    untouched = {"kind": "", "campus": "", "held_on": "", "duration_minutes": "0"}
+    untouched.update({"groups": "", "findings": "", "clock_item": ""})
+    for data in (untouched, {}):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="fi")
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert {"kind", "campus", "held_on"} <= set(errors)
+        text = response.content.decode()
+        assert 'id="id_kind_error">Valitse, oliko kyseessä' in text
+        assert 'id="id_campus_error">Valitse kampus, jolla se pidettiin.' in text
+        assert 'id="id_held_on_error">Kerro, minä päivänä se pidettiin.' in text
+    assert not SafetyRecord.objects.exists()
+
+
+def test_record_safety_refuses_a_record_without_kind_campus_or_date(cast):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        actions.record_safety(campus=None, kind="", held_on=None, by=cast.rehtori)
+    assert {"kind", "campus", "held_on"} <= set(e.value.message_dict)
+    assert not SafetyRecord.objects.exists()

@@ -42,14 +42,23 @@ def test_draft_edit_approve_publish_from_the_pages(cast, client):
     client.post(reverse("procedures:publish", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.published_at is None and procedure.current().number == 1
+    # The author does not approve her own text: another member of the owner group does.
     client.post(reverse("procedures:version_approve", args=[draft.pk]))
     draft.refresh_from_db()
-    assert draft.approved_by == cast.rehtori and draft.approved_at is not None
-    # Editing withdraws the approval: the new text is approved again.
+    assert draft.approved_at is None
+    Membership.objects.create(group=welfare_group(cast), user=cast.kuraattori, role="member")
+    client.force_login(cast.kuraattori)
+    client.post(reverse("procedures:version_approve", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.approved_by == cast.kuraattori and draft.approved_at is not None
+    # Editing withdraws the approval: the new text is approved again, by someone else
+    # than its new author.
     edit = reverse("procedures:version_edit", args=[draft.pk])
     assert client.post(edit, _form(steps="Soita rehtorille. | opettaja")).status_code == 302
     draft.refresh_from_db()
     assert draft.approved_at is None and draft.steps[0]["text"] == "Soita rehtorille."
+    assert draft.written_by == cast.kuraattori
+    client.force_login(cast.rehtori)
     client.post(reverse("procedures:version_approve", args=[draft.pk]))
     client.post(reverse("procedures:publish", args=[draft.pk]))
     assert procedure.current() == draft
@@ -154,3 +163,56 @@ def test_a_new_version_does_not_carry_an_old_translation(cast, client):
     draft = procedure.versions.get(number=2)
     assert draft.translations == {}
     assert draft.localized("sv")["steps"][0]["text"] == "Keskeytä tilanne."
+
+
+def test_change_note_is_marked_required_and_its_error_stands_next_to_it(cast, client):
+    """Issue 17: "Mitä muuttui" is required from the second version on; the form says so
+    like the site's other required fields, and the error is shown at the field."""
+    procedure = bullying_procedure(cast)
+    client.force_login(cast.rehtori)
+    url = reverse("procedures:version_new", args=[procedure.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'Mitä muuttui <span aria-hidden="true">*</span></label>' in page
+    response = client.post(url, _form(change_note="  "), HTTP_ACCEPT_LANGUAGE="fi")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        '<p class="form-field__error" id="id_change_note_error">'
+        "Kerro, mikä muuttui edellisestä versiosta.</p>"
+    ) in page
+    assert procedure.versions.count() == 1
+
+
+def test_first_versions_draft_does_not_require_a_change_note(cast, client):
+    procedure = bullying_procedure(cast, publish=False)
+    draft = procedure.versions.get()
+    client.force_login(cast.rehtori)
+    edit = reverse("procedures:version_edit", args=[draft.pk])
+    page = client.get(edit, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'Mitä muuttui <span aria-hidden="true">*</span>' not in page
+    assert "Mitä muuttui</label>" in page
+    assert client.post(edit, _form(change_note="")).status_code == 302
+
+
+def test_the_author_cannot_approve_her_own_version(cast, client):
+    """Issue 17: approval is a second person's act; the page says so to the author."""
+    procedure = bullying_procedure(cast)
+    Membership.objects.create(group=welfare_group(cast), user=cast.kuraattori, role="member")
+    client.force_login(cast.kuraattori)
+    client.post(reverse("procedures:version_new", args=[procedure.pk]), _form())
+    draft = procedure.versions.get(number=2)
+    detail = reverse("procedures:detail", args=[procedure.pk])
+    approve = reverse("procedures:version_approve", args=[draft.pk])
+    page = client.get(detail, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert approve not in page
+    assert "Kirjoitit tämän version: sen hyväksyy toinen" in page
+    response = client.post(approve, HTTP_ACCEPT_LANGUAGE="fi", follow=True)
+    assert "Kirjoitit tämän version: sen hyväksyy toinen" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.approved_at is None and draft.approved_by is None
+    # Someone else entitled to manage the procedure sees the button and approves.
+    client.force_login(cast.rehtori)
+    assert approve in client.get(detail).content.decode()
+    client.post(approve)
+    draft.refresh_from_db()
+    assert draft.approved_by == cast.rehtori
