@@ -21,7 +21,7 @@ def welfare_staff_of(institution, campus=None):
         RoleAssignment.objects.valid_on(today)
         .at_institution(institution)
         .welfare_staff()
-        .select_related("user", "campus")
+        .select_related("user", "campus", "provider", "employer")
         .order_by("role", "user__last_name")
     )
     if campus is not None:
@@ -96,7 +96,7 @@ def _staff_context(request, can):
     assignments = (
         RoleAssignment.objects.filter(user=request.user)
         .valid_on(can.today)
-        .select_related("provider", "institution", "campus")
+        .select_related("provider", "institution", "campus", "employer")
     )
     return {"assignments": assignments, "directory": can.is_school_staff}
 

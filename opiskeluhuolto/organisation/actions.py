@@ -63,9 +63,11 @@ def assign_role(
     campus=None,
     valid_from: date,
     valid_until: date | None = None,
+    employer: Organisation | None = None,
     by=None,
 ) -> RoleAssignment:
     assignment = RoleAssignment(
+        employer=employer,
         user=user,
         role=role,
         provider=provider,

@@ -546,6 +546,12 @@ class RoleAssignmentQuerySet(models.QuerySet):
     def welfare_staff(self) -> RoleAssignmentQuerySet:
         return self.filter(role__in=WELFARE_PROFESSIONAL_ROLES)
 
+    def employed_by(self, employer: Organisation | None) -> RoleAssignmentQuerySet:
+        """Assignments whose employer is the organisation, or (None) the provider itself."""
+        if employer is None:
+            return self.filter(employer__isnull=True)
+        return self.filter(employer=employer)
+
 
 class RoleAssignment(models.Model):
     """Person × unit × role × validity. The unit is the provider, an institution or a campus."""
@@ -578,6 +584,18 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    employer = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        help_text=_(
+            "Who employs the person in this role, e.g. the wellbeing county for a kuraattori "
+            "or a psychologist. Empty: the provider itself."
+        ),
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -603,6 +621,11 @@ class RoleAssignment(models.Model):
     def unit(self) -> Provider | Institution | Campus:
         return self.campus or self.institution or self.provider
 
+    @property
+    def employer_name(self) -> str:
+        """The employing organisation, or the provider itself (the default)."""
+        return self.employer.name if self.employer is not None else self.provider.name
+
     def clean(self) -> None:
         if (
             self.institution is not None
@@ -616,6 +639,14 @@ class RoleAssignment(models.Model):
             raise ValidationError({"campus": _("The campus belongs to another institution.")})
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The role must not end before it starts.")})
+        if (
+            self.employer is not None
+            and self.provider_id
+            and self.employer.provider_id != self.provider_id
+        ):
+            raise ValidationError(
+                {"employer": _("The employer must be an organisation of the same provider.")}
+            )
 
 
 # --- organisations around the school (issue 20, docs/organisations.md) ----------------
