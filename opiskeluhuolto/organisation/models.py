@@ -522,6 +522,9 @@ class Role(models.TextChoices):
     SPECIAL_NEEDS_TEACHER = "special_needs_teacher", _("special-needs teacher")
     GROUP_SUPERVISOR = "group_supervisor", _("group supervisor")
     TEACHER = "teacher", _("teacher")
+    #: Luksia's yhteisökoordinaattori: communal work (events, announcements, the campus's
+    #: spaces), never individual welfare (docs/access-rules.md).
+    COMMUNITY_COORDINATOR = "community_coordinator", _("community coordinator")
     EXTERNAL_MEMBER = "external_member", _("external group member")
 
 

@@ -59,7 +59,7 @@ DETAIL_ROLES = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.SPECIAL_NE
 SCHOOL_STAFF = tuple(r for r in Role if r != Role.EXTERNAL_MEMBER)
 NOBODY: frozenset[str] = frozenset()
 #: Who writes announcements and organises events for a unit.
-WRITERS = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR)
+WRITERS = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.COMMUNITY_COORDINATOR)
 
 
 def rule(
@@ -222,8 +222,14 @@ RULES: dict[str, dict] = {
     "space": rule({STAFF_ROLES: IN_INSTITUTION}, student=LUKIO_STUDENTS, supervisor=True),
     "space_book": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
     # Service hours, head counts, cancelling another's booking: the principal covering
-    # the lukio and the provider admin.
-    "space_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION}),
+    # the lukio and the provider admin; the community coordinator of the space's campus
+    # (or of the whole lukio or provider), not of another campus.
+    "space_manage": rule(
+        {
+            (Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION,
+            Role.COMMUNITY_COORDINATOR: REACHES_AINO,
+        }
+    ),
     # A development project of the lukio: every staff role covering it, partners too (and
     # its coordinator, Teemu, not a viewer here).
     "project": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
