@@ -91,7 +91,15 @@ class Provider(models.Model):
 
 class Institution(models.Model):
     class Level(models.TextChoices):
+        """Education levels, so that a municipal provider (seed 002, Jämsä) fits: pre-primary
+        and basic education, the preparatory education (TUVA), lukio, vocational."""
+
+        PRE_PRIMARY = "pre_primary", _("pre-primary education")
         BASIC = "basic", _("basic education")
+        PREPARATORY = (
+            "preparatory",
+            _("preparatory education for an upper secondary qualification (TUVA)"),
+        )
         UPPER_SECONDARY = "lukio", _("general upper secondary (lukio)")
         VOCATIONAL = "vocational", _("vocational education")
 
