@@ -33,6 +33,7 @@ def _scope_for(model, provider_ids):
     from opiskeluhuolto.organisation.models import (
         Campus,
         Institution,
+        Organisation,
         Provider,
         SchoolYear,
         Student,
@@ -46,6 +47,7 @@ def _scope_for(model, provider_ids):
         SchoolYear: "institution__provider",
         StudentGroup: "institution__provider",
         Student: "institution__provider",
+        Organisation: "provider",
     }
     if model is User:
         return User.objects.filter(users_of(provider_ids)).distinct()

@@ -19,6 +19,8 @@ WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
     Role.PROVIDER_ADMIN,
     Role.PRINCIPAL,
     Role.STUDY_COUNSELLOR,
+    # Communal work is the community coordinator's job (issue 20).
+    Role.COMMUNITY_COORDINATOR,
 }
 
 #: The members of a welfare group who write and organise in its name (not the

@@ -31,6 +31,7 @@ from .cases import CaseRules
 from .communal import CommunalRules
 from .communication import CommunicationRules
 from .insights import InsightRules
+from .organisations import OrganisationRules
 from .procedures import ProcedureRules
 from .projects import ProjectRules
 from .roles import SCHOOL_STAFF_ROLES, STUDENT_DETAIL_ROLES
@@ -88,6 +89,7 @@ class Permissions(
     CommunicationRules,
     SpaceRules,
     ProjectRules,
+    OrganisationRules,
 ):
     """Everything one user may do, computed once per request (see `for_user`).
 

@@ -4,7 +4,8 @@ A space belongs to a campus of an institution. Everyone with a staff role coveri
 institution (any campus of it, or provider-wide), partners too (external members), sees
 and books it; the institution's students see it, its service hours shown to them and its
 bookings without names. The principal of the institution and the provider admin manage
-it (service hours, visitor counts, cancelling others' bookings).
+it (service hours, visitor counts, cancelling others' bookings), and so does the community
+coordinator of its campus.
 """
 
 from __future__ import annotations
@@ -40,7 +41,16 @@ class SpaceRules(RulePrimitives):
         return s is not None and s.institution_id == space.campus.institution_id
 
     def manage_space(self, space) -> bool:
-        return any(g.role in MANAGER_ROLES for g in self._space_grants(space))
+        """The principal and the provider admin covering the institution; the community
+        coordinator for the spaces of their own campus (or all, when not posted to one)."""
+        return any(
+            g.role in MANAGER_ROLES
+            or (
+                g.role == Role.COMMUNITY_COORDINATOR
+                and (g.campus_id is None or g.campus_id == space.campus_id)
+            )
+            for g in self._space_grants(space)
+        )
 
     def space_booking_kind(self, space) -> str:
         """Whom a booking of one's own counts for: a partner when every role one holds

@@ -373,6 +373,8 @@ class StaffMember:
     walk_in: list[Availability]
     hours: list[Availability]
     contact: ContactChannel | None
+    #: Who employs them: the wellbeing county, say, or the provider itself (issue 20).
+    employer: str = ""
 
     @property
     def walk_in_summary(self) -> list[str]:
@@ -402,7 +404,9 @@ def _first_per_person(rows, user_id=lambda row: row.user_id):
 def welfare_staff(institution: Institution, today: date | None = None) -> list[StaffMember]:
     """The institution's welfare staff with their hours, walk-in hours and phone (L-11-1, L-17)."""
     today = today or timezone.localdate()
-    assignments = _staff_assignments(institution, today).select_related("user", "campus")
+    assignments = _staff_assignments(institution, today).select_related(
+        "user", "campus", "provider", "employer"
+    )
     hours = list(
         Availability.objects.filter(institution=institution, valid_from__lte=today)
         .exclude(valid_until__lt=today)
@@ -423,6 +427,7 @@ def welfare_staff(institution: Institution, today: date | None = None) -> list[S
                 walk_in=[h for h in mine if h.kind == Availability.Kind.WALK_IN],
                 hours=[h for h in mine if h.kind == Availability.Kind.BOOKABLE],
                 contact=contacts.get(a.user_id),
+                employer=a.employer_name,
             )
         )
     return staff

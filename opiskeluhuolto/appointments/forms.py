@@ -289,17 +289,27 @@ class MeetingForm(forms.Form):
     )
 
 
+EMPLOYER_PROVIDER = "provider"
+
+
 class VisitStatisticsForm(forms.Form):
     """The institution and the calendar year of the visit statistics."""
 
     institution = forms.ModelChoiceField(Institution.objects.none(), label=_("institution"))
     year = forms.TypedChoiceField(label=_("year"), coerce=int)
+    #: "" everyone's work; "provider" the provider's own staff; an organisation's id.
+    employer = forms.ChoiceField(label=_("employer"), required=False)
 
-    def __init__(self, *args, institutions, years, **kwargs):
+    def __init__(self, *args, institutions, years, employers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         self.fields["institution"].empty_label = None
         self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["employer"].choices = [
+            ("", _("all employers")),
+            (EMPLOYER_PROVIDER, _("the provider's own staff")),
+            *((str(o.pk), o.name) for o in employers),
+        ]
 
 
 class GroupWorkForm(forms.ModelForm):

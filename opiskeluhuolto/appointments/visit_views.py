@@ -21,17 +21,17 @@ from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
-from opiskeluhuolto.organisation.models import Campus, Institution
+from opiskeluhuolto.organisation.models import Campus, Institution, Organisation, RoleAssignment
 
 from . import visits
-from .forms import GroupWorkForm, VisitStatisticsForm
+from .forms import EMPLOYER_PROVIDER, GroupWorkForm, VisitStatisticsForm
 from .models import GroupWork
 
 YEARS_BACK = 3
 
 
 def _scope(request):
-    """The form, the chosen institution and year, or 404 when the person sees none."""
+    """The form, the chosen institution, year and employer, or 404 when the person sees none."""
     can = for_user(request.user)
     visible = [i for i in can.institutions_scope() if can.view_visit_statistics(i)]
     if not visible:
@@ -40,23 +40,44 @@ def _scope(request):
     years = list(range(this_year, this_year - YEARS_BACK, -1))
     # A link may name only the institution: the year is this year then.
     data = {"year": str(this_year), **request.GET.dict()} if request.GET else None
+    employers = Organisation.objects.filter(
+        provider_id__in={i.provider_id for i in visible}, employees__isnull=False
+    ).distinct()
     form = VisitStatisticsForm(
         data,
         institutions=Institution.objects.filter(pk__in=[i.pk for i in visible]),
         years=years,
+        employers=employers,
         initial={"institution": visible[0].pk, "year": this_year},
     )
     if data and form.is_valid():
         institution, year = form.cleaned_data["institution"], form.cleaned_data["year"]
+        employer = form.cleaned_data["employer"]
     else:
-        institution, year = visible[0], this_year
-    return can, form, institution, year
+        institution, year, employer = visible[0], this_year, ""
+    return can, form, institution, year, employer
 
 
-def _statistics(can, institution: Institution, year: int):
+def _employed_staff(institution: Institution, employer: str) -> set[int] | None:
+    """The welfare professionals of the institution employed by the chosen employer (the
+    provider itself, or an organisation such as the wellbeing county); None for all."""
+    if not employer:
+        return None
+    rows = RoleAssignment.objects.at_institution(institution).welfare_staff()
+    if employer == EMPLOYER_PROVIDER:
+        rows = rows.employed_by(None)
+    else:
+        rows = rows.filter(employer_id=int(employer))
+    return set(rows.values_list("user_id", flat=True))
+
+
+def _statistics(can, institution: Institution, year: int, employer: str = ""):
     start, end = date(year, 1, 1), min(date(year, 12, 31), timezone.localdate())
     exact = can.visit_statistics_exact_services(institution)
-    stats = visits.suppress(visits.compute([institution.pk], start, end), exact_services=exact)
+    computed = visits.compute(
+        [institution.pk], start, end, professional_ids=_employed_staff(institution, employer)
+    )
+    stats = visits.suppress(computed, exact_services=exact)
     return visits.label(stats, campuses=_campus_names(institution)), exact
 
 
@@ -68,8 +89,8 @@ def _campus_names(institution: Institution) -> dict[int | None, str]:
     return names
 
 
-def _page(request, can, form, institution: Institution, year: int, group_form=None):
-    stats, exact = _statistics(can, institution, year)
+def _page(request, can, form, institution: Institution, year: int, group_form=None, employer=""):
+    stats, exact = _statistics(can, institution, year, employer)
     services = can.record_group_work(institution)
     campuses = Campus.objects.filter(institution=institution)
     if group_form is None and services:
@@ -94,16 +115,16 @@ def _page(request, can, form, institution: Institution, year: int, group_form=No
 @policies.staff
 @require_GET
 def statistics(request):
-    can, form, institution, year = _scope(request)
-    return _page(request, can, form, institution, year)
+    can, form, institution, year, employer = _scope(request)
+    return _page(request, can, form, institution, year, employer=employer)
 
 
 @policies.staff
 @require_GET
 @second_factor_recently_confirmed
 def statistics_csv(request):
-    can, _form, institution, year = _scope(request)
-    stats, _exact = _statistics(can, institution, year)
+    can, _form, institution, year, employer = _scope(request)
+    stats, _exact = _statistics(can, institution, year, employer)
     hidden = f"<{visits.SMALL_CELL}"
     rows: list[list] = []
     for section, cells in ((_("by service"), stats.by_service), (_("by campus"), stats.by_campus)):
@@ -183,7 +204,7 @@ def group_work_add(request):
     )
     if not form.is_valid():
         # The errors next to their fields, on the statistics page of that institution.
-        _can, stats_form, _institution, year = _scope(request)
+        _can, stats_form, _institution, year, _employer = _scope(request)
         return _page(request, can, stats_form, institution, year, group_form=form)
     work = form.save(commit=False)
     work.professional = request.user

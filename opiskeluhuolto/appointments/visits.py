@@ -112,10 +112,19 @@ def _first_visit_ids(institution_ids: list[int], start: date, end: date) -> set[
     return first
 
 
-def _visit_cells(institution_ids, start, end, first: set[int], *, by_campus: bool):
+def _of(queryset, professional_ids: set[int] | None):
+    """Only the work of these professionals (one employer's), or everyone's (None)."""
+    if professional_ids is None:
+        return queryset
+    return queryset.filter(professional_id__in=professional_ids)
+
+
+def _visit_cells(
+    institution_ids, start, end, first: set[int], *, by_campus: bool, professional_ids=None
+):
     cells: dict[tuple, VisitCell] = {}
     students: dict[tuple, set[int]] = defaultdict(set)
-    rows = _held(institution_ids, start, end).values_list(
+    rows = _of(_held(institution_ids, start, end), professional_ids).values_list(
         "pk", "service", "student__campus_id", "student_id"
     )
     for pk, service, campus_id, student_id in rows:
@@ -129,14 +138,19 @@ def _visit_cells(institution_ids, start, end, first: set[int], *, by_campus: boo
     return sorted(cells.values(), key=lambda c: (c.service, c.campus_id or 0))
 
 
-def _waiting(institution_ids: list[int], start: date, end: date) -> list[WaitCell]:
-    rows = AppointmentRequest.objects.filter(
+def _waiting(
+    institution_ids: list[int], start: date, end: date, professional_ids=None
+) -> list[WaitCell]:
+    requests = AppointmentRequest.objects.filter(
         institution_id__in=institution_ids,
         service__in=DEADLINE_SERVICES,
         request_day__gte=start,
         request_day__lte=end,
         first_offer_working_days__isnull=False,
-    ).values_list("service", "urgent", "first_offer_working_days", "deadline_met")
+    )
+    rows = _of(requests, professional_ids).values_list(
+        "service", "urgent", "first_offer_working_days", "deadline_met"
+    )
     cells: dict[tuple, WaitCell] = {}
     for service, urgent, days, met in rows:
         cell = cells.setdefault((service, urgent), WaitCell(service=service, urgent=urgent))
@@ -149,9 +163,14 @@ def _waiting(institution_ids: list[int], start: date, end: date) -> list[WaitCel
     return sorted(cells.values(), key=lambda c: (c.service, c.urgent))
 
 
-def _group_work(institution_ids: list[int], start: date, end: date) -> list[GroupCell]:
+def _group_work(
+    institution_ids: list[int], start: date, end: date, professional_ids=None
+) -> list[GroupCell]:
+    work = GroupWork.objects.filter(
+        institution_id__in=institution_ids, day__gte=start, day__lte=end
+    )
     rows = (
-        GroupWork.objects.filter(institution_id__in=institution_ids, day__gte=start, day__lte=end)
+        _of(work, professional_ids)
         .values("service", "kind")
         .annotate(n=Count("pk"), people=Sum("participants"), minutes=Sum("minutes"))
         .order_by("service", "kind")
@@ -168,14 +187,25 @@ def _group_work(institution_ids: list[int], start: date, end: date) -> list[Grou
     ]
 
 
-def compute(institution_ids: list[int], start: date, end: date) -> VisitStatistics:
-    """The statistics of the institutions for the days [start, end], not yet suppressed."""
+def compute(
+    institution_ids: list[int], start: date, end: date, professional_ids: set[int] | None = None
+) -> VisitStatistics:
+    """The statistics of the institutions for the days [start, end], not yet suppressed.
+
+    `professional_ids` limits them to the work of those professionals (one employer's
+    staff, issue 20); a first visit is still first for the service, whoever held the
+    earlier one."""
     first = _first_visit_ids(institution_ids, start, end)
+    ids = professional_ids
     return VisitStatistics(
-        by_service=_visit_cells(institution_ids, start, end, first, by_campus=False),
-        by_campus=_visit_cells(institution_ids, start, end, first, by_campus=True),
-        waiting=_waiting(institution_ids, start, end),
-        group_work=_group_work(institution_ids, start, end),
+        by_service=_visit_cells(
+            institution_ids, start, end, first, by_campus=False, professional_ids=ids
+        ),
+        by_campus=_visit_cells(
+            institution_ids, start, end, first, by_campus=True, professional_ids=ids
+        ),
+        waiting=_waiting(institution_ids, start, end, ids),
+        group_work=_group_work(institution_ids, start, end, ids),
     )
 
 

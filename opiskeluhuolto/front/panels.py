@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.lib.names import possessive
 from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student
+from opiskeluhuolto.organisation.partners import public_services, services_by_campus
 
-from .registry import home_panel, nav_item
+from .registry import home_panel, nav_item, public_section
 
 
 def welfare_staff_of(institution, campus=None):
@@ -20,7 +21,7 @@ def welfare_staff_of(institution, campus=None):
         RoleAssignment.objects.valid_on(today)
         .at_institution(institution)
         .welfare_staff()
-        .select_related("user", "campus")
+        .select_related("user", "campus", "provider", "employer")
         .order_by("role", "user__last_name")
     )
     if campus is not None:
@@ -71,11 +72,31 @@ def _guardian_context(request, can):
     }
 
 
+def _partner_services_context(request, can):
+    """The public services of the organisations working on the campus of the student, or of
+    each child of a guardian (issue 20): name, for whom, service hours."""
+    students = list(
+        Student.objects.filter(pk__in=can.guarded_student_ids).select_related(
+            "institution", "campus"
+        )
+    )
+    if can.own_student is not None:
+        students.insert(0, can.own_student)
+    seen: set[int] = set()
+    services = []
+    for s in students:
+        for service in public_services(s.institution, s.campus):
+            if service.pk not in seen:
+                seen.add(service.pk)
+                services.append(service)
+    return {"services": services}
+
+
 def _staff_context(request, can):
     assignments = (
         RoleAssignment.objects.filter(user=request.user)
         .valid_on(can.today)
-        .select_related("provider", "institution", "campus")
+        .select_related("provider", "institution", "campus", "employer")
     )
     return {"assignments": assignments, "directory": can.is_school_staff}
 
@@ -131,9 +152,26 @@ home_panel(
     order=30,
 )
 
+home_panel(
+    "partner_services",
+    "front/panels/partner_services.html",
+    lambda can: can.is_student or can.is_guardian,
+    _partner_services_context,
+    order=25,
+)
+public_section(
+    "partner_services",
+    "front/_public_partner_services.html",
+    lambda request, inst: {"campuses": services_by_campus(inst)},
+    order=45,
+)
+
 nav_item(_("Home"), "front:home", lambda can: True, order=0)
 nav_item(_("Institutions"), "organisation:institutions", lambda can: can.is_staff_member, order=80)
 nav_item(_("Students"), "organisation:students", lambda can: can.is_school_staff, order=85)
+nav_item(
+    _("Organisations"), "organisation:organisations", lambda can: can.is_staff_member, order=88
+)
 nav_item(_("Administration"), "admin:index", lambda can: can.is_provider_admin(), order=99)
 # The register responsible person reads it too (access.audit); the link is for admins only,
 # so that no page pays a query to find out who else is one.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from opiskeluhuolto import audit
 
@@ -12,6 +14,10 @@ from .models import (
     CalendarPeriod,
     Guardianship,
     Institution,
+    Organisation,
+    OrganisationAgreement,
+    OrganisationContact,
+    OrganisationService,
     Provider,
     Role,
     RoleAssignment,
@@ -57,9 +63,11 @@ def assign_role(
     campus=None,
     valid_from: date,
     valid_until: date | None = None,
+    employer: Organisation | None = None,
     by=None,
 ) -> RoleAssignment:
     assignment = RoleAssignment(
+        employer=employer,
         user=user,
         role=role,
         provider=provider,
@@ -117,3 +125,57 @@ def role_state(assignment: RoleAssignment) -> dict:
 
 def guardianship_state(link: Guardianship) -> dict:
     return audit.state(link, "student", "guardian")
+
+
+# --- organisations around the school (issue 20) -------------------------------------
+
+
+def _check_campuses(provider: Provider, campuses) -> list:
+    campuses = list(campuses or [])
+    if any(c.institution.provider_id != provider.pk for c in campuses):
+        raise ValidationError({"campuses": _("A campus belongs to another provider.")})
+    return campuses
+
+
+@transaction.atomic
+def save_organisation(organisation: Organisation, *, campuses=None, **fields) -> Organisation:
+    """Create or update an organisation of `organisation.provider` with its campuses."""
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    chosen = _check_campuses(organisation.provider, campuses)
+    organisation.full_clean()
+    organisation.save()
+    organisation.campuses.set(chosen)
+    return organisation
+
+
+@transaction.atomic
+def add_contact(organisation: Organisation, **fields) -> OrganisationContact:
+    contact = OrganisationContact(organisation=organisation, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def save_service(service: OrganisationService, **fields) -> OrganisationService:
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def add_agreement(organisation: Organisation, **fields) -> OrganisationAgreement:
+    agreement = OrganisationAgreement(
+        organisation=organisation, provider_id=organisation.provider_id, **fields
+    )
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def remove_part(part: OrganisationContact | OrganisationService | OrganisationAgreement) -> None:
+    part.delete()

@@ -103,6 +103,7 @@ class RoleAssignmentAdmin(AuditedAdmin, ProviderScopedAdmin):
         "campus",
         "valid_from",
         "valid_until",
+        "employer",
     ]
     list_filter = ["role", "provider", "institution"]
     raw_id_fields = ["user"]

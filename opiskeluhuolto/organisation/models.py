@@ -91,7 +91,15 @@ class Provider(models.Model):
 
 class Institution(models.Model):
     class Level(models.TextChoices):
+        """Education levels, so that a municipal provider (seed 002, Jämsä) fits: pre-primary
+        and basic education, the preparatory education (TUVA), lukio, vocational."""
+
+        PRE_PRIMARY = "pre_primary", _("pre-primary education")
         BASIC = "basic", _("basic education")
+        PREPARATORY = (
+            "preparatory",
+            _("preparatory education for an upper secondary qualification (TUVA)"),
+        )
         UPPER_SECONDARY = "lukio", _("general upper secondary (lukio)")
         VOCATIONAL = "vocational", _("vocational education")
 
@@ -522,6 +530,9 @@ class Role(models.TextChoices):
     SPECIAL_NEEDS_TEACHER = "special_needs_teacher", _("special-needs teacher")
     GROUP_SUPERVISOR = "group_supervisor", _("group supervisor")
     TEACHER = "teacher", _("teacher")
+    #: Luksia's yhteisökoordinaattori: communal work (events, announcements, the campus's
+    #: spaces), never individual welfare (docs/access-rules.md).
+    COMMUNITY_COORDINATOR = "community_coordinator", _("community coordinator")
     EXTERNAL_MEMBER = "external_member", _("external group member")
 
 
@@ -545,6 +556,12 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def welfare_staff(self) -> RoleAssignmentQuerySet:
         return self.filter(role__in=WELFARE_PROFESSIONAL_ROLES)
+
+    def employed_by(self, employer: Organisation | None) -> RoleAssignmentQuerySet:
+        """Assignments whose employer is the organisation, or (None) the provider itself."""
+        if employer is None:
+            return self.filter(employer__isnull=True)
+        return self.filter(employer=employer)
 
 
 class RoleAssignment(models.Model):
@@ -578,6 +595,18 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    employer = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        help_text=_(
+            "Who employs the person in this role, e.g. the wellbeing county for a kuraattori "
+            "or a psychologist. Empty: the provider itself."
+        ),
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -603,6 +632,11 @@ class RoleAssignment(models.Model):
     def unit(self) -> Provider | Institution | Campus:
         return self.campus or self.institution or self.provider
 
+    @property
+    def employer_name(self) -> str:
+        """The employing organisation, or the provider itself (the default)."""
+        return self.employer.name if self.employer is not None else self.provider.name
+
     def clean(self) -> None:
         if (
             self.institution is not None
@@ -616,3 +650,177 @@ class RoleAssignment(models.Model):
             raise ValidationError({"campus": _("The campus belongs to another institution.")})
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The role must not end before it starts.")})
+        if (
+            self.employer is not None
+            and self.provider_id
+            and self.employer.provider_id != self.provider_id
+        ):
+            raise ValidationError(
+                {"employer": _("The employer must be an organisation of the same provider.")}
+            )
+
+
+# --- organisations around the school (issue 20, docs/organisations.md) ----------------
+
+
+class Organisation(models.Model):
+    """A body the provider works with: the wellbeing county, a municipality, a partner.
+
+    Kept in one provider's register (`provider`), which edits it; its contacts, services,
+    agreements and the campuses it works at are communal information, never about students.
+    """
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("wellbeing county")
+        COUNTY_UNIT = "county_unit", _("unit of the wellbeing county")
+        MUNICIPALITY = "municipality", _("municipality")
+        YOUTH_WORK = "youth_work", _("youth work")
+        NGO = "ngo", _("non-governmental organisation")
+        PARISH = "parish", _("parish")
+        OTHER = "other", _("other partner")
+
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="organisations",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    wellbeing_county = models.ForeignKey(
+        WellbeingCounty,
+        verbose_name=_("wellbeing county"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        help_text=_("For the county and its units: which wellbeing county this is."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    campuses = models.ManyToManyField(
+        Campus,
+        verbose_name=_("campuses it works at"),
+        blank=True,
+        related_name="organisations",
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name"], name="organisation_organisation_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationContact(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role or title"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationService(models.Model):
+    """A service an organisation offers; a public one is shown to the students and
+    guardians of the campuses the organisation works at, with its service hours."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="services",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    audience = models.CharField(
+        _("for whom"), max_length=200, blank=True, help_text=_("For example: students under 29.")
+    )
+    hours = models.CharField(
+        _("service hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: Tuesdays 12–15 in the communal space."),
+    )
+    public = models.BooleanField(
+        _("shown to students and guardians"),
+        default=True,
+        help_text=_("Shown with its service hours on the campuses the organisation works at."),
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationAgreement(models.Model):
+    """A cooperation agreement between the organisation and a provider: period and scope."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="agreements",
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="+"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    scope = models.TextField(_("scope"))
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__lte=models.F("ends_on")),
+                name="organisation_agreement_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.provider}"
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The agreement must not end before it starts.")})
+        if (
+            self.organisation_id
+            and self.provider_id
+            and self.organisation.provider_id != self.provider_id
+        ):
+            raise ValidationError(
+                {
+                    "provider": _(
+                        "The agreement is made with the provider that keeps the organisation."
+                    )
+                }
+            )
+
+    def in_force(self, on: date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)

@@ -4,17 +4,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opiskeluhuolto.access import fetch, for_user, policies
+from opiskeluhuolto.access import organisations as organisation_rules
 from opiskeluhuolto.lib.workdays import CalendarNotDefined, nth_working_day_after
 
 from . import actions
-from .forms import CalendarPeriodForm, SchoolYearForm, StudentSearchForm
-from .models import CalendarPeriod, SchoolYear
+from .forms import (
+    AgreementForm,
+    CalendarPeriodForm,
+    ContactForm,
+    OrganisationForm,
+    SchoolYearForm,
+    ServiceForm,
+    StudentSearchForm,
+)
+from .models import CalendarPeriod, Organisation, OrganisationService, Provider, SchoolYear
 
 
 @policies.staff
@@ -152,3 +162,179 @@ def group(request, pk):
     obj = fetch.get_group(request.user, pk)
     members = obj.students.order_by("last_name", "first_name")
     return render(request, "organisation/group.html", {"group": obj, "members": members})
+
+
+# --- organisations around the school (issue 20, docs/organisations.md) ----------------
+
+
+@policies.staff
+def organisations(request):
+    """The register of the organisations the provider works with."""
+    can = for_user(request.user)
+    items = (
+        organisation_rules.organisations_visible_to(request.user)
+        .select_related("provider")
+        .prefetch_related("campuses", "services")
+        .order_by("provider__name", "name")
+    )
+    return render(
+        request,
+        "organisation/organisations.html",
+        {"organisations": items, "can_add": bool(can.organisation_provider_ids())},
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def organisation_new(request):
+    can = for_user(request.user)
+    provider_ids = can.organisation_provider_ids()
+    if not provider_ids:
+        raise Http404
+    provider = Provider.objects.get(pk=provider_ids[0])
+    form = OrganisationForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campuses = data.pop("campuses")
+        try:
+            org = actions.save_organisation(
+                Organisation(provider=provider), campuses=campuses, **data
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Organisation added."))
+            return redirect("organisation:organisation", pk=org.pk)
+    return render(
+        request, "organisation/organisation_form.html", {"form": form, "provider": provider}
+    )
+
+
+@policies.staff
+def organisation(request, pk):
+    org = organisation_rules.get_organisation(request.user, pk)
+    can_manage = for_user(request.user).manage_organisation(org)
+    context = {
+        "organisation": org,
+        "contacts": org.contacts.all(),
+        "services": org.services.all(),
+        "agreements": org.agreements.all(),
+        "campuses": org.campuses.select_related("institution").order_by(
+            "institution__name", "name"
+        ),
+        "can_manage": can_manage,
+        "today": timezone.localdate(),
+    }
+    if can_manage:
+        context.update(
+            contact_form=ContactForm(prefix="contact"),
+            service_form=ServiceForm(prefix="service"),
+            agreement_form=AgreementForm(prefix="agreement"),
+        )
+    return render(request, "organisation/organisation.html", context)
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    org = organisation_rules.get_organisation(request.user, pk, need="manage")
+    form = OrganisationForm(request.POST or None, instance=org, provider=org.provider)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campuses = data.pop("campuses")
+        try:
+            actions.save_organisation(org, campuses=campuses, **data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("organisation:organisation", pk=org.pk)
+    return render(
+        request,
+        "organisation/organisation_form.html",
+        {"form": form, "provider": org.provider, "organisation": org},
+    )
+
+
+def _add_part(request, pk, form_class, prefix, add):
+    org = organisation_rules.get_organisation(request.user, pk, need="manage")
+    form = form_class(request.POST or None, prefix=prefix)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add(org, form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organisation:organisation", pk=org.pk)
+    return render(
+        request, "organisation/organisation_part_form.html", {"organisation": org, "form": form}
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def contact_add(request, pk):
+    return _add_part(
+        request, pk, ContactForm, "contact", lambda org, d: actions.add_contact(org, **d)
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def service_add(request, pk):
+    return _add_part(
+        request,
+        pk,
+        ServiceForm,
+        "service",
+        lambda org, d: actions.save_service(OrganisationService(organisation=org), **d),
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def agreement_add(request, pk):
+    return _add_part(
+        request, pk, AgreementForm, "agreement", lambda org, d: actions.add_agreement(org, **d)
+    )
+
+
+@policies.staff
+@require_http_methods(["GET", "POST"])
+def service_edit(request, pk):
+    service = organisation_rules.get_service(request.user, pk)
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        actions.save_service(service, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("organisation:organisation", pk=service.organisation_id)
+    return render(
+        request,
+        "organisation/organisation_part_form.html",
+        {"organisation": service.organisation, "form": form},
+    )
+
+
+def _remove(request, part):
+    actions.remove_part(part)
+    messages.success(request, _("Removed."))
+    return redirect("organisation:organisation", pk=part.organisation_id)
+
+
+@policies.staff
+@require_POST
+def contact_remove(request, pk):
+    return _remove(request, organisation_rules.get_contact(request.user, pk))
+
+
+@policies.staff
+@require_POST
+def service_remove(request, pk):
+    return _remove(request, organisation_rules.get_service(request.user, pk))
+
+
+@policies.staff
+@require_POST
+def agreement_remove(request, pk):
+    return _remove(request, organisation_rules.get_agreement(request.user, pk))

@@ -59,7 +59,7 @@ DETAIL_ROLES = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.SPECIAL_NE
 SCHOOL_STAFF = tuple(r for r in Role if r != Role.EXTERNAL_MEMBER)
 NOBODY: frozenset[str] = frozenset()
 #: Who writes announcements and organises events for a unit.
-WRITERS = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR)
+WRITERS = (*WELFARE, Role.PRINCIPAL, Role.STUDY_COUNSELLOR, Role.COMMUNITY_COORDINATOR)
 
 
 def rule(
@@ -222,11 +222,25 @@ RULES: dict[str, dict] = {
     "space": rule({STAFF_ROLES: IN_INSTITUTION}, student=LUKIO_STUDENTS, supervisor=True),
     "space_book": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
     # Service hours, head counts, cancelling another's booking: the principal covering
-    # the lukio and the provider admin.
-    "space_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION}),
+    # the lukio and the provider admin; the community coordinator of the space's campus
+    # (or of the whole lukio or provider), not of another campus.
+    "space_manage": rule(
+        {
+            (Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_INSTITUTION,
+            Role.COMMUNITY_COORDINATOR: REACHES_AINO,
+        }
+    ),
     # A development project of the lukio: every staff role covering it, partners too (and
     # its coordinator, Teemu, not a viewer here).
     "project": rule({STAFF_ROLES: IN_INSTITUTION}, supervisor=True),
+    # --- organisations around the school (issue 20) ------------------------------------
+    # Youth work working at Aino's campus, kept in the provider's register: every staff
+    # role of the provider (partners too) reads it; not another provider, even of the
+    # same county; students and guardians see only its public services, not the record.
+    "organisation": rule({STAFF_ROLES: IN_PROVIDER}, supervisor=True),
+    # Editing it: the provider admin and any principal of the provider (and the chair or
+    # secretary of a provider-wide welfare group, nobody here).
+    "organisation_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_PROVIDER}),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -391,4 +405,13 @@ URLS: dict[str, str] = {
     "projects:project": "project",
     "projects:results_pdf": "project",
     "api:projects-results": "project",
+    "organisation:organisation": "organisation",
+    "organisation:organisation_edit": "organisation_manage",
+    "organisation:contact_add": "organisation_manage",
+    "organisation:service_add": "organisation_manage",
+    "organisation:agreement_add": "organisation_manage",
+    "organisation:service_edit": "organisation_manage",
+    "organisation:contact_remove": "organisation_manage",
+    "organisation:service_remove": "organisation_manage",
+    "organisation:agreement_remove": "organisation_manage",
 }

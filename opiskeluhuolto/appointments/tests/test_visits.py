@@ -175,3 +175,67 @@ def test_a_teacher_sees_no_statistics(hours):
     cast = hours
     r = client_for(cast.teacher).get(reverse("appointments:statistics"))
     assert r.status_code == 404
+
+
+def test_the_statistics_are_read_per_employer(hours, time_machine):
+    """Kaisa is employed by the wellbeing county (issue 20): her visits count for the county,
+    not for the provider's own staff; the public page names her employer."""
+    from opiskeluhuolto.organisation import actions as org_actions
+    from opiskeluhuolto.organisation.models import Organisation, RoleAssignment
+
+    cast = hours
+    county = org_actions.save_organisation(
+        Organisation(provider=cast.provider),
+        kind=Organisation.Kind.COUNTY,
+        name="Testilän hyvinvointialue",
+    )
+    RoleAssignment.objects.filter(user=cast.kuraattori).update(employer=county)
+    for i, s in enumerate(_students(cast, 6)):
+        _nth(cast, s, i)
+    everyone = visits.compute([cast.lukio.pk], TUE, TUE + timedelta(days=2))
+    assert everyone.by_service[0].visits == 6
+    county_ids = {cast.kuraattori.pk}
+    assert (
+        visits.compute([cast.lukio.pk], TUE, TUE + timedelta(days=2), county_ids)
+        .by_service[0]
+        .visits
+        == 6
+    )
+    assert not visits.compute([cast.lukio.pk], TUE, TUE + timedelta(days=2), set()).by_service
+
+    time_machine.move_to(at(TUE + timedelta(days=3), 12), tick=False)
+    kaisa = client_for(cast.kuraattori)
+    url = reverse("appointments:statistics")
+    for employer, held in ((str(county.pk), [6]), ("provider", []), ("", [6])):
+        page = kaisa.get(
+            url, {"institution": cast.lukio.pk, "year": TUE.year, "employer": employer}
+        )
+        assert [c.visits for c in page.context["stats"].by_service] == held, (
+            employer,
+            page.context["form"].errors,
+        )
+    assert "Testilän hyvinvointialue" in kaisa.get(url).content.decode()  # a choice
+
+    public = Client().get(reverse("appointments:public_page", args=[cast.lukio.slug]))
+    text = public.content.decode()
+    assert "Testilän hyvinvointialue" in text and "Testilän kaupunki" in text
+
+
+def test_the_employer_is_an_organisation_of_the_same_provider(cast):
+    from django.core.exceptions import ValidationError
+
+    from opiskeluhuolto.organisation import actions as org_actions
+    from opiskeluhuolto.organisation.models import Organisation
+
+    elsewhere = org_actions.save_organisation(
+        Organisation(provider=cast.other_provider), kind="county", name="Muu hyvinvointialue"
+    )
+    with pytest.raises(ValidationError):
+        org_actions.assign_role(
+            cast.teacher,
+            role=Role.SOCIAL_WORKER,
+            provider=cast.provider,
+            institution=cast.lukio,
+            valid_from=TUE,
+            employer=elsewhere,
+        )

@@ -32,6 +32,23 @@ def test_demo_seeds_every_role_with_valid_people():
     aino = User.objects.get(username="opiskelija").student
     assert aino.is_minor() and aino.group.supervisor.username == "ryhmanohjaaja"
     assert not User.objects.get(username="aikuisopiskelija").student.is_minor()
+    _demo_has_the_organisations_around_the_school(aino)
+
+
+def _demo_has_the_organisations_around_the_school(aino):
+    """Issue 20: the county employs Sedu's kuraattori and psykologi; youth work offers a
+    public service on Aino's campus; a municipal provider runs a basic school."""
+    from opiskeluhuolto.organisation.models import Institution, Organisation, RoleAssignment
+    from opiskeluhuolto.organisation.partners import public_services
+
+    county = Organisation.objects.get(
+        kind=Organisation.Kind.COUNTY, provider__name="Koulutuskeskus Sedu"
+    )
+    for username in ("kuraattori", "psykologi"):
+        assert RoleAssignment.objects.get(user__username=username).employer == county
+    assert "Koulunuorisotyö" in {s.name for s in public_services(aino.institution, aino.campus)}
+    basic = Institution.objects.get(level=Institution.Level.BASIC)
+    assert basic.provider.name == "Jämsän kaupunki"
 
 
 def test_demo_people_have_coherent_contact_details():

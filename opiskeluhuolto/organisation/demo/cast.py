@@ -55,6 +55,10 @@ DEMO_SIGN_INS = [
     ("ryhmanohjaaja", "vastuuohjaaja (group supervisor) of Aino's group: care conversations"),
     ("opettaja", "opettaja (teacher), Sedu Seinäjoki: refer a student to welfare staff"),
     ("ulkojasen", "etsivä nuorisotyö, external member of welfare groups"),
+    (
+        "yhteisokoordinaattori",
+        "yhteisökoordinaattori (community coordinator), Sedu Seinäjoki: events, spaces",
+    ),
     ("opiskelija", "Aino, 16, student at Sedu Seinäjoki: book a time, my matters"),
     ("aikuisopiskelija", "Eero, 22, adult student at Sedu"),
     ("huoltaja", "Matti, guardian of Aino"),

@@ -93,3 +93,73 @@ ROWS = [
         kwargs=lambda c: {"institution_id": c.lukio.pk},
     ),
 ]
+
+
+# --- organisations around the school (issue 20) ----------------------------------------
+# Youth work Nuorisotila of Testilä works at the lukio's campus: every staff role of the
+# provider reads it (partners too), the other provider's kuraattori does not; the
+# provider admin and the principal edit it (docs/organisations.md).
+
+
+def setup(cast) -> None:
+    from datetime import date
+
+    from opiskeluhuolto.organisation import actions
+    from opiskeluhuolto.organisation.models import Organisation, OrganisationService
+
+    org = actions.save_organisation(
+        Organisation(provider=cast.provider),
+        kind=Organisation.Kind.YOUTH_WORK,
+        name="Testilän nuorisopalvelut",
+        campuses=[cast.lukio_campus],
+    )
+    cast.partner = org
+    cast.partner_contact = actions.add_contact(org, name="Nea Nuorisotyö", phone="040 123 4567")
+    cast.partner_service = actions.save_service(
+        OrganisationService(organisation=org),
+        name="Koulunuorisotyö",
+        audience="kaikki opiskelijat",
+        hours="tiistaisin 12–15 Olkkarissa",
+    )
+    cast.partner_agreement = actions.add_agreement(
+        org, starts_on=date(cast.today.year, 1, 1), scope="Koulunuorisotyö kampuksella"
+    )
+
+
+PARTNER_MANAGERS = {"*": 404, "anonymous": 302, "admin": 200, "rehtori": 200}
+
+
+def _org(c):
+    return {"pk": c.partner.pk}
+
+
+ROWS += [
+    Row("organisation:organisations", staff()),
+    Row("organisation:organisation_new", PARTNER_MANAGERS),
+    Row("organisation:organisation", staff(outsider=404), kwargs=_org),
+    Row("organisation:organisation_edit", PARTNER_MANAGERS, kwargs=_org),
+    Row("organisation:contact_add", PARTNER_MANAGERS, kwargs=_org),
+    Row("organisation:service_add", PARTNER_MANAGERS, kwargs=_org),
+    Row("organisation:agreement_add", PARTNER_MANAGERS, kwargs=_org),
+    Row(
+        "organisation:service_edit",
+        PARTNER_MANAGERS,
+        kwargs=lambda c: {"pk": c.partner_service.pk},
+    ),
+    # Removing answers POST only: a GET is refused (405) for staff before the object is read.
+    Row(
+        "organisation:contact_remove",
+        staff(405),
+        kwargs=lambda c: {"pk": c.partner_contact.pk},
+    ),
+    Row(
+        "organisation:service_remove",
+        staff(405),
+        kwargs=lambda c: {"pk": c.partner_service.pk},
+    ),
+    Row(
+        "organisation:agreement_remove",
+        staff(405),
+        kwargs=lambda c: {"pk": c.partner_agreement.pk},
+    ),
+]
