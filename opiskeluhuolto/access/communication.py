@@ -135,9 +135,20 @@ class CommunicationRules(RulePrimitives):
         return self._writes_at(event.provider_id, event.institution_id)
 
     def view_event(self, event) -> bool:
-        if self.manage_event(event):
+        """Its managers, every member of its organiser group (whatever their role in the
+        group: an external partner or an invited expert too), and its audience (those
+        its invitation reaches: the same rule, `access.audiences`)."""
+        if self.manage_event(event) or event.organiser_id in self.group_roles:
             return True
         return audiences.includes(audiences.of_event(event), audiences.reach_of(self))
+
+    def invite_to_event(self, event) -> bool:
+        """Write the event's invitation: manage the event and may address its audience
+        (the invitation is an announcement; `Addressable`, the writer's rule)."""
+        campus_ids = [c.pk for c in event.campuses.all()]
+        return self.manage_event(event) and self.may_address(
+            event.provider_id, event.institution_id, campus_ids
+        )
 
 
 def clock_item_for(place: audiences.Place, item) -> bool:
@@ -245,7 +256,7 @@ def events_visible_to(user) -> QuerySet:
     can = for_user(user)
     if not can.is_authenticated:
         return Event.objects.none()
-    q = Q(organiser_id__in=can.organiser_group_ids())
+    q = Q(organiser_id__in=list(can.group_roles))  # every member of the organiser group
     for g in can.grants:
         if g.role in WRITER_ROLES:
             q |= Q(provider_id=g.provider_id) & (
