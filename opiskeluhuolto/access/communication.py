@@ -115,11 +115,13 @@ class CommunicationRules(RulePrimitives):
         return self.may_address(campus.institution.provider_id, campus.institution_id, [campus.pk])
 
     def manage_announcement(self, a) -> bool:
-        """The group's organisers, and the writers who may address its audience (so a
-        writer manages every draft they could write)."""
+        """The group's organisers, and the writers whose role covers the institution (a
+        role posted to a campus too: staff of an institution serve all its campuses).
+        Every audience `Addressable` allows is within this, so a writer manages every
+        draft they could write."""
         if a.welfare_group_id and a.welfare_group_id in self.organiser_group_ids():
             return True
-        return self.may_address(a.provider_id, a.institution_id, a.campus_ids())
+        return self._writes_at(a.provider_id, a.institution_id)
 
     def read_announcement(self, a) -> bool:
         if a.status in ("sending", "sent") and (
@@ -200,21 +202,13 @@ def announcements_managed_by(user) -> QuerySet:
 
     can = for_user(user)
     q = Q(welfare_group_id__in=can.organiser_group_ids())
-    several = Announcement.campuses.through.objects
-    for provider_id in {g.provider_id for g in can.grants if g.role in WRITER_ROLES}:
-        allowed = can.addressable(provider_id)
-        if allowed.provider_wide:
-            q |= Q(provider_id=provider_id)
+    for g in can.grants:
+        if g.role not in WRITER_ROLES:
             continue
-        q |= Q(provider_id=provider_id, institution_id__in=list(allowed.institutions))
-        mine = [c for _i, c in allowed.campuses]
-        if mine:  # the campus, or several chosen and every one of them mine
-            q |= Q(provider_id=provider_id, campus_id__in=mine)
-            q |= Q(
-                Q(provider_id=provider_id, campus__isnull=True),
-                Q(pk__in=several.values("announcement_id")),
-                ~Q(pk__in=several.exclude(campus_id__in=mine).values("announcement_id")),
-            )
+        if g.institution_id is None:
+            q |= Q(provider_id=g.provider_id)
+        else:
+            q |= Q(provider_id=g.provider_id, institution_id=g.institution_id)
     return Announcement.objects.filter(q)
 
 
