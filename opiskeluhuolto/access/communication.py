@@ -8,6 +8,9 @@ public archive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -26,6 +29,43 @@ WRITER_ROLES = WELFARE_PROFESSIONAL_ROLES | {
 #: The members of a welfare group who write and organise in its name (not the
 #: student, guardian or external representatives, nor invited experts).
 ORGANISER_GROUP_ROLES = frozenset({"chair", "secretary", "member"})
+
+
+@dataclass(frozen=True)
+class Addressable:
+    """The units of one provider a writer may address, from their writer roles: the whole
+    provider, whole institutions, or single campuses (a role of a campus)."""
+
+    provider_wide: bool = False
+    institutions: frozenset[int] = frozenset()
+    campuses: frozenset[tuple[int, int]] = frozenset()  # (institution, campus)
+
+    def allows(self, institution_id: int | None, campus_ids: Iterable[int]) -> bool:
+        """THE audience rule of a writer: the provider (no institution) only with a
+        provider-wide role; an institution with a role of it; its every campus (none
+        chosen) likewise; chosen campuses with a role of the institution or of each one."""
+        if self.provider_wide:
+            return True
+        if institution_id is None:
+            return False
+        if institution_id in self.institutions:
+            return True
+        chosen = set(campus_ids)
+        mine = {c for i, c in self.campuses if i == institution_id}
+        return bool(chosen) and chosen <= mine
+
+    def campuses_q(self, prefix: str = "") -> Q:
+        """The campuses this allows, as a filter over campuses (`prefix` to reach them)."""
+        if self.provider_wide:
+            return Q()
+        q = Q(**{f"{prefix}institution_id__in": list(self.institutions)})
+        return q | Q(**{f"{prefix}pk__in": [c for _i, c in self.campuses]})
+
+    def institution_ids(self) -> frozenset[int] | None:
+        """The institutions one may address at all (None: every one of the provider)."""
+        if self.provider_wide:
+            return None
+        return self.institutions | {i for i, _c in self.campuses}
 
 
 class CommunicationRules(RulePrimitives):
@@ -51,12 +91,36 @@ class CommunicationRules(RulePrimitives):
     def write_announcements(self) -> bool:
         return any(g.role in WRITER_ROLES for g in self.grants)
 
+    def addressable(self, provider_id: int) -> Addressable:
+        """The units of the provider this writer may address (`Addressable.allows`)."""
+        wide, institutions, campuses = False, set(), set()
+        for g in self.grants:
+            if g.role not in WRITER_ROLES or g.provider_id != provider_id:
+                continue
+            if g.institution_id is None:
+                wide = True
+            elif g.campus_id is None:
+                institutions.add(g.institution_id)
+            else:
+                campuses.add((g.institution_id, g.campus_id))
+        return Addressable(wide, frozenset(institutions), frozenset(campuses))
+
+    def may_address(
+        self, provider_id: int, institution_id: int | None, campus_ids: Iterable[int] = ()
+    ) -> bool:
+        """May this writer address the unit (the form's choices and `save_draft`)."""
+        return self.addressable(provider_id).allows(institution_id, campus_ids)
+
     def write_to_campus(self, campus) -> bool:
-        """A writer addresses the campuses of the institutions their role covers (the
-        rule of `manage_announcement`: staff of an institution serve all its campuses)."""
-        return self._writes_at(campus.institution.provider_id, campus.institution_id)
+        """A writer addresses a campus their role covers (a role of the provider, the
+        institution or that campus)."""
+        return self.may_address(campus.institution.provider_id, campus.institution_id, [campus.pk])
 
     def manage_announcement(self, a) -> bool:
+        """The group's organisers, and the writers whose role covers the institution (a
+        role posted to a campus too: staff of an institution serve all its campuses).
+        Every audience `Addressable` allows is within this, so a writer manages every
+        draft they could write."""
         if a.welfare_group_id and a.welfare_group_id in self.organiser_group_ids():
             return True
         return self._writes_at(a.provider_id, a.institution_id)
@@ -75,9 +139,20 @@ class CommunicationRules(RulePrimitives):
         return self._writes_at(event.provider_id, event.institution_id)
 
     def view_event(self, event) -> bool:
-        if self.manage_event(event):
+        """Its managers, every member of its organiser group (whatever their role in the
+        group: an external partner or an invited expert too), and its audience (those
+        its invitation reaches: the same rule, `access.audiences`)."""
+        if self.manage_event(event) or event.organiser_id in self.group_roles:
             return True
         return audiences.includes(audiences.of_event(event), audiences.reach_of(self))
+
+    def invite_to_event(self, event) -> bool:
+        """Write the event's invitation: manage the event and may address its audience
+        (the invitation is an announcement; `Addressable`, the writer's rule)."""
+        campus_ids = [c.pk for c in event.campuses.all()]
+        return self.manage_event(event) and self.may_address(
+            event.provider_id, event.institution_id, campus_ids
+        )
 
 
 def clock_item_for(place: audiences.Place, item) -> bool:
@@ -144,15 +219,18 @@ def campuses_written_to_by(user, provider_id: int) -> QuerySet:
     a test keeps the two in step)."""
     from opiskeluhuolto.access.permissions import for_user
 
-    q = Q(pk__in=[])
-    for g in for_user(user).grants:
-        if g.role not in WRITER_ROLES or g.provider_id != provider_id:
-            continue
-        if g.institution_id is None:
-            q |= Q(institution__provider_id=provider_id)
-        else:
-            q |= Q(institution_id=g.institution_id)
-    return Campus.objects.filter(q)
+    allowed = for_user(user).addressable(provider_id)
+    return Campus.objects.filter(allowed.campuses_q(), institution__provider_id=provider_id)
+
+
+def institutions_written_to_by(user, provider_id: int) -> QuerySet:
+    """The provider's institutions a writer may address at all (some or all campuses)."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.organisation.models import Institution
+
+    ids = for_user(user).addressable(provider_id).institution_ids()
+    found = Institution.objects.filter(provider_id=provider_id)
+    return found if ids is None else found.filter(pk__in=list(ids))
 
 
 def get_event(user, pk, *, need: str = "view"):
@@ -174,7 +252,7 @@ def events_visible_to(user) -> QuerySet:
     can = for_user(user)
     if not can.is_authenticated:
         return Event.objects.none()
-    q = Q(organiser_id__in=can.organiser_group_ids())
+    q = Q(organiser_id__in=list(can.group_roles))  # every member of the organiser group
     for g in can.grants:
         if g.role in WRITER_ROLES:
             q |= Q(provider_id=g.provider_id) & (

@@ -71,6 +71,33 @@ def _validate(a: Announcement) -> None:
     a.full_clean(exclude=["created_by", "clock_item", "clock_year"], validate_constraints=False)
 
 
+def _check_writer(a: Announcement, by, campus_ids: list[int]) -> None:
+    """The writer may address the audience (`access.communication`, the rule of the
+    form's choices and of `manage_announcement`): a draft is never saved that its writer
+    could not open afterwards."""
+    from opiskeluhuolto.access import for_user
+
+    can = for_user(by)
+    if a.welfare_group_id and a.welfare_group_id in can.organiser_group_ids():
+        return
+    allowed = can.addressable(a.provider_id)
+    if allowed.allows(a.institution_id, campus_ids):
+        return
+    institutions = allowed.institution_ids()
+    if campus_ids and (institutions is None or a.institution_id in institutions):
+        raise ValidationError(
+            {"campuses": _("Choose only campuses your role covers: you cannot write to others.")}
+        )
+    raise ValidationError(
+        {
+            "institution": _(
+                "Your role does not cover this audience. Choose an institution, or campuses, "
+                "that your role covers."
+            )
+        }
+    )
+
+
 @transaction.atomic
 def save_draft(a: Announcement, *, by, campuses=None) -> Announcement:
     """Create or edit a draft (only drafts and scheduled ones may change). `campuses`,
@@ -99,6 +126,7 @@ def save_draft(a: Announcement, *, by, campuses=None) -> Announcement:
         a.campus = campuses[0] if len(campuses) == 1 else None
         several = campuses if len(campuses) > 1 else []
     _validate(a)
+    _check_writer(a, by, a.campus_ids() if several is None else [c.pk for c in campuses or []])
     a.save()
     if several is not None:
         a.campuses.set(several)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.access import communication
-from opiskeluhuolto.organisation.models import Campus, Institution, StudentGroup
+from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
 from .models import Announcement
 
@@ -45,7 +45,9 @@ class AnnouncementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from opiskeluhuolto.meetings.models import Group
 
-        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["institution"].queryset = communication.institutions_written_to_by(
+            user, provider_id
+        )
         self.fields["campuses"].queryset = (
             communication.campuses_written_to_by(user, provider_id)
             .select_related("institution")

@@ -93,6 +93,7 @@ def event(request, pk):
         "description": obj.description_in(lang),
         "mine": mine,
         "manage": manage,
+        "can_invite": can.invite_to_event(obj),
         "taken": obj.registrations.filter(status="registered").count(),
         "open": obj.registration and obj.starts_at > timezone.now(),
         "ended": obj.ends_at <= timezone.now(),

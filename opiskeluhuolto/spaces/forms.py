@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ServiceHours, Visit
+from .models import ServiceHours, Space, Visit, Weekday
 
 
 class BookingForm(forms.Form):
@@ -49,3 +49,26 @@ class ServiceHoursForm(forms.ModelForm):
             "starts_at": forms.TimeInput(attrs={"type": "time"}),
             "ends_at": forms.TimeInput(attrs={"type": "time"}),
         }
+
+
+class OpeningHoursForm(forms.ModelForm):
+    """The space's opening hours (`actions.set_opening_hours`)."""
+
+    open_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Open on"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Space
+        fields = ["open_weekdays", "opens_at", "closes_at"]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["open_weekdays"] = self.instance.weekdays()

@@ -3,12 +3,24 @@ bookings, the partners' regular service hours in it, and the visitors counted.""
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class Space(models.Model):
@@ -21,6 +33,11 @@ class Space(models.Model):
     #: Bumped by every booking: the UPDATE takes the row's write lock first, so bookings of
     #: one space are serialised on every database (actions.book).
     bookings_version = models.PositiveIntegerField(default=0, editable=False)
+    #: The opening hours: bookings fall within them (`actions.book`). The weekdays as
+    #: digits, 0 Monday … 6 Sunday; by default Monday to Friday 8–16.
+    open_weekdays = models.CharField(_("open on"), max_length=7, default="01234")
+    opens_at = models.TimeField(_("opens"), default=time(8))
+    closes_at = models.TimeField(_("closes"), default=time(16))
 
     class Meta:
         verbose_name = _("communal space")
@@ -28,23 +45,26 @@ class Space(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["campus", "name"], name="spaces_space_unique_name"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="spaces_space_opening_order"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def weekdays(self) -> list[int]:
+        return sorted({int(d) for d in self.open_weekdays if d in "0123456"})
+
+    def opening_days_display(self) -> str:
+        """The open weekdays in words, e.g. "Monday, Tuesday"."""
+        return ", ".join(str(Weekday(d).label) for d in self.weekdays())
+
 
 class ServiceHours(models.Model):
     """A partner's regular hours in the space, e.g. youth work on Tuesdays 12–16."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = Weekday
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="service_hours")
     organisation = models.CharField(_("partner organisation"), max_length=200)

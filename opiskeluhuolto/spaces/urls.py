@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/usage/", views.usage, name="usage"),
     path("<int:pk>/visits/", views.visits, name="visits"),
     path("<int:pk>/hours/", views.hours, name="hours"),
+    path("<int:pk>/opening/", views.opening, name="opening"),
     path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
 ]

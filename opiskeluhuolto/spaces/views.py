@@ -16,7 +16,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.access import spaces as access
 
 from . import actions, week
-from .forms import BookingForm, ServiceHoursForm, VisitForm
+from .forms import BookingForm, OpeningHoursForm, ServiceHoursForm, VisitForm
 from .models import Booking
 from .usage import MIN_CELL, monthly
 
@@ -62,7 +62,9 @@ def space(request, pk):
             "can_book": staff,
             "manage": can.manage_space(space),
             "me": request.user.pk,
+            "now": timezone.now(),
             "hours_form": ServiceHoursForm() if can.manage_space(space) else None,
+            "opening_form": OpeningHoursForm(instance=space) if can.manage_space(space) else None,
         },
     )
 
@@ -101,8 +103,12 @@ def book(request, pk):
 @require_POST
 def cancel(request, pk):
     booking = access.get_space_booking(request.user, pk)
-    actions.cancel(booking, by=request.user)
-    messages.success(request, _("The booking is cancelled."))
+    try:
+        actions.cancel(booking, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The booking is cancelled."))
     return redirect("spaces:space", booking.space_id)
 
 
@@ -153,4 +159,27 @@ def hours(request, pk):
             messages.success(request, _("The service hours are saved."))
     else:
         messages.error(request, _("Check the service hours."))
+    return redirect("spaces:space", space.pk)
+
+
+@policies.staff
+@require_POST
+def opening(request, pk):
+    space = access.get_space(request.user, pk, need="manage")
+    form = OpeningHoursForm(request.POST, instance=space)
+    if form.is_valid():
+        try:
+            actions.set_opening_hours(
+                space,
+                weekdays=form.cleaned_data["open_weekdays"],
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                by=request.user,
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The opening hours are saved."))
+    else:
+        messages.error(request, _("Check the opening hours: the weekdays and the times."))
     return redirect("spaces:space", space.pk)

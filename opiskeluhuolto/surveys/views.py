@@ -42,6 +42,26 @@ def _form_answers(request, questions) -> dict:
     return data
 
 
+def _failure_message(saving: bool, had_draft: bool, fixable: bool) -> str:
+    """What a refused send or save left behind, truthfully: the answers saved earlier
+    stay as they were; this attempt was not accepted; and what to do."""
+    if saving:
+        state = (
+            _("These changes were not saved; the answers you saved earlier are kept.")
+            if had_draft
+            else _("Nothing was saved yet.")
+        )
+        fix = _("Fix the answers marked below and save again.")
+    else:
+        state = (
+            _("Your answers were not sent. The answers you saved earlier are kept.")
+            if had_draft
+            else _("Your answers were not sent, and nothing was saved.")
+        )
+        fix = _("Fix the answers marked below and send again.")
+    return f"{state} {fix}" if fixable else state
+
+
 @policies.authenticated
 def answer(request, pk):
     """One page of a survey. A POST costs a constant number of queries whatever the number
@@ -56,6 +76,7 @@ def answer(request, pk):
     errors: dict = {}
     questions = list(survey.questions.all())
     values = dict(invitation.draft)
+    had_draft = bool(invitation.draft)  # answers saved earlier, kept whatever happens now
     if request.method == "POST":
         values = _form_answers(request, questions)
         kwargs = {"today": today, "invitation": invitation, "questions": questions}
@@ -86,6 +107,8 @@ def answer(request, pk):
         for q in questions
     ]
     status = 400 if errors else 200
+    fixable = any(key != "__all__" for key in errors)
+    failed = _failure_message("save" in request.POST, had_draft, fixable) if errors else ""
     return render(
         request,
         "surveys/answer.html",
@@ -94,6 +117,7 @@ def answer(request, pk):
             "questions": rows,
             "errors": errors,
             "general_errors": errors.get("__all__", []),
+            "failed": failed,
             "open": survey.is_open_on(today),
         },
         status=status,

@@ -399,6 +399,7 @@ URLS: dict[str, str] = {
     "spaces:usage": "space_book",
     "spaces:visits": "space_manage",
     "spaces:hours": "space_manage",
+    "spaces:opening": "space_manage",
     "spaces:cancel": "space_manage",
     "api:spaces-bookings": "space",
     "api:spaces-book": "space_book",

@@ -153,3 +153,109 @@ def test_the_offered_campuses_follow_the_writer_rule(cast, campuses):
     lukio = {c for c in every if c.institution_id == cast.lukio.pk}
     assert set(communication.campuses_written_to_by(cast.rehtori, cast.provider.pk)) == lukio
     assert not communication.campuses_written_to_by(cast.teacher, cast.provider.pk).exists()
+
+
+def test_a_writer_of_one_campus_addresses_only_that_campus(cast, campuses, client):
+    """Tiina's role is of the Etu-Töölö campus only: the other campuses of the lukio, and
+    the lukio as a whole (no campus chosen), are neither offered nor taken."""
+    second, _guardian = campuses["second"]
+    client.force_login(cast.nurse)
+    form = client.get(reverse("announcements:new")).context["form"]
+    assert list(form.fields["campuses"].queryset) == [cast.lukio_campus]
+    assert list(form.fields["institution"].queryset) == [cast.lukio]
+    for fields, error in (
+        ({"institution": cast.lukio.pk, "campuses": [second.pk]}, "campuses"),
+        ({"institution": cast.lukio.pk, "campuses": [cast.lukio_campus.pk, second.pk]}, "campuses"),
+        ({"institution": cast.lukio.pk}, "institution"),  # every campus of the lukio
+        ({}, "institution"),  # the whole provider
+        ({"institution": cast.amis.pk}, "institution"),
+    ):
+        response = _post(client, reverse("announcements:new"), **fields)
+        assert response.status_code == 200, fields
+        assert error in response.context["form"].errors, fields
+    assert not Announcement.objects.exists()
+    response = _post(
+        client,
+        reverse("announcements:new"),
+        institution=cast.lukio.pk,
+        campuses=[cast.lukio_campus.pk],
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    a = Announcement.objects.get()
+    assert client.get(reverse("announcements:send", args=[a.pk])).status_code == 200
+
+
+def test_save_draft_refuses_an_audience_outside_the_writers_roles(cast, campuses):
+    """The action itself (not only the form's choices) refuses it."""
+    from django.core.exceptions import ValidationError
+
+    from opiskeluhuolto.announcements import actions
+
+    second, _guardian = campuses["second"]
+
+    def draft(**fields):
+        return Announcement(
+            provider=cast.provider,
+            kind="newsletter",
+            audience="guardians",
+            title_fi="T",
+            body_fi="B",
+            **fields,
+        )
+
+    with pytest.raises(ValidationError) as e:
+        actions.save_draft(draft(institution=cast.lukio), by=cast.nurse, campuses=[second])
+    assert "campuses" in e.value.error_dict
+    with pytest.raises(ValidationError) as e:
+        actions.save_draft(draft(institution=cast.amis), by=cast.rehtori, campuses=[])
+    assert "institution" in e.value.error_dict
+    with pytest.raises(ValidationError) as e:
+        actions.save_draft(draft(), by=cast.rehtori, campuses=[])
+    assert "institution" in e.value.error_dict
+    assert not Announcement.objects.exists()
+
+
+def test_a_draft_the_writer_could_not_open_is_never_created(cast, client):
+    """The lukio's principal leaves the institution empty (the whole provider) or picks
+    the amis: a field error, no draft (before, the draft was saved and its preview 404)."""
+    client.force_login(cast.rehtori)
+    for fields in ({}, {"institution": cast.amis.pk}):
+        response = _post(client, reverse("announcements:new"), **fields)
+        assert response.status_code == 200, fields
+        assert "institution" in response.context["form"].errors, fields
+    assert not Announcement.objects.exists()
+
+
+def test_the_managed_list_follows_manage_announcement(cast, campuses):
+    """`announcements_managed_by` (the list) and `manage_announcement` agree."""
+    from opiskeluhuolto.announcements import actions
+
+    second, _guardian = campuses["second"]
+    made = []
+    for fields, several in (
+        ({"institution": cast.lukio}, []),
+        ({"institution": cast.lukio}, [cast.lukio_campus]),
+        ({"institution": cast.lukio}, [second]),
+        ({"institution": cast.lukio}, [cast.lukio_campus, second]),
+        ({"institution": cast.amis}, [cast.amis_campus]),
+        ({}, []),
+    ):
+        a = Announcement(
+            provider=cast.provider,
+            kind="newsletter",
+            audience="guardians",
+            title_fi="T",
+            body_fi="B",
+            **fields,
+        )
+        made.append(actions.save_draft(a, by=cast.admin, campuses=several))
+    for name in MEMBERS:
+        user = cast.member(name)
+        if user is None:
+            continue
+        can = for_user(user)
+        listed = set(communication.announcements_managed_by(user))
+        assert listed == {a for a in made if can.manage_announcement(a)}, name
+    # Tiina writes to her campus only, and manages the lukio's announcements (as before).
+    managed = {a.pk for a in communication.announcements_managed_by(cast.nurse)}
+    assert managed == {a.pk for a in made[:4]}

@@ -50,6 +50,8 @@ def seed(ctx: DemoContext) -> None:
             "henkilöstö voivat varata tilan tapaamisiinsa."
         ),
         capacity=30,
+        opens_at=time(8),
+        closes_at=time(18),  # the student forum meets on Thursdays until 17
     )
     ServiceHours.objects.bulk_create(
         ServiceHours(

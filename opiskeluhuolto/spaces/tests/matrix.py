@@ -62,6 +62,7 @@ ROWS = [
         data=lambda c: {"day": c.today.isoformat(), "kind": "students", "count": "12"},
     ),
     Row("spaces:hours", _to(MANAGERS, 302), kwargs=_space, method="post"),
+    Row("spaces:opening", _to(MANAGERS, 302), kwargs=_space, method="post"),
     # Riitta's booking: she (who booked it) and the managers cancel it.
     Row(
         "spaces:cancel",

@@ -151,3 +151,32 @@ def test_results_csv_carries_hostile_unit_names_as_text(client, open_survey, sv,
         assert not [c for c in cells if c.startswith(FORMULA_STARTS)], (by, cells)
         seen += cells
     assert "'" + hostile_group in seen
+
+
+def test_a_refused_send_after_a_saved_draft_says_the_draft_is_kept(client, open_survey, sv):
+    """The answers saved earlier stay; the page says so (not "nothing was saved"), says
+    this send was not accepted, and what to fix."""
+    from opiskeluhuolto.surveys.models import Invitation
+
+    client.force_login(sv.users[0])
+    url = reverse("surveys:answer", args=[open_survey.pk])
+    answers = full_answers(open_survey)
+    q1 = open_survey.questions.get(position=1)
+    # Before any draft: a refused send saved nothing, and says so.
+    partial = {k: v for k, v in answers.items() if k != str(q1.pk)}
+    bad = client.post(url, {**_form(open_survey, partial), "send": "1"}).content.decode()
+    assert "Vastauksiasi ei lähetetty, eikä mitään tallennettu." in bad
+    assert "Korjaa alla merkityt vastaukset ja lähetä uudelleen." in bad
+    # A draft, then a refused send: the draft is kept, and the page says so.
+    client.post(url, {**_form(open_survey, partial), "save": "1"})
+    draft = Invitation.objects.get(survey=open_survey, user=sv.users[0]).draft
+    assert draft
+    bad = client.post(url, {**_form(open_survey, partial), "send": "1"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "mitään ei tallennettu" not in page
+    assert "Vastauksiasi ei lähetetty. Aiemmin tallentamasi vastaukset ovat tallessa." in page
+    assert "Korjaa alla merkityt vastaukset ja lähetä uudelleen." in page
+    assert f'id="error-{q1.pk}"' in page
+    assert Invitation.objects.get(survey=open_survey, user=sv.users[0]).draft == draft
+    assert not Response.objects.exists()
