@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
@@ -78,3 +79,25 @@ class QuestionForm(forms.Form):
             options.append({"value": i, "fi": parts[0], "sv": parts[1], "en": parts[2]})
         data["option_list"] = options
         return data
+
+
+class ReaderChoice(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}, {obj.title}" if obj.title else obj.display_name
+
+
+class ResultReadersForm(forms.Form):
+    """Who else reads the released results: the choices are the rule's
+    (`access.surveys.result_reader_choices`), a person outside them is a form error."""
+
+    shared_with = ReaderChoice(
+        queryset=User.objects.none(), required=False, label=_("results also shown to"),
+        error_messages={"invalid_choice": _("Only staff of the survey's provider can be named.")},
+        help_text=_("Staff of the provider who may read the results once they are released."),
+    )  # fmt: skip
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"].queryset = choices

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from opiskeluhuolto.access import policies
 from opiskeluhuolto.access.permissions import for_user
-from opiskeluhuolto.access.surveys import get_survey
+from opiskeluhuolto.access.surveys import get_survey, result_reader_choices
 
 from . import actions, exports
-from .forms import NewSurveyForm, QuestionForm
+from .forms import NewSurveyForm, QuestionForm, ResultReadersForm
 from .models import LANGUAGES, SMALL_CELL, TextAnswer, pick
 
 
@@ -89,6 +89,18 @@ def edit(request, pk):
             return redirect("surveys:edit", pk=survey.pk)
         except ValidationError as e:
             _add_errors(form, e)
+    return _render_edit(request, survey, lang, form=form)
+
+
+def _readers_form(survey, data=None) -> ResultReadersForm:
+    return ResultReadersForm(
+        data,
+        choices=result_reader_choices(survey, timezone.localdate()),
+        initial={"shared_with": list(survey.shared_with.all())},
+    )
+
+
+def _render_edit(request, survey, lang, *, form, readers_form=None):
     preview = [
         {
             "q": q,
@@ -113,8 +125,26 @@ def edit(request, pk):
         )[:50],
         "today": timezone.localdate(),
         "small_cell": SMALL_CELL,
+        "readers_form": readers_form or _readers_form(survey),
     }
-    return render(request, "surveys/edit.html", context, status=400 if form.errors else 200)
+    failed = form.errors or (readers_form is not None and readers_form.errors)
+    return render(request, "surveys/edit.html", context, status=400 if failed else 200)
+
+
+@require_POST
+@policies.staff
+def share(request, pk):
+    """Name who else reads the released results (audited)."""
+    survey = get_survey(request.user, pk, need="manage")
+    readers_form = _readers_form(survey, request.POST)
+    if readers_form.is_valid():
+        try:
+            actions.share_results(survey, readers_form.cleaned_data["shared_with"], by=request.user)
+            messages.success(request, _("Saved who else reads the results."))
+            return redirect("surveys:edit", pk=survey.pk)
+        except ValidationError as e:
+            _add_errors(readers_form, e)
+    return _render_edit(request, survey, "fi", form=QuestionForm(), readers_form=readers_form)
 
 
 def _act(request, survey, fn, done: str):
