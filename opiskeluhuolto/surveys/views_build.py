@@ -14,7 +14,11 @@ from django.views.decorators.http import require_POST
 
 from opiskeluhuolto.access import policies
 from opiskeluhuolto.access.permissions import for_user
-from opiskeluhuolto.access.surveys import get_survey, result_reader_choices
+from opiskeluhuolto.access.surveys import (
+    get_survey,
+    result_reader_choices,
+    survey_clock_items,
+)
 
 from . import actions, exports
 from .forms import NewSurveyForm, QuestionForm, ResultReadersForm
@@ -40,7 +44,9 @@ def _add_errors(form, error: ValidationError) -> None:
 @policies.staff
 def new(request):
     groups = _groups(request)
-    form = NewSurveyForm(request.POST or None, groups=groups)
+    form = NewSurveyForm(
+        request.POST or None, groups=groups, clock_items=survey_clock_items(request.user, groups)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         unit = {"campus": d["campus"], "student_group": d["student_group"]}
@@ -59,11 +65,13 @@ def new(request):
                         d["group"], by=request.user, title={"fi": d["title"].strip()},
                         audience=d["audience"], is_anonymous=d["is_anonymous"], **unit,
                     )  # fmt: skip
+                if d["clock_item"]:  # the item gives the dates the user left empty
+                    actions.window_from_item(survey, d["clock_item"], today=timezone.localdate())
                 actions.set_window(
                     survey,
-                    opens_on=d["opens_on"],
-                    closes_on=d["closes_on"],
-                    results_on=d["results_on"],
+                    opens_on=d["opens_on"] or survey.opens_on,
+                    closes_on=d["closes_on"] or survey.closes_on,
+                    results_on=d["results_on"] or (survey.results_on if d["clock_item"] else None),
                 )
             return redirect("surveys:edit", pk=survey.pk)
         except ValidationError as e:
