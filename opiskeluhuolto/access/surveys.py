@@ -8,11 +8,16 @@
   group's unit;
 - **answer**: the person holds an invitation (the audience was fixed when it opened);
 - **see results**: only once released and on or after the results date, for those who
-  run it, the owner group's members and the people the group named (`shared_with`).
+  run it, the owner group's members and the people the group named (`shared_with`);
+- **tie a survey to a clock item** in the builder: survey-type items of the annual clocks
+  of the builder's groups' providers that the builder may see — `survey_clock_items`;
+- **be named** to read the results: staff with a current role in the survey's provider
+  (not an external member of a group) — `result_reader_choices`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -88,6 +93,37 @@ class SurveyRules(RulePrimitives):
             if self.build_survey_for(g)
         ]
         return Survey.objects.filter(owner_group__in=groups)
+
+
+def result_reader_choices(survey, today: date) -> QuerySet:
+    """The people whom those who run the survey may name to read its released results:
+    staff with a current role in the survey's provider."""
+    from opiskeluhuolto.accounts.models import User
+
+    from .audiences import Audience, staff_in
+
+    roles = staff_in(Audience(kind="staff", provider_id=survey.provider_id), today)
+    return User.objects.filter(pk__in=roles.values("user_id")).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def survey_clock_items(user, groups) -> QuerySet:
+    """The annual-clock items of type survey that a survey of these owner groups may be
+    tied to in the builder: items (not hidden) of the groups' providers' clocks that this
+    person may see (`view_clock`)."""
+    from opiskeluhuolto.annualclock.models import ClockItem
+
+    from .permissions import for_user
+
+    can = for_user(user)
+    items = ClockItem.objects.filter(
+        type=ClockItem.Type.SURVEY,
+        is_hidden=False,
+        clock__provider_id__in={g.provider_id for g in groups},
+    ).select_related("clock", "clock__parent")
+    ids = [i.pk for i in items if can.view_clock(i.clock)]
+    return ClockItem.objects.filter(pk__in=ids).select_related("clock").order_by("clock", "pk")
 
 
 def get_survey(user, pk, *, need: str):

@@ -52,6 +52,7 @@ class AuditEvent(models.Model):
         PROHIBITION_RECORDED = "prohibition.record", _("guardian prohibition recorded")
         PROHIBITION_LIFTED = "prohibition.lift", _("guardian prohibition lifted")
         PROCEDURE_SETTINGS_CHANGED = "procedure.settings", _("procedure settings changed")
+        SURVEY_RESULTS_SHARED = "survey.share", _("survey results' readers changed")
 
     class Source(models.TextChoices):
         ACTION = "action", _("the application")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.annualclock.models import ClockItem
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
@@ -29,13 +31,24 @@ class NewSurveyForm(forms.Form):
         queryset=StudentGroup.objects.none(), required=False, label=_("student group")
     )
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False, initial=True)
-    opens_on = forms.DateField(label=_("opens on"), widget=DATE)
-    closes_on = forms.DateField(label=_("closes on"), widget=DATE)
+    clock_item = forms.ModelChoiceField(
+        queryset=ClockItem.objects.none(), required=False, label=_("annual clock item"),
+        help_text=_(
+            "The item's next occurrence gives the dates left empty below, and its "
+            "“results due” the release date."
+        ),
+    )  # fmt: skip
+    opens_on = forms.DateField(label=_("opens on"), required=False, widget=DATE)
+    closes_on = forms.DateField(label=_("closes on"), required=False, widget=DATE)
     results_on = forms.DateField(label=_("results released on"), required=False, widget=DATE)
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, clock_items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+        self.fields["clock_item"].queryset = (
+            clock_items if clock_items is not None else ClockItem.objects.none()
+        )
+        self.fields["clock_item"].label_from_instance = lambda i: f"{i.clock}: {i}"
         self.fields["template"].choices = [("", _("from scratch")), *library.names()]
         institutions = {g.institution_id for g in groups if g.institution_id}
         providers = {g.provider_id for g in groups}
@@ -54,6 +67,13 @@ class NewSurveyForm(forms.Form):
         data = super().clean()
         if not data.get("template") and not (data.get("title") or "").strip():
             self.add_error("title", _("Give the survey a title or choose a template."))
+        item, group = data.get("clock_item"), data.get("group")
+        if item is not None and group is not None and item.clock.provider_id != group.provider_id:
+            self.add_error("clock_item", _("The clock item is of another provider's clock."))
+        if item is None:
+            for name in ("opens_on", "closes_on"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give the date or choose an annual clock item."))
         return data
 
 
@@ -78,3 +98,25 @@ class QuestionForm(forms.Form):
             options.append({"value": i, "fi": parts[0], "sv": parts[1], "en": parts[2]})
         data["option_list"] = options
         return data
+
+
+class ReaderChoice(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}, {obj.title}" if obj.title else obj.display_name
+
+
+class ResultReadersForm(forms.Form):
+    """Who else reads the released results: the choices are the rule's
+    (`access.surveys.result_reader_choices`), a person outside them is a form error."""
+
+    shared_with = ReaderChoice(
+        queryset=User.objects.none(), required=False, label=_("results also shown to"),
+        error_messages={"invalid_choice": _("Only staff of the survey's provider can be named.")},
+        help_text=_("Staff of the provider who may read the results once they are released."),
+    )  # fmt: skip
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"].queryset = choices

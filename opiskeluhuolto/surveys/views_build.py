@@ -14,10 +14,14 @@ from django.views.decorators.http import require_POST
 
 from opiskeluhuolto.access import policies
 from opiskeluhuolto.access.permissions import for_user
-from opiskeluhuolto.access.surveys import get_survey
+from opiskeluhuolto.access.surveys import (
+    get_survey,
+    result_reader_choices,
+    survey_clock_items,
+)
 
 from . import actions, exports
-from .forms import NewSurveyForm, QuestionForm
+from .forms import NewSurveyForm, QuestionForm, ResultReadersForm
 from .models import LANGUAGES, SMALL_CELL, TextAnswer, pick
 
 
@@ -40,7 +44,9 @@ def _add_errors(form, error: ValidationError) -> None:
 @policies.staff
 def new(request):
     groups = _groups(request)
-    form = NewSurveyForm(request.POST or None, groups=groups)
+    form = NewSurveyForm(
+        request.POST or None, groups=groups, clock_items=survey_clock_items(request.user, groups)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         unit = {"campus": d["campus"], "student_group": d["student_group"]}
@@ -59,11 +65,13 @@ def new(request):
                         d["group"], by=request.user, title={"fi": d["title"].strip()},
                         audience=d["audience"], is_anonymous=d["is_anonymous"], **unit,
                     )  # fmt: skip
+                if d["clock_item"]:  # the item gives the dates the user left empty
+                    actions.window_from_item(survey, d["clock_item"], today=timezone.localdate())
                 actions.set_window(
                     survey,
-                    opens_on=d["opens_on"],
-                    closes_on=d["closes_on"],
-                    results_on=d["results_on"],
+                    opens_on=d["opens_on"] or survey.opens_on,
+                    closes_on=d["closes_on"] or survey.closes_on,
+                    results_on=d["results_on"] or (survey.results_on if d["clock_item"] else None),
                 )
             return redirect("surveys:edit", pk=survey.pk)
         except ValidationError as e:
@@ -89,6 +97,18 @@ def edit(request, pk):
             return redirect("surveys:edit", pk=survey.pk)
         except ValidationError as e:
             _add_errors(form, e)
+    return _render_edit(request, survey, lang, form=form)
+
+
+def _readers_form(survey, data=None) -> ResultReadersForm:
+    return ResultReadersForm(
+        data,
+        choices=result_reader_choices(survey, timezone.localdate()),
+        initial={"shared_with": list(survey.shared_with.all())},
+    )
+
+
+def _render_edit(request, survey, lang, *, form, readers_form=None):
     preview = [
         {
             "q": q,
@@ -113,8 +133,26 @@ def edit(request, pk):
         )[:50],
         "today": timezone.localdate(),
         "small_cell": SMALL_CELL,
+        "readers_form": readers_form or _readers_form(survey),
     }
-    return render(request, "surveys/edit.html", context, status=400 if form.errors else 200)
+    failed = form.errors or (readers_form is not None and readers_form.errors)
+    return render(request, "surveys/edit.html", context, status=400 if failed else 200)
+
+
+@require_POST
+@policies.staff
+def share(request, pk):
+    """Name who else reads the released results (audited)."""
+    survey = get_survey(request.user, pk, need="manage")
+    readers_form = _readers_form(survey, request.POST)
+    if readers_form.is_valid():
+        try:
+            actions.share_results(survey, readers_form.cleaned_data["shared_with"], by=request.user)
+            messages.success(request, _("Saved who else reads the results."))
+            return redirect("surveys:edit", pk=survey.pk)
+        except ValidationError as e:
+            _add_errors(readers_form, e)
+    return _render_edit(request, survey, "fi", form=QuestionForm(), readers_form=readers_form)
 
 
 def _act(request, survey, fn, done: str):

@@ -392,6 +392,7 @@ URLS: dict[str, str] = {
     "surveys:close": "survey_manage",
     "surveys:release": "survey_manage",
     "surveys:screen": "survey_manage",
+    "surveys:share": "survey_manage",
     "api:surveys-respond": "survey_answer",
     "api:surveys-results": "survey_results",
     "spaces:space": "space",

@@ -6,7 +6,8 @@ side without any person, session or time, and marks the person side answered in 
 same transaction; nothing else about answering is recorded (no event, no log line).
 
 The package's modules: `building` (a survey, its questions, its window), `running`
-(the audience, opening and closing), `answering`, `releasing` (screening, release);
+(the audience, opening and closing), `answering`, `releasing` (screening, release, naming
+who else reads the results);
 `common` holds the refusals. Callers use this package's names only.
 
 For other apps (events, issue 18): `create_feedback_survey(...)` builds a feedback
@@ -43,6 +44,7 @@ from .releasing import (
     release_due,
     request_release,
     screen_text,
+    share_results,
 )
 from .running import audience_users, close_survey, open_survey
 
@@ -73,6 +75,7 @@ __all__ = [
     "save_draft",
     "screen_text",
     "set_window",
+    "share_results",
     "submit",
     "validate_question",
     "window_from_item",

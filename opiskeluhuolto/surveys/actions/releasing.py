@@ -9,12 +9,45 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiskeluhuolto.access.surveys import result_reader_choices
+from opiskeluhuolto.audit import trail as audit
+
 from ..models import (
     Invitation,
     Survey,
     TextAnswer,
 )
 from .common import _event
+
+
+# --- who else reads the results ---------------------------------------------------------
+@transaction.atomic
+def share_results(survey: Survey, readers, *, by, today: date | None = None) -> Survey:
+    """Name the people who may read the survey's results once released (besides those who
+    run it and the owner group): staff of the survey's provider only. A change is a
+    change of who may see what, so it is written to the audit trail."""
+    today = today or timezone.localdate()
+    wanted = {u.pk for u in readers}
+    allowed = set(
+        result_reader_choices(survey, today).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if wanted - allowed:
+        raise ValidationError(
+            {"shared_with": _("Only staff of the survey's provider can be named.")}
+        )
+    before = sorted(survey.shared_with.values_list("pk", flat=True))
+    after = sorted(wanted)
+    if before != after:
+        survey.shared_with.set(after)
+        audit.record(
+            audit.Kind.SURVEY_RESULTS_SHARED,
+            survey,
+            by=by,
+            provider_id=survey.provider_id,
+            before={"shared_with": before},
+            after={"shared_with": after},
+        )
+    return survey
 
 
 # --- screening and release --------------------------------------------------------------

@@ -74,6 +74,7 @@ ROWS = [
     manage_post("surveys:close", answer),
     manage_post("surveys:release"),
     manage_post("surveys:screen"),
+    manage_post("surveys:share"),
     Row(
         "surveys:results_csv",
         {"*": 404, "anonymous": 302, **dict.fromkeys(RESULTS, 200)},
