@@ -69,10 +69,42 @@ WHY = {
         "production-settings tests deselected; they run in the production pass of .ci/run "
         "(DEBUG=false, manifest static storage)"
     ),
+    "database_independent": (
+        "database-independent tests deselected (OH_DATABASE_TESTS_ONLY): they ran in the "
+        "SQLite pass of .ci/run"
+    ),
     "not_production_settings": (
         "tests deselected: with DEBUG=false only the production-settings tests run"
     ),
 }
+
+
+#: Fixtures through which a test reaches the database (pytest-django's own). A test with
+#: none of them in its fixture closure and no `django_db` marker cannot touch the
+#: database (pytest-django blocks it), so its outcome is the same on SQLite and
+#: PostgreSQL. A test module that starts subprocesses counts as using the database
+#: whatever its tests ask for: a subprocess inherits DATABASE_URL and is not blocked.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+_starts_processes: dict[str, bool] = {}
+
+
+def uses_database(item) -> bool:
+    """Whether the test's outcome may depend on the database it runs on."""
+    if item.get_closest_marker("django_db"):
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    path = str(item.path)
+    if path not in _starts_processes:
+        source = item.path.read_text(encoding="utf-8") if item.path.suffix == ".py" else ""
+        _starts_processes[path] = "subprocess" in source or "second_process" in source
+    return _starts_processes[path]
+
+
+def database_tests_only() -> bool:
+    """OH_DATABASE_TESTS_ONLY=1: only the tests that use the database (.ci/run's second
+    database pass; the database-independent ones ran in its SQLite pass)."""
+    return os.environ.get("OH_DATABASE_TESTS_ONLY", "") not in ("", "0", "false")
 
 
 def production_pass() -> bool:
@@ -87,6 +119,7 @@ def pytest_collection_modifyitems(config, items):
 
     on_sqlite = connections["default"].vendor == "sqlite"
     production = production_pass()
+    db_only = database_tests_only()
     keep, counts, deselected = [], dict.fromkeys(WHY, 0), []
     for item in items:
         marked = {m.name for m in item.iter_markers()}
@@ -98,6 +131,8 @@ def pytest_collection_modifyitems(config, items):
             why = "postgres_only"
         elif "redis" in marked and not os.environ.get("TEST_REDIS_URL"):
             why = "redis"
+        elif db_only and not uses_database(item):
+            why = "database_independent"
         else:
             keep.append(item)
             continue

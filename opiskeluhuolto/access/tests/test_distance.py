@@ -40,7 +40,7 @@ from opiskeluhuolto.organisation.models import (
     Student,
     StudentGroup,
 )
-from opiskeluhuolto.testing.world import module_world
+from opiskeluhuolto.testing.world import facts_of, keep_facts, module_world
 
 from . import distance_rules as rules
 
@@ -222,10 +222,12 @@ class World:
             client = Client()
             client.force_login(user)  # type: ignore[arg-type]  # the cast's users
             self.clients[key] = client
+        #: Every viewer's access facts as the world stands (`testing.world.facts_of`).
+        self.facts = facts_of(self.viewers.values())
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def module_world_built(django_db_setup, django_db_blocker):
     """One world per module (and per xdist worker), rolled back at the end."""
     from django.utils import timezone
 
@@ -233,12 +235,22 @@ def world(django_db_setup, django_db_blocker):
         yield built
 
 
-def _ask(client, method: str, url: str, data: dict) -> int:
+@pytest.fixture
+def world(module_world_built, _fast_and_quiet):
+    """The world, each test starting with its viewers' facts in the (emptied) cache."""
+    keep_facts(module_world_built.facts)
+    return module_world_built
+
+
+def _ask(world, client, method: str, url: str, data: dict) -> int:
     with transaction.atomic():
         response = getattr(client, method)(url, data=data)
         transaction.set_rollback(True)
     if method != "get":
-        cache.clear()  # the facts cached inside the rolled-back savepoint are gone with it
+        # What was cached inside the rolled-back savepoint is gone with it; the world's
+        # own facts are as they were.
+        cache.clear()
+        keep_facts(world.facts)
     return response.status_code
 
 
@@ -253,7 +265,7 @@ def test_distance(name, world):
     url = reverse(name, kwargs=row.kwargs(cast))
     data = row.data(cast) if row.method == method else {}
     for (who, position), client in world.clients.items():
-        status = _ask(client, method, url, data)
+        status = _ask(world, client, method, url, data)
         allowed = position in table[who]
         if status >= 500 or (status == 404) == allowed:
             expected = "an answer" if allowed else "404"

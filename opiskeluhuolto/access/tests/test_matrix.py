@@ -16,7 +16,7 @@ from django.urls import reverse
 from opiskeluhuolto.access.matrix import all_rows, setup_cast
 from opiskeluhuolto.checks import EXEMPT_MODULE_PREFIXES, EXEMPT_ROUTE_PREFIXES, iter_patterns
 from opiskeluhuolto.testing.cast import MEMBERS
-from opiskeluhuolto.testing.world import module_world
+from opiskeluhuolto.testing.world import facts_of, keep_facts, module_world
 
 ROWS = all_rows()
 
@@ -50,8 +50,9 @@ def test_rows_name_real_urls_and_known_members():
 
 
 @pytest.fixture(scope="module")
-def world_cast(django_db_setup, django_db_blocker):
-    """The cast with every app's matrix objects, once per module, rolled back at the end."""
+def world(django_db_setup, django_db_blocker):
+    """The cast with every app's matrix objects, once per module, rolled back at the end,
+    and its members' access facts as it stands."""
     from django.utils import timezone
 
     from opiskeluhuolto.testing.cast import build
@@ -59,10 +60,19 @@ def world_cast(django_db_setup, django_db_blocker):
     def build_world():
         cast = build(timezone.localdate())
         setup_cast(cast)
-        return cast
+        users = [cast.member(m) for m in MEMBERS if m != "anonymous"]
+        return cast, facts_of(users)
 
-    with module_world(django_db_blocker, build_world) as cast:
-        yield cast
+    with module_world(django_db_blocker, build_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world_cast(world, _fast_and_quiet):
+    """The world's cast, each test starting with its members' facts in the (emptied) cache."""
+    cast, facts = world
+    keep_facts(facts)
+    return cast
 
 
 @pytest.mark.django_db
