@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiskeluhuolto.access import communication, for_user, policies
-from opiskeluhuolto.announcements.models import Preference
+from opiskeluhuolto.announcements.actions import reader_languages
 from opiskeluhuolto.annualclock import layers, wheel
 from opiskeluhuolto.annualclock.models import ClockItem
 
@@ -107,8 +107,7 @@ def feed(request, token):
     if row is None or row.revoked_at or not for_user(row.user).see_community_calendar():
         raise Http404
     today = timezone.localdate()
-    pref = Preference.objects.filter(user=row.user).values_list("language", flat=True).first()
-    language = pref or "fi"
+    language = reader_languages([row.user_id]).get(row.user_id) or "fi"
     rows = calendar.entries(
         row.user, today - timedelta(days=366), today + timedelta(days=2 * 366), language[:2]
     )
