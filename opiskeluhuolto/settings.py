@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "opiskeluhuolto.lib.confidential.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "opiskeluhuolto.lib.replica.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "opiskeluhuolto.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,6 +184,17 @@ else:
             },
         }
     }
+# A streaming replica (a PostgreSQL hot standby of the primary) for the reads of dashboards,
+# exports and statistics; writes never go there (lib/replica.py, README "Production").
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    # Fall back to the primary quickly when the replica does not answer.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["opiskeluhuolto.lib.replica.ReplicaRouter"]
+#: How long the person who has just written reads from the primary only.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

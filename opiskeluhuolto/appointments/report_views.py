@@ -20,6 +20,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
+from opiskeluhuolto.lib.replica import replica_reads
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
 from . import reports
@@ -108,6 +109,7 @@ def chart_svg(totals: list[dict]) -> str:
     return vlc.vegalite_to_svg(chart.to_dict())
 
 
+@replica_reads
 @policies.staff
 @require_GET
 def report(request):
@@ -128,6 +130,7 @@ def report(request):
     return render(request, "appointments/report.html", context)
 
 
+@replica_reads
 @policies.staff
 @require_GET
 @second_factor_recently_confirmed

@@ -21,6 +21,7 @@ from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
+from opiskeluhuolto.lib.replica import replica_reads
 from opiskeluhuolto.organisation.models import Campus, Institution, Organisation, RoleAssignment
 
 from . import visits
@@ -112,6 +113,7 @@ def _page(request, can, form, institution: Institution, year: int, group_form=No
     return render(request, "appointments/statistics.html", context, status=status)
 
 
+@replica_reads
 @policies.staff
 @require_GET
 def statistics(request):
@@ -119,6 +121,7 @@ def statistics(request):
     return _page(request, can, form, institution, year, employer=employer)
 
 
+@replica_reads
 @policies.staff
 @require_GET
 @second_factor_recently_confirmed

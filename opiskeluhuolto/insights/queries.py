@@ -20,7 +20,6 @@ import hashlib
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
@@ -32,6 +31,7 @@ from opiskeluhuolto.imports.models import (
     WeeklyAbsence,
     YearlyPresence,
 )
+from opiskeluhuolto.lib.replica import connection_for_read
 from opiskeluhuolto.organisation.models import Institution, StudentGroup
 
 from . import rules, smallcells
@@ -52,7 +52,8 @@ def data_version() -> str:
         f"SELECT (SELECT MAX(finished_at) FROM {ImportRun._meta.db_table} WHERE status = %s),"  # noqa: S608 -- table names only
         f" (SELECT MAX(at) FROM {TaskEvent._meta.db_table})"
     )
-    with connection.cursor() as cursor:
+    # The connection the router picks: the replica while a dashboard is served from it.
+    with connection_for_read(ImportRun).cursor() as cursor:
         cursor.execute(sql, [ImportRun.Status.SUCCEEDED.value])
         run, event = cursor.fetchone()
     return f"{run}|{event}"

@@ -19,6 +19,7 @@ from opiskeluhuolto.access.insights import (
 )
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
+from opiskeluhuolto.lib.replica import replica_reads
 
 from . import actions, charts, queries
 from .forms import DashboardFilter, ResolveTaskForm
@@ -47,6 +48,7 @@ def _campus_institutions(scope):
     return Campus.objects.filter(pk__in=scope.campus_ids).values_list("institution_id", flat=True)
 
 
+@replica_reads
 @policies.staff
 @require_GET
 def dashboard(request):
@@ -73,6 +75,7 @@ def _chart(request):
     return charts.build(key, scope, start, end, inst)
 
 
+@replica_reads
 @policies.staff
 @require_GET
 @second_factor_recently_confirmed
@@ -82,6 +85,7 @@ def export_csv(request):
     return csvexport.csv_response(f"{chart.key}.csv", chart.headings, chart.table())
 
 
+@replica_reads
 @policies.staff
 @require_GET
 def chart_svg(request):
@@ -92,6 +96,7 @@ def chart_svg(request):
     return response
 
 
+@replica_reads
 @policies.staff
 @require_GET
 def report_pdf(request):

@@ -298,8 +298,8 @@ def _log_about(user, student):
         log.write([row, dict(row, purpose="y")])
 
 
-def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
-    """Issue 21: readers of different providers never queue behind one chain's lock."""
+def _two_providers_logged(cast, case):
+    """Rows in two chains: ours (the case's reads) and the other provider's (two rows)."""
     from datetime import date
 
     from opiskeluhuolto.organisation import actions as org
@@ -310,9 +310,14 @@ def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
         last_name="Naapuri",
         date_of_birth=date(2009, 5, 5),
     )
-    _reads(cast, case_with_entry, 3)
+    _reads(cast, case, 3)
     _log_about(cast.outsider, lotta)
     _log_about(cast.kuraattori, cast.aino)
+
+
+def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
+    """Issue 21: readers of different providers never queue behind one chain's lock."""
+    _two_providers_logged(cast, case_with_entry)
     ours = list(AccessLogEntry.objects.filter(chain=cast.provider.pk).values_list("seq", flat=True))
     theirs = list(
         AccessLogEntry.objects.filter(chain=cast.other_provider.pk).values_list("seq", flat=True)
@@ -327,3 +332,33 @@ def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
     AccessLogEntry.objects.filter(pk=victim.pk).update(purpose="muutettu")
     with pytest.raises(CommandError, match=f"chain {cast.other_provider.pk} broken at row 2"):
         call_command("verify_access_log")
+
+
+@pytest.mark.parametrize("tampered", ["provider", "other_provider"])
+@pytest.mark.parametrize("how", ["changed", "removed"])
+def test_a_break_in_either_chain_is_found(cast, case_with_entry, tampered, how):
+    """Each provider's chain is checked on its own: a changed or removed row of either is
+    reported with its chain, and the other chain is not blamed."""
+    _two_providers_logged(cast, case_with_entry)
+    key, other = getattr(cast, tampered).pk, {cast.provider.pk, cast.other_provider.pk}
+    other.discard(key)
+    victim = AccessLogEntry.objects.get(chain=key, seq=1)
+    if how == "changed":
+        AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
+        expected = f"chain {key} broken at row 1: its content"
+    else:
+        AccessLogEntry.objects.filter(pk=victim.pk).delete()
+        expected = f"chain {key} broken at row 1: row 1 is missing"
+    with pytest.raises(CommandError, match=expected) as raised:
+        call_command("verify_access_log")
+    assert f"chain {other.pop()} " not in str(raised.value)
+
+
+def test_every_broken_chain_is_reported_not_only_the_first(cast, case_with_entry):
+    _two_providers_logged(cast, case_with_entry)
+    for key in (cast.provider.pk, cast.other_provider.pk):
+        AccessLogEntry.objects.filter(chain=key, seq=2).update(purpose="muutettu")
+    with pytest.raises(CommandError) as raised:
+        call_command("verify_access_log")
+    for key in (cast.provider.pk, cast.other_provider.pk):
+        assert f"chain {key} broken at row 2: its content" in str(raised.value)
