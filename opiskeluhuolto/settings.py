@@ -466,5 +466,10 @@ DEMO_MODE = envbool("DEMO_MODE", "false")
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Attendance imports read the file in blocks of about this many bytes (whole lines) and
+# spill the checked marks to temporary files by student, so memory is bounded whatever
+# the file's size (imports/blocks.py); the write stays one transaction.
+ATTENDANCE_IMPORT_BLOCK_BYTES = envint("ATTENDANCE_IMPORT_BLOCK_BYTES", str(32 << 20))
+
 if (BASE_DIR / "opiskeluhuolto" / "local_settings.py").exists():
     from .local_settings import *  # noqa: F403

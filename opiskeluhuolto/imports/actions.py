@@ -1,9 +1,9 @@
 """Running an import: parse → validate everything → write everything in one transaction.
 
 All or nothing: every row is checked first (attendance as columns, see
-columns.py: a year of 21.7 M marks takes about 0.3 GB of arrays); only a file
-without a single error is written, in one transaction that also rewrites the
-weekly summaries. A file imported once is recognised by its SHA-256 and adds
+columns.py, read in bounded blocks and spilled by student, see blocks.py); only a
+file without a single error is written, in one transaction that also rewrites the
+weekly summaries and the dashboards' rollups. A file imported once is recognised by its SHA-256 and adds
 nothing the second time; overlapping files add nothing twice either, because
 marks are keyed by student × day × lesson. A killed process rolls its
 transaction back and the run can simply be started again.
@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
 from django.db.models import Max
@@ -35,7 +36,7 @@ from opiskeluhuolto.organisation.models import (
     StudentGroup,
 )
 
-from . import columns, parsing, store
+from . import blocks, columns, parsing, store
 from .models import (
     DEFAULT_MARK_CODES,
     Course,
@@ -209,40 +210,6 @@ def _student_ids(institution_id: int) -> dict[str, int]:
     return dict(rows)  # type: ignore[arg-type]  # rows are filtered to oppijanumero__isnull=False
 
 
-def _read_marks(
-    run: ImportRun,
-    report: parsing.Report,
-    today: date,
-    progress: Progress | None,
-    scan: FileScan,
-    students: dict[str, int],
-    codes: dict[str, int],
-) -> tuple[columns.Marks, list[str]]:
-    """The file as columns: the fast reader for a well-formed file, else the careful one."""
-    path = Path(run.file_path)
-    if scan.ends_with_newline:
-        with open(path, "rb") as f:
-            first = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-        if parsing.check_header(first, "attendance", parsing.Report()):
-            fast = columns.read_fast(
-                path, separators=scan.separators, students=students, codes=codes, today=today
-            )
-            if fast is not None:
-                report.rows = len(fast[0])
-                _reporter(run, progress)(scan.size)
-                return fast
-    with _open(run) as source:
-        rows = parsing.parse_attendance(
-            source,
-            students=students,
-            codes=codes,
-            today=today,
-            report=report,
-            progress=_reporter(run, progress),
-        )
-        return columns.from_rows(rows)
-
-
 def _import_attendance(
     run: ImportRun,
     report: parsing.Report,
@@ -250,24 +217,36 @@ def _import_attendance(
     progress: Progress | None,
     scan: FileScan,
 ) -> int:
+    """Check the whole file block by block (spilling its marks by student), then write
+    it part by part in one transaction (see blocks.py)."""
     ensure_mark_codes(run.institution)
     students = _student_ids(run.institution_id)
     codes = dict(
         MarkCode.objects.filter(institution_id=run.institution_id).values_list("code", "pk")
     )
-    marks, courses = _read_marks(run, report, today, progress, scan, students, codes)
-    if report.fatal:
-        return 0
-    marks, duplicates = columns.sort(marks)
-    for later, earlier in duplicates:
-        report.add(later, "duplicate", other=earlier)
-    if report.fatal:
-        return 0
-    _save(run, phase="writing")
-    if progress:
-        progress(run)
-    with transaction.atomic():
-        return _write_marks(run, marks, courses, progress)
+    block_bytes = max(1024, int(settings.ATTENDANCE_IMPORT_BLOCK_BYTES))
+    with blocks.Spill(students.values(), -(-scan.size // block_bytes)) as spill:
+        courses = blocks.read_into(
+            spill,
+            Path(run.file_path),
+            block_bytes=block_bytes,
+            students=students,
+            codes=codes,
+            today=today,
+            report=report,
+            progress=_reporter(run, progress),
+        )
+        if report.fatal:
+            return 0
+        _save(run, phase="writing")
+        if progress:
+            progress(run)
+        with transaction.atomic():
+            written = _write_marks(run, spill, courses, report, progress)
+            if report.fatal:  # duplicates: nothing of the file stays
+                transaction.set_rollback(True)
+                return 0
+            return written
 
 
 def _course_ids(institution_id: int, courses: list[str]) -> np.ndarray:
@@ -300,17 +279,66 @@ def _code_classes(institution_id: int) -> np.ndarray:
 
 
 def _write_marks(
-    run: ImportRun, marks: columns.Marks, courses: list[str], progress: Progress | None
+    run: ImportRun,
+    spill: blocks.Spill,
+    courses: list[str],
+    report: parsing.Report,
+    progress: Progress | None,
 ) -> int:
-    """Lay the file over the stored marks of the weeks it touches; rewrite those weeks.
+    """Write the spilled marks one part (a range of students) at a time; then the
+    dashboards' rollups of the months touched, all in the caller's transaction.
 
     PostgreSQL: imports of one institution take turns (a transaction-level advisory
-    lock). When none of the file's students has marks in the file's date range (the
-    usual first load of a period) nothing is read back or deleted.
+    lock). A lesson the file marks twice is reported (every part is still checked)
+    and the caller rolls back.
     """
     store.lock_institution(run.institution_id)
-    marks.course = _course_ids(run.institution_id, courses)[marks.course]
-    week = columns.monday(marks.day)
+    course_ids = _course_ids(run.institution_id, courses)
+    absent = np.array([k in store.ABSENT for k in store.CLASSES])
+    code_classes = _code_classes(run.institution_id)
+    units = {
+        pk: (inst, campus, group)
+        for pk, inst, campus, group in Student.objects.filter(
+            institution_id=run.institution_id
+        ).values_list("pk", "institution_id", "campus_id", "group_id")
+    }
+    duplicates: list[tuple[int, int]] = []
+    n_duplicates = written = 0
+    months: set[date] = set()
+    for part in spill:
+        marks, pairs = columns.sort(part)
+        del part
+        if pairs:
+            n_duplicates += len(pairs)
+            duplicates = sorted(duplicates + pairs)[: parsing.MAX_REPORTED]
+        if n_duplicates:
+            continue
+        marks.course = course_ids[marks.course]
+        week = columns.monday(marks.day)
+        months.update(store.months_of_weeks(week))
+        written += _write_part(run, marks, week, code_classes, absent, units, progress)
+    for later, earlier in duplicates:
+        report.add(later, "duplicate", other=earlier)
+    report.error_count += n_duplicates - len(duplicates)
+    if n_duplicates:
+        return 0
+    # The dashboards' rollups of the months touched, in this same transaction.
+    store.refresh_rollups(run.institution_id, sorted(months))
+    return written
+
+
+def _write_part(
+    run: ImportRun,
+    marks: columns.Marks,
+    week: np.ndarray,
+    code_classes: np.ndarray,
+    absent: np.ndarray,
+    units: dict,
+    progress: Progress | None,
+) -> int:
+    """Lay sorted marks over the stored marks of the weeks they touch; rewrite those
+    weeks. When none of the students has marks in the range (the usual first load of a
+    period) nothing is read back or deleted."""
     fresh = not store.days_exist(
         np.unique(marks.student).tolist(),
         columns.from_epoch(week.min()),
@@ -325,24 +353,15 @@ def _write_marks(
             store.create_affected(marks.student[first].astype(np.int64), week[first])
             merged, written = columns.merge(store.stored_marks(), marks)
             store.delete_affected()
-        absent = np.array([k in store.ABSENT for k in store.CLASSES])
-        code_classes = _code_classes(run.institution_id)
-        units = {
-            pk: (inst, campus, group)
-            for pk, inst, campus, group in Student.objects.filter(
-                institution_id=run.institution_id
-            ).values_list("pk", "institution_id", "campus_id", "group_id")
-        }
         # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
         with ThreadPoolExecutor(max_workers=1) as pool:
             weeks = pool.submit(columns.week_summaries, merged, code_classes, absent)
             store.write_days(merged)
-            _save(run, phase="summarising")
-            if progress:
-                progress(run)
+            if run.phase != "summarising":
+                _save(run, phase="summarising")
+                if progress:
+                    progress(run)
             store.write_weeks(weeks.result(), units)
-        # The dashboards' rollups of the months touched, in this same transaction.
-        store.refresh_rollups(run.institution_id, store.months_of_weeks(week))
         return written
     finally:
         store.drop_affected()

@@ -93,14 +93,19 @@ def empty() -> Marks:
 
 
 def read_fast(
-    path: Path,
+    path: Path | bytes,
     *,
     separators: int,
     students: dict[str, int],
     codes: dict[str, int],
     today: date,
+    first_line: int = 2,
+    header: bool = True,
 ) -> tuple[Marks, list[str]] | None:
     """Columns and course codes of a well-formed file, or None if it needs the careful reader.
+
+    `path` may also be one block of the file's lines as bytes (`header` False: the
+    block has no header line; `first_line` is the file line of its first row).
 
     `separators` is the number of semicolons in the whole file (counted while hashing
     it): Polars refuses a row with too many fields, and the count proves none has too
@@ -124,7 +129,7 @@ def read_fast(
             path,
             separator=";",
             has_header=False,
-            skip_rows=1,
+            skip_rows=1 if header else 0,
             schema=schema,  # type: ignore[arg-type]  # the stubs want instances; polars documents the classes too
             quote_char=None,
             encoding="utf8",
@@ -132,7 +137,7 @@ def read_fast(
     except (pl.exceptions.PolarsError, OSError):
         return None
     rows = df.height
-    if rows == 0 or separators != (FIELDS - 1) * (rows + 1):
+    if rows == 0 or separators != (FIELDS - 1) * (rows + (1 if header else 0)):
         return None
     if any(df.get_column(c).null_count() for c in (opp, day, lesson, code)):
         return None
@@ -175,7 +180,7 @@ def read_fast(
     code_ids = np.array([codes[v] for v in mark_codes], np.int16)
     return (
         Marks(
-            np.arange(2, rows + 2, dtype=np.int64),
+            np.arange(first_line, first_line + rows, dtype=np.int64),
             student_ids[df.get_column(opp).to_physical().to_numpy()],
             day_col,
             lessons.astype(np.int8),

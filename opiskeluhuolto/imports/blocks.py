@@ -1,0 +1,197 @@
+"""Reading an attendance file in bounded blocks (issue 21: a year of any size in bounded memory).
+
+The file is read in blocks of about `ATTENDANCE_IMPORT_BLOCK_BYTES` (whole lines).
+Each block is checked as the whole file used to be (the fast column reader, else the
+careful row reader, whose line numbers are shifted to the file's), so every problem
+of the whole file is still reported with its line. The checked marks are spilled to
+temporary files, one per contiguous range of student ids (`Spill`), so that each part
+holds every mark of its students whatever the file's order (daily exports are sorted
+by day, not by student) and fits in memory alone: the import then sorts, checks for
+duplicates and writes one part at a time, all parts in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from . import columns, parsing
+
+RECORD = np.dtype(
+    [
+        ("line", "<i8"),
+        ("student", "<i4"),
+        ("day", "<i4"),
+        ("lesson", "i1"),
+        ("course", "<i4"),
+        ("code", "<i2"),
+    ]
+)
+
+
+class Spill:
+    """Marks partitioned by contiguous ranges of student ids: in memory when there is
+    one part, else in one temporary file per part."""
+
+    def __init__(self, student_ids, parts: int):
+        ids = np.unique(np.fromiter(student_ids, np.int64))
+        self.parts = max(1, min(parts, len(ids)))
+        # The first student id of every part but the first.
+        self.bounds = ids[(np.arange(1, self.parts) * len(ids)) // self.parts]
+        self.memory: list[columns.Marks] = []
+        self.directory = (
+            tempfile.TemporaryDirectory(prefix="oh-import-") if self.parts > 1 else None
+        )
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.memory = []
+        if self.directory is not None:
+            self.directory.cleanup()
+
+    def _path(self, part: int) -> Path:
+        assert self.directory is not None
+        return Path(self.directory.name) / f"{part}.bin"
+
+    def add(self, marks: columns.Marks) -> None:
+        if not len(marks):
+            return
+        if self.parts == 1:
+            self.memory.append(marks)
+            return
+        part = np.searchsorted(self.bounds, marks.student, side="right")
+        order = np.argsort(part, kind="stable")
+        records = np.empty(len(marks), RECORD)
+        for name, values in zip(RECORD.names, marks._columns(), strict=True):  # type: ignore[arg-type]
+            records[name] = values[order]
+        ends = np.cumsum(np.bincount(part, minlength=self.parts))
+        start = 0
+        for p, end in enumerate(ends.tolist()):
+            if end > start:
+                with open(self._path(p), "ab") as f:
+                    records[start:end].tofile(f)
+            start = end
+
+    def __iter__(self) -> Iterator[columns.Marks]:
+        """Each part's marks (unsorted)."""
+        if self.parts == 1:
+            if self.memory:
+                yield columns.Marks.concat(self.memory) if len(self.memory) > 1 else self.memory[0]
+            return
+        for p in range(self.parts):
+            path = self._path(p)
+            if not path.exists():
+                continue
+            records = np.fromfile(path, RECORD)
+            yield columns.Marks(
+                records["line"].copy(),
+                records["student"].copy(),
+                records["day"].copy(),
+                records["lesson"].copy(),
+                records["course"].copy(),
+                records["code"].copy(),
+            )
+            del records
+
+
+def _merge_report(report: parsing.Report, sub: parsing.Report, shift: int) -> None:
+    """Add a block's problems to the file's report, its line numbers made the file's."""
+    for e in sub.errors:
+        if e.code == "no_rows":  # a block of blank lines; the file's rows are counted whole
+            sub.error_count -= 1
+            continue
+        report.add(e.line + shift, e.code, e.value, e.other)
+    report.error_count += max(0, sub.error_count - len(sub.errors))
+
+
+def read_into(
+    spill: Spill,
+    path: Path,
+    *,
+    block_bytes: int,
+    students: dict[str, int],
+    codes: dict[str, int],
+    today: date,
+    report: parsing.Report,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Check the whole file block by block, spilling its marks while it is error-free;
+    returns the course codes (the marks' `course` indexes into them)."""
+    courses: dict[str, int] = {}
+    with open(path, "rb") as f:
+        header = f.readline()
+        raw_header = header[3:] if header.startswith(b"\xef\xbb\xbf") else header
+        try:
+            header_ok = header.endswith(b"\n") and parsing.check_header(
+                raw_header.decode("utf-8").rstrip("\r\n"), "attendance", parsing.Report()
+            )
+        except UnicodeDecodeError:
+            header_ok = False
+        if not header_ok:
+            # Empty, a wrong header or delimiter: the careful reader says which (it stops there).
+            f.seek(0)
+            rows = parsing.parse_attendance(
+                f, students=students, codes=codes, today=today, report=report
+            )
+            spill.add(_with_courses(columns.from_rows(rows), courses))
+            return list(courses)
+        line = 2  # the file line of the block's first row
+        done = len(header)
+        while block := f.read(block_bytes):
+            if not block.endswith(b"\n"):
+                block += f.readline()  # the rest of the last line, or the file's end
+            done += len(block)
+            n_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+            fast = None
+            if block.endswith(b"\n"):
+                fast = columns.read_fast(
+                    block,
+                    separators=block.count(b";"),
+                    students=students,
+                    codes=codes,
+                    today=today,
+                    first_line=line,
+                    header=False,
+                )
+            if fast is not None:
+                report.rows += len(fast[0])
+                if not report.fatal:
+                    spill.add(_with_courses(fast, courses))
+            else:
+                sub = parsing.Report()
+                rows = parsing.parse_attendance(
+                    io.BytesIO(raw_header + block),
+                    students=students,
+                    codes=codes,
+                    today=today,
+                    report=sub,
+                )
+                marks = columns.from_rows(rows)
+                report.rows += sub.rows
+                _merge_report(report, sub, line - 2)
+                if not report.fatal:
+                    spill.add(_with_courses(marks, courses))
+                if any(e.code == "encoding" for e in sub.errors):
+                    break  # as the careful reader of a whole file, stop at undecodable bytes
+            line += n_lines
+            if progress:
+                progress(done)
+    if report.rows == 0 and not report.fatal:
+        report.add(1, "no_rows")
+    return list(courses)
+
+
+def _with_courses(read: tuple[columns.Marks, list[str]], courses: dict[str, int]) -> columns.Marks:
+    """A block's marks with their course indexes into the file's course list."""
+    marks, local = read
+    if len(local):
+        mapping = np.array([courses.setdefault(c, len(courses)) for c in local] + [-1], np.int32)
+        marks.course = mapping[marks.course]
+    return marks

@@ -1,0 +1,147 @@
+"""Attendance files read in bounded blocks (issue 21): the same result as one block, all or
+nothing across blocks, every problem of the whole file reported with its line, and memory
+that does not grow with the file."""
+
+from __future__ import annotations
+
+import tracemalloc
+from datetime import date
+
+import pytest
+
+from opiskeluhuolto.imports import columns
+from opiskeluhuolto.imports.models import AttendanceDay, ImportRun, MonthlyAbsence, WeeklyAbsence
+
+from .helpers import MARKS_HEADER, ROSTER_HEADER, fi, import_text, school_days_before
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 20)
+TINY = 2048  # bytes: a file of a few hundred lines is many blocks
+
+
+def opp(n: int) -> str:
+    return f"1.2.246.562.24.{30000000000 + n:011d}"
+
+
+@pytest.fixture
+def school(cast):
+    """100 students of the cast's upper secondary school, from a roster."""
+    roster = ROSTER_HEADER + "".join(
+        f"{opp(n)};Oppilas{n};Testi;1.1.2009;24A;Etu-Töölö;läsnä;;;\n" for n in range(100)
+    )
+    run = import_text(cast.lukio, roster, kind="roster", today=TODAY, name="roster.csv")
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    return cast
+
+
+def daily_export(students: range, days: list[date], *, crlf: bool = False, code="+") -> str:
+    """Marks as a daily export writes them: by day, then student (not sorted by student)."""
+    end = "\r\n" if crlf else "\n"
+    lines = [
+        f"{opp(n)};{fi(d)};{lesson};ENA01;{'S' if (n + lesson) % 7 == 0 else code}{end}"
+        for d in days
+        for n in students
+        for lesson in range(1, 7)
+    ]
+    return MARKS_HEADER.replace("\n", end) + "".join(lines)
+
+
+def stored() -> tuple[list, list, list]:
+    return (
+        sorted(AttendanceDay.objects.values_list("student_id", "day", "codes", "courses")),
+        sorted(WeeklyAbsence.objects.values_list()),
+        sorted(r[1:] for r in MonthlyAbsence.objects.values_list()),
+    )
+
+
+def forget() -> None:
+    AttendanceDay.objects.all().delete()
+    WeeklyAbsence.objects.all().delete()
+    MonthlyAbsence.objects.all().delete()
+    ImportRun.objects.filter(kind="attendance").delete()
+
+
+@pytest.mark.parametrize("reader", ["fast", "careful"])
+@pytest.mark.parametrize("crlf", [False, True])
+def test_many_blocks_store_what_one_block_stores(school, settings, monkeypatch, reader, crlf):
+    if reader == "careful":
+        monkeypatch.setattr(columns, "read_fast", lambda *a, **kw: None)
+    text = daily_export(range(30), school_days_before(TODAY, 15), crlf=crlf)
+    run = import_text(school.lukio, text, kind="attendance", today=TODAY)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    whole = stored()
+    assert len(whole[0]) == 30 * 15
+    forget()
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    run = import_text(school.lukio, text, kind="attendance", today=TODAY)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    assert run.rows_read == run.rows_written == 30 * 15 * 6
+    assert stored() == whole
+
+
+def test_a_bad_line_late_in_a_multi_block_file_stores_nothing(school, settings):
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    days = school_days_before(TODAY, 10)
+    first = import_text(
+        school.lukio, daily_export(range(20), days[:5]), kind="attendance", today=TODAY
+    )
+    assert first.status == ImportRun.Status.SUCCEEDED, first.errors
+    before = stored()
+    # Overlaps the stored days (the merge path) and goes on; two bad lines, in the
+    # first block and in the last.
+    lines = daily_export(range(20), days, code="X").splitlines(keepends=True)
+    assert len("".join(lines)) > 20 * TINY
+    lines[3] = lines[3].replace(";3;", ";99;")
+    lines[-2] = f"{opp(100)};{fi(days[-1])};1;ENA01;X\n"  # no such student
+    run = import_text(school.lukio, "".join(lines), kind="attendance", today=TODAY, name="b.csv")
+    assert run.status == ImportRun.Status.FAILED
+    assert [(e["line"], e["code"]) for e in run.errors] == [
+        (4, "lesson"),
+        (len(lines) - 1, "unknown_student"),
+    ]
+    assert run.rows_read == len(lines) - 1
+    assert stored() == before
+
+
+def test_a_lesson_marked_twice_in_different_blocks_stores_nothing(school, settings):
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    days = school_days_before(TODAY, 10)
+    first = import_text(
+        school.lukio, daily_export(range(20), days[:5]), kind="attendance", today=TODAY
+    )
+    assert first.status == ImportRun.Status.SUCCEEDED
+    before = stored()
+    lines = daily_export(range(20), days, code="X").splitlines(keepends=True)
+    again = lines[1]  # the first student's first lesson of the first day, again at the end
+    lines.append(again)
+    run = import_text(school.lukio, "".join(lines), kind="attendance", today=TODAY, name="d.csv")
+    assert run.status == ImportRun.Status.FAILED
+    assert run.errors == [{"line": len(lines), "code": "duplicate", "value": "", "other": 2}]
+    # Every part was written before the duplicate's was checked; all rolled back.
+    assert stored() == before
+
+
+def _peak(school, students: range, days: list[date], name: str) -> tuple[int, int]:
+    text = daily_export(students, days)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        run = import_text(school.lukio, text, kind="attendance", today=TODAY, name=name)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    return peak, len(text)
+
+
+def test_memory_does_not_grow_with_the_file(school, settings):
+    """Peak Python-traced memory (NumPy arrays included; Polars' own buffers are not
+    traced) of a file four times as long is about the same with small blocks."""
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = 16 * 1024
+    days = school_days_before(TODAY, 30)
+    small, small_bytes = _peak(school, range(0, 20), days, "small.csv")
+    big, big_bytes = _peak(school, range(20, 100), days, "big.csv")
+    assert big_bytes > 3.9 * small_bytes
+    assert big < 1.5 * small, (small, big)
