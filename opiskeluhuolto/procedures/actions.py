@@ -19,6 +19,7 @@ from opiskeluhuolto.meetings import inbox
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import RoleAssignment
 
+from . import attachments
 from .models import (
     CorrectiveAction,
     Procedure,
@@ -59,7 +60,8 @@ def add_version(
         .filter(pk=procedure.pk)
         .aggregate(n=Max("versions__number"))["n"]
     )
-    return ProcedureVersion.objects.create(
+    current = procedure.current()
+    draft = ProcedureVersion.objects.create(
         procedure=procedure,
         number=(last or 0) + 1,
         steps=cleaned,
@@ -69,6 +71,8 @@ def add_version(
         translations=translated,
         written_by=by,
     )
+    attachments.carry_over(current, draft)
+    return draft
 
 
 @transaction.atomic
@@ -217,8 +221,12 @@ def edit_draft(
 
 @transaction.atomic
 def discard_draft(version: ProcedureVersion) -> None:
-    """Delete a draft that was never published (published versions stay readable)."""
-    _draft(version).delete()
+    """Delete a draft that was never published (published versions stay readable), and
+    the stored files of its attachments that no other version refers to."""
+    version = _draft(version)
+    for attachment in list(version.attachments.all()):
+        attachments.remove(attachment)
+    version.delete()
 
 
 def draft_of(procedure: Procedure) -> ProcedureVersion | None:
