@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from . import actions
+from . import actions, ratelimit
 from .models import Category, Incident, Step
 from .reads import log_shown
 
@@ -295,6 +295,14 @@ def anonymous(request, slug: str):
     campus_field.queryset = Campus.objects.filter(institution=institution)
     category_field = cast(forms.ChoiceField, form.fields["category"])
     category_field.choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    if request.method == "POST" and ratelimit.limited(request):
+        messages.error(request, ratelimit.message())
+        return render(
+            request,
+            "incidents/anonymous.html",
+            {"form": form, "institution": institution, "limited": True},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -312,5 +320,6 @@ def anonymous(request, slug: str):
             for field, errs in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
+            ratelimit.count(request)
             return render(request, "incidents/anonymous_sent.html", {"institution": institution})
     return render(request, "incidents/anonymous.html", {"form": form, "institution": institution})
