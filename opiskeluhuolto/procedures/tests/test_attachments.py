@@ -81,7 +81,7 @@ def test_a_staff_procedures_attachment_is_not_for_students_or_other_units(cast, 
     "upload, message",
     [
         (SimpleUploadedFile("virus.exe", b"MZ"), "Tämän tyyppistä tiedostoa ei voi liittää"),
-        (SimpleUploadedFile("tyhja.pdf", b""), "Tiedosto on tyhjä"),
+        (SimpleUploadedFile("tyhja.pdf", b""), "tyhjä"),
         (None, "Valitse liitettävä tiedosto"),
     ],
 )
