@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -97,7 +99,7 @@ def download(request, pk: int):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.filename or attachment.file.name.rsplit("/", 1)[-1],
+        filename=attachment.filename or Path(attachment.file.name or "").name,
         content_type=attachment.content_type or "application/octet-stream",
     )
 
