@@ -407,6 +407,27 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (procedure attachments): never served as static files; each download goes
+# through its view and the access rules.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_URL = "/media/"
+#: The largest attachment of a procedure version, in megabytes, and the file types allowed.
+PROCEDURE_ATTACHMENT_MAX_MB = envint("PROCEDURE_ATTACHMENT_MAX_MB", "10")
+PROCEDURE_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+#: Anonymous incident reports (a student's, without signing in): at most this many from one
+#: client in the window; the client is known only to the cache, never to the incident tables.
+INCIDENT_ANONYMOUS_RATE = envint("INCIDENT_ANONYMOUS_RATE", "5")
+INCIDENT_ANONYMOUS_WINDOW_SECONDS = envint("INCIDENT_ANONYMOUS_WINDOW_SECONDS", "3600")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -84,6 +84,13 @@ class ProcedureRules(RulePrimitives):
             ).exists()
         return procedure.institution_id in institution_ids
 
+    def read_procedure_version(self, version) -> bool:
+        """A version and its attachments: a published one with its procedure (the same
+        audience), a draft only by those who manage the procedure."""
+        if version.published_at is None:
+            return self.manage_procedure(version.procedure)
+        return self.view_procedure(version.procedure)
+
     def student_institution_ids_guarded(self) -> set[int]:
         from opiskeluhuolto.organisation.models import Student
 

@@ -14,7 +14,7 @@ from opiskeluhuolto.access.api import api_policy
 from opiskeluhuolto.lib.apierrors import ApiError
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from . import actions, summary
+from . import actions, ratelimit, summary
 from .models import Category
 
 router = Router(tags=["incidents"])
@@ -120,13 +120,16 @@ def report(request, payload: IncidentIn):
 
 @router.post(
     "/anonymous",
-    response={201: Created, 422: ApiError},
+    response={201: Created, 422: ApiError, 429: ApiError},
     auth=api_policy("public"),
     url_name="incidents-anonymous",
 )
 def report_anonymous(request, payload: AnonymousIn):
     """A student's report. No sign-in is used or stored: nothing identifies the reporter
-    unless she writes her name. A body with any other field (a reporter id) is refused."""
+    unless she writes her name. A body with any other field (a reporter id) is refused.
+    A few reports an hour from one client (`ratelimit`); more are answered 429."""
+    if ratelimit.limited(request):
+        return Status(429, {"detail": ratelimit.message()})
     try:
         incident = actions.report_anonymously(
             campus=_campus(payload.campus_id),
@@ -140,6 +143,7 @@ def report_anonymous(request, payload: AnonymousIn):
         )
     except ValidationError as e:
         return Status(422, {"detail": "The request is not valid.", "errors": _errors(e)})
+    ratelimit.count(request)
     return Status(201, {"id": incident.pk, "routed": incident.handler_id is not None})
 
 

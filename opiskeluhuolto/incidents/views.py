@@ -7,7 +7,7 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import fields
+from django.db.models import Q, fields
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from . import actions
+from . import actions, ratelimit
 from .models import Category, Incident, Step
 from .reads import log_shown
 
@@ -30,7 +30,7 @@ class ReportForm(forms.Form):
         label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     students = forms.CharField(
-        label=gettext_lazy("Students involved (names, comma separated)"), required=False
+        label=gettext_lazy("Or write their full names, comma separated"), required=False
     )
     others = forms.CharField(
         label=gettext_lazy("Others involved"),
@@ -66,26 +66,85 @@ def _students(can, names: str, campus):
     return found, missing
 
 
+#: The most students a name search shows: a short list to pick from on a phone.
+SEARCH_LIMIT = 10
+
+
+def search_students(can, q: str, campus) -> list:
+    """Students this person may see (`students_scope`) whose first or last name contains
+    every word of `q` (two characters at least), of the campus's institution when one is
+    chosen; a short list."""
+    words = q.split()
+    if len(q.strip()) < 2:
+        return []
+    scope = can.students_scope().select_related("group")
+    if campus is not None:
+        scope = scope.filter(institution=campus.institution)
+    for word in words:
+        scope = scope.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(scope.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT])
+
+
+def _chosen(can, ids: list[str], campus) -> tuple[list, bool]:
+    """The students ticked on the form, each one this person may see at the campus's
+    institution; False when any is not (nothing is saved then)."""
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    if len(wanted) != len(set(ids)):
+        return [], False
+    scope = can.students_scope()
+    if campus is not None:
+        scope = scope.filter(institution=campus.institution)
+    found = list(scope.filter(pk__in=wanted).select_related("group"))
+    return found, len(found) == len(wanted)
+
+
+def _search_page(request, can, campuses):
+    """The form as posted, not validated, with the students found by name: searching
+    saves nothing (a POST, so names never enter the address)."""
+    data = request.POST
+    campus = campuses.filter(pk=data.get("campus")).first() if data.get("campus") else None
+    form = ReportForm(initial={k: data.get(k) for k in ReportForm.base_fields})
+    form.fields["campus"].queryset = campuses
+    form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    chosen, _ok = _chosen(can, data.getlist("student_ids"), campus)
+    found = search_students(can, data.get("q", ""), campus)
+    picked = {s.pk for s in chosen}
+    choices = [(s, True) for s in chosen] + [(s, False) for s in found if s.pk not in picked]
+    return render(
+        request,
+        "incidents/report.html",
+        {"form": form, "choices": choices, "q": data.get("q", ""), "searched": True},
+    )
+
+
 @policies.school_staff
 def report(request):
     can = for_user(request.user)
+    campuses = _campuses(can)
+    if request.method == "POST" and "search" in request.POST:
+        return _search_page(request, can, campuses)
     form = ReportForm(
         request.POST or None,
         initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
     )
-    campuses = _campuses(can)
     form.fields["campus"].queryset = campuses
     form.fields["category"].choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
     # Posted to one campus: it is chosen already (a report takes a minute).
     own = {g.campus_id for g in can.grants if g.campus_id is not None}
     if len(own) == 1 and not form.is_bound:
         form.initial["campus"] = next(iter(own))
+    choices: list = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        students, missing = _students(can, d["students"], d["campus"])
-        if missing:
+        ticked, ok = _chosen(can, request.POST.getlist("student_ids"), d["campus"])
+        choices = [(s, True) for s in ticked]
+        named, missing = _students(can, d["students"], d["campus"])
+        if not ok:
+            form.add_error("students", _("A chosen student was not found at this campus."))
+        elif missing:
             form.add_error("students", _("Not found: %(names)s") % {"names": ", ".join(missing)})
         else:
+            students = list({s.pk: s for s in [*ticked, *named]}.values())
             try:
                 incident = actions.report(
                     by=request.user,
@@ -107,7 +166,10 @@ def report(request):
                     request, _("Thank you. The report went to %(who)s.") % {"who": who}
                 )
                 return redirect("incidents:report")
-    return render(request, "incidents/report.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "incidents/report.html", {"form": form, "choices": choices}, status=status
+    )
 
 
 def _incident(request, pk) -> Incident:
@@ -233,6 +295,14 @@ def anonymous(request, slug: str):
     campus_field.queryset = Campus.objects.filter(institution=institution)
     category_field = cast(forms.ChoiceField, form.fields["category"])
     category_field.choices = [("", fields.BLANK_CHOICE_LABEL), *Category.choices]
+    if request.method == "POST" and ratelimit.limited(request):
+        messages.error(request, ratelimit.message())
+        return render(
+            request,
+            "incidents/anonymous.html",
+            {"form": form, "institution": institution, "limited": True},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -250,5 +320,6 @@ def anonymous(request, slug: str):
             for field, errs in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
+            ratelimit.count(request)
             return render(request, "incidents/anonymous_sent.html", {"institution": institution})
     return render(request, "incidents/anonymous.html", {"form": form, "institution": institution})

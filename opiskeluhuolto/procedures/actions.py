@@ -19,6 +19,7 @@ from opiskeluhuolto.meetings import inbox
 from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import RoleAssignment
 
+from . import attachments
 from .models import (
     CorrectiveAction,
     Procedure,
@@ -48,25 +49,30 @@ def add_version(
     translations: dict | None = None,
     by=None,
 ) -> ProcedureVersion:
-    """A draft version: structured steps (each with its responsible role) and a review date."""
+    """A draft version: structured steps (each with its responsible role) and a review date;
+    optionally the same text in Swedish and English (`translations`)."""
     cleaned = _check_text(
         procedure, steps, review_on, change_note, first=not procedure.versions.exists()
     )
+    translated = _check_translations(translations, cleaned)
     last = (
         Procedure.objects.select_for_update()
         .filter(pk=procedure.pk)
         .aggregate(n=Max("versions__number"))["n"]
     )
-    return ProcedureVersion.objects.create(
+    current = procedure.current()
+    draft = ProcedureVersion.objects.create(
         procedure=procedure,
         number=(last or 0) + 1,
         steps=cleaned,
         summary=summary.strip(),
         change_note=change_note.strip(),
         review_on=review_on,
-        translations=translations or {},
+        translations=translated,
         written_by=by,
     )
+    attachments.carry_over(current, draft)
+    return draft
 
 
 @transaction.atomic
@@ -82,6 +88,7 @@ def create_procedure(
     steps: list,
     review_on: date,
     summary: str = "",
+    translations: dict | None = None,
     by=None,
 ) -> Procedure:
     """A new procedure with its first version as a draft (published after approval)."""
@@ -93,7 +100,7 @@ def create_procedure(
     if campus is not None and (institution is None or campus.institution_id != institution.pk):
         errors["unit"] = _("The campus must be one of the institution's.")
     try:
-        _check_text(None, steps, review_on, "", first=True)
+        _check_translations(translations, _check_text(None, steps, review_on, "", first=True))
     except ValidationError as e:
         errors.update(e.message_dict)
     if errors:
@@ -107,7 +114,14 @@ def create_procedure(
         owner_group=owner_group,
         audience=list(audience),
     )
-    add_version(procedure, steps=steps, review_on=review_on, summary=summary, by=by)
+    add_version(
+        procedure,
+        steps=steps,
+        review_on=review_on,
+        summary=summary,
+        translations=translations,
+        by=by,
+    )
     return procedure
 
 
@@ -133,6 +147,42 @@ def _check_text(procedure, steps, review_on, change_note, *, first: bool) -> lis
     return cleaned
 
 
+#: The languages a version may be translated to (Finnish is the version's own text).
+TRANSLATED = ("sv", "en")
+
+
+def _check_translations(translations: dict | None, steps: list[dict]) -> dict:
+    """The Swedish and English text of a version: each part optional (the reader gets the
+    Finnish one where it is missing), but translated steps are the Finnish steps, as many
+    and in the same order; a step's responsible role is the Finnish step's when not given."""
+    errors = {}
+    out: dict[str, dict] = {}
+    for code, text in (translations or {}).items():
+        if code not in TRANSLATED or not isinstance(text, dict):
+            errors["translations"] = _("A procedure is translated to Swedish and English only.")
+            continue
+        clean: dict[str, Any] = {}
+        for key in ("title", "summary"):
+            if str(text.get(key) or "").strip():
+                clean[key] = str(text[key]).strip()
+        other = _clean_steps(text.get("steps") or [])
+        if other and len(other) != len(steps):
+            errors[f"steps_{code}"] = _(
+                "The translation has %(n)s steps but the Finnish text has %(m)s:"
+                " translate every step, in the same order."
+            ) % {"n": len(other), "m": len(steps)}
+        elif other:
+            clean["steps"] = [
+                {"text": o["text"], "role": o["role"] or fi["role"]}
+                for o, fi in zip(other, steps, strict=True)
+            ]
+        if clean:
+            out[code] = clean
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
 def _draft(version: ProcedureVersion) -> ProcedureVersion:
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     if version.published_at is not None:
@@ -148,12 +198,16 @@ def edit_draft(
     review_on: date,
     summary: str = "",
     change_note: str = "",
+    translations: dict | None = None,
     by=None,
 ) -> ProcedureVersion:
-    """Change a draft's text; an approval given to the old text is withdrawn."""
+    """Change a draft's text (and its translations); an approval given to the old text is
+    withdrawn."""
     version = _draft(version)
     first = is_first_version(version)
     version.steps = _check_text(version.procedure, steps, review_on, change_note, first=first)
+    kept = version.translations if translations is None else translations
+    version.translations = _check_translations(kept, version.steps)
     version.review_on = review_on
     version.summary = summary.strip()
     version.change_note = change_note.strip()
@@ -167,8 +221,12 @@ def edit_draft(
 
 @transaction.atomic
 def discard_draft(version: ProcedureVersion) -> None:
-    """Delete a draft that was never published (published versions stay readable)."""
-    _draft(version).delete()
+    """Delete a draft that was never published (published versions stay readable), and
+    the stored files of its attachments that no other version refers to."""
+    version = _draft(version)
+    for attachment in list(version.attachments.all()):
+        attachments.remove(attachment)
+    version.delete()
 
 
 def draft_of(procedure: Procedure) -> ProcedureVersion | None:

@@ -28,6 +28,10 @@ def steps_text(steps: list[dict]) -> str:
     )
 
 
+#: The languages a version's text may be translated to; Finnish is the text itself.
+OTHER_LANGUAGES = (("sv", _("Swedish")), ("en", _("English")))
+
+
 class VersionForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -45,6 +49,25 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args, first: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        for code, name in OTHER_LANGUAGES:
+            # Optional: a reader of another language gets the Finnish text where it is empty.
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title in %(language)s") % {"language": name},
+                required=False,
+                max_length=200,
+            )
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=_("Summary in %(language)s") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"steps_{code}"] = forms.CharField(
+                label=_("Steps in %(language)s") % {"language": name},
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                help_text=_("Optional; the same steps as in Finnish, in the same order."),
+            )
         if "change_note" in self.fields and not first:
             # Every version after the first says what changed (actions._check_text);
             # marked required like the site's other required fields.
@@ -54,6 +77,31 @@ class VersionForm(forms.Form):
 
     def cleaned_steps(self) -> list[dict]:
         return parse_steps(self.cleaned_data["steps"])
+
+    def cleaned_translations(self) -> dict:
+        """{"sv": {"title", "summary", "steps"}, ...} with only what was written."""
+        out = {}
+        for code, _name in OTHER_LANGUAGES:
+            text = {
+                "title": self.cleaned_data.get(f"title_{code}", "").strip(),
+                "summary": self.cleaned_data.get(f"summary_{code}", "").strip(),
+                "steps": parse_steps(self.cleaned_data.get(f"steps_{code}", "")),
+            }
+            text = {key: value for key, value in text.items() if value}
+            if text:
+                out[code] = text
+        return out
+
+
+def translations_initial(translations: dict) -> dict:
+    """A version's translations as the form's initial values."""
+    initial = {}
+    for code, _name in OTHER_LANGUAGES:
+        text = (translations or {}).get(code) or {}
+        initial[f"title_{code}"] = text.get("title", "")
+        initial[f"summary_{code}"] = text.get("summary", "")
+        initial[f"steps_{code}"] = steps_text(text.get("steps") or [])
+    return initial
 
 
 class ProcedureForm(VersionForm):

@@ -9,6 +9,9 @@ and a review date. Old versions stay readable; the newest published one is curre
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -181,7 +184,17 @@ class ProcedureVersion(models.Model):
         return self.published_at is None
 
 
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    """Stored under a random name (the original name is kept in `filename`): a path under
+    MEDIA_ROOT tells nothing, and two versions' files never collide."""
+    return f"procedures/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class Attachment(models.Model):
+    """A file of a version (read with the version: same audience, `access.procedures`), or
+    a link. Added and removed while the version is a draft; a new draft starts with the
+    current version's attachments (the same stored files)."""
+
     version = models.ForeignKey(
         ProcedureVersion,
         verbose_name=_("version"),
@@ -189,8 +202,20 @@ class Attachment(models.Model):
         related_name="attachments",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="procedures/", blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, blank=True)
     url = models.URLField(_("address"), blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_safety, views_settings, views_versions
+from . import views, views_attachments, views_safety, views_settings, views_versions
 
 app_name = "procedures"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("versions/<int:pk>/edit/", views_versions.edit_version, name="version_edit"),
     path("versions/<int:pk>/discard/", views_versions.discard_version, name="version_discard"),
     path("versions/<int:pk>/approve/", views_versions.approve_version, name="version_approve"),
+    path("versions/<int:pk>/attachments/", views_attachments.add, name="attachment_add"),
+    path("attachments/<int:pk>/", views_attachments.download, name="attachment"),
+    path("attachments/<int:pk>/remove/", views_attachments.remove, name="attachment_remove"),
     path("safety/", views_safety.index, name="safety"),
     path("safety/new/", views_safety.new_record, name="safety_new"),
     path("safety/<int:pk>/", views_safety.record, name="safety_record"),

@@ -21,7 +21,7 @@ from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
 
 from . import actions
-from .forms import ProcedureForm, VersionForm, steps_text
+from .forms import ProcedureForm, VersionForm, steps_text, translations_initial
 from .models import Procedure, ProcedureVersion
 
 
@@ -53,6 +53,7 @@ def _saved(request, form: VersionForm, write, target) -> bool:
             review_on=form.cleaned_data["review_on"],
             summary=form.cleaned_data["summary"],
             change_note=form.cleaned_data["change_note"],
+            translations=form.cleaned_translations(),
             by=request.user,
         )
     except ValidationError as e:
@@ -71,7 +72,13 @@ def new_version(request, pk: int):
         return redirect("procedures:version_edit", pk=draft.pk)
     base = procedure.current()
     initial = (
-        {"summary": base.summary, "steps": steps_text(base.steps), "review_on": base.review_on}
+        {
+            "summary": base.summary,
+            "steps": steps_text(base.steps),
+            "review_on": base.review_on,
+            # Shown for the writer to update with the Finnish text; saved only as posted.
+            **translations_initial(base.translations),
+        }
         if base
         else {}
     )
@@ -94,6 +101,7 @@ def edit_version(request, pk: int):
         "steps": steps_text(version.steps),
         "change_note": version.change_note,
         "review_on": version.review_on,
+        **translations_initial(version.translations),
     }
     form = VersionForm(
         request.POST or None, initial=initial, first=actions.is_first_version(version)
@@ -201,6 +209,7 @@ def new_procedure(request):
                     steps=form.cleaned_steps(),
                     review_on=form.cleaned_data["review_on"],
                     summary=form.cleaned_data["summary"],
+                    translations=form.cleaned_translations(),
                     by=request.user,
                 )
             except ValidationError as e:

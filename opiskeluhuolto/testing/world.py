@@ -9,6 +9,7 @@ back after each test, so every test starts from the same world, as if freshly bu
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -25,6 +26,8 @@ TEST_SETTINGS = {
     # Strong identification is tested on its own (accounts/tests/test_oidc.py).
     "REQUIRE_STRONG_ID": False,
     "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    # Uploaded files (procedure attachments) go to a temporary directory, not var/media.
+    "MEDIA_ROOT": tempfile.mkdtemp(prefix="opiskeluhuolto-test-media-"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from opiskeluhuolto.access.matrix import Row
@@ -12,7 +13,7 @@ from opiskeluhuolto.access.matrix import Row
 def setup(cast) -> None:
     from opiskeluhuolto.meetings.models import Group
     from opiskeluhuolto.procedures import actions
-    from opiskeluhuolto.procedures.models import Kind, Procedure
+    from opiskeluhuolto.procedures.models import Attachment, Kind, Procedure
 
     group = Group.objects.create(
         provider=cast.provider,
@@ -38,6 +39,14 @@ def setup(cast) -> None:
     actions.publish(version, by=cast.rehtori)
     cast.procedure = procedure
     cast.procedure_version = version
+    cast.procedure_attachment = Attachment.objects.create(
+        version=version,
+        title="Yhteystiedot",
+        file=ContentFile(b"%PDF-1.4 matrix", name="yhteystiedot.pdf"),
+        filename="yhteystiedot.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
     cast.procedure_draft = actions.add_version(
         procedure,
         steps=[{"text": "Soita 112 ja rehtorille.", "role": "havaitsija"}],
@@ -113,6 +122,20 @@ ROWS = [
         "procedures:version_approve",
         MANAGE_POST,
         kwargs=lambda c: {"pk": c.procedure_draft.pk},
+        method="post",
+    ),
+    # An attachment is read with its version; a published version's is not removed
+    # (managers are refused with a message, 302).
+    Row(
+        "procedures:attachment",
+        LUKIO_STAFF,
+        kwargs=lambda c: {"pk": c.procedure_attachment.pk},
+    ),
+    Row("procedures:attachment_add", MANAGE, kwargs=lambda c: {"pk": c.procedure_draft.pk}),
+    Row(
+        "procedures:attachment_remove",
+        MANAGE_POST,
+        kwargs=lambda c: {"pk": c.procedure_attachment.pk},
         method="post",
     ),
     Row("api:procedures-list", {"*": 200, "anonymous": 401}),
