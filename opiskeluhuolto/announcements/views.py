@@ -197,3 +197,19 @@ def archive(request, pk):
         "announcements/archive.html",
         {"institution": institution, "items": public_archive(institution), "language": _language()},
     )
+
+
+@policies.authenticated
+@require_GET
+def audience_archive(request):
+    """The sent announcements and newsletters I may read, grouped by their audience."""
+    lang = _language()
+    groups: dict[str, list] = {}
+    for a in communication.announcements_archived_for(request.user):
+        a.title = a.title_in(lang)
+        groups.setdefault(audience.describe(a), []).append(a)
+    return render(
+        request,
+        "announcements/audience_archive.html",
+        {"groups": sorted(groups.items())},
+    )
