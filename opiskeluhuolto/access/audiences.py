@@ -346,6 +346,22 @@ EVENT_FIELDS = Fields(
 )
 
 
+def of_campaign(campaign) -> Audience:
+    """A campaign's own audience (a theme week): its institution and campuses."""
+    return Audience(
+        kind=campaign.audience,
+        provider_id=campaign.provider_id,
+        institution_id=campaign.institution_id,
+        campus_ids=frozenset(campaign.campus_ids()),
+    )
+
+
+#: Campaigns have no group or starting year (their events may narrow further).
+CAMPAIGN_FIELDS = Fields(
+    kind="audience", provider="provider_id", institution="institution_id", campus="campuses"
+)
+
+
 def of_clock_item(item) -> Audience | None:
     """A clock item in the communal calendar (already layered for the unit), or None when
     it is for the staff only."""

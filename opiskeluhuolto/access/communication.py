@@ -126,11 +126,18 @@ class CommunicationRules(RulePrimitives):
         return self._writes_at(a.provider_id, a.institution_id)
 
     def read_announcement(self, a) -> bool:
+        """A sent one: its recipients, the public, and everyone in its audience now (who
+        joined the audience after the send too: the archive of their audience)."""
         if a.status in ("sending", "sent") and (
-            a.deliveries.filter(user_id=self.user.pk).exists() or a.is_public
+            a.is_public
+            or a.deliveries.filter(user_id=self.user.pk).exists()
+            or self.in_audience_of_announcement(a)
         ):
             return True
         return self.manage_announcement(a)
+
+    def in_audience_of_announcement(self, a) -> bool:
+        return audiences.includes(audiences.of_announcement(a), audiences.reach_of(self))
 
     # --- events ---------------------------------------------------------------------
     def manage_event(self, event) -> bool:
@@ -145,6 +152,17 @@ class CommunicationRules(RulePrimitives):
         if self.manage_event(event) or event.organiser_id in self.group_roles:
             return True
         return audiences.includes(audiences.of_event(event), audiences.reach_of(self))
+
+    # --- campaigns (a theme week of several events) --------------------------------------
+    def manage_campaign(self, campaign) -> bool:
+        """As an event: the organiser group's organisers and the unit's writers."""
+        return self.manage_event(campaign)
+
+    def view_campaign(self, campaign) -> bool:
+        """As an event: its managers, its organiser group's members, and its audience."""
+        if self.manage_campaign(campaign) or campaign.organiser_id in self.group_roles:
+            return True
+        return audiences.includes(audiences.of_campaign(campaign), audiences.reach_of(self))
 
     def invite_to_event(self, event) -> bool:
         """Write the event's invitation: manage the event and may address its audience
@@ -214,6 +232,45 @@ def announcements_managed_by(user) -> QuerySet:
     return Announcement.objects.filter(q)
 
 
+def announcements_archived_for(user, *, limit: int = 300) -> list:
+    """The sent announcements one may read (`read_announcement`): those one received, and
+    those whose audience one is in now, and the ones one manages; newest first."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.announcements.models import Announcement
+
+    can = for_user(user)
+    if not can.is_authenticated:
+        return []
+    reach = audiences.reach_of(can)
+    providers: set[int] = {g.provider_id for g in can.grants}
+    for place in reach.places:
+        providers |= set(place.provider or ())
+    sent = Announcement.objects.filter(status__in=["sending", "sent"])
+    managed = set(
+        announcements_managed_by(user)
+        .filter(status__in=["sending", "sent"])
+        .values_list("pk", flat=True)
+    )
+    received = set(sent.filter(deliveries__user_id=user.pk).values_list("pk", flat=True))
+    candidates = (
+        sent.filter(
+            Q(pk__in=managed | received)
+            | Q(provider_id__in=providers)
+            | Q(welfare_group_id__in=list(reach.welfare_group_ids))
+        )
+        .select_related("provider", "institution", "campus", "student_group", "welfare_group")
+        .prefetch_related("campuses")
+        .order_by("-sent_at", "-pk")
+    )
+    found = []
+    for a in candidates[: limit * 4]:
+        if a.pk in managed or a.pk in received or can.in_audience_of_announcement(a):
+            found.append(a)
+            if len(found) >= limit:
+                break
+    return found
+
+
 def campuses_written_to_by(user, provider_id: int) -> QuerySet:
     """The provider's campuses a writer may address (the list scope of `write_to_campus`;
     a test keeps the two in step)."""
@@ -260,3 +317,32 @@ def events_visible_to(user) -> QuerySet:
             )
     q |= audiences.items_q(audiences.reach_of(can), audiences.EVENT_FIELDS)
     return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))
+
+
+def get_campaign(user, pk, *, need: str = "view"):
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.events.models import Campaign
+
+    campaign = _get(Campaign.objects.select_related("institution", "organiser"), pk)
+    can = for_user(user)
+    if not {"view": can.view_campaign, "manage": can.manage_campaign}[need](campaign):
+        raise Http404
+    return campaign
+
+
+def campaigns_visible_to(user) -> QuerySet:
+    """The list scope of `view_campaign` (a test keeps the two in step)."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.events.models import Campaign
+
+    can = for_user(user)
+    if not can.is_authenticated:
+        return Campaign.objects.none()
+    q = Q(organiser_id__in=list(can.group_roles))
+    for g in can.grants:
+        if g.role in WRITER_ROLES:
+            q |= Q(provider_id=g.provider_id) & (
+                Q() if g.institution_id is None else Q(institution_id=g.institution_id)
+            )
+    q |= audiences.items_q(audiences.reach_of(can), audiences.CAMPAIGN_FIELDS)
+    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk"))

@@ -154,6 +154,7 @@ class Delivery(models.Model):
         PENDING = "pending", _("waiting")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        BOUNCED = "bounced", _("bounced")
         NONE = "none", _("no e-mail address")
 
     announcement = models.ForeignKey(
@@ -167,6 +168,8 @@ class Delivery(models.Model):
     email_status = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    #: A failed e-mail is tried again from this time on (backoff), until MAX_ATTEMPTS.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

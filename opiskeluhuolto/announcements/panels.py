@@ -28,7 +28,11 @@ def _panel_context(request, can):
 def _public(request, institution):
     from .views import public_archive
 
-    return {"institution": institution, "items": public_archive(institution)[:5]}
+    lang = (get_language() or "fi")[:2]
+    items = public_archive(institution)[:5]
+    for a in items:
+        a.title = a.title_in(lang)
+    return {"institution": institution, "items": items}
 
 
 home_panel(

@@ -5,9 +5,18 @@ locked with `select_for_update(skip_locked=True)`, so two workers never send the
 row). A send that stops midway leaves the rest `pending`; the next run sends only those.
 At worst the one message in flight at a crash is sent again: the price of not holding
 a transaction open across a whole batch of SMTP calls.
+
+A failure is recorded on the recipient's row with the error. A permanent refusal of the
+address (the server's 5xx for the recipient: `SMTPRecipientsRefused`, or a 5xx answer to
+the message) is a *bounce* and is not retried; any other failure is retried by the task
+worker (`run_due` every 15 minutes re-runs unfinished sends) with a growing delay,
+`BACKOFF` doubled after each attempt, at most `MAX_ATTEMPTS` times in all.
 """
 
 from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail, signing
@@ -19,7 +28,8 @@ from django.utils.translation import gettext as _
 from .models import Announcement, Delivery
 
 BATCH = 500
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "announcements.unsubscribe"
 
 
@@ -52,12 +62,39 @@ def render(a: Announcement, d: Delivery) -> tuple[str, str]:
         return a.title_in(d.language), body + "\n" + "\n".join(footer)
 
 
-def _retryable():
+def _retryable(now=None):
+    """The rows to send now: pending, or failed with attempts left whose delay has passed."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return Q(email_status=Delivery.Email.PENDING) | (
+        Q(email_status=Delivery.Email.FAILED, attempts__lt=MAX_ATTEMPTS)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    )
+
+
+def _unfinished():
+    """Rows still to be sent some time: pending, or failed with attempts left."""
     from django.db.models import Q
 
     return Q(email_status=Delivery.Email.PENDING) | Q(
         email_status=Delivery.Email.FAILED, attempts__lt=MAX_ATTEMPTS
     )
+
+
+def is_bounce(error: BaseException) -> bool:
+    """A permanent refusal of the recipient's address (not worth trying again)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return False  # our sender address: a problem of ours, not the recipient's
+    code = getattr(error, "smtp_code", None)
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= int(code or 0) < 600
+
+
+def backoff(attempts: int) -> timedelta:
+    """The delay before the next attempt after `attempts` failed ones: 5, 10, 20, 40 min."""
+    return BACKOFF * (2 ** max(attempts - 1, 0))
 
 
 def send_pending(announcement_id: int, *, batch: int = BATCH, connection=None) -> int:
@@ -97,19 +134,31 @@ def _send_one(a: Announcement, pk: int, conn) -> int:
                 subject, body, settings.DEFAULT_FROM_EMAIL, [d.email], connection=conn
             ).send()
         except Exception as error:  # noqa: BLE001  (any backend failure is recorded, retried)
-            d.email_status = Delivery.Email.FAILED
+            bounced = is_bounce(error)
+            d.email_status = Delivery.Email.BOUNCED if bounced else Delivery.Email.FAILED
             d.last_error = f"{type(error).__name__}: {error}"[:300]
-            d.save(update_fields=["attempts", "email_status", "last_error"])
+            d.next_attempt_at = None if bounced else timezone.now() + backoff(d.attempts)
+            d.save(update_fields=["attempts", "email_status", "last_error", "next_attempt_at"])
             return 0
         d.email_status = Delivery.Email.SENT
         d.emailed_at = timezone.now()
         d.last_error = ""
-        d.save(update_fields=["attempts", "email_status", "emailed_at", "last_error"])
+        d.next_attempt_at = None
+        d.save(
+            update_fields=[
+                "attempts",
+                "email_status",
+                "emailed_at",
+                "last_error",
+                "next_attempt_at",
+            ]
+        )
         return 1
 
 
 def finish_if_done(a: Announcement) -> None:
-    if not Delivery.objects.filter(_retryable(), announcement_id=a.pk).exists():
+    """Sent when no row is left to try (sent, bounced, or out of attempts)."""
+    if not Delivery.objects.filter(_unfinished(), announcement_id=a.pk).exists():
         Announcement.objects.filter(pk=a.pk, status=Announcement.Status.SENDING).update(
             status=Announcement.Status.SENT
         )

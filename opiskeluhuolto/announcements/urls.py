@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/send/", views.send, name="send"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("archive/", views.audience_archive, name="audience_archive"),
     path("archive/<int:pk>/", views.archive, name="archive"),
 ]

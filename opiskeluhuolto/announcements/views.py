@@ -128,8 +128,13 @@ def send(request, pk):
     count = audience.recipients(a, timezone.localdate()).count()
     stats = {
         s: a.deliveries.filter(email_status=s).count()
-        for s in ("pending", "sent", "failed", "none")
+        for s in ("pending", "sent", "failed", "bounced", "none")
     }
+    problems = (
+        a.deliveries.filter(email_status__in=["failed", "bounced"])
+        .select_related("user")
+        .order_by("email_status", "pk")[:50]
+    )
     return render(
         request,
         "announcements/send.html",
@@ -141,6 +146,7 @@ def send(request, pk):
             "audience": audience.describe(a),
             "count": count,
             "stats": stats,
+            "problems": problems,
             "read": a.deliveries.filter(read_at__isnull=False).count(),
         },
     )
@@ -196,4 +202,20 @@ def archive(request, pk):
         request,
         "announcements/archive.html",
         {"institution": institution, "items": public_archive(institution), "language": _language()},
+    )
+
+
+@policies.authenticated
+@require_GET
+def audience_archive(request):
+    """The sent announcements and newsletters I may read, grouped by their audience."""
+    lang = _language()
+    groups: dict[str, list] = {}
+    for a in communication.announcements_archived_for(request.user):
+        a.title = a.title_in(lang)
+        groups.setdefault(audience.describe(a), []).append(a)
+    return render(
+        request,
+        "announcements/audience_archive.html",
+        {"groups": sorted(groups.items())},
     )

@@ -62,14 +62,30 @@ def save_event(event: Event, *, by, campuses=()) -> Event:
 
 
 @transaction.atomic
-def create_campaign(*, by, **fields) -> Campaign:
-    campaign = Campaign(**fields)
+def save_campaign(campaign: Campaign, *, by, campuses=()) -> Campaign:
+    """Create or change a campaign (a theme week): its unit, organiser group, audience."""
+    campuses = list(campuses)
+    errors: dict[str, str] = {}
     if campaign.starts_on and campaign.ends_on and campaign.starts_on > campaign.ends_on:
-        raise ValidationError({"ends_on": _("The campaign must not end before it starts.")})
-    campaign.provider_id = campaign.institution.provider_id
-    campaign.full_clean()
+        errors["ends_on"] = _("The campaign must not end before it starts.")
+    if campaign.institution_id:
+        campaign.provider_id = campaign.institution.provider_id
+        if any(c.institution_id != campaign.institution_id for c in campuses):
+            errors["campuses"] = _("A campus belongs to another institution.")
+    if campaign.organiser_id and campaign.organiser.provider_id != campaign.provider_id:
+        errors["organiser"] = _("The group belongs to another provider.")
+    if errors:
+        raise ValidationError(errors)
+    if not campaign.pk:
+        campaign.created_by = by
+    campaign.full_clean(exclude=["created_by", "campuses"])
     campaign.save()
+    campaign.campuses.set(campuses)
     return campaign
+
+
+def create_campaign(*, by, campuses=(), **fields) -> Campaign:
+    return save_campaign(Campaign(**fields), by=by, campuses=campuses)
 
 
 def _student_for(user, event: Event) -> Student | None:

@@ -63,5 +63,43 @@ class EventForm(forms.ModelForm):
         )
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "institution",
+            "campuses",
+            "organiser",
+            "audience",
+            "name",
+            "description",
+            "name_sv",
+            "description_sv",
+            "name_en",
+            "description_en",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "campuses": forms.CheckboxSelectMultiple,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("description", "description_sv", "description_en")
+            },
+        }
+
+    def __init__(self, *args, provider_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        from opiskeluhuolto.meetings.models import Group
+
+        self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
+        self.fields["campuses"].queryset = Campus.objects.filter(
+            institution__provider_id=provider_id
+        )
+        self.fields["organiser"].queryset = Group.objects.filter(provider_id=provider_id)
+
+
 class AttendanceForm(forms.Form):
     head_count = forms.IntegerField(label=_("Head count"), min_value=0, required=False)

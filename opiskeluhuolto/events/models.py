@@ -16,6 +16,13 @@ from opiskeluhuolto.organisation.models import (
     StudentGroup,
 )
 
+AUDIENCE_CHOICES = [
+    ("students", _("students")),
+    ("guardians", _("guardians of minor students")),
+    ("staff", _("staff")),
+    ("everyone", _("students, guardians and staff")),
+]
+
 
 class Campaign(models.Model):
     """Several events under one name, e.g. Hyvinvointi virtaa -viikko."""
@@ -30,10 +37,27 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    campuses = models.ManyToManyField(
+        Campus,
+        verbose_name=_("campuses"),
+        blank=True,
+        related_name="+",
+        help_text=_("None chosen: every campus of the institution."),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=AUDIENCE_CHOICES, default="everyone"
+    )
+    name = models.CharField(_("name (Finnish)"), max_length=200)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description (Finnish)"), blank=True)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("campaign")
@@ -42,6 +66,18 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def campus_ids(self) -> list[int]:
+        if not self.pk:
+            return []
+        return [c.pk for c in self.campuses.all()]
+
+    def name_in(self, language: str) -> str:
+        """The reader's language, falling back to Finnish."""
+        return getattr(self, f"name_{language}", "") or self.name
+
+    def description_in(self, language: str) -> str:
+        return getattr(self, f"description_{language}", "") or self.description
 
 
 class Event(models.Model):

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, campaign_views, views
 
 app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
+    path("campaigns/new/", campaign_views.new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaign_views.campaign, name="campaign"),
     path("calendar/", calendar_views.index, name="calendar"),
     path("calendar/feeds/", calendar_views.feeds, name="calendar_feeds"),
     path(

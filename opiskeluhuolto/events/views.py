@@ -43,10 +43,17 @@ def index(request):
         e.title = e.title_in(lang)
         e.my_status = mine.get(e.pk)
     can = for_user(request.user)
+    campaigns = list(
+        communication.campaigns_visible_to(request.user)
+        .filter(ends_on__gte=since.date())
+        .order_by("starts_on")[:50]
+    )
+    for c in campaigns:
+        c.title = c.name_in(lang)
     return render(
         request,
         "events/index.html",
-        {"events": rows, "can_create": can.write_announcements()},
+        {"events": rows, "campaigns": campaigns, "can_create": can.write_announcements()},
     )
 
 
@@ -62,7 +69,8 @@ def _provider_id(request) -> int:
 @require_http_methods(["GET", "POST"])
 def new(request):
     provider_id = _provider_id(request)
-    form = EventForm(request.POST or None, provider_id=provider_id)
+    initial = {"campaign": request.GET.get("campaign")} if request.GET.get("campaign") else None
+    form = EventForm(request.POST or None, provider_id=provider_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.provider_id = provider_id

@@ -252,6 +252,8 @@ URLS: dict[str, str] = {
     "announcements:unsubscribe": "public",
     "announcements:archive": "public",
     "events:event": "event",
+    # The campaign of the same audience (everyone of Aino's campus): as its event.
+    "events:campaign": "event",
     "events:register": "event",
     "events:cancel": "event",
     "events:attendance": "event_manage",

@@ -61,5 +61,6 @@ ROWS = [
         {"*": 200},
         kwargs=lambda c: {"token": c.unsubscribe_token},
     ),
+    Row("announcements:audience_archive", {"*": 200, "anonymous": 302}),
     Row("announcements:archive", {"*": 200}, kwargs=lambda c: {"pk": c.lukio.pk}),
 ]

@@ -182,6 +182,9 @@ def test_failures_are_recorded_and_retried(cast, send, settings):
     assert failed.email_status == "failed" and "550" in failed.last_error
     a.refresh_from_db()
     assert a.status == Announcement.Status.SENDING  # a retry is still due
+    assert failed.next_attempt_at > timezone.now()
+    assert sending.send_pending(a.pk) == 0  # not before its delay (backoff)
+    Delivery.objects.filter(pk=failed.pk).update(next_attempt_at=timezone.now())
     assert sending.send_pending(a.pk) == 1
     failed.refresh_from_db()
     assert failed.email_status == "sent" and failed.attempts == 2

@@ -44,6 +44,17 @@ def setup(cast) -> None:
         chair=cast.users["rehtori"],
     )
     meetings.add_member(group, by=admin, user=cast.users["teacher"], role="member")
+    today = timezone.localdate()
+    cast.campaign = actions.create_campaign(
+        by=cast.users["rehtori"],
+        institution=cast.lukio,
+        organiser=group,
+        audience="everyone",
+        name="Hyvinvointiviikko",
+        starts_on=today,
+        ends_on=today + timedelta(days=10),
+        campuses=[cast.lukio_campus],
+    )
     start = timezone.now() + timedelta(days=7)
     cast.event = actions.save_event(
         Event(
@@ -79,6 +90,8 @@ ROWS = [
     Row("events:index", {"*": 200, "anonymous": 302}),
     Row("events:new", _to(WRITERS_ANYWHERE, 200)),
     Row("events:event", _to(VIEWERS, 200), kwargs=_event),
+    Row("events:campaign_new", _to(WRITERS_ANYWHERE, 200)),
+    Row("events:campaign", _to(VIEWERS, 200), kwargs=lambda c: {"pk": c.campaign.pk}),
     Row("events:register", _to(VIEWERS, 302), kwargs=_event, method="post"),
     Row("events:cancel", _to(VIEWERS, 302), kwargs=_event, method="post"),
     Row(
