@@ -21,6 +21,7 @@ from opiskeluhuolto.access.surveys import (
 )
 
 from . import actions, exports
+from . import results as results_mod
 from .forms import NewSurveyForm, QuestionForm, ResultReadersForm
 from .models import LANGUAGES, SMALL_CELL, TextAnswer, pick
 
@@ -49,7 +50,11 @@ def new(request):
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        unit = {"campus": d["campus"], "student_group": d["student_group"]}
+        unit = {
+            "campus": d["campus"],
+            "student_group": d["student_group"],
+            "starting_year": d["starting_year"],
+        }
         try:
             with transaction.atomic():
                 if d["template"]:
@@ -222,7 +227,7 @@ def screen(request, pk):
 @policies.authenticated
 def results_csv(request, pk):
     survey = get_survey(request.user, pk, need="results")
-    by = request.GET.get("by") if request.GET.get("by") in ("campus", "group") else None
+    by = request.GET.get("by") if request.GET.get("by") in results_mod.BREAKDOWNS else None
     return exports.results_csv(survey, by)
 
 

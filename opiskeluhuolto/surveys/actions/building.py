@@ -35,6 +35,7 @@ def create_survey(
     institution=None,
     campus=None,
     student_group=None,
+    starting_year: int | None = None,
     is_anonymous: bool = True,
     intro: dict | None = None,
     clock_item: ClockItem | None = None,
@@ -51,6 +52,12 @@ def create_survey(
         institution = campus.institution
     if institution is not None and institution.provider_id != group.provider_id:
         raise ValidationError({"institution": _("The institution belongs to another provider.")})
+    if starting_year is not None and (
+        audience == Survey.Audience.STAFF or not 2000 <= starting_year <= 2099
+    ):
+        raise ValidationError(
+            {"starting_year": _("A starting year narrows students or guardians: 2000–2099.")}
+        )
     survey = Survey.objects.create(
         provider_id=group.provider_id,
         owner_group=group,
@@ -60,6 +67,7 @@ def create_survey(
         institution=institution,
         campus=campus,
         student_group=student_group,
+        starting_year=starting_year,
         is_anonymous=is_anonymous,
         clock_item=clock_item,
         template_key=template_key,
