@@ -124,3 +124,9 @@ class ResultReadersForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_with"].queryset = choices
+
+
+class RescheduleForm(forms.Form):
+    opens_on = forms.DateField(label=_("opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("closes on"), widget=DATE)
+    results_on = forms.DateField(label=_("results released on"), widget=DATE)
