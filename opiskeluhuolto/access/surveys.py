@@ -7,6 +7,8 @@
   member of the owner group, or a principal or welfare professional working in the
   group's unit;
 - **answer**: the person holds an invitation (the audience was fixed when it opened);
+- **reschedule** (move the window and the results date): those who run it, while it is
+  a draft or open and not released (`reschedule_survey`);
 - **see results**: only once released and on or after the results date, for those who
   run it, the owner group's members and the people the group named (`shared_with`);
 - **tie a survey to a clock item** in the builder: survey-type items of the annual clocks
@@ -63,6 +65,13 @@ class SurveyRules(RulePrimitives):
 
     def manage_survey(self, survey) -> bool:
         return self.build_survey_for(survey.owner_group)
+
+    def reschedule_survey(self, survey) -> bool:
+        """Move the window and the results date: those who run the survey, while it is a
+        draft (planned) or open and its results are not yet released."""
+        if survey.released or survey.status not in ("draft", "open"):
+            return False
+        return self.manage_survey(survey)
 
     def view_survey_results(self, survey) -> bool:
         if not survey.released or survey.results_on is None or survey.results_on > self.today:
@@ -139,6 +148,7 @@ def get_survey(user, pk, *, need: str):
     can = for_user(user)
     allowed = {
         "manage": can.manage_survey,
+        "reschedule": can.reschedule_survey,
         "results": can.view_survey_results,
         "answer": can.answer_survey,
     }[need](survey)

@@ -53,6 +53,7 @@ class AuditEvent(models.Model):
         PROHIBITION_LIFTED = "prohibition.lift", _("guardian prohibition lifted")
         PROCEDURE_SETTINGS_CHANGED = "procedure.settings", _("procedure settings changed")
         SURVEY_RESULTS_SHARED = "survey.share", _("survey results' readers changed")
+        SURVEY_RESCHEDULED = "survey.reschedule", _("survey window or results date moved")
 
     class Source(models.TextChoices):
         ACTION = "action", _("the application")

@@ -30,6 +30,10 @@ class NewSurveyForm(forms.Form):
     student_group = forms.ModelChoiceField(
         queryset=StudentGroup.objects.none(), required=False, label=_("student group")
     )
+    starting_year = forms.IntegerField(
+        label=_("starting year"), required=False, min_value=2000, max_value=2099,
+        help_text=_("Only students (or their guardians) of groups that started in this year."),
+    )  # fmt: skip
     is_anonymous = forms.BooleanField(label=_("anonymous"), required=False, initial=True)
     clock_item = forms.ModelChoiceField(
         queryset=ClockItem.objects.none(), required=False, label=_("annual clock item"),
@@ -120,3 +124,9 @@ class ResultReadersForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_with"].queryset = choices
+
+
+class RescheduleForm(forms.Form):
+    opens_on = forms.DateField(label=_("opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("closes on"), widget=DATE)
+    results_on = forms.DateField(label=_("results released on"), widget=DATE)

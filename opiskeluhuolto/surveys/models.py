@@ -100,6 +100,12 @@ class Survey(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    starting_year = models.PositiveSmallIntegerField(
+        _("starting year"),
+        null=True,
+        blank=True,
+        help_text=_("Only students (or their guardians) of groups that started in this year."),
+    )
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     results_on = models.DateField(

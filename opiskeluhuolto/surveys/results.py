@@ -12,7 +12,11 @@ Between breakdowns: the groups of a campus add up to the campus's cell in the ca
 breakdown, so the group breakdown applies the rule within each campus (a hidden group
 is never the only hidden one of its campus), and a campus hidden in the campus
 breakdown (small, or hidden with a small one against differencing) hides all its
-groups: summing them would give the hidden campus back. Per question the same rule applies; optional questions have their own
+groups: summing them would give the hidden campus back. The starting-year breakdown
+(the year from the respondent's group's name, no column of its own) adds up the same
+respondents another way; suppression.hidden_cells protects the three breakdowns
+together (a hidden campus or year is never computable from the shown ones, and the
+groups are protected within every shown campus and every shown year). Per question the same rule applies; optional questions have their own
 totals.
 
 The counts are taken once, at release (`tally`, in the task worker), into
@@ -26,18 +30,23 @@ read. Free-text answers appear only in the overall view and only after screening
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
+from .suppression import hidden_cells, suppress
+
+__all__ = ["BREAKDOWNS", "compute", "respondents", "suppress", "suppress_groups", "tally"]
 
 #: The breakdowns and their units. Groups are keyed with their campus: a campus's total
 #: is published in the campus breakdown, so its groups are protected within it.
 BREAKDOWNS = {
     "campus": ("response__campus",),
     "group": ("response__campus", "response__student_group"),
+    "year": ("response__student_group",),  # the starting year of the respondent's group
 }
 
 
@@ -66,33 +75,28 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
 
 
-def suppress(sizes: dict, threshold: int = SMALL_CELL) -> set:
-    """The keys of the cells to hide, differencing included (see the module docstring)."""
-    hidden = {k for k, n in sizes.items() if n < threshold}
-    if not hidden:
-        return hidden
-    rest = sorted((n, str(k), k) for k, n in sizes.items() if k not in hidden)
-    while rest and (len(hidden) < 2 or sum(sizes[k] for k in hidden) < threshold):
-        hidden.add(rest.pop(0)[2])
-    if len(hidden) < 2 or sum(sizes[k] for k in hidden) < threshold:
-        return set(sizes)  # cannot be protected: withhold the whole breakdown
-    return hidden
-
-
 def suppress_groups(sizes: dict) -> set:
-    """The (campus, group) cells to hide, consistently with the campus breakdown.
+    """The (campus, group) cells to hide, consistently with the campus breakdown (and
+    the starting-year breakdown): see suppression.hidden_cells."""
+    return hidden_cells(sizes, _year_of(_group_names({g for _c, g in sizes})))["group"]
 
-    A campus hidden in the campus breakdown hides all its groups (their sum would give
-    it away); within a shown campus, whose total is published, the rule applies again.
-    """
-    campus_sizes: dict = {}
-    for (campus, _group), n in sizes.items():
-        campus_sizes[campus] = campus_sizes.get(campus, 0) + n
-    hidden_campuses = suppress(campus_sizes)
-    hidden = {u for u in sizes if u[0] in hidden_campuses}
-    for part in set(campus_sizes) - hidden_campuses:
-        hidden |= suppress({u: m for u, m in sizes.items() if u[0] == part})
-    return hidden
+
+def _group_names(group_ids: set) -> dict[int, str]:
+    from opiskeluhuolto.organisation.models import StudentGroup
+
+    return dict(StudentGroup.objects.filter(pk__in=group_ids - {None}).values_list("pk", "name"))
+
+
+def _year_of(names: dict[int, str]) -> Callable[[int | None], int | None]:
+    """group id → its starting year from the group's name (access.audiences), None when
+    the name carries none or several."""
+    from opiskeluhuolto.access.audiences import starting_years
+
+    years: dict = {}
+    for pk, name in names.items():
+        found = starting_years(name)
+        years[pk] = next(iter(found)) if len(found) == 1 else None
+    return lambda group: years.get(group)
 
 
 def count_rows(survey: Survey) -> list[tuple]:
@@ -194,24 +198,33 @@ def _labels(by: str, ids: set) -> dict:
 
 
 def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
-    """The results of every question; `by` ("campus" or "group") adds the breakdown.
+    """The results of every question; `by` ("campus", "group" or "year") adds the breakdown.
 
     Reads the counts stored at release (`tally`), not the answers."""
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
+    rows = _rows(survey)
+    group_names = _group_names({r[2] for r in rows}) if by else {}
+    year_of = _year_of(group_names)
+
     def unit_of(campus, group) -> tuple:
-        return {"campus": (campus,), "group": (campus, group)}.get(by or "", ())
+        return {"campus": (campus,), "group": (campus, group), "year": (year_of(group),)}.get(
+            by or "", ()
+        )
 
     counts: dict[int, dict[int, int]] = {}
     per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
     cell_n: dict[tuple[int, tuple], int] = {}
-    for qid, campus, group, value, n in _rows(survey):
+    atoms: dict[int, dict[tuple, int]] = {}  # question → (campus, group) → respondents
+    for qid, campus, group, value, n in rows:
         if qid is None or qid not in kinds:
             continue
         unit = unit_of(campus, group)
         if value is None:
             cell_n[(qid, unit)] = cell_n.get((qid, unit), 0) + n
+            q_atoms = atoms.setdefault(qid, {})
+            q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
             continue
         cell = per_cell.setdefault((qid, unit), {})
         cell[value] = cell.get(value, 0) + n
@@ -225,7 +238,11 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         for qid, c in counts.items()
         if kinds[qid] == Question.Kind.NUMBER and sum(c.values()) > 0
     }
-    labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by else {}
+    if by == "year":
+        labels = {u[0]: str(u[0]) for (_q, u) in cell_n if u[0] is not None}
+    else:
+        labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by == "campus" else {}
+        labels = group_names if by == "group" else labels
     texts: dict[int, list[str]] = {}
     for qid, text in TextAnswer.objects.filter(
         question__in=questions, screening=TextAnswer.Screening.SHOWN
@@ -245,7 +262,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            hidden = suppress(sizes) if by == "campus" else suppress_groups(sizes)
+            hidden = hidden_cells(atoms.get(q.pk, {}), year_of)[by]
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/close/", views_build.close, name="close"),
     path("<int:pk>/release/", views_build.release, name="release"),
     path("<int:pk>/screen/", views_build.screen, name="screen"),
+    path("<int:pk>/reschedule/", views_build.reschedule, name="reschedule"),
     path("<int:pk>/share/", views_build.share, name="share"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results.csv", views_build.results_csv, name="results_csv"),

@@ -21,7 +21,8 @@ from opiskeluhuolto.access.surveys import (
 )
 
 from . import actions, exports
-from .forms import NewSurveyForm, QuestionForm, ResultReadersForm
+from . import results as results_mod
+from .forms import NewSurveyForm, QuestionForm, RescheduleForm, ResultReadersForm
 from .models import LANGUAGES, SMALL_CELL, TextAnswer, pick
 
 
@@ -49,7 +50,11 @@ def new(request):
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        unit = {"campus": d["campus"], "student_group": d["student_group"]}
+        unit = {
+            "campus": d["campus"],
+            "student_group": d["student_group"],
+            "starting_year": d["starting_year"],
+        }
         try:
             with transaction.atomic():
                 if d["template"]:
@@ -222,7 +227,7 @@ def screen(request, pk):
 @policies.authenticated
 def results_csv(request, pk):
     survey = get_survey(request.user, pk, need="results")
-    by = request.GET.get("by") if request.GET.get("by") in ("campus", "group") else None
+    by = request.GET.get("by") if request.GET.get("by") in results_mod.BREAKDOWNS else None
     return exports.results_csv(survey, by)
 
 
@@ -232,3 +237,22 @@ def results_pdf(request, pk):
     response = HttpResponse(exports.results_pdf(survey), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="kysely-{survey.pk}.pdf"'
     return response
+
+
+@policies.staff
+def reschedule(request, pk):
+    """Move a planned or open survey's window and results date (audited)."""
+    survey = get_survey(request.user, pk, need="reschedule")
+    initial = {n: getattr(survey, n) for n in ("opens_on", "closes_on", "results_on")}
+    form = RescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.reschedule(survey, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The survey's dates were changed."))
+            return redirect("surveys:edit", pk=survey.pk)
+        except ValidationError as e:
+            _add_errors(form, e)
+    status = 400 if form.errors else 200
+    return render(
+        request, "surveys/reschedule.html", {"survey": survey, "form": form}, status=status
+    )

@@ -398,6 +398,7 @@ URLS: dict[str, str] = {
     "surveys:release": "survey_manage",
     "surveys:screen": "survey_manage",
     "surveys:share": "survey_manage",
+    "surveys:reschedule": "survey_manage",
     "api:surveys-respond": "survey_answer",
     "api:surveys-results": "survey_results",
     "spaces:space": "space",

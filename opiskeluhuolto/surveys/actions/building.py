@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from opiskeluhuolto.annualclock import recurrence
 from opiskeluhuolto.annualclock.models import ClockItem
+from opiskeluhuolto.audit import trail as audit
 from opiskeluhuolto.meetings.models import Group, Indicator
 
 from .. import library
@@ -35,6 +36,7 @@ def create_survey(
     institution=None,
     campus=None,
     student_group=None,
+    starting_year: int | None = None,
     is_anonymous: bool = True,
     intro: dict | None = None,
     clock_item: ClockItem | None = None,
@@ -51,6 +53,12 @@ def create_survey(
         institution = campus.institution
     if institution is not None and institution.provider_id != group.provider_id:
         raise ValidationError({"institution": _("The institution belongs to another provider.")})
+    if starting_year is not None and (
+        audience == Survey.Audience.STAFF or not 2000 <= starting_year <= 2099
+    ):
+        raise ValidationError(
+            {"starting_year": _("A starting year narrows students or guardians: 2000–2099.")}
+        )
     survey = Survey.objects.create(
         provider_id=group.provider_id,
         owner_group=group,
@@ -60,6 +68,7 @@ def create_survey(
         institution=institution,
         campus=campus,
         student_group=student_group,
+        starting_year=starting_year,
         is_anonymous=is_anonymous,
         clock_item=clock_item,
         template_key=template_key,
@@ -209,6 +218,55 @@ def set_window(
     survey.opens_on, survey.closes_on, survey.results_on = opens_on, closes_on, results_on
     survey.save(update_fields=["opens_on", "closes_on", "results_on"])
     return survey
+
+
+@transaction.atomic
+def reschedule(
+    survey: Survey,
+    *,
+    by,
+    opens_on: date,
+    closes_on: date,
+    results_on: date | None = None,
+    today: date | None = None,
+) -> Survey:
+    """Move a draft or open survey's window and results date (audited: the results date
+    decides when who may see the results). An open survey has begun: it cannot open
+    later than today; no window may end before today (close it instead)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.released or survey.status not in (Survey.Status.DRAFT, Survey.Status.OPEN):
+        raise ValidationError(_("Only a planned or open survey can be rescheduled."))
+    if closes_on < today:
+        raise ValidationError({"closes_on": _("The new window must not end before today.")})
+    if survey.status == Survey.Status.OPEN and opens_on > today:
+        raise ValidationError(
+            {"opens_on": _("The survey is already open: it cannot open later than today.")}
+        )
+    before = _dates(survey)
+    set_window(survey, opens_on=opens_on, closes_on=closes_on, results_on=results_on)
+    if _dates(survey) != before:
+        survey.version += 1
+        survey.save(update_fields=["version"])
+        _event(by, "survey.reschedule", survey)
+        audit.record(
+            audit.Kind.SURVEY_RESCHEDULED,
+            survey,
+            by=by,
+            provider_id=survey.provider_id,
+            before=before,
+            after=_dates(survey),
+        )
+    return survey
+
+
+def _dates(survey: Survey) -> dict:
+    return {
+        name: d.isoformat() if (d := getattr(survey, name)) else None
+        for name in ("opens_on", "closes_on", "results_on")
+    }
 
 
 def window_from_item(survey: Survey, item: ClockItem, *, today: date) -> Survey:

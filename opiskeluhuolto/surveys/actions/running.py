@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student, StudentQuerySet
+from opiskeluhuolto.access.audiences import Audience, students_in
+from opiskeluhuolto.organisation.models import Role, RoleAssignment, StudentQuerySet
 
 from ..models import (
     SMALL_CELL,
@@ -23,14 +24,18 @@ from .common import _event
 
 # --- the audience -----------------------------------------------------------------------
 def _students(survey: Survey) -> StudentQuerySet:
-    students = Student.objects.active().filter(institution__provider_id=survey.provider_id)
-    if survey.student_group_id:
-        students = students.filter(group_id=survey.student_group_id)
-    elif survey.campus_id:
-        students = students.filter(campus_id=survey.campus_id)
-    elif survey.institution_id:
-        students = students.filter(institution_id=survey.institution_id)
-    return students
+    """The active students of the survey's unit, narrowed to a starting year when given
+    (the one audience rule, access.audiences: the year from the group's name)."""
+    return students_in(
+        Audience(
+            kind=survey.audience,
+            provider_id=survey.provider_id,
+            institution_id=survey.institution_id,
+            campus_ids=frozenset({survey.campus_id}) if survey.campus_id else frozenset(),
+            group_id=survey.student_group_id,
+            starting_year=survey.starting_year,
+        )
+    )
 
 
 def audience_users(survey: Survey, *, today: date | None = None) -> QuerySet:

@@ -70,6 +70,11 @@ def manage_post(name, kwargs=released):
 ROWS = [
     Row("surveys:new", {"*": 404, "anonymous": 302, **dict.fromkeys(STAFF, 200)}),
     Row("surveys:edit", {"*": 404, "anonymous": 302, **dict.fromkeys(MANAGE, 200)}, kwargs=answer),
+    Row(
+        "surveys:reschedule",
+        {"*": 404, "anonymous": 302, **dict.fromkeys(MANAGE, 200)},
+        kwargs=answer,
+    ),
     manage_post("surveys:open", answer),
     manage_post("surveys:close", answer),
     manage_post("surveys:release"),

@@ -172,3 +172,12 @@ def test_anonymous_surveys_never_get_named_responses(open_survey, sv):
 
     actions.submit(open_survey, sv.users[0], full_answers(open_survey), today=sv.today)
     assert not NamedResponse.objects.filter(survey=open_survey).exists()
+
+
+@pytest.mark.django_db
+def test_the_starting_year_breakdown_adds_no_column_to_the_answer_side():
+    """The starting year of a response is read from its group's name at read time: no
+    year column (which, with a small year, could single out a respondent's row beyond
+    the group already stored) on the response or the stored counts."""
+    for table in ("surveys_response", "surveys_resultcount"):
+        assert not [c for c in columns(table) if "year" in c], table
