@@ -27,9 +27,7 @@ urlpatterns = [
         views_hierarchy.follow_up_send_down,
         name="follow_up_send_down",
     ),
-    path(
-        "groups/<int:pk>/providers/", views_hierarchy.member_providers, name="member_providers"
-    ),
+    path("groups/<int:pk>/providers/", views_hierarchy.member_providers, name="member_providers"),
     path("plans/", views_plans.plan_list, name="plans"),
     path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan, name="plan"),
