@@ -27,7 +27,7 @@ from .models import FollowUp, Group, Meeting, Proposal
 from .models.audit import record
 
 #: Kinds that may sit under another group, and the kinds that may be their parent.
-PARENT_KINDS = {
+PARENT_KINDS: dict[str, set[str]] = {
     Group.Kind.WELFARE: {Group.Kind.STEERING},
     Group.Kind.CAMPUS: {Group.Kind.WELFARE, Group.Kind.STEERING},
     Group.Kind.THEME: {Group.Kind.STEERING, Group.Kind.WELFARE, Group.Kind.CAMPUS},
