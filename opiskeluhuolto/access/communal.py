@@ -76,8 +76,17 @@ class CommunalRules(RulePrimitives):
         )
 
     # --- groups and meetings ---------------------------------------------------------
+    def _regional_provider_ids(self, group) -> set[int]:
+        return set(group.member_providers.values_list("pk", flat=True))
+
     def view_welfare_group(self, group) -> bool:
-        if self.is_provider_admin(group.provider_id) or group.pk in self.group_roles:
+        if group.pk in self.group_roles:
+            return True
+        if group.kind == "regional":
+            # Its members (any member provider's people), and the member providers'
+            # admins; no role at a provider gives it by place (issue 20).
+            return bool(self.admin_provider_ids() & self._regional_provider_ids(group))
+        if self.is_provider_admin(group.provider_id):
             return True
         for g in self._inside_grants(group.provider_id):
             if group.institution_id is None:
@@ -93,6 +102,8 @@ class CommunalRules(RulePrimitives):
             return True
         if group.chair_id and group.chair_id == getattr(self.user, "pk", None):
             return True
+        if group.kind == "regional":
+            return self.is_provider_admin(group.provider_id)
         return self._leads(group.provider_id, group.institution_id)
 
     def view_meeting(self, meeting) -> bool:
@@ -243,12 +254,16 @@ def get_agenda_item(user, pk, *, need: str = "minutes"):
     return _check(allowed, item)
 
 
-def get_follow_up(user, pk):
+def get_follow_up(user, pk, *, need: str = "done"):
+    """Marking done: its owner or the group's managers; sending it down to the groups
+    below: the group's managers only."""
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.meetings.models import FollowUp
 
     fu = _get(FollowUp.objects.select_related("group"), pk)
     can = for_user(user)
+    if need == "send":
+        return _check(can.manage_welfare_group(fu.group), fu)
     mine = fu.owner_id is not None and fu.owner_id == getattr(user, "pk", None)
     return _check(mine or can.manage_welfare_group(fu.group), fu)
 
@@ -341,7 +356,8 @@ def welfare_groups_visible_to(user) -> QuerySet:
     can = for_user(user)
     if not can.is_authenticated:
         return Group.objects.none()
-    q = Q(pk__in=list(can.group_roles)) | Q(provider_id__in=can.admin_provider_ids())
+    admin_ids = can.admin_provider_ids()
+    q = Q(provider_id__in=admin_ids)
     for g in can.grants:
         if g.role == Role.EXTERNAL_MEMBER:
             continue
@@ -351,6 +367,9 @@ def welfare_groups_visible_to(user) -> QuerySet:
                 q |= Q(provider_id=g.provider_id, institution__isnull=True)
         else:
             q |= Q(institution_id=g.institution_id)
+    # A regional group: its members and the member providers' admins, never by place.
+    q = (q & ~Q(kind="regional")) | Q(kind="regional", member_providers__in=admin_ids)
+    q |= Q(pk__in=list(can.group_roles))
     return Group.objects.filter(q).distinct()
 
 

@@ -38,6 +38,7 @@ def create_group(
     campus: Campus | None = None,
     chair=None,
     description: str = "",
+    parent: Group | None = None,
 ) -> Group:
     """LAW.md L-14-1: the institution welfare group needs an institution, and its chair is the
     provider's named representative (a person with a role at the provider)."""
@@ -50,6 +51,11 @@ def create_group(
         chair=chair,
         description=description,
     )
+    if kind == Group.Kind.REGIONAL:
+        # Owned by the wellbeing county of the provider that keeps its record.
+        group.county_id = provider.wellbeing_county_id
+        if group.county_id is None:
+            raise ValidationError({"kind": _("The provider is in no wellbeing county.")})
     if institution and institution.provider_id != provider.pk:
         raise ValidationError({"institution": _("The institution belongs to another provider.")})
     if campus and campus.institution_id != getattr(institution, "pk", None):
@@ -64,6 +70,12 @@ def create_group(
         )
     group.full_clean()
     group.save()
+    if kind == Group.Kind.REGIONAL:
+        group.member_providers.add(provider)
+    if parent is not None:
+        from .hierarchy import set_parent
+
+        set_parent(group, parent, by=by)
     if chair is not None:
         chair_member = Membership.objects.create(
             group=group, user=chair, role=Membership.Role.CHAIR
@@ -79,6 +91,11 @@ def add_member(group: Group, *, by, user, role: str, represents: str = "") -> Me
         raise ValidationError(
             _("%(name)s is already a member of this group.") % {"name": user.display_name}
         )
+    from .hierarchy import member_provider_problem
+
+    problem = member_provider_problem(group, user)
+    if problem:
+        raise ValidationError(problem)
     member = Membership(group=group, user=user, role=role, represents=represents)
     member.full_clean(validate_unique=False)
     member.save()

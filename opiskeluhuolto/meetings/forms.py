@@ -219,6 +219,9 @@ class GroupForm(Form):
         label=_("campus"), queryset=Campus.objects.none(), required=False
     )
     chair = forms.ModelChoiceField(label=_("chair"), queryset=User.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("parent group"), queryset=Group.objects.none(), required=False
+    )
     description = forms.CharField(
         label=_("tasks and working methods"),
         required=False,
@@ -229,6 +232,10 @@ class GroupForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.filter(provider_id=provider_id)
         self.fields["campus"].queryset = Campus.objects.filter(institution__provider_id=provider_id)
+        self.fields["parent"].queryset = Group.objects.filter(
+            provider_id=provider_id,
+            kind__in=[Group.Kind.STEERING, Group.Kind.WELFARE, Group.Kind.CAMPUS],
+        )
         self.fields["chair"].queryset = (
             User.objects.filter(role_assignments__provider_id=provider_id)
             .distinct()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plans
+from . import views, views_hierarchy, views_plans
 
 app_name = "meetings"
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_minutes, name="item_minutes"),
     path("items/<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path(
+        "follow-ups/<int:pk>/send-down/",
+        views_hierarchy.follow_up_send_down,
+        name="follow_up_send_down",
+    ),
+    path("groups/<int:pk>/providers/", views_hierarchy.member_providers, name="member_providers"),
     path("plans/", views_plans.plan_list, name="plans"),
     path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan, name="plan"),

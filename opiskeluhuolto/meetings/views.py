@@ -25,6 +25,7 @@ from .forms import (
     StandingItemForm,
 )
 from .models import AgendaItem, FollowUp, Meeting
+from .views_hierarchy import hierarchy_context
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -96,6 +97,7 @@ def group(request, pk):
     obj = communal.get_welfare_group(request.user, pk)
     can = for_user(request.user)
     today = timezone.localdate()
+    open_follow_ups = list(FollowUp.objects.open().filter(group=obj).select_related("owner"))
     context = {
         "group": obj,
         "members": obj.memberships.select_related("user"),
@@ -104,14 +106,13 @@ def group(request, pk):
         "upcoming": obj.meetings.upcoming(today),
         "past": obj.meetings.past(today)[:10],
         "highlights": obj.highlights.filter(handled_in__isnull=True).select_related("from_group"),
-        "follow_ups": _with_working_days(
-            obj, today, FollowUp.objects.open().filter(group=obj).select_related("owner")
-        ),
+        "follow_ups": _with_working_days(obj, today, open_follow_ups),
         "can_manage": can.manage_welfare_group(obj),
         "can_highlight": can.submit_highlight(obj),
         "member_form": MemberForm(group=obj),
         "standing_form": StandingItemForm(),
         "clocks": obj.clocks.all(),
+        **hierarchy_context(obj, open_follow_ups, can_manage=can.manage_welfare_group(obj)),
     }
     return render(request, "meetings/group.html", context)
 

@@ -15,7 +15,9 @@ role is held, or, for students and guardians, whose they are:
     provider          a provider-wide role
     other_campus      a role posted to the lukio's other campus / a student there
     other_institution a role at another institution of the provider / a student there
-    county            a role at another provider of the same wellbeing county
+    county            a role at another provider of the same wellbeing county; every
+                      one of them is a member of the county's regional cooperation group
+                      with Aino's provider, which shares only communal content (issue 20)
     other_provider    a role at a provider elsewhere / a student or guardian there
 """
 
@@ -361,6 +363,8 @@ URLS: dict[str, str] = {
     "meetings:item_minutes": "welfare_group_manage",
     "meetings:follow_up_add": "welfare_group_manage",
     "meetings:follow_up_done": "welfare_group_manage",
+    "meetings:follow_up_send_down": "welfare_group_manage",
+    "meetings:member_providers": "welfare_group_manage",
     "meetings:plan": "plan",
     "meetings:plan_draft": "plan_manage",
     "meetings:plan_evaluate": "plan_manage",

@@ -140,6 +140,22 @@ def _student(user, institution, campus, group, first: str, born: date) -> Studen
     )
 
 
+def _regional_group(cast, neighbour, members) -> None:
+    """The county's regional cooperation group with Aino's provider and the neighbour, every
+    viewer at the county distance a member: the group shares only communal content, so it
+    gives none of them anything of Aino's (issue 20)."""
+    from opiskeluhuolto.meetings import actions, hierarchy
+    from opiskeluhuolto.meetings.models import Group, Membership
+
+    regional = actions.create_group(
+        by=None, provider=cast.provider, kind=Group.Kind.REGIONAL, name="Alueellinen ryhmä"
+    )
+    hierarchy.set_member_providers(regional, [neighbour], by=None)
+    Membership.objects.bulk_create(
+        Membership(group=regional, user=user, role=Membership.Role.MEMBER) for user in members
+    )
+
+
 class World:
     """The cast with its objects, and one viewer per (role, position)."""
 
@@ -180,6 +196,9 @@ class World:
                 )
                 self.viewers[(role, position)] = user
         self.viewers[(rules.SUPERVISOR_OF_GROUP, rules.GROUP)] = cast.supervisor
+        _regional_group(
+            cast, neighbour, [self.viewers[(r, rules.COUNTY)] for r in rules.STAFF_ROLES]
+        )
         minor = cast.aino.date_of_birth
         other_group = StudentGroup.objects.create(
             institution=cast.lukio, campus=cast.lukio_campus, name="24B"

@@ -49,6 +49,31 @@ def _demo_has_the_organisations_around_the_school(aino):
     assert "Koulunuorisotyö" in {s.name for s in public_services(aino.institution, aino.campus)}
     basic = Institution.objects.get(level=Institution.Level.BASIC)
     assert basic.provider.name == "Jämsän kaupunki"
+    _demo_has_the_regional_group()
+
+
+def _demo_has_the_regional_group():
+    """Issue 20: the county's regional group with Sedu and the city of Seinäjoki; its
+    follow-up waits on Sedu's next steering-group agenda; Sedu's groups form a tree."""
+    from opiskeluhuolto.meetings.models import AgendaItem, Group
+
+    regional = Group.objects.get(kind=Group.Kind.REGIONAL)
+    assert regional.county.name == "Etelä-Pohjanmaan hyvinvointialue"
+    assert {p.name for p in regional.member_providers.all()} == {
+        "Koulutuskeskus Sedu",
+        "Seinäjoen kaupunki",
+    }
+    neighbour = User.objects.get(username="sjk-rehtori")
+    assert for_user(neighbour).view_welfare_group(regional)
+    assert not for_user(neighbour).view_student(User.objects.get(username="opiskelija").student)
+    steering = Group.objects.get(name="Sedun opiskeluhuollon ohjausryhmä")
+    sent = AgendaItem.objects.filter(
+        meeting__group=steering, source=AgendaItem.Source.PROPOSAL, meeting__status="planned"
+    )
+    assert sent.filter(title__startswith="Päivittäkää opiskeluhuoltosuunnitelman").exists()
+    welfare = Group.objects.get(name="Sedun opiskeluhuoltoryhmä")
+    assert welfare.parent == steering
+    assert welfare.children.filter(kind=Group.Kind.CAMPUS).count() == 5
 
 
 def test_demo_people_have_coherent_contact_details():

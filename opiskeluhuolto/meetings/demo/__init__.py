@@ -12,8 +12,10 @@ from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.annualclock.demo import HOME_SCHOOL_CLOCK, WELFARE_CLOCK, sedu_clocks
 from opiskeluhuolto.annualclock.models import Clock
 from opiskeluhuolto.organisation.demo.cast import DemoContext
+from opiskeluhuolto.organisation.demo.regional import NEIGHBOUR_BUSINESS_ID
+from opiskeluhuolto.organisation.models import Provider
 
-from .. import actions, plans
+from .. import actions, hierarchy, plans
 from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
 
 M = Membership.Role
@@ -57,7 +59,17 @@ def seed(ctx: DemoContext) -> None:
     leads["seinajoki"] = u["rehtori"]
 
     # --- Sedu: the hierarchy of seed 003, top to bottom ---------------------------------
-    def group(kind, name, *, institution=None, campus=None, chair=None, provider=sedu_p, by=admin):
+    def group(
+        kind,
+        name,
+        *,
+        institution=None,
+        campus=None,
+        chair=None,
+        provider=sedu_p,
+        by=admin,
+        parent=None,
+    ):
         return actions.create_group(
             by=by,
             provider=provider,
@@ -66,12 +78,23 @@ def seed(ctx: DemoContext) -> None:
             institution=institution,
             campus=campus,
             chair=chair,
+            parent=parent,
         )
 
-    regional = group(Group.Kind.REGIONAL, "Alueellinen opiskeluhuollon ryhmä (EPHVA)")
+    # The county's regional group (issue 20): Sedu keeps its record; its members come from
+    # Sedu and the city of Seinäjoki (a second provider of the county).
+    regional = group(
+        Group.Kind.REGIONAL, "Alueellinen opiskeluhuollon ryhmä (EPHVA)", chair=u["psykologi"]
+    )
+    neighbour = Provider.objects.get(business_id=NEIGHBOUR_BUSINESS_ID)
+    hierarchy.set_member_providers(regional, [sedu_p, neighbour], by=admin)
     steering = group(Group.Kind.STEERING, "Sedun opiskeluhuollon ohjausryhmä", chair=admin)
     sedu_group = group(
-        Group.Kind.WELFARE, "Sedun opiskeluhuoltoryhmä", institution=sedu, chair=u["psykologi"]
+        Group.Kind.WELFARE,
+        "Sedun opiskeluhuoltoryhmä",
+        institution=sedu,
+        chair=u["psykologi"],
+        parent=steering,
     )
     campus_groups = {}
     for key, lead in leads.items():
@@ -82,8 +105,11 @@ def seed(ctx: DemoContext) -> None:
             institution=sedu,
             campus=campus,
             chair=lead,
+            parent=sedu_group,
         )
-    amis = group(Group.Kind.THEME, "Sedun Hyvinvoiva Amis -ryhmä", institution=sedu)
+    amis = group(
+        Group.Kind.THEME, "Sedun Hyvinvoiva Amis -ryhmä", institution=sedu, parent=sedu_group
+    )
     safety = group(
         Group.Kind.THEME,
         "Turvallisuusryhmä, Sedu Seinäjoki",
@@ -108,7 +134,7 @@ def seed(ctx: DemoContext) -> None:
 
     sei = campus_groups["seinajoki"]
     members = [
-        (regional, u["psykologi"], M.MEMBER, "Sedu"),
+        (regional, u["sjk-rehtori"], M.MEMBER, "Seinäjoen kaupunki"),
         (steering, u["psykologi"], M.MEMBER, ""),
         (steering, u["rehtori"], M.MEMBER, "koulutuspäälliköt"),
         (steering, u["ulkojasen"], M.EXTERNAL, "Etelä-Pohjanmaan hyvinvointialue"),
@@ -189,6 +215,7 @@ def seed(ctx: DemoContext) -> None:
     Clock.objects.get(provider=helsinki).groups.add(etu_group)
 
     _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students)
+    _seed_regional(ctx, regional, steering, neighbour)
     _seed_plans(ctx)
     _seed_indicators(ctx)
 
@@ -309,6 +336,67 @@ def _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students) -> None:
         starts_at=_at(upcoming, 12),
         ends_at=_at(upcoming, 13, 30),
         place="Kirjasto",
+    )
+
+
+def _seed_regional(ctx, regional: Group, steering: Group, neighbour) -> None:
+    """A published regional meeting whose follow-up was sent down to the member providers'
+    steering groups: open on Sedu's next steering-group agenda."""
+    u, today = ctx.users, ctx.today
+    chair = u["psykologi"]
+    neighbour_steering = actions.create_group(
+        by=u["sjk-rehtori"],
+        provider=neighbour,
+        kind=Group.Kind.STEERING,
+        name="Seinäjoen lukiokoulutuksen opiskeluhuollon ohjausryhmä",
+        chair=u["sjk-rehtori"],
+    )
+    StandingItem.objects.create(
+        group=regional, kind="every", title="Alueellisen hyvinvointisuunnitelman seuranta"
+    )
+    StandingItem.objects.create(
+        group=regional, kind="every", title="Kuraattori- ja psykologipalvelujen saatavuus"
+    )
+    day = _weekday_near(today - timedelta(days=18), 3)
+    meeting = actions.schedule_meeting(
+        regional,
+        by=chair,
+        starts_at=_at(day, 9),
+        ends_at=_at(day, 11),
+        place="Hyvinvointialueen talo, Seinäjoki",
+    )
+    actions.save_attendees(
+        meeting, by=chair, attendees="Sedu, Seinäjoen kaupunki, Etelä-Pohjanmaan hyvinvointialue"
+    )
+    follow_up = None
+    for item in meeting.items.all():
+        meeting.refresh_from_db()
+        actions.save_minutes(
+            item,
+            by=chair,
+            minutes="Käsiteltiin alueen tilannekuva yleisellä tasolla; ei yksittäisiä opiskelijoita.",
+            decision="",
+            version=meeting.version,
+        )
+        if follow_up is None:
+            follow_up = actions.add_follow_up(
+                item,
+                by=chair,
+                title="Päivittäkää opiskeluhuoltosuunnitelman yhteistyöosio alueellisen "
+                "suunnitelman mukaiseksi",
+                owner=chair,
+                due_on=today + timedelta(days=40),
+            )
+    actions.publish_minutes(meeting, by=chair)
+    assert follow_up is not None
+    hierarchy.send_down(follow_up, by=chair, groups=[steering, neighbour_steering])
+    nxt = _weekday_near(today + timedelta(days=12), 3)
+    actions.schedule_meeting(
+        steering,
+        by=u["admin"],
+        starts_at=_at(nxt, 14),
+        ends_at=_at(nxt, 15, 30),
+        place="Sedu, Koulutie 2",
     )
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.models import Campus, Institution, Provider
+from opiskeluhuolto.organisation.models import Campus, Institution, Provider, WellbeingCounty
 
 
 class GroupQuerySet(models.QuerySet):
@@ -68,6 +68,32 @@ class Group(models.Model):
         ),
     )
     meeting_minutes = models.PositiveIntegerField(_("usual meeting length (minutes)"), default=90)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("The group above this one: steering group, institution group, campus group."),
+    )
+    # A regional cooperation group is owned by the wellbeing county; `provider` is the
+    # provider that keeps its record, and every member provider's people who are members
+    # see it (access/communal.py). Only communal content goes through it.
+    county = models.ForeignKey(
+        WellbeingCounty,
+        verbose_name=_("wellbeing county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member_providers = models.ManyToManyField(
+        Provider,
+        verbose_name=_("member providers"),
+        blank=True,
+        related_name="regional_groups",
+    )
 
     objects = GroupQuerySet.as_manager()
 
@@ -89,6 +115,10 @@ class Group(models.Model):
                 condition=Q(campus__isnull=True) | Q(institution__isnull=False),
                 name="meetings_group_campus_needs_institution",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="regional") | Q(county__isnull=False),
+                name="meetings_group_regional_has_county",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +127,10 @@ class Group(models.Model):
     @property
     def unit(self):
         return self.campus or self.institution or self.provider
+
+    @property
+    def is_regional(self) -> bool:
+        return self.kind == self.Kind.REGIONAL
 
 
 class Membership(models.Model):
@@ -283,6 +317,14 @@ class Proposal(models.Model):
         max_length=120,
         blank=True,
         help_text=_("Sending the same thing twice (the same key) proposes it once."),
+    )
+    follow_up = models.ForeignKey(
+        "FollowUp",
+        verbose_name=_("sent down from the follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sent_down",
     )
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     handled_in = models.ForeignKey(

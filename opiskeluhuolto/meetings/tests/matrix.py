@@ -98,6 +98,15 @@ def setup(cast):
     cast.follow_up = actions.add_follow_up(
         cast.agenda_item, by=u["kuraattori"], title="Selvitys", owner=u["kuraattori"], due_on=soon
     )
+    # The county's regional group (issue 20): the provider keeps its record; only its
+    # members (Kaisa chairs it) and the provider's admin see it, no role by place.
+    cast.regional_group = actions.create_group(
+        by=admin,
+        provider=cast.provider,
+        kind=Group.Kind.REGIONAL,
+        name="Alueellinen opiskeluhuollon ryhmä",
+        chair=u["kuraattori"],
+    )
     plan = plans.create_plan(
         by=admin,
         provider=cast.provider,
@@ -190,6 +199,35 @@ ROWS = [
         only(GROUP_MANAGERS, status=302),
         kwargs=lambda c: {"pk": c.follow_up.pk},
         method="post",
+    ),
+    Row("meetings:follow_up_send_down", post_only(), kwargs=lambda c: {"pk": c.follow_up.pk}),
+    # No group chosen: a message and back to the group page (managers); 404 for the rest.
+    Row(
+        "meetings:follow_up_send_down",
+        only(GROUP_MANAGERS, status=302),
+        kwargs=lambda c: {"pk": c.follow_up.pk},
+        method="post",
+    ),
+    Row(
+        "meetings:group",
+        only(("admin", "kuraattori")),
+        kwargs=lambda c: {"pk": c.regional_group.pk},
+    ),
+    Row("meetings:member_providers", post_only(), kwargs=group),
+    # The lukio's group is no regional group: 400 for its managers, 404 for the rest.
+    Row(
+        "meetings:member_providers",
+        only(GROUP_MANAGERS, status=400),
+        kwargs=group,
+        method="post",
+        data=lambda c: {"providers": [c.provider.pk]},
+    ),
+    Row(
+        "meetings:member_providers",
+        only(("admin", "kuraattori"), status=302),
+        kwargs=lambda c: {"pk": c.regional_group.pk},
+        method="post",
+        data=lambda c: {"providers": [c.provider.pk]},
     ),
     Row("meetings:plans", only(STAFF)),
     Row("meetings:plan", only(PLAN_VIEWERS), kwargs=lambda c: {"pk": c.plan.pk}),

@@ -28,6 +28,7 @@ from ..models import (
     WellbeingCounty,
 )
 from .cast import DemoContext, email_address, school_year_start
+from .regional import seed_neighbour
 from .students import seed_students
 
 
@@ -357,6 +358,7 @@ def seed(ctx: DemoContext) -> None:
 
     seed_students(ctx, ro)
     seed_partners(ctx, ep)
+    seed_neighbour(ctx, ep)
 
 
 def seed_partners(ctx: DemoContext, county: WellbeingCounty) -> None:
