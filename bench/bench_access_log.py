@@ -16,6 +16,9 @@ then runs `--workers` processes (default 4), each reading its own case in a loop
 
 The two are alternated `--repeat` times; reads per second are printed for each run,
 then min and median side by side, with the load average (`uptime`) before and after.
+`--mode appends` (in `both`, the default, after the reads) times the log row of a read
+alone, one per transaction: the chain's lock and the commit without the read's own work,
+which on a busy machine hides the lock behind the CPU.
 `verify_access_log` runs at the end over the whole log.
 """
 
@@ -116,28 +119,39 @@ def build_world() -> list[tuple[int, list[int]]]:
     return found
 
 
-def _reader(user_id: int, case_id: int, seconds: float, start_at: float, out) -> None:
-    """One worker process: read one case until the time is up; put the count."""
-    from django.db import connections
+def _reader(mode: str, user_id: int, case_id: int, seconds: float, start_at: float, out) -> None:
+    """One worker process: read one case (or only append its log row) until the time is
+    up; put the count."""
+    from django.db import connections, transaction
 
     connections.close_all()  # never share the parent's connection
     from opiskeluhuolto.accounts.models import User
     from opiskeluhuolto.cases.models import Case
+    from opiskeluhuolto.records import log
     from opiskeluhuolto.records.reading import read_record
 
     user, case = User.objects.get(pk=user_id), Case.objects.get(pk=case_id)
-    read_record(user, case, purpose="bench")  # warm
+    row = log.row_for(user, action="read", basis="membership", purpose="bench", record=case.record)
+
+    def once() -> None:
+        if mode == "reads":
+            read_record(user, case, purpose="bench")
+        else:  # the log row of a read alone, chained at its commit
+            with transaction.atomic():
+                log.write([dict(row)])
+
+    once()  # warm
     while time.time() < start_at:
         time.sleep(0.001)
     n, end = 0, start_at + seconds
     while time.time() < end:
-        read_record(user, case, purpose="bench")
+        once()
         n += 1
     out.put(n)
     connections.close_all()
 
 
-def run(assignments: list[tuple[int, int]], seconds: float) -> float:
+def run(mode: str, assignments: list[tuple[int, int]], seconds: float) -> float:
     """Reads per second of all workers together."""
     from django.db import connections
 
@@ -146,7 +160,8 @@ def run(assignments: list[tuple[int, int]], seconds: float) -> float:
     out = ctx.Queue()
     start_at = time.time() + 1.5
     procs = [
-        ctx.Process(target=_reader, args=(u, c, seconds, start_at, out)) for u, c in assignments
+        ctx.Process(target=_reader, args=(mode, u, c, seconds, start_at, out))
+        for u, c in assignments
     ]
     for p in procs:
         p.start()
@@ -165,6 +180,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--mode",
+        choices=["reads", "appends", "both"],
+        default="both",
+        help="whole register reads, the log append alone (lock + commit), or both",
+    )
     parser.add_argument("--db", default="oh_accesslog_bench", help="a database of its own")
     args = parser.parse_args()
     use_database(args.db)
@@ -183,22 +204,25 @@ def main() -> None:
     w = args.workers
     one = [(world[0][0], world[0][1][i % CASES_PER_PROVIDER]) for i in range(w)]
     four = [(world[i % PROVIDERS][0], world[i % PROVIDERS][1][0]) for i in range(w)]
-    print(f"uptime before: {uptime()}")
-    results: dict[str, list[float]] = {"1 provider": [], "4 providers": []}
-    for r in range(args.repeat):
-        order = [("1 provider", one), ("4 providers", four)]
-        if r % 2:
-            order.reverse()  # alternate which goes first
-        for label, assignment in order:
-            rate = run(assignment, args.seconds)
-            results[label].append(rate)
-            print(f"run {r + 1}: {label:<12} {rate:8.1f} reads/s  ({w} workers)", flush=True)
-    print(f"uptime after: {uptime()}")
-    print(f"{'':<12} {'min':>10} {'median':>10}   reads/s, {w} workers, {args.seconds:g} s each")
-    for label, rates in results.items():
-        print(f"{label:<12} {min(rates):10.1f} {statistics.median(rates):10.1f}")
-    ratio = statistics.median(results["4 providers"]) / statistics.median(results["1 provider"])
-    print(f"4 providers / 1 provider (medians): {ratio:.2f}")
+    modes = ["reads", "appends"] if args.mode == "both" else [args.mode]
+    for mode in modes:
+        unit = "reads/s" if mode == "reads" else "log appends/s"
+        print(f"--- {mode}: {unit}; uptime before: {uptime()}")
+        results: dict[str, list[float]] = {"1 provider": [], "4 providers": []}
+        for r in range(args.repeat):
+            order = [("1 provider", one), ("4 providers", four)]
+            if r % 2:
+                order.reverse()  # alternate which goes first
+            for label, assignment in order:
+                rate = run(mode, assignment, args.seconds)
+                results[label].append(rate)
+                print(f"run {r + 1}: {label:<12} {rate:8.1f} {unit}  ({w} workers)", flush=True)
+        print(f"uptime after: {uptime()}")
+        print(f"{'':<12} {'min':>10} {'median':>10}   {unit}, {w} workers, {args.seconds:g} s each")
+        for label, rates in results.items():
+            print(f"{label:<12} {min(rates):10.1f} {statistics.median(rates):10.1f}")
+        ratio = statistics.median(results["4 providers"]) / statistics.median(results["1 provider"])
+        print(f"4 providers / 1 provider (medians): {ratio:.2f}")
     call_command("verify_access_log")
 
 

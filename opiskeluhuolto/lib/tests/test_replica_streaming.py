@@ -4,8 +4,9 @@ The test starts a primary and a hot standby of its own with Debian's PostgreSQL 
 (/usr/lib/postgresql/*/bin), in data directories under a temporary directory, on free
 loopback ports; the system cluster is only read (pg_dump of this run's test database, for
 the schema). The primary gets the schema, pg_basebackup makes the standby, and
-replica_probe.py runs the app against the pair in a process of its own. Takes 15–30 s
-(load average 7 on 2 cores: 30 s): two servers start, the whole schema is copied.
+replica_probe.py runs the app against the pair in a process of its own. Slow by
+necessity: two servers start and the whole schema is copied (30 s at load average 7 on
+2 cores, 50 s at load 10; initdb, the schema copy and the probe's Django start dominate).
 """
 
 from __future__ import annotations
