@@ -134,6 +134,9 @@ def report(request):
     if len(own) == 1 and not form.is_bound:
         form.initial["campus"] = next(iter(own))
     choices: list = []
+    if request.method == "POST":
+        # Ticked students stay ticked when the form comes back with errors.
+        choices = [(s, True) for s in _chosen(can, request.POST.getlist("student_ids"), None)[0]]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ticked, ok = _chosen(can, request.POST.getlist("student_ids"), d["campus"])

@@ -43,6 +43,10 @@ def test_the_report_page_searches_without_saving_and_records_the_ticked(cast, cl
     assert 'id="id_category_error"' not in page.text  # searching is not a submit
     # The search keeps what was typed.
     assert "Tönimistä käytävällä." in page.text
+    # A form sent back with errors keeps the ticked student ticked.
+    again = client.post(url, _body(cast, category="", student_ids=[str(cast.onni.pk)]))
+    assert again.status_code == 400 and not Incident.objects.exists()
+    assert f'value="{cast.onni.pk}" checked' in again.text
     sent = client.post(url, _body(cast, student_ids=[str(cast.onni.pk)]))
     assert sent.status_code == 302
     assert list(Incident.objects.get().students.all()) == [cast.onni]
