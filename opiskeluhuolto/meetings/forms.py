@@ -32,14 +32,15 @@ class MemberForm(Form):
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
-        # People of the provider: staff, external members and its students' accounts.
+        # People of the provider: staff, external members and its students' accounts; for
+        # a regional group, the people with a role at any member provider.
+        people = Q(role_assignments__provider_id=group.provider_id) | Q(
+            student__institution__provider_id=group.provider_id
+        )
+        if group.is_regional:
+            people = Q(role_assignments__provider__in=group.member_providers.all())
         self.fields["user"].queryset = (
-            User.objects.filter(
-                Q(role_assignments__provider_id=group.provider_id)
-                | Q(student__institution__provider_id=group.provider_id)
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
+            User.objects.filter(people).distinct().order_by("last_name", "first_name")
         )
 
 
