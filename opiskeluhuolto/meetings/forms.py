@@ -54,6 +54,16 @@ class MeetingForm(Form):
     start = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("place"), max_length=200, required=False)
+    count = forms.IntegerField(
+        label=_("number of meetings in the series"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("Two or more plans a series and e-mails the members an invitation."),
+    )
+    every_weeks = forms.IntegerField(
+        label=_("repeat every … weeks"), required=False, min_value=1, max_value=8, initial=4
+    )
 
     def times(self) -> tuple[datetime, datetime]:
         d = self.cleaned_data
