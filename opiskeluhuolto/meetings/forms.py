@@ -32,14 +32,15 @@ class MemberForm(Form):
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
-        # People of the provider: staff, external members and its students' accounts.
+        # People of the provider: staff, external members and its students' accounts; for
+        # a regional group, the people with a role at any member provider.
+        people = Q(role_assignments__provider_id=group.provider_id) | Q(
+            student__institution__provider_id=group.provider_id
+        )
+        if group.is_regional:
+            people = Q(role_assignments__provider__in=group.member_providers.all())
         self.fields["user"].queryset = (
-            User.objects.filter(
-                Q(role_assignments__provider_id=group.provider_id)
-                | Q(student__institution__provider_id=group.provider_id)
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
+            User.objects.filter(people).distinct().order_by("last_name", "first_name")
         )
 
 
@@ -53,6 +54,16 @@ class MeetingForm(Form):
     start = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("place"), max_length=200, required=False)
+    count = forms.IntegerField(
+        label=_("number of meetings in the series"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("Two or more plans a series and e-mails the members an invitation."),
+    )
+    every_weeks = forms.IntegerField(
+        label=_("repeat every … weeks"), required=False, min_value=1, max_value=8, initial=4
+    )
 
     def times(self) -> tuple[datetime, datetime]:
         d = self.cleaned_data

@@ -38,3 +38,39 @@ def send_minutes(meeting_id: int) -> int:
         )
     message.send()
     return len(recipients)
+
+
+@task
+def send_invitations(meeting_ids: list[int]) -> int:
+    """E-mail the members with an address an invitation to the planned meetings (.ics)."""
+    from django.utils.translation import gettext as _
+
+    from .models import Meeting
+    from .series import invitation_ics
+
+    meetings = list(
+        Meeting.objects.filter(pk__in=meeting_ids).select_related("group").order_by("starts_at")
+    )
+    if not meetings:
+        return 0
+    group = meetings[0].group
+    recipients = sorted(
+        {
+            m.user.email
+            for m in group.memberships.select_related("user")
+            if m.user.email and m.user.is_active
+        }
+    )
+    if not recipients:
+        return 0
+    with translation.override("fi"):
+        subject = _("Invitation: meetings of %(group)s") % {"group": group.name}
+        days = ", ".join(f"{m.starts_at:%-d.%-m.%Y}" for m in meetings)
+        body = _(
+            "You are invited to the meetings of %(group)s: %(days)s. "
+            "The attached calendar file adds them to your calendar."
+        ) % {"group": group.name, "days": days}
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, bcc=recipients)
+    message.attach("kokoukset.ics", invitation_ics(meetings), "text/calendar; method=REQUEST")
+    message.send()
+    return len(recipients)

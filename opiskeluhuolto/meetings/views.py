@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiskeluhuolto.access import communal, for_user, policies
 from opiskeluhuolto.lib.workdays import working_days_between
 
-from . import actions
+from . import actions, series
 from .forms import (
     AttendeesForm,
     FollowUpForm,
@@ -201,14 +201,26 @@ def meeting_new(request, pk):
     form = MeetingForm(request.POST or None, initial=MeetingForm.suggested(obj))
     if request.method == "POST" and form.is_valid():
         starts, ends = form.times()
+        count = form.cleaned_data.get("count") or 1
         try:
-            meeting = actions.schedule_meeting(
-                obj,
-                by=request.user,
-                starts_at=starts,
-                ends_at=ends,
-                place=form.cleaned_data["place"],
-            )
+            if count > 1:
+                meeting = series.schedule_series(
+                    obj,
+                    by=request.user,
+                    starts_at=starts,
+                    ends_at=ends,
+                    every_weeks=form.cleaned_data.get("every_weeks") or 4,
+                    count=count,
+                    place=form.cleaned_data["place"],
+                )[0]
+            else:
+                meeting = actions.schedule_meeting(
+                    obj,
+                    by=request.user,
+                    starts_at=starts,
+                    ends_at=ends,
+                    place=form.cleaned_data["place"],
+                )
         except ValidationError as e:
             _errors_to_form(form, e)
         else:
