@@ -40,7 +40,7 @@ from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 
-DIRECTORY = Path(settings.BASE_DIR) / "var" / "test-databases"
+DIRECTORY = Path(__file__).resolve().parents[2] / "var" / "test-databases"
 _IMPORT = re.compile(
     r"^\s*(?:from|import)\s+(opiskeluhuolto[\w.]*)(?:\s+import\s+([\w, ]+))?", re.M
 )
@@ -231,3 +231,23 @@ def from_templates() -> Iterator[None]:
     finally:
         for creation in patched:
             del creation.create_test_db
+
+
+def main() -> None:
+    """`python -m opiskeluhuolto.testing.databases`: migrate the template of the
+    configured database now if it is missing (.ci/run does it while lint runs)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opiskeluhuolto.settings")
+    django.setup()
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    setup_test_environment()
+    for db in settings.DATABASES.values():  # never the name a test run's database has
+        if db["ENGINE"].endswith("postgresql"):
+            db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_template_build"
+    with from_templates():
+        old = setup_databases(verbosity=1, interactive=False)
+    teardown_databases(old, verbosity=1)
+
+
+if __name__ == "__main__":
+    main()
