@@ -33,6 +33,12 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ohbench"))
     parser.add_argument("--start", default="2025-08-11")
     parser.add_argument("--repeat", type=int, default=3, help="alternating raw/ours pairs")
+    parser.add_argument(
+        "--daily-export",
+        action="store_true",
+        help="generate as a daily export is (guardians, by day then student, CRLF; "
+        "only when --dir has no attendance.csv yet)",
+    )
     args = parser.parse_args()
     setup()
     from django.core.management import call_command
@@ -54,6 +60,9 @@ def main() -> None:
             out=args.dir,
             start=date.fromisoformat(args.start),
             campus=campus.name,
+            guardians=args.daily_export,
+            unsorted=args.daily_export,
+            crlf=args.daily_export,
         )
     with open(attendance, "rb") as f:
         rows = sum(1 for _ in f) - 1

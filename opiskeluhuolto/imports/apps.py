@@ -8,3 +8,8 @@ class ImportsConfig(AppConfig):
     name = "opiskeluhuolto.imports"
     label = "imports"
     verbose_name = _("Imports of rosters, attendance and study progress")
+
+    def ready(self) -> None:
+        from . import rollup_upkeep
+
+        rollup_upkeep.connect()

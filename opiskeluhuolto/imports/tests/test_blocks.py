@@ -4,13 +4,18 @@ that does not grow with the file."""
 
 from __future__ import annotations
 
+import io
 import tracemalloc
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
-from opiskeluhuolto.imports import columns
+from opiskeluhuolto.imports import actions, columns
 from opiskeluhuolto.imports.models import AttendanceDay, ImportRun, MonthlyAbsence, WeeklyAbsence
+from opiskeluhuolto.organisation.models import Guardianship
 
 from .helpers import MARKS_HEADER, ROSTER_HEADER, fi, import_text, school_days_before
 
@@ -122,26 +127,67 @@ def test_a_lesson_marked_twice_in_different_blocks_stores_nothing(school, settin
     assert stored() == before
 
 
-def _peak(school, students: range, days: list[date], name: str) -> tuple[int, int]:
-    text = daily_export(students, days)
+def _peak(school, students: range, days: list[date], path: Path) -> tuple[int, int]:
+    path.write_text(daily_export(students, days), encoding="utf-8")
+    run = actions.create_run(school.lukio, kind="attendance", path=path, file_name=path.name)
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
-        run = import_text(school.lukio, text, kind="attendance", today=TODAY, name=name)
+        actions.run_import(run, today=TODAY)
         peak = tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
     assert run.status == ImportRun.Status.SUCCEEDED, run.errors
-    return peak, len(text)
+    return peak, path.stat().st_size
 
 
-def test_memory_does_not_grow_with_the_file(school, settings):
+@pytest.mark.parametrize("block", [16 * 1024, 1 << 20])
+def test_memory_does_not_grow_with_the_file(school, settings, tmp_path, block):
     """Peak Python-traced memory (NumPy arrays included; Polars' own buffers are not
-    traced) of a file four times as long is about the same with small blocks."""
-    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = 16 * 1024
+    traced) of a file four times as long is about the same with small blocks; with one
+    block for the whole file (as before issue 21) the same measurement grows."""
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = block
     days = school_days_before(TODAY, 30)
-    small, small_bytes = _peak(school, range(0, 20), days, "small.csv")
-    big, big_bytes = _peak(school, range(20, 100), days, "big.csv")
-    assert big_bytes > 3.9 * small_bytes
-    assert big < 1.5 * small, (small, big)
+    _peak(school, range(0, 2), days[:1], tmp_path / "warm.csv")  # first-use caches
+    small, small_bytes = _peak(school, range(2, 22), days, tmp_path / "small.csv")
+    big, big_bytes = _peak(school, range(22, 100), days, tmp_path / "big.csv")
+    assert big_bytes > 3.5 * small_bytes
+    if block < small_bytes:
+        # SQLite: about 0.5 MB of traced growth for 0.4 MB more file remains, not yet
+        # explained (the write path of the test database?); PostgreSQL stays within 1.2.
+        assert big < (1.2 if connection.vendor == "postgresql" else 1.5) * small, (small, big)
+    else:
+        assert big > 1.4 * small, (small, big)
+
+
+def test_the_generator_writes_guardians_unsorted_days_and_crlf(cast, tmp_path):
+    call_command(
+        "generate_attendance_csv",
+        "--students",
+        "30",
+        "--weeks",
+        "2",
+        "--out",
+        str(tmp_path),
+        "--start",
+        "2026-11-02",
+        "--campus",
+        "Etu-Töölö",
+        "--guardians",
+        "--unsorted",
+        "--crlf",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    attendance = (tmp_path / "attendance.csv").read_bytes()
+    lines = attendance.split(b"\r\n")
+    assert lines[-1] == b"" and b"\n" not in b"".join(lines)
+    students = [line.split(b";")[0] for line in lines[1:-1]]
+    assert students != sorted(students)  # by day, then student
+    for kind in ("roster", "attendance"):
+        path = tmp_path / f"{kind}.csv"
+        run = actions.create_run(cast.lukio, kind=kind, path=path, file_name=path.name)
+        assert actions.run_import(run, today=TODAY).status == ImportRun.Status.SUCCEEDED, run.errors
+    assert run.rows_written == len(lines) - 2
+    assert Guardianship.objects.filter(student__institution=cast.lukio).count() >= 30
