@@ -59,10 +59,12 @@ class OrganisationRules(RulePrimitives):
         if cached is None:
             from opiskeluhuolto.meetings.models import Group
 
+            # A regional group (owned by the county, issue 20) is not the provider's:
+            # its chair does not lead the recording provider's cooperation.
             cached = frozenset(
-                Group.objects.filter(pk__in=ids, institution__isnull=True).values_list(
-                    "provider_id", flat=True
-                )
+                Group.objects.filter(pk__in=ids, institution__isnull=True)
+                .exclude(kind=Group.Kind.REGIONAL)
+                .values_list("provider_id", flat=True)
             )
             self.__dict__["_steering_ids"] = cached
         return cached
