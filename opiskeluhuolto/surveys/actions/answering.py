@@ -180,6 +180,7 @@ def submit(
     today: date | None = None,
     invitation: Invitation | None = None,
     questions: list[Question] | None = None,
+    breakdown: tuple[int | None, int | None] | None = None,
 ) -> None:
     """Store one person's answers once: all or nothing.
 
@@ -187,7 +188,8 @@ def submit(
     `Answer`, `TextAnswer`) are written in one transaction and share no column.
     A constant number of queries whatever the number of questions and answers (one
     bulk insert each); `invitation` and `questions`, when the caller has them already
-    (access.surveys.get_survey_to_answer), save their queries.
+    (access.surveys.get_survey_to_answer), save their queries, and so does `breakdown`,
+    the student's (campus id, group id) from the access facts already cached.
     """
     today = today or timezone.localdate()
     if invitation is None and not Invitation.objects.filter(survey=survey, user=user).exists():
@@ -206,7 +208,7 @@ def submit(
         raise AlreadyAnswered
     campus_id, group_id = (None, None)
     if survey.audience == Survey.Audience.STUDENTS:
-        campus_id, group_id = _breakdown_of(user)
+        campus_id, group_id = breakdown if breakdown is not None else _breakdown_of(user)
     response = Response.objects.create(
         survey=survey, campus_id=campus_id, student_group_id=group_id
     )

@@ -105,3 +105,30 @@ def test_the_answer_function_alone_is_constant(sv, cast, django_assert_max_num_q
             questions=questions,
         )
     assert Response.objects.filter(survey=large).count() == 1
+
+
+def test_the_api_post_reads_the_breakdown_from_the_cached_facts(client, open_survey, sv):
+    """The answer API's whole request: the session, the user, the facts' token, then the
+    survey's own (invitation, questions, update, three inserts); the respondent's campus
+    and group come from the person's access facts (cached), not from a query; no session
+    write."""
+    import json
+
+    from .conftest import full_answers
+
+    user = sv.users[0]
+    client.force_login(user)
+    client.get(reverse("api:surveys-open"))  # the facts are cached by an earlier request
+    url = reverse("api:surveys-respond", kwargs={"survey_id": open_survey.pk})
+    body = json.dumps({"answers": full_answers(open_survey)})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(url, body, content_type="application/json").status_code == 201
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert not [s for s in sqls if "organisation_student" in s], sqls
+    assert not [
+        s for s in sqls if s.startswith(('UPDATE "django_session', 'INSERT INTO "django_session'))
+    ]
+    assert len([s for s in sqls if "SAVEPOINT" not in s]) <= 10, sqls
+    response = Response.objects.get(survey=open_survey)
+    student = sv.students[0]
+    assert (response.campus_id, response.student_group_id) == (student.campus_id, student.group_id)
