@@ -306,17 +306,7 @@ def events_visible_to(user) -> QuerySet:
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.events.models import Event
 
-    can = for_user(user)
-    if not can.is_authenticated:
-        return Event.objects.none()
-    q = Q(organiser_id__in=list(can.group_roles))  # every member of the organiser group
-    for g in can.grants:
-        if g.role in WRITER_ROLES:
-            q |= Q(provider_id=g.provider_id) & (
-                Q() if g.institution_id is None else Q(institution_id=g.institution_id)
-            )
-    q |= audiences.items_q(audiences.reach_of(can), audiences.EVENT_FIELDS)
-    return Event.objects.filter(pk__in=Event.objects.filter(q).values("pk"))
+    return _organised_visible_to(for_user(user), Event, audiences.EVENT_FIELDS)
 
 
 def get_campaign(user, pk, *, need: str = "view"):
@@ -335,14 +325,19 @@ def campaigns_visible_to(user) -> QuerySet:
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.events.models import Campaign
 
-    can = for_user(user)
+    return _organised_visible_to(for_user(user), Campaign, audiences.CAMPAIGN_FIELDS)
+
+
+def _organised_visible_to(can, model, fields) -> QuerySet:
+    """Events and campaigns alike: every member of the organiser group, the unit's
+    writers, and the audience."""
     if not can.is_authenticated:
-        return Campaign.objects.none()
+        return model.objects.none()
     q = Q(organiser_id__in=list(can.group_roles))
     for g in can.grants:
         if g.role in WRITER_ROLES:
             q |= Q(provider_id=g.provider_id) & (
                 Q() if g.institution_id is None else Q(institution_id=g.institution_id)
             )
-    q |= audiences.items_q(audiences.reach_of(can), audiences.CAMPAIGN_FIELDS)
-    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk"))
+    q |= audiences.items_q(audiences.reach_of(can), fields)
+    return model.objects.filter(pk__in=model.objects.filter(q).values("pk"))
