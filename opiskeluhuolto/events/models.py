@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,7 @@ class CampusesAndLanguages:
     event's `title_fi`); the other languages are `<base>_<language>`.
     """
 
-    FINNISH: dict[str, str] = {}
+    FINNISH: ClassVar[dict[str, str]] = {}
 
     def campus_ids(self) -> list[int]:
         if not self.pk:  # type: ignore[attr-defined]
