@@ -98,11 +98,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_pending(announcement_id: int, *, batch: int = BATCH, connection=None) -> int:
-    """Send every delivery still to be e-mailed, once each in this run; return how many went."""
+    """Send every delivery still to be e-mailed, once each in this run; return how many went.
+
+    `connection` is a mail backend instance (a test's or the demo's); by default the
+    `default` mailer of `settings.MAILERS`, one connection kept open per batch."""
     a = Announcement.objects.get(pk=announcement_id)
     sent = 0
     last_pk = 0
-    conn = connection or mail.get_connection()
+    conn = connection or mail.mailers.default
     while True:
         ids = list(
             Delivery.objects.filter(_retryable(), announcement_id=a.pk, pk__gt=last_pk)
@@ -130,9 +133,8 @@ def _send_one(a: Announcement, pk: int, conn) -> int:
         subject, body = render(a, d)
         d.attempts += 1
         try:
-            mail.EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [d.email], connection=conn
-            ).send()
+            message = mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [d.email])
+            conn.send_messages([message])
         except Exception as error:  # noqa: BLE001  (any backend failure is recorded, retried)
             bounced = is_bounce(error)
             d.email_status = Delivery.Email.BOUNCED if bounced else Delivery.Email.FAILED

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.annualclock.models import ClockItem
-from opiskeluhuolto.organisation.models import Student
+from opiskeluhuolto.organisation.models import Campus, Student
 
+from . import rules
 from .models import Campaign, Event, Registration
 
 
@@ -41,10 +42,35 @@ def _validate(event: Event, campuses) -> None:
         )
     if campaign is not None and campaign.institution_id != event.institution_id:
         errors["campaign"] = _("The campaign belongs to another institution.")
+    elif campaign is not None:
+        _within_campaign(event, campuses, campaign, errors)
     if not event.place and not event.remote_link:
         errors["place"] = _("Give the place or a remote link.")
     if errors:
         raise ValidationError(errors)
+
+
+def _within_campaign(event: Event, campuses, campaign: Campaign, errors: dict) -> None:
+    """The event stays inside its campaign's audience and campuses (`rules.beyond_campaign`)."""
+    limit = campaign.campuses.order_by("name") if campaign.pk else Campus.objects.none()
+    beyond = rules.beyond_campaign(
+        audience=event.audience,
+        campus_ids=[c.pk for c in campuses],
+        campaign_audience=campaign.audience,
+        campaign_campus_ids=[c.pk for c in limit],
+    )
+    if "audience" in beyond:
+        errors.setdefault(
+            "audience",
+            _("The campaign is for %(audience)s: its events cannot reach anyone else.")
+            % {"audience": campaign.get_audience_display()},
+        )
+    if "campuses" in beyond:
+        errors.setdefault(
+            "campuses",
+            _("The campaign is limited to %(campuses)s: choose the event's campuses among them.")
+            % {"campuses": ", ".join(c.name for c in limit)},
+        )
 
 
 @transaction.atomic
@@ -74,6 +100,19 @@ def save_campaign(campaign: Campaign, *, by, campuses=()) -> Campaign:
             errors["campuses"] = _("A campus belongs to another institution.")
     if campaign.organiser_id and campaign.organiser.provider_id != campaign.provider_id:
         errors["organiser"] = _("The group belongs to another provider.")
+    if campaign.pk:  # a changed campaign must still hold its events
+        for event in campaign.events.prefetch_related("campuses").order_by("starts_at"):
+            if rules.beyond_campaign(
+                audience=event.audience,
+                campus_ids=event.campus_ids(),
+                campaign_audience=campaign.audience,
+                campaign_campus_ids=[c.pk for c in campuses],
+            ):
+                errors.setdefault(
+                    "audience",
+                    _("The event %(title)s would reach beyond the campaign: change it first.")
+                    % {"title": event.title_fi},
+                )
     if errors:
         raise ValidationError(errors)
     if not campaign.pk:

@@ -65,6 +65,11 @@ def events(request):
             "event_id", "status"
         )
     )
+    shown = set(  # a campaign is named only to those who may see it (`view_campaign`)
+        communication.campaigns_visible_to(request.user)
+        .filter(pk__in={e.campaign_id for e in rows if e.campaign_id})
+        .values_list("pk", flat=True)
+    )
     taken: dict[int, int] = {}
     for event_id in Registration.objects.filter(event__in=ids, status="registered").values_list(
         "event_id", flat=True
@@ -79,7 +84,7 @@ def events(request):
             "ends_at": e.ends_at,
             "place": e.place,
             "remote_link": e.remote_link,
-            "campaign": e.campaign.name if e.campaign else None,
+            "campaign": e.campaign.name_in(lang) if e.campaign_id in shown else None,
             "registration": e.registration,
             "capacity": e.capacity,
             "taken": taken.get(e.pk, 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -24,8 +25,33 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class Campaign(models.Model):
+class CampusesAndLanguages:
+    """What campaigns and events share: their chosen campuses (none: every campus of the
+    institution) and their texts in the reader's language, falling back to Finnish.
+
+    `FINNISH` maps a text's base name to its Finnish field (a campaign's `name`, an
+    event's `title_fi`); the other languages are `<base>_<language>`.
+    """
+
+    FINNISH: ClassVar[dict[str, str]] = {}
+
+    def campus_ids(self) -> list[int]:
+        if not self.pk:  # type: ignore[attr-defined]
+            return []
+        return [c.pk for c in self.campuses.all()]  # type: ignore[attr-defined]
+
+    def text_in(self, base: str, language: str) -> str:
+        """The text in the reader's language, falling back to Finnish."""
+        return getattr(self, f"{base}_{language}", "") or getattr(self, self.FINNISH[base])
+
+    def description_in(self, language: str) -> str:
+        return self.text_in("description", language)
+
+
+class Campaign(CampusesAndLanguages, models.Model):
     """Several events under one name, e.g. Hyvinvointi virtaa -viikko."""
+
+    FINNISH = {"name": "name", "description": "description"}
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
     institution = models.ForeignKey(
@@ -67,20 +93,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def campus_ids(self) -> list[int]:
-        if not self.pk:
-            return []
-        return [c.pk for c in self.campuses.all()]
-
     def name_in(self, language: str) -> str:
-        """The reader's language, falling back to Finnish."""
-        return getattr(self, f"name_{language}", "") or self.name
-
-    def description_in(self, language: str) -> str:
-        return getattr(self, f"description_{language}", "") or self.description
+        return self.text_in("name", language)
 
 
-class Event(models.Model):
+class Event(CampusesAndLanguages, models.Model):
+    FINNISH = {"title": "title_fi", "description": "description_fi"}
+
     class Audience(models.TextChoices):
         STUDENTS = "students", _("students")
         GUARDIANS = "guardians", _("guardians of minor students")
@@ -191,16 +210,8 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title_fi
 
-    def campus_ids(self) -> list[int]:
-        if not self.pk:
-            return []
-        return [c.pk for c in self.campuses.all()]
-
     def title_in(self, language: str) -> str:
-        return getattr(self, f"title_{language}", "") or self.title_fi
-
-    def description_in(self, language: str) -> str:
-        return getattr(self, f"description_{language}", "") or self.description_fi
+        return self.text_in("title", language)
 
 
 class Registration(models.Model):

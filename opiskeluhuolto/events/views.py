@@ -39,9 +39,11 @@ def index(request):
             "event_id", "status"
         )
     )
+    shown = campaigns_shown(request.user, rows)
     for e in rows:
         e.title = e.title_in(lang)
         e.my_status = mine.get(e.pk)
+        e.campaign_title = e.campaign.name_in(lang) if e.campaign_id in shown else None
     can = for_user(request.user)
     campaigns = list(
         communication.campaigns_visible_to(request.user)
@@ -54,6 +56,17 @@ def index(request):
         request,
         "events/index.html",
         {"events": rows, "campaigns": campaigns, "can_create": can.write_announcements()},
+    )
+
+
+def campaigns_shown(user, events) -> set[int]:
+    """The campaigns of these events the person may see (`view_campaign`): only those are
+    named and linked; an event's other campaign is not mentioned at all."""
+    ids = {e.campaign_id for e in events if e.campaign_id}
+    if not ids:
+        return set()
+    return set(
+        communication.campaigns_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
     )
 
 
@@ -95,8 +108,11 @@ def event(request, pk):
     lang = _language()
     mine = Registration.objects.filter(event=obj, user=request.user).first()
     manage = can.manage_event(obj)
+    campaign = obj.campaign if obj.campaign_id and can.view_campaign(obj.campaign) else None
     context = {
         "event": obj,
+        "campaign": campaign,
+        "campaign_name": campaign.name_in(lang) if campaign else "",
         "title": obj.title_in(lang),
         "description": obj.description_in(lang),
         "mine": mine,

@@ -1,6 +1,7 @@
 """Campaigns in a real browser (issue 18): the community coordinator creates a theme week
-and adds an event to it; a student on a 375 px phone finds the campaign and registers for
-its event."""
+and adds an event to it (one reaching beyond the campaign's audience is refused); a student
+on a 375 px phone finds the campaign, registers for its event and goes back to the
+campaign from the event's page."""
 
 from __future__ import annotations
 
@@ -54,13 +55,19 @@ def test_coordinator_creates_a_campaign_and_a_student_registers_on_a_phone(
     page.select_option("#id_institution", label="Sedu")
     page.locator(f"input[name=campuses][value='{campus.pk}']").check()
     page.select_option("#id_organiser", label=organiser.name)
-    page.select_option("#id_audience", "students")
+    page.select_option("#id_audience", "everyone")  # wider than the campaign: refused
     page.locator("#id_title_fi").fill("Frisbeegolf-kisa")
     page.locator("#id_starts_at").fill(f"{start.isoformat()}T14:00")
     page.locator("#id_ends_at").fill(f"{start.isoformat()}T16:00")
     page.locator("#id_place").fill("Koulutien kenttä")
     page.locator("#id_registration").check()
     page.locator("#id_capacity").fill("20")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.locator("main")).to_contain_text(
+        "Kampanjan kohderyhmä on opiskelijat: sen tapahtumat eivät voi tavoittaa muita."
+    )
+    assert not Event.objects.filter(title_fi="Frisbeegolf-kisa").exists()
+    page.select_option("#id_audience", "students")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.locator("h1")).to_have_text("Frisbeegolf-kisa")
     event = Event.objects.get(title_fi="Frisbeegolf-kisa")
@@ -89,5 +96,7 @@ def test_coordinator_creates_a_campaign_and_a_student_registers_on_a_phone(
     screenshot("campaign-registered-375")
     reg = Registration.objects.get(event=event, user__username="opiskelija")
     assert reg.status == "registered"
-    page.goto(f"{live_server.url}/events/campaigns/{campaign.pk}/")
+    # back to the campaign from the event's own page
+    page.locator(".event-campaign").get_by_role("link", name="Liikkuva teemaviikko").click()
+    expect(page.locator("h1")).to_have_text("Liikkuva teemaviikko")
     expect(page.locator(".event-list")).to_contain_text("ilmoittautunut")

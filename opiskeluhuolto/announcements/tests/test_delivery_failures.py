@@ -28,7 +28,7 @@ class Crash(BaseException):
 def failing_backend(*, bounce=(), fail=(), crash_after: int | None = None):
     """The locmem backend, refusing chosen addresses: `bounce` with the server's 550 for
     the recipient, `fail` with a dropped connection; `crash_after` messages it dies."""
-    base = mail.get_connection().__class__
+    base = mail.mailers.default.__class__
 
     class Failing(base):  # type: ignore[misc, valid-type]
         calls = 0
@@ -160,3 +160,25 @@ def test_bounce_rule():
         2 * sending.BACKOFF,
         4 * sending.BACKOFF,
     ]
+
+
+def test_sending_uses_the_mailers_api_without_deprecation_warnings(cast, newsletter):
+    """The default mailer of `MAILERS`, no `get_connection()` nor `connection=` argument
+    (deprecated in Django 6.1): the same messages, one per recipient."""
+    import warnings
+
+    from django.utils.deprecation import RemovedInDjango2028Warning
+
+    mail.outbox = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sent = sending.send_pending(newsletter.pk)
+    assert not [w for w in caught if issubclass(w.category, RemovedInDjango2028Warning)]
+    addresses = [m.to[0] for m in mail.outbox]
+    assert sent == len(addresses) >= 5 and len(set(addresses)) == len(addresses)
+    assert set(addresses) == set(
+        Delivery.objects.filter(announcement=newsletter, email_status="sent").values_list(
+            "email", flat=True
+        )
+    )
+    assert {f"h{i}@test.invalid" for i in range(5)} <= set(addresses)
