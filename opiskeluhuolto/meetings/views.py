@@ -28,6 +28,17 @@ from .models import AgendaItem, FollowUp, Meeting
 from .views_hierarchy import hierarchy_context
 
 
+def regional_plan_context(group, can) -> dict:
+    """The regional group's plan (§13a) on its page, if this person may read it."""
+    if not group.is_regional:
+        return {}
+    plan = group.regional_plans.select_related("group").first()
+    return {
+        "regional_plan": plan if plan is not None and can.view_plan(plan) else None,
+        "can_plan": plan is None and can.manage_regional_plan(group),
+    }
+
+
 def _errors_to_form(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errs in error.error_dict.items():
@@ -113,6 +124,7 @@ def group(request, pk):
         "standing_form": StandingItemForm(),
         "clocks": obj.clocks.all(),
         **hierarchy_context(obj, open_follow_ups, can_manage=can.manage_welfare_group(obj)),
+        **regional_plan_context(obj, can),
     }
     return render(request, "meetings/group.html", context)
 

@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import ServiceAnnouncement
 from .views import admin_provider
+from .views_regional import regional_context
 
 
 @policies.staff
@@ -70,7 +71,8 @@ def plan_new(request):
 @require_GET
 def plan(request, pk):
     obj = communal.get_plan(request.user, pk)
-    versions = list(obj.versions.all())
+    can = for_user(request.user)
+    versions = [v for v in obj.versions.all() if can.view_plan_version(v)]
     today = timezone.localdate()
     institutions = list(obj.institutions.all())
     year = plans.school_year_name(today)
@@ -84,7 +86,7 @@ def plan(request, pk):
         "versions": versions,
         "published": next((v for v in versions if v.status == "published"), None),
         "draft": next((v for v in versions if v.is_editable), None),
-        "can_manage": for_user(request.user).manage_plan(obj),
+        "can_manage": can.manage_plan(obj),
         "review_due": obj.review_due(today),
         "institutions": [(i, i.pk in announced) for i in institutions],
         "school_year": year,
@@ -112,10 +114,15 @@ def plan_evaluate(request, pk):
 def plan_version(request, pk):
     version = communal.get_plan_version(request.user, pk)
     can = for_user(request.user)
+    plan = version.plan
     context = {
         "version": version,
-        "plan": version.plan,
-        "sections": section_links.attach(version.sections.all(), version.plan.institutions.all()),
+        "plan": plan,
+        "sections": section_links.attach(
+            version.sections.all(),
+            plan.institutions.all(),
+            plan=plan if plan.is_regional else None,
+        ),
         "comments": version.comments.select_related("author", "section"),
         "participation": version.participation.all(),
         "summary": plans.participation_summary(version),
@@ -125,6 +132,7 @@ def plan_version(request, pk):
         "participation_form": ParticipationForm(initial={"on": timezone.localdate()}),
         "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
         "section_form": NewSectionForm(),
+        **regional_context(version, can_manage=can.manage_plan(plan)),
     }
     return render(request, "meetings/plan_version.html", context)
 
