@@ -254,21 +254,6 @@ ROWS = [
     # The lukio's group is no regional group: nobody starts a regional plan for it.
     Row("meetings:regional_plan_new", only(()), kwargs=group),
     Row(
-        "meetings:plan",
-        only(REGIONAL_READERS),
-        kwargs=lambda c: {"pk": c.regional_plan.pk},
-    ),
-    Row(
-        "meetings:plan_version",
-        only(REGIONAL_READERS),
-        kwargs=lambda c: {"pk": c.regional_published.pk},
-    ),
-    Row(
-        "meetings:plan_version",
-        only(("kuraattori",)),
-        kwargs=lambda c: {"pk": c.regional_draft.pk},
-    ),
-    Row(
         "meetings:plan_reference_add",
         post_only(),
         kwargs=lambda c: {"pk": c.regional_draft.pk},
@@ -339,6 +324,23 @@ ROWS = [
         "meetings:indicator_data",
         only(("admin",), status=405),
         kwargs=lambda c: {"pk": c.indicator.pk},
+    ),
+    # The regional plan on the plan's own pages (after the lukio's rows: the distance test
+    # asks the first row of each URL).
+    Row(
+        "meetings:plan",
+        only(REGIONAL_READERS),
+        kwargs=lambda c: {"pk": c.regional_plan.pk},
+    ),
+    Row(
+        "meetings:plan_version",
+        only(REGIONAL_READERS),
+        kwargs=lambda c: {"pk": c.regional_published.pk},
+    ),
+    Row(
+        "meetings:plan_version",
+        only(("kuraattori",)),
+        kwargs=lambda c: {"pk": c.regional_draft.pk},
     ),
     Row("api:meetings-groups", only(AUTHENTICATED, anonymous=401)),
     Row(
