@@ -27,7 +27,7 @@ from .forms import (
     SectionForm,
 )
 from .models import ServiceAnnouncement
-from .views import admin_provider
+from .views import admin_provider, errors_to_form
 from .views_regional import regional_context
 
 
@@ -319,11 +319,7 @@ def indicator_new(request):
         try:
             made = goals.create_indicator(provider, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, errs in e.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("Indicator created."))
             return redirect("meetings:indicator", pk=made.pk)
@@ -368,9 +364,7 @@ def indicator_data(request, pk):
 @require_http_methods(["GET", "POST"])
 def indicators_import(request):
     """Import aggregates as CSV: all rows or none, errors with their line numbers."""
-    from opiskeluhuolto.organisation.models import Provider
-
-    provider = Provider.objects.filter(pk__in=for_user(request.user).admin_provider_ids()).first()
+    provider = admin_provider(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

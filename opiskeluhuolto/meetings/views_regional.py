@@ -16,6 +16,7 @@ from opiskeluhuolto.access import communal, policies
 from . import regional_plan
 from .forms import ReferenceForm, RegionalPlanForm
 from .models import PlanVersion
+from .views import errors_to_form
 
 
 def regional_context(version: PlanVersion, *, can_manage: bool) -> dict:
@@ -48,7 +49,7 @@ def regional_plan_new(request, pk):
         try:
             made = regional_plan.create_regional_plan(group, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("The plan was created as a draft."))
             return redirect("meetings:plan_version", pk=made.versions.get().pk)
