@@ -2,6 +2,7 @@
 references as plain functions, who reads and edits it, and its pages."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.meetings import actions, hierarchy, plans, regional_plan
 from opiskeluhuolto.meetings.models import Group, PlanVersion, WelfarePlan
 from opiskeluhuolto.meetings.models.plans import REGIONAL_SECTIONS
+from opiskeluhuolto.meetings.panels import _plan_rows
 from opiskeluhuolto.organisation.models import Institution, Provider, Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +191,10 @@ def test_who_reads_and_edits_the_regional_plan(cast, region):
     assert for_user(lasse).view_plan_version(v2)
     for user in (external, outsider):
         assert not for_user(user).view_plan(plan)
+    # The home panel of plans: the draft only for the group's members.
+    for user, draft in ((tuula, None), (lasse, v2)):
+        rows = _plan_rows(SimpleNamespace(user=user), for_user(user))
+        assert [(p, pub, d) for p, pub, d, _due in rows if p == plan] == [(plan, v1, draft)]
     # The list scope answers as the rule does, for everyone.
     for user in (chair, secretary, lasse, tuula, admin, external, outsider, cast.users["rehtori"]):
         scoped = set(communal.plans_visible_to(user))
