@@ -104,6 +104,9 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     ("records", "cases"): {"models", "signals", "display", "actions"},
     # The agenda of a meeting is assembled from the annual clock.
     ("meetings", "annualclock"): {"layers", "models", "demo"},
+    # The regional plan's comparison of the member providers' indicators (issue 20) reads
+    # their aggregates and links from the plan's assessed need through the plan's seam.
+    ("insights", "meetings"): {"models", "section_links"},
     # Early warning and dashboards read the imported attendance and progress.
     ("insights", "imports"): {"models", "signals", "actions", "generator"},
     # The dashboard shows the appointments' compliance summary.

@@ -122,7 +122,35 @@ class CommunalRules(RulePrimitives):
     def _plan_institution_ids(self, plan) -> set[int]:
         return set(plan.institutions.values_list("pk", flat=True))
 
+    # A regional plan (§13a, issue 20): the regional group's members read every version
+    # and its chair and secretary edit the drafts; the people of its member providers
+    # read the published plan. Nobody reads it by a role at the provider keeping its record.
+    def _regional_plan_member(self, plan) -> bool:
+        group = plan.group
+        return group.pk in self.group_roles or (
+            group.chair_id is not None and group.chair_id == getattr(self.user, "pk", None)
+        )
+
+    def _member_provider_person(self, group) -> bool:
+        ids = self._regional_provider_ids(group)
+        return any(g.provider_id in ids and g.role != Role.EXTERNAL_MEMBER for g in self.grants)
+
+    def _has_published(self, plan) -> bool:
+        return plan.versions.filter(status__in=("published", "superseded")).exists()
+
+    def manage_regional_plan(self, group) -> bool:
+        """The chair and the secretary of the regional group (its named chair too)."""
+        if group.kind != "regional":
+            return False
+        if self.group_roles.get(group.pk) in ("chair", "secretary"):
+            return True
+        return group.chair_id is not None and group.chair_id == getattr(self.user, "pk", None)
+
     def view_plan(self, plan) -> bool:
+        if plan.kind == "regional":
+            if self._regional_plan_member(plan):
+                return True
+            return self._member_provider_person(plan.group) and self._has_published(plan)
         if self.is_provider_admin(plan.provider_id):
             return True
         ids = self._plan_institution_ids(plan)
@@ -132,10 +160,18 @@ class CommunalRules(RulePrimitives):
         )
 
     def manage_plan(self, plan) -> bool:
+        if plan.kind == "regional":
+            return self.manage_regional_plan(plan.group)
         return any(self._leads(plan.provider_id, i) for i in self._plan_institution_ids(plan))
 
     def plan_participant(self, plan) -> str | None:
         """As whom this person takes part in drafting the plan (LAW.md L-13-1), or None."""
+        if plan.kind == "regional":
+            # The regional group prepares its plan (§14a): its members comment.
+            if not self._regional_plan_member(plan):
+                return None
+            roles = {g.role for g in self.grants}
+            return "welfare" if roles & WELFARE_PROFESSIONAL_ROLES else "staff"
         if self.view_plan(plan):
             roles = {g.role for g in self._inside_grants(plan.provider_id)}
             return "welfare" if roles & WELFARE_PROFESSIONAL_ROLES else "staff"
@@ -151,7 +187,14 @@ class CommunalRules(RulePrimitives):
         return version.status == "comments" and self.plan_participant(version.plan) is not None
 
     def view_plan_version(self, version) -> bool:
-        return self.view_plan(version.plan) or self.comment_plan(version)
+        plan = version.plan
+        if plan.kind == "regional":
+            if self._regional_plan_member(plan):
+                return True
+            return version.status in ("published", "superseded") and (
+                self._member_provider_person(plan.group)
+            )
+        return self.view_plan(plan) or self.comment_plan(version)
 
     def announce_services(self, institution) -> bool:
         return self._leads(institution.provider_id, institution.pk)
@@ -217,6 +260,7 @@ def get_welfare_group(user, pk, *, need: str = "view"):
         "view": can.view_welfare_group,
         "manage": can.manage_welfare_group,
         "highlight": can.submit_highlight,
+        "regional_plan": can.manage_regional_plan,
     }[need](group)
     return _check(allowed, group)
 
@@ -281,7 +325,7 @@ def get_plan(user, pk, *, need: str = "view"):
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.meetings.models import WelfarePlan
 
-    plan = _get(WelfarePlan.objects.select_related("provider"), pk)
+    plan = _get(WelfarePlan.objects.select_related("provider", "group"), pk)
     can = for_user(user)
     return _check({"view": can.view_plan, "manage": can.manage_plan}[need](plan), plan)
 
@@ -290,7 +334,7 @@ def get_plan_version(user, pk, *, need: str = "view"):
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.meetings.models import PlanVersion
 
-    version = _get(PlanVersion.objects.select_related("plan", "plan__provider"), pk)
+    version = _get(PlanVersion.objects.select_related("plan", "plan__provider", "plan__group"), pk)
     can = for_user(user)
     allowed = {
         "view": can.view_plan_version,
@@ -305,8 +349,22 @@ def get_plan_section(user, pk):
     from opiskeluhuolto.access.permissions import for_user
     from opiskeluhuolto.meetings.models import PlanSection
 
-    section = _get(PlanSection.objects.select_related("version", "version__plan"), pk)
+    section = _get(
+        PlanSection.objects.select_related("version", "version__plan", "version__plan__group"), pk
+    )
     return _check(for_user(user).manage_plan(section.version.plan), section)
+
+
+def get_plan_reference(user, pk):
+    """A reference of a regional plan's version to remove: only the plan's managers."""
+    from opiskeluhuolto.access.permissions import for_user
+    from opiskeluhuolto.meetings.models import PlanReference
+
+    reference = _get(
+        PlanReference.objects.select_related("version", "version__plan", "version__plan__group"),
+        pk,
+    )
+    return _check(for_user(user).manage_plan(reference.version.plan), reference)
 
 
 def get_institution_to_announce(user, pk):
@@ -388,6 +446,19 @@ def plans_visible_to(user) -> QuerySet:
             q |= Q(provider_id=g.provider_id)
         else:
             q |= Q(provider_id=g.provider_id, institutions=g.institution_id)
+    # A regional plan: the regional group's members; the member providers' people once a
+    # version is published. Never by a role at the provider keeping its record.
+    member_of = [g.provider_id for g in can.grants if g.role != Role.EXTERNAL_MEMBER]
+    q = (
+        (q & ~Q(kind="regional"))
+        | Q(kind="regional", group__in=list(can.group_roles))
+        | Q(kind="regional", group__chair_id=can.user.pk)
+        | Q(
+            kind="regional",
+            group__member_providers__in=member_of,
+            versions__status__in=("published", "superseded"),
+        )
+    )
     return WelfarePlan.objects.filter(q).distinct()
 
 

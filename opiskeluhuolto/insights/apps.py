@@ -12,3 +12,6 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         # Home panels and navigation; early warning after imports.
         from . import panels, receivers  # noqa: F401
+        from .regional_links import register
+
+        register()

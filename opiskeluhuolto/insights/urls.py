@@ -13,4 +13,9 @@ urlpatterns = [
     path("tasks/<int:pk>/acknowledge/", views.task_acknowledge, name="task_acknowledge"),
     path("tasks/<int:pk>/resolve/", views.task_resolve, name="task_resolve"),
     path("groups/<int:pk>/", views.group, name="group"),
+    path(
+        "regional-plans/<int:pk>/comparison/",
+        views.regional_comparison,
+        name="regional_comparison",
+    ),
 ]

@@ -190,3 +190,21 @@ def group(request, pk):
     )
     context = {"group": obj, "students": students, "tasks": open_tasks, "start": start}
     return render(request, "insights/group.html", context)
+
+
+@policies.authenticated
+@require_GET
+def regional_comparison(request, pk):
+    """The member providers' indicators side by side for a regional plan (§13a): its readers
+    (access.communal), small cells hidden (insights.regional)."""
+    from opiskeluhuolto.access.communal import get_plan
+
+    from . import regional
+    from .smallcells import MIN_CELL
+
+    plan = get_plan(request.user, pk)
+    if not plan.is_regional:
+        raise Http404
+    providers, rows = regional.comparison(plan)
+    context = {"plan": plan, "providers": providers, "rows": rows, "min_cell": MIN_CELL}
+    return render(request, "insights/regional_comparison.html", context)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.organisation.models import Campus, Institution
 
-from .models import Group, Indicator, Membership, StandingItem
+from .models import Group, Indicator, Membership, PlanReference, StandingItem, WelfarePlan
 from .models.plans import Participant
 
 
@@ -284,3 +284,40 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["code", "name", "goal", "unit", "direction", "target", "source"]
+
+
+class RegionalPlanForm(Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    review_interval_months = forms.IntegerField(
+        label=_("review interval (months)"), min_value=1, max_value=120, initial=48
+    )
+
+
+class ReferenceForm(Form):
+    """A reference of the regional plan: a member provider's plan, or a municipal plan."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=PlanReference.Kind.choices)
+    plan = forms.ModelChoiceField(
+        label=_("welfare plan of a member provider"),
+        queryset=WelfarePlan.objects.none(),
+        required=False,
+    )
+    title = forms.CharField(
+        label=_("title of the municipal wellbeing plan"), max_length=300, required=False
+    )
+    url = forms.URLField(label=_("address of the municipal wellbeing plan"), required=False)
+    shared_goals = forms.CharField(
+        label=_("shared goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One goal per line."),
+    )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plans is not None:
+            self.fields["plan"].queryset = plans
+
+    def clean_shared_goals(self) -> list[str]:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["shared_goals"].splitlines()]
+        return [line for line in lines if line]

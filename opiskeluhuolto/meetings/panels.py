@@ -38,6 +38,8 @@ def _plan_rows(request, can):
         versions = list(plan.versions.all())
         published = next((v for v in versions if v.status == "published"), None)
         draft = next((v for v in versions if v.is_editable), None)
+        if draft is not None and plan.is_regional and not can.view_plan_version(draft):
+            draft = None  # a regional plan's draft is its group's (member providers: published)
         rows.append((plan, published, draft, plan.review_due(can.today)))
     return rows
 

@@ -30,6 +30,7 @@ from .models import (
     ParticipationRecord,
     PlanComment,
     PlanEvaluation,
+    PlanReference,
     PlanSection,
     PlanVersion,
     ServiceAnnouncement,
@@ -144,6 +145,18 @@ def new_draft(plan: WelfarePlan, *, by) -> PlanVersion:
                 is_statutory=s.is_statutory,
             )
             for s in latest.sections.all()
+        )
+        PlanReference.objects.bulk_create(
+            PlanReference(
+                version=version,
+                kind=r.kind,
+                plan_id=r.plan_id,
+                title=r.title,
+                url=r.url,
+                shared_goals=r.shared_goals,
+                order=r.order,
+            )
+            for r in latest.references.all()
         )
     record(by, "plan.draft", version)
     return version

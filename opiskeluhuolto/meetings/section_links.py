@@ -16,9 +16,19 @@ from collections.abc import Callable, Iterable
 Linker = Callable[[list, bool], dict[str, list[tuple[str, str]]]]
 LINKERS: dict[str, Linker] = {}
 
+#: The regional plan (§13a) has no institutions: its linkers take the plan itself,
+#: `fn(plan) -> {section key: [(title, url), ...]}`, shown as "see also" (e.g. the
+#: comparison of the member providers' indicators under the assessed need).
+PlanLinker = Callable[[object], dict[str, list[tuple[str, str]]]]
+PLAN_LINKERS: dict[str, PlanLinker] = {}
+
 
 def register(key: str, linker: Linker) -> None:
     LINKERS[key] = linker
+
+
+def register_for_plan(key: str, linker: PlanLinker) -> None:
+    PLAN_LINKERS[key] = linker
 
 
 def links_for(institutions: Iterable, *, public: bool = False) -> dict[str, list]:
@@ -30,10 +40,17 @@ def links_for(institutions: Iterable, *, public: bool = False) -> dict[str, list
     return dict(out)
 
 
-def attach(sections, institutions, *, public: bool = False) -> list:
-    """The sections, each with `.links` (the registered links for its key)."""
+def attach(sections, institutions, *, public: bool = False, plan=None) -> list:
+    """The sections, each with `.links` (the registered links for its key) and, given a
+    plan, `.see_also` (the links of the plan linkers)."""
     links = links_for(institutions, public=public)
+    see_also: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if plan is not None:
+        for linker in PLAN_LINKERS.values():
+            for key, found in linker(plan).items():
+                see_also[key].extend(found)
     sections = list(sections)
     for s in sections:
         s.links = links.get(s.key, [])
+        s.see_also = see_also.get(s.key, [])
     return sections

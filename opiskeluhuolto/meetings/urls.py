@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_hierarchy, views_plans
+from . import views, views_hierarchy, views_plans, views_regional
 
 app_name = "meetings"
 urlpatterns = [
@@ -28,6 +28,21 @@ urlpatterns = [
         name="follow_up_send_down",
     ),
     path("groups/<int:pk>/providers/", views_hierarchy.member_providers, name="member_providers"),
+    path(
+        "groups/<int:pk>/regional-plan/",
+        views_regional.regional_plan_new,
+        name="regional_plan_new",
+    ),
+    path(
+        "plan-versions/<int:pk>/references/",
+        views_regional.plan_reference_add,
+        name="plan_reference_add",
+    ),
+    path(
+        "plan-references/<int:pk>/remove/",
+        views_regional.plan_reference_remove,
+        name="plan_reference_remove",
+    ),
     path("plans/", views_plans.plan_list, name="plans"),
     path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan, name="plan"),

@@ -25,10 +25,12 @@ from .forms import (
     StandingItemForm,
 )
 from .models import AgendaItem, FollowUp, Meeting
-from .views_hierarchy import hierarchy_context
+from .views_hierarchy import hierarchy_context, regional_plan_context
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
+def errors_to_form(form, error: ValidationError) -> None:
+    """A ValidationError of an action onto the form: its fields' errors by field, the rest
+    on the form (the one copy for every page of the app)."""
     if hasattr(error, "error_dict"):
         for field, errs in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errs)
@@ -84,7 +86,7 @@ def group_new(request):
         try:
             made = actions.create_group(by=request.user, provider=provider, **form.cleaned_data)
         except ValidationError as e:
-            _errors_to_form(form, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("Group created. Add its members and standing items."))
             return redirect("meetings:group", pk=made.pk)
@@ -113,6 +115,7 @@ def group(request, pk):
         "standing_form": StandingItemForm(),
         "clocks": obj.clocks.all(),
         **hierarchy_context(obj, open_follow_ups, can_manage=can.manage_welfare_group(obj)),
+        **regional_plan_context(obj, can),
     }
     return render(request, "meetings/group.html", context)
 
@@ -187,7 +190,7 @@ def highlight_add(request, pk):
         try:
             actions.submit_highlight(body, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_to_form(form, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("The highlight goes to the group's next agenda."))
             return redirect("meetings:group", pk=body.pk)
@@ -222,7 +225,7 @@ def meeting_new(request, pk):
                     place=form.cleaned_data["place"],
                 )
         except ValidationError as e:
-            _errors_to_form(form, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("Meeting planned and its agenda assembled."))
             return redirect("meetings:meeting", pk=meeting.pk)
@@ -327,7 +330,7 @@ def item_minutes(request, pk):
         except actions.IdentifiesStudent as e:
             findings = e.findings
         except ValidationError as e:
-            _errors_to_form(form, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("Minutes saved."))
             return redirect(f"{meeting_url(meeting)}#item-{item.pk}")

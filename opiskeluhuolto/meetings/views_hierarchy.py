@@ -1,5 +1,5 @@
 """The group hierarchy on the group page, sending follow-ups down, and the member
-providers of a regional cooperation group (issue 20)."""
+providers of a regional cooperation group and its regional plan (issue 20)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ def hierarchy_context(group: Group, follow_ups: list[FollowUp], *, can_manage: b
                 Provider.objects.filter(wellbeing_county_id=group.county_id).order_by("name")
             )
     return context
+
+
+def regional_plan_context(group, can) -> dict:
+    """The regional group's plan (§13a) on its page, if this person may read it."""
+    if not group.is_regional:
+        return {}
+    plan = group.regional_plans.select_related("group").first()
+    return {
+        "regional_plan": plan if plan is not None and can.view_plan(plan) else None,
+        "can_plan": plan is None and can.manage_regional_plan(group),
+    }
 
 
 def _ids(values: list[str]) -> list[int] | None:

@@ -27,7 +27,8 @@ from .forms import (
     SectionForm,
 )
 from .models import ServiceAnnouncement
-from .views import admin_provider
+from .views import admin_provider, errors_to_form
+from .views_regional import regional_context
 
 
 @policies.staff
@@ -70,7 +71,8 @@ def plan_new(request):
 @require_GET
 def plan(request, pk):
     obj = communal.get_plan(request.user, pk)
-    versions = list(obj.versions.all())
+    can = for_user(request.user)
+    versions = [v for v in obj.versions.all() if can.view_plan_version(v)]
     today = timezone.localdate()
     institutions = list(obj.institutions.all())
     year = plans.school_year_name(today)
@@ -84,7 +86,7 @@ def plan(request, pk):
         "versions": versions,
         "published": next((v for v in versions if v.status == "published"), None),
         "draft": next((v for v in versions if v.is_editable), None),
-        "can_manage": for_user(request.user).manage_plan(obj),
+        "can_manage": can.manage_plan(obj),
         "review_due": obj.review_due(today),
         "institutions": [(i, i.pk in announced) for i in institutions],
         "school_year": year,
@@ -112,10 +114,15 @@ def plan_evaluate(request, pk):
 def plan_version(request, pk):
     version = communal.get_plan_version(request.user, pk)
     can = for_user(request.user)
+    plan = version.plan
     context = {
         "version": version,
-        "plan": version.plan,
-        "sections": section_links.attach(version.sections.all(), version.plan.institutions.all()),
+        "plan": plan,
+        "sections": section_links.attach(
+            version.sections.all(),
+            plan.institutions.all(),
+            plan=plan if plan.is_regional else None,
+        ),
         "comments": version.comments.select_related("author", "section"),
         "participation": version.participation.all(),
         "summary": plans.participation_summary(version),
@@ -125,6 +132,7 @@ def plan_version(request, pk):
         "participation_form": ParticipationForm(initial={"on": timezone.localdate()}),
         "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
         "section_form": NewSectionForm(),
+        **regional_context(version, can_manage=can.manage_plan(plan)),
     }
     return render(request, "meetings/plan_version.html", context)
 
@@ -311,11 +319,7 @@ def indicator_new(request):
         try:
             made = goals.create_indicator(provider, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, errs in e.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, e)
+            errors_to_form(form, e)
         else:
             messages.success(request, _("Indicator created."))
             return redirect("meetings:indicator", pk=made.pk)
@@ -360,9 +364,7 @@ def indicator_data(request, pk):
 @require_http_methods(["GET", "POST"])
 def indicators_import(request):
     """Import aggregates as CSV: all rows or none, errors with their line numbers."""
-    from opiskeluhuolto.organisation.models import Provider
-
-    provider = Provider.objects.filter(pk__in=for_user(request.user).admin_provider_ids()).first()
+    provider = admin_provider(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

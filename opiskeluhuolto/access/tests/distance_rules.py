@@ -182,6 +182,14 @@ RULES: dict[str, dict] = {
         guardian=LUKIO_GUARDIANS,
         supervisor=True,
     ),
+    # The county's regional plan (§13a), published: its regional group's members (everyone
+    # at the county distance) and the school staff of its member providers (Aino's
+    # provider); not an external member of Aino's provider, nobody of another county.
+    "regional_plan": rule(
+        {SCHOOL_STAFF: IN_PROVIDER | {COUNTY}, Role.EXTERNAL_MEMBER: {COUNTY}}, supervisor=True
+    ),
+    # Starting and editing it: the regional group's chair and secretary (nobody here).
+    "regional_plan_manage": rule(),
     "indicator": rule({SCHOOL_STAFF: IN_PROVIDER}, admin=IN_PROVIDER, supervisor=True),
     "indicator_manage": rule(admin=IN_PROVIDER),
     # --- knowledge-based management ------------------------------------------------------
@@ -378,6 +386,10 @@ URLS: dict[str, str] = {
     "meetings:plan_section_edit": "plan_manage",
     "meetings:plan_announce": "plan_manage",
     "meetings:plan_public": "public",
+    "meetings:regional_plan_new": "regional_plan_manage",
+    "meetings:plan_reference_add": "regional_plan_manage",
+    "meetings:plan_reference_remove": "regional_plan_manage",
+    "insights:regional_comparison": "regional_plan",
     "meetings:indicator": "indicator",
     "meetings:indicator_data": "indicator_manage",
     "api:meetings-group": "welfare_group",

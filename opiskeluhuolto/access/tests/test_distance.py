@@ -144,12 +144,11 @@ def _regional_group(cast, neighbour, members) -> None:
     """The county's regional cooperation group with Aino's provider and the neighbour, every
     viewer at the county distance a member: the group shares only communal content, so it
     gives none of them anything of Aino's (issue 20)."""
-    from opiskeluhuolto.meetings import actions, hierarchy
-    from opiskeluhuolto.meetings.models import Group, Membership
+    from opiskeluhuolto.meetings import hierarchy
+    from opiskeluhuolto.meetings.models import Membership
 
-    regional = actions.create_group(
-        by=None, provider=cast.provider, kind=Group.Kind.REGIONAL, name="Alueellinen ryhmä"
-    )
+    # The matrix's regional group, with its regional plan (meetings/tests/matrix.py).
+    regional = cast.regional_group
     hierarchy.set_member_providers(regional, [neighbour], by=None)
     Membership.objects.bulk_create(
         Membership(group=regional, user=user, role=Membership.Role.MEMBER) for user in members

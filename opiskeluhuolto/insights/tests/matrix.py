@@ -65,4 +65,33 @@ ROWS = [
     Row("api:insights-warnings", AGGREGATES_API),
     Row("api:insights-tasks", STAFF_API),
     Row("api:insights-task", SUPERVISOR_API, kwargs=lambda c: {"task_id": c.care_task.pk}),
+    # The member providers' indicators compared, for the regional plan (meetings' matrix
+    # objects): its readers (the regional group's members and the member provider's people,
+    # not its external member); a provider's own plan has no comparison.
+    Row(
+        "insights:regional_comparison",
+        {
+            "*": 404,
+            "anonymous": 302,
+            **dict.fromkeys(
+                (
+                    "admin",
+                    "rehtori",
+                    "kuraattori",
+                    "kuraattori_out",
+                    "psykologi",
+                    "nurse",
+                    "teacher",
+                    "supervisor",
+                ),
+                200,
+            ),
+        },
+        kwargs=lambda c: {"pk": c.regional_plan.pk},
+    ),
+    Row(
+        "insights:regional_comparison",
+        {"*": 404, "anonymous": 302},
+        kwargs=lambda c: {"pk": c.plan.pk},
+    ),
 ]

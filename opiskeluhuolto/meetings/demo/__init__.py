@@ -17,6 +17,7 @@ from opiskeluhuolto.organisation.models import Provider
 
 from .. import actions, hierarchy, plans
 from ..models import DataPoint, FollowUp, Group, Indicator, Membership, StandingItem
+from .regional_plan import seed_regional_plan as _seed_regional_plan
 
 M = Membership.Role
 
@@ -218,6 +219,7 @@ def seed(ctx: DemoContext) -> None:
     _seed_regional(ctx, regional, steering, neighbour)
     _seed_plans(ctx)
     _seed_indicators(ctx)
+    _seed_regional_plan(ctx, regional, neighbour)
 
 
 def _seed_meetings(ctx, sei, fokus, forum, etu_group, etu_students) -> None:

@@ -25,10 +25,41 @@ STATUTORY_SECTIONS = [
     ("protection", _("Protecting students from violence, bullying and harassment")),
     ("self_monitoring", _("Carrying out and following up the plan (self-monitoring)")),
 ]
+#: The statutory content of the wellbeing county's regional plan, §13a (LAW.md §0.1), in order.
+REGIONAL_SECTIONS = [
+    ("goals", _("Goals and key principles of student welfare in the region")),
+    ("cooperation", _("Cooperation of the wellbeing county and the education providers")),
+    ("need", _("Assessed overall need for welfare in the region")),
+    ("resources", _("Allocation of the welfare services' resources")),
+    ("follow_up", _("Following up and evaluating the plan")),
+    ("languages", _("Services in Finnish and Swedish (language rights)")),
+]
 STATUTORY_KEYS = {key for key, _label in STATUTORY_SECTIONS}
 
 
+def statutory_sections(kind: str) -> list:
+    """The sections the law requires of a plan of this kind (§13 or §13a)."""
+    return REGIONAL_SECTIONS if kind == WelfarePlan.Kind.REGIONAL else STATUTORY_SECTIONS
+
+
 class WelfarePlan(models.Model):
+    class Kind(models.TextChoices):
+        INSTITUTION = "institution", _("welfare plan of the provider (§13)")
+        REGIONAL = "regional", _("regional welfare plan of the wellbeing county (§13a)")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.INSTITUTION
+    )
+    # A regional plan is prepared and followed by the county's regional cooperation group
+    # (§14a); `provider` is then the provider that keeps the group's record.
+    group = models.ForeignKey(
+        "meetings.Group",
+        verbose_name=_("regional cooperation group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regional_plans",
+    )
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
     )
@@ -56,9 +87,19 @@ class WelfarePlan(models.Model):
         verbose_name = _("welfare plan")
         verbose_name_plural = _("welfare plans")
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="regional") | Q(group__isnull=False),
+                name="meetings_welfareplan_regional_has_group",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_regional(self) -> bool:
+        return self.kind == self.Kind.REGIONAL
 
     def review_due(self, today: date) -> bool:
         return bool(self.next_review_on and self.next_review_on <= today)
@@ -136,6 +177,56 @@ class PlanSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanReference(models.Model):
+    """What a regional plan is built on (§13a): a member provider's welfare plan, or a
+    municipal wellbeing plan (a link), with the goals the regional plan shares with it.
+
+    Part of a version's content like its sections: copied into a new draft, frozen once
+    the version is published. Communal content only.
+    """
+
+    class Kind(models.TextChoices):
+        PROVIDER_PLAN = "provider_plan", _("welfare plan of a member provider")
+        MUNICIPAL = "municipal", _("municipal wellbeing plan")
+
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="references"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    plan = models.ForeignKey(
+        WelfarePlan,
+        verbose_name=_("welfare plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referenced_by",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), blank=True)
+    shared_goals = models.TextField(
+        _("shared goals"), blank=True, help_text=_("One goal per line.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("plan reference")
+        verbose_name_plural = _("plan references")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="provider_plan") | Q(plan__isnull=False),
+                name="meetings_planreference_provider_plan_has_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def goals(self) -> list[str]:
+        return [line.strip() for line in self.shared_goals.splitlines() if line.strip()]
 
 
 class Participant(models.TextChoices):

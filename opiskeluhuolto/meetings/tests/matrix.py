@@ -36,6 +36,10 @@ GROUP_VIEWERS = (
 GROUP_MANAGERS = ("admin", "rehtori", "kuraattori")
 PLAN_VIEWERS = ("admin", "rehtori", "kuraattori", "psykologi", "nurse", "teacher", "supervisor")
 INDICATOR_VIEWERS = PLAN_VIEWERS + ("kuraattori_out",)
+# The published regional plan (§13a): the regional group's members (Kaisa chairs it) and
+# the people of its member provider (the cast's provider), not its external member, nor
+# anyone of another provider; its drafts: the group's members; editing: Kaisa.
+REGIONAL_READERS = INDICATOR_VIEWERS
 
 
 def only(members, status=200, anonymous=302, default=404):
@@ -52,7 +56,7 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def setup(cast):
-    from opiskeluhuolto.meetings import actions, goals, plans
+    from opiskeluhuolto.meetings import actions, goals, plans, regional_plan
     from opiskeluhuolto.meetings.models import Group, Indicator
 
     u, admin = cast.users, cast.users["admin"]
@@ -120,6 +124,19 @@ def setup(cast):
     plans.approve_and_publish(v1, by=admin, approved_on=cast.today, approved_by_body="lautakunta")
     v2 = plans.open_for_comments(plans.new_draft(plan, by=admin), by=admin)
     cast.plan, cast.plan_draft, cast.plan_section = plan, v2, v2.sections.first()
+    chair = u["kuraattori"]
+    rp = regional_plan.create_regional_plan(
+        cast.regional_group, by=chair, title="Alueellinen opiskeluhuoltosuunnitelma"
+    )
+    r1 = rp.versions.get()
+    for section in r1.sections.all():
+        r1.refresh_from_db()
+        plans.edit_section(section, by=chair, body=f"{section.title}: teksti.", lock=r1.lock)
+    regional_plan.add_reference(r1, by=chair, kind="provider_plan", plan=plan, shared_goals=["A"])
+    plans.approve_and_publish(r1, by=chair, approved_on=cast.today, approved_by_body="aluehallitus")
+    cast.regional_plan, cast.regional_published = rp, r1
+    cast.regional_draft = plans.new_draft(rp, by=chair)
+    cast.regional_reference = cast.regional_draft.references.get()
     cast.indicator = Indicator.objects.create(
         provider=cast.provider,
         code="yksinaisyys",
@@ -229,6 +246,41 @@ ROWS = [
         method="post",
         data=lambda c: {"providers": [c.provider.pk]},
     ),
+    Row(
+        "meetings:regional_plan_new",
+        only(("kuraattori",), status=302),
+        kwargs=lambda c: {"pk": c.regional_group.pk},
+    ),
+    # The lukio's group is no regional group: nobody starts a regional plan for it.
+    Row("meetings:regional_plan_new", only(()), kwargs=group),
+    Row(
+        "meetings:plan_reference_add",
+        post_only(),
+        kwargs=lambda c: {"pk": c.regional_draft.pk},
+    ),
+    Row(
+        "meetings:plan_reference_add",
+        only(("kuraattori",), status=302),
+        kwargs=lambda c: {"pk": c.regional_draft.pk},
+        method="post",
+        data=lambda c: {
+            "kind": "municipal",
+            "title": "Lasten ja nuorten hyvinvointisuunnitelma",
+            "url": "https://example.fi/hyvinvointisuunnitelma",
+            "shared_goals": "Yksinäisyys vähenee",
+        },
+    ),
+    Row(
+        "meetings:plan_reference_remove",
+        post_only(),
+        kwargs=lambda c: {"pk": c.regional_reference.pk},
+    ),
+    Row(
+        "meetings:plan_reference_remove",
+        only(("kuraattori",), status=302),
+        kwargs=lambda c: {"pk": c.regional_reference.pk},
+        method="post",
+    ),
     Row("meetings:plans", only(STAFF)),
     Row("meetings:plan", only(PLAN_VIEWERS), kwargs=lambda c: {"pk": c.plan.pk}),
     Row("meetings:plan_draft", post_only(STAFF), kwargs=lambda c: {"pk": c.plan.pk}),
@@ -272,6 +324,23 @@ ROWS = [
         "meetings:indicator_data",
         only(("admin",), status=405),
         kwargs=lambda c: {"pk": c.indicator.pk},
+    ),
+    # The regional plan on the plan's own pages (after the lukio's rows: the distance test
+    # asks the first row of each URL).
+    Row(
+        "meetings:plan",
+        only(REGIONAL_READERS),
+        kwargs=lambda c: {"pk": c.regional_plan.pk},
+    ),
+    Row(
+        "meetings:plan_version",
+        only(REGIONAL_READERS),
+        kwargs=lambda c: {"pk": c.regional_published.pk},
+    ),
+    Row(
+        "meetings:plan_version",
+        only(("kuraattori",)),
+        kwargs=lambda c: {"pk": c.regional_draft.pk},
     ),
     Row("api:meetings-groups", only(AUTHENTICATED, anonymous=401)),
     Row(
