@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 
@@ -177,19 +178,73 @@ def make_survey(owner, staff, *, title: str):
 
 # --- 1. the answer POST under load ----------------------------------------------------
 def sessions(users) -> list[tuple[str, str]]:
-    """(session key, CSRF secret) per user: a browser of their own each."""
+    """(session key, CSRF secret) per user: a browser of their own each. Written in bulk
+    (one `SessionStore.create()` each took minutes for 20,000 on the loaded machine)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
 
-    out = []
+    store = SessionStore()
+    expires = timezone.now() + timedelta(hours=2)
+    rows, out = [], []
     for user in users:
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s.create()
-        out.append((s.session_key, secrets.token_hex(16)))
+        key = secrets.token_hex(16)
+        data = store.encode(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+        )
+        rows.append(Session(session_key=key, session_data=data, expire_date=expires))
+        out.append((key, secrets.token_hex(16)))
+    Session.objects.bulk_create(rows, batch_size=2000)
     return out
+
+
+def _ticks(pid: int) -> int:
+    """CPU time (user + system, clock ticks) of one process, from /proc (Linux; psutil is
+    not a dependency of the project, and two fields of one file need no library)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def server_cpu(server: subprocess.Popen) -> dict[int, int]:
+    """CPU ticks of the gunicorn workers and of this database's PostgreSQL backends that
+    serve them (pg_stat_activity), per process: the server side of the answer POSTs."""
+    pids = _children(server.pid)
+    with psycopg.connect(f"{BENCH_SERVER}/{ARGS.db}", autocommit=True) as conn:
+        pids += [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'",
+                [ARGS.db],
+            )
+        ]
+    return {pid: _ticks(pid) for pid in pids}
+
+
+def cpu_ms_between(before: dict[int, int], after: dict[int, int]) -> float:
+    ticks = sum(t - before.get(pid, 0) for pid, t in after.items())
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def start_server(port: int) -> subprocess.Popen:
@@ -266,6 +321,7 @@ def answer_load(survey, port: int, pool: list[tuple[str, str]]) -> dict:
     stop = measure_from + ARGS.seconds
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    counted = [0]  # every POST, warm-up included (the CPU is measured over all of them)
 
     def user(n: int) -> None:
         rng = random.Random(n)
@@ -291,6 +347,8 @@ def answer_load(survey, port: int, pool: list[tuple[str, str]]) -> dict:
                 except (OSError, http.client.HTTPException):
                     status = 599
                 took = time.perf_counter() - at
+            with lock:
+                counted[0] += 1
             if at >= measure_from:
                 with lock:
                     latencies.append(took)
@@ -311,6 +369,7 @@ def answer_load(survey, port: int, pool: list[tuple[str, str]]) -> dict:
         "max": latencies[-1] * 1000 if latencies else 0,
         "per_s": len(latencies) / ARGS.seconds,
         "statuses": statuses,
+        "n_all": counted[0],
     }
 
 
@@ -465,23 +524,45 @@ def main() -> None:
             chunk = pool[i * size : (i + 1) * size]
             floor_ms = floor_post(survey, port, chunk.pop())
             load_before = os.getloadavg()
+            cpu_before, all_before = server_cpu(server), os.times()
             stats = answer_load(survey, port, chunk)
+            cpu_after, all_after = server_cpu(server), os.times()
             load_after = os.getloadavg()
-            runs.append({**stats, "floor": floor_ms})
+            posts = max(1, stats["n_all"])
+            cpu = cpu_ms_between(cpu_before, cpu_after) / posts
+            client_cpu = (
+                (all_after.user + all_after.system - all_before.user - all_before.system)
+                * 1000
+                / posts
+            )
+            runs.append({**stats, "floor": floor_ms, "cpu": cpu})
             print(
                 f"   run {i + 1}: {stats['n']:,} POSTs ({stats['per_s']:.1f}/s): "
                 f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
-                f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; load average before "
+                f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; server CPU per POST "
+                f"{cpu:.1f} ms (gunicorn + PostgreSQL; this client {client_cpu:.1f} ms); "
+                "load average before "
                 f"{_load(load_before)}, after {_load(load_after)}"
             )
         answered = Invitation.objects.filter(survey=survey, has_answered=True).count()
         stored = Response.objects.filter(survey=survey).count()
-        for key, name in (("p50", "p50"), ("p95", "p95"), ("floor", "floor (one 422 POST, alone)")):
+        for key, name in (
+            ("p50", "p50"),
+            ("p95", "p95"),
+            ("floor", "floor (one 422 POST, alone)"),
+            ("cpu", "server CPU per POST"),
+        ):
             values = [r[key] for r in runs]
             print(f"   {name}: min {min(values):.1f} ms, median {statistics.median(values):.1f} ms")
         p95s = [r["p95"] for r in runs]
         ratio = statistics.median(p95s) / statistics.median([r["floor"] for r in runs])
         print(f"   median p95 / median floor: {ratio:.1f}×")
+        cpu_median = statistics.median([r["cpu"] for r in runs])
+        print(
+            f"   capacity of {os.cpu_count()} cores at that CPU cost, with nothing else running: "
+            f"about {os.cpu_count() * 1000 / cpu_median:.0f} POSTs/s (the {ARGS.users} answerers "
+            f"ask up to {ARGS.users / ARGS.think:.0f}/s)"
+        )
         print(
             f"   both sides agree: {answered:,} invitations marked answered, {stored:,} responses stored"
         )
