@@ -132,3 +132,47 @@ def test_the_api_post_reads_the_breakdown_from_the_cached_facts(client, open_sur
     response = Response.objects.get(survey=open_survey)
     student = sv.students[0]
     assert (response.campus_id, response.student_group_id) == (student.campus_id, student.group_id)
+
+
+#: The answer API's whole request, pinned: the session, the user, the facts' token, the
+#: invitation with its survey, the questions, the invitation's conditional update, the
+#: inserts of the response, the answers and the free-text answers, and the atomic block's
+#: savepoint and its release. A new query anywhere on this path fails the test below.
+API_POST_QUERIES = 11
+
+
+def _api_body(survey) -> str:
+    import json
+
+    answers: dict = {}
+    for q in survey.questions.all():
+        if q.kind == "likert":
+            answers[str(q.pk)] = 2
+        elif q.kind == "multi":
+            answers[str(q.pk)] = [1, 3, 4]
+        elif q.kind == "number":
+            answers[str(q.pk)] = 5
+        else:
+            answers[str(q.pk)] = "Hyvä."
+    return json.dumps({"answers": answers})
+
+
+def test_one_api_answer_post_takes_a_pinned_number_of_queries_for_4_or_80_questions(
+    client, sv, cast, django_assert_max_num_queries
+):
+    """Issue 16's benchmark posts to this API: its query count must not grow with the
+    questions, nor by a query added anywhere on the path (middleware, access, action)."""
+    small, large = _survey(sv, cast, 1), _survey(sv, cast, 20)
+    counts = []
+    for user, survey in ((sv.users[0], small), (sv.users[1], large)):
+        client.force_login(user)
+        client.get(reverse("api:surveys-open"))  # the person's facts, cached as in use
+        url = reverse("api:surveys-respond", kwargs={"survey_id": survey.pk})
+        body = _api_body(survey)
+        with django_assert_max_num_queries(API_POST_QUERIES) as ctx:
+            posted = client.post(url, body, content_type="application/json")
+        assert posted.status_code == 201, posted.content
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] == API_POST_QUERIES, counts
+    assert Answer.objects.filter(question__survey=large).count() == 20 * (1 + 3 + 1)
+    assert TextAnswer.objects.filter(question__survey=large).count() == 20

@@ -1,4 +1,5 @@
-"""`manage.py backup FILE`: a consistent copy of the whole database (README, Production)."""
+"""`manage.py backup FILE`: a consistent copy of the whole database and the uploaded files
+(MEDIA_ROOT) in one archive (README, Production)."""
 
 from pathlib import Path
 
@@ -8,7 +9,10 @@ from opiskeluhuolto.front.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "Write a consistent backup of the whole database to FILE (pg_dump or SQLite's API)."
+    help = (
+        "Write a consistent backup of the whole database (pg_dump or SQLite's API) and the "
+        "files under MEDIA_ROOT to FILE, one tar archive."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
