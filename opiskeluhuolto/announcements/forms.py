@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.access import communication
+from opiskeluhuolto.lib.forms import DateTimeInput
 from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
 from .models import Announcement
@@ -70,7 +71,7 @@ class SendForm(forms.Form):
         label=_("Send at"),
         required=False,
         help_text=_("Leave empty to send now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
     confirmed = forms.BooleanField(
         label=_("I have checked that nothing confidential is sent"), required=False

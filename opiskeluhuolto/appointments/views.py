@@ -251,5 +251,10 @@ def public_page(request, slug):
         "walk_in": [m for m in staff if m.walk_in],
         "contacts": [m for m in staff if m.contact],
         "sections": public_sections_for(request, institution),
+        # The booking pages are for students and guardians; a signed-in member of staff
+        # reading the page followed "Book a time" to a 404.
+        "can_book": not request.user.is_authenticated
+        or for_user(request.user).is_student
+        or for_user(request.user).is_guardian,
     }
     return render(request, "appointments/public_page.html", context)

@@ -80,6 +80,9 @@ def index(request):
         "sent": list(incoming.filter(referred_by=request.user)[:20]),
         "today": can.today,
         "is_staff": can.is_staff_member,
+        # Referring is for the school's own staff (`refer`'s policy): an external group
+        # member followed the button to a 404.
+        "can_refer": can.is_school_staff,
     }
     # A list of names with their contacts to student welfare is a read of each (L-906-1),
     # and so is a list naming cases by their subject.

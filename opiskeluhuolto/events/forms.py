@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.annualclock.models import ClockItem
+from opiskeluhuolto.lib.forms import DateInput, DateTimeInput
 from opiskeluhuolto.organisation.models import Campus, Institution, StudentGroup
 
 from .models import Campaign, Event
@@ -36,8 +37,8 @@ class EventForm(forms.ModelForm):
             "clock_item",
         ]
         widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
             "campuses": forms.CheckboxSelectMultiple,
             **{
                 f"description_{lang}": forms.Textarea(attrs={"rows": 4})
@@ -81,8 +82,8 @@ class CampaignForm(forms.ModelForm):
             "ends_on",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "campuses": forms.CheckboxSelectMultiple,
             **{
                 name: forms.Textarea(attrs={"rows": 3})

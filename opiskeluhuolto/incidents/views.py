@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.lib.forms import DateInput, DateTimeInput
 from opiskeluhuolto.organisation.models import Campus, Institution
 
 from . import actions, ratelimit
@@ -26,9 +27,7 @@ class ReportForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
     campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
     place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
-    occurred_at = forms.DateTimeField(
-        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    occurred_at = forms.DateTimeField(label=gettext_lazy("When"), widget=DateTimeInput())
     students = forms.CharField(
         label=gettext_lazy("Or write their full names, comma separated"), required=False
     )
@@ -195,9 +194,7 @@ class StepForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    follow_up_on = forms.DateField(
-        label=gettext_lazy("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_on = forms.DateField(label=gettext_lazy("Follow up on"), widget=DateInput())
 
 
 @policies.school_staff
@@ -264,9 +261,7 @@ class AnonymousForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("What happened"), choices=Category.choices)
     campus = forms.ModelChoiceField(label=gettext_lazy("Campus"), queryset=Campus.objects.none())
     place = forms.CharField(label=gettext_lazy("Place"), required=False, max_length=200)
-    occurred_at = forms.DateTimeField(
-        label=gettext_lazy("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    occurred_at = forms.DateTimeField(label=gettext_lazy("When"), widget=DateTimeInput())
     description = forms.CharField(
         label=gettext_lazy("Tell what happened"),
         required=False,

@@ -16,6 +16,25 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class TimeInput(forms.TimeInput):
+    """The browser's time picker, with the value it expects ("08:00"): Django's own widget
+    writes the Finnish input format ("08.00.00"), which the picker shows as empty."""
+
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, with the value it expects ("2026-12-07T14:00")."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 def apply_errors(form, error: ValidationError) -> None:
     """Show an action's errors next to their fields; the rest above the form."""
     if hasattr(error, "error_dict"):

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.lib.forms import DateInput, TimeInput
 from opiskeluhuolto.organisation.models import Campus, Institution
 
 from .models import Group, Indicator, Membership, PlanReference, StandingItem, WelfarePlan
@@ -50,9 +51,9 @@ class StandingItemForm(Form):
 
 
 class MeetingForm(Form):
-    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("date"), widget=DateInput())
+    start = forms.TimeField(label=_("starts"), widget=TimeInput())
+    end = forms.TimeField(label=_("ends"), widget=TimeInput())
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     count = forms.IntegerField(
         label=_("number of meetings in the series"),
@@ -136,7 +137,7 @@ class FollowUpForm(Form):
     owner = forms.ModelChoiceField(
         label=_("responsible"), queryset=User.objects.none(), required=False
     )
-    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("due"), widget=DateInput())
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,11 +178,11 @@ class CommentForm(Form):
 class ParticipationForm(Form):
     participant = forms.ChoiceField(label=_("who"), choices=Participant.choices)
     description = forms.CharField(label=_("how they took part"), max_length=300)
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DateInput())
 
 
 class EvaluationForm(Form):
-    written_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    written_on = forms.DateField(label=_("date"), widget=DateInput())
     text = forms.CharField(
         label=_("evaluation"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -190,9 +191,7 @@ class EvaluationForm(Form):
 
 
 class ApproveForm(Form):
-    approved_on = forms.DateField(
-        label=_("approved on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    approved_on = forms.DateField(label=_("approved on"), widget=DateInput())
     approved_by_body = forms.CharField(label=_("approved by"), max_length=200)
 
 

@@ -51,6 +51,9 @@ def groups(request):
     context = {
         "groups": [(g, upcoming.get(g.pk)) for g in rows],
         "can_create": for_user(request.user).is_provider_admin(),
+        # Plans, indicators and clocks are staff pages: a guardian or student member of a
+        # group would follow these links to a 404.
+        "is_staff": for_user(request.user).is_staff_member,
     }
     return render(request, "meetings/groups.html", context)
 
@@ -117,6 +120,14 @@ def group(request, pk):
         **hierarchy_context(obj, open_follow_ups, can_manage=can.manage_welfare_group(obj)),
         **regional_plan_context(obj, can),
     }
+    # The group above and the groups below are linked only where the person may open them
+    # (a guardian member of a campus group does not see the institution's group).
+    related = [g.pk for g in context["lower_groups"]] + ([obj.parent_id] if obj.parent_id else [])
+    context["openable_group_ids"] = set(
+        communal.welfare_groups_visible_to(request.user)
+        .filter(pk__in=related)
+        .values_list("pk", flat=True)
+    )
     return render(request, "meetings/group.html", context)
 
 

@@ -6,13 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.forms import DateInput, TimeInput
+
 from .models import ServiceHours, Space, Visit, Weekday
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    starts = forms.TimeField(label=_("Starts"), widget=TimeInput())
+    ends = forms.TimeField(label=_("Ends"), widget=TimeInput())
     group: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("For a group"),
         queryset=None,
@@ -36,7 +38,7 @@ class BookingForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Visitors"), choices=Visit.Kind.choices)
     count = forms.IntegerField(label=_("Head count"), min_value=0, max_value=100000)
 
@@ -46,8 +48,8 @@ class ServiceHoursForm(forms.ModelForm):
         model = ServiceHours
         fields = ["organisation", "service", "weekday", "starts_at", "ends_at", "public"]
         widgets = {
-            "starts_at": forms.TimeInput(attrs={"type": "time"}),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
         }
 
 
@@ -65,8 +67,8 @@ class OpeningHoursForm(forms.ModelForm):
         model = Space
         fields = ["open_weekdays", "opens_at", "closes_at"]
         widgets = {
-            "opens_at": forms.TimeInput(attrs={"type": "time"}),
-            "closes_at": forms.TimeInput(attrs={"type": "time"}),
+            "opens_at": TimeInput(),
+            "closes_at": TimeInput(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -15,9 +15,15 @@ def _page_width(page) -> int:
 @pytest.mark.parametrize(
     ("username", "paths"),
     [
-        # A long online-event link in the calendar's list; hidden cell texts in a table.
+        # A long online-event link in the calendar's list; hidden cell texts in a table; a long
+        # Finnish compound in a heading (the plans).
         ("opiskelija", ["/events/calendar/", "/appointments/"]),
-        ("rehtori", ["/procedures/", "/procedures/safety/", "/spaces/1/usage/"]),
+        (
+            "rehtori",
+            ["/procedures/", "/procedures/safety/", "/spaces/1/usage/", "/meetings/plans/"],
+        ),
+        # A filter select as wide as its longest option.
+        ("admin", ["/audit/events/"]),
     ],
 )
 def test_pages_fit_a_phone(demo, sign_in, page, live_server, screenshot, username, paths):
