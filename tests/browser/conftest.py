@@ -43,13 +43,28 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fi-FI", "timezone_id": "Europe/Helsinki"}
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo as the first browser test of this process seeded it
+    (opiskeluhuolto/testing/demo_snapshot.py); dropped before the test databases are."""
+    from opiskeluhuolto.testing.demo_snapshot import DemoSnapshot
+
+    snapshot = DemoSnapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.discard()
+
+
 @pytest.fixture
-def demo(transactional_db, settings):
-    """The demo provider (small), seeded into the live server's database."""
+def demo(transactional_db, settings, demo_snapshot):
+    """The demo provider (small), seeded into the live server's database: seeded once per
+    process and restored for each test (OH_TEST_DEMO_SNAPSHOT=0: seeded for each test)."""
     from django.core.management import call_command
 
     settings.DEMO_MODE = True
-    call_command("seed_demo", "--students", "60", stdout=io.StringIO())
+    demo_snapshot.seeded(
+        lambda: call_command("seed_demo", "--students", "60", stdout=io.StringIO())
+    )
 
 
 @pytest.fixture
