@@ -66,9 +66,11 @@ def sessions_for(entries: list[tuple[str, str]]) -> list[str]:
     """A signed-in session for every simulated user (`entries`: (username, path)): each has
     a browser of its own, as real users would (one shared session would make all of them
     write the same session row on every request: `SESSION_SAVE_EVERY_REQUEST`)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from opiskeluhuolto.access import identification
     from opiskeluhuolto.accounts.models import User
 
     users = {u.username: u for u in User.objects.filter(username__in={n for n, _p in entries})}
@@ -79,6 +81,15 @@ def sessions_for(entries: list[tuple[str, str]]) -> list[str]:
         s[SESSION_KEY] = str(user.pk)
         s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # As after a strong sign-in (Suomi.fi): production shows a student their own
+        # confidential data only then (access/identification.py); a password session is
+        # sent to the step-up page instead.
+        s[identification.SESSION_KEY] = {
+            "provider": settings.STRONG_ID_PROVIDER_ID,
+            "acr": sorted(settings.STRONG_ID_ACCEPTED_ACR)[0],
+            "at": int(time.time()),
+            "user": user.pk,
+        }
         s.create()
         out.append(s.session_key)
     return out
@@ -120,9 +131,9 @@ def pages() -> list[tuple[str, list[tuple[str, str]]]]:
                 else demo_case and demo_case.pk
             )
             if case_id:
-                entries.append((u, reverse("cases:detail", args=[case_id])))
+                entries.append((u, reverse("records:case", args=[case_id])))
         if entries:
-            found.append(("case + record (cases:detail)", entries))
+            found.append(("case + record (records:case)", entries))
     except (ImportError, NoReverseMatch):
         pass
     for label, role, name in (
@@ -208,6 +219,8 @@ def load(users: list[tuple[str, str, int]], seconds: float, think: float) -> dic
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
+                if not ok:
+                    redirected.add((resp.status, resp.getheader("Location")))
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
@@ -218,12 +231,15 @@ def load(users: list[tuple[str, str, int]], seconds: float, think: float) -> dic
                 time.sleep(rng.uniform(0.5 * think, 1.5 * think))
         conn.close()
 
+    redirected: set = set()
     threads = [threading.Thread(target=user, args=(i,)) for i in range(len(users))]
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if redirected:
+        print(f"answers other than 200: {sorted(redirected)[:3]}")
     return by_label(samples, time.monotonic() - started)
 
 
@@ -252,7 +268,7 @@ end
 function init(args)
   math.randomseed(me * 7919)  -- each user thinks on its own schedule
   measured_from = now_us() + warmup * 1000
-  latencies, failed, sent_at = {}, 0, 0
+  latencies, failed, sent_at, bad_status = {}, 0, 0, 0
   my_request = wrk.format("GET", paths[me], {
     ["Cookie"] = "sessionid=" .. sessions[me],
     ["X-Forwarded-Proto"] = "https",
@@ -273,7 +289,7 @@ end
 function response(status, headers, body)
   if sent_at >= measured_from then
     latencies[#latencies + 1] = now_us() - sent_at
-    if status ~= 200 then failed = failed + 1 end
+    if status ~= 200 then failed, bad_status = failed + 1, status end
   end
 end
 function done(summary, latency, requests)
@@ -284,7 +300,7 @@ function done(summary, latency, requests)
     for _, l in ipairs(thread:get("latencies")) do
       io.write(string.format("L %%d %%d\\n", label, l))
     end
-    io.write(string.format("F %%d %%d\\n", label, thread:get("failed")))
+    io.write(string.format("F %%d %%d %%d\\n", label, thread:get("failed"), thread:get("bad_status")))
   end
 end
 """
@@ -335,6 +351,7 @@ def load_wrk(
         os.unlink(f.name)
     samples: list[tuple[int, float, bool]] = []
     failures: dict[int, int] = {}
+    statuses: set[int] = set()
     socket_errors = 0
     for line in out.splitlines():
         kind, *values = line.split() or [""]
@@ -342,8 +359,12 @@ def load_wrk(
             samples.append((int(values[0]), int(float(values[1])) / 1e6, True))
         elif kind == "F":  # answers other than 200, per user
             failures[int(values[0])] = failures.get(int(values[0]), 0) + int(values[1])
+            if int(values[1]):
+                statuses.add(int(values[2]))
         elif kind == "ERRORS":  # connect, read, write and timeout errors of the run
             socket_errors += int(values[0])
+    if statuses:
+        print(f"answers other than 200: {sorted(statuses)}")
     result = by_label(samples, seconds)
     for key, r in result.items():
         r["errors"] = sum(failures.values()) + socket_errors if key < 0 else failures.get(key, 0)
@@ -454,6 +475,9 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of every page and the mix")
     parser.add_argument(
+        "--queries-only", action="store_true", help="print the query counts only, no load"
+    )
+    parser.add_argument(
         "--count-users", type=int, default=USERS, help="users whose query count is measured"
     )
     args = parser.parse_args()
@@ -523,6 +547,8 @@ def main() -> None:
                 f"queries {label}: {min(numbers)}–{max(numbers)} over {len(counts)} users "
                 f"(status {statuses})"
             )
+        if args.queries_only:
+            return
         mix = [
             (
                 sessions[targets[i % len(targets)][0]][i],

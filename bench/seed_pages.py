@@ -25,13 +25,17 @@ Run it once per database; a second run is refused.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
 from common import setup
 
 STAFF = PEOPLE = 50
+ROLE = "kuraattori"
+PURPOSE = "opiskeluhuollon tehtävä"
 
 
 def columns(cursor, table: str) -> list[str]:
@@ -159,6 +163,16 @@ def main() -> None:
             },
             students=students[:n_cases],
         )
+        # The member's consent (LAW.md: the expert group by the student's consent), one per case.
+        consents = clone(
+            c,
+            "cases_consent",
+            member.consent_id,
+            n_cases,
+            {"case_id": "(%(cases)s::int[])[g]", "student_id": "(%(students)s::int[])[g]"},
+            cases=cases,
+            students=students[:n_cases],
+        )
         clone(
             c,
             "cases_expertgroupmembership",
@@ -167,10 +181,11 @@ def main() -> None:
             {
                 "case_id": "(%(cases)s::int[])[g]",
                 "user_id": f"(%(staff)s::int[])[1 + (g - 1) %% {STAFF}]",
-                "consent_id": "NULL",
+                "consent_id": "(%(consents)s::int[])[g]",
                 "ended_on": "NULL",
             },
             cases=cases,
+            consents=consents,
             staff=people["kuraattori"],
         )
         records = clone(
@@ -236,6 +251,10 @@ def write_log(inst, students, cases, records, staff, n_log, chain, step) -> None
     from opiskeluhuolto.accounts.models import User
 
     names = {u.pk: u.display_name for u in User.objects.filter(pk__in=staff)}
+    actor_json = {pk: json.dumps(name, ensure_ascii=False) for pk, name in names.items()}
+    constant = ",".join(
+        json.dumps(v, ensure_ascii=False) for v in (ROLE, "read", "membership", PURPOSE)
+    )
     with transaction.atomic(), connection.cursor() as c:
         c.execute("SELECT pg_advisory_xact_lock(906017, %s)", [key])
         c.execute(
@@ -257,51 +276,52 @@ def write_log(inst, students, cases, records, staff, n_log, chain, step) -> None
         done = 0
         with c.cursor.copy(f"COPY records_accesslogentry ({cols}) FROM STDIN") as copy:  # noqa: S608
             buf = io.StringIO()
+            # The hashed text of `chain.row_hash` built from pre-encoded parts (json.dumps of
+            # the whole row costs several times more, and 5 M rows are chained one by one);
+            # every 100,000th row is checked against `chain.row_hash` itself.
+            enc = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+            tail = "," + enc("127.0.0.1")
             for i in range(n_log):
                 s = i % n_students
                 seq += 1
                 actor = staff[i % len(staff)]
-                row = {
-                    "seq": seq,
-                    "at": start + timedelta(microseconds=step_us * (i + 1)),
-                    "actor_id": actor,
-                    "actor_name": names.get(actor, "") or "Kuraattori",
-                    "actor_role": "kuraattori",
-                    "action": "read",
-                    "basis": "membership",
-                    "purpose": "opiskeluhuollon tehtävä",
-                    "student_id_ref": students[s],
-                    "case_id_ref": cases[s] if s < n_cases else None,
-                    "record_id_ref": records[s] if s < n_cases else None,
-                    "client_ip": "127.0.0.1",
-                    "subject_kind": "record" if s < n_cases else "booking",
-                    "subject_id": None if s < n_cases else s,
-                }
-                h = chain.row_hash(prev, row)
+                at = start + timedelta(microseconds=step_us * (i + 1))
+                at_text = at.isoformat(timespec="microseconds")
+                is_record = s < n_cases
+                case_id, record_id = (cases[s], records[s]) if is_record else (None, None)
+                payload = (
+                    f'["{prev}",{seq},"{at_text}",{actor},{actor_json[actor]},{constant},'
+                    f"{students[s]},{enc(case_id)},{enc(record_id)}{tail}"
+                    + ("]" if is_record else f',"booking",{s}]')
+                )
+                h = hashlib.sha256(payload.encode()).hexdigest()
+                if i % 100_000 == 0:
+                    row = {
+                        "seq": seq,
+                        "at": at,
+                        "actor_id": actor,
+                        "actor_name": names[actor],
+                        "actor_role": ROLE,
+                        "action": "read",
+                        "basis": "membership",
+                        "purpose": PURPOSE,
+                        "student_id_ref": students[s],
+                        "case_id_ref": case_id,
+                        "record_id_ref": record_id,
+                        "client_ip": "127.0.0.1",
+                        "subject_kind": "record" if is_record else "booking",
+                        "subject_id": None if is_record else s,
+                    }
+                    assert chain.row_hash(prev, row) == h, (row, payload)
                 buf.write(
-                    "\t".join(
-                        "\\N" if v is None else str(v)
-                        for v in (
-                            key,
-                            seq,
-                            row["at"].isoformat(),
-                            actor,
-                            row["actor_name"],
-                            row["actor_role"],
-                            "read",
-                            "membership",
-                            row["purpose"],
-                            row["student_id_ref"],
-                            row["case_id_ref"],
-                            row["record_id_ref"],
-                            "127.0.0.1",
-                            row["subject_kind"],
-                            row["subject_id"],
-                            prev,
-                            h,
-                        )
+                    f"{key}\t{seq}\t{at_text}\t{actor}\t{names[actor]}\t{ROLE}\tread\t"
+                    f"membership\t{PURPOSE}\t{students[s]}\t"
+                    + (
+                        f"{case_id}\t{record_id}\t127.0.0.1\trecord\t\\N"
+                        if is_record
+                        else f"\\N\t\\N\t127.0.0.1\tbooking\t{s}"
                     )
-                    + "\n"
+                    + f"\t{prev}\t{h}\n"
                 )
                 prev = h
                 done += 1
