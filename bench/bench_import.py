@@ -51,8 +51,8 @@ FINAL = {
 }
 #: What the merge rewrites: the term's days and weeks; the rollups of its months.
 TERM_ONLY = {
-    "imports_attendanceday": "day BETWEEN %(first)s AND %(last)s",
-    "imports_weeklyabsence": "week BETWEEN %(first)s AND %(last)s",
+    "imports_attendanceday": "day BETWEEN '%(first)s' AND '%(last)s'",
+    "imports_weeklyabsence": "week BETWEEN '%(first)s' AND '%(last)s'",
 }
 
 
