@@ -12,7 +12,7 @@ guardians in the roster, marks by day then student, CRLF (`generate_attendance_c
    and the three dashboard rollups, dumped after the first import — into empty copies of
    those tables *with their indexes*, committed;
 2. **our import** of the year into an empty period, in a process of its own, so that its
-   peak memory (`ru_maxrss` from `wait4`) is the importing process's alone;
+   peak memory (its `VmHWM`) is the importing process's alone;
 3. **the floor of the merge**: parse the re-exported term plus a binary `COPY` of the rows
    the merge rewrites (the term's day rows and summaries, the rollups);
 4. **our merge**: the re-exported autumn term (every 50th mark changed) imported over the
@@ -89,6 +89,16 @@ def child(path: str, file_name: str) -> None:
                 "written": run.rows_written,
                 "errors": run.errors[:3],
                 "phases": phases,
+                # This process's own peak resident memory. Not `wait4`'s ru_maxrss: Linux
+                # keeps in it the parent's peak from before the exec (subprocess spawns
+                # with vfork), so a parent that has read a file would show through.
+                "peak_kb": int(
+                    next(
+                        x.split()[1]
+                        for x in Path("/proc/self/status").read_text().splitlines()
+                        if x.startswith("VmHWM:")
+                    )
+                ),
             }
         ),
         flush=True,
@@ -96,7 +106,7 @@ def child(path: str, file_name: str) -> None:
 
 
 def run_child(path: Path, file_name: str) -> dict:
-    """Our import in a process of its own; its peak resident memory from `wait4`."""
+    """Our import in a process of its own; its peak resident memory (VmHWM) as it ends."""
     proc = subprocess.Popen(  # noqa: S603 -- this script, our own arguments
         [sys.executable, __file__, "--child", str(path), "--file-name", file_name],
         stdout=subprocess.PIPE,
@@ -111,7 +121,8 @@ def run_child(path: Path, file_name: str) -> dict:
     result = json.loads(line.removeprefix("CHILD "))
     if result["status"] != "succeeded":
         raise SystemExit(f"import {result['status']}: {result['errors']}")
-    result["peak_mb"] = usage.ru_maxrss / 1024
+    result["peak_mb"] = result["peak_kb"] / 1024  # VmHWM (see `child`); ru_maxrss is not it
+    del usage
     return result
 
 
