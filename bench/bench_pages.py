@@ -62,60 +62,87 @@ USERS = 50
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def sessions_for(usernames: list[str]) -> dict[str, list[str]]:
-    """`USERS` signed-in sessions per person: each simulated user has a browser of its own,
-    as 50 real users would (one shared session would make all of them write the same
-    session row on every request: `SESSION_SAVE_EVERY_REQUEST`)."""
+def sessions_for(entries: list[tuple[str, str]]) -> list[str]:
+    """A signed-in session for every simulated user (`entries`: (username, path)): each has
+    a browser of its own, as real users would (one shared session would make all of them
+    write the same session row on every request: `SESSION_SAVE_EVERY_REQUEST`)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from opiskeluhuolto.access import identification
     from opiskeluhuolto.accounts.models import User
 
-    out: dict[str, list[str]] = {}
-    for name in usernames:
-        user = User.objects.get(username=name)
-        out[name] = []
-        for _ in range(USERS):
-            s = SessionStore()
-            s[SESSION_KEY] = str(user.pk)
-            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            s.create()
-            out[name].append(s.session_key)
+    users = {u.username: u for u in User.objects.filter(username__in={n for n, _p in entries})}
+    out = []
+    for name, _path in entries:
+        user = users[name]
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # As after a strong sign-in (Suomi.fi): production shows a student their own
+        # confidential data only then (access/identification.py); a password session is
+        # sent to the step-up page instead.
+        s[identification.SESSION_KEY] = {
+            "provider": settings.STRONG_ID_PROVIDER_ID,
+            "acr": sorted(settings.STRONG_ID_ACCEPTED_ACR)[0],
+            "at": int(time.time()),
+            "user": user.pk,
+        }
+        s.create()
+        out.append(s.session_key)
     return out
 
 
-def pages() -> list[tuple[str, str, str]]:
-    """(label, username, path) for the pages that exist in this checkout."""
+def pages() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(label, [(username, path) for each of the `USERS` simulated users]) for the pages that
+    exist in this checkout. With the people of `seed_pages.py` every user reads their own
+    objects (their own case, log, bookings); in a database with the demo only, every user
+    is the demo's one person reading the same object (the earlier runs of §3)."""
     from django.urls import NoReverseMatch, reverse
 
+    from opiskeluhuolto.accounts.models import User
     from opiskeluhuolto.organisation.models import Student
+
+    own = User.objects.filter(username="bench_kuraattori_1").exists()
+
+    def people(role: str) -> list[str]:
+        return [f"bench_{role}_{i}" for i in range(1, USERS + 1)] if own else [role] * USERS
 
     # The generated year is last school year: the dashboard aggregates all of it.
     dashboard = reverse("insights:dashboard") + "?period=previous"
-    found = [("dashboard, last year (insights:dashboard)", "rehtori", dashboard)]
-    aino = Student.objects.filter(first_name="Aino", last_name="Aaltonen").first()
+    found = [
+        ("dashboard, last year (insights:dashboard)", [(u, dashboard) for u in people("rehtori")])
+    ]
     try:
-        from opiskeluhuolto.cases.models import Case
+        from opiskeluhuolto.cases.models import Case, ExpertGroupMembership
 
-        case = Case.objects.filter(student=aino).order_by("pk").first()
-        if case:
-            found.append(
-                (
-                    "case + record (cases:detail)",
-                    "kuraattori",
-                    reverse("cases:detail", args=[case.pk]),
-                )
+        aino = Student.objects.filter(first_name="Aino", last_name="Aaltonen").first()
+        demo_case = Case.objects.filter(student=aino).order_by("pk").first()
+        entries = []
+        for u in people("kuraattori"):
+            case_id = (
+                ExpertGroupMembership.objects.filter(user__username=u)
+                .order_by("case_id")
+                .values_list("case_id", flat=True)
+                .first()
+                if own
+                else demo_case and demo_case.pk
             )
+            if case_id:
+                entries.append((u, reverse("records:case", args=[case_id])))
+        if entries:
+            found.append(("case + record (records:case)", entries))
     except (ImportError, NoReverseMatch):
         pass
-    for label, user, name in (
+    for label, role, name in (
         ("record access log (records:my_log)", "opiskelija", "records:my_log"),
         ("bookings (appointments:index)", "opiskelija", "appointments:index"),
         ("staff bookings (appointments:work)", "kuraattori", "appointments:work"),
     ):
         with contextlib.suppress(NoReverseMatch):
-            found.append((label, user, reverse(name)))
+            found.append((label, [(u, reverse(name)) for u in people(role)]))
     return found
 
 
@@ -143,15 +170,42 @@ def warm_up(path: str, session: str, times: int = 3) -> None:
         conn.close()
 
 
-def load(path: str, sessions: list[str], seconds: float, think: float) -> dict:
-    latencies: list[float] = []
-    errors = [0]
+def loadavg() -> str:
+    return " ".join(open("/proc/loadavg").read().split()[:3])  # noqa: SIM115, PTH123
+
+
+def stats(latencies: list[float], failures: int, seconds: float) -> dict:
+    """p50/p95/max in ms of latencies in seconds."""
+    latencies = sorted(latencies) or [0.0]
+    return {
+        "n": len(latencies),
+        "p50": latencies[max(0, int(0.5 * len(latencies)) - 1)] * 1000,
+        "p95": latencies[max(0, int(0.95 * len(latencies)) - 1)] * 1000,
+        "max": latencies[-1] * 1000,
+        "rps": len(latencies) / seconds,
+        "errors": failures,
+    }
+
+
+def by_label(samples: list[tuple[int, float, bool]], seconds: float) -> dict:
+    """Stats per label index, and over all of them under the key -1."""
+    out = {}
+    for key in sorted({lab for lab, _l, _ok in samples}) + [-1]:
+        mine = [(lat, ok) for lab, lat, ok in samples if key in (-1, lab)]
+        out[key] = stats([lat for lat, _ok in mine], sum(not ok for _l, ok in mine), seconds)
+    return out
+
+
+def load(users: list[tuple[str, str, int]], seconds: float, think: float) -> dict:
+    """The load from this script's own threads: user i requests `users[i]`'s path with its
+    session ((session, path, label index)) and thinks. Stats per label (see `by_label`)."""
+    samples: list[tuple[int, float, bool]] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def user(i: int) -> None:
         rng = random.Random(i)
-        session = sessions[i % len(sessions)]
+        session, path, label = users[i]
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         time.sleep(rng.uniform(0, think or 0.05))
         count = 0
@@ -165,34 +219,28 @@ def load(path: str, sessions: list[str], seconds: float, think: float) -> dict:
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
+                if not ok:
+                    redirected.add((resp.status, resp.getheader("Location")))
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            elapsed = time.perf_counter() - started
             with lock:
-                latencies.append(elapsed)
-                errors[0] += 0 if ok else 1
+                samples.append((label, time.perf_counter() - started, ok))
             if think:
                 time.sleep(rng.uniform(0.5 * think, 1.5 * think))
         conn.close()
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
+    redirected: set = set()
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(len(users))]
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.monotonic() - started
-    latencies.sort()
-    return {
-        "n": len(latencies),
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
-        "max": latencies[-1] * 1000,
-        "rps": len(latencies) / wall,
-        "errors": errors[0],
-    }
+    if redirected:
+        print(f"answers other than 200: {sorted(redirected)[:3]}")
+    return by_label(samples, time.monotonic() - started)
 
 
 WRK_SCRIPT = """
@@ -207,8 +255,10 @@ local function now_us()  -- CLOCK_MONOTONIC
   ffi.C.clock_gettime(1, clock)
   return tonumber(clock.tv_sec) * 1000000 + tonumber(clock.tv_nsec) / 1000
 end
+-- User i (1-based) signs in with sessions[i], requests paths[i]; its page is labels[i].
 local sessions = {%(sessions)s}
-local path = "%(path)s"
+local paths = {%(paths)s}
+local labels = {%(labels)s}
 local think, warmup, first, made, threads = %(think)d, %(warmup)d, true, 0, {}
 function setup(thread)  -- in wrk's main Lua state, once per thread
   made = made + 1
@@ -218,7 +268,11 @@ end
 function init(args)
   math.randomseed(me * 7919)  -- each user thinks on its own schedule
   measured_from = now_us() + warmup * 1000
-  latencies, failed, sent_at = {}, 0, 0
+  latencies, failed, sent_at, bad_status = {}, 0, 0, 0
+  my_request = wrk.format("GET", paths[me], {
+    ["Cookie"] = "sessionid=" .. sessions[me],
+    ["X-Forwarded-Proto"] = "https",
+  })
 end
 function delay()
   if think == 0 then return 0 end
@@ -230,34 +284,31 @@ function delay()
 end
 function request()  -- called as the request is written
   sent_at = now_us()
-  return wrk.format("GET", path, {
-    ["Cookie"] = "sessionid=" .. sessions[(me %% #sessions) + 1],
-    ["X-Forwarded-Proto"] = "https",
-  })
+  return my_request
 end
 function response(status, headers, body)
   if sent_at >= measured_from then
     latencies[#latencies + 1] = now_us() - sent_at
-    if status ~= 200 then failed = failed + 1 end
+    if status ~= 200 then failed, bad_status = failed + 1, status end
   end
 end
 function done(summary, latency, requests)
-  local all, failures = {}, 0
-  for _, thread in ipairs(threads) do
-    for _, l in ipairs(thread:get("latencies")) do all[#all + 1] = l end
-    failures = failures + thread:get("failed")
-  end
-  table.sort(all)
   local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", #all,
-    failures + e.connect + e.read + e.write + e.timeout,
-    all[math.max(1, math.floor(#all * 0.5))], all[math.max(1, math.floor(#all * 0.95))],
-    all[#all]))
+  io.write(string.format("ERRORS %%d\\n", e.connect + e.read + e.write + e.timeout))
+  for i, thread in ipairs(threads) do
+    local label = labels[thread:get("me")]
+    for _, l in ipairs(thread:get("latencies")) do
+      io.write(string.format("L %%d %%d\\n", label, l))
+    end
+    io.write(string.format("F %%d %%d %%d\\n", label, thread:get("failed"), thread:get("bad_status")))
+  end
 end
 """
 
 
-def load_wrk(path: str, sessions: list[str], seconds: float, think: float, warmup: float) -> dict:
+def load_wrk(
+    users: list[tuple[str, str, int]], seconds: float, think: float, warmup: float
+) -> dict:
     """The same load driven by wrk (C, one thread per user), so that the load generator
     neither competes with the server for the GIL nor adds its own queueing to the
     latencies it measures. Latencies are measured in wrk's Lua script, from the moment a
@@ -266,10 +317,11 @@ def load_wrk(path: str, sessions: list[str], seconds: float, think: float, warmu
     warm-up opened, as a proxy's would. (A fresh connection that sends nothing yet holds a
     gthread worker's thread for up to 5 s in gunicorn 24 and later; 50 users connecting
     at once and thinking before their first request made the first second of a run
-    measure that instead of the pages: bench/README.md §3.)"""
+    measure that instead of the pages: bench/README.md §3.) Stats per label (`by_label`)."""
     script = WRK_SCRIPT % {
-        "sessions": ", ".join(f'"{s}"' for s in sessions),
-        "path": path,
+        "sessions": ", ".join(f'"{s}"' for s, _p, _l in users),
+        "paths": ", ".join(f'"{p}"' for _s, p, _l in users),
+        "labels": ", ".join(str(label) for _s, _p, label in users),
         "think": int(think * 1000),
         "warmup": int(warmup * 1000),
     }
@@ -280,9 +332,9 @@ def load_wrk(path: str, sessions: list[str], seconds: float, think: float, warmu
             [
                 shutil.which("wrk") or "wrk",
                 "-t",
-                str(USERS),
+                str(len(users)),
                 "-c",
-                str(USERS),
+                str(len(users)),
                 "-d",
                 f"{warmup + seconds:.0f}s",
                 "--timeout",
@@ -297,16 +349,26 @@ def load_wrk(path: str, sessions: list[str], seconds: float, think: float, warmu
         ).stdout
     finally:
         os.unlink(f.name)
-    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-    n, errors, p50, p95, top = (int(float(v)) for v in line.split()[1:])
-    return {
-        "n": n,
-        "p50": p50 / 1000,
-        "p95": p95 / 1000,
-        "max": top / 1000,
-        "rps": n / seconds,
-        "errors": errors,
-    }
+    samples: list[tuple[int, float, bool]] = []
+    failures: dict[int, int] = {}
+    statuses: set[int] = set()
+    socket_errors = 0
+    for line in out.splitlines():
+        kind, *values = line.split() or [""]
+        if kind == "L":
+            samples.append((int(values[0]), int(float(values[1])) / 1e6, True))
+        elif kind == "F":  # answers other than 200, per user
+            failures[int(values[0])] = failures.get(int(values[0]), 0) + int(values[1])
+            if int(values[1]):
+                statuses.add(int(values[2]))
+        elif kind == "ERRORS":  # connect, read, write and timeout errors of the run
+            socket_errors += int(values[0])
+    if statuses:
+        print(f"answers other than 200: {sorted(statuses)}")
+    result = by_label(samples, seconds)
+    for key, r in result.items():
+        r["errors"] = sum(failures.values()) + socket_errors if key < 0 else failures.get(key, 0)
+    return result
 
 
 def stand_in_for_autovacuum(*tables: str) -> bool:
@@ -411,6 +473,13 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", help="run the pages whose label contains this (repeatable)"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every page and the mix")
+    parser.add_argument(
+        "--queries-only", action="store_true", help="print the query counts only, no load"
+    )
+    parser.add_argument(
+        "--count-users", type=int, default=USERS, help="users whose query count is measured"
+    )
     args = parser.parse_args()
     global PORT
     with socket.socket() as probe:
@@ -423,7 +492,7 @@ def main() -> None:
         # A fresh key for the server; the sessions made below are signed with it too.
         settings.SECRET_KEY = secrets.token_urlsafe(50)
     targets = [t for t in pages() if not args.only or any(o in t[0] for o in args.only)]
-    sessions = sessions_for(sorted({u for _l, u, _p in targets}))
+    sessions = {label: sessions_for(entries) for label, entries in targets}
     if stand_in_for_autovacuum():
         print("autovacuum is off on this server: VACUUM (ANALYZE) first, and of the log per page")
     print(f"machine: {machine()}")
@@ -468,24 +537,62 @@ def main() -> None:
             f"{USERS} users, think time {args.think} s, {args.seconds:.0f} s per page, "
             f"load from {args.client}"
         )
-        print(
-            f"{'page':<38} {'status':>6} {'queries':>7} {'n':>6} {'p50 ms':>7} "
-            f"{'p95 ms':>7} {'max ms':>7} {'req/s':>6} {'errors':>6}"
-        )
-        for label, username, path in targets:
-            stand_in_for_autovacuum("records_accesslogentry", "django_session")
-            status, queries = query_count(username, path)
-            warm_up(path, sessions[username][0])
-            # Every worker and thread warm, as after minutes in production.
-            if args.client == "wrk":  # the warm-up is the start of the same run
-                r = load_wrk(path, sessions[username], args.seconds, args.think, args.warmup)
-            else:
-                if args.warmup:
-                    load(path, sessions[username], args.warmup, args.think)
-                r = load(path, sessions[username], args.seconds, args.think)
+        print(f"load average before: {loadavg()}")
+        # The query count of each page for every user (in-process, Django's test client).
+        for label, entries in targets:
+            counts = [query_count(u, p) for u, p in entries[: args.count_users]]
+            statuses = sorted({st for st, _n in counts})
+            numbers = [n for _st, n in counts]
             print(
-                f"{label:<38} {status:>6} {queries:>7} {r['n']:>6} {r['p50']:7.1f} "
-                f"{r['p95']:7.1f} {r['max']:7.1f} {r['rps']:6.1f} {r['errors']:>6}"
+                f"queries {label}: {min(numbers)}–{max(numbers)} over {len(counts)} users "
+                f"(status {statuses})"
+            )
+        if args.queries_only:
+            return
+        mix = [
+            (
+                sessions[targets[i % len(targets)][0]][i],
+                targets[i % len(targets)][1][i][1],
+                i % len(targets),
+            )
+            for i in range(USERS)
+        ]
+        rounds: dict[str, list[float]] = {}
+        for round_ in range(args.repeat):
+            print(
+                f"round {round_ + 1}: {'page':<38} {'n':>6} {'p50 ms':>7} {'p95 ms':>7} "
+                f"{'max ms':>7} {'req/s':>6} {'errors':>6}"
+            )
+            runs = [
+                (label, [(s, p, 0) for s, (_u, p) in zip(sessions[label], entries, strict=True)])
+                for label, entries in targets
+            ]
+            runs.append(("mixed: all pages at once", mix))
+            for label, users in runs:
+                stand_in_for_autovacuum("records_accesslogentry", "django_session")
+                for s, p, _l in users[:: max(1, len(users) // 5)]:
+                    warm_up(p, s, times=1)
+                if args.client == "wrk":  # the warm-up is the start of the same run
+                    r = load_wrk(users, args.seconds, args.think, args.warmup)
+                else:
+                    if args.warmup:
+                        load(users, args.warmup, args.think)
+                    r = load(users, args.seconds, args.think)
+                parts = [(label, r[-1])]
+                if label.startswith("mixed"):
+                    parts += [(f"  in the mix: {targets[k][0]}", v) for k, v in r.items() if k >= 0]
+                for name, v in parts:
+                    rounds.setdefault(name, []).append(v["p95"])
+                    print(
+                        f"round {round_ + 1}: {name:<38} {v['n']:>6} {v['p50']:7.1f} "
+                        f"{v['p95']:7.1f} {v['max']:7.1f} {v['rps']:6.1f} {v['errors']:>6}",
+                        flush=True,
+                    )
+        print(f"load average after: {loadavg()}")
+        for name, values in rounds.items():
+            print(
+                f"p95 {name:<48} min {min(values):7.1f}  median {statistics.median(values):7.1f} ms "
+                f"over {len(values)} rounds"
             )
     finally:
         server.send_signal(signal.SIGTERM)
