@@ -24,6 +24,11 @@ def procedure_settings(request, pk: int):
     groups = configuring.follower_groups(procedure)
     people = configuring.responsible_candidates(procedure)
     adaptable = {p.pk: p for p in configuring.adaptable_procedures(procedure, request.user)}
+    current = procedure.adapts
+    if current is not None and configuring.adapt_error(procedure, current) is None:
+        # Kept as a choice even if this person cannot read it (its title shows on the
+        # procedure's page anyway): saving the other settings never drops it silently.
+        adaptable.setdefault(current.pk, current)
     form = SettingsForm(
         request.POST or None,
         adaptable=[(p.pk, f"{p.title} ({p.unit})") for p in adaptable.values()],
