@@ -27,6 +27,7 @@ from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.organisation.models import Institution, Provider, Student
 
 from .models import (
+    Membership,
     ParticipationRecord,
     PlanComment,
     PlanEvaluation,
@@ -291,11 +292,25 @@ def plans_due_for_review(today: date, *, within_days: int = 60):
     ).filter(review_reminded_on__isnull=True)
 
 
-@transaction.atomic
-def remind_review(plan: WelfarePlan, *, today: date) -> int:
-    """E-mail the provider admins and the principals of the plan's institutions (L-13-2)."""
+def review_recipients(plan: WelfarePlan, *, today: date) -> list[str]:
+    """Who is reminded of the plan's review (L-13-2), as e-mail addresses: for a regional
+    plan the regional group's chair and secretary (the county's group prepares it, §14a;
+    the provider that keeps its record does not); for a provider's plan the provider
+    admins and the principals (provider-wide and of the plan's institutions)."""
     from opiskeluhuolto.organisation.models import Role, RoleAssignment
 
+    if plan.is_regional:
+        group = plan.group
+        people = set(
+            Membership.objects.filter(
+                group=group,
+                role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+        if group is not None and group.chair is not None and group.chair.is_active:
+            people.add(group.chair.email)
+        return sorted(e for e in people if e)
     people = set(
         RoleAssignment.objects.valid_on(today)
         .filter(provider_id=plan.provider_id, role__in=[Role.PROVIDER_ADMIN, Role.PRINCIPAL])
@@ -306,7 +321,13 @@ def remind_review(plan: WelfarePlan, *, today: date) -> int:
         .filter(role=Role.PRINCIPAL, institution__in=plan.institutions.all())
         .values_list("user__email", flat=True)
     )
-    recipients = sorted(e for e in people if e)
+    return sorted(e for e in people if e)
+
+
+@transaction.atomic
+def remind_review(plan: WelfarePlan, *, today: date) -> int:
+    """E-mail `review_recipients` that the plan is due for review (L-13-2)."""
+    recipients = review_recipients(plan, today=today)
     with translation.override("fi"):
         subject = _("The welfare plan is due for review: %(title)s") % {"title": plan.title}
         body = render_to_string("meetings/email/plan_review.txt", {"plan": plan, "today": today})

@@ -1,4 +1,4 @@
-"""A procedure's settings (issue 17): its audience, the groups that follow it, the roles
+"""A procedure's settings (issue 17): the procedure it adapts, its audience, the groups that follow it, the roles
 that must confirm reading it, the person responsible for its incidents, the follow-up time
 and when the owner is reminded of the review. Plain functions the settings page calls.
 
@@ -15,7 +15,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.roles import SCHOOL_STAFF_ROLES
 from opiskeluhuolto.audit import trail as audit
 from opiskeluhuolto.meetings.models import Group
@@ -25,6 +27,43 @@ from .models import Audience, Procedure
 
 FOLLOW_UP_DAYS = (1, 365)
 REMIND_DAYS = (1, 365)
+
+
+#: Why a procedure cannot adapt another one (`adapt_error`); the form says the same.
+ADAPTS_ERROR = gettext_lazy(
+    "A procedure can adapt only a procedure of the same kind and of the same provider whose "
+    "unit is broader and contains this one's: the provider's, or for a campus procedure its "
+    "institution's."
+)
+
+
+def adapt_error(procedure: Procedure, adapted: Procedure | None) -> str | None:
+    """Why `procedure` (saved or not) cannot adapt `adapted`; None when it can (or when
+    nothing is adapted). The adapted one is of the same kind and its unit is strictly
+    broader and contains the procedure's unit: provider ⊃ institution ⊃ campus. Strictly
+    broader also rules out a procedure adapting itself or a cycle of adaptations."""
+    if adapted is None:
+        return None
+    if adapted.provider_id != procedure.provider_id or adapted.kind != procedure.kind:
+        return str(ADAPTS_ERROR)
+    if adapted.campus_id is not None:
+        return str(ADAPTS_ERROR)
+    if adapted.institution_id is None:
+        broader = procedure.institution_id is not None
+    else:
+        broader = (
+            adapted.institution_id == procedure.institution_id and procedure.campus_id is not None
+        )
+    return None if broader else str(ADAPTS_ERROR)
+
+
+def adaptable_procedures(procedure: Procedure, user) -> list[Procedure]:
+    """The procedures `procedure` may adapt and `user` may read, for the form's choices."""
+    rules = for_user(user)
+    candidates = Procedure.objects.filter(
+        provider_id=procedure.provider_id, kind=procedure.kind, campus__isnull=True
+    ).order_by("institution_id", "title")
+    return [p for p in candidates if adapt_error(procedure, p) is None and rules.view_procedure(p)]
 
 
 def follower_groups(procedure: Procedure) -> QuerySet:
@@ -55,6 +94,7 @@ def responsible_candidates(procedure: Procedure) -> QuerySet:
 
 def _state(procedure: Procedure) -> dict:
     return {
+        "adapts": procedure.adapts_id,
         "audience": sorted(procedure.audience or []),
         "followers": sorted(procedure.followers.values_list("pk", flat=True)),
         "must_know_roles": sorted(procedure.must_know_roles or []),
@@ -64,8 +104,12 @@ def _state(procedure: Procedure) -> dict:
     }
 
 
-def _check(procedure, audience, followers, must_know_roles, responsible, follow_up_days, remind):
+def _check(
+    procedure, adapts, audience, followers, must_know_roles, responsible, follow_up_days, remind
+):
     errors: dict[str, str] = {}
+    if (error := adapt_error(procedure, adapts)) is not None:
+        errors["adapts"] = error
     if not audience or not set(audience) <= set(Audience.values):
         errors["audience"] = _("Choose who the procedure is meant for.")
     if any(g.provider_id != procedure.provider_id for g in followers):
@@ -101,6 +145,7 @@ def change_settings(
     *,
     by,
     lock: int,
+    adapts: Procedure | None,
     audience: list[str],
     followers: list[Group],
     must_know_roles: list[str],
@@ -120,6 +165,7 @@ def change_settings(
         )
     _check(
         procedure,
+        adapts,
         audience,
         followers,
         must_know_roles,
@@ -128,6 +174,7 @@ def change_settings(
         review_remind_days,
     )
     before = _state(procedure)
+    procedure.adapts = adapts
     procedure.audience = [a for a in Audience.values if a in set(audience)]
     procedure.must_know_roles = sorted(set(must_know_roles))
     procedure.responsible = responsible
@@ -136,6 +183,7 @@ def change_settings(
     procedure.settings_lock += 1
     procedure.save(
         update_fields=[
+            "adapts",
             "audience",
             "must_know_roles",
             "responsible",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from opiskeluhuolto.lib.forms import DateInput
 
 from .actions import SAFETY_REQUIRED
+from .configuring import ADAPTS_ERROR
 from .models import Audience, Kind, SafetyRecord
 
 
@@ -127,6 +128,17 @@ class ProcedureForm(VersionForm):
 class SettingsForm(forms.Form):
     """A procedure's settings; the choices come from `configuring` (the view passes them)."""
 
+    adapts = forms.TypedChoiceField(
+        label=_("Adapts the procedure"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "A campus or institution version may adapt the procedure of the same kind of "
+            "the institution or the provider."
+        ),
+        error_messages={"invalid_choice": ADAPTS_ERROR},
+    )
     audience = forms.MultipleChoiceField(
         label=_("Audience"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -159,8 +171,9 @@ class SettingsForm(forms.Form):
     )
     lock = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, groups=(), roles=(), people=(), **kwargs):
+    def __init__(self, *args, adaptable=(), groups=(), roles=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["adapts"].choices = [("", "—"), *adaptable]
         self.fields["followers"].choices = list(groups)
         self.fields["must_know_roles"].choices = list(roles)
         self.fields["responsible"].choices = [("", "—"), *people]

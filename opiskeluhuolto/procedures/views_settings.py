@@ -1,4 +1,4 @@
-"""A procedure's settings page (audience, followers, must-know roles, the responsible
+"""A procedure's settings page (the procedure it adapts, audience, followers, must-know roles, the responsible
 person, follow-up and reminder days), for whoever manages the procedure."""
 
 from __future__ import annotations
@@ -23,12 +23,20 @@ def procedure_settings(request, pk: int):
     procedure = _managed_procedure(request.user, pk)
     groups = configuring.follower_groups(procedure)
     people = configuring.responsible_candidates(procedure)
+    adaptable = {p.pk: p for p in configuring.adaptable_procedures(procedure, request.user)}
+    current = procedure.adapts
+    if current is not None and configuring.adapt_error(procedure, current) is None:
+        # Kept as a choice even if this person cannot read it (its title shows on the
+        # procedure's page anyway): saving the other settings never drops it silently.
+        adaptable.setdefault(current.pk, current)
     form = SettingsForm(
         request.POST or None,
+        adaptable=[(p.pk, f"{p.title} ({p.unit})") for p in adaptable.values()],
         groups=[(g.pk, str(g)) for g in groups],
         roles=[(r.value, r.label) for r in Role if r in SCHOOL_STAFF_ROLES],
         people=[(u.pk, u.display_name) for u in people],
         initial={
+            "adapts": procedure.adapts_id,
             "audience": procedure.audience,
             "followers": list(procedure.followers.values_list("pk", flat=True)),
             "must_know_roles": procedure.must_know_roles,
@@ -45,6 +53,7 @@ def procedure_settings(request, pk: int):
                 procedure,
                 by=request.user,
                 lock=data["lock"],
+                adapts=adaptable.get(data["adapts"]) if data["adapts"] is not None else None,
                 audience=data["audience"],
                 followers=list(groups.filter(pk__in=data["followers"])),
                 must_know_roles=data["must_know_roles"],

@@ -252,3 +252,24 @@ def test_pages_start_reference_and_read_the_regional_plan(cast, region):
     assert tuula.get(reverse("meetings:group", args=[group.pk])).status_code == 404
     draft.refresh_from_db()
     assert draft.status == PlanVersion.Status.PUBLISHED
+
+
+def test_review_reminder_goes_to_the_regional_groups_chair_and_secretary(cast, region, mailoutbox):
+    chair, secretary = cast.users["kuraattori"], cast.users["psykologi"]
+    plan = regional_plan.create_regional_plan(region["group"], by=chair, title="Alueen suunnitelma")
+    today = date(2026, 10, 1)
+    plan.next_review_on = date(2026, 11, 1)
+    plan.save(update_fields=["next_review_on"])
+    assert plan in plans.plans_due_for_review(today)
+    assert plans.remind_review(plan, today=today) == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([chair.email, secretary.email])
+    assert cast.users["admin"].email not in {m.to[0] for m in mailoutbox}
+    plan.refresh_from_db()
+    assert plan.review_reminded_on == today
+    # The provider's own plan still reminds its admins and principals, not the group.
+    mailoutbox.clear()
+    own = region["own_plan"]
+    plans.remind_review(own, today=today)
+    sent = {m.to[0] for m in mailoutbox}
+    assert cast.users["admin"].email in sent and cast.users["rehtori"].email in sent
+    assert secretary.email not in sent

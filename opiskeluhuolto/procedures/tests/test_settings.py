@@ -137,6 +137,7 @@ def test_the_action_checks_its_input_itself(cast):
             procedure,
             by=cast.rehtori,
             lock=0,
+            adapts=None,
             audience=["everyone"],
             followers=[],
             must_know_roles=["external_member"],
