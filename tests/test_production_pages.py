@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from opiskeluhuolto.access.matrix import all_rows, setup_cast
 from opiskeluhuolto.testing.cast import MEMBERS
+from opiskeluhuolto.testing.world import facts_of, keep_facts, module_world
 
 pytestmark = pytest.mark.production_settings
 
@@ -43,9 +44,36 @@ def test_a_missing_static_file_fails_the_render():
         Template("{% load static %}{% static 'no/such/file.css' %}").render(Context())
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast with every app's matrix objects, built once for the module and rolled
+    back at its end (as in access/tests/test_matrix.py): each test rolls back its own
+    writes, so every page renders against the same world as if built for it alone."""
+    from django.utils import timezone
+
+    from opiskeluhuolto.testing.cast import build
+
+    def build_world():
+        cast = build(timezone.localdate())
+        setup_cast(cast)
+        users = [cast.member(m) for m in MEMBERS if m != "anonymous"]
+        return cast, facts_of(users)
+
+    with module_world(django_db_blocker, build_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world_cast(world, _fast_and_quiet):
+    cast, facts = world
+    keep_facts(facts)
+    return cast
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("row", PAGES, ids=lambda r: r.url_name)
-def test_page_renders_for_everyone_who_may_open_it(row, cast):
-    setup_cast(cast)
+def test_page_renders_for_everyone_who_may_open_it(row, world_cast):
+    cast = world_cast
     url = reverse(row.url_name, kwargs=row.kwargs(cast))
     readers = [m for m in MEMBERS if row.status_for(m) == 200]
     wrong = []
