@@ -17,9 +17,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.access.matrix import all_rows, setup_cast
+from opiskeluhuolto.access.matrix import all_rows
 from opiskeluhuolto.testing.cast import MEMBERS
-from opiskeluhuolto.testing.world import facts_of, keep_facts, module_world
+from opiskeluhuolto.testing.world import build_matrix_world, keep_facts, module_world
 
 pytestmark = pytest.mark.production_settings
 
@@ -49,17 +49,7 @@ def world(django_db_setup, django_db_blocker):
     """The cast with every app's matrix objects, built once for the module and rolled
     back at its end (as in access/tests/test_matrix.py): each test rolls back its own
     writes, so every page renders against the same world as if built for it alone."""
-    from django.utils import timezone
-
-    from opiskeluhuolto.testing.cast import build
-
-    def build_world():
-        cast = build(timezone.localdate())
-        setup_cast(cast)
-        users = [cast.member(m) for m in MEMBERS if m != "anonymous"]
-        return cast, facts_of(users)
-
-    with module_world(django_db_blocker, build_world) as built:
+    with module_world(django_db_blocker, build_matrix_world) as built:
         yield built
 
 

@@ -86,6 +86,21 @@ def facts_of(users) -> dict[str, object]:
     return cache.get_many(keys)
 
 
+def build_matrix_world():
+    """The cast with every app's matrix objects (`access.matrix.setup_cast`) and its
+    members' facts (`facts_of`): the world of the permission matrix and of the production
+    pages test, built once per module through `module_world`."""
+    from django.utils import timezone
+
+    from opiskeluhuolto.access.matrix import setup_cast
+    from opiskeluhuolto.testing.cast import MEMBERS, build
+
+    cast = build(timezone.localdate())
+    setup_cast(cast)
+    users = [cast.member(m) for m in MEMBERS if m != "anonymous"]
+    return cast, facts_of(users)
+
+
 def keep_facts(entries: dict[str, object]) -> None:
     """Put the world's facts (`facts_of`) back into the emptied cache."""
     cache.set_many(entries)

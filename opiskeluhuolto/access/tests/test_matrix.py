@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.access.matrix import all_rows, setup_cast
+from opiskeluhuolto.access.matrix import all_rows
 from opiskeluhuolto.checks import EXEMPT_MODULE_PREFIXES, EXEMPT_ROUTE_PREFIXES, iter_patterns
 from opiskeluhuolto.testing.cast import MEMBERS
-from opiskeluhuolto.testing.world import facts_of, keep_facts, module_world
+from opiskeluhuolto.testing.world import build_matrix_world, keep_facts, module_world
 
 ROWS = all_rows()
 
@@ -53,17 +53,7 @@ def test_rows_name_real_urls_and_known_members():
 def world(django_db_setup, django_db_blocker):
     """The cast with every app's matrix objects, once per module, rolled back at the end,
     and its members' access facts as it stands."""
-    from django.utils import timezone
-
-    from opiskeluhuolto.testing.cast import build
-
-    def build_world():
-        cast = build(timezone.localdate())
-        setup_cast(cast)
-        users = [cast.member(m) for m in MEMBERS if m != "anonymous"]
-        return cast, facts_of(users)
-
-    with module_world(django_db_blocker, build_world) as built:
+    with module_world(django_db_blocker, build_matrix_world) as built:
         yield built
 
 
