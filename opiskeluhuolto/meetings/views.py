@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiskeluhuolto.access import communal, for_user, policies
+from opiskeluhuolto.lib.forms import apply_errors
 from opiskeluhuolto.lib.workdays import working_days_between
 
 from . import actions, series
@@ -26,16 +27,6 @@ from .forms import (
 )
 from .models import AgendaItem, FollowUp, Meeting
 from .views_hierarchy import hierarchy_context, regional_plan_context
-
-
-def errors_to_form(form, error: ValidationError) -> None:
-    """A ValidationError of an action onto the form: its fields' errors by field, the rest
-    on the form (the one copy for every page of the app)."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @policies.authenticated
@@ -89,7 +80,7 @@ def group_new(request):
         try:
             made = actions.create_group(by=request.user, provider=provider, **form.cleaned_data)
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("Group created. Add its members and standing items."))
             return redirect("meetings:group", pk=made.pk)
@@ -201,7 +192,7 @@ def highlight_add(request, pk):
         try:
             actions.submit_highlight(body, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The highlight goes to the group's next agenda."))
             return redirect("meetings:group", pk=body.pk)
@@ -236,7 +227,7 @@ def meeting_new(request, pk):
                     place=form.cleaned_data["place"],
                 )
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("Meeting planned and its agenda assembled."))
             return redirect("meetings:meeting", pk=meeting.pk)
@@ -341,7 +332,7 @@ def item_minutes(request, pk):
         except actions.IdentifiesStudent as e:
             findings = e.findings
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("Minutes saved."))
             return redirect(f"{meeting_url(meeting)}#item-{item.pk}")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiskeluhuolto.access import communal, for_user, policies
+from opiskeluhuolto.lib.forms import apply_errors
 from opiskeluhuolto.organisation.models import Institution
 
 from . import goals, plans, section_links
@@ -27,7 +28,7 @@ from .forms import (
     SectionForm,
 )
 from .models import ServiceAnnouncement
-from .views import admin_provider, errors_to_form
+from .views import admin_provider
 from .views_regional import regional_context
 
 
@@ -319,7 +320,7 @@ def indicator_new(request):
         try:
             made = goals.create_indicator(provider, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("Indicator created."))
             return redirect("meetings:indicator", pk=made.pk)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opiskeluhuolto.access import communal, policies
+from opiskeluhuolto.lib.forms import apply_errors
 
 from . import regional_plan
 from .forms import ReferenceForm, RegionalPlanForm
 from .models import PlanVersion
-from .views import errors_to_form
 
 
 def regional_context(version: PlanVersion, *, can_manage: bool) -> dict:
@@ -49,7 +49,7 @@ def regional_plan_new(request, pk):
         try:
             made = regional_plan.create_regional_plan(group, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            errors_to_form(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The plan was created as a draft."))
             return redirect("meetings:plan_version", pk=made.versions.get().pk)
