@@ -124,6 +124,10 @@ WHY = {
         "database-independent tests deselected (OH_DATABASE_TESTS_ONLY): they ran in the "
         "SQLite pass of .ci/run"
     ),
+    "browser_sqlite_only": (
+        "browser tests deselected (OH_DATABASE_TESTS_ONLY): they ran in the SQLite pass; "
+        "those marked browser_on_postgresql run here too"
+    ),
     "not_production_settings": (
         "tests deselected: with DEBUG=false only the production-settings tests run"
     ),
@@ -153,8 +157,15 @@ def uses_database(item) -> bool:
 
 
 def database_tests_only() -> bool:
-    """OH_DATABASE_TESTS_ONLY=1: only the tests that use the database (.ci/run's second
-    database pass; the database-independent ones ran in its SQLite pass)."""
+    """OH_DATABASE_TESTS_ONLY=1: .ci/run's second database pass (PostgreSQL), after the
+    whole suite ran on SQLite. Left out: the database-independent tests (same code, same
+    outcome), and the browser tests but those marked `browser_on_postgresql`. A browser
+    test checks what a person sees and does; what the database decides in its flow is
+    tested below the browser in this pass too (the chain, the locks, the constraints), so
+    running every browser walk twice cost the pass about a third of its time for little.
+    The marked ones are the walks whose outcome rests on PostgreSQL-only code: the register
+    read and its logged chain, bookings under their locks, the anonymous survey answer, the
+    regional group across providers. `./dev test` without the variable runs everything."""
     return os.environ.get("OH_DATABASE_TESTS_ONLY", "") not in ("", "0", "false")
 
 
@@ -184,6 +195,8 @@ def pytest_collection_modifyitems(config, items):
             why = "redis"
         elif db_only and not uses_database(item):
             why = "database_independent"
+        elif db_only and "browser" in marked and "browser_on_postgresql" not in marked:
+            why = "browser_sqlite_only"
         else:
             keep.append(item)
             continue

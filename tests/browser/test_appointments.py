@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser_on_postgresql  # conftest.py database_tests_only
 
 
 def _sign_out(page):

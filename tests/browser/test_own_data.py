@@ -3,9 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser_on_postgresql  # conftest.py database_tests_only
 
 
 def test_the_student_takes_a_copy_and_sees_who_has_read_the_data(

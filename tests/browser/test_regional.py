@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser_on_postgresql]
 
 REGIONAL = "Alueellinen opiskeluhuollon ryhmä (EPHVA)"
 STEERING = "Sedun opiskeluhuollon ohjausryhmä"

@@ -8,7 +8,10 @@ from a written consent naming her, while an oral consent is recorded as a note o
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser_on_postgresql  # conftest.py database_tests_only
 
 
 def test_register_administration_decides_a_rectification_on_a_closed_case(

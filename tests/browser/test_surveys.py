@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser_on_postgresql  # conftest.py database_tests_only
 
 
 def _no_horizontal_scroll(page) -> None:

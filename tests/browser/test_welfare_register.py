@@ -13,7 +13,10 @@ import re
 import subprocess
 import tempfile
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser_on_postgresql  # conftest.py database_tests_only
 
 
 def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
