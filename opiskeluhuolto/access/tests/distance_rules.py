@@ -386,6 +386,7 @@ URLS: dict[str, str] = {
     "meetings:plan_section_edit": "plan_manage",
     "meetings:plan_announce": "plan_manage",
     "meetings:plan_public": "public",
+    "meetings:regional_plan_public": "public",
     "meetings:regional_plan_new": "regional_plan_manage",
     "meetings:plan_reference_add": "regional_plan_manage",
     "meetings:plan_reference_remove": "regional_plan_manage",
