@@ -5,6 +5,7 @@ a change of the role, in the app and in the administration alike."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -39,7 +40,7 @@ def test_the_admin_records_the_county_as_the_employer_on_its_page(cast):
     form = admin.get(page).context["employee_form"]
     assert kaisa in form.fields["assignment"].queryset
     # Another provider's roles are no choice.
-    outsider = cast.users["kuraattori_out"].role_assignments.get()
+    outsider = cast.users["outsider"].role_assignments.get()
     assert outsider not in form.fields["assignment"].queryset
     response = admin.post(url, {"assignment": outsider.pk}, follow=True)
     assert "Valitse henkilö ja rooli luettelosta." in response.content.decode()
@@ -87,8 +88,11 @@ def test_only_the_provider_admin_sets_the_employer(cast):
     assert kaisa.employer is None
     # An organisation of another provider never employs this provider's staff.
     elsewhere = _county(cast, cast.other_provider)
-    with pytest.raises(Exception, match="same provider"):
+    with pytest.raises(ValidationError) as refused:
         actions.set_employer(kaisa, employer=elsewhere, by=cast.users["admin"])
+    assert "employer" in refused.value.error_dict
+    kaisa.refresh_from_db()
+    assert kaisa.employer is None
 
 
 def test_the_administration_audits_a_change_of_employer(cast):
