@@ -45,6 +45,13 @@ class OrganisationRules(RulePrimitives):
     def manage_organisation(self, organisation: Organisation) -> bool:
         return self.manage_organisations(organisation.provider_id)
 
+    def manage_employment(self, organisation: Organisation) -> bool:
+        """Who records the organisation as the employer of the provider's role assignments
+        (the county posting its kuraattori): those who manage role assignments, the provider
+        admin (docs/organisations.md#employer). A principal edits the organisation, not
+        the roles."""
+        return self.is_provider_admin(organisation.provider_id)
+
     def organisation_provider_ids(self) -> list[int]:
         """The providers whose organisations this person may add to."""
         ids = {g.provider_id for g in self.grants} | set(self._steering_provider_ids)
@@ -82,7 +89,11 @@ def get_organisation(user, pk, *, need: str = "view") -> Organisation:
 
     organisation = _get(Organisation.objects.select_related("provider"), pk)
     can = for_user(user)
-    check = {"view": can.view_organisation, "manage": can.manage_organisation}[need]
+    check = {
+        "view": can.view_organisation,
+        "manage": can.manage_organisation,
+        "employ": can.manage_employment,
+    }[need]
     if not check(organisation):
         raise Http404
     return organisation

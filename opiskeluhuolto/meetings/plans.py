@@ -27,6 +27,7 @@ from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.organisation.models import Institution, Provider, Student
 
 from .models import (
+    Group,
     Membership,
     ParticipationRecord,
     PlanComment,
@@ -245,12 +246,18 @@ def approve_and_publish(
     return version
 
 
-def published_version(institution: Institution) -> PlanVersion | None:
+def published_version(
+    institution: Institution | None = None, *, group: Group | None = None
+) -> PlanVersion | None:
+    """The version on the public page (L-13-3): the published plan of an institution, or of
+    a regional cooperation group (the county's plan, §13a). One rule for both pages."""
+    if group is not None:
+        owner = {"plan__group": group, "plan__kind": WelfarePlan.Kind.REGIONAL}
+    else:
+        owner = {"plan__institutions": institution}
     return (
-        PlanVersion.objects.filter(
-            plan__institutions=institution, status=PlanVersion.Status.PUBLISHED
-        )
-        .select_related("plan")
+        PlanVersion.objects.filter(status=PlanVersion.Status.PUBLISHED, **owner)
+        .select_related("plan", "plan__group")
         .order_by("-published_at")
         .first()
     )
@@ -329,7 +336,12 @@ def remind_review(plan: WelfarePlan, *, today: date) -> int:
     """E-mail `review_recipients` that the plan is due for review (L-13-2)."""
     recipients = review_recipients(plan, today=today)
     with translation.override("fi"):
-        subject = _("The welfare plan is due for review: %(title)s") % {"title": plan.title}
+        if plan.is_regional:
+            # The county's plan (§13a) is revised by its regional group with the providers.
+            subject = _("The regional welfare plan is due for review: %(title)s")
+        else:
+            subject = _("The welfare plan is due for review: %(title)s")
+        subject %= {"title": plan.title}
         body = render_to_string("meetings/email/plan_review.txt", {"plan": plan, "today": today})
     if recipients:
         send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients])

@@ -70,6 +70,11 @@ urlpatterns = [
         name="plan_announce",
     ),
     path("public/<int:institution_pk>/plan/", views_plans.plan_public, name="plan_public"),
+    path(
+        "public/regional/<int:group_pk>/plan/",
+        views_plans.regional_plan_public,
+        name="regional_plan_public",
+    ),
     path("indicators/", views_plans.indicators, name="indicators"),
     path("indicators/import/", views_plans.indicators_import, name="indicators_import"),
     path("indicators/new/", views_plans.indicator_new, name="indicator_new"),

@@ -27,7 +27,7 @@ from .forms import (
     PlanForm,
     SectionForm,
 )
-from .models import ServiceAnnouncement
+from .models import Group, ServiceAnnouncement
 from .views import admin_provider
 from .views_regional import regional_context
 
@@ -264,10 +264,30 @@ def plan_diff(request, pk):
 def plan_public(request, institution_pk):
     institution = Institution.objects.filter(pk=institution_pk).first()
     version = plans.published_version(institution) if institution else None
+    return _public_page(request, version, owner=institution, institutions=[institution])
+
+
+@policies.public("the county's approved regional welfare plan is public like a provider's (§13a)")
+@require_GET
+def regional_plan_public(request, group_pk):
+    group = Group.objects.filter(pk=group_pk, kind=Group.Kind.REGIONAL).first()
+    version = plans.published_version(group=group) if group else None
+    return _public_page(request, version, owner=group, institutions=[])
+
+
+def _public_page(request, version, *, owner, institutions):
+    """The public page of a published plan (L-13-3): its sections with the links shown
+    without signing in, and for a regional plan what it is built on. One page for the
+    institution's plan and the county's."""
     if version is None:
         raise Http404
-    sections = section_links.attach(version.sections.all(), [institution], public=True)
-    context = {"institution": institution, "version": version, "sections": sections}
+    context = {
+        "owner": owner,
+        "version": version,
+        "plan": version.plan,
+        "sections": section_links.attach(version.sections.all(), institutions, public=True),
+        **regional_context(version, can_manage=False),
+    }
     return render(request, "meetings/plan_public.html", context)
 
 

@@ -117,10 +117,43 @@ def link_guardian(student: Student, guardian, *, by=None) -> Guardianship:
 
 
 def role_state(assignment: RoleAssignment) -> dict:
-    """What of a role assignment decides access: who, which role, which unit, when."""
+    """What of a role assignment decides access (who, which role, which unit, when) and
+    who employs the person: the staff pages and statistics are read per employer (issue 20)."""
     return audit.state(
-        assignment, "user", "role", "provider", "institution", "campus", "valid_from", "valid_until"
+        assignment,
+        "user",
+        "role",
+        "provider",
+        "institution",
+        "campus",
+        "valid_from",
+        "valid_until",
+        "employer",
     )
+
+
+@transaction.atomic
+def set_employer(assignment: RoleAssignment, *, employer: Organisation | None, by) -> bool:
+    """Record who employs the person in this role: an organisation of the same provider
+    (the wellbeing county posting its kuraattori), or None for the provider itself. Audited
+    as a change of the role assignment; False when nothing changed."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    before = role_state(assignment)
+    assignment.employer = employer
+    assignment.full_clean()
+    after = role_state(assignment)
+    if before == after:
+        return False
+    assignment.save(update_fields=["employer"])
+    audit.record(
+        audit.Kind.ROLE_CHANGED,
+        assignment,
+        by=by,
+        provider_id=assignment.provider_id,
+        before=before,
+        after=after,
+    )
+    return True
 
 
 def guardianship_state(link: Guardianship) -> dict:

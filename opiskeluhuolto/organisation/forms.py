@@ -12,6 +12,7 @@ from .models import (
     OrganisationAgreement,
     OrganisationContact,
     OrganisationService,
+    RoleAssignment,
     SchoolYear,
 )
 
@@ -72,3 +73,20 @@ class AgreementForm(forms.ModelForm):
             "ends_on": DateInput(),
             "scope": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class EmployeeForm(forms.Form):
+    """A role assignment of the provider whose employer the organisation is (or is no
+    longer): the choices are given by the view, only the provider's current roles."""
+
+    assignment = forms.ModelChoiceField(
+        label=_("person and role"), queryset=RoleAssignment.objects.none()
+    )
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignment"]
+        field.queryset = assignments
+        field.label_from_instance = lambda a: (
+            f"{a.user.display_name} – {a.get_role_display()} – {a.unit}"
+        )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/employees/", views.employer_set, name="employer_set"),
     path("organisations/<int:pk>/contacts/new/", views.contact_add, name="contact_add"),
     path("organisations/<int:pk>/services/new/", views.service_add, name="service_add"),
     path("organisations/<int:pk>/agreements/new/", views.agreement_add, name="agreement_add"),

@@ -19,12 +19,20 @@ from .forms import (
     AgreementForm,
     CalendarPeriodForm,
     ContactForm,
+    EmployeeForm,
     OrganisationForm,
     SchoolYearForm,
     ServiceForm,
     StudentSearchForm,
 )
-from .models import CalendarPeriod, Organisation, OrganisationService, Provider, SchoolYear
+from .models import (
+    CalendarPeriod,
+    Organisation,
+    OrganisationService,
+    Provider,
+    RoleAssignment,
+    SchoolYear,
+)
 
 
 @policies.staff
@@ -224,6 +232,8 @@ def organisation(request, pk):
         ),
         "can_manage": can_manage,
         "today": timezone.localdate(),
+        "employees": _employees(org, employed=True),
+        "can_employ": for_user(request.user).manage_employment(org),
     }
     if can_manage:
         context.update(
@@ -231,7 +241,41 @@ def organisation(request, pk):
             service_form=ServiceForm(prefix="service"),
             agreement_form=AgreementForm(prefix="agreement"),
         )
+    if context["can_employ"]:
+        context["employee_form"] = EmployeeForm(assignments=_employees(org, employed=False))
     return render(request, "organisation/organisation.html", context)
+
+
+def _employees(org: Organisation, *, employed: bool):
+    """The provider's current role assignments the organisation employs (or, employed=False,
+    those it could: every other current one of the provider)."""
+    rows = RoleAssignment.objects.filter(provider_id=org.provider_id).valid_on(timezone.localdate())
+    rows = rows.employed_by(org) if employed else rows.exclude(employer=org)
+    return rows.select_related("user", "provider", "institution", "campus").order_by(
+        "user__last_name", "user__first_name", "role"
+    )
+
+
+@policies.staff
+@require_POST
+def employer_set(request, pk):
+    """Record the organisation as the employer of a role assignment, or (employs=0) give it
+    back to the provider; audited as a change of the role (`actions.set_employer`)."""
+    org = organisation_rules.get_organisation(request.user, pk, need="employ")
+    employs = request.POST.get("employs") != "0"
+    form = EmployeeForm(request.POST, assignments=_employees(org, employed=not employs))
+    if not form.is_valid():
+        messages.error(request, _("Choose a person and role from the list."))
+        return redirect("organisation:organisation", pk=org.pk)
+    try:
+        actions.set_employer(
+            form.cleaned_data["assignment"], employer=org if employs else None, by=request.user
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Employer saved."))
+    return redirect("organisation:organisation", pk=org.pk)
 
 
 @policies.staff

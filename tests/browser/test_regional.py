@@ -84,3 +84,61 @@ def test_regional_follow_up_lands_on_sedu_steering_agenda_and_the_regional_plan(
     expect(row).to_contain_text(re.compile(r"\d+[.,]\d %"))
     screenshot("regional-comparison")
     assert axe() == []
+
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 1000}
+PLAN = "Etelä-Pohjanmaan alueellinen opiskeluhuoltosuunnitelma"
+COUNTY = "Etelä-Pohjanmaan hyvinvointialue"
+
+
+def test_the_regional_plan_is_public_and_the_county_employs_its_posted_staff(
+    demo, sign_in, page, live_server, screenshot, axe
+):
+    """The published regional plan without signing in, at desktop and phone width, from the
+    plan's page; the provider admin records the county as the employer on its page."""
+    sign_in("psykologi")
+    page.goto(f"{live_server.url}/meetings/groups/")
+    page.get_by_role("link", name=REGIONAL).click()
+    page.get_by_role("link", name=PLAN).click()
+    public_url = (
+        page.locator("dl.facts").get_by_role("link", name="julkinen sivu").get_attribute("href")
+    )
+    page.context.clear_cookies()  # signed out: the public page is for anyone
+    for size, name in ((DESKTOP, "regional-plan-public"), (PHONE, "regional-plan-public-phone")):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}{public_url}")
+        expect(page.locator("h1")).to_have_text(PLAN)
+        main = page.locator("main")
+        for text in (
+            "Etelä-Pohjanmaan hyvinvointialueen aluevaltuusto",
+            "Palvelut suomeksi ja ruotsiksi (kielelliset oikeudet)",
+            "Suunnitelman pohjana",
+            "Seinäjoen kaupungin hyvinvointisuunnitelma ja -kertomus",
+            "Yhteiset tavoitteet",
+        ):
+            expect(main).to_contain_text(text)
+        expect(main).not_to_contain_text("Lisää viittaus")
+        # Nothing on the page is wider than the phone.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], width
+        screenshot(name)
+        assert axe() == []
+
+    page.set_viewport_size(DESKTOP)
+    sign_in("admin")
+    page.goto(f"{live_server.url}/org/organisations/")
+    page.get_by_role("link", name=COUNTY).first.click()
+    expect(page.locator("h1")).to_have_text(COUNTY)
+    staff = page.locator("table", has=page.get_by_role("columnheader", name="Yksikkö"))
+    before = staff.locator("tbody tr").count()
+    page.get_by_text("Merkitse työnantajaksi").click()
+    page.get_by_label("henkilö ja rooli").select_option(index=1)
+    page.locator("form", has=page.get_by_label("henkilö ja rooli")).get_by_role(
+        "button", name="Tallenna"
+    ).click()
+    expect(page.locator(".messages")).to_contain_text("Työnantaja tallennettu")
+    expect(staff.locator("tbody tr")).to_have_count(before + 1)
+    page.set_viewport_size(PHONE)
+    screenshot("county-staff-it-employs-phone")
+    assert axe() == []

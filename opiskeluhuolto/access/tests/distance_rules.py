@@ -251,6 +251,8 @@ RULES: dict[str, dict] = {
     # Editing it: the provider admin and any principal of the provider (and the chair or
     # secretary of a provider-wide welfare group, nobody here).
     "organisation_manage": rule({(Role.PRINCIPAL, Role.PROVIDER_ADMIN): IN_PROVIDER}),
+    # Recording it as the employer of role assignments: who manages the roles, the admin.
+    "organisation_employ": rule(admin=IN_PROVIDER),
 }
 
 #: URL name → capability, for every URL pattern and API operation that takes an id.
@@ -386,6 +388,7 @@ URLS: dict[str, str] = {
     "meetings:plan_section_edit": "plan_manage",
     "meetings:plan_announce": "plan_manage",
     "meetings:plan_public": "public",
+    "meetings:regional_plan_public": "public",
     "meetings:regional_plan_new": "regional_plan_manage",
     "meetings:plan_reference_add": "regional_plan_manage",
     "meetings:plan_reference_remove": "regional_plan_manage",
@@ -432,6 +435,7 @@ URLS: dict[str, str] = {
     "organisation:organisation": "organisation",
     "organisation:organisation_edit": "organisation_manage",
     "organisation:contact_add": "organisation_manage",
+    "organisation:employer_set": "organisation_employ",
     "organisation:service_add": "organisation_manage",
     "organisation:agreement_add": "organisation_manage",
     "organisation:service_edit": "organisation_manage",

@@ -317,6 +317,18 @@ ROWS = [
     ),
     Row("meetings:plan_public", {"*": 200}, kwargs=lambda c: {"institution_pk": c.lukio.pk}),
     Row("meetings:plan_public", {"*": 404}, kwargs=lambda c: {"institution_pk": c.amis.pk}),
+    # The county's published regional plan is public too (§13a); the lukio's group is no
+    # regional group, so it has no public plan.
+    Row(
+        "meetings:regional_plan_public",
+        {"*": 200},
+        kwargs=lambda c: {"group_pk": c.regional_group.pk},
+    ),
+    Row(
+        "meetings:regional_plan_public",
+        {"*": 404},
+        kwargs=lambda c: {"group_pk": c.welfare_group.pk},
+    ),
     Row("meetings:indicators", only(STAFF)),
     Row("meetings:indicators_import", only(("admin",))),
     Row("meetings:indicator", only(INDICATOR_VIEWERS), kwargs=lambda c: {"pk": c.indicator.pk}),

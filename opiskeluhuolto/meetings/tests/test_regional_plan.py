@@ -266,10 +266,77 @@ def test_review_reminder_goes_to_the_regional_groups_chair_and_secretary(cast, r
     assert cast.users["admin"].email not in {m.to[0] for m in mailoutbox}
     plan.refresh_from_db()
     assert plan.review_reminded_on == today
+    # The county's plan has its own wording: the regional group, §13a and §14a.
+    regional_mail = mailoutbox[0]
+    assert regional_mail.subject == (
+        "Alueellinen opiskeluhuoltosuunnitelma on tarkistettava: Alueen suunnitelma"
+    )
+    assert "Alueellinen ryhmä" in regional_mail.body and "13 a §" in regional_mail.body
     # The provider's own plan still reminds its admins and principals, not the group.
     mailoutbox.clear()
     own = region["own_plan"]
+    own.next_review_on = date(2026, 11, 1)
+    own.save(update_fields=["next_review_on"])
     plans.remind_review(own, today=today)
     sent = {m.to[0] for m in mailoutbox}
     assert cast.users["admin"].email in sent and cast.users["rehtori"].email in sent
     assert secretary.email not in sent
+    own_mail = mailoutbox[0]
+    assert own_mail.subject.startswith("Opiskeluhuoltosuunnitelma on tarkistettava")
+    assert "13 a §" not in own_mail.body and "alueellinen" not in own_mail.body.casefold()
+
+
+def test_the_published_regional_plan_is_public_like_a_providers(cast, region):
+    """The public page of the county's plan: only the published version, with what it is
+    built on and the goals they share, readable without signing in."""
+    chair = cast.users["kuraattori"]
+    group = region["group"]
+    plan = regional_plan.create_regional_plan(group, by=chair, title="Alueen suunnitelma")
+    v1 = plan.versions.get()
+    regional_plan.add_reference(
+        v1,
+        by=chair,
+        kind="municipal",
+        title="Läänin hyvinvointisuunnitelma",
+        url="https://example.fi/hyvinvointi",
+        shared_goals=["Yksinäisyys vähenee"],
+    )
+    url = reverse("meetings:regional_plan_public", args=[group.pk])
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    assert anonymous.get(url).status_code == 404  # a draft is nobody's public page
+    _fill_and_publish(v1, chair)
+    page = anonymous.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    for shown in (
+        "Alueen suunnitelma",
+        "Alueellinen ryhmä",
+        "aluevaltuusto",
+        "Läänin hyvinvointisuunnitelma",
+        "https://example.fi/hyvinvointi",
+        "Yksinäisyys vähenee",
+        "Yhteiset tavoitteet",
+    ):
+        assert shown in text, shown
+    assert "Lisää viittaus" not in text and "Poista" not in text
+    # A new draft changes nothing public until it is published.
+    v2 = plans.new_draft(plan, by=chair)
+    section = v2.sections.get(key="goals")
+    plans.edit_section(section, by=chair, body="Uusi tavoite 2027.", lock=v2.lock)
+    assert "Uusi tavoite 2027." not in anonymous.get(url).content.decode()
+    v2.refresh_from_db()
+    plans.approve_and_publish(
+        v2, by=chair, approved_on=date(2026, 12, 1), approved_by_body="aluehallitus"
+    )
+    text = anonymous.get(url).content.decode()
+    assert "Uusi tavoite 2027." in text and "aluehallitus" in text
+    assert plans.published_version(group=group) == v2
+    # The plan's page links to it; a group that is not regional has no public plan.
+    staff = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    staff.force_login(chair)
+    assert url in staff.get(reverse("meetings:plan", args=[plan.pk])).content.decode()
+    steering = actions.create_group(
+        by=cast.users["admin"], provider=cast.provider, kind=Group.Kind.STEERING, name="Ohjaus"
+    )
+    missing = reverse("meetings:regional_plan_public", args=[steering.pk])
+    assert anonymous.get(missing).status_code == 404

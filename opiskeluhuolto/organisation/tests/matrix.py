@@ -139,6 +139,19 @@ ROWS += [
     Row("organisation:organisation", staff(outsider=404), kwargs=_org),
     Row("organisation:organisation_edit", PARTNER_MANAGERS, kwargs=_org),
     Row("organisation:contact_add", PARTNER_MANAGERS, kwargs=_org),
+    # Recording the organisation as an employer changes role assignments: the provider
+    # admin only (a principal edits the organisation, not the roles). POST only.
+    Row("organisation:employer_set", staff(405), kwargs=_org),
+    Row(
+        "organisation:employer_set",
+        {"*": 404, "anonymous": 302, "admin": 302},
+        kwargs=_org,
+        method="post",
+        data=lambda c: {
+            "assignment": c.users["kuraattori"].role_assignments.first().pk,
+            "employs": "1",
+        },
+    ),
     Row("organisation:service_add", PARTNER_MANAGERS, kwargs=_org),
     Row("organisation:agreement_add", PARTNER_MANAGERS, kwargs=_org),
     Row(
