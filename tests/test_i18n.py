@@ -35,6 +35,17 @@ def test_every_string_is_translated(root, lang):
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=_id)
+def test_english_catalogue_has_no_stale_translation(root):
+    """The message ids are English, so English entries stay empty (the id is the text); a
+    fuzzy or filled English entry is text that makemessages guessed or someone left behind."""
+    po = polib.pofile(str(root / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
+    differing = [e.msgid for e in po if e.msgstr and e.msgstr != e.msgid]
+    assert not fuzzy, f"{_id(root)} en: fuzzy: {fuzzy[:10]}"
+    assert not differing, f"{_id(root)} en: translated away from the English id: {differing[:10]}"
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=_id)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compiled_catalogue_matches_source(root, lang):
     po_path = root / "locale" / lang / "LC_MESSAGES" / "django.po"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto import audit
@@ -197,7 +198,10 @@ def _position(user, student: Student, on: date) -> str:
         .values_list("role", flat=True)
     )
     labels = dict(Role.choices)
-    return ", ".join(str(labels[r]) for r in roles) or "–"
+    # In the register's language, as the access log's roles (records.log.role_at); the
+    # register's pages show it in the reader's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return ", ".join(str(labels[r]) for r in roles) or "–"
 
 
 def _is_welfare_professional(user, student: Student, on: date) -> bool:

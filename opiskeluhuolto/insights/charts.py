@@ -35,6 +35,14 @@ class Chart:
     screen_rows: int | None = None  # rows in the page's table; CSV and PDF list all
     empty: str = ""  # what to say when there is nothing to chart
 
+    def __post_init__(self) -> None:
+        # Vega writes its own English descriptions ("Y-axis titled … for a linear scale")
+        # into the SVG; the page and the downloaded SVG describe the chart in the reader's
+        # language instead (the title here, the figures in the table).
+        if self.spec is not None:
+            self.spec.setdefault("config", {})["aria"] = False
+            self.spec["description"] = self.title
+
     def table(self) -> list[list]:
         small = _("fewer than 5")
         out = []

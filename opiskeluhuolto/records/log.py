@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from . import chain
 from .models import AccessLogEntry
@@ -40,7 +43,14 @@ def actor_role(user, case) -> str:
 
 
 def role_at(user, institution, student_id: int) -> str:
-    """The person's profession or position at an institution, towards one student."""
+    """The person's profession or position at an institution, towards one student, in the
+    register's language (the log and the records keep one language whoever writes them;
+    `role_label` shows it in the reader's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _role_at(user, institution, student_id)
+
+
+def _role_at(user, institution, student_id: int) -> str:
     from opiskeluhuolto.access import for_user
 
     if user.title:
@@ -62,6 +72,27 @@ def _role_labels():
     from opiskeluhuolto.organisation.models import Role
 
     return Role.choices
+
+
+def role_label(stored: str) -> str:
+    """A role as written into the log or a record (`role_at`), in the reader's language.
+
+    Rows written before `role_at` kept to one language hold the writer's: a role's label in
+    any of the site's languages is shown in the reader's; a title typed by hand as it is."""
+    known = _known_roles()
+    return ", ".join(str(known.get(part, part)) for part in stored.split(", "))
+
+
+@functools.cache
+def _known_roles() -> dict:
+    lazy = [label for _value, label in _role_labels()]
+    lazy += [gettext_lazy("student"), gettext_lazy("guardian")]
+    known: dict = {}
+    for lang, _name in settings.LANGUAGES:
+        with translation.override(lang):
+            for label in lazy:
+                known.setdefault(str(label), label)
+    return known
 
 
 def client_ip(request) -> str:

@@ -69,3 +69,25 @@ def test_a_student_she_may_not_see_is_refused_and_nothing_saved(cast, client):
     # A search by the hidden student's name finds nothing.
     page = client.post(reverse("incidents:report"), _body(cast, q=hidden.last_name, search="1"))
     assert f'value="{hidden.pk}"' not in page.text
+
+
+def test_the_report_form_reads_in_a_natural_order(cast, client):
+    """What, where and when first; then the students (search, the ones found, names written
+    by hand); then the others and the description. The names field came before the search."""
+    client.force_login(cast.teacher)
+    html = client.get(reverse("incidents:report")).content.decode()
+    order = [
+        'name="category"',
+        'name="campus"',
+        'name="place"',
+        'name="occurred_at"',
+        'name="q"',
+        'id="student-choices"',
+        'name="students"',
+        'name="others"',
+        'name="description"',
+        'name="immediate_actions"',
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert html.count('name="students"') == 1

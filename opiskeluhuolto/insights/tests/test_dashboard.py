@@ -18,7 +18,7 @@ from opiskeluhuolto.imports.tests.helpers import (
     school_days_before,
     seed_absences,
 )
-from opiskeluhuolto.insights import actions
+from opiskeluhuolto.insights import actions, charts
 from opiskeluhuolto.organisation.models import Student
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +209,14 @@ def test_rehtori_home_panel_shows_absence_trends(client, seeded):
     client.force_login(seeded.rehtori)
     html = client.get(reverse("front:home")).content.decode()
     assert reverse("insights:dashboard") in html
+
+
+def test_a_chart_carries_no_english_descriptions_of_its_own():
+    """Vega described each axis in English ("Y-axis titled …") on Finnish and Swedish pages
+    and in the downloaded SVG; the chart's title and table describe it instead."""
+    values = [{"month": "2026-09", "pct": 5.0, "unit": "Koulutie"}]
+    spec = charts._line(values, "month", "pct", "unit", ("Kuukausi", "Poissa", "Kampus"))
+    chart = charts.Chart("trend", "Poissaolot", spec, [], [])
+    svg = charts.to_svg(chart.spec)
+    assert "titled" not in svg
+    assert "Kuukausi" in svg

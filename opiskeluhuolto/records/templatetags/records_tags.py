@@ -5,7 +5,15 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from opiskeluhuolto.records.log import role_label
+
 register = template.Library()
+
+
+@register.filter
+def role(stored: str) -> str:
+    """A role kept in the log or a record, in the reader's language (`log.role_label`)."""
+    return role_label(stored or "")
 
 
 @register.simple_tag
@@ -18,7 +26,7 @@ def log_rows(rows):
     return mark_safe(  # noqa: S308 -- every value is escaped
         "".join(
             f"<tr><td>{escape(r.when)}</td><td>{escape(r.actor_name)}</td>"
-            f"<td>{escape(r.actor_role)} ({escape(r.basis_label)})</td>"
+            f"<td>{escape(role_label(r.actor_role))} ({escape(r.basis_label)})</td>"
             f"<td>{escape(r.action_label)}: {escape(r.subject_label)}</td></tr>"
             for r in rows
         )
