@@ -36,7 +36,7 @@ from opiskeluhuolto.organisation.models import (
     StudentGroup,
 )
 
-from . import blocks, columns, parsing, store
+from . import blocks, columns, merging, parsing, store
 from .models import (
     DEFAULT_MARK_CODES,
     Course,
@@ -315,8 +315,9 @@ def _write_marks(
             continue
         marks.course = course_ids[marks.course]
         week = columns.monday(marks.day)
-        months.update(store.months_of_weeks(week))
-        written += _write_part(run, marks, week, code_classes, absent, units, progress)
+        added, touched = _write_part(run, marks, week, code_classes, absent, units, progress)
+        written += added
+        months.update(touched)
     for later, earlier in duplicates:
         report.add(later, "duplicate", other=earlier)
     report.error_count += n_duplicates - len(duplicates)
@@ -335,36 +336,45 @@ def _write_part(
     absent: np.ndarray,
     units: dict,
     progress: Progress | None,
-) -> int:
-    """Lay sorted marks over the stored marks of the weeks they touch; rewrite those
-    weeks. When none of the students has marks in the range (the usual first load of a
-    period) nothing is read back or deleted."""
+) -> tuple[int, list[date]]:
+    """Write sorted marks; returns how many add or change something and the months
+    whose rollups are to be refreshed. When none of the students has marks in the range
+    (the usual first load of a period) the marks are written as they are; otherwise they
+    are laid over the stored weeks they touch and only what changes is written
+    (merging.py)."""
     fresh = not store.days_exist(
         np.unique(marks.student).tolist(),
         columns.from_epoch(week.min()),
         columns.from_epoch(week.max()) + timedelta(days=6),
     )
-    try:
-        if fresh:
-            merged, written = marks, len(marks)
-        else:
-            change = (marks.student[1:] != marks.student[:-1]) | (week[1:] != week[:-1])
-            first = np.concatenate(([0], np.flatnonzero(change) + 1))
-            store.create_affected(marks.student[first].astype(np.int64), week[first])
-            merged, written = columns.merge(store.stored_marks(), marks)
-            store.delete_affected()
-        # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            weeks = pool.submit(columns.week_summaries, merged, code_classes, absent)
-            store.write_days(merged)
-            if run.phase != "summarising":
-                _save(run, phase="summarising")
-                if progress:
-                    progress(run)
-            store.write_weeks(weeks.result(), units)
-        return written
-    finally:
-        store.drop_affected()
+    if not fresh:
+        change = (marks.student[1:] != marks.student[:-1]) | (week[1:] != week[:-1])
+        first = np.concatenate(([0], np.flatnonzero(change) + 1))
+        store.create_affected(marks.student[first].astype(np.int64), week[first])
+        try:
+            stored = merging.stored_days()
+            moved = merging.relabel_weeks()  # a student moved since: as rewriting would
+        finally:
+            store.drop_affected()
+        found = merging.changes(stored, marks, code_classes, absent)
+        del stored
+        _summarising(run, progress)
+        merging.upsert_days(found.days)
+        return found.written, moved + merging.replace_weeks(found.weeks, units)
+    # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        weeks = pool.submit(columns.week_summaries, marks, code_classes, absent)
+        store.write_days(marks)
+        _summarising(run, progress)
+        store.write_weeks(weeks.result(), units)
+    return len(marks), store.months_of_weeks(week)
+
+
+def _summarising(run: ImportRun, progress: Progress | None) -> None:
+    if run.phase != "summarising":
+        _save(run, phase="summarising")
+        if progress:
+            progress(run)
 
 
 def _import_roster(

@@ -19,11 +19,10 @@ from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
 from .columns import (
-    EPOCH,
+    Days,
     Marks,
     Weeks,
     day_slices,
-    decode_days,
     encode_days,
     epoch_day,
     from_epoch,
@@ -165,61 +164,47 @@ def days_exist(student_ids: list[int], first: date, last: date) -> bool:
         return bool(c.fetchone()[0])
 
 
-def stored_marks():
-    """The stored marks of the affected (student, week) pairs, sorted, as columns."""
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT d.student_id, d.day, d.codes, d.courses FROM imports_attendanceday d "
-            f"JOIN {AFFECTED} a ON a.student_id = d.student_id "
-            "AND d.day >= a.week_start AND d.day <= a.week_end ORDER BY d.student_id, d.day"
-        )
-        rows = c.fetchall()
-    student = np.array([r[0] for r in rows], np.int64)
-    day = np.array([r[1].toordinal() - EPOCH for r in rows], np.int32)
-    return decode_days(student, day, [bytes(r[2]) for r in rows], [bytes(r[3]) for r in rows])
-
-
-def delete_affected() -> None:
-    """Remove the day rows and summaries of the affected pairs (to be written anew)."""
-    with connection.cursor() as c:
-        c.execute(
-            "DELETE FROM imports_attendanceday WHERE EXISTS (SELECT 1 FROM "
-            f"{AFFECTED} a WHERE a.student_id = imports_attendanceday.student_id "
-            "AND imports_attendanceday.day >= a.week_start "
-            "AND imports_attendanceday.day <= a.week_end)"
-        )
-        c.execute(
-            "DELETE FROM imports_weeklyabsence WHERE EXISTS (SELECT 1 FROM "
-            f"{AFFECTED} a WHERE a.student_id = imports_weeklyabsence.student_id "
-            "AND a.week_start = imports_weeklyabsence.week)"
-        )
-
-
 def write_days(marks: Marks) -> None:
     """Store sorted marks as day rows (see `AttendanceDay`)."""
-    columns = "student_id, day, codes, courses"
     if not _pg():
-        load_rows("imports_attendanceday", columns, encode_days(marks).rows())
+        write_day_rows(encode_days(marks))
         return
+    # Packed in parts, so PostgreSQL stores one part while the next is packed.
+    copy_binary(
+        "imports_attendanceday",
+        DAY_COLUMNS,
+        (
+            chunk
+            for part in day_slices(marks, 2_000_000)
+            for chunk in _day_records(encode_days(part))
+        ),
+    )
 
-    def chunks():
-        # Packed in parts, so PostgreSQL stores one part while the next is packed.
-        for part in day_slices(marks, 2_000_000):
-            days = encode_days(part)
-            # One fixed-width record type per day length (the last lesson marked).
-            for width in np.unique(days.width).tolist():
-                rows = np.flatnonzero(days.width == width)
-                yield binary_records(
-                    [
-                        (days.student[rows], ">i8"),
-                        (days.day[rows] - PG_EPOCH, ">i4"),
-                        (days.codes[rows, :width], "<i2"),
-                        (days.courses[rows, :width], "<i4"),
-                    ],
-                    len(rows),
-                )
 
-    copy_binary("imports_attendanceday", columns, chunks())
+DAY_COLUMNS = "student_id, day, codes, courses"
+
+
+def _day_records(days: Days):
+    # One fixed-width record type per day length (the last lesson marked).
+    for width in np.unique(days.width).tolist():
+        rows = np.flatnonzero(days.width == width)
+        yield binary_records(
+            [
+                (days.student[rows], ">i8"),
+                (days.day[rows] - PG_EPOCH, ">i4"),
+                (days.codes[rows, :width], "<i2"),
+                (days.courses[rows, :width], "<i4"),
+            ],
+            len(rows),
+        )
+
+
+def write_day_rows(days: Days, table: str = "imports_attendanceday") -> None:
+    """Store packed days in `table` (the day table or a temporary one of its columns)."""
+    if _pg():
+        copy_binary(table, DAY_COLUMNS, _day_records(days))
+    else:
+        load_rows(table, DAY_COLUMNS, days.rows())
 
 
 def write_weeks(weeks: Weeks, units: Mapping[int, tuple[int, int | None, int | None]]) -> int:
