@@ -9,8 +9,8 @@ provider) and hashes, so `verify_access_log` checks them as before.
 A transaction may write about several students (a work list logs every booking shown),
 and so take several chains' locks at its commit. Taken in the order the rows were
 written, two such transactions could each hold one lock and wait for the other's: the
-trigger therefore takes, at its first row, the locks of every chain the transaction
-writes to, in the order of the chains' numbers. The transaction's rows not yet chained
+trigger therefore takes, at its first row (once per transaction), the locks of every
+chain the transaction writes to, in the order of the chains' numbers. The transaction's rows not yet chained
 are found along a partial index of the rows whose `seq` is NULL (only rows of open
 transactions, so it stays small).
 """
@@ -29,12 +29,20 @@ BEGIN
         RETURN NULL;  -- already chained (a restored dump, say)
     END IF;
     -- The locks of this transaction's chains only, in one global order (no deadlock
-    -- between two transactions writing about the same students in other orders). Once
-    -- held, taking one again does not wait.
-    FOR key IN SELECT DISTINCT chain FROM records_accesslogentry WHERE seq IS NULL
-            ORDER BY chain LOOP
-        PERFORM pg_advisory_xact_lock(906017, key);
-    END LOOP;
+    -- between two transactions writing about the same students in other orders), taken
+    -- at its first row: a work list logs hundreds of rows, and looking for them at every
+    -- row would cost the square of their number. The flag lasts until the transaction
+    -- ends. A lock already held is taken again without waiting.
+    IF current_setting('records.log_chains_locked', true) IS DISTINCT FROM 'on' THEN
+        FOR key IN SELECT DISTINCT chain FROM records_accesslogentry WHERE seq IS NULL
+                ORDER BY chain LOOP
+            PERFORM pg_advisory_xact_lock(906017, key);
+        END LOOP;
+        PERFORM set_config('records.log_chains_locked', 'on', true);
+    END IF;
+    -- A row written after its transaction's rows were chained early (SET CONSTRAINTS
+    -- IMMEDIATE, then more rows) still takes its own chain's lock.
+    PERFORM pg_advisory_xact_lock(906017, NEW.chain);
     SELECT seq, hash INTO last_seq, last_hash FROM records_accesslogentry
         WHERE chain = NEW.chain AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1;
     IF last_seq IS NULL THEN
