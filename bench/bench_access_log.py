@@ -4,15 +4,18 @@
 
 Every read of a welfare record appends a hash-chained row to the access log; the chain
 is continued under an advisory lock while the reader's transaction commits (records
-migrations 0003, 0008). The chains are per provider, so readers of different providers
-should not queue behind one lock. The script uses a database of its own (`--db`,
+migrations 0003, 0008). The chains are per student (issue 21; per provider before), so
+readers about different students, of one provider or of four, should not queue behind
+one lock. The script uses a database of its own (`--db`,
 default `oh_accesslog_bench` on `BENCH_POSTGRES`; created and migrated when missing),
 builds there once 4 providers with 4 open cases each (a record with one entry), and
 then runs `--workers` processes (default 4), each reading its own case in a loop with
 `read_record` (one transaction, one logged read, committed) for `--seconds`:
 
 - **1 provider**: the workers read 4 cases of the same provider (one chain);
-- **4 providers**: worker i reads a case of provider i (four chains).
+- **4 providers**: worker i reads a case of provider i (four chains);
+- **1 student**: every worker reads the same case (one chain, one lock: what "1
+  provider" was while the chains were per provider).
 
 The two are alternated `--repeat` times; reads per second are printed for each run,
 then min and median side by side, with the load average (`uptime`) before and after.
@@ -204,13 +207,14 @@ def main() -> None:
     w = args.workers
     one = [(world[0][0], world[0][1][i % CASES_PER_PROVIDER]) for i in range(w)]
     four = [(world[i % PROVIDERS][0], world[i % PROVIDERS][1][0]) for i in range(w)]
+    same = [(world[0][0], world[0][1][0]) for _ in range(w)]
     modes = ["reads", "appends"] if args.mode == "both" else [args.mode]
     for mode in modes:
         unit = "reads/s" if mode == "reads" else "log appends/s"
         print(f"--- {mode}: {unit}; uptime before: {uptime()}")
-        results: dict[str, list[float]] = {"1 provider": [], "4 providers": []}
+        results: dict[str, list[float]] = {"1 provider": [], "4 providers": [], "1 student": []}
         for r in range(args.repeat):
-            order = [("1 provider", one), ("4 providers", four)]
+            order = [("1 provider", one), ("4 providers", four), ("1 student", same)]
             if r % 2:
                 order.reverse()  # alternate which goes first
             for label, assignment in order:
@@ -223,6 +227,8 @@ def main() -> None:
             print(f"{label:<12} {min(rates):10.1f} {statistics.median(rates):10.1f}")
         ratio = statistics.median(results["4 providers"]) / statistics.median(results["1 provider"])
         print(f"4 providers / 1 provider (medians): {ratio:.2f}")
+        ratio = statistics.median(results["1 provider"]) / statistics.median(results["1 student"])
+        print(f"1 provider / 1 student (medians): {ratio:.2f}")
     call_command("verify_access_log")
 
 

@@ -14,8 +14,10 @@ simulated user read their own objects.
 How: each kind of row is cloned from one row the demo made (its encrypted texts too —
 Fernet tokens are not tied to their row) by one `INSERT … SELECT … FROM
 generate_series`, with the columns that must differ (keys, names, dates) computed in
-SQL. The access log is hash-chained per provider (records/chain.py): its rows are
-chained here, in Python, continuing the provider's chain from its last row with the same
+SQL. The access log's rows are chained here as they were logged before the split per
+student (issue 21; records/chain.py): in the provider's chain, which `verify_access_log`
+checks as every chain, while the benchmark's own reads go to each student's chain. They
+are chained in Python, continuing the provider's chain from its last row with the same
 `chain.row_hash` that `verify_access_log` checks, and written with one binary-free text
 `COPY` while the chaining trigger is off for this session only (`session_replication_role
 = replica`; the trigger leaves rows that already have their `seq` alone anyway).

@@ -33,6 +33,31 @@ FIELDS = (
 SUBJECT_FIELDS = ("subject_kind", "subject_id")
 RECORD = "record"
 
+#: The chains (the `chain` column, not hashed). Since issue 21 each data subject (student)
+#: has a chain of their own, numbered `STUDENT_CHAINS + student id`: two readers wait for
+#: each other only when they read about the same student, so the readers of one provider
+#: no longer queue behind one lock held across each commit's WAL flush. The numbers below
+#: are the rows logged before: 0 the one chain of every provider (before records migration
+#: 0008), 1 … the provider's id the chain of that provider (0008 until the split per
+#: student). Old rows keep their chains and hashes, so they verify as they did; and a
+#: student's rows are in increasing `chain` order over time (0, their provider's, their
+#: own), which "who has read my data" relies on. 2**30 leaves room for a billion
+#: providers below and a billion students above within the column's 32 bits.
+STUDENT_CHAINS = 1 << 30
+
+
+def student_chain(student_id: int) -> int:
+    """The chain of a student's rows (the lock a committing reader of them takes)."""
+    return STUDENT_CHAINS + student_id
+
+
+def describe(key: int) -> str:
+    """A chain's name in reports: "chain 0", "chain 3" (a provider's, logged before the
+    split per student), "chain 1073741866 (student 42)"."""
+    if key >= STUDENT_CHAINS:
+        return f"chain {key} (student {key - STUDENT_CHAINS})"
+    return f"chain {key}"
+
 
 def _canonical(value):
     if isinstance(value, datetime):

@@ -12,25 +12,11 @@ from django.utils.translation import gettext, gettext_lazy
 from . import chain
 from .models import AccessLogEntry
 
-#: The provider of a student: the access log has one chain per provider (migration 0008).
-#: 0 (the chain of the rows logged before the split) when the student is gone.
-_PROVIDER_OF = (
-    "COALESCE((SELECT i.provider_id FROM organisation_student s"
-    " JOIN organisation_institution i ON i.id = s.institution_id WHERE s.id = %s), 0)"
-)
-#: On SQLite, in one query: each student's chain and that chain's last row (the tables of
-#: AccessLogEntry, Student and Institution; a test checks the names).
+#: SQLite, in one query: the last row of each of the chains (the students',
+#: `chain.student_chain`) written to.
 _LAST_ROWS = (
-    "SELECT s.id, i.provider_id,"
-    " (SELECT seq FROM records_accesslogentry WHERE chain = i.provider_id"
-    "  ORDER BY seq DESC LIMIT 1),"
-    " (SELECT hash FROM records_accesslogentry WHERE chain = i.provider_id"
-    "  ORDER BY seq DESC LIMIT 1)"
-    " FROM organisation_student s JOIN organisation_institution i ON i.id = s.institution_id"
-    " WHERE s.id IN ({})"
-)
-_LAST_ROW_OF_CHAIN = (
-    "SELECT seq, hash FROM records_accesslogentry WHERE chain = %s ORDER BY seq DESC LIMIT 1"
+    "SELECT a.chain, a.seq, a.hash FROM records_accesslogentry a WHERE a.chain IN ({})"
+    " AND a.seq = (SELECT MAX(b.seq) FROM records_accesslogentry b WHERE b.chain = a.chain)"
 )
 #: The columns written, in `chain.FIELDS` order, what the row is about, then the links.
 _CONTENT = (*chain.FIELDS[2:], *chain.SUBJECT_FIELDS)
@@ -154,39 +140,20 @@ def subject_row(
     }
 
 
-def _insert(n: int, *, chain_given: bool) -> str:
-    """INSERT of `n` rows with the columns of `_COLUMNS`, as plain SQL (see `write`). The
-    chain is given (SQLite) or looked up from the student in the statement (PostgreSQL)."""
+def _insert(n: int) -> str:
+    """INSERT of `n` rows with the columns of `_COLUMNS`, as plain SQL (see `write`)."""
     columns = ", ".join(_COLUMNS)
-    values = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1)) + ", "
-    values += ("%s" if chain_given else _PROVIDER_OF) + ")"
+    values = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     # Only constant names and placeholders: the values are parameters.
     return f"INSERT INTO records_accesslogentry ({columns}) VALUES {', '.join([values] * n)}"  # noqa: S608
-
-
-def _chain_ends(cursor, student_ids: set[int]) -> tuple[dict[int, int], dict[int, tuple]]:
-    """SQLite: student id → chain, and chain → (last seq, last hash), in one query (one
-    more for a chain whose student is gone)."""
-    marks = ", ".join(["%s"] * len(student_ids))
-    cursor.execute(_LAST_ROWS.format(marks), sorted(student_ids))
-    chains, ends = {}, {}
-    for student_id, provider_id, seq, hash_ in cursor.fetchall():
-        chains[student_id] = provider_id
-        ends[provider_id] = (seq, hash_) if seq else (0, chain.GENESIS)
-    for student_id in student_ids - chains.keys():
-        chains[student_id] = 0
-        if 0 not in ends:
-            cursor.execute(_LAST_ROW_OF_CHAIN, [0])
-            ends[0] = cursor.fetchone() or (0, chain.GENESIS)
-    return chains, ends
 
 
 def write(rows: list[dict]) -> None:
     """Insert rows made by `row_for`, to be chained in the order written.
 
-    One chain per provider (the student's): readers of different providers never wait for
-    each other. On PostgreSQL the rows go in without their place in the chain; a deferred
-    trigger (migrations 0003, 0008) gives each its `seq` and hashes while the transaction
+    One chain per student (`chain.student_chain`): readers about different students never
+    wait for each other, even within one provider. On PostgreSQL the rows go in without
+    their place in the chain; a deferred trigger (migrations 0003, 0008) gives each its `seq` and hashes while the transaction
     commits, under its chain's lock, so no reader waits for another one's round trips. On
     SQLite the write transaction (IMMEDIATE) already serialises writers: the chains' last
     rows are read and the rows chained here. Either way the statement and every value but
@@ -203,18 +170,22 @@ def write(rows: list[dict]) -> None:
     ]
     at_field = fields["at"]
     chained_here = connection.vendor != "postgresql"
-    sql = _insert(len(rows), chain_given=chained_here)
+    sql = _insert(len(rows))
     with connection.cursor() as cursor:
+        ends: dict[int, tuple] = {}
         if chained_here:
-            chains, ends = _chain_ends(cursor, {r["student_id_ref"] for r in rows})
+            keys = sorted({chain.student_chain(r["student_id_ref"]) for r in rows})
+            ends = dict.fromkeys(keys, (0, chain.GENESIS))
+            cursor.execute(_LAST_ROWS.format(", ".join(["%s"] * len(keys))), keys)
+            ends.update((key, (seq, hash_)) for key, seq, hash_ in cursor.fetchall())
         params = []
         for content, values in zip(rows, prepared, strict=True):
             at = timezone.now()
             at_value = at_field.get_db_prep_save(at, connection)
+            key = chain.student_chain(content["student_id_ref"])
             if not chained_here:
-                params += [None, at_value, *values, None, None, content["student_id_ref"]]
+                params += [None, at_value, *values, None, None, key]
                 continue
-            key = chains[content["student_id_ref"]]
             seq, prev_hash = ends[key]
             seq += 1
             row_hash = chain.row_hash(prev_hash, {"seq": seq, "at": at, **content})

@@ -265,10 +265,11 @@ class AccessLogEntry(AppendOnly):
         COPY = "copy", _("copy of own data")
         INCIDENT = "incident", _("incident report")
 
-    # One chain per provider (each provider is its own controller, and readers of four
-    # providers never queue behind one lock); 0 is the one chain of the rows logged before
-    # the chains were split (migration 0008). Not hashed: moving a row to another chain
-    # breaks both chains' links anyway.
+    # One chain per student (`chain.student_chain`, issue 21: readers about different
+    # students never queue behind one lock, even within one provider); the rows logged
+    # before keep theirs: 0 the one chain before migration 0008, a provider's id that
+    # provider's chain from 0008 until the split per student. Not hashed: moving a row to
+    # another chain breaks both chains' links anyway.
     chain = models.IntegerField(_("chain"), default=0, db_default=0)
     # `seq` and the hashes are NULL only inside the inserting transaction on PostgreSQL,
     # until its commit chains the row (migration 0003); no other reader sees them NULL.
@@ -301,6 +302,13 @@ class AccessLogEntry(AppendOnly):
             # "Who has read my data" counts only the rows after those it has counted.
             models.Index(
                 fields=["student_id_ref", "chain", "seq"], name="records_log_student_chain_idx"
+            ),
+            # The rows of open transactions, whose chains the committing one locks in
+            # order (migration 0009).
+            models.Index(
+                fields=["chain"],
+                condition=models.Q(seq__isnull=True),
+                name="records_log_unchained_idx",
             ),
         ]
         constraints = [

@@ -359,7 +359,8 @@ def readers_of(
     action = {value: str(label) for value, label in AccessLogEntry.Action.choices}
     subject = {value: str(label) for value, label in AccessLogEntry.Subject.choices}
     # Newest first in the chain's order, along the index (student, chain, seq). A student's
-    # rows are in one provider's chain, after any in chain 0 (logged before the split).
+    # rows are in their own chain, after any in their provider's and in chain 0 (logged
+    # before the splits; `chain.STUDENT_CHAINS`).
     latest = [
         LogRow(at, name, role, basis.get(b, b), action.get(a, a), subject.get(k, k))
         for at, name, role, b, a, k in rows.order_by("-chain", "-seq").values_list(
@@ -377,8 +378,8 @@ def _reader_summary(rows, key: str) -> list[dict]:
     Counted once, then carried forward: the cache keeps the counts up to the last
     (chain, seq) seen, and each view counts only the rows after it (index (student, chain,
     seq)), so the cost stays flat however long a student's log grows. Sound because the
-    log is append-only, a student's rows are in one provider's chain (after any in chain 0,
-    logged before the chains were split), and `seq` is given under the chain's lock that
+    log is append-only, a student's rows are in their own chain (after any in their
+    provider's and in chain 0, logged before the splits), and `seq` is given under the chain's lock that
     the appending transaction holds until it commits: when a row is visible, every row
     with a smaller `seq` in its chain is visible too.
     """

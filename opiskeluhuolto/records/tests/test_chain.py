@@ -298,8 +298,9 @@ def _log_about(user, student):
         log.write([row, dict(row, purpose="y")])
 
 
-def _two_providers_logged(cast, case):
-    """Rows in two chains: ours (the case's reads) and the other provider's (two rows)."""
+def _three_students_logged(cast, case):
+    """Rows about three students: Aino (the case's reads and two copies), Eetu of the same
+    institution and Lotta of the other provider (two rows each)."""
     from datetime import date
 
     from opiskeluhuolto.organisation import actions as org
@@ -310,55 +311,199 @@ def _two_providers_logged(cast, case):
         last_name="Naapuri",
         date_of_birth=date(2009, 5, 5),
     )
+    eetu = org.enrol_student(
+        institution=cast.aino.institution,
+        first_name="Eetu",
+        last_name="Naapuri",
+        date_of_birth=date(2009, 6, 6),
+    )
     _reads(cast, case, 3)
     _log_about(cast.outsider, lotta)
     _log_about(cast.kuraattori, cast.aino)
+    _log_about(cast.kuraattori, eetu)
+    return {"aino": cast.aino, "eetu": eetu, "lotta": lotta}
 
 
-def test_each_provider_has_its_own_chain(cast, case_with_entry, capsys):
-    """Issue 21: readers of different providers never queue behind one chain's lock."""
-    _two_providers_logged(cast, case_with_entry)
-    ours = list(AccessLogEntry.objects.filter(chain=cast.provider.pk).values_list("seq", flat=True))
-    theirs = list(
-        AccessLogEntry.objects.filter(chain=cast.other_provider.pk).values_list("seq", flat=True)
-    )
-    assert theirs == [1, 2]  # a chain of its own, from the first row
-    assert ours == list(range(1, len(ours) + 1)) and len(ours) >= 5
-    assert not AccessLogEntry.objects.filter(chain=0).exists()
+def _seqs(key):
+    return list(AccessLogEntry.objects.filter(chain=key).values_list("seq", flat=True))
+
+
+def test_each_student_has_a_chain_of_their_own(cast, case_with_entry, capsys):
+    """Issue 21: readers about different students, of one provider or two, never queue
+    behind one chain's lock; each student's chain starts from its first row."""
+    students = _three_students_logged(cast, case_with_entry)
+    aino, eetu, lotta = (chain.student_chain(s.pk) for s in students.values())
+    assert _seqs(eetu) == [1, 2] and _seqs(lotta) == [1, 2]
+    assert _seqs(aino) == list(range(1, len(_seqs(aino)) + 1)) and len(_seqs(aino)) >= 5
+    assert set(AccessLogEntry.objects.values_list("chain", flat=True)) == {aino, eetu, lotta}
     call_command("verify_access_log")
-    assert "2 chains" in capsys.readouterr().out
-    # A tampered row of one provider's chain is reported with its chain.
-    victim = AccessLogEntry.objects.get(chain=cast.other_provider.pk, seq=2)
-    AccessLogEntry.objects.filter(pk=victim.pk).update(purpose="muutettu")
-    with pytest.raises(CommandError, match=f"chain {cast.other_provider.pk} broken at row 2"):
+    assert "3 chains" in capsys.readouterr().out
+    # A tampered row of one student's chain is reported with its chain and student.
+    AccessLogEntry.objects.filter(chain=lotta, seq=2).update(purpose="muutettu")
+    with pytest.raises(
+        CommandError, match=rf"chain {lotta} \(student {students['lotta'].pk}\) broken at row 2"
+    ):
         call_command("verify_access_log")
 
 
-@pytest.mark.parametrize("tampered", ["provider", "other_provider"])
+@pytest.mark.parametrize("tampered", ["aino", "eetu", "lotta"])
 @pytest.mark.parametrize("how", ["changed", "removed"])
-def test_a_break_in_either_chain_is_found(cast, case_with_entry, tampered, how):
-    """Each provider's chain is checked on its own: a changed or removed row of either is
-    reported with its chain, and the other chain is not blamed."""
-    _two_providers_logged(cast, case_with_entry)
-    key, other = getattr(cast, tampered).pk, {cast.provider.pk, cast.other_provider.pk}
-    other.discard(key)
+def test_a_break_in_any_chain_is_found(cast, case_with_entry, tampered, how):
+    """Each chain is checked on its own: a changed or removed row of any is reported with
+    its chain, and the other chains are not blamed."""
+    students = _three_students_logged(cast, case_with_entry)
+    key = chain.student_chain(students.pop(tampered).pk)
     victim = AccessLogEntry.objects.get(chain=key, seq=1)
     if how == "changed":
         AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
-        expected = f"chain {key} broken at row 1: its content"
+        expected = "broken at row 1: its content"
     else:
         AccessLogEntry.objects.filter(pk=victim.pk).delete()
-        expected = f"chain {key} broken at row 1: row 1 is missing"
-    with pytest.raises(CommandError, match=expected) as raised:
+        expected = "broken at row 1: row 1 is missing"
+    with pytest.raises(CommandError, match=f"chain {key} .*{expected}") as raised:
         call_command("verify_access_log")
-    assert f"chain {other.pop()} " not in str(raised.value)
+    assert str(raised.value).count("broken") == 1
+    for other in students.values():
+        assert f"chain {chain.student_chain(other.pk)} " not in str(raised.value)
 
 
 def test_every_broken_chain_is_reported_not_only_the_first(cast, case_with_entry):
-    _two_providers_logged(cast, case_with_entry)
-    for key in (cast.provider.pk, cast.other_provider.pk):
-        AccessLogEntry.objects.filter(chain=key, seq=2).update(purpose="muutettu")
+    students = _three_students_logged(cast, case_with_entry)
+    keys = [chain.student_chain(s.pk) for s in students.values()]
+    for key in keys:
+        AccessLogEntry.objects.filter(chain=key, seq=1).update(purpose="muutettu")
     with pytest.raises(CommandError) as raised:
         call_command("verify_access_log")
-    for key in (cast.provider.pk, cast.other_provider.pk):
-        assert f"chain {key} broken at row 2: its content" in str(raised.value)
+    for key in keys:
+        assert f"chain {key} (student {key - chain.STUDENT_CHAINS}) broken at row 1: its" in str(
+            raised.value
+        )
+
+
+def _old_rows(key, student_id, n):
+    """`n` rows chained as before the split per student, in chain `key` (0: one chain for
+    all, before records migration 0008; a provider's id: that provider's, 0008 on)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    prev, at = chain.GENESIS, timezone.now() - timedelta(days=30 if key == 0 else 20)
+    for seq in range(1, n + 1):
+        row = {
+            "seq": seq,
+            "at": at + timedelta(minutes=seq),
+            "actor_id": 1,
+            "actor_name": "Vanha Lukija",
+            "actor_role": "kuraattori",
+            "action": "read",
+            "basis": "membership",
+            "purpose": f"vanha {key}",
+            "student_id_ref": student_id,
+            "case_id_ref": None,
+            "record_id_ref": None,
+            "client_ip": "",
+        }
+        digest = chain.row_hash(prev, row)
+        AccessLogEntry.objects.bulk_create(
+            [AccessLogEntry(chain=key, prev_hash=prev, hash=digest, **row)]
+        )
+        prev = digest
+
+
+def test_rows_chained_before_the_split_still_verify_and_come_first(cast, case_with_entry, capsys):
+    """The rows of chain 0 and of the provider's chain keep their chains and hashes: they
+    verify as before beside the students' chains, a break in one is still found, and
+    "who has read my data" lists a student's rows newest first across the three."""
+    from opiskeluhuolto.records.reading import readers_of
+
+    _old_rows(0, cast.aino.pk, 2)
+    _old_rows(cast.provider.pk, cast.aino.pk, 3)
+    _reads(cast, case_with_entry, 2)
+    call_command("verify_access_log")
+    assert "3 chains" in capsys.readouterr().out
+    latest, _summary = readers_of(cast.aino)
+    names = [row.actor_name for row in latest]
+    assert names[-5:] == ["Vanha Lukija"] * 5 and "Vanha Lukija" not in names[:-5]
+    AccessLogEntry.objects.filter(chain=cast.provider.pk, seq=2).update(purpose="muutettu")
+    with pytest.raises(CommandError, match=f"chain {cast.provider.pk} broken at row 2") as raised:
+        call_command("verify_access_log")
+    assert "chain 0 " not in str(raised.value) and "student" not in str(raised.value)
+
+
+@pytest.mark.postgres_only  # on SQLite the write transaction serialises the writers
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_takes_its_chains_locks_in_the_chains_order(cast):
+    """A transaction writing about several students (a work list) takes their chains'
+    locks at its commit in the order of the chains' numbers, not of its rows (records
+    migration 0009), so two such transactions never each hold a lock the other waits for.
+    Here another transaction holds the higher chain's lock: the committing one, whose rows
+    came higher first, already holds the lower chain's lock while it waits."""
+    import threading
+    from datetime import date
+
+    from django.db import connection, transaction
+
+    from opiskeluhuolto.organisation import actions as org
+    from opiskeluhuolto.records import log
+
+    eetu = org.enrol_student(
+        institution=cast.aino.institution,
+        first_name="Eetu",
+        last_name="Naapuri",
+        date_of_birth=date(2009, 6, 6),
+    )
+    low, high = sorted([cast.aino, eetu], key=lambda s: s.pk)
+    errors, holding, release = [], threading.Event(), threading.Event()
+
+    def holder():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(906017, %s)", [chain.student_chain(high.pk)]
+            )
+            holding.set()
+            release.wait(10)
+
+    def row(student):
+        return log.subject_row(
+            cast.kuraattori,
+            kind="booking",
+            subject_id=student.pk,
+            student_id=student.pk,
+            role="",
+            basis="welfare_staff",
+            purpose="work list",
+            action="read",
+        )
+
+    def writer():
+        with transaction.atomic():
+            log.write([row(high), row(low)])
+
+    first = _in_thread(holder, errors)
+    first.start()
+    assert holding.wait(10)
+    second = _in_thread(writer, errors)
+    second.start()
+    held = (
+        "SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND classid = 906017"
+        " AND objid = %s AND objsubid = 2"
+    )
+    try:
+        with connection.cursor() as cursor:
+            for _ in range(500):
+                cursor.execute(held, [chain.student_chain(low.pk)])
+                low_held = [g for (g,) in cursor.fetchall()]
+                cursor.execute(held, [chain.student_chain(high.pk)])
+                high_held = sorted(g for (g,) in cursor.fetchall())
+                if low_held == [True] and high_held == [False, True]:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                pytest.fail(f"not waiting with the lower lock held: {low_held} {high_held}")
+    finally:
+        release.set()
+        first.join(10)
+        second.join(10)
+    assert errors == []
+    assert _seqs(chain.student_chain(low.pk)) == [1] and _seqs(chain.student_chain(high.pk)) == [1]
+    call_command("verify_access_log")

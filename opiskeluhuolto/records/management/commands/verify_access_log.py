@@ -1,7 +1,8 @@
 """Verify the access log's hash chains and report the first broken link (LAW.md L-906-3).
 
-One chain per provider (and chain 0 for the rows logged before the chains were split);
-every chain is checked from its first row, and a break in one chain does not stop the
+One chain per student (issue 21), and the chains of the rows logged before: chain 0
+(before records migration 0008) and one per provider (0008 until the split per student).
+Every chain is checked from its first row, and a break in one chain does not stop the
 check of the others: every broken chain is reported.
 """
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             broken = chain.first_break(chain_rows)
             if broken is not None:
                 breaks.append(
-                    f"Access log chain {key} broken at row {broken.seq}: {broken.problem}."
+                    f"Access log {chain.describe(key)} broken at row {broken.seq}: {broken.problem}."
                 )
         if breaks:
             raise CommandError(" ".join(breaks))
