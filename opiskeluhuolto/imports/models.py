@@ -377,6 +377,9 @@ class YearlyPresence(models.Model):
         db_constraint=False,
     )
     months = models.PositiveIntegerField(default=0)
+    # The student has more than one row in this year and institution (changed campus
+    # or group): counted here, not in `PresenceCount`.
+    moved = models.BooleanField(default=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -386,6 +389,59 @@ class YearlyPresence(models.Model):
         indexes = [
             models.Index(fields=["institution", "year"], name="imports_presence_inst_idx"),
             models.Index(fields=["campus", "year"], name="imports_presence_campus_idx"),
+            models.Index(
+                fields=["institution", "year"],
+                condition=Q(moved=True),
+                name="imports_moved_inst_idx",
+            ),
+            models.Index(
+                fields=["campus", "year"], condition=Q(moved=True), name="imports_moved_campus_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class PresenceCount(models.Model):
+    """Rollup: how many students who stayed in one unit all school year (`YearlyPresence`
+    rows not `moved`) share a month mask, per year × institution × campus × group.
+
+    Each such student is one row of one unit, so distinct students over any months of
+    one school year add up here; the movers are counted from `YearlyPresence`.
+    """
+
+    year = models.PositiveSmallIntegerField(_("school year"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    campus = models.ForeignKey(
+        Campus,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    group = models.ForeignKey(
+        StudentGroup,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    months = models.PositiveIntegerField(default=0)
+    students = models.PositiveIntegerField(default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("presence count rollup")
+        verbose_name_plural = _("presence count rollups")
+        indexes = [
+            models.Index(fields=["institution", "year"], name="imports_pcount_inst_idx"),
+            models.Index(fields=["campus", "year"], name="imports_pcount_campus_idx"),
         ]
 
     def __str__(self) -> str:

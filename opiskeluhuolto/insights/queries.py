@@ -27,6 +27,7 @@ from opiskeluhuolto.access.insights import DashboardScope
 from opiskeluhuolto.imports.models import (
     MonthlyAbsence,
     MonthlyCampusAbsence,
+    PresenceCount,
     StudyRightEvent,
     WeeklyAbsence,
     YearlyPresence,
@@ -247,21 +248,30 @@ def _monthly(model, scope: DashboardScope, start: date, end: date, institution_i
     return qs
 
 
-def _presence(scope: DashboardScope, start: date, end: date, institution_id: int | None):
-    """Rows of `YearlyPresence` with a weekly summary in some month of the period."""
+def _year_masks(start: date, end: date) -> dict[int, int]:
+    """{school year: bit mask of the period's months in it} (bit 0 = August)."""
     masks: dict[int, int] = {}
     month = start.replace(day=1)
     while month <= end:
         year = month.year if month.month >= 8 else month.year - 1
         masks[year] = masks.get(year, 0) | 1 << ((month.month + 4) % 12)
         month = _next_month(month)
+    return masks
+
+
+def _presence(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None, model=YearlyPresence
+):
+    """Rows of `YearlyPresence` (or `PresenceCount`) with a weekly summary in some month
+    of the period."""
+    masks = _year_masks(start, end)
     hit = Case(
         *(When(year=y, then=F("months").bitand(m)) for y, m in masks.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
     qs = (
-        YearlyPresence.objects.for_units(scope.institution_ids, scope.campus_ids)
+        model.objects.for_units(scope.institution_ids, scope.campus_ids)
         .filter(year__in=list(masks))
         .alias(hit=hit)
         .filter(hit__gt=0)
@@ -319,8 +329,35 @@ def by_group_rollup(
 
 
 def _distinct_students(scope, start, end, institution_id, by: str | None) -> list[tuple]:
-    """(value of `by`, distinct students) from `YearlyPresence`, or [(students,)] without
-    `by`. (Counting distinct pairs by hashing instead measured slower: bench/README.md.)"""
+    """(value of `by`, distinct students) over the period, or [(students,)] without `by`.
+
+    Within one school year a student who stayed in one unit has one presence row, so
+    those add up: `PresenceCount` sums them per month mask (a few rows per group
+    instead of one per student), and only the students who changed campus or group
+    (`moved`) are counted distinct, from their own rows. Across school years the same
+    student has a row in each, so the presence rows are counted distinct.
+    """
+    if len(_year_masks(start, end)) == 1:
+        counted = _presence(scope, start, end, institution_id, PresenceCount)
+        movers = _presence(scope, start, end, institution_id).filter(moved=True)
+        if not by:
+            return [
+                (
+                    (counted.aggregate(n=Sum("students"))["n"] or 0)
+                    + movers.aggregate(n=Count("student_id", distinct=True))["n"],
+                )
+            ]
+        totals: dict = dict(
+            counted.values(by).annotate(n=Sum("students")).order_by().values_list(by, "n")
+        )
+        for key, n in (
+            movers.values(by)
+            .annotate(n=Count("student_id", distinct=True))
+            .order_by()
+            .values_list(by, "n")
+        ):
+            totals[key] = totals.get(key, 0) + n
+        return list(totals.items())
     qs = _presence(scope, start, end, institution_id)
     if by:
         return list(
