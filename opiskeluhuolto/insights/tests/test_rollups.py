@@ -278,12 +278,19 @@ def test_distinct_students_of_movers_between_groups_and_campuses(varied):
     assert sum(PresenceCount.objects.filter(year=2026).values_list("students", flat=True)) == (
         staying
     )
+    # A group moves campus later: its rows stay on Kallio, where a Kallio scope finds
+    # them although the group is no longer among the campus's groups.
+    StudentGroup.objects.filter(institution=varied.lukio, name="24C").update(
+        campus=varied.lukio_campus
+    )
     periods = (*PERIODS, (date(2026, 11, 1), TODAY), (date(2026, 8, 1), date(2026, 10, 31)))
     for scope in _scopes(varied):
         for start, end in periods:
             for inst in (None, varied.lukio.pk):
                 for direct, rollup in AGGREGATES[1:]:
                     assert rollup(scope, start, end, inst) == direct(scope, start, end, inst)
+    kallio = queries.by_group_rollup(_scopes(varied)[2], *queries.period(TODAY))
+    assert "24C" in {r["unit"] for r in kallio}
     # Within one school year those who stayed are read from the counts alone.
     scope, (start, end) = _scopes(varied)[1], queries.period(TODAY)
     expected = queries.by_class_rollup(scope, start, end)
