@@ -333,7 +333,8 @@ def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
 
     Called by the import in its own transaction after the summaries are written, so
     the rollups change together with the summaries or not at all. The yearly
-    presence rows and their counts are rewritten for every school year the months fall in.
+    presence rows, their counts and the yearly sums are rewritten for every school year
+    the months fall in.
     """
     months = sorted({month_start(m) for m in months})
     if not months:
@@ -372,9 +373,18 @@ def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
                 "DELETE FROM imports_yearlypresence WHERE institution_id = %s AND year = %s",
                 [institution_id, year],
             )
+            for table in ("presencecount", "yearlyabsence"):
+                c.execute(
+                    f"DELETE FROM imports_{table} WHERE institution_id = %s AND year = %s",
+                    [institution_id, year],
+                )
             c.execute(
-                "DELETE FROM imports_presencecount WHERE institution_id = %s AND year = %s",
-                [institution_id, year],
+                "INSERT INTO imports_yearlyabsence (year, institution_id, campus_id, group_id, "
+                f"{ROLLUP_COUNTS}) SELECT %s, institution_id, campus_id, group_id, "
+                f"{', '.join(f'sum({k})' for k in ROLLUP_COUNTS.split(', '))} "
+                "FROM imports_monthlyabsence WHERE institution_id = %s "
+                "AND month >= %s AND month < %s GROUP BY institution_id, campus_id, group_id",
+                [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
             )
             # A student with more than one row (campus or group changed) is `moved`.
             c.execute(
@@ -409,6 +419,7 @@ def rebuild_rollups(institution_id: int | None = None) -> int:
             c.execute(f"DELETE FROM {table} {where}", params)
         c.execute(f"DELETE FROM imports_yearlypresence {where}", params)
         c.execute(f"DELETE FROM imports_presencecount {where}", params)
+        c.execute(f"DELETE FROM imports_yearlyabsence {where}", params)
         c.execute(
             f"SELECT DISTINCT institution_id, {_month_sql('week')} "
             f"FROM imports_weeklyabsence {where}",

@@ -30,6 +30,7 @@ from opiskeluhuolto.imports.models import (
     PresenceCount,
     StudyRightEvent,
     WeeklyAbsence,
+    YearlyAbsence,
     YearlyPresence,
 )
 from opiskeluhuolto.lib.replica import connection_for_read
@@ -259,6 +260,29 @@ def _year_masks(start: date, end: date) -> dict[int, int]:
     return masks
 
 
+def _absence_sums(scope: DashboardScope, start: date, end: date, institution_id: int | None):
+    """The rows to sum for the period's lessons: `YearlyAbsence` of its school year when
+    the year has no monthly rows in scope outside the period's months (the dashboards'
+    periods), else `MonthlyAbsence` of the period's months."""
+    monthly = _monthly(MonthlyAbsence, scope, start, end, institution_id)
+    years = list(_year_masks(start, end))
+    if len(years) != 1:
+        return monthly
+    year = years[0]
+    outside = MonthlyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).filter(
+        Q(month__gte=date(year, 8, 1), month__lt=start.replace(day=1))
+        | Q(month__gt=end, month__lt=date(year + 1, 8, 1))
+    )
+    if institution_id:
+        outside = outside.filter(institution_id=institution_id)
+    if outside.exists():
+        return monthly
+    qs = YearlyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).filter(year=year)
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    return qs
+
+
 def _presence(
     scope: DashboardScope, start: date, end: date, institution_id: int | None, model=YearlyPresence
 ):
@@ -306,8 +330,9 @@ def by_group_rollup(
 ) -> list[dict]:
     """`by_group_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
     students = dict(_distinct_students(scope, start, end, institution_id, "group_id"))
-    monthly = _monthly(MonthlyAbsence, scope, start, end, institution_id)
-    sums = list(_rollup_sums(monthly.values("group_id")).order_by())
+    sums = list(
+        _rollup_sums(_absence_sums(scope, start, end, institution_id).values("group_id")).order_by()
+    )
     # Names after grouping (grouping by the joined name sorts every monthly row): the
     # groups of the scope's units by their indexes, then any other group by id (a list
     # of thousands of ids, or a semi-join over the monthly rows, measured slower).
@@ -371,7 +396,7 @@ def by_class_rollup(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> dict:
     """`by_class_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
-    agg = _monthly(MonthlyAbsence, scope, start, end, institution_id).aggregate(
+    agg = _absence_sums(scope, start, end, institution_id).aggregate(
         **{k: Sum(k) for k in CLASS_SUMS}
     )
     students = _distinct_students(scope, start, end, institution_id, None)[0][0]
