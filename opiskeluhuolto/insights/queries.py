@@ -6,7 +6,8 @@ reads the dashboards has access to the individuals of all those units. The
 month of a week is the month of its Monday.
 
 The absence aggregates read the monthly rollups the import maintains
-(`imports.models.MonthlyAbsence`, `MonthlyCampusAbsence`, `YearlyPresence`;
+(`imports.models.MonthlyAbsence`, `MonthlyCampusAbsence`, `YearlyPresence`,
+`YearlyAbsence`, `PresenceCount`;
 docs/insights.md "Rollups"). Each has a `*_direct` twin: the straightforward
 grouped query over the weekly summaries, which defines the right answer (the
 tests and bench/bench_queries.py compare the two value for value) and which
