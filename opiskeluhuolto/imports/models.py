@@ -377,6 +377,9 @@ class YearlyPresence(models.Model):
         db_constraint=False,
     )
     months = models.PositiveIntegerField(default=0)
+    # The student has more than one row in this year and institution (changed campus
+    # or group): counted here, not in `PresenceCount`.
+    moved = models.BooleanField(default=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -386,6 +389,14 @@ class YearlyPresence(models.Model):
         indexes = [
             models.Index(fields=["institution", "year"], name="imports_presence_inst_idx"),
             models.Index(fields=["campus", "year"], name="imports_presence_campus_idx"),
+            models.Index(
+                fields=["institution", "year"],
+                condition=Q(moved=True),
+                name="imports_moved_inst_idx",
+            ),
+            models.Index(
+                fields=["campus", "year"], condition=Q(moved=True), name="imports_moved_campus_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -524,3 +535,9 @@ class ImportRun(models.Model):
         # Reading is most of the work; writing and summarising take the last tenth.
         share = 90 * self.bytes_done // self.bytes_total
         return int(min(99, share + (5 if self.phase in ("writing", "summarising") else 0)))
+
+
+# The rollups read by whole school years live in their own module (module size).
+from .rollup_models import PresenceCount, YearlyAbsence  # noqa: E402
+
+__all__ = ["PresenceCount", "YearlyAbsence"]

@@ -318,7 +318,8 @@ def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
 
     Called by the import in its own transaction after the summaries are written, so
     the rollups change together with the summaries or not at all. The yearly
-    presence rows are rewritten for every school year the months fall in.
+    presence rows, their counts and the yearly sums are rewritten for every school year
+    the months fall in.
     """
     months = sorted({month_start(m) for m in months})
     if not months:
@@ -357,14 +358,36 @@ def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
                 "DELETE FROM imports_yearlypresence WHERE institution_id = %s AND year = %s",
                 [institution_id, year],
             )
+            for table in ("presencecount", "yearlyabsence"):
+                c.execute(
+                    f"DELETE FROM imports_{table} WHERE institution_id = %s AND year = %s",
+                    [institution_id, year],
+                )
+            c.execute(
+                "INSERT INTO imports_yearlyabsence (year, institution_id, campus_id, group_id, "
+                f"{ROLLUP_COUNTS}) SELECT %s, institution_id, campus_id, group_id, "
+                f"{', '.join(f'sum({k})' for k in ROLLUP_COUNTS.split(', '))} "
+                "FROM imports_monthlyabsence WHERE institution_id = %s "
+                "AND month >= %s AND month < %s GROUP BY institution_id, campus_id, group_id",
+                [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
+            )
+            # A student with more than one row (campus or group changed) is `moved`.
             c.execute(
                 "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
-                "campus_id, group_id, months) SELECT w.student_id, %s, w.institution_id, "
-                f"w.campus_id, w.group_id, sum(DISTINCT {_month_bit_sql('w.week')}) "
+                "campus_id, group_id, months, moved) SELECT w.student_id, %s, w.institution_id, "
+                f"w.campus_id, w.group_id, sum(DISTINCT {_month_bit_sql('w.week')}), "
+                "count(*) OVER (PARTITION BY w.student_id) > 1 "
                 "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
                 "AND w.week >= %s AND w.week < %s "
                 "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
                 [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
+            )
+            c.execute(
+                "INSERT INTO imports_presencecount (year, institution_id, campus_id, group_id, "
+                "months, students) SELECT year, institution_id, campus_id, group_id, months, "
+                "count(*) FROM imports_yearlypresence WHERE institution_id = %s AND year = %s "
+                "AND NOT moved GROUP BY year, institution_id, campus_id, group_id, months",
+                [institution_id, year],
             )
 
 
@@ -380,6 +403,8 @@ def rebuild_rollups(institution_id: int | None = None) -> int:
         for table in ("imports_monthlyabsence", "imports_monthlycampusabsence"):
             c.execute(f"DELETE FROM {table} {where}", params)
         c.execute(f"DELETE FROM imports_yearlypresence {where}", params)
+        c.execute(f"DELETE FROM imports_presencecount {where}", params)
+        c.execute(f"DELETE FROM imports_yearlyabsence {where}", params)
         c.execute(
             f"SELECT DISTINCT institution_id, {_month_sql('week')} "
             f"FROM imports_weeklyabsence {where}",

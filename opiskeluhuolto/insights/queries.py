@@ -6,7 +6,8 @@ reads the dashboards has access to the individuals of all those units. The
 month of a week is the month of its Monday.
 
 The absence aggregates read the monthly rollups the import maintains
-(`imports.models.MonthlyAbsence`, `MonthlyCampusAbsence`, `YearlyPresence`;
+(`imports.models.MonthlyAbsence`, `MonthlyCampusAbsence`, `YearlyPresence`,
+`YearlyAbsence`, `PresenceCount`;
 docs/insights.md "Rollups"). Each has a `*_direct` twin: the straightforward
 grouped query over the weekly summaries, which defines the right answer (the
 tests and bench/bench_queries.py compare the two value for value) and which
@@ -27,8 +28,10 @@ from opiskeluhuolto.access.insights import DashboardScope
 from opiskeluhuolto.imports.models import (
     MonthlyAbsence,
     MonthlyCampusAbsence,
+    PresenceCount,
     StudyRightEvent,
     WeeklyAbsence,
+    YearlyAbsence,
     YearlyPresence,
 )
 from opiskeluhuolto.lib.replica import connection_for_read
@@ -247,21 +250,53 @@ def _monthly(model, scope: DashboardScope, start: date, end: date, institution_i
     return qs
 
 
-def _presence(scope: DashboardScope, start: date, end: date, institution_id: int | None):
-    """Rows of `YearlyPresence` with a weekly summary in some month of the period."""
+def _year_masks(start: date, end: date) -> dict[int, int]:
+    """{school year: bit mask of the period's months in it} (bit 0 = August)."""
     masks: dict[int, int] = {}
     month = start.replace(day=1)
     while month <= end:
         year = month.year if month.month >= 8 else month.year - 1
         masks[year] = masks.get(year, 0) | 1 << ((month.month + 4) % 12)
         month = _next_month(month)
+    return masks
+
+
+def _absence_sums(scope: DashboardScope, start: date, end: date, institution_id: int | None):
+    """The rows to sum for the period's lessons: `YearlyAbsence` of its school year when
+    the year has no monthly rows in scope outside the period's months (the dashboards'
+    periods), else `MonthlyAbsence` of the period's months."""
+    monthly = _monthly(MonthlyAbsence, scope, start, end, institution_id)
+    years = list(_year_masks(start, end))
+    if len(years) != 1:
+        return monthly
+    year = years[0]
+    outside = MonthlyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).filter(
+        Q(month__gte=date(year, 8, 1), month__lt=start.replace(day=1))
+        | Q(month__gt=end, month__lt=date(year + 1, 8, 1))
+    )
+    if institution_id:
+        outside = outside.filter(institution_id=institution_id)
+    if outside.exists():
+        return monthly
+    qs = YearlyAbsence.objects.for_units(scope.institution_ids, scope.campus_ids).filter(year=year)
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    return qs
+
+
+def _presence(
+    scope: DashboardScope, start: date, end: date, institution_id: int | None, model=YearlyPresence
+):
+    """Rows of `YearlyPresence` (or `PresenceCount`) with a weekly summary in some month
+    of the period."""
+    masks = _year_masks(start, end)
     hit = Case(
         *(When(year=y, then=F("months").bitand(m)) for y, m in masks.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
     qs = (
-        YearlyPresence.objects.for_units(scope.institution_ids, scope.campus_ids)
+        model.objects.for_units(scope.institution_ids, scope.campus_ids)
         .filter(year__in=list(masks))
         .alias(hit=hit)
         .filter(hit__gt=0)
@@ -297,16 +332,18 @@ def by_group_rollup(
     """`by_group_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
     students = dict(_distinct_students(scope, start, end, institution_id, "group_id"))
     sums = list(
-        _rollup_sums(
-            _monthly(MonthlyAbsence, scope, start, end, institution_id).values("group_id")
-        ).order_by()
+        _rollup_sums(_absence_sums(scope, start, end, institution_id).values("group_id")).order_by()
     )
-    # Names after grouping: grouping by the joined name sorts every monthly row.
-    names = dict(
-        StudentGroup.objects.filter(
-            pk__in=[r["group_id"] for r in sums if r["group_id"]]
-        ).values_list("pk", "name")
+    # Names after grouping (grouping by the joined name sorts every monthly row): the
+    # groups of the scope's units by their indexes, then any other group by id (a list
+    # of thousands of ids, or a semi-join over the monthly rows, measured slower).
+    units = StudentGroup.objects.filter(
+        Q(institution_id__in=scope.institution_ids) | Q(campus_id__in=scope.campus_ids)
     )
+    names = dict(units.values_list("pk", "name"))
+    missing = {r["group_id"] for r in sums if r["group_id"]} - names.keys()
+    if missing:
+        names.update(StudentGroup.objects.filter(pk__in=missing).values_list("pk", "name"))
     rows = [
         {
             **r,
@@ -319,8 +356,35 @@ def by_group_rollup(
 
 
 def _distinct_students(scope, start, end, institution_id, by: str | None) -> list[tuple]:
-    """(value of `by`, distinct students) from `YearlyPresence`, or [(students,)] without
-    `by`. (Counting distinct pairs by hashing instead measured slower: bench/README.md.)"""
+    """(value of `by`, distinct students) over the period, or [(students,)] without `by`.
+
+    Within one school year a student who stayed in one unit has one presence row, so
+    those add up: `PresenceCount` sums them per month mask (a few rows per group
+    instead of one per student), and only the students who changed campus or group
+    (`moved`) are counted distinct, from their own rows. Across school years the same
+    student has a row in each, so the presence rows are counted distinct.
+    """
+    if len(_year_masks(start, end)) == 1:
+        counted = _presence(scope, start, end, institution_id, PresenceCount)
+        movers = _presence(scope, start, end, institution_id).filter(moved=True)
+        if not by:
+            return [
+                (
+                    (counted.aggregate(n=Sum("students"))["n"] or 0)
+                    + movers.aggregate(n=Count("student_id", distinct=True))["n"],
+                )
+            ]
+        totals: dict = dict(
+            counted.values(by).annotate(n=Sum("students")).order_by().values_list(by, "n")
+        )
+        for key, n in (
+            movers.values(by)
+            .annotate(n=Count("student_id", distinct=True))
+            .order_by()
+            .values_list(by, "n")
+        ):
+            totals[key] = totals.get(key, 0) + n
+        return list(totals.items())
     qs = _presence(scope, start, end, institution_id)
     if by:
         return list(
@@ -333,7 +397,7 @@ def by_class_rollup(
     scope: DashboardScope, start: date, end: date, institution_id: int | None = None
 ) -> dict:
     """`by_class_direct` from `MonthlyAbsence` (sums) and `YearlyPresence` (students)."""
-    agg = _monthly(MonthlyAbsence, scope, start, end, institution_id).aggregate(
+    agg = _absence_sums(scope, start, end, institution_id).aggregate(
         **{k: Sum(k) for k in CLASS_SUMS}
     )
     students = _distinct_students(scope, start, end, institution_id, None)[0][0]

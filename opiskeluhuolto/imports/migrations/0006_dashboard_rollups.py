@@ -7,10 +7,8 @@ from django.db import migrations, models
 
 
 def build_rollups(apps, schema_editor):
-    """Roll up the summaries already imported (the same as `rebuild_absence_rollups`)."""
-    from opiskeluhuolto.imports.store import rebuild_rollups
-
-    rebuild_rollups()
+    """Nothing: migration 0007 builds every rollup, with the columns and table the
+    current `store.rebuild_rollups` writes (it did so here before they existed)."""
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,9 @@ from opiskeluhuolto.imports import store
 from opiskeluhuolto.imports.models import (
     MonthlyAbsence,
     MonthlyCampusAbsence,
+    PresenceCount,
     WeeklyAbsence,
+    YearlyAbsence,
     YearlyPresence,
 )
 from opiskeluhuolto.imports.tests.helpers import MARKS_HEADER, fi, import_text
@@ -185,7 +187,7 @@ def test_a_period_that_cuts_a_month_with_marks_outside_it_is_answered_directly(v
         assert rollup(scope, date(2026, 8, 1), end) == direct(scope, date(2026, 8, 1), end)
 
 
-def _rollups() -> tuple[list, list, list]:
+def _rollups() -> tuple[list, list, list, list, list]:
     def rows(model):
         return sorted(
             (tuple(r.values()) for r in model.objects.values().order_by()),
@@ -196,6 +198,8 @@ def _rollups() -> tuple[list, list, list]:
         [r[1:] for r in rows(MonthlyAbsence)],
         [r[1:] for r in rows(MonthlyCampusAbsence)],
         [r[1:] for r in rows(YearlyPresence)],
+        [r[1:] for r in rows(PresenceCount)],
+        [r[1:] for r in rows(YearlyAbsence)],
     )
 
 
@@ -228,6 +232,8 @@ def test_the_import_refreshes_only_what_it_touched_and_equals_a_rebuild(varied):
     MonthlyAbsence.objects.all().delete()
     MonthlyCampusAbsence.objects.all().delete()
     YearlyPresence.objects.filter(institution=varied.amis).delete()
+    PresenceCount.objects.all().delete()
+    YearlyAbsence.objects.all().delete()
     call_command("rebuild_absence_rollups", "--institution", varied.lukio.slug)
     assert not MonthlyAbsence.objects.filter(institution=varied.amis).exists()
     call_command("rebuild_absence_rollups")
@@ -250,3 +256,51 @@ def test_the_rollups_still_equal_the_straightforward_query_after_deletions(varie
     after = _rollups()
     call_command("rebuild_absence_rollups")
     assert _rollups() == after
+
+
+def test_distinct_students_of_movers_between_groups_and_campuses(varied):
+    """Within a school year the distinct students come from the presence counts of those
+    who stayed in one unit plus the movers' own rows; equal to the weekly summaries for
+    a student who changes group on the same campus, one who changes campus and group,
+    and the fixture's mover, in every scope and every period of one or two years."""
+    students = {s.last_name: s for s in _ours(varied)}
+    same_campus, other_campus = students["Oppilas11"], students["Oppilas12"]
+    same_campus.group = StudentGroup.objects.get(institution=varied.lukio, name="24C")
+    other_campus.campus, other_campus.group = varied.lukio_campus, varied.group
+    for s in (same_campus, other_campus):
+        s.save(update_fields=["campus", "group"])
+    november = weekdays(date(2026, 11, 2), 14)
+    run = _import(varied.lukio, _marks(_ours(varied), november, shift=1), "november.csv")
+    assert run.status == "succeeded", run.errors
+    moved = set(
+        YearlyPresence.objects.filter(moved=True, year=2026).values_list("student_id", flat=True)
+    )
+    assert {same_campus.pk, other_campus.pk} <= moved
+    assert len(moved) == 3  # and the fixture's mover
+    staying = YearlyPresence.objects.filter(moved=False, year=2026).count()
+    assert sum(PresenceCount.objects.filter(year=2026).values_list("students", flat=True)) == (
+        staying
+    )
+    # A group moves campus later: its rows stay on Kallio, where a Kallio scope finds
+    # them although the group is no longer among the campus's groups.
+    StudentGroup.objects.filter(institution=varied.lukio, name="24C").update(
+        campus=varied.lukio_campus
+    )
+    periods = (*PERIODS, (date(2026, 11, 1), TODAY), (date(2026, 8, 1), date(2026, 10, 31)))
+    for scope in _scopes(varied):
+        for start, end in periods:
+            for inst in (None, varied.lukio.pk):
+                for direct, rollup in AGGREGATES[1:]:
+                    assert rollup(scope, start, end, inst) == direct(scope, start, end, inst)
+    kallio = queries.by_group_rollup(_scopes(varied)[2], *queries.period(TODAY))
+    assert "24C" in {r["unit"] for r in kallio}
+    # Within one school year those who stayed are read from the counts alone, and the
+    # lessons of the dashboards' periods from the yearly sums.
+    scope, (start, end) = _scopes(varied)[1], queries.period(TODAY)
+    expected = queries.by_class_rollup(scope, start, end)
+    groups = queries.by_group_rollup(scope, start, end)
+    YearlyPresence.objects.filter(moved=False).delete()
+    MonthlyAbsence.objects.filter(month__gte=start).delete()
+    assert queries.by_class_rollup(scope, start, end) == expected
+    assert queries.by_group_rollup(scope, start, end) == groups
+    assert expected["students"] == 16 + 6
