@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
-from .suppression import hidden_cells, suppress
+from .suppression import hidden_cells, hidden_margins, suppress
 
 __all__ = ["BREAKDOWNS", "compute", "respondents", "suppress", "suppress_groups", "tally"]
 
@@ -278,7 +278,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            hidden = hidden_cells(atoms.get(q.pk, {}), year_of)[by]
+            protect = hidden_cells if by == "group" else hidden_margins
+            hidden = protect(atoms.get(q.pk, {}), year_of)[by]
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:
