@@ -3,8 +3,10 @@
 Every signed-in page needs the same few facts about its user: role assignments, the
 own student record, the students guarded, expert-group and welfare-group memberships,
 the registers held. Read with the ORM they cost six to nine queries on every page.
-They change rarely, so `restore` keeps them in the cache under a key made of the
-person, the day (validity and age are by day) and `FactsVersion.token`, which the
+They change rarely, so `restore` keeps them in the cache, each fact under a key made of
+its name, the person, the day (validity and age are by day) and `FactsVersion.token`
+(read once per request, when the first fact is asked for; a request reads and computes
+only the facts it asks for: `fact`), which the
 database changes in the same transaction as any write to the tables they come from
 (migration 0001's triggers). A reader therefore never gets facts older than the token it
 read: after a write commits, the next request reads the new token and recomputes.
