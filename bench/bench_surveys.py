@@ -178,12 +178,17 @@ def make_survey(owner, staff, *, title: str):
 
 # --- 1. the answer POST under load ----------------------------------------------------
 def sessions(users) -> list[tuple[str, str]]:
-    """(session key, CSRF secret) per user: a browser of their own each. Written in bulk
-    (one `SessionStore.create()` each took minutes for 20,000 on the loaded machine)."""
+    """(session key, CSRF secret) per user: a browser of their own each, as signing in
+    leaves it (the session written with its expiry, `TOUCHED` now: the sign-in was its
+    first touch, accounts.middleware.touched_at_sign_in). Written in bulk (one
+    `SessionStore.create()` each took minutes for 20,000 on the loaded machine), just
+    before each run, so that every answerer posts within the minute after signing in."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
+
+    from opiskeluhuolto.accounts.middleware import TOUCHED
 
     store = SessionStore()
     expires = timezone.now() + timedelta(hours=2)
@@ -195,6 +200,7 @@ def sessions(users) -> list[tuple[str, str]]:
                 SESSION_KEY: str(user.pk),
                 BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
+                TOUCHED: int(time.time()),
             }
         )
         rows.append(Session(session_key=key, session_data=data, expire_date=expires))
@@ -437,6 +443,17 @@ HAND_CAMPUS = """
     WHERE r.survey_id = %s GROUP BY 1, 2, 3
 """
 
+#: The same numbers read from the counts stored at release (the table the page reads): the
+#: fair floor of a page that reads precomputed counts.
+STORED_OVERALL = """
+    SELECT question_id, value, sum(n) FROM surveys_resultcount
+    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2
+"""
+STORED_CAMPUS = """
+    SELECT question_id, campus_id, value, sum(n) FROM surveys_resultcount
+    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2, 3
+"""
+
 
 def hand(sql: str, survey_id: int) -> list[tuple]:
     from django.db import connection
@@ -511,17 +528,16 @@ def main() -> None:
         per_run = int(ARGS.users * (ARGS.seconds + ARGS.warmup) / (0.5 * ARGS.think or 0.02)) + 200
         need = min(STUDENTS, per_run * ARGS.post_repeat)
         users = list(User.objects.filter(username__startswith="bench-s").order_by("pk")[:need])
-        pool = sessions(users)
         port = free_port()
         server = start_server(port)
-        size = len(pool) // ARGS.post_repeat
+        size = len(users) // ARGS.post_repeat
         print("\n1. Answer POST at", ARGS.users, "concurrent answerers (think",
               f"{0.5 * ARGS.think:.2f}–{1.5 * ARGS.think:.2f} s), {ARGS.post_repeat} runs of",
               f"{ARGS.seconds:.0f} s after {ARGS.warmup:.0f} s warm-up, {size:,} answerers each;",
               "each run's floor just before it")  # fmt: skip
         runs = []
         for i in range(ARGS.post_repeat):
-            chunk = pool[i * size : (i + 1) * size]
+            chunk = sessions(users[i * size : (i + 1) * size])  # signed in just now
             floor_ms = floor_post(survey, port, chunk.pop())
             load_before = os.getloadavg()
             cpu_before, all_before = server_cpu(server), os.times()
@@ -609,11 +625,11 @@ def main() -> None:
         url = reverse("surveys:results", args=[big.pk])
         page(client, url)  # warm: templates, translations
         rows = {"overall": [], "campus": []}
-        for name, path, sql in (
-            ("overall", url, HAND_OVERALL),
-            ("campus", url + "?by=campus", HAND_CAMPUS),
+        for name, path, sql, stored_sql in (
+            ("overall", url, HAND_OVERALL, STORED_OVERALL),
+            ("campus", url + "?by=campus", HAND_CAMPUS, STORED_CAMPUS),
         ):
-            ours_t, hand_t = [], []
+            ours_t, hand_t, stored_t = [], [], []
             for _ in range(ARGS.repeat):
                 started = time.perf_counter()
                 page(client, path)
@@ -621,14 +637,24 @@ def main() -> None:
                 started = time.perf_counter()
                 rows[name] = hand(sql, big.pk)
                 hand_t.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                stored = hand(stored_sql, big.pk)
+                stored_t.append(time.perf_counter() - started)
+            assert sorted(stored) == sorted(rows[name]), f"{name}: stored counts differ"
             o, h = statistics.median(ours_t) * 1000, statistics.median(hand_t) * 1000
+            st = statistics.median(stored_t) * 1000
             print(
-                f"   {name:<8} page {o:,.0f} ms vs hand-written SQL {h:,.0f} ms: ratio {o / h:.2f} "
+                f"   {name:<8} page {o:,.0f} ms (min {min(ours_t) * 1000:,.0f}) vs hand-written "
+                f"SQL over the answers {h:,.0f} ms (min {min(hand_t) * 1000:,.0f}): ratio "
+                f"{o / h:.2f}; vs hand-written SQL over the stored counts {st:,.1f} ms "
+                f"(min {min(stored_t) * 1000:,.1f}): ratio {o / st:.1f} "
                 f"(page runs {', '.join(f'{x * 1000:.0f}' for x in ours_t)} ms; "
                 f"SQL {', '.join(f'{x * 1000:.0f}' for x in hand_t)} ms)"
             )
             print(
-                f"            target ≤ 1.5× and ≤ 1 s: {'MET' if o / h <= 1.5 and o <= 1000 else 'NOT MET'}"
+                f"            target ≤ 1.5× the aggregate over the answers and ≤ 1 s: "
+                f"{'MET' if o / h <= 1.5 and o <= 1000 else 'NOT MET'}; "
+                f"≤ 1.5× reading the stored counts: {'MET' if o / st <= 1.5 else 'NOT MET'}"
             )
         same = check_same(big, rows["overall"], rows["campus"])
         print(

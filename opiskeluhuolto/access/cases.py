@@ -18,13 +18,14 @@ Models are imported inside functions: this module is loaded with the
 from __future__ import annotations
 
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access import facts
 from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
 
@@ -75,7 +76,7 @@ def member_cases_sql(alias: str, user_id: int, day: date) -> tuple[str, list]:
 
 class CaseRules(RulePrimitives):
     # --- primitives of this domain ------------------------------------------
-    @cached_property
+    @facts.fact
     def member_case_ids(self) -> frozenset[int]:
         """Cases whose expert group the user belongs to today: `MembershipQuerySet.active_on`
         (begun, not ended, and the user still holds a role at the case's institution or
@@ -91,7 +92,7 @@ class CaseRules(RulePrimitives):
             cursor.execute(sql, params)
             return frozenset(case_id for (case_id,) in cursor.fetchall())
 
-    @cached_property
+    @facts.fact
     def responsible_case_ids(self) -> frozenset[int]:
         if not self.is_authenticated:
             return frozenset()
@@ -100,7 +101,7 @@ class CaseRules(RulePrimitives):
         rows = ExpertGroupMembership.objects.filter(user=self.user, is_responsible=True)
         return frozenset(rows.active_on(self.today).values_list("case_id", flat=True))
 
-    @cached_property
+    @facts.fact
     def register_provider_ids(self) -> frozenset[int]:
         """Providers whose welfare register this user administers (LAW.md L-21-1): as its
         register responsible person, or holding, provider-wide, the role the provider named
@@ -115,7 +116,7 @@ class CaseRules(RulePrimitives):
                 q |= Q(pk=g.provider_id, register_admin_role=g.role)
         return frozenset(Provider.objects.filter(q).values_list("pk", flat=True))
 
-    @cached_property
+    @facts.fact
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
         """(students with a prohibition covering all matters, cases with their own prohibition)."""
         if not self.guarded_student_ids:

@@ -12,11 +12,10 @@ members (Role.EXTERNAL_MEMBER) see only the groups they belong to.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from opiskeluhuolto.access import facts
 from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role, Student
 
@@ -48,7 +47,7 @@ class CommunalRules(RulePrimitives):
             for g in self._inside_grants(provider_id)
         )
 
-    @cached_property
+    @facts.fact
     def group_roles(self) -> dict[int, str]:
         """Welfare-group id → this person's role in it."""
         if not self.is_authenticated:

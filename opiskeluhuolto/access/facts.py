@@ -3,8 +3,10 @@
 Every signed-in page needs the same few facts about its user: role assignments, the
 own student record, the students guarded, expert-group and welfare-group memberships,
 the registers held. Read with the ORM they cost six to nine queries on every page.
-They change rarely, so `restore` keeps them in the cache under a key made of the
-person, the day (validity and age are by day) and `FactsVersion.token`, which the
+They change rarely, so `restore` keeps them in the cache, each fact under a key made of
+its name, the person, the day (validity and age are by day) and `FactsVersion.token`
+(read once per request, when the first fact is asked for; a request reads and computes
+only the facts it asks for: `fact`), which the
 database changes in the same transaction as any write to the tables they come from
 (migration 0001's triggers). A reader therefore never gets facts older than the token it
 read: after a write commits, the next request reads the new token and recomputes.
@@ -22,6 +24,7 @@ fresh resolver on every read.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -78,25 +81,77 @@ def token() -> int | None:
 
 
 def restore(can: Permissions) -> None:
-    """Fill `can`'s facts from the cache, or compute them all and cache them."""
-    if not can.is_authenticated:
+    """Let `can`'s facts come from the cache: nothing is read until a fact is first
+    asked for (`fact`); then the token and every fact cached under it are read at once,
+    and a fact missing there is computed when asked and cached alone. A request that asks
+    for no fact (the answer API of surveys) costs nothing; one that asks for one fact of a
+    person not seen before computes that fact only."""
+    if can.is_authenticated:
+        can.__dict__["_facts_pending"] = True
+
+
+def _load(can: Permissions) -> None:
+    """The token and every fact cached under it, once per resolver, on the first fact."""
+    if not can.__dict__.pop("_facts_pending", False):
         return
     current = token()
     if current is None:
         return
     can.facts_token = current
-    key = f"access-facts:{can.user.pk}:{can.today.isoformat()}:{current}"
-    facts = cache.get(key)
-    if facts is None:
-        cache.set(key, {name: getattr(can, name) for name in FACTS}, TIMEOUT)
-    else:
-        can.__dict__.update(facts)
+    keys = {_key(can, name, current): name for name in FACTS}
+    for key, value in cache.get_many(list(keys)).items():
+        can.__dict__.setdefault(keys[key], value)
+
+
+def _key(can: Permissions, name: str, current: int) -> str:
+    return f"access-facts:{can.user.pk}:{can.today.isoformat()}:{current}:{name}"
+
+
+def keys(can: Permissions) -> list[str]:
+    """The cache keys of `can`'s facts under the token they were restored with."""
+    current = can.facts_token
+    return [] if current is None else [_key(can, name, current) for name in FACTS]
+
+
+def _still_current(can: Permissions, current: int) -> bool:
+    """Whether a fact just computed may be kept under `current`. Outside a transaction
+    every read sees committed rows, at least as new as the token. Inside one, this
+    request may have written a fact table (its trigger changed the token, visible to this
+    transaction only): a fact read then may be rolled back, so it is kept only when the
+    token is still the one the facts were restored with. The test case's own wrapping
+    transaction (marked `_from_testcase` by Django) counts as none, as for `on_commit`."""
+    if any(not getattr(a, "_from_testcase", False) for a in connection.atomic_blocks):
+        return token() == current
+    return True
+
+
+class fact[T](cached_property[T]):
+    """A resolver property holding a fact read from the database (one of FACTS): with
+    `restore`, read from the cache, or computed and cached alone when missing there.
+    Without `restore` (a resolver for one day, the register's gate) it is a plain
+    `cached_property`. Written here because the cache must be consulted per fact and
+    under the token, which `functools.cached_property` has no hook for."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        name = self.attrname
+        _load(instance)
+        if name in instance.__dict__:
+            return instance.__dict__[name]
+        value = self.func(instance)
+        instance.__dict__[name] = value
+        current = instance.facts_token
+        if current is not None and _still_current(instance, current):
+            cache.set(_key(instance, name, current), value, TIMEOUT)
+        return value
 
 
 def cached[T](can: Permissions, name: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept under the token `can`'s facts were restored with, so that it is
     never older than those facts. Only for values read from TABLES alone (a test for each
     use checks the tables its queries read). Without a token, computed every time."""
+    _load(can)
     current = getattr(can, "facts_token", None)
     if current is None:
         return compute()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -108,7 +107,7 @@ class Permissions(
     def is_authenticated(self) -> bool:
         return bool(self.user and self.user.is_authenticated)
 
-    @cached_property
+    @facts.fact
     def grants(self) -> tuple[Grant, ...]:
         if not self.is_authenticated:
             return ()
@@ -118,13 +117,13 @@ class Permissions(
             for r in rows.only("role", "provider_id", "institution_id", "campus_id")
         )
 
-    @cached_property
+    @facts.fact
     def own_student(self) -> Student | None:
         if not self.is_authenticated:
             return None
         return Student.objects.filter(user=self.user).select_related("institution").first()
 
-    @cached_property
+    @facts.fact
     def guarded_student_ids(self) -> frozenset[int]:
         """Students this person is guardian of while the student is a minor."""
         if not self.is_authenticated:
@@ -182,7 +181,7 @@ class Permissions(
     def manage_people(self, provider: Provider | int) -> bool:
         return self.is_provider_admin(provider)
 
-    @cached_property
+    @facts.fact
     def student_institution_ids(self) -> frozenset[int]:
         ids = set(
             Student.objects.filter(pk__in=self.guarded_student_ids).values_list(

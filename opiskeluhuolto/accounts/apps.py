@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import identification  # noqa: F401  (connects the sign-in receiver)
+        from . import identification, middleware  # noqa: F401  (connect the sign-in receivers)

@@ -6,6 +6,8 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -82,14 +84,23 @@ TOUCH_EVERY = 60
 TOUCHED = "_touched"
 
 
+@receiver(user_logged_in, dispatch_uid="oh_session_touched_at_sign_in")
+def touched_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in writes the session with its full expiry: that is its first touch, so the
+    requests of the next minute need not write it again (`IdleSessionMiddleware`)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TOUCHED] = int(time.time())
+
+
 class IdleSessionMiddleware:
     """Keeps a signed-in session alive while it is used, writing it at most once a minute.
 
     The idle timeout (SESSION_COOKIE_AGE, 30 minutes) only needs the session's expiry
     moved forward now and then; Django's SESSION_SAVE_EVERY_REQUEST would write the
     session row, and commit, on every request. A session is written when it was last
-    written over a minute ago, so it ends after 29–30 minutes without a request.
-    Placed right after SessionMiddleware, so it runs before the session is saved.
+    written over a minute ago, so it ends after 29–30 minutes without a request. Sign-in
+    counts as a write (`touched_at_sign_in`): the session was just saved with a fresh
+    expiry. Placed right after SessionMiddleware, so it runs before the session is saved.
     """
 
     def __init__(self, get_response):

@@ -34,10 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
-from .suppression import hidden_cells, suppress
+from .suppression import hidden_cells, hidden_margins, suppress
 
 __all__ = ["BREAKDOWNS", "compute", "respondents", "suppress", "suppress_groups", "tally"]
 
@@ -173,19 +173,35 @@ def tally(survey: Survey) -> int:
     return len(stored)
 
 
-def _rows(survey: Survey) -> list[tuple]:
+def _rows(survey: Survey, by: str | None = None) -> list[tuple]:
     """The stored counts of a released survey (counted at release; counted now, once, for
-    one released before counts were stored); a live count for an unreleased one."""
+    one released before counts were stored); a live count for an unreleased one.
+
+    Overall and by campus, the counts of each value are summed per campus by the
+    database (a few hundred rows instead of one per group and value: most of the stored
+    rows at a provider's size); the respondents per group are read as stored, since the
+    suppression protects the breakdowns together at the group's grain."""
     if not survey.released:
         return count_rows(survey)
-    rows = list(
-        ResultCount.objects.filter(survey=survey).values_list(
-            "question", "campus", "student_group", "value", "n"
+    stored = ResultCount.objects.filter(survey=survey)
+    if by in (None, "campus"):
+        rows: list[tuple] = list(
+            stored.filter(value__isnull=True).values_list(
+                "question", "campus", "student_group", "value", "n"
+            )
         )
-    )
+        rows += [
+            (qid, campus, None, value, n)
+            for qid, campus, value, n in stored.filter(value__isnull=False)
+            .values("question", "campus", "value")
+            .annotate(total=Sum("n"))
+            .values_list("question", "campus", "value", "total")
+        ]
+    else:
+        rows = list(stored.values_list("question", "campus", "student_group", "value", "n"))
     if not rows:
         tally(survey)
-        return _rows(survey)
+        return _rows(survey, by)
     return rows
 
 
@@ -204,7 +220,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
-    rows = _rows(survey)
+    rows = _rows(survey, by)
     group_names = _group_names({r[2] for r in rows}) if by else {}
     year_of = _year_of(group_names)
 
@@ -262,7 +278,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            hidden = hidden_cells(atoms.get(q.pk, {}), year_of)[by]
+            protect = hidden_cells if by == "group" else hidden_margins
+            hidden = protect(atoms.get(q.pk, {}), year_of)[by]
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:

@@ -95,6 +95,15 @@ def _protect_margins(atoms: dict, year_of: Callable) -> tuple[set, set]:
     return {k for d, k in hidden if d == "campus"}, {k for d, k in hidden if d == "year"}
 
 
+def hidden_margins(atoms: dict, year_of: Callable) -> dict[str, set]:
+    """For one question: the hidden cells of the campus and starting-year breakdowns, as
+    `hidden_cells` gives them. The groups' protection (the costly part at a provider's
+    size: a pass over every group of every shown campus and year, repeated) hides only
+    groups, so a page by campus or by year does not need it."""
+    hidden_campuses, hidden_years = _protect_margins(atoms, year_of)
+    return {"campus": {(c,) for c in hidden_campuses}, "year": {(y,) for y in hidden_years}}
+
+
 def hidden_cells(atoms: dict, year_of: Callable) -> dict[str, set]:
     """For one question: the hidden cells of each breakdown, keyed as the breakdowns key
     them: campus → {(campus,)}, year → {(year,)}, group → {(campus, group)}."""

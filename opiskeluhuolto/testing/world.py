@@ -66,9 +66,9 @@ def facts_of(users) -> dict[str, object]:
     (`keep_facts`).
 
     Each test starts from the world as built, so the facts token is the one read here, and
-    facts cached under it are the ones any request would compute again (`restore` reads
-    them before the request writes anything; a write changes the token, and facts under
-    a new token are never kept). Without them each test's `cache.clear()` (conftest.py)
+    facts cached under it are the ones any request would compute again (a fact computed
+    after a write of its request is kept only while the token is unchanged; a write
+    changes the token, and facts under a new token are never kept). Without them each test's `cache.clear()` (conftest.py)
     made every request of the permission matrix and the distance test compute its user's
     facts anew: a third of their time.
     """
@@ -80,9 +80,9 @@ def facts_of(users) -> dict[str, object]:
     for user in users:
         can = Permissions(User.objects.get(pk=user.pk))  # a copy: nothing kept on `user`
         facts.restore(can)
-        token = getattr(can, "facts_token", None)
-        if token is not None:
-            keys.append(f"access-facts:{user.pk}:{can.today.isoformat()}:{token}")
+        for name in facts.FACTS:  # each computed and cached under the token
+            getattr(can, name)
+        keys += facts.keys(can)
     return cache.get_many(keys)
 
 

@@ -69,12 +69,69 @@ def test_the_facts_read_no_table_without_a_trigger(cast, member):
 def test_a_second_request_reads_only_the_token(cast):
     first = for_user(fresh(cast.kuraattori))
     assert first.grants
+    for name in facts.FACTS:  # the first request asked for every fact
+        getattr(first, name)
     user = fresh(cast.kuraattori)
     with CaptureQueriesContext(connection) as ctx:
         again = for_user(user)
         values = {name: getattr(again, name) for name in facts.FACTS}
     assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
     assert values["grants"] == first.grants
+
+
+def test_a_request_that_asks_for_no_fact_reads_nothing(cast):
+    """The answer API of surveys: signed in is its whole policy, no fact is needed."""
+    user = fresh(cast.student)
+    with CaptureQueriesContext(connection) as ctx:
+        can = for_user(user)
+        assert can.is_authenticated
+    assert ctx.captured_queries == []
+
+
+def test_a_fact_not_cached_is_computed_alone_and_kept(cast):
+    """A person not seen before: the one fact asked for costs the token and its own
+    query, not all the facts'; the next request has it from the cache."""
+    student = cast.student
+    user = fresh(student)
+    with CaptureQueriesContext(connection) as ctx:
+        own = for_user(user).own_student
+    assert own is not None and own.user_id == student.pk
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert len(sqls) == 2 and "access_factsversion" in sqls[0], sqls
+    assert "organisation_student" in sqls[1], sqls
+    user = fresh(student)
+    with CaptureQueriesContext(connection) as ctx:
+        again = for_user(user).own_student
+    assert len(ctx.captured_queries) == 1  # the token
+    assert again.pk == own.pk
+
+
+def test_a_fact_read_after_a_write_in_a_transaction_is_not_kept(cast):
+    """A fact computed after its own request wrote a fact table, inside a transaction
+    that is then rolled back, must not stay cached under the token still current."""
+    from django.db import transaction
+
+    user = cast.kuraattori
+    before = for_user(fresh(user)).group_roles
+    from django.core.cache import cache
+
+    cache.clear()
+    group = Group.objects.create(
+        provider=cast.provider, institution=cast.lukio, kind=Group.Kind.WELFARE, name="Uusi"
+    )
+    token_before = facts.token()
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        can = for_user(fresh(user))
+        assert can.grants  # the token is read before the write
+        Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
+        assert group.pk in can.group_roles  # read inside the transaction: not kept
+        raise Rollback
+    assert facts.token() == token_before
+    assert for_user(fresh(user)).group_roles == before
 
 
 def test_without_the_token_row_nothing_is_cached(cast):
@@ -247,8 +304,9 @@ def test_a_token_read_inside_a_writing_transaction_is_the_new_one(cast):
 
 
 def test_the_own_institution_comes_with_the_facts_and_a_change_shows_at_once(cast):
-    for_user(fresh(cast.student))
+    assert for_user(fresh(cast.student)).own_student  # the first request caches it
     can = for_user(fresh(cast.student))
+    assert can.grants == ()  # the token read and the cached facts restored
     with CaptureQueriesContext(connection) as ctx:
         assert can.own_student.institution.slug == cast.lukio.slug
     assert len(ctx.captured_queries) == 0

@@ -112,6 +112,44 @@ def test_a_session_used_now_and_then_stays_and_an_idle_one_ends(client, cast):
         assert client.get(home).status_code == 302  # to the sign-in page
 
 
+def test_signing_in_is_the_sessions_first_touch(client, cast):
+    """The request right after signing in does not write the session again (sign-in just
+    wrote it with its full expiry); a request over a minute later does, moving the expiry;
+    and a session not used after signing in still ends after the idle timeout."""
+    import time
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = reverse("front:home")
+
+    def session_writes() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(home).status_code == 200
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().startswith("SELECT")
+        ]
+
+    start = time.time()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(cast.kuraattori)
+        key = client.session.session_key
+        expiry = Session.objects.get(session_key=key).expire_date
+        traveller.shift(5)
+        assert session_writes() == []
+        traveller.shift(60)
+        assert session_writes() != []
+        assert Session.objects.get(session_key=key).expire_date > expiry
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(cast.kuraattori)
+        traveller.shift(settings.SESSION_COOKIE_AGE + 1)
+        assert client.get(home).status_code == 302  # to the sign-in page
+
+
 def test_mfa_is_required_by_default_in_production():
     import subprocess
     import sys

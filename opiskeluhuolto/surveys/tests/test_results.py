@@ -109,3 +109,22 @@ def test_respondents_of_several_choices_count_once_and_sums_match(sv, cast):
         assert rows[multi.pk].total.counts == {1: 7, 2: 7, 3: 3}
     campus = results.compute(survey, by="campus")
     assert [(c.n, c.counts) for c in campus[1].cells] == [(10, {1: 7, 2: 7, 3: 3})]
+
+
+def test_the_margins_alone_hide_what_the_three_breakdowns_together_hide():
+    """The page by campus or by year skips the groups' protection (`hidden_margins`): the
+    campus and year cells it hides must be exactly those of `hidden_cells`."""
+    import random
+
+    from opiskeluhuolto.surveys.suppression import hidden_cells, hidden_margins
+
+    rng = random.Random(16)
+    for _ in range(200):
+        groups = rng.randint(1, 30)
+        atoms = {
+            (rng.randint(1, 4), g): rng.choice([0, 1, 2, 3, 4, 5, 8, 20, 60]) for g in range(groups)
+        }
+        years = {g: rng.choice([2023, 2024, 2025, None]) for g in range(groups)}
+        whole = hidden_cells(atoms, years.get)
+        margins = hidden_margins(atoms, years.get)
+        assert margins == {"campus": whole["campus"], "year": whole["year"]}, atoms
