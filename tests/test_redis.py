@@ -120,7 +120,8 @@ from opiskeluhuolto.access.permissions import for_user
 from opiskeluhuolto.accounts.models import User
 user = User.objects.get(pk={pk})
 token = facts.token()
-found = cache.get(f"access-facts:{pk}:{{timezone.localdate().isoformat()}}:{{token}}")
+# One fact, the role assignments (access.facts keeps each fact under its own key).
+found = cache.get(f"access-facts:{pk}:{{timezone.localdate().isoformat()}}:{{token}}:grants")
 print(json.dumps({{"token": token, "cached": found is not None,
                    "principal": for_user(user).has_role("principal")}}))
 """

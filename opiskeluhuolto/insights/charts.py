@@ -39,8 +39,13 @@ class Chart:
         # Vega writes its own English descriptions ("Y-axis titled … for a linear scale")
         # into the SVG; the page and the downloaded SVG describe the chart in the reader's
         # language instead (the title here, the figures in the table).
+        # `aria: false` drops the descriptions; the marks' own `aria: false` takes them
+        # out of the accessibility tree too (otherwise each keeps a role without a name,
+        # which axe rightly refuses). The page's wrapper is role="img" with the title.
         if self.spec is not None:
-            self.spec.setdefault("config", {})["aria"] = False
+            config = self.spec.setdefault("config", {})
+            config["aria"] = False
+            config.setdefault("mark", {})["aria"] = False
             self.spec["description"] = self.title
 
     def table(self) -> list[list]:

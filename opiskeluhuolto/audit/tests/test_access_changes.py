@@ -53,6 +53,7 @@ def test_assigning_a_role(cast):
         "campus": None,
         "valid_from": "2026-08-01",
         "valid_until": None,
+        "employer": None,
     }
 
 
