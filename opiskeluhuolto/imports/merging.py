@@ -46,10 +46,6 @@ RECORD = np.dtype(
 )
 
 
-def _raw(cursor):
-    return cursor.cursor if hasattr(cursor, "cursor") else cursor
-
-
 def _padded(days: Days) -> Days:
     """The same days with codes and courses `MAX_LESSON` wide."""
     width = days.codes.shape[1]
@@ -92,7 +88,7 @@ def stored_days() -> Days:
     buffer = io.BytesIO()
     with (
         connection.cursor() as c,
-        _raw(c).copy(f"COPY ({padded}) TO STDOUT (FORMAT binary)") as copy,
+        store.raw_cursor(c).copy(f"COPY ({padded}) TO STDOUT (FORMAT binary)") as copy,
     ):
         for data in copy:
             buffer.write(data)
@@ -172,25 +168,11 @@ def changes(stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.nda
     return Changes(changed_days, weeks, written)
 
 
-def _temp(name: str, columns: str) -> None:
-    pg = connection.vendor == "postgresql"
-    with connection.cursor() as c:
-        c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if pg else 'temp'}.{name}")
-        c.execute(f"CREATE TEMP TABLE {name} ({columns})" + (" ON COMMIT DROP" if pg else ""))
-
-
-def _drop(name: str) -> None:
-    with connection.cursor() as c:
-        c.execute(
-            f"DROP TABLE IF EXISTS {'pg_temp' if connection.vendor == 'postgresql' else 'temp'}.{name}"
-        )
-
-
 def upsert_days(days: Days) -> None:
     """Store the changed days: new ones added, existing ones given their new marks."""
     if not len(days):
         return
-    _temp(CHANGED, "student_id bigint, day date, codes bytea, courses bytea")
+    store.create_temp(CHANGED, "student_id bigint, day date, codes bytea, courses bytea")
     try:
         store.write_day_rows(days, CHANGED)
         with connection.cursor() as c:
@@ -201,14 +183,14 @@ def upsert_days(days: Days) -> None:
                 "SET codes = excluded.codes, courses = excluded.courses"
             )
     finally:
-        _drop(CHANGED)
+        store.drop_temp(CHANGED)
 
 
 def replace_weeks(weeks: Weeks, units) -> list[date]:
     """Rewrite the summaries of these weeks; returns the months they are in."""
     if not len(weeks):
         return []
-    _temp(PAIRS, "student_id bigint, week date")
+    store.create_temp(PAIRS, "student_id bigint, week date")
     try:
         if connection.vendor == "postgresql":
             store.copy_binary(
@@ -234,7 +216,7 @@ def replace_weeks(weeks: Weeks, units) -> list[date]:
                 "AND p.week = imports_weeklyabsence.week)"
             )
     finally:
-        _drop(PAIRS)
+        store.drop_temp(PAIRS)
     store.write_weeks(weeks, units)
     return store.months_of_weeks(weeks.week)
 

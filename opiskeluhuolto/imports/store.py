@@ -43,7 +43,8 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _raw(cursor):
+def raw_cursor(cursor):
+    """psycopg's own cursor under Django's wrapper (for COPY)."""
     return cursor.cursor if hasattr(cursor, "cursor") else cursor
 
 
@@ -71,9 +72,9 @@ def copy_binary(table: str, columns: str, chunks: Iterable[bytes]) -> None:
     """Stream the chunks; a writer thread sends them, so the next chunk is built meanwhile."""
     with (
         connection.cursor() as c,
-        _raw(c).copy(
+        raw_cursor(c).copy(
             f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)",
-            writer=QueuedLibpqWriter(_raw(c)),
+            writer=QueuedLibpqWriter(raw_cursor(c)),
         ) as copy,
     ):
         copy.write(COPY_HEADER)
@@ -90,7 +91,7 @@ def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
         return
     with connection.cursor() as c:
         if _pg():
-            with _raw(c).copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with raw_cursor(c).copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -100,14 +101,7 @@ def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
 
 def create_affected(students: np.ndarray, weeks: np.ndarray) -> None:
     """A temporary table of the (student, week) pairs an import touches."""
-    temp = "TEMP TABLE" + (" IF NOT EXISTS" if not _pg() else "")
-    on_commit = " ON COMMIT DROP" if _pg() else ""
-    with connection.cursor() as c:
-        c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{AFFECTED}")
-        c.execute(
-            f"CREATE {temp} {AFFECTED} (student_id bigint, week_start date, week_end date)"
-            f"{on_commit}"
-        )
+    create_temp(AFFECTED, "student_id bigint, week_start date, week_end date")
     if _pg():
         copy_binary(
             AFFECTED,
@@ -136,10 +130,23 @@ def create_affected(students: np.ndarray, weeks: np.ndarray) -> None:
         )
 
 
+def create_temp(name: str, columns: str) -> None:
+    """A new, empty temporary table of the import (one left by an earlier step dropped);
+    on PostgreSQL it goes with the transaction."""
+    on_commit = " ON COMMIT DROP" if _pg() else ""
+    with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{name}")
+        c.execute(f"CREATE TEMP TABLE {name} ({columns}){on_commit}")
+
+
+def drop_temp(name: str) -> None:
+    with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {'pg_temp' if _pg() else 'temp'}.{name}")
+
+
 def drop_affected() -> None:
     if not _pg():
-        with connection.cursor() as c:
-            c.execute(f"DROP TABLE IF EXISTS temp.{AFFECTED}")
+        drop_temp(AFFECTED)
 
 
 def days_exist(student_ids: list[int], first: date, last: date) -> bool:
@@ -313,6 +320,10 @@ def months_of_weeks(weeks: np.ndarray) -> list[date]:
     return sorted({month_start(from_epoch(w)) for w in np.unique(weeks).tolist()})
 
 
+#: The rollups kept per school year (`refresh_rollups` rewrites a year's rows whole).
+YEARLY_ROLLUPS = ("imports_yearlypresence", "imports_presencecount", "imports_yearlyabsence")
+
+
 def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
     """Rewrite the rollups of one institution for these months from the weekly summaries.
 
@@ -354,13 +365,9 @@ def refresh_rollups(institution_id: int, months: Iterable[date]) -> None:
                 [month, *params],
             )
         for year in sorted({school_year(m) for m in months}):
-            c.execute(
-                "DELETE FROM imports_yearlypresence WHERE institution_id = %s AND year = %s",
-                [institution_id, year],
-            )
-            for table in ("presencecount", "yearlyabsence"):
+            for table in YEARLY_ROLLUPS:
                 c.execute(
-                    f"DELETE FROM imports_{table} WHERE institution_id = %s AND year = %s",
+                    f"DELETE FROM {table} WHERE institution_id = %s AND year = %s",
                     [institution_id, year],
                 )
             c.execute(
@@ -402,9 +409,8 @@ def rebuild_rollups(institution_id: int | None = None) -> int:
     with connection.cursor() as c:
         for table in ("imports_monthlyabsence", "imports_monthlycampusabsence"):
             c.execute(f"DELETE FROM {table} {where}", params)
-        c.execute(f"DELETE FROM imports_yearlypresence {where}", params)
-        c.execute(f"DELETE FROM imports_presencecount {where}", params)
-        c.execute(f"DELETE FROM imports_yearlyabsence {where}", params)
+        for table in YEARLY_ROLLUPS:
+            c.execute(f"DELETE FROM {table} {where}", params)
         c.execute(
             f"SELECT DISTINCT institution_id, {_month_sql('week')} "
             f"FROM imports_weeklyabsence {where}",

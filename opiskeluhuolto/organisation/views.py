@@ -221,7 +221,8 @@ def organisation_new(request):
 @policies.staff
 def organisation(request, pk):
     org = organisation_rules.get_organisation(request.user, pk)
-    can_manage = for_user(request.user).manage_organisation(org)
+    can = for_user(request.user)
+    can_manage = can.manage_organisation(org)
     context = {
         "organisation": org,
         "contacts": org.contacts.all(),
@@ -233,7 +234,7 @@ def organisation(request, pk):
         "can_manage": can_manage,
         "today": timezone.localdate(),
         "employees": _employees(org, employed=True),
-        "can_employ": for_user(request.user).manage_employment(org),
+        "can_employ": can.manage_employment(org),
     }
     if can_manage:
         context.update(
