@@ -153,10 +153,10 @@ def write(rows: list[dict]) -> None:
 
     One chain per student (`chain.student_chain`): readers about different students never
     wait for each other, even within one provider. On PostgreSQL the rows go in without
-    their place in the chain; a deferred trigger (migrations 0003, 0008) gives each its `seq` and hashes while the transaction
-    commits, under its chain's lock, so no reader waits for another one's round trips. On
-    SQLite the write transaction (IMMEDIATE) already serialises writers: the chains' last
-    rows are read and the rows chained here. Either way the statement and every value but
+    their place in the chain; a deferred trigger (migrations 0003, 0009) gives each its
+    `seq` and hashes while the transaction commits, under its chains' locks, so no reader
+    waits for another one's round trips. On SQLite the write transaction (IMMEDIATE)
+    already serialises writers: the chains' last rows are read and the rows chained here. Either way the statement and every value but
     the chain's own are prepared first, and the SQL is plain: compiling an ORM query would
     cost more than running it.
     """
