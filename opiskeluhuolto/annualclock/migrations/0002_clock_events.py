@@ -30,21 +30,26 @@ def move_rows(apps, schema_editor):
 
 
 def move_back(apps, schema_editor):
+    """The rows back into the meetings table with their time: its `at` is auto_now_add,
+    which bulk_create overwrites, so the times are put back after."""
     old = apps.get_model("meetings", "CommunalEvent")
     new = apps.get_model("annualclock", "ClockEvent")
-    old.objects.bulk_create(
+    rows = list(new.objects.order_by("pk"))
+    made = old.objects.bulk_create(
         [
             old(
-                at=r.at,
                 actor_id=r.actor_id,
                 verb=r.verb,
                 object_type=r.object_type,
                 object_id=r.object_id,
             )
-            for r in new.objects.order_by("pk").iterator()
+            for r in rows
         ],
         batch_size=2000,
     )
+    for row, r in zip(made, rows, strict=True):
+        row.at = r.at
+    old.objects.bulk_update(made, ["at"], batch_size=2000)
 
 
 class Migration(migrations.Migration):
