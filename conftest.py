@@ -100,8 +100,60 @@ def _access_log_chained_per_statement(request):
             cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
 
 
+#: Test modules whose every database test takes the cast in a rolled-back transaction (no
+#: commit, no time travel): they share one cast per module (`_module_cast`).
+_CAST_MODULES: set[str] = set()
+_COMMITTING = frozenset({"transactional_db", "live_server"})
+_TIME_TRAVEL = frozenset({"time_machine", "freezer", "mocker_time"})
+
+
+def _shares_the_cast(item) -> bool | None:
+    """True: takes the cast, rolled back; False: uses the database otherwise; None: no
+    database at all."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if not (marker or DATABASE_FIXTURES & fixtures):
+        return None
+    committing = bool(marker and marker.kwargs.get("transaction")) or bool(_COMMITTING & fixtures)
+    return "cast" in fixtures and not committing and not (_TIME_TRAVEL & fixtures)
+
+
+def _note_cast_modules(items) -> None:
+    verdicts: dict[str, set[bool | None]] = {}
+    for item in items:
+        verdicts.setdefault(item.module.__name__, set()).add(_shares_the_cast(item))
+    _CAST_MODULES.clear()
+    _CAST_MODULES.update(
+        name for name, seen in verdicts.items() if True in seen and False not in seen
+    )
+
+
+@pytest.fixture(scope="module")
+def _module_cast(request, django_db_setup, django_db_blocker):
+    """The cast built once for a module whose database tests all take it without
+    committing (as Django's `TestCase.setUpTestData`): in a transaction around the module,
+    each test a savepoint in it, rolled back after the test (`testing.world.module_world`).
+    Building it costs ~240 queries; about 800 tests take it. Elsewhere (a module with a
+    committing test, or a database test without the cast, which must not see its rows)
+    None: each test builds its own."""
+    if request.module.__name__ not in _CAST_MODULES:
+        yield None
+        return
+    from django.utils import timezone
+
+    from opiskeluhuolto.testing.cast import build
+    from opiskeluhuolto.testing.world import module_world
+
+    with module_world(django_db_blocker, lambda: build(timezone.localdate())) as built:
+        yield built
+
+
 @pytest.fixture
-def cast(db):
+def cast(_module_cast, db):
+    """The test cast (`testing.cast`). A shared one is deep-copied for each test, as
+    `setUpTestData`'s instances are: what a test changes on its copy stays with it."""
+    if _module_cast is not None:
+        return copy.deepcopy(_module_cast)
     from django.utils import timezone
 
     from opiskeluhuolto.testing.cast import build
@@ -178,6 +230,8 @@ def production_pass() -> bool:
 
 def pytest_collection_modifyitems(config, items):
     from django.db import connections
+
+    _note_cast_modules(items)
 
     on_sqlite = connections["default"].vendor == "sqlite"
     production = production_pass()

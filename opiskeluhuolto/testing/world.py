@@ -38,11 +38,13 @@ def module_world[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     Use from a module-scoped fixture that depends on `django_db_setup`; the tests using it
     must be marked `django_db` (non-transactional), so each runs in a savepoint of its own.
     """
+    atomic = transaction.atomic()
+    # Like the transaction of django.test.TestCase: an application's
+    # `atomic(durable=True)` inside a test is not refused because of this one.
+    atomic._from_testcase = True  # type: ignore[attr-defined]  # as TestCase sets it
+    # The database is unblocked only to build and to roll back: between, a test of the
+    # module that asks for no database is refused it, as everywhere.
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        # Like the transaction of django.test.TestCase: an application's
-        # `atomic(durable=True)` inside a test is not refused because of this one.
-        atomic._from_testcase = True  # type: ignore[attr-defined]  # as TestCase sets it
         atomic.__enter__()
         try:
             if connection.vendor == "postgresql":
@@ -53,8 +55,14 @@ def module_world[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
             cache.clear()
             with override_settings(**TEST_SETTINGS):
                 built = build()
-            yield built
-        finally:
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             cache.clear()
