@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto import audit
@@ -24,6 +23,7 @@ from opiskeluhuolto.organisation.models import (
     RoleAssignment,
     Student,
 )
+from opiskeluhuolto.organisation.positions import position_in_register
 
 from . import auditing, signals
 from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition, Referral
@@ -189,6 +189,7 @@ def close_referral(referral: Referral, *, by, reason: str) -> Referral:
 
 
 def _position(user, student: Student, on: date) -> str:
+    """The member's position in the register's language (`organisation.positions`)."""
     if user.title:
         return user.title
     roles = (
@@ -197,11 +198,7 @@ def _position(user, student: Student, on: date) -> str:
         .at_institution(student.institution)
         .values_list("role", flat=True)
     )
-    labels = dict(Role.choices)
-    # In the register's language, as the access log's roles (records.log.role_at); the
-    # register's pages show it in the reader's.
-    with translation.override(settings.LANGUAGE_CODE):
-        return ", ".join(str(labels[r]) for r in roles) or "–"
+    return position_in_register("", roles) or "–"
 
 
 def _is_welfare_professional(user, student: Student, on: date) -> bool:
