@@ -18,7 +18,7 @@ from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions, caselist, signals
+from . import actions, caselist, expert_groups, signals
 from .forms import (
     CloseReferralForm,
     ConsentForm,
@@ -297,8 +297,10 @@ def _open(referral, form, user):
     from django.db import transaction
 
     with transaction.atomic():
-        consent = actions.give_consent(referral.student, recorded_by=user, **form.consent_kwargs())
-        return actions.open_case(
+        consent = expert_groups.give_consent(
+            referral.student, recorded_by=user, **form.consent_kwargs()
+        )
+        return expert_groups.open_case(
             referral,
             by=user,
             subject=form.cleaned_data["subject"],
@@ -339,12 +341,12 @@ def _add_consent(case, form, user):
     from django.db import transaction
 
     with transaction.atomic():
-        consent = actions.give_consent(
+        consent = expert_groups.give_consent(
             case.student, recorded_by=user, case=case, **form.consent_kwargs()
         )
         # LAW.md L-19-2: members come only from a written consent naming each of them.
         if consent.kind == Consent.Kind.PARTICIPANTS and consent.is_written:
-            actions.add_members(
+            expert_groups.add_members(
                 case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
             )
         return consent
@@ -389,7 +391,7 @@ def _gather(case, form, user):
     from django.db import transaction
 
     with transaction.atomic():
-        consent = actions.give_consent(
+        consent = expert_groups.give_consent(
             case.student, recorded_by=user, case=case, **form.consent_kwargs()
         )
         if not consent.is_written:
@@ -401,7 +403,7 @@ def _gather(case, form, user):
                     )
                 }
             )
-        return actions.add_members(
+        return expert_groups.add_members(
             case, by=user, consent=consent, members=list(form.cleaned_data["named_members"])
         )
 
@@ -412,7 +414,7 @@ def withdraw_consent(request, pk):
     consent = access.get_consent(request.user, pk)
     if request.method == "POST":
         try:
-            actions.withdraw_consent(consent, by=request.user)
+            expert_groups.withdraw_consent(consent, by=request.user)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
@@ -439,7 +441,7 @@ def withdraw_own_consent(request, pk):
     """The student (or the consenting guardian) withdraws a consent (LAW.md L-19-3)."""
     consent = access.get_own_consent(request.user, pk)
     if request.method == "POST":
-        actions.withdraw_consent(consent, by=request.user)
+        expert_groups.withdraw_consent(consent, by=request.user)
         messages.success(request, _("Your consent was withdrawn. What was recorded stays."))
         return redirect("cases:index")
     return render(
@@ -463,7 +465,7 @@ def withdraw_own_consent(request, pk):
 def close(request, pk):
     case = access.get_case(request.user, pk, need="manage")
     if request.method == "POST":
-        actions.close_case(case, by=request.user)
+        expert_groups.close_case(case, by=request.user)
         messages.success(request, _("The case was closed."))
         return redirect("cases:index")
     return render(
@@ -518,7 +520,7 @@ def end_membership(request, pk):
     case = membership.case
     if request.method == "POST":
         try:
-            actions.end_membership(membership, by=request.user)
+            expert_groups.end_membership(membership, by=request.user)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
@@ -552,7 +554,7 @@ def responsible(request, pk):
     form = ResponsibleForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.set_responsible(case, by=request.user, user=form.cleaned_data["user"])
+            expert_groups.set_responsible(case, by=request.user, user=form.cleaned_data["user"])
         except ValidationError as e:
             apply_errors(form, e)
         else:
