@@ -37,7 +37,7 @@ def main() -> None:
     from django.db import connection
 
     from opiskeluhuolto.access.insights import DashboardScope
-    from opiskeluhuolto.insights import evaluate, queries, rules, smallcells
+    from opiskeluhuolto.insights import absences, evaluate, queries, rules, smallcells
     from opiskeluhuolto.insights.models import WarningRule
     from opiskeluhuolto.organisation.models import Institution
 
@@ -87,8 +87,8 @@ def main() -> None:
                     **dict(zip(labels, label, strict=True)),
                     "students": students,
                     "lessons": lessons,
-                    "absent_pct": queries._share(absent, lessons),
-                    "unexplained_pct": queries._share(unexplained, lessons),
+                    "absent_pct": absences._share(absent, lessons),
+                    "unexplained_pct": absences._share(unexplained, lessons),
                 }
             )
         return smallcells.suppress(
@@ -119,7 +119,7 @@ def main() -> None:
     print(
         "rollups: "
         + ", ".join(f"{n:,} rows in imports_{t}" for t, n in rollup_rows.items())
-        + f"; whole months cover the period: {queries.rollup_covers(scope, START, END)}"
+        + f"; whole months cover the period: {absences.rollup_covers(scope, START, END)}"
     )
     trend_sql = (
         "SELECT date_trunc('month', w.week)::date, c.name, count(DISTINCT w.student_id), "
@@ -132,7 +132,7 @@ def main() -> None:
         lambda: queries.trend_by_campus.uncached(scope, START, END),
         lambda: sql(trend_sql, [inst.pk, START, END]),
         same_trend,
-        lambda: queries.trend_by_campus_direct(scope, START, END),
+        lambda: absences.trend_by_campus_direct(scope, START, END),
     )
     group_sql = (
         "SELECT w.group_id, g.name, count(DISTINCT w.student_id), sum(w.lessons), "
@@ -145,7 +145,7 @@ def main() -> None:
         lambda: queries.by_group.uncached(scope, START, END),
         lambda: sql(group_sql, [inst.pk, START, END]),
         same_groups,
-        lambda: queries.by_group_direct(scope, START, END),
+        lambda: absences.by_group_direct(scope, START, END),
     )
     class_sql = (
         "SELECT count(DISTINCT w.student_id), sum(w.lessons), sum(w.health), sum(w.leave), "
@@ -169,7 +169,7 @@ def main() -> None:
         lambda: queries.by_class.uncached(scope, START, END),
         lambda: sql(class_sql, [inst.pk, START, END]),
         same_classes,
-        lambda: queries.by_class_direct(scope, START, END),
+        lambda: absences.by_class_direct(scope, START, END),
     )
     for name, fn in (
         ("warning steps", queries.warning_steps),

@@ -36,7 +36,7 @@ def main() -> None:
 
     from opiskeluhuolto.access.insights import DashboardScope
     from opiskeluhuolto.imports.models import MonthlyAbsence
-    from opiskeluhuolto.insights import queries
+    from opiskeluhuolto.insights import absences, queries
     from opiskeluhuolto.organisation.models import Campus, Institution, Provider, StudentGroup
 
     print(f"machine: {machine()}")
@@ -142,15 +142,15 @@ def main() -> None:
                 if fn is not queries.trend_by_campus:
                     # The straightforward way: distinct students over the presence rows,
                     # lessons summed over the monthly rows.
-                    fast = queries._distinct_students, queries._absence_sums
-                    queries._distinct_students = distinct_over_presence
-                    queries._absence_sums = functools.partial(queries._monthly, MonthlyAbsence)
+                    fast = absences._distinct_students, absences._absence_sums
+                    absences._distinct_students = distinct_over_presence
+                    absences._absence_sums = functools.partial(absences._monthly, MonthlyAbsence)
                     try:
                         ref_took, ref = timed(
                             lambda fn=fn, scope=scope: fn.uncached(scope, START, END), REPEAT
                         )
                     finally:
-                        queries._distinct_students, queries._absence_sums = fast
+                        absences._distinct_students, absences._absence_sums = fast
                     same = "same values" if ref == rows else "DIFFERENT VALUES"
                     line += f"; straightforward {ref_took * 1000:8.1f} ms, {same}"
                     failures += ref != rows
@@ -162,25 +162,28 @@ def main() -> None:
             for label, part in (
                 (
                     "distinct",
-                    lambda: queries._distinct_students(scope, START, END, None, "group_id"),
+                    lambda: absences._distinct_students(scope, START, END, None, "group_id"),
                 ),
-                ("distinct all", lambda: queries._distinct_students(scope, START, END, None, None)),
+                (
+                    "distinct all",
+                    lambda: absences._distinct_students(scope, START, END, None, None),
+                ),
                 (
                     "sums",
                     lambda: list(
-                        queries._rollup_sums(
-                            queries._monthly(MonthlyAbsence, scope, START, END, None).values(
+                        absences._rollup_sums(
+                            absences._monthly(MonthlyAbsence, scope, START, END, None).values(
                                 "group_id"
                             )
                         ).order_by()
                     ),
                 ),
-                ("all", lambda: queries.by_group_rollup(scope, START, END, None)),
+                ("all", lambda: absences.by_group_rollup(scope, START, END, None)),
             ):
                 t = time.perf_counter()
                 part()
                 print(label, f"{(time.perf_counter() - t) * 1000:.1f} ms")
-            inner = queries._presence(scope, START, END, None).values("group_id", "student_id")
+            inner = absences._presence(scope, START, END, None).values("group_id", "student_id")
             print(inner.distinct().order_by().explain(analyze=True))
     finally:
         with transaction.atomic(), connection.cursor() as c:
@@ -202,13 +205,13 @@ def main() -> None:
 
 
 def distinct_over_presence(scope, start, end, institution_id, by):
-    """What `queries._distinct_students` computed before the presence counts: distinct
+    """What `absences._distinct_students` computed before the presence counts: distinct
     students over the presence rows (equal to the weekly summaries: test_rollups.py)."""
     from django.db.models import Count
 
-    from opiskeluhuolto.insights import queries
+    from opiskeluhuolto.insights import absences
 
-    qs = queries._presence(scope, start, end, institution_id)
+    qs = absences._presence(scope, start, end, institution_id)
     if by:
         return list(
             qs.values(by).annotate(n=Count("student_id", distinct=True)).values_list(by, "n")

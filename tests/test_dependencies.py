@@ -101,7 +101,7 @@ FEATURE_EDGES: dict[tuple[str, str], set[str]] = {
     # through its public action for other apps (surveys never imports events).
     ("events", "surveys"): {"actions"},
     # A record belongs to a case; the cases' actions tell the register through signals.
-    ("records", "cases"): {"models", "signals", "display", "actions"},
+    ("records", "cases"): {"models", "signals", "display", "actions", "expert_groups"},
     # The agenda of a meeting is assembled from the annual clock.
     ("meetings", "annualclock"): {"layers", "models", "demo"},
     # The regional plan's comparison of the member providers' indicators (issue 20) reads

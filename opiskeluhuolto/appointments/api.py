@@ -18,7 +18,7 @@ from opiskeluhuolto.access.api import api_policy
 from opiskeluhuolto.lib.apierrors import ApiError
 from opiskeluhuolto.records.models import AccessLogEntry
 
-from . import actions, display
+from . import actions, display, free_times
 from .models import AppointmentRequest, Booking, Service
 from .reads import log_shown
 
@@ -135,7 +135,7 @@ def availability(request, institution_id: int | None = None):
     else:
         institution = fetch.get_institution(request.user, institution_id)
     result = []
-    for member, slots in display.next_free_times(institution, per_professional=0):
+    for member, slots in free_times.next_free_times(institution, per_professional=0):
         result += [
             {
                 "professional_id": s.professional_id,
@@ -244,7 +244,7 @@ def create_booking(request, payload: BookingIn):
     if not can.book_own_appointment():
         raise Http404
     student = can.own_student
-    staff = {m.user.pk: m for m in display.welfare_staff(student.institution)}
+    staff = {m.user.pk: m for m in free_times.welfare_staff(student.institution)}
     member = staff.get(payload.professional_id)
     if member is None:
         raise Http404

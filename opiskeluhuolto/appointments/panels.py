@@ -9,7 +9,7 @@ from opiskeluhuolto.access.appointments import bookings_visible_to, requests_vis
 from opiskeluhuolto.front.registry import home_panel, nav_item
 from opiskeluhuolto.organisation.models import Role
 
-from . import display
+from . import display, free_times
 from .models import AppointmentRequest, Booking
 
 PANEL_REQUESTS = 6
@@ -22,11 +22,11 @@ def _student(request, can) -> dict:
         .filter(status=Booking.Status.ACTIVE, ends_at__gte=timezone.now())
         .select_related("professional")[:5]
     )
-    staff = display.welfare_staff(student.institution)
+    staff = free_times.welfare_staff(student.institution)
     here = [m for m in staff if m.campus is None or m.campus.pk == student.campus_id]
     return {
-        "free": display.free_time_buttons(
-            display.next_free_times(student.institution, campus_id=student.campus_id)
+        "free": free_times.free_time_buttons(
+            free_times.next_free_times(student.institution, campus_id=student.campus_id)
         ),
         "bookings": bookings,
         "walk_in": [m for m in here if m.walk_in],

@@ -23,7 +23,7 @@ from opiskeluhuolto.front.registry import public_sections_for
 from opiskeluhuolto.organisation.models import Institution, Student
 from opiskeluhuolto.records.models import AccessLogEntry
 
-from . import actions, conversation, display, ical
+from . import actions, conversation, display, free_times, ical
 from .forms import SlotChoiceForm, StudentRequestForm
 from .models import AppointmentRequest, Booking, CalendarFeed
 from .reads import log_shown
@@ -47,8 +47,8 @@ def index(request):
     log_shown(request, requests=request_list, bookings=booking_list, purpose="my appointments")
     context = {
         "student": student,
-        "free": display.free_time_buttons(
-            display.next_free_times(
+        "free": free_times.free_time_buttons(
+            free_times.next_free_times(
                 student.institution,
                 per_professional=6,
                 campus_id=student.campus_id,
@@ -74,7 +74,7 @@ def _chosen_slot(request, student: Student):
         raise Http404 from None
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
-    staff = {m.user.pk: m for m in display.welfare_staff(student.institution)}
+    staff = {m.user.pk: m for m in free_times.welfare_staff(student.institution)}
     if professional_id not in staff:
         raise Http404
     return staff[professional_id], starts_at
@@ -244,7 +244,7 @@ def feed(request, token):
 @require_GET
 def public_page(request, slug):
     institution = get_object_or_404(Institution.objects.select_related("provider"), slug=slug)
-    staff = display.welfare_staff(institution)
+    staff = free_times.welfare_staff(institution)
     context = {
         "institution": institution,
         "staff": staff,

@@ -22,7 +22,7 @@ from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import policies
 from opiskeluhuolto.organisation.models import Role
 
-from . import actions
+from . import expert_groups
 from .models import Consent
 from .people import people_for
 
@@ -82,7 +82,7 @@ def own_consent(request, pk):
         person = form.people[form.cleaned_data["member"]]
         try:
             with transaction.atomic():
-                consent = actions.give_consent(
+                consent = expert_groups.give_consent(
                     case.student,
                     recorded_by=request.user,
                     case=case,
@@ -92,7 +92,9 @@ def own_consent(request, pk):
                     given_on=timezone.localdate(),
                     named_members=[person.user],
                 )
-                actions.add_members(case, by=request.user, consent=consent, members=[person.user])
+                expert_groups.add_members(
+                    case, by=request.user, consent=consent, members=[person.user]
+                )
         except ValidationError as e:
             errors = e.message_dict if hasattr(e, "error_dict") else {None: e.messages}
             form.add_error("member", " ".join(m for ms in errors.values() for m in ms))

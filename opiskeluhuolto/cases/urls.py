@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import own_consent, views
+from . import expert_group_views, own_consent, views
 
 app_name = "cases"
 urlpatterns = [
@@ -12,18 +12,22 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral, name="referral"),
     path("referrals/<int:pk>/student-notice/", views.student_notice, name="student_notice"),
     path("referrals/<int:pk>/guardian-notice/", views.release_notice, name="release_notice"),
-    path("referrals/<int:pk>/open-case/", views.open_case, name="open_case"),
+    path("referrals/<int:pk>/open-case/", expert_group_views.open_case, name="open_case"),
     path("referrals/<int:pk>/close/", views.close_referral, name="close_referral"),
-    path("<int:pk>/expert-group/", views.expert_group, name="expert_group"),
-    path("<int:pk>/consents/new/", views.add_consent, name="add_consent"),
+    path("<int:pk>/expert-group/", expert_group_views.expert_group, name="expert_group"),
+    path("<int:pk>/consents/new/", expert_group_views.add_consent, name="add_consent"),
     path("<int:pk>/my-consent/", own_consent.own_consent, name="own_consent"),
-    path("consents/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path(
-        "consents/<int:pk>/withdraw-mine/", views.withdraw_own_consent, name="withdraw_own_consent"
+        "consents/<int:pk>/withdraw/", expert_group_views.withdraw_consent, name="withdraw_consent"
     ),
-    path("<int:pk>/close/", views.close, name="close"),
-    path("<int:pk>/responsible/", views.responsible, name="responsible"),
-    path("memberships/<int:pk>/end/", views.end_membership, name="end_membership"),
+    path(
+        "consents/<int:pk>/withdraw-mine/",
+        expert_group_views.withdraw_own_consent,
+        name="withdraw_own_consent",
+    ),
+    path("<int:pk>/close/", expert_group_views.close, name="close"),
+    path("<int:pk>/responsible/", expert_group_views.responsible, name="responsible"),
+    path("memberships/<int:pk>/end/", expert_group_views.end_membership, name="end_membership"),
     path("<int:pk>/guardian-prohibition/", views.prohibition, name="prohibition"),
     path("prohibitions/<int:pk>/lift/", views.lift_prohibition, name="lift_prohibition"),
 ]

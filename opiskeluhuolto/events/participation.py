@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from opiskeluhuolto.meetings import goals, inbox
 from opiskeluhuolto.meetings.models import Indicator
@@ -25,6 +26,10 @@ from .models import Event, Registration
 
 SMALL = 5
 INDICATOR_CODE = "event-participation"
+#: The participation indicator is built in: stored as message ids, shown in the reader's
+#: language (`Indicator.label`), whoever's report created it.
+INDICATOR_NAME = gettext_noop("Participation in communal welfare events")
+INDICATOR_UNIT = gettext_noop("persons")
 
 
 def suppress(n: int) -> int | None:
@@ -127,8 +132,9 @@ def participation_indicator(event: Event) -> Indicator:
         provider_id=event.provider_id,
         code=INDICATOR_CODE,
         defaults={
-            "name": _("Participation in communal welfare events"),
-            "unit": _("persons"),
+            "name": INDICATOR_NAME,
+            "unit": INDICATOR_UNIT,
+            "built_in": True,
             "direction": Indicator.Direction.HIGHER,
             "target": 0,
             "source": Indicator.Source.OWN,

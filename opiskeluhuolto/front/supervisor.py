@@ -35,6 +35,7 @@ from opiskeluhuolto.annualclock.models import Clock
 from opiskeluhuolto.cases import signals as case_signals
 from opiskeluhuolto.cases.models import Referral
 from opiskeluhuolto.insights import queries
+from opiskeluhuolto.insights.absences import group_students
 from opiskeluhuolto.insights.evaluate import rules_for
 
 #: What a referrer may know of their referral: received, being handled, or handled. Whether
@@ -79,7 +80,7 @@ def supervisor_group(request, pk):
     start, _end = queries.period(today)
     students = list(group.students.order_by("last_name", "first_name"))
     minors = [s for s in students if s.is_minor(today)]
-    absences = {r["student_id"]: r for r in queries.group_students(group, start, today)}
+    absences = {r["student_id"]: r for r in group_students(group, start, today)}
     tasks = list(
         care_tasks_visible_to(request.user)
         .filter(student__group=group, year_start=start)

@@ -77,7 +77,7 @@ def comparison(plan: WelfarePlan) -> tuple[list, list[Row]]:
             continue
         year = max(years)
         first = same[0]
-        row = Row(code=code, name=first.name, goal=first.goal, unit=first.unit, year=year)
+        row = Row(code=code, name=first.label, goal=first.goal, unit=first.unit_label, year=year)
         mine = {i.provider_id: i for i in same}
         raw: list[dict] = []
         for provider in providers:

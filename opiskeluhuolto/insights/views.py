@@ -21,7 +21,7 @@ from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib import csvexport
 from opiskeluhuolto.lib.replica import replica_reads
 
-from . import actions, charts, queries
+from . import absences, actions, charts, queries
 from .forms import DashboardFilter, ResolveTaskForm
 from .models import CareTask
 
@@ -181,7 +181,7 @@ def group(request, pk):
     """The early-warning list of one group: individuals, for the group's supervisor only."""
     obj = get_absence_group(request.user, pk)
     start, end = queries.period(timezone.localdate())
-    students = queries.group_students(obj, start, end)
+    students = absences.group_students(obj, start, end)
     open_tasks = (
         CareTask.objects.open()
         .filter(student__group=obj)

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.lib.forms import DateInput
 
-from .actions import SAFETY_REQUIRED
 from .configuring import ADAPTS_ERROR
 from .models import Audience, Kind, SafetyRecord
+from .safety import SAFETY_REQUIRED
 
 
 def parse_steps(text: str) -> list[dict]:
@@ -181,7 +181,7 @@ class SettingsForm(forms.Form):
 
 class SafetyRecordForm(forms.Form):
     """Nothing is chosen for the person: an untouched form is refused field by field
-    (`actions.SAFETY_REQUIRED`), not saved as a lockdown drill held today."""
+    (`safety.SAFETY_REQUIRED`), not saved as a lockdown drill held today."""
 
     kind = forms.ChoiceField(
         label=_("Kind"),

@@ -8,7 +8,7 @@ from opiskeluhuolto.annualclock import extensions
 from opiskeluhuolto.front.registry import home_panel, nav_item, public_section
 from opiskeluhuolto.meetings import section_links
 
-from . import actions, clock
+from . import actions, clock, safety
 from .models import Procedure
 
 
@@ -32,7 +32,7 @@ def _for_me(request, can) -> dict:
 
 
 def _overdue(request, can) -> dict:
-    return {"actions": list(actions.overdue_actions_for(request.user)[:8])}
+    return {"actions": list(safety.overdue_actions_for(request.user)[:8])}
 
 
 def _public(request, institution) -> dict:

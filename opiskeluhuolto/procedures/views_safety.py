@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.lib.forms import apply_errors
 
-from . import actions
+from . import safety
 from .forms import CorrectiveActionForm, SafetyRecordForm
 from .models import CorrectiveAction, SafetyRecord
 
@@ -44,7 +44,7 @@ def new_record(request):
     if not campuses:
         raise Http404
     provider_ids = {c.institution.provider_id for c in campuses.values()}
-    items = [i for p in provider_ids for i in actions.drill_items(p)]
+    items = [i for p in provider_ids for i in safety.drill_items(p)]
     form = SafetyRecordForm(
         # Bound on every POST: even an empty one is refused field by field.
         request.POST if request.method == "POST" else None,
@@ -55,7 +55,7 @@ def new_record(request):
         data = form.cleaned_data
         item = next((i for i in items if i.pk == data["clock_item"]), None)
         try:
-            obj = actions.record_safety(
+            obj = safety.record_safety(
                 campus=campuses[data["campus"]],
                 kind=data["kind"],
                 held_on=data["held_on"],
@@ -80,13 +80,13 @@ def record_actions(request, pk: int):
     can = for_user(request.user)
     if not can.view_safety_record(obj) or not can.manage_safety_record(obj):
         raise Http404
-    owners = {u.pk: u for u in actions.campus_staff(obj.campus)}
+    owners = {u.pk: u for u in safety.campus_staff(obj.campus)}
     form = CorrectiveActionForm(
         request.POST or None, owners=[(pk, u.display_name) for pk, u in owners.items()]
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_corrective_action(
+            safety.add_corrective_action(
                 obj,
                 description=form.cleaned_data["description"],
                 owner=owners.get(form.cleaned_data["owner"]),
@@ -135,6 +135,6 @@ def action_done(request, pk: int):
     if not can.view_safety_record(action.record) or not can.mark_corrective_action(action):
         raise Http404
     notes = request.POST.get("notes", "")[:2000]
-    actions.mark_done(action, by=request.user, notes=notes)
+    safety.mark_done(action, by=request.user, notes=notes)
     messages.success(request, _("The corrective action is marked done."))
     return redirect("procedures:safety_record", pk=action.record_id)

@@ -40,8 +40,8 @@ def results(project: Project) -> list[dict]:
             {
                 "goal": goal.text,
                 "measures": goal.measure_list(),
-                "indicator": ind.name if ind else None,
-                "unit": ind.unit if ind else None,
+                "indicator": ind.label if ind else None,
+                "unit": ind.unit_label if ind else None,
                 "target": ind.target if ind else None,
                 "start": start,
                 "end": end,

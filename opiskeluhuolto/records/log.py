@@ -7,7 +7,9 @@ import functools
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+
+from opiskeluhuolto.organisation import positions
+from opiskeluhuolto.organisation.positions import position_in_register
 
 from . import chain
 from .models import AccessLogEntry
@@ -30,34 +32,19 @@ def actor_role(user, case) -> str:
 
 def role_at(user, institution, student_id: int) -> str:
     """The person's profession or position at an institution, towards one student, in the
-    register's language (the log and the records keep one language whoever writes them;
-    `role_label` shows it in the reader's)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _role_at(user, institution, student_id)
-
-
-def _role_at(user, institution, student_id: int) -> str:
+    register's language (`organisation.positions`, the one rule; `role_label` shows it in
+    the reader's). A title typed by hand wins, checked first so no roles are fetched."""
     from opiskeluhuolto.access import for_user
 
     if user.title:
         return user.title
     can = for_user(user)
-    labels = sorted(
-        str(label) for value, label in _role_labels() if value in can.roles_at(institution)
+    return position_in_register(
+        "",
+        can.roles_at(institution),
+        is_student=bool(can.own_student and can.own_student.pk == student_id),
+        is_guardian=student_id in can.guarded_student_ids,
     )
-    if labels:
-        return ", ".join(labels)
-    if can.own_student and can.own_student.pk == student_id:
-        return gettext("student")
-    if student_id in can.guarded_student_ids:
-        return gettext("guardian")
-    return ""
-
-
-def _role_labels():
-    from opiskeluhuolto.organisation.models import Role
-
-    return Role.choices
 
 
 def role_label(stored: str) -> str:
@@ -71,12 +58,10 @@ def role_label(stored: str) -> str:
 
 @functools.cache
 def _known_roles() -> dict:
-    lazy = [label for _value, label in _role_labels()]
-    lazy += [gettext_lazy("student"), gettext_lazy("guardian")]
     known: dict = {}
     for lang, _name in settings.LANGUAGES:
         with translation.override(lang):
-            for label in lazy:
+            for label in positions.LABELS:
                 known.setdefault(str(label), label)
     return known
 

@@ -1,12 +1,12 @@
-"""The staff whose free times the booking pages show: `display.bookable_staff` is
-`display.welfare_staff` narrowed to those with bookable hours, in one query."""
+"""The staff whose free times the booking pages show: `free_times.bookable_staff` is
+`free_times.welfare_staff` narrowed to those with bookable hours, in one query."""
 
 from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from opiskeluhuolto.appointments import actions, display
+from opiskeluhuolto.appointments import actions, display, free_times
 from opiskeluhuolto.organisation.models import Campus
 
 from .conftest import publish_week
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def expected(institution, today, campus_id):
     return [
         (m.user.pk, m.user.display_name, m.role, m.role_label)
-        for m in display.welfare_staff(institution, today)
+        for m in free_times.welfare_staff(institution, today)
         if m.hours and not (campus_id and m.campus is not None and m.campus.pk != campus_id)
     ]
 
@@ -25,7 +25,7 @@ def expected(institution, today, campus_id):
 def bookable(institution, today, campus_id=None):
     return [
         (b.user_id, b.name, b.role, b.role_label)
-        for b in display.bookable_staff(institution, today, campus_id)
+        for b in free_times.bookable_staff(institution, today, campus_id)
     ]
 
 

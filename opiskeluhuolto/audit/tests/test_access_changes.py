@@ -10,6 +10,7 @@ import pytest
 from opiskeluhuolto import audit
 from opiskeluhuolto.audit.models import AuditEvent
 from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.cases.tests.story import open_aino_case
 from opiskeluhuolto.meetings import actions as meeting_actions
 from opiskeluhuolto.organisation import actions as org_actions
@@ -70,7 +71,7 @@ def test_linking_a_guardian_once(cast):
 def test_giving_and_withdrawing_a_consent(cast):
     case = open_aino_case(cast)
     mark = _mark()
-    consent = case_actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         kind="disclosure",
@@ -87,7 +88,7 @@ def test_giving_and_withdrawing_a_consent(cast):
     assert given.after["consent"]["withdrawn_on"] is None
     assert "Tapaamisten" not in str(given.after)  # free text stays out of the trail
     mark = _mark()
-    case_actions.withdraw_consent(consent, by=cast.kuraattori)
+    expert_groups.withdraw_consent(consent, by=cast.kuraattori)
     [withdrawn] = _new(mark)
     assert withdrawn.kind == audit.Kind.CONSENT_WITHDRAWN
     assert withdrawn.before["consent"]["withdrawn_on"] is None
@@ -99,7 +100,7 @@ def test_withdrawing_the_expert_group_consent_shows_the_group_ending(cast):
     case = open_aino_case(cast)
     consent = case.consents.get(kind="expert_group")
     mark = _mark()
-    case_actions.withdraw_consent(consent, by=cast.kuraattori)
+    expert_groups.withdraw_consent(consent, by=cast.kuraattori)
     [event] = _new(mark)
     assert [m["user"] for m in event.before["expert_group"]] == sorted(
         [cast.kuraattori.pk, cast.supervisor.pk]
@@ -116,14 +117,14 @@ def test_opening_a_case_and_changing_its_expert_group(cast):
     assert opened[0].object_type == "cases.case" and opened[0].object_id == case.pk
 
     mark = _mark()
-    case_actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    expert_groups.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
     [moved] = _new(mark)
     responsible = lambda state: [m["user"] for m in state if m["responsible"]]  # noqa: E731
     assert responsible(moved.before) == [cast.kuraattori.pk]
     assert responsible(moved.after) == [cast.supervisor.pk]
 
     mark = _mark()
-    case_actions.close_case(case, by=cast.kuraattori)
+    expert_groups.close_case(case, by=cast.kuraattori)
     [closed] = _new(mark)
     assert closed.kind == audit.Kind.EXPERT_GROUP_CHANGED
     assert len(closed.before) == 2 and closed.after == []
@@ -131,7 +132,7 @@ def test_opening_a_case_and_changing_its_expert_group(cast):
 
 def test_adding_members_with_a_consent(cast):
     case = open_aino_case(cast, members=[cast.kuraattori])
-    consent = case_actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         kind="participants",
@@ -142,12 +143,12 @@ def test_adding_members_with_a_consent(cast):
         named_members=[cast.psykologi],
     )
     mark = _mark()
-    case_actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
+    expert_groups.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
     [event] = _new(mark)
     assert [m["user"] for m in event.before] == [cast.kuraattori.pk]
     assert sorted(m["user"] for m in event.after) == sorted([cast.kuraattori.pk, cast.psykologi.pk])
     mark = _mark()
-    case_actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
+    expert_groups.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
     assert _new(mark) == []  # nothing changed, nothing written
 
 

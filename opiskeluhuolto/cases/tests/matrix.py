@@ -61,7 +61,7 @@ def _member_whose_role_ended(cast):
     from datetime import timedelta
 
     from opiskeluhuolto.accounts.models import User
-    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.cases import expert_groups
     from opiskeluhuolto.organisation import actions as org_actions
 
     worker = User.objects.create_user(
@@ -75,7 +75,7 @@ def _member_whose_role_ended(cast):
         campus=None,
         valid_from=cast.today - timedelta(days=30),
     )
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=cast.case,
@@ -85,7 +85,7 @@ def _member_whose_role_ended(cast):
         given_on=cast.today,
         named_members=[worker],
     )
-    membership = actions.add_members(
+    membership = expert_groups.add_members(
         cast.case, by=cast.kuraattori, consent=consent, members=[worker]
     )[0]
     worker.role_assignments.update(valid_until=cast.today - timedelta(days=1))

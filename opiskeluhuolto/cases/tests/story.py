@@ -8,7 +8,7 @@ Onni (15) has a case with a guardian prohibition covering all his matters.
 
 from __future__ import annotations
 
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.records import actions as record_actions
 
 
@@ -17,7 +17,7 @@ def open_aino_case(cast, *, members=None, responsible=None):
         cast.aino, by=cast.teacher, channel="staff", reason="Poissaoloja ja väsymystä."
     )
     members = members or [cast.kuraattori, cast.supervisor]
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         kind="expert_group",
@@ -26,7 +26,7 @@ def open_aino_case(cast, *, members=None, responsible=None):
         given_on=cast.today,
         named_members=members,
     )
-    return actions.open_case(
+    return expert_groups.open_case(
         referral,
         by=cast.kuraattori,
         subject="Opiskelujen tukeminen",
@@ -62,7 +62,7 @@ def onni_prohibited_case(cast):
         reason="Huoli kotitilanteesta.",
         with_student=True,
     )
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.onni,
         recorded_by=cast.kuraattori,
         kind="expert_group",
@@ -71,7 +71,7 @@ def onni_prohibited_case(cast):
         given_on=cast.today,
         named_members=[cast.kuraattori],
     )
-    case = actions.open_case(
+    case = expert_groups.open_case(
         referral,
         by=cast.kuraattori,
         subject="Kotitilanne",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.accounts.models import User
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.organisation.models import RoleAssignment
 from opiskeluhuolto.records.models import AccessReview
 
@@ -72,7 +72,7 @@ def test_a_role_at_another_institution_gives_no_access(cast):
 
 def test_a_person_without_a_role_there_is_not_added(cast):
     case = open_aino_case(cast)
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -84,7 +84,9 @@ def test_a_person_without_a_role_there_is_not_added(cast):
     )
     _end_roles(cast.psykologi, cast.today - timedelta(days=1))
     with pytest.raises(ValidationError):
-        actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
+        expert_groups.add_members(
+            case, by=cast.kuraattori, consent=consent, members=[cast.psykologi]
+        )
 
 
 def test_the_responsible_person_is_told_and_ends_the_membership(cast):
@@ -118,7 +120,7 @@ def test_the_access_review_shows_who_can_read_which_open_cases_and_why(cast):
     cast.provider.save(update_fields=["register_responsible"])
     case = open_aino_case(cast)
     closed = open_aino_case(cast, members=[cast.kuraattori])
-    actions.close_case(closed, by=cast.kuraattori)
+    expert_groups.close_case(closed, by=cast.kuraattori)
     _end_roles(cast.supervisor, cast.today - timedelta(days=1))
     paula = client_for(cast.admin)
     url = reverse("records:access_review")

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.cases.models import Case, Consent, ExpertGroupMembership, Referral
 from opiskeluhuolto.lib.workdays import nth_working_day_after
 
@@ -139,7 +139,7 @@ def test_case_has_members_from_consent_and_one_responsible(cast):
 
 def test_member_outside_consent_is_refused(cast):
     referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         kind="expert_group",
@@ -149,7 +149,7 @@ def test_member_outside_consent_is_refused(cast):
         named_members=[cast.kuraattori],
     )
     with pytest.raises(ValidationError) as e:
-        actions.open_case(
+        expert_groups.open_case(
             referral,
             by=cast.kuraattori,
             subject="x",
@@ -173,14 +173,16 @@ def test_a_role_in_the_consent_grants_nothing(cast):
         given_on=cast.today,
     )
     with pytest.raises(ValidationError) as e:
-        actions.give_consent(cast.aino, named_roles=["psychologist"], **base)
+        expert_groups.give_consent(cast.aino, named_roles=["psychologist"], **base)
     assert "named_members" in e.value.message_dict
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino, named_members=[cast.nurse], named_roles=["psychologist"], **base
     )
     with pytest.raises(ValidationError):
-        actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
-    actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.nurse])
+        expert_groups.add_members(
+            case, by=cast.kuraattori, consent=consent, members=[cast.psykologi]
+        )
+    expert_groups.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.nurse])
     assert {m.user for m in case.memberships.active_on(cast.today)} == {
         cast.kuraattori,
         cast.supervisor,
@@ -199,15 +201,15 @@ def test_guardian_consent_needs_recorded_capacity_assessment_not_age(cast):
         named_members=[cast.kuraattori],
     )
     with pytest.raises(ValidationError) as e:
-        actions.give_consent(cast.aino, **kwargs)
+        expert_groups.give_consent(cast.aino, **kwargs)
     assert "capacity_assessment" in e.value.message_dict
-    c = actions.give_consent(
+    c = expert_groups.give_consent(
         cast.aino, capacity_assessment="Ei kykene arvioimaan merkitystä.", **kwargs
     )
     assert c.capacity_assessed_by == cast.kuraattori
     # A person who is not the student's guardian cannot consent for her.
     with pytest.raises(ValidationError) as e:
-        actions.give_consent(
+        expert_groups.give_consent(
             cast.aino, capacity_assessment="x", **{**kwargs, "guardian": cast.guardian_onni}
         )
     assert "guardian" in e.value.message_dict
@@ -215,7 +217,7 @@ def test_guardian_consent_needs_recorded_capacity_assessment_not_age(cast):
 
 def test_unspecified_consent_is_refused(cast):
     with pytest.raises(ValidationError) as e:
-        actions.give_consent(
+        expert_groups.give_consent(
             cast.aino,
             recorded_by=cast.kuraattori,
             kind="expert_group",
@@ -235,30 +237,30 @@ def test_transfer_consent_names_another_provider(cast):
         given_on=cast.today,
     )
     with pytest.raises(ValidationError):
-        actions.give_consent(cast.aino, **base)
+        expert_groups.give_consent(cast.aino, **base)
     with pytest.raises(ValidationError):
-        actions.give_consent(cast.aino, recipient_provider=cast.provider, **base)
-    c = actions.give_consent(cast.aino, recipient_provider=cast.other_provider, **base)
+        expert_groups.give_consent(cast.aino, recipient_provider=cast.provider, **base)
+    c = expert_groups.give_consent(cast.aino, recipient_provider=cast.other_provider, **base)
     assert c.recipient == cast.other_provider.name
 
 
 def test_withdrawal_ends_memberships_closes_case_and_blocks_entries(cast):
     case = open_aino_case(cast)
     consent = case.consents.get()
-    actions.withdraw_consent(consent, by=cast.kuraattori)
+    expert_groups.withdraw_consent(consent, by=cast.kuraattori)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert not ExpertGroupMembership.objects.filter(case=case).active_on(cast.today).exists()
     with pytest.raises(ValidationError):
         meeting(case, cast.kuraattori)
     with pytest.raises(ValidationError):
-        actions.withdraw_consent(consent, by=cast.kuraattori)
+        expert_groups.withdraw_consent(consent, by=cast.kuraattori)
     assert Consent.objects.get(pk=consent.pk).withdrawal_recorded_by == cast.kuraattori
 
 
 def test_withdrawing_participant_consent_ends_only_its_memberships(cast):
     case = open_aino_case(cast)
-    extra = actions.give_consent(
+    extra = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -268,8 +270,8 @@ def test_withdrawing_participant_consent_ends_only_its_memberships(cast):
         given_on=cast.today,
         named_members=[cast.psykologi],
     )
-    actions.add_members(case, by=cast.kuraattori, consent=extra, members=[cast.psykologi])
-    actions.withdraw_consent(extra, by=cast.kuraattori)
+    expert_groups.add_members(case, by=cast.kuraattori, consent=extra, members=[cast.psykologi])
+    expert_groups.withdraw_consent(extra, by=cast.kuraattori)
     active = {m.user for m in case.memberships.active_on(cast.today)}
     assert active == {cast.kuraattori, cast.supervisor}
 
@@ -291,10 +293,10 @@ def test_prohibition_requires_a_social_or_health_professional(cast):
 
 def test_close_case_ends_access(cast):
     case = open_aino_case(cast)
-    actions.close_case(case, by=cast.kuraattori)
+    expert_groups.close_case(case, by=cast.kuraattori)
     assert not case.memberships.active_on(cast.today).exists()
     with pytest.raises(ValidationError):
-        actions.close_case(case, by=cast.kuraattori)
+        expert_groups.close_case(case, by=cast.kuraattori)
 
 
 def test_membership_ended_yesterday_is_not_active_today(cast):
@@ -317,11 +319,11 @@ def test_close_referral_needs_a_reason_and_happens_once(cast):
 
 def test_responsible_person_changes_with_history(cast):
     case = open_aino_case(cast)
-    actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    expert_groups.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
     assert case.responsible(cast.today) == cast.supervisor
     current = case.memberships.active_on(cast.today)
     assert {m.user for m in current} == {cast.kuraattori, cast.supervisor}
     assert current.filter(is_responsible=True).count() == 1
     assert case.memberships.filter(ended_on=cast.today).count() == 2  # the history stays
     with pytest.raises(ValidationError):
-        actions.set_responsible(case, by=cast.supervisor, user=cast.psykologi)
+        expert_groups.set_responsible(case, by=cast.supervisor, user=cast.psykologi)

@@ -4,7 +4,7 @@ names, what the access rules need without another query."""
 import pytest
 
 from opiskeluhuolto.access.permissions import Permissions
-from opiskeluhuolto.cases import actions, display
+from opiskeluhuolto.cases import actions, display, expert_groups
 from opiskeluhuolto.organisation.models import Role
 
 from .story import onni_prohibited_case, open_aino_case
@@ -28,7 +28,7 @@ def prohibit(cast, case=None, reason="Painava syy."):
 def test_expert_group_lists_current_and_ended_members_of_this_case_only(cast):
     case = open_aino_case(cast)
     onni_prohibited_case(cast)  # Kaisa is a member there too
-    actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    expert_groups.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
     rows = display.expert_group(case)
     assert {m.case_id for m in rows} == {case.pk}
     assert sorted((m.member_name, m.is_responsible, m.ended_on is None) for m in rows) == [
@@ -48,7 +48,7 @@ def test_expert_group_order_is_the_same_on_every_database(cast):
     from opiskeluhuolto.cases.models import ExpertGroupMembership
 
     case = open_aino_case(cast)
-    actions.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
+    expert_groups.set_responsible(case, by=cast.kuraattori, user=cast.supervisor)
     # The first memberships ended a week ago, Kaisa's responsible one a day later.
     ended = ExpertGroupMembership.objects.filter(case=case, ended_on__isnull=False)
     ended.update(ended_on=cast.today - timedelta(days=7))
@@ -65,7 +65,7 @@ def test_expert_group_order_is_the_same_on_every_database(cast):
 def test_consents_carry_their_own_names_and_case(cast, django_assert_num_queries):
     case = open_aino_case(cast)
     onni_prohibited_case(cast)  # another case's consent, naming Kaisa
-    guardians = actions.give_consent(
+    guardians = expert_groups.give_consent(
         cast.aino,
         case=case,
         recorded_by=cast.supervisor,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.cases.models import Case, Consent
 from opiskeluhuolto.records import actions as record_actions
 from opiskeluhuolto.records.models import Disclosure
@@ -27,7 +27,7 @@ def client_for(user) -> Client:
 
 
 def _participants(cast, case, how, members):
-    return actions.give_consent(
+    return expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -44,24 +44,24 @@ def test_an_oral_consent_adds_no_member(cast):
     oral = _participants(cast, case, "oral", [cast.psykologi])
     assert not oral.is_written
     with pytest.raises(ValidationError) as e:
-        actions.add_members(case, by=cast.kuraattori, consent=oral, members=[cast.psykologi])
+        expert_groups.add_members(case, by=cast.kuraattori, consent=oral, members=[cast.psykologi])
     assert "how" in e.value.message_dict
     assert not case.memberships.filter(user=cast.psykologi).exists()
     written = _participants(cast, case, "written", [cast.psykologi])
-    actions.add_members(case, by=cast.kuraattori, consent=written, members=[cast.psykologi])
+    expert_groups.add_members(case, by=cast.kuraattori, consent=written, members=[cast.psykologi])
     assert case.memberships.active_on(cast.today).filter(user=cast.psykologi).exists()
 
 
 def test_an_electronic_identified_consent_is_written(cast):
     case = open_aino_case(cast)
     consent = _participants(cast, case, "electronic", [cast.psykologi])
-    actions.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
+    expert_groups.add_members(case, by=cast.kuraattori, consent=consent, members=[cast.psykologi])
     assert case.memberships.filter(user=cast.psykologi).exists()
 
 
 def test_a_case_is_not_opened_on_an_oral_consent(cast):
     referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         kind="expert_group",
@@ -71,7 +71,7 @@ def test_a_case_is_not_opened_on_an_oral_consent(cast):
         named_members=[cast.kuraattori],
     )
     with pytest.raises(ValidationError) as e:
-        actions.open_case(
+        expert_groups.open_case(
             referral,
             by=cast.kuraattori,
             subject="x",
@@ -85,7 +85,7 @@ def test_a_case_is_not_opened_on_an_oral_consent(cast):
 
 def test_an_oral_consent_is_no_basis_for_disclosure(cast):
     case = open_aino_case(cast)
-    oral = actions.give_consent(
+    oral = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -143,13 +143,13 @@ def test_the_capacity_assessment_is_recorded_by_a_welfare_professional(cast):
         named_members=[cast.psykologi],
     )
     with pytest.raises(ValidationError) as e:
-        actions.give_consent(cast.aino, recorded_by=cast.supervisor, **base)
+        expert_groups.give_consent(cast.aino, recorded_by=cast.supervisor, **base)
     assert "capacity_assessed_by" in e.value.message_dict
     with pytest.raises(ValidationError):
-        actions.give_consent(
+        expert_groups.give_consent(
             cast.aino, recorded_by=cast.supervisor, capacity_assessed_by=cast.teacher, **base
         )
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino, recorded_by=cast.supervisor, capacity_assessed_by=cast.kuraattori, **base
     )
     assert (consent.recorded_by, consent.capacity_assessed_by) == (cast.supervisor, cast.kuraattori)

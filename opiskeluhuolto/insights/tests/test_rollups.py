@@ -22,7 +22,7 @@ from opiskeluhuolto.imports.models import (
     YearlyPresence,
 )
 from opiskeluhuolto.imports.tests.helpers import MARKS_HEADER, fi, import_text
-from opiskeluhuolto.insights import queries
+from opiskeluhuolto.insights import absences, queries
 from opiskeluhuolto.organisation.models import Campus, Student, StudentGroup
 
 from .conftest import TODAY, weekdays
@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 
 CODES = "+SLHXOMK"
 AGGREGATES = (
-    (queries.trend_by_campus_direct, queries.trend_by_campus_rollup),
-    (queries.by_group_direct, queries.by_group_rollup),
-    (queries.by_class_direct, queries.by_class_rollup),
+    (absences.trend_by_campus_direct, absences.trend_by_campus_rollup),
+    (absences.by_group_direct, absences.by_group_rollup),
+    (absences.by_class_direct, absences.by_class_rollup),
 )
 
 
@@ -130,7 +130,7 @@ def test_every_aggregate_from_the_rollups_equals_the_straightforward_query(varie
     for scope in _scopes(varied):
         for start, end in PERIODS:
             for inst in (None, varied.lukio.pk):
-                assert queries.rollup_covers(scope, start, end, inst)
+                assert absences.rollup_covers(scope, start, end, inst)
                 for direct, rollup in AGGREGATES:
                     assert rollup(scope, start, end, inst) == direct(scope, start, end, inst)
                     compared += 1
@@ -140,17 +140,17 @@ def test_every_aggregate_from_the_rollups_equals_the_straightforward_query(varie
 def test_the_data_has_what_the_comparison_needs(varied):
     scope = _scopes(varied)[1]
     start, end = queries.period(TODAY)
-    trend = queries.trend_by_campus_direct(scope, start, end)
+    trend = absences.trend_by_campus_direct(scope, start, end)
     assert {r["unit"] for r in trend} == {"Etu-Töölö", "Kallio", "Koulutie"}
     assert {r["month"] for r in trend} == {date(2026, m, 1) for m in (8, 9, 10, 11)}
-    assert any(r["hidden"] for r in queries.by_group_direct(scope, start, end))
+    assert any(r["hidden"] for r in absences.by_group_direct(scope, start, end))
     assert not all(r["hidden"] for r in trend)
     # The mover counts in both campuses in October but once in the scope.
     october = {r["unit"]: r["students"] for r in trend if r["month"] == date(2026, 10, 1)}
     assert october["Etu-Töölö"] + october["Kallio"] == 16 + 1
-    assert queries.by_class_direct(scope, start, end)["students"] == 16 + 6
+    assert absences.by_class_direct(scope, start, end)["students"] == 16 + 6
     assert (
-        queries.by_class_direct(*_scopes(varied)[:1], *queries.period(TODAY, "previous"))["hidden"]
+        absences.by_class_direct(*_scopes(varied)[:1], *queries.period(TODAY, "previous"))["hidden"]
         is False
     )
 
@@ -159,7 +159,7 @@ def test_the_public_functions_read_the_rollups(varied):
     scope, (start, end) = _scopes(varied)[0], queries.period(TODAY)
     WeeklyAbsence.objects.all().delete()  # the rollups still answer
     assert queries.trend_by_campus(scope, start, end, version="x") == (
-        queries.trend_by_campus_rollup(scope, start, end)
+        absences.trend_by_campus_rollup(scope, start, end)
     )
     assert queries.by_class(scope, start, end, version="x")["students"] == 16
 
@@ -170,19 +170,19 @@ def test_a_period_that_cuts_a_month_with_marks_outside_it_is_answered_directly(v
     assert run.status == "succeeded", run.errors
     scope = _scopes(varied)[0]
     for start, end in ((date(2026, 8, 1), TODAY), (date(2026, 9, 15), date(2026, 10, 31))):
-        assert not queries.rollup_covers(scope, start, end)
-        assert queries.by_class.uncached(scope, start, end) == queries.by_class_direct(
+        assert not absences.rollup_covers(scope, start, end)
+        assert queries.by_class.uncached(scope, start, end) == absences.by_class_direct(
             scope, start, end
         )
-        assert queries.by_group.uncached(scope, start, end) == queries.by_group_direct(
+        assert queries.by_group.uncached(scope, start, end) == absences.by_group_direct(
             scope, start, end
         )
         assert queries.trend_by_campus.uncached(scope, start, end) == (
-            queries.trend_by_campus_direct(scope, start, end)
+            absences.trend_by_campus_direct(scope, start, end)
         )
     # Up to the end of the month the rollups answer again, and equal.
     end = date(2026, 11, 30)
-    assert queries.rollup_covers(scope, date(2026, 8, 1), end)
+    assert absences.rollup_covers(scope, date(2026, 8, 1), end)
     for direct, rollup in AGGREGATES:
         assert rollup(scope, date(2026, 8, 1), end) == direct(scope, date(2026, 8, 1), end)
 
@@ -292,15 +292,15 @@ def test_distinct_students_of_movers_between_groups_and_campuses(varied):
             for inst in (None, varied.lukio.pk):
                 for direct, rollup in AGGREGATES[1:]:
                     assert rollup(scope, start, end, inst) == direct(scope, start, end, inst)
-    kallio = queries.by_group_rollup(_scopes(varied)[2], *queries.period(TODAY))
+    kallio = absences.by_group_rollup(_scopes(varied)[2], *queries.period(TODAY))
     assert "24C" in {r["unit"] for r in kallio}
     # Within one school year those who stayed are read from the counts alone, and the
     # lessons of the dashboards' periods from the yearly sums.
     scope, (start, end) = _scopes(varied)[1], queries.period(TODAY)
-    expected = queries.by_class_rollup(scope, start, end)
-    groups = queries.by_group_rollup(scope, start, end)
+    expected = absences.by_class_rollup(scope, start, end)
+    groups = absences.by_group_rollup(scope, start, end)
     YearlyPresence.objects.filter(moved=False).delete()
     MonthlyAbsence.objects.filter(month__gte=start).delete()
-    assert queries.by_class_rollup(scope, start, end) == expected
-    assert queries.by_group_rollup(scope, start, end) == groups
+    assert absences.by_class_rollup(scope, start, end) == expected
+    assert absences.by_group_rollup(scope, start, end) == groups
     assert expected["students"] == 16 + 6

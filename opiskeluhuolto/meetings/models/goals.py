@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider
@@ -37,6 +38,10 @@ class Indicator(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     target = models.FloatField(_("target"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    #: An indicator the system creates (e.g. `events.participation`): its name and unit are
+    #: the English message ids, shown in the reader's language (`label`, `unit_label`).
+    #: Names typed by people stay as typed.
+    built_in = models.BooleanField(_("built in"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("indicator")
@@ -47,7 +52,16 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language if built in, else as typed."""
+        return gettext(self.name) if self.built_in else self.name
+
+    @property
+    def unit_label(self) -> str:
+        return gettext(self.unit) if self.built_in else self.unit
 
     def meets(self, value: float) -> bool:
         if self.direction == self.Direction.LOWER:

@@ -20,7 +20,7 @@ from opiskeluhuolto.meetings.models import Group
 from opiskeluhuolto.organisation.demo.cast import DemoContext
 from opiskeluhuolto.organisation.models import Role
 
-from .. import actions
+from .. import actions, safety
 from ..models import Procedure, ProcedureVersion, SafetyRecord
 from . import content
 
@@ -207,7 +207,7 @@ def _drills(ctx: DemoContext) -> None:
     sedu_item = sedu_drills.filter(title__icontains="suojautumisharjoitus").first()
     walk_item = sedu_drills.filter(title__startswith="Turvallisuusasiat").first()
     held = ctx.today - timedelta(days=40)
-    actions.record_safety(
+    safety.record_safety(
         campus=sei,
         kind=SafetyRecord.Kind.LOCKDOWN,
         held_on=held,
@@ -240,10 +240,10 @@ def _drills(ctx: DemoContext) -> None:
     )
     record = SafetyRecord.objects.get(campus=sei, held_on=held)
     done = record.actions.get(description__startswith="Sisältä lukittavat")
-    actions.mark_done(
+    safety.mark_done(
         done, by=u["rehtori"], on=held + timedelta(days=12), notes="Kiinteistöhuolto asensi."
     )
-    actions.record_safety(
+    safety.record_safety(
         campus=sei,
         kind=SafetyRecord.Kind.SAFETY_WALK,
         held_on=ctx.today - timedelta(days=90),
@@ -261,11 +261,11 @@ def _drills(ctx: DemoContext) -> None:
         ],
     )
     walk = SafetyRecord.objects.get(campus=sei, kind=SafetyRecord.Kind.SAFETY_WALK)
-    actions.mark_done(walk.actions.get(), by=u["rehtori"], on=ctx.today - timedelta(days=75))
+    safety.mark_done(walk.actions.get(), by=u["rehtori"], on=ctx.today - timedelta(days=75))
     etu_item = ClockItem.objects.filter(
         clock__provider=ctx.providers["helsinki"], type=ClockItem.Type.DRILL
     ).first()
-    actions.record_safety(
+    safety.record_safety(
         campus=ctx.campuses["etu"],
         kind=SafetyRecord.Kind.EVACUATION,
         held_on=ctx.today - timedelta(days=60),

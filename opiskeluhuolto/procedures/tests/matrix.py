@@ -12,7 +12,7 @@ from opiskeluhuolto.access.matrix import Row
 
 def setup(cast) -> None:
     from opiskeluhuolto.meetings.models import Group
-    from opiskeluhuolto.procedures import actions
+    from opiskeluhuolto.procedures import actions, safety
     from opiskeluhuolto.procedures.models import Attachment, Kind, Procedure
 
     group = Group.objects.create(
@@ -54,7 +54,7 @@ def setup(cast) -> None:
         change_note="Rehtorille soitetaan heti.",
     )
     held = timezone.localdate() - timedelta(days=10)
-    cast.safety_record = actions.record_safety(
+    cast.safety_record = safety.record_safety(
         campus=cast.lukio_campus,
         kind="lockdown",
         held_on=held,

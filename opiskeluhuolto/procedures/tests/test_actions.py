@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 
 from opiskeluhuolto.annualclock.models import Clock, ClockItem
 from opiskeluhuolto.meetings import inbox
-from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures import actions, safety
 from opiskeluhuolto.procedures.models import ProcedureVersion, SafetyRecord
 
 from .helpers import STEPS, bullying_procedure, welfare_group
@@ -98,7 +98,7 @@ def test_drill_with_corrective_action_links_clock_item(cast):
         month=10,
     )
     held = timezone.localdate() - timedelta(days=20)
-    record = actions.record_safety(
+    record = safety.record_safety(
         campus=cast.lukio_campus,
         kind=SafetyRecord.Kind.LOCKDOWN,
         held_on=held,
@@ -115,13 +115,13 @@ def test_drill_with_corrective_action_links_clock_item(cast):
             }
         ],
     )
-    assert list(actions.drills_for_clock_item(item.pk)) == [record]
-    overdue = list(actions.overdue_actions([cast.lukio_campus.pk]))
+    assert list(safety.drills_for_clock_item(item.pk)) == [record]
+    overdue = list(safety.overdue_actions([cast.lukio_campus.pk]))
     assert [a.description for a in overdue] == ["Kaiutin liikuntasaliin"]
-    actions.mark_done(overdue[0], by=cast.rehtori)
-    assert not actions.overdue_actions([cast.lukio_campus.pk]).exists()
+    safety.mark_done(overdue[0], by=cast.rehtori)
+    assert not safety.overdue_actions([cast.lukio_campus.pk]).exists()
     with pytest.raises(ValidationError):
-        actions.record_safety(
+        safety.record_safety(
             campus=cast.lukio_campus,
             kind=SafetyRecord.Kind.EVACUATION,
             held_on=held,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from opiskeluhuolto.annualclock.models import Clock, ClockItem
 from opiskeluhuolto.meetings.models import Group, Membership
-from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures import safety
 from opiskeluhuolto.procedures.models import CorrectiveAction, SafetyRecord
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
     record = SafetyRecord.objects.get()
     assert response.url == reverse("procedures:safety_actions", args=[record.pk])
     assert record.clock_item == item and record.recorded_by == cast.rehtori
-    assert list(actions.drills_for_clock_item(item.pk)) == [record]
+    assert list(safety.drills_for_clock_item(item.pk)) == [record]
     url = reverse("procedures:safety_actions", args=[record.pk])
     due = timezone.localdate() - timedelta(days=1)
     data = {"description": "Kaiutin saliin", "owner": cast.nurse.pk, "due_on": due.isoformat()}
@@ -51,8 +51,8 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
     action = CorrectiveAction.objects.get()
     assert action.owner == cast.nurse and action.due_on == due and action.done_on is None
     # Overdue: the owner sees it, and the campus welfare group's members do.
-    assert list(actions.overdue_actions_for(cast.nurse)) == [action]
-    assert not actions.overdue_actions_for(cast.teacher).exists()
+    assert list(safety.overdue_actions_for(cast.nurse)) == [action]
+    assert not safety.overdue_actions_for(cast.teacher).exists()
     group = Group.objects.create(
         provider=cast.provider,
         institution=cast.lukio,
@@ -61,7 +61,7 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
         name="Kampuksen opiskeluhuoltoryhmä",
     )
     Membership.objects.create(group=group, user=cast.teacher, role="member")
-    assert list(actions.overdue_actions_for(cast.teacher)) == [action]
+    assert list(safety.overdue_actions_for(cast.teacher)) == [action]
     # Done: marked on the record's page by its owner (the notes field styled as any form's).
     client.force_login(cast.nurse)
     page = client.get(reverse("procedures:safety_record", args=[record.pk])).content.decode()
@@ -69,7 +69,7 @@ def test_record_a_drill_that_fulfils_a_clock_item_and_add_actions(cast, client):
     client.post(reverse("procedures:action_done", args=[action.pk]), {"notes": "Asennettu."})
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
-    assert not actions.overdue_actions_for(cast.teacher).exists()
+    assert not safety.overdue_actions_for(cast.teacher).exists()
 
 
 def test_bad_safety_input_saves_nothing(cast, client):
@@ -80,7 +80,7 @@ def test_bad_safety_input_saves_nothing(cast, client):
         response = client.post(url, data)
         assert response.status_code == 200 and response.context["form"].errors
     assert not SafetyRecord.objects.exists()
-    record = actions.record_safety(
+    record = safety.record_safety(
         campus=cast.lukio_campus,
         kind="safety_walk",
         held_on=timezone.localdate() - timedelta(days=3),
@@ -154,6 +154,6 @@ def test_record_safety_refuses_a_record_without_kind_campus_or_date(cast):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as e:
-        actions.record_safety(campus=None, kind="", held_on=None, by=cast.rehtori)
+        safety.record_safety(campus=None, kind="", held_on=None, by=cast.rehtori)
     assert {"kind", "campus", "held_on"} <= set(e.value.message_dict)
     assert not SafetyRecord.objects.exists()

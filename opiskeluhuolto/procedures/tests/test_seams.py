@@ -11,7 +11,7 @@ from django.utils import timezone
 from opiskeluhuolto.annualclock.models import Clock, ClockItem
 from opiskeluhuolto.meetings import inbox, plans
 from opiskeluhuolto.meetings.models import Group, Membership
-from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures import safety
 from opiskeluhuolto.procedures.models import SafetyRecord
 
 from .helpers import bullying_procedure
@@ -33,7 +33,7 @@ def _drill_item(cast, month: int) -> ClockItem:
 
 def _lockdown(cast, item=None, *, days_ago=20, due_in=-5):
     held = timezone.localdate() - timedelta(days=days_ago)
-    return actions.record_safety(
+    return safety.record_safety(
         campus=cast.lukio_campus,
         kind=SafetyRecord.Kind.LOCKDOWN,
         held_on=held,
@@ -156,12 +156,12 @@ def test_overdue_corrective_actions_show_to_the_campus_groups(cast, client):
         name="Kampuksen opiskeluhuoltoryhmä",
     )
     Membership.objects.create(group=group, user=cast.nurse, role=Membership.Role.MEMBER)
-    assert list(actions.overdue_actions_for(cast.nurse)) == list(record.actions.all())
-    assert not actions.overdue_actions_for(cast.teacher).exists()
+    assert list(safety.overdue_actions_for(cast.nurse)) == list(record.actions.all())
+    assert not safety.overdue_actions_for(cast.teacher).exists()
     client.force_login(cast.nurse)
     assert "Kaiutin liikuntasaliin" in client.get("/").content.decode()
-    assert actions.propose_overdue_actions() == 1
-    assert actions.propose_overdue_actions() == 1  # the same proposal, updated
+    assert safety.propose_overdue_actions() == 1
+    assert safety.propose_overdue_actions() == 1  # the same proposal, updated
     pending = list(inbox.pending(group))
     assert len(pending) == 1 and "Kaiutin liikuntasaliin" in pending[0].detail
     # Marked done by its owner: no longer overdue anywhere.
@@ -171,7 +171,7 @@ def test_overdue_corrective_actions_show_to_the_campus_groups(cast, client):
     assert client.post(url).status_code == 404
     client.force_login(cast.rehtori)
     assert client.post(url, {"notes": "Asennettu."}).status_code == 302
-    assert not actions.overdue_actions_for(cast.nurse).exists()
+    assert not safety.overdue_actions_for(cast.nurse).exists()
 
 
 def test_safety_pages(cast, client):

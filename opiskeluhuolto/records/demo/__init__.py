@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.organisation.models import Guardianship, Student
 
 from .. import actions as record_actions
@@ -23,7 +23,7 @@ from ..reading import read_record
 
 
 def _consent(student, kaisa, today, members, **extra):
-    return actions.give_consent(
+    return expert_groups.give_consent(
         student,
         recorded_by=kaisa,
         kind="expert_group",
@@ -41,7 +41,7 @@ def _case(student, *, by, kaisa, today, members, subject, reason, with_student=T
         student, by=by, channel="staff", reason=reason, with_student=with_student
     )
     consent = _consent(student, kaisa, today, members)
-    return actions.open_case(
+    return expert_groups.open_case(
         referral, by=kaisa, subject=subject, consent=consent, members=members, responsible=kaisa
     )
 
@@ -142,7 +142,7 @@ def seed(ctx) -> None:
     record_actions.add_entry(
         withdrawn, by=kaisa, kind="investigation", text="Keskustelu opiskelijan kanssa."
     )
-    actions.withdraw_consent(withdrawn.consents.get(), by=kaisa)
+    expert_groups.withdraw_consent(withdrawn.consents.get(), by=kaisa)
 
     # 3. Closed after the support ended.
     closed = _case(
@@ -160,7 +160,7 @@ def seed(ctx) -> None:
         kind="measure",
         text="Kolme tapaamista; opiskelija löysi työssäoppimispaikan. Tuki päättyy.",
     )
-    actions.close_case(closed, by=kaisa)
+    expert_groups.close_case(closed, by=kaisa)
 
     # 4. A guardian prohibition: the guardian (huoltaja2) sees nothing of it.
     protected = minors[2]
@@ -237,7 +237,7 @@ def seed_closed_rectification(ctx) -> None:
         kind="measure",
         text="Kaksi tapaamista. Eero jatkaa opintoja kevennetyllä suunnitelmalla kevään ajan.",
     )
-    actions.close_case(case, by=kaisa)
+    expert_groups.close_case(case, by=kaisa)
     first = record_actions.request_rectification(
         case, by=eero.user, text="Tapaamisia oli kolme, ei kaksi."
     )

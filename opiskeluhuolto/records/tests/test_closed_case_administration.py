@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.organisation import actions as org_actions
 from opiskeluhuolto.organisation.models import Role
 from opiskeluhuolto.records import actions
@@ -31,7 +31,7 @@ def client_for(user) -> Client:
 def closed(cast, case_with_entry):
     cast.provider.register_responsible = cast.admin
     cast.provider.save(update_fields=["register_responsible"])
-    case_actions.close_case(case_with_entry, by=cast.kuraattori)
+    expert_groups.close_case(case_with_entry, by=cast.kuraattori)
     case_with_entry.refresh_from_db()
     return case_with_entry
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.records import actions
 from opiskeluhuolto.records.models import AccessLogEntry, Disclosure, RecordEntry
 
@@ -56,7 +56,7 @@ def test_a_section_of_law_does_not_replace_the_transfer_consent(cast, case):
             actions.disclose(case, statute_reference="OHL 23 § 3 mom.", **base, **kwargs)
         assert "basis" in e.value.message_dict
     # A disclosure consent naming the provider is not the transfer consent either.
-    named = case_actions.give_consent(
+    named = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -76,7 +76,7 @@ def test_a_section_of_law_does_not_replace_the_transfer_consent(cast, case):
             consent=named,
         )
     assert "consent" in e.value.message_dict
-    transfer = case_actions.give_consent(
+    transfer = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -101,7 +101,7 @@ def test_a_section_of_law_does_not_replace_the_transfer_consent(cast, case):
 def test_a_closed_case_is_disclosed_from_by_the_register_administration(cast, case):
     cast.provider.register_responsible = cast.admin
     cast.provider.save(update_fields=["register_responsible"])
-    case_actions.close_case(case, by=cast.kuraattori)
+    expert_groups.close_case(case, by=cast.kuraattori)
     case.refresh_from_db()
     args = dict(basis="statute", statute_reference="Lastensuojelulaki 25 §", **BASE)
     with pytest.raises(ValidationError):

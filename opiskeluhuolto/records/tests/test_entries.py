@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connections
 
-from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.cases.tests.story import meeting
 from opiskeluhuolto.records import actions
 from opiskeluhuolto.records.models import (
@@ -99,7 +99,7 @@ def test_disclosure_needs_basis_and_matching_recipient(cast, case):
     with pytest.raises(ValidationError) as e:
         actions.disclose(case, basis="statute", **base)
     assert "statute_reference" in e.value.message_dict
-    consent = case_actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,
@@ -186,7 +186,7 @@ def test_transfer_to_another_provider_needs_its_consent(cast, case):
     with pytest.raises(ValidationError) as e:
         actions.disclose(case, recipient=other, consent=participants, **base)
     assert "consent" in e.value.message_dict
-    transfer = case_actions.give_consent(
+    transfer = expert_groups.give_consent(
         cast.aino,
         recorded_by=cast.kuraattori,
         case=case,

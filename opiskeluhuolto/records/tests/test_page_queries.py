@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.cases.tests.story import meeting, onni_prohibited_case
 from opiskeluhuolto.records import actions
 from opiskeluhuolto.records.reading import read_record
@@ -63,7 +64,7 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
             assessment="Ei vastoin etua.",
             decided_on=cast.today,
         )
-        case_actions.give_consent(
+        expert_groups.give_consent(
             cast.aino,
             case=case_with_entry,
             recorded_by=cast.supervisor,

@@ -82,9 +82,9 @@ def test_reads_by_student_lists_all_their_records(cast, case_with_entry):
 
 def test_membership_end_ends_access(cast, case_with_entry):
     from opiskeluhuolto.access.permissions import Permissions
-    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.cases import expert_groups
 
-    actions.withdraw_consent(case_with_entry.consents.get(), by=cast.kuraattori)
+    expert_groups.withdraw_consent(case_with_entry.consents.get(), by=cast.kuraattori)
     cast.kuraattori.__dict__.pop("_oh_permissions", None)
     assert Permissions(cast.kuraattori).read_records(case_with_entry) is None
 
@@ -127,14 +127,14 @@ def test_the_reader_summary_carried_forward_equals_a_fresh_count(cast, case_with
 
 
 def test_guardian_of_an_adult_sees_nothing(cast):
-    from opiskeluhuolto.cases import actions
+    from opiskeluhuolto.cases import actions, expert_groups
     from opiskeluhuolto.organisation import actions as org
 
     org.link_guardian(cast.eero, cast.guardian_onni)
     referral = actions.file_referral(
         cast.eero, by=cast.kuraattori, channel="staff", reason="x", with_student=True
     )
-    consent = actions.give_consent(
+    consent = expert_groups.give_consent(
         cast.eero,
         recorded_by=cast.kuraattori_out,
         kind="expert_group",
@@ -143,7 +143,7 @@ def test_guardian_of_an_adult_sees_nothing(cast):
         given_on=cast.today,
         named_members=[cast.kuraattori_out],
     )
-    case = actions.open_case(
+    case = expert_groups.open_case(
         referral,
         by=cast.kuraattori_out,
         subject="x",

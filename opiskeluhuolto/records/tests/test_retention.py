@@ -13,6 +13,7 @@ from django.urls import reverse
 from opiskeluhuolto.appointments import actions as appointments
 from opiskeluhuolto.appointments.models import AppointmentRequest
 from opiskeluhuolto.cases import actions as case_actions
+from opiskeluhuolto.cases import expert_groups
 from opiskeluhuolto.cases.models import Case, Referral
 from opiskeluhuolto.cases.tests.story import meeting, open_aino_case
 from opiskeluhuolto.organisation.models import Role
@@ -28,7 +29,7 @@ def _closed_case(cast, years_ago: int):
     case = open_aino_case(cast)
     meeting(case, cast.kuraattori)
     read_record(cast.kuraattori, case, purpose="x")
-    case_actions.close_case(case, by=cast.kuraattori)
+    expert_groups.close_case(case, by=cast.kuraattori)
     Case.objects.filter(pk=case.pk).update(
         closed_on=cast.today - timedelta(days=365 * years_ago + 3)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from opiskeluhuolto.procedures import actions
+from opiskeluhuolto.procedures import safety
 from opiskeluhuolto.procedures.tasks import remind_reviews
 
 
@@ -17,5 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         remind_reviews.enqueue()
-        sent = actions.propose_overdue_actions()
+        sent = safety.propose_overdue_actions()
         self.stdout.write(f"Review reminders enqueued; {sent} agenda proposals of overdue actions.")

@@ -1,0 +1,75 @@
+"""The built-in participation indicator is shown in the reader's language, whoever's report
+created it; an indicator typed by a person stays as typed."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from opiskeluhuolto.events import participation
+from opiskeluhuolto.meetings.models import Indicator
+
+from .conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+NAMES = {
+    "fi": "Osallistuminen yhteisöllisen opiskeluhuollon tapahtumiin",
+    "sv": "Deltagande i evenemang inom den gemensamma elevhälsan",
+    "en": "Participation in communal welfare events",
+}
+
+
+def _page(client, url, lang):
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+
+
+def test_the_built_in_indicator_reads_in_the_readers_language(client, cast, group):
+    event = make_event(cast, group)
+    with translation.override("fi"):  # created by a Finnish-speaking organiser's report
+        indicator = participation.participation_indicator(event)
+    typed = Indicator.objects.create(
+        provider=cast.provider,
+        code="yksinaisyys",
+        name="Yksinäisyyttä kokevien osuus",
+        direction="lower",
+        target=10,
+        source="khk",
+    )
+    client.force_login(cast.rehtori)
+    one = reverse("meetings:indicator", args=[indicator.pk])
+    for lang, name in NAMES.items():
+        others = [n for other, n in NAMES.items() if other != lang]
+        body = _page(client, one, lang)
+        assert f"<h1>{name}</h1>" in body, lang
+        assert not any(n in body for n in others), lang
+        listing = _page(client, reverse("meetings:indicators"), lang)
+        assert name in listing and typed.name in listing, lang
+    assert "personer" in _page(client, one, "sv")
+    assert "persons" in _page(client, one, "en")
+
+
+def test_the_migration_turns_a_stored_translation_into_the_built_in_name(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from opiskeluhuolto.organisation.models import Provider
+
+    migration = import_module(
+        "opiskeluhuolto.events.migrations.0006_participation_indicator_built_in"
+    )
+    fields = {"code": participation.INDICATOR_CODE, "direction": "higher", "target": 0}
+    stored = Indicator.objects.create(
+        provider=cast.provider, name=NAMES["sv"], unit="personer", source="own", **fields
+    )
+    other = Provider.objects.create(name="Toinen")
+    renamed = Indicator.objects.create(
+        provider=other, name="Tapahtumiin osallistuneet", unit="hlö", source="own", **fields
+    )
+    migration.mark_built_in(apps, None)
+    stored.refresh_from_db()
+    renamed.refresh_from_db()
+    assert (stored.built_in, stored.name, stored.unit) == (True, NAMES["en"], "persons")
+    with translation.override("fi"):
+        assert str(stored) == NAMES["fi"] and stored.unit_label == "henkilöä"
+    assert (renamed.built_in, renamed.name) == (False, "Tapahtumiin osallistuneet")
