@@ -6,7 +6,8 @@ Over a database seeded with the demo (`seed_demo`), in the demo institution `sed
 (at `--scale 1`, the issue's size): 100,000 students, 5,000 open cases with their
 welfare records, 50,000 record entries, 5,000,000 access-log rows and 20,000 bookings,
 and the people who read them: 50 student welfare workers (`bench_kuraattori_N`, each in
-the expert groups of 100 cases and the professional of 400 bookings), 50 students with
+the expert groups of 100 cases from scale 0.2 up, and the professional of 400 × scale bookings of
+their service, one a day, booked from today on and held before), 50 students with
 accounts (`bench_opiskelija_N`, each with a case, bookings and 50 log rows about them)
 and 50 principals (`bench_rehtori_N`). `bench_pages.py` finds these people and has each
 simulated user read their own objects.
@@ -36,6 +37,10 @@ from datetime import UTC, datetime, timedelta
 from common import setup
 
 STAFF = PEOPLE = 50
+#: Open cases in whose expert group each welfare worker is, at scale 1 and below it
+#: as far as `GROUP` workers a case allow (scale ≥ 0.2).
+OWN_CASES = 100
+GROUP = 5
 ROLE = "kuraattori"
 PURPOSE = "opiskeluhuollon tehtävä"
 
@@ -75,6 +80,7 @@ def main() -> None:
     from opiskeluhuolto.cases.models import Case, ExpertGroupMembership
     from opiskeluhuolto.organisation.models import (
         Institution,
+        Role,
         RoleAssignment,
         Student,
         StudentGroup,
@@ -175,16 +181,21 @@ def main() -> None:
             cases=cases,
             students=students[:n_cases],
         )
+        # Each worker in the expert groups of `per_worker` cases: 100 as at scale 1 also
+        # below it (what grows with a user's own cases must show at any size), with up to
+        # `GROUP` workers a case (the first responsible); n_cases / 50 above scale 1.
+        per_worker = max(n_cases // STAFF, min(OWN_CASES, n_cases * GROUP // STAFF))
         clone(
             c,
             "cases_expertgroupmembership",
             member.pk,
-            n_cases,
+            STAFF * per_worker,
             {
-                "case_id": "(%(cases)s::int[])[g]",
-                "user_id": f"(%(staff)s::int[])[1 + (g - 1) %% {STAFF}]",
-                "consent_id": "(%(consents)s::int[])[g]",
+                "case_id": f"(%(cases)s::int[])[1 + (g - 1) %% {n_cases}]",
+                "user_id": f"(%(staff)s::int[])[1 + (g - 1) / {per_worker}]",
+                "consent_id": f"(%(consents)s::int[])[1 + (g - 1) %% {n_cases}]",
                 "ended_on": "NULL",
+                "is_responsible": f"g <= {n_cases}",
             },
             cases=cases,
             consents=consents,
@@ -225,7 +236,11 @@ def main() -> None:
                 "professional_id": f"(%(staff)s::int[])[1 + (g - 1) %% {STAFF}]",
                 "student_id": "(%(students)s::int[])[1 + (g - 1) %% cardinality(%(students)s::int[])]",
                 "request_id": "NULL",
-                "status": "'held'",
+                # The worker's own service; held up to yesterday, booked from today on (the
+                # work list shows the active ones of the coming two weeks).
+                "service": f"'{Role.SOCIAL_WORKER}'",
+                "status": f"CASE WHEN (g - 1) / {STAFF} >= {n_bookings // STAFF // 2} "
+                "THEN 'active' ELSE 'held' END",
                 "cancelled_at": "NULL",
                 "cancelled_by_id": "NULL",
                 "starts_at": f"date_trunc('day', now()) + ((g - 1) / {STAFF} - "

@@ -297,8 +297,40 @@ class BookingRow:
         return reverse_pk("appointments:request_detail", self.request_id) if self.request_id else ""
 
 
+#: The columns the booking lists show, in the order `_booking_rows` reads them.
+BOOKING_COLUMNS = (
+    "pk",
+    "starts_at",
+    "ends_at",
+    "service",
+    "mode",
+    "place",
+    "meeting_link",
+    "request_id",
+    "student__first_name",
+    "student__last_name",
+    "professional__first_name",
+    "professional__last_name",
+    "professional__username",
+    "student_id",
+    "institution_id",
+)
+
+
 def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[BookingRow]:
     """The bookings in one query of the columns the lists show; the start as `start_format`."""
+    return _booking_rows(bookings.values_list(*BOOKING_COLUMNS), start_format)
+
+
+def booking_page(bookings: QuerySet[Booking], per_page: int, number, start_format: str) -> Page:
+    """One page of `bookings` (ordered) as `booking_rows`: only that page's rows are read,
+    so a list as long as an institution's coming bookings costs what one page does."""
+    page = first_page_or_paginate(bookings.values_list(*BOOKING_COLUMNS), per_page, number)
+    page.object_list = _booking_rows(page.object_list, start_format)
+    return page
+
+
+def _booking_rows(values: Iterable[tuple], start_format: str) -> list[BookingRow]:
     services, modes = _labels(Booking, "service"), _labels(Booking, "mode")
     rows = []
     for (
@@ -317,23 +349,7 @@ def booking_rows(bookings: QuerySet[Booking], start_format: str) -> list[Booking
         pro_username,
         student_id,
         institution_id,
-    ) in bookings.values_list(
-        "pk",
-        "starts_at",
-        "ends_at",
-        "service",
-        "mode",
-        "place",
-        "meeting_link",
-        "request_id",
-        "student__first_name",
-        "student__last_name",
-        "professional__first_name",
-        "professional__last_name",
-        "professional__username",
-        "student_id",
-        "institution_id",
-    ):
+    ) in values:
         how = modes.get(mode, mode)
         rows.append(
             BookingRow(

@@ -116,6 +116,13 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["professional", "starts_at"], name="appt_booking_prof_start_idx"),
             models.Index(fields=["student", "starts_at"], name="appt_booking_student_idx"),
+            # The work list: an institution's active bookings in the coming two weeks,
+            # found without reading the bookings of past years (issue 21, item 3).
+            models.Index(
+                fields=["institution", "starts_at"],
+                condition=Q(status="active"),
+                name="appt_booking_inst_active_idx",
+            ),
         ]
 
     def __str__(self) -> str:

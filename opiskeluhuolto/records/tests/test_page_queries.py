@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from opiskeluhuolto.cases import actions as case_actions
 from opiskeluhuolto.cases import expert_groups
-from opiskeluhuolto.cases.tests.story import meeting, onni_prohibited_case
+from opiskeluhuolto.cases.tests.story import meeting, onni_prohibited_case, open_aino_case
 from opiskeluhuolto.records import actions
 from opiskeluhuolto.records.reading import read_record
 
@@ -45,6 +45,18 @@ def test_case_page_query_count_does_not_grow_with_the_data(cast, case_with_entry
     url = reverse("records:case", args=[case_with_entry.pk])
     before = queries(cast.kuraattori, url)
     more_data(cast, case_with_entry)
+    assert queries(cast.kuraattori, url) == before
+
+
+def test_case_page_query_count_does_not_grow_with_the_readers_other_cases(cast, case_with_entry):
+    """A welfare worker in the expert groups of many open cases (100 each at the issue's
+    size, issue 21 item 3), each read and logged: the page of one case costs the same."""
+    url = reverse("records:case", args=[case_with_entry.pk])
+    before = queries(cast.kuraattori, url)
+    for _ in range(3):
+        other = open_aino_case(cast)
+        meeting(other, cast.kuraattori)
+        read_record(cast.kuraattori, other, purpose="test")
     assert queries(cast.kuraattori, url) == before
 
 
