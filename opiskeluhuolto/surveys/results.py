@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, Sum, When
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
 from .suppression import hidden_cells, hidden_margins, suppress
@@ -173,36 +173,63 @@ def tally(survey: Survey) -> int:
     return len(stored)
 
 
-def _rows(survey: Survey, by: str | None = None) -> list[tuple]:
-    """The stored counts of a released survey (counted at release; counted now, once, for
-    one released before counts were stored); a live count for an unreleased one.
+def _rows(survey: Survey, by: str | None = None) -> tuple[list[tuple], dict | None]:
+    """The counts of a survey and, by campus, each question's respondents per (campus,
+    group) (None: take them from the rows). Stored at release (counted now, once, for a
+    survey released before counts were stored); a live count for an unreleased one.
 
-    Overall and by campus, the counts of each value are summed per campus by the
-    database (a few hundred rows instead of one per group and value: most of the stored
-    rows at a provider's size); the respondents per group are read as stored, since the
-    suppression protects the breakdowns together at the group's grain."""
+    One query, summed by the database to the grain the view needs: overall, per question
+    and value (a hundred rows instead of one per group and value: most of the stored rows
+    at a provider's size); by campus, per question, campus and value, with the survey's
+    respondents per group. The suppression protects the campus and starting-year
+    breakdowns together at the group's grain: a question answered by every respondent
+    has the survey's respondents in every group (none of its groups can hold more, and
+    the totals are equal), so only the other questions' groups are read, in a second
+    query. By group or year, the rows as stored."""
     if not survey.released:
-        return count_rows(survey)
+        return count_rows(survey), None
     stored = ResultCount.objects.filter(survey=survey)
-    if by in (None, "campus"):
-        rows: list[tuple] = list(
-            stored.filter(value__isnull=True).values_list(
-                "question", "campus", "student_group", "value", "n"
-            )
-        )
-        rows += [
-            (qid, campus, None, value, n)
-            for qid, campus, value, n in stored.filter(value__isnull=False)
-            .values("question", "campus", "value")
+    atoms: dict | None = None
+    if by is None:
+        rows: list[tuple] = [
+            (qid, None, None, value, n)
+            for qid, value, n in stored.values("question", "value")
             .annotate(total=Sum("n"))
-            .values_list("question", "campus", "value", "total")
+            .values_list("question", "value", "total")
         ]
+    elif by == "campus":
+        rows = list(
+            stored.annotate(atom=Case(When(question__isnull=True, then=F("student_group"))))
+            .values("question", "campus", "atom", "value")
+            .annotate(total=Sum("n"))
+            .values_list("question", "campus", "atom", "value", "total")
+        )
+        atoms = _atoms(stored, rows)
     else:
         rows = list(stored.values_list("question", "campus", "student_group", "value", "n"))
     if not rows:
         tally(survey)
         return _rows(survey, by)
-    return rows
+    return rows, atoms
+
+
+def _atoms(stored, rows: list[tuple]) -> dict[int, dict[tuple, int]]:
+    """Question → (campus, group) → respondents, from the survey's respondents per group
+    where the question's total is the survey's (see `_rows`), else read."""
+    everyone = {(campus, group): n for qid, campus, group, _v, n in rows if qid is None}
+    whole = sum(everyone.values())
+    totals: dict[int, int] = {}
+    for qid, _c, _g, value, n in rows:
+        if qid is not None and value is None:
+            totals[qid] = totals.get(qid, 0) + n
+    atoms = {qid: everyone for qid, n in totals.items() if n == whole}
+    partial = [qid for qid in totals if qid not in atoms]
+    for qid, campus, group, n in stored.filter(
+        question__in=partial, value__isnull=True
+    ).values_list("question", "campus", "student_group", "n"):
+        q_atoms = atoms.setdefault(qid, {})
+        q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
+    return atoms
 
 
 def _labels(by: str, ids: set) -> dict:
@@ -210,7 +237,18 @@ def _labels(by: str, ids: set) -> dict:
     from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
     model = Campus if by == "campus" else StudentGroup
-    return {o.pk: o.name for o in model.objects.filter(pk__in=ids - {None})}
+    return dict(model.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+
+
+def _unit_key(by: str | None, year_of: Callable) -> Callable[[int | None, int | None], tuple]:
+    """(campus, group) → the unit of the breakdown `by` the cell belongs to."""
+    if by == "campus":
+        return lambda campus, group: (campus,)
+    if by == "group":
+        return lambda campus, group: (campus, group)
+    if by == "year":
+        return lambda campus, group: (year_of(group),)
+    return lambda campus, group: ()
 
 
 def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
@@ -220,27 +258,25 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
-    rows = _rows(survey, by)
+    rows, stored_atoms = _rows(survey, by)
     group_names = _group_names({r[2] for r in rows}) if by else {}
     year_of = _year_of(group_names)
-
-    def unit_of(campus, group) -> tuple:
-        return {"campus": (campus,), "group": (campus, group), "year": (year_of(group),)}.get(
-            by or "", ()
-        )
+    unit_of = _unit_key(by, year_of)
 
     counts: dict[int, dict[int, int]] = {}
     per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
     cell_n: dict[tuple[int, tuple], int] = {}
     atoms: dict[int, dict[tuple, int]] = {}  # question → (campus, group) → respondents
     for qid, campus, group, value, n in rows:
-        if qid is None or qid not in kinds:
+        if qid not in kinds:  # the survey's respondents (no question)
             continue
         unit = unit_of(campus, group)
         if value is None:
-            cell_n[(qid, unit)] = cell_n.get((qid, unit), 0) + n
-            q_atoms = atoms.setdefault(qid, {})
-            q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
+            key = (qid, unit)
+            cell_n[key] = cell_n.get(key, 0) + n
+            if by and stored_atoms is None:
+                q_atoms = atoms.setdefault(qid, {})
+                q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
             continue
         cell = per_cell.setdefault((qid, unit), {})
         cell[value] = cell.get(value, 0) + n
@@ -260,10 +296,24 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by == "campus" else {}
         labels = group_names if by == "group" else labels
     texts: dict[int, list[str]] = {}
-    for qid, text in TextAnswer.objects.filter(
-        question__in=questions, screening=TextAnswer.Screening.SHOWN
-    ).values_list("question", "text"):
-        texts.setdefault(qid, []).append(text)
+    if not by:  # free-text answers are shown only without a breakdown
+        for qid, text in TextAnswer.objects.filter(
+            question__in=questions, screening=TextAnswer.Screening.SHOWN
+        ).values_list("question", "text"):
+            texts.setdefault(qid, []).append(text)
+    atoms = atoms if stored_atoms is None else stored_atoms
+    protect = hidden_cells if by == "group" else hidden_margins
+    hidden_of: dict[frozenset, dict[str, set]] = {}  # questions answered alike: one pass
+
+    def hidden_in(q_atoms: dict) -> set:
+        key = frozenset(q_atoms.items())
+        if key not in hidden_of:
+            hidden_of[key] = protect(q_atoms, year_of)
+        return hidden_of[key][by or ""]
+
+    sizes_of: dict[int, dict[tuple, int]] = {}
+    for (qid, unit), m in cell_n.items():
+        sizes_of.setdefault(qid, {})[unit] = m
     out = []
     for q in questions:
         if q.kind == Question.Kind.TEXT:
@@ -277,9 +327,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
             total = Cell("", None)
         result = QuestionResult(q, total)
         if by and not total.suppressed:
-            sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            protect = hidden_cells if by == "group" else hidden_margins
-            hidden = protect(atoms.get(q.pk, {}), year_of)[by]
+            sizes = sizes_of.get(q.pk, {})
+            hidden = hidden_in(atoms.get(q.pk, {}))
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:
@@ -293,6 +342,5 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
 def respondents(survey: Survey) -> int:
     if not survey.released:
         return Response.objects.filter(survey=survey).count()
-    return sum(
-        ResultCount.objects.filter(survey=survey, question__isnull=True).values_list("n", flat=True)
-    )
+    stored = ResultCount.objects.filter(survey=survey, question__isnull=True)
+    return stored.aggregate(n=Sum("n"))["n"] or 0

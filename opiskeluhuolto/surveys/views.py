@@ -16,6 +16,7 @@ from opiskeluhuolto.access.surveys import get_survey, get_survey_to_answer
 
 from . import actions
 from . import results as results_mod
+from .results_table import tables
 
 
 @policies.authenticated
@@ -136,7 +137,7 @@ def results(request, pk):
         {
             "survey": survey,
             "by": by,
-            "rows": results_mod.compute(survey, by=by),
+            "rows": tables(results_mod.compute(survey, by=by)),
             "respondents": results_mod.respondents(survey),
         },
     )
