@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
 from .suppression import hidden_cells, hidden_margins, suppress
@@ -81,10 +81,20 @@ def suppress_groups(sizes: dict) -> set:
     return hidden_cells(sizes, _year_of(_group_names({g for _c, g in sizes})))["group"]
 
 
-def _group_names(group_ids: set) -> dict[int, str]:
+def _group_names(group_ids: set, campus_ids: set | frozenset = frozenset()) -> dict[int, str]:
+    """Group id → name for `group_ids`. Read by the campuses given (a few parameters
+    instead of a provider's thousand group ids, whose binding alone cost milliseconds),
+    then by id for any group not found there (a group recorded with another campus)."""
     from opiskeluhuolto.organisation.models import StudentGroup
 
-    return dict(StudentGroup.objects.filter(pk__in=group_ids - {None}).values_list("pk", "name"))
+    wanted = group_ids - {None}
+    names: dict[int, str] = {}
+    if campus_ids:
+        groups = StudentGroup.objects.filter(campus__in=campus_ids).values_list("pk", "name")
+        names = {pk: name for pk, name in groups if pk in wanted}
+    if missing := wanted - names.keys():
+        names |= dict(StudentGroup.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return names
 
 
 def _year_of(names: dict[int, str]) -> Callable[[int | None], int | None]:
@@ -173,43 +183,53 @@ def tally(survey: Survey) -> int:
     return len(stored)
 
 
-def _rows(survey: Survey, by: str | None = None) -> tuple[list[tuple], dict | None]:
+def _rows(
+    survey: Survey, by: str | None, questions: list[Question]
+) -> tuple[list[tuple], dict | None]:
     """The counts of a survey and, by campus, each question's respondents per (campus,
     group) (None: take them from the rows). Stored at release (counted now, once, for a
     survey released before counts were stored); a live count for an unreleased one.
 
-    One query, summed by the database to the grain the view needs: overall, per question
-    and value (a hundred rows instead of one per group and value: most of the stored rows
-    at a provider's size); by campus, per question, campus and value, with the survey's
-    respondents per group. The suppression protects the campus and starting-year
-    breakdowns together at the group's grain: a question answered by every respondent
-    has the survey's respondents in every group (none of its groups can hold more, and
-    the totals are equal), so only the other questions' groups are read, in a second
-    query. By group or year, the rows as stored."""
+    Overall and by campus, one query summed by the database to the grain the view needs:
+    per question (and campus) and value, a few hundred rows instead of one per group and
+    value (most of the stored rows at a provider's size). A scale, choice or number
+    question's respondents are the sum of its counts (`count_rows`), so they are summed
+    here from those rows instead of read; only several-choice and free-text questions'
+    are read. By campus, the suppression protects the campus and starting-year
+    breakdowns together at the group's grain: the survey's respondents per group are
+    read with the counts (see `_atoms` for the questions' own). By group or year, the
+    rows as stored."""
     if not survey.released:
         return count_rows(survey), None
     stored = ResultCount.objects.filter(survey=survey)
     atoms: dict | None = None
-    if by is None:
-        rows: list[tuple] = [
-            (qid, None, None, value, n)
-            for qid, value, n in stored.values("question", "value")
-            .annotate(total=Sum("n"))
-            .values_list("question", "value", "total")
-        ]
-    elif by == "campus":
-        rows = list(
-            stored.annotate(atom=Case(When(question__isnull=True, then=F("student_group"))))
-            .values("question", "campus", "atom", "value")
-            .annotate(total=Sum("n"))
-            .values_list("question", "campus", "atom", "value", "total")
+    if by in (None, "campus"):
+        summed = {
+            q.pk for q in questions if q.kind not in (Question.Kind.MULTI, Question.Kind.TEXT)
+        }
+        read = (
+            Q(value__isnull=False)
+            | Q(question__isnull=True)
+            | Q(question__in=set(q.pk for q in questions) - summed)
         )
-        atoms = _atoms(stored, rows)
+        fields = ("question", "campus", "atom", "value") if by else ("question", "value")
+        found = stored.filter(read)
+        if by:  # the survey's respondents per group: the suppression's grain
+            found = found.annotate(atom=Case(When(question__isnull=True, then=F("student_group"))))
+        found = found.values(*fields).annotate(total=Sum("n")).values_list(*fields, "total")
+        rows: list[tuple] = [r if by else (r[0], None, None, r[1], r[2]) for r in found]
+        respondents: dict[tuple, int] = {}
+        for qid, campus, _g, value, n in rows:
+            if qid in summed and value is not None:
+                respondents[(qid, campus)] = respondents.get((qid, campus), 0) + n
+        rows += [(qid, campus, None, None, n) for (qid, campus), n in respondents.items()]
+        if by:
+            atoms = _atoms(stored, rows)
     else:
         rows = list(stored.values_list("question", "campus", "student_group", "value", "n"))
     if not rows:
         tally(survey)
-        return _rows(survey, by)
+        return _rows(survey, by, questions)
     return rows, atoms
 
 
@@ -224,6 +244,8 @@ def _atoms(stored, rows: list[tuple]) -> dict[int, dict[tuple, int]]:
             totals[qid] = totals.get(qid, 0) + n
     atoms = {qid: everyone for qid, n in totals.items() if n == whole}
     partial = [qid for qid in totals if qid not in atoms]
+    if not partial:
+        return atoms
     for qid, campus, group, n in stored.filter(
         question__in=partial, value__isnull=True
     ).values_list("question", "campus", "student_group", "n"):
@@ -238,6 +260,11 @@ def _labels(by: str, ids: set) -> dict:
 
     model = Campus if by == "campus" else StudentGroup
     return dict(model.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+
+
+def _same(year: int | None) -> int | None:
+    """The year of an atom already keyed by (campus, year)."""
+    return year
 
 
 def _unit_key(by: str | None, year_of: Callable) -> Callable[[int | None, int | None], tuple]:
@@ -258,8 +285,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
-    rows, stored_atoms = _rows(survey, by)
-    group_names = _group_names({r[2] for r in rows}) if by else {}
+    rows, stored_atoms = _rows(survey, by, questions)
+    group_names = _group_names({r[2] for r in rows}, {r[1] for r in rows} - {None}) if by else {}
     year_of = _year_of(group_names)
     unit_of = _unit_key(by, year_of)
 
@@ -303,13 +330,20 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
             texts.setdefault(qid, []).append(text)
     atoms = atoms if stored_atoms is None else stored_atoms
     protect = hidden_cells if by == "group" else hidden_margins
-    hidden_of: dict[frozenset, dict[str, set]] = {}  # questions answered alike: one pass
+    no_atoms: dict = {}
+    hidden_of: dict[int, set] = {}  # questions sharing their groups' counts: one pass
 
     def hidden_in(q_atoms: dict) -> set:
-        key = frozenset(q_atoms.items())
-        if key not in hidden_of:
-            hidden_of[key] = protect(q_atoms, year_of)
-        return hidden_of[key][by or ""]
+        if id(q_atoms) not in hidden_of:  # each alive until compute() returns
+            if protect is hidden_margins:  # the margins need only (campus, year)
+                by_year: dict[tuple, int] = {}
+                for (campus, group), n in q_atoms.items():
+                    key = (campus, year_of(group))
+                    by_year[key] = by_year.get(key, 0) + n
+                hidden_of[id(q_atoms)] = protect(by_year, _same)[by or ""]
+            else:
+                hidden_of[id(q_atoms)] = protect(q_atoms, year_of)[by or ""]
+        return hidden_of[id(q_atoms)]
 
     sizes_of: dict[int, dict[tuple, int]] = {}
     for (qid, unit), m in cell_n.items():
@@ -328,7 +362,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         result = QuestionResult(q, total)
         if by and not total.suppressed:
             sizes = sizes_of.get(q.pk, {})
-            hidden = hidden_in(atoms.get(q.pk, {}))
+            hidden = hidden_in(atoms.get(q.pk, no_atoms))
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:

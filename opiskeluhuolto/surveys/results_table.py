@@ -9,9 +9,11 @@ and suppression (the cells come from results.compute, suppression included).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.formats import get_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .models import Question, pick
@@ -23,7 +25,7 @@ class Row:
     label: str
     hidden: bool
     n: int | None = None
-    shares: list[tuple[str, str]] = field(default_factory=list)  # (bar width, shown share)
+    shares: SafeString = SafeString()  # the options' cells, a bar and a share each
     mean: float | None = None
 
 
@@ -32,6 +34,7 @@ class Table:
     result: QuestionResult
     headers: list[str]
     rows: list[Row]
+    hidden_cells: SafeString = SafeString()  # a suppressed row's cells after its label
 
     @property
     def question(self) -> Question:
@@ -55,23 +58,37 @@ class Table:
         return range(1 + len(self.headers) + self.is_number)
 
 
-def _shares(cell: Cell, values: list[int], decimal_sep: str) -> list[tuple[str, str]]:
-    """(bar width, shown share) per option: the width unlocalised with one decimal (an SVG
-    attribute, as `floatformat:'1u'`), the share localised as `{{ share|default:0 }}`
-    showed it. Written out rather than `number_format` per cell, which looks the format up
-    again for each of the page's hundreds of cells: a share is at most 100, so only the
-    decimal separator applies (no thousands grouping)."""
+#: One option's cell: its bar (the width an SVG attribute, unlocalised) and its share.
+SHARE_CELL = (
+    '<td><svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" '
+    'focusable="false"><rect class="bar__track" width="100" height="8"/><rect class="bar__fill" '
+    'width="{}" height="8"/></svg> {} %</td>'
+)
+HIDDEN_CELL = '<td><span aria-hidden="true">–</span><span class="visually-hidden">{}</span></td>'
+
+
+def _shares(cell: Cell, values: list[int], decimal_sep: str) -> SafeString:
+    """The options' cells of a shown row, as `{{ share|default:0 }}` and
+    `floatformat:'1u'` showed them: the share localised, the bar's width with one decimal.
+
+    Written out rather than through `{% for %}` and `number_format` per cell: the page has
+    hundreds of cells, and each one through the template engine and a format lookup was
+    most of the page's own cost (issue 16, bench/README.md). Every value is a number
+    formatted here (a share is at most 100: only the decimal separator applies, no
+    thousands grouping), so there is nothing to escape."""
     out = []
     for value in values:
         s = cell.share(value)
-        out.append((f"{s or 0:.1f}", str(s).replace(".", decimal_sep) if s else "0"))
-    return out
+        shown = str(s).replace(".", decimal_sep) if s else "0"
+        out.append(SHARE_CELL.format(f"{s or 0:.1f}", shown))
+    return mark_safe("".join(out))  # noqa: S308 -- numbers formatted here, no outside text
 
 
 def tables(results: list[QuestionResult]) -> list[Table]:
     """The page's tables, one per question, rows in the page's order: all, then the units."""
     decimal_sep = get_format("DECIMAL_SEPARATOR")
     all_label, no_unit = gettext("All"), gettext("no unit recorded")
+    hidden = format_html(HIDDEN_CELL, gettext("hidden: fewer than five"))
     out = []
     for r in results:
         options = r.question.options if r.question.kind != Question.Kind.TEXT else []
@@ -84,5 +101,7 @@ def tables(results: list[QuestionResult]) -> list[Table]:
             else:
                 shares = _shares(cell, values, decimal_sep)
                 rows.append(Row(label, False, cell.n, shares, cell.mean))
-        out.append(Table(r, [pick(o) for o in options], rows))
+        table = Table(r, [pick(o) for o in options], rows)
+        table.hidden_cells = mark_safe(hidden * len(table.slots))  # noqa: S308 -- escaped above
+        out.append(table)
     return out
