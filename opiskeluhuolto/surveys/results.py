@@ -39,7 +39,15 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
 from .suppression import hidden_cells, hidden_margins, suppress
 
-__all__ = ["BREAKDOWNS", "compute", "respondents", "suppress", "suppress_groups", "tally"]
+__all__ = [
+    "BREAKDOWNS",
+    "compute",
+    "compute_with_respondents",
+    "respondents",
+    "suppress",
+    "suppress_groups",
+    "tally",
+]
 
 #: The breakdowns and their units. Groups are keyed with their campus: a campus's total
 #: is published in the campus breakdown, so its groups are protected within it.
@@ -282,6 +290,14 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     """The results of every question; `by` ("campus", "group" or "year") adds the breakdown.
 
     Reads the counts stored at release (`tally`), not the answers."""
+    return compute_with_respondents(survey, by=by)[0]
+
+
+def compute_with_respondents(
+    survey: Survey, *, by: str | None = None
+) -> tuple[list[QuestionResult], int]:
+    """`compute` and the survey's respondents (`respondents`), from the same rows: the
+    page needs both, and a second read of the stored counts costs a pass over them."""
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
@@ -290,6 +306,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     year_of = _year_of(group_names)
     unit_of = _unit_key(by, year_of)
 
+    answered = sum(r[4] for r in rows if r[0] is None)  # the survey's rows: no question
     counts: dict[int, dict[int, int]] = {}
     per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
     cell_n: dict[tuple[int, tuple], int] = {}
@@ -370,7 +387,7 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
                 else:
                     result.cells.append(Cell(label, sizes[unit], per_cell.get((q.pk, unit), {})))
         out.append(result)
-    return out
+    return out, answered
 
 
 def respondents(survey: Survey) -> int:

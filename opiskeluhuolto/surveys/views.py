@@ -131,13 +131,9 @@ def results(request, pk):
     by = request.GET.get("by")
     if by not in results_mod.BREAKDOWNS:
         by = None
+    rows, respondents = results_mod.compute_with_respondents(survey, by=by)
     return render(
         request,
         "surveys/results.html",
-        {
-            "survey": survey,
-            "by": by,
-            "rows": tables(results_mod.compute(survey, by=by)),
-            "respondents": results_mod.respondents(survey),
-        },
+        {"survey": survey, "by": by, "rows": tables(rows), "respondents": respondents},
     )

@@ -121,9 +121,14 @@ def test_the_stored_counts_give_the_live_results_with_optional_and_several_choic
 ):
     survey = _survey(sv, cast)
     live = {by: _view(results.compute(survey, by=by)) for by in BREAKDOWNS}
-    survey = _release(survey, sv)
     for by in BREAKDOWNS:
-        assert _view(results.compute(survey, by=by)) == live[by], by
+        assert results.compute_with_respondents(survey, by=by)[1] == 25
+    survey = _release(survey, sv)
+    assert results.respondents(survey) == 25
+    for by in BREAKDOWNS:
+        found, respondents = results.compute_with_respondents(survey, by=by)
+        assert _view(found) == live[by], by
+        assert respondents == 25, by
     by_campus = results.compute(survey, by="campus")
     assert any(c.suppressed for r in by_campus for c in r.cells)  # the small campuses
     assert any(not c.suppressed for r in by_campus for c in r.cells)
