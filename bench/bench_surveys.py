@@ -4,6 +4,7 @@ against the best hand-written SQL aggregate.
     .venv/bin/python bench/bench_surveys.py                 # the size
     .venv/bin/python bench/bench_surveys.py --scale 0.1     # a quick run
     .venv/bin/python bench/bench_surveys.py --only-post     # the answer POST only
+    .venv/bin/python bench/bench_surveys.py --only-results  # the results page only
 
 Creates its own PostgreSQL database (`--db`, default `oh_surveys_bench`), migrates it,
 and drops it at the end (`--keep` keeps it). Touches nothing else.
@@ -88,6 +89,11 @@ def parse() -> argparse.Namespace:
     )
     p.add_argument(
         "--only-post", action="store_true", help="measure the answer POST only (no results)"
+    )
+    p.add_argument(
+        "--only-results",
+        action="store_true",
+        help="measure the results page only (no answer load, no gunicorn)",
     )
     p.add_argument("--keep", action="store_true", help="keep the database")
     return p.parse_args()
@@ -522,77 +528,82 @@ def main() -> None:
             f"({time.perf_counter() - t:.0f} s)"
         )
 
-        # --- 1 ---
-        from opiskeluhuolto.accounts.models import User
+        if not ARGS.only_results:
+            # --- 1 ---
+            from opiskeluhuolto.accounts.models import User
 
-        per_run = int(ARGS.users * (ARGS.seconds + ARGS.warmup) / (0.5 * ARGS.think or 0.02)) + 200
-        need = min(STUDENTS, per_run * ARGS.post_repeat)
-        users = list(User.objects.filter(username__startswith="bench-s").order_by("pk")[:need])
-        port = free_port()
-        server = start_server(port)
-        size = len(users) // ARGS.post_repeat
-        print("\n1. Answer POST at", ARGS.users, "concurrent answerers (think",
-              f"{0.5 * ARGS.think:.2f}–{1.5 * ARGS.think:.2f} s), {ARGS.post_repeat} runs of",
-              f"{ARGS.seconds:.0f} s after {ARGS.warmup:.0f} s warm-up, {size:,} answerers each;",
-              "each run's floor just before it")  # fmt: skip
-        runs = []
-        for i in range(ARGS.post_repeat):
-            chunk = sessions(users[i * size : (i + 1) * size])  # signed in just now
-            floor_ms = floor_post(survey, port, chunk.pop())
-            load_before = os.getloadavg()
-            cpu_before, all_before = server_cpu(server), os.times()
-            stats = answer_load(survey, port, chunk)
-            cpu_after, all_after = server_cpu(server), os.times()
-            load_after = os.getloadavg()
-            posts = max(1, stats["n_all"])
-            cpu = cpu_ms_between(cpu_before, cpu_after) / posts
-            client_cpu = (
-                (all_after.user + all_after.system - all_before.user - all_before.system)
-                * 1000
-                / posts
+            per_run = (
+                int(ARGS.users * (ARGS.seconds + ARGS.warmup) / (0.5 * ARGS.think or 0.02)) + 200
             )
-            runs.append({**stats, "floor": floor_ms, "cpu": cpu})
+            need = min(STUDENTS, per_run * ARGS.post_repeat)
+            users = list(User.objects.filter(username__startswith="bench-s").order_by("pk")[:need])
+            port = free_port()
+            server = start_server(port)
+            size = len(users) // ARGS.post_repeat
+            print("\n1. Answer POST at", ARGS.users, "concurrent answerers (think",
+                  f"{0.5 * ARGS.think:.2f}–{1.5 * ARGS.think:.2f} s), {ARGS.post_repeat} runs of",
+                  f"{ARGS.seconds:.0f} s after {ARGS.warmup:.0f} s warm-up, {size:,} answerers each;",
+                  "each run's floor just before it")  # fmt: skip
+            runs = []
+            for i in range(ARGS.post_repeat):
+                chunk = sessions(users[i * size : (i + 1) * size])  # signed in just now
+                floor_ms = floor_post(survey, port, chunk.pop())
+                load_before = os.getloadavg()
+                cpu_before, all_before = server_cpu(server), os.times()
+                stats = answer_load(survey, port, chunk)
+                cpu_after, all_after = server_cpu(server), os.times()
+                load_after = os.getloadavg()
+                posts = max(1, stats["n_all"])
+                cpu = cpu_ms_between(cpu_before, cpu_after) / posts
+                client_cpu = (
+                    (all_after.user + all_after.system - all_before.user - all_before.system)
+                    * 1000
+                    / posts
+                )
+                runs.append({**stats, "floor": floor_ms, "cpu": cpu})
+                print(
+                    f"   run {i + 1}: {stats['n']:,} POSTs ({stats['per_s']:.1f}/s): "
+                    f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
+                    f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; server CPU per POST "
+                    f"{cpu:.1f} ms (gunicorn + PostgreSQL; this client {client_cpu:.1f} ms); "
+                    "load average before "
+                    f"{_load(load_before)}, after {_load(load_after)}"
+                )
+            answered = Invitation.objects.filter(survey=survey, has_answered=True).count()
+            stored = Response.objects.filter(survey=survey).count()
+            for key, name in (
+                ("p50", "p50"),
+                ("p95", "p95"),
+                ("floor", "floor (one 422 POST, alone)"),
+                ("cpu", "server CPU per POST"),
+            ):
+                values = [r[key] for r in runs]
+                print(
+                    f"   {name}: min {min(values):.1f} ms, median {statistics.median(values):.1f} ms"
+                )
+            p95s = [r["p95"] for r in runs]
+            ratio = statistics.median(p95s) / statistics.median([r["floor"] for r in runs])
+            print(f"   median p95 / median floor: {ratio:.1f}×")
+            cpu_median = statistics.median([r["cpu"] for r in runs])
             print(
-                f"   run {i + 1}: {stats['n']:,} POSTs ({stats['per_s']:.1f}/s): "
-                f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
-                f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; server CPU per POST "
-                f"{cpu:.1f} ms (gunicorn + PostgreSQL; this client {client_cpu:.1f} ms); "
-                "load average before "
-                f"{_load(load_before)}, after {_load(load_after)}"
+                f"   capacity of {os.cpu_count()} cores at that CPU cost, with nothing else running: "
+                f"about {os.cpu_count() * 1000 / cpu_median:.0f} POSTs/s (the {ARGS.users} answerers "
+                f"ask up to {ARGS.users / ARGS.think:.0f}/s)"
             )
-        answered = Invitation.objects.filter(survey=survey, has_answered=True).count()
-        stored = Response.objects.filter(survey=survey).count()
-        for key, name in (
-            ("p50", "p50"),
-            ("p95", "p95"),
-            ("floor", "floor (one 422 POST, alone)"),
-            ("cpu", "server CPU per POST"),
-        ):
-            values = [r[key] for r in runs]
-            print(f"   {name}: min {min(values):.1f} ms, median {statistics.median(values):.1f} ms")
-        p95s = [r["p95"] for r in runs]
-        ratio = statistics.median(p95s) / statistics.median([r["floor"] for r in runs])
-        print(f"   median p95 / median floor: {ratio:.1f}×")
-        cpu_median = statistics.median([r["cpu"] for r in runs])
-        print(
-            f"   capacity of {os.cpu_count()} cores at that CPU cost, with nothing else running: "
-            f"about {os.cpu_count() * 1000 / cpu_median:.0f} POSTs/s (the {ARGS.users} answerers "
-            f"ask up to {ARGS.users / ARGS.think:.0f}/s)"
-        )
-        print(
-            f"   both sides agree: {answered:,} invitations marked answered, {stored:,} responses stored"
-        )
-        met = sum(p <= 50 for p in p95s)
-        print(
-            f"   target p95 ≤ 50 ms: {'MET' if met == len(runs) else 'NOT MET'} "
-            f"({met} of {len(runs)} runs; median p95 {statistics.median(p95s):.1f} ms)"
-        )
-        server.terminate()
-        server.wait(timeout=30)
-        server = None
-        if ARGS.only_post:
-            print(f"   load average {_load(os.getloadavg())}")
-            return
+            print(
+                f"   both sides agree: {answered:,} invitations marked answered, {stored:,} responses stored"
+            )
+            met = sum(p <= 50 for p in p95s)
+            print(
+                f"   target p95 ≤ 50 ms: {'MET' if met == len(runs) else 'NOT MET'} "
+                f"({met} of {len(runs)} runs; median p95 {statistics.median(p95s):.1f} ms)"
+            )
+            server.terminate()
+            server.wait(timeout=30)
+            server = None
+            if ARGS.only_post:
+                print(f"   load average {_load(os.getloadavg())}")
+                return
 
         # --- 2 ---
         t = time.perf_counter()
@@ -629,11 +640,12 @@ def main() -> None:
             ("overall", url, HAND_OVERALL, STORED_OVERALL),
             ("campus", url + "?by=campus", HAND_CAMPUS, STORED_CAMPUS),
         ):
-            ours_t, hand_t, stored_t = [], [], []
+            ours_t, hand_t, stored_t, cpu_t = [], [], [], []
             for _ in range(ARGS.repeat):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 page(client, path)
                 ours_t.append(time.perf_counter() - started)
+                cpu_t.append(time.process_time() - cpu)
                 started = time.perf_counter()
                 rows[name] = hand(sql, big.pk)
                 hand_t.append(time.perf_counter() - started)
@@ -650,6 +662,10 @@ def main() -> None:
                 f"(min {min(stored_t) * 1000:,.1f}): ratio {o / st:.1f} "
                 f"(page runs {', '.join(f'{x * 1000:.0f}' for x in ours_t)} ms; "
                 f"SQL {', '.join(f'{x * 1000:.0f}' for x in hand_t)} ms)"
+            )
+            print(
+                f"            page CPU in this process (Django, without PostgreSQL's): median "
+                f"{statistics.median(cpu_t) * 1000:.1f} ms (min {min(cpu_t) * 1000:.1f})"
             )
             print(
                 f"            target ≤ 1.5× the aggregate over the answers and ≤ 1 s: "

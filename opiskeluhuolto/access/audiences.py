@@ -57,13 +57,17 @@ KINDS = {
 ANY = None
 
 
+_LEADING_YEAR = re.compile(r"\d{2}")
+_TRAILING_YEAR = re.compile(r"\d{2}$")
+
+
 def starting_years(group_name: str | None) -> frozenset[int]:
     """The starting years a group's name carries: leading or trailing two digits."""
     if not group_name:
         return frozenset()
     name = group_name.strip()
     found = set()
-    for m in (re.match(r"\d{2}", name), re.search(r"\d{2}$", name)):
+    for m in (_LEADING_YEAR.match(name), _TRAILING_YEAR.search(name)):
         if m:
             found.add(2000 + int(m.group(0)))
     return frozenset(found)

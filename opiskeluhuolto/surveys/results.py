@@ -34,12 +34,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from .models import SMALL_CELL, Answer, Question, Response, ResultCount, Survey, TextAnswer
 from .suppression import hidden_cells, hidden_margins, suppress
 
-__all__ = ["BREAKDOWNS", "compute", "respondents", "suppress", "suppress_groups", "tally"]
+__all__ = [
+    "BREAKDOWNS",
+    "compute",
+    "compute_with_respondents",
+    "respondents",
+    "suppress",
+    "suppress_groups",
+    "tally",
+]
 
 #: The breakdowns and their units. Groups are keyed with their campus: a campus's total
 #: is published in the campus breakdown, so its groups are protected within it.
@@ -81,10 +89,20 @@ def suppress_groups(sizes: dict) -> set:
     return hidden_cells(sizes, _year_of(_group_names({g for _c, g in sizes})))["group"]
 
 
-def _group_names(group_ids: set) -> dict[int, str]:
+def _group_names(group_ids: set, campus_ids: set | frozenset = frozenset()) -> dict[int, str]:
+    """Group id → name for `group_ids`. Read by the campuses given (a few parameters
+    instead of a provider's thousand group ids, whose binding alone cost milliseconds),
+    then by id for any group not found there (a group recorded with another campus)."""
     from opiskeluhuolto.organisation.models import StudentGroup
 
-    return dict(StudentGroup.objects.filter(pk__in=group_ids - {None}).values_list("pk", "name"))
+    wanted = group_ids - {None}
+    names: dict[int, str] = {}
+    if campus_ids:
+        groups = StudentGroup.objects.filter(campus__in=campus_ids).values_list("pk", "name")
+        names = {pk: name for pk, name in groups if pk in wanted}
+    if missing := wanted - names.keys():
+        names |= dict(StudentGroup.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return names
 
 
 def _year_of(names: dict[int, str]) -> Callable[[int | None], int | None]:
@@ -173,36 +191,75 @@ def tally(survey: Survey) -> int:
     return len(stored)
 
 
-def _rows(survey: Survey, by: str | None = None) -> list[tuple]:
-    """The stored counts of a released survey (counted at release; counted now, once, for
-    one released before counts were stored); a live count for an unreleased one.
+def _rows(
+    survey: Survey, by: str | None, questions: list[Question]
+) -> tuple[list[tuple], dict | None]:
+    """The counts of a survey and, by campus, each question's respondents per (campus,
+    group) (None: take them from the rows). Stored at release (counted now, once, for a
+    survey released before counts were stored); a live count for an unreleased one.
 
-    Overall and by campus, the counts of each value are summed per campus by the
-    database (a few hundred rows instead of one per group and value: most of the stored
-    rows at a provider's size); the respondents per group are read as stored, since the
-    suppression protects the breakdowns together at the group's grain."""
+    Overall and by campus, one query summed by the database to the grain the view needs:
+    per question (and campus) and value, a few hundred rows instead of one per group and
+    value (most of the stored rows at a provider's size). A scale, choice or number
+    question's respondents are the sum of its counts (`count_rows`), so they are summed
+    here from those rows instead of read; only several-choice and free-text questions'
+    are read. By campus, the suppression protects the campus and starting-year
+    breakdowns together at the group's grain: the survey's respondents per group are
+    read with the counts (see `_atoms` for the questions' own). By group or year, the
+    rows as stored."""
     if not survey.released:
-        return count_rows(survey)
+        return count_rows(survey), None
     stored = ResultCount.objects.filter(survey=survey)
+    atoms: dict | None = None
     if by in (None, "campus"):
-        rows: list[tuple] = list(
-            stored.filter(value__isnull=True).values_list(
-                "question", "campus", "student_group", "value", "n"
-            )
+        summed = {
+            q.pk for q in questions if q.kind not in (Question.Kind.MULTI, Question.Kind.TEXT)
+        }
+        read = (
+            Q(value__isnull=False)
+            | Q(question__isnull=True)
+            | Q(question__in=set(q.pk for q in questions) - summed)
         )
-        rows += [
-            (qid, campus, None, value, n)
-            for qid, campus, value, n in stored.filter(value__isnull=False)
-            .values("question", "campus", "value")
-            .annotate(total=Sum("n"))
-            .values_list("question", "campus", "value", "total")
-        ]
+        fields = ("question", "campus", "atom", "value") if by else ("question", "value")
+        found = stored.filter(read)
+        if by:  # the survey's respondents per group: the suppression's grain
+            found = found.annotate(atom=Case(When(question__isnull=True, then=F("student_group"))))
+        found = found.values(*fields).annotate(total=Sum("n")).values_list(*fields, "total")
+        rows: list[tuple] = [r if by else (r[0], None, None, r[1], r[2]) for r in found]
+        respondents: dict[tuple, int] = {}
+        for qid, campus, _g, value, n in rows:
+            if qid in summed and value is not None:
+                respondents[(qid, campus)] = respondents.get((qid, campus), 0) + n
+        rows += [(qid, campus, None, None, n) for (qid, campus), n in respondents.items()]
+        if by:
+            atoms = _atoms(stored, rows)
     else:
         rows = list(stored.values_list("question", "campus", "student_group", "value", "n"))
     if not rows:
         tally(survey)
-        return _rows(survey, by)
-    return rows
+        return _rows(survey, by, questions)
+    return rows, atoms
+
+
+def _atoms(stored, rows: list[tuple]) -> dict[int, dict[tuple, int]]:
+    """Question → (campus, group) → respondents, from the survey's respondents per group
+    where the question's total is the survey's (see `_rows`), else read."""
+    everyone = {(campus, group): n for qid, campus, group, _v, n in rows if qid is None}
+    whole = sum(everyone.values())
+    totals: dict[int, int] = {}
+    for qid, _c, _g, value, n in rows:
+        if qid is not None and value is None:
+            totals[qid] = totals.get(qid, 0) + n
+    atoms = {qid: everyone for qid, n in totals.items() if n == whole}
+    partial = [qid for qid in totals if qid not in atoms]
+    if not partial:
+        return atoms
+    for qid, campus, group, n in stored.filter(
+        question__in=partial, value__isnull=True
+    ).values_list("question", "campus", "student_group", "n"):
+        q_atoms = atoms.setdefault(qid, {})
+        q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
+    return atoms
 
 
 def _labels(by: str, ids: set) -> dict:
@@ -210,37 +267,60 @@ def _labels(by: str, ids: set) -> dict:
     from opiskeluhuolto.organisation.models import Campus, StudentGroup
 
     model = Campus if by == "campus" else StudentGroup
-    return {o.pk: o.name for o in model.objects.filter(pk__in=ids - {None})}
+    return dict(model.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+
+
+def _same(year: int | None) -> int | None:
+    """The year of an atom already keyed by (campus, year)."""
+    return year
+
+
+def _unit_key(by: str | None, year_of: Callable) -> Callable[[int | None, int | None], tuple]:
+    """(campus, group) → the unit of the breakdown `by` the cell belongs to."""
+    if by == "campus":
+        return lambda campus, group: (campus,)
+    if by == "group":
+        return lambda campus, group: (campus, group)
+    if by == "year":
+        return lambda campus, group: (year_of(group),)
+    return lambda campus, group: ()
 
 
 def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
     """The results of every question; `by` ("campus", "group" or "year") adds the breakdown.
 
     Reads the counts stored at release (`tally`), not the answers."""
+    return compute_with_respondents(survey, by=by)[0]
+
+
+def compute_with_respondents(
+    survey: Survey, *, by: str | None = None
+) -> tuple[list[QuestionResult], int]:
+    """`compute` and the survey's respondents (`respondents`), from the same rows: the
+    page needs both, and a second read of the stored counts costs a pass over them."""
     questions = list(survey.questions.all())
     kinds = {q.pk: q.kind for q in questions}
 
-    rows = _rows(survey, by)
-    group_names = _group_names({r[2] for r in rows}) if by else {}
+    rows, stored_atoms = _rows(survey, by, questions)
+    group_names = _group_names({r[2] for r in rows}, {r[1] for r in rows} - {None}) if by else {}
     year_of = _year_of(group_names)
+    unit_of = _unit_key(by, year_of)
 
-    def unit_of(campus, group) -> tuple:
-        return {"campus": (campus,), "group": (campus, group), "year": (year_of(group),)}.get(
-            by or "", ()
-        )
-
+    answered = sum(r[4] for r in rows if r[0] is None)  # the survey's rows: no question
     counts: dict[int, dict[int, int]] = {}
     per_cell: dict[tuple[int, tuple], dict[int, int]] = {}
     cell_n: dict[tuple[int, tuple], int] = {}
     atoms: dict[int, dict[tuple, int]] = {}  # question → (campus, group) → respondents
     for qid, campus, group, value, n in rows:
-        if qid is None or qid not in kinds:
+        if qid not in kinds:  # the survey's respondents (no question)
             continue
         unit = unit_of(campus, group)
         if value is None:
-            cell_n[(qid, unit)] = cell_n.get((qid, unit), 0) + n
-            q_atoms = atoms.setdefault(qid, {})
-            q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
+            key = (qid, unit)
+            cell_n[key] = cell_n.get(key, 0) + n
+            if by and stored_atoms is None:
+                q_atoms = atoms.setdefault(qid, {})
+                q_atoms[(campus, group)] = q_atoms.get((campus, group), 0) + n
             continue
         cell = per_cell.setdefault((qid, unit), {})
         cell[value] = cell.get(value, 0) + n
@@ -260,10 +340,31 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
         labels = _labels(by, {u[-1] for (_q, u) in cell_n if u}) if by == "campus" else {}
         labels = group_names if by == "group" else labels
     texts: dict[int, list[str]] = {}
-    for qid, text in TextAnswer.objects.filter(
-        question__in=questions, screening=TextAnswer.Screening.SHOWN
-    ).values_list("question", "text"):
-        texts.setdefault(qid, []).append(text)
+    if not by:  # free-text answers are shown only without a breakdown
+        for qid, text in TextAnswer.objects.filter(
+            question__in=questions, screening=TextAnswer.Screening.SHOWN
+        ).values_list("question", "text"):
+            texts.setdefault(qid, []).append(text)
+    atoms = atoms if stored_atoms is None else stored_atoms
+    protect = hidden_cells if by == "group" else hidden_margins
+    no_atoms: dict = {}
+    hidden_of: dict[int, set] = {}  # questions sharing their groups' counts: one pass
+
+    def hidden_in(q_atoms: dict) -> set:
+        if id(q_atoms) not in hidden_of:  # each alive until compute() returns
+            if protect is hidden_margins:  # the margins need only (campus, year)
+                by_year: dict[tuple, int] = {}
+                for (campus, group), n in q_atoms.items():
+                    key = (campus, year_of(group))
+                    by_year[key] = by_year.get(key, 0) + n
+                hidden_of[id(q_atoms)] = protect(by_year, _same)[by or ""]
+            else:
+                hidden_of[id(q_atoms)] = protect(q_atoms, year_of)[by or ""]
+        return hidden_of[id(q_atoms)]
+
+    sizes_of: dict[int, dict[tuple, int]] = {}
+    for (qid, unit), m in cell_n.items():
+        sizes_of.setdefault(qid, {})[unit] = m
     out = []
     for q in questions:
         if q.kind == Question.Kind.TEXT:
@@ -277,9 +378,8 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
             total = Cell("", None)
         result = QuestionResult(q, total)
         if by and not total.suppressed:
-            sizes = {unit: m for (qid, unit), m in cell_n.items() if qid == q.pk}
-            protect = hidden_cells if by == "group" else hidden_margins
-            hidden = protect(atoms.get(q.pk, {}), year_of)[by]
+            sizes = sizes_of.get(q.pk, {})
+            hidden = hidden_in(atoms.get(q.pk, no_atoms))
             for unit in sorted(sizes, key=lambda u: labels.get(u[-1], "~")):
                 label = labels.get(unit[-1], "") if unit[-1] is not None else ""
                 if unit in hidden:
@@ -287,12 +387,11 @@ def compute(survey: Survey, *, by: str | None = None) -> list[QuestionResult]:
                 else:
                     result.cells.append(Cell(label, sizes[unit], per_cell.get((q.pk, unit), {})))
         out.append(result)
-    return out
+    return out, answered
 
 
 def respondents(survey: Survey) -> int:
     if not survey.released:
         return Response.objects.filter(survey=survey).count()
-    return sum(
-        ResultCount.objects.filter(survey=survey, question__isnull=True).values_list("n", flat=True)
-    )
+    stored = ResultCount.objects.filter(survey=survey, question__isnull=True)
+    return stored.aggregate(n=Sum("n"))["n"] or 0

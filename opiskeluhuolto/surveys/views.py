@@ -16,6 +16,7 @@ from opiskeluhuolto.access.surveys import get_survey, get_survey_to_answer
 
 from . import actions
 from . import results as results_mod
+from .results_table import tables
 
 
 @policies.authenticated
@@ -130,13 +131,9 @@ def results(request, pk):
     by = request.GET.get("by")
     if by not in results_mod.BREAKDOWNS:
         by = None
+    rows, respondents = results_mod.compute_with_respondents(survey, by=by)
     return render(
         request,
         "surveys/results.html",
-        {
-            "survey": survey,
-            "by": by,
-            "rows": results_mod.compute(survey, by=by),
-            "respondents": results_mod.respondents(survey),
-        },
+        {"survey": survey, "by": by, "rows": tables(rows), "respondents": respondents},
     )
