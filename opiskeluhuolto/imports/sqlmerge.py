@@ -27,7 +27,7 @@ import numpy as np
 from django.db import connection
 
 from . import store
-from .columns import MAX_LESSON, Days, Marks, encode_days, monday, week_summaries
+from .columns import MAX_LESSON, Days, Marks, encode_days, from_epoch, monday, week_summaries
 from .merging import Merged, days_to_marks, keys, padded, replace_weeks, rows_to_days
 
 FILE_DAYS = "tmp_oh_file_days"
@@ -65,6 +65,7 @@ WITH j AS (
     SELECT n.student_id, n.day, n.codes AS nc, n.courses AS nk, s.codes AS sc, s.courses AS sk
     FROM {FILE_DAYS} n LEFT JOIN imports_attendanceday s
         ON s.student_id = n.student_id AND s.day = n.day
+        AND s.student_id BETWEEN %(lo)s AND %(hi)s AND s.day BETWEEN %(first)s AND %(last)s
     WHERE s.codes IS NULL OR s.codes <> n.codes OR s.courses <> n.courses
 ), m AS (
     SELECT student_id, day, nc, nk, sc, sk,
@@ -103,8 +104,21 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
     try:
         store.write_day_rows(days, FILE_DAYS)
         with connection.cursor() as c:
-            c.execute(f"ANALYZE {FILE_DAYS}")
-            c.execute(MERGE_SQL)
+            # The slot expressions make the planner's estimate large enough for JIT,
+            # whose compiling costs more than the statement gains (to the transaction's end).
+            c.execute("SET LOCAL jit = off")
+            # The stored side bounded to the part's students and days: a range of the
+            # primary key, not the whole table, for each part. (No ANALYZE of the file's
+            # days: the join keeps them as its outer side whatever their estimate.)
+            c.execute(
+                MERGE_SQL,
+                {
+                    "lo": int(days.student.min()),
+                    "hi": int(days.student.max()),
+                    "first": from_epoch(days.day.min()),
+                    "last": from_epoch(days.day.max()),
+                },
+            )
             rows = c.fetchall()
         student = np.array([r[0] for r in rows], np.int32)
         day = np.array([r[1] for r in rows], np.int32)
