@@ -104,12 +104,14 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
     try:
         store.write_day_rows(days, FILE_DAYS)
         with connection.cursor() as c:
+            # Statistics, or the anti-join of `OTHER_DAYS_SQL` probes the file's days
+            # row by row.
+            c.execute(f"ANALYZE {FILE_DAYS}")
             # The slot expressions make the planner's estimate large enough for JIT,
             # whose compiling costs more than the statement gains (to the transaction's end).
             c.execute("SET LOCAL jit = off")
             # The stored side bounded to the part's students and days: a range of the
-            # primary key, not the whole table, for each part. (No ANALYZE of the file's
-            # days: the join keeps them as its outer side whatever their estimate.)
+            # primary key, not the whole table, for each part.
             c.execute(
                 MERGE_SQL,
                 {
