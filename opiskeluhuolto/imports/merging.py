@@ -1,8 +1,9 @@
 """Laying a file over stored weeks: only the days that change, and the summaries of the
 weeks they are in, are written (issue 21: a re-exported term over a stored year).
 
-A school exports its term again and again; most of the marks are the same. The import
-reads back the stored days of the weeks the file touches, lays the file over them
+A school exports its term again and again; most of the marks are the same. On
+PostgreSQL the merge runs in the database (`sqlmerge`); this module holds the NumPy
+path (SQLite, the embedded database) and what both share. The NumPy path reads back the stored days of the weeks the file touches, lays the file over them
 lesson by lesson (`columns.merge`), and compares the merged days with the stored ones.
 Only the changed or new days are written (an upsert on the key (student, day)); only
 the weeks holding such a day get new summaries; only their months new rollups. The
@@ -46,7 +47,7 @@ RECORD = np.dtype(
 )
 
 
-def _padded(days: Days) -> Days:
+def padded(days: Days) -> Days:
     """The same days with codes and courses `MAX_LESSON` wide."""
     width = days.codes.shape[1]
     if width == MAX_LESSON:
@@ -68,17 +69,7 @@ def stored_days() -> Days:
     if connection.vendor != "postgresql":
         with connection.cursor() as c:
             c.execute(sql)
-            rows = c.fetchall()
-        n = len(rows)
-        codes = np.zeros((n, MAX_LESSON), np.int16)
-        courses = np.zeros((n, MAX_LESSON), np.int32)
-        for i, r in enumerate(rows):
-            code = np.frombuffer(bytes(r[2]), "<i2")
-            codes[i, : len(code)] = code
-            courses[i, : len(code)] = np.frombuffer(bytes(r[3]), "<i4")
-        student = np.array([r[0] for r in rows], np.int32)
-        day = np.array([store.epoch_day(r[1]) for r in rows], np.int32)
-        return Days(student, day, _widths(codes), codes, courses)
+            return rows_to_days([(s, store.epoch_day(_date(d)), k, o) for s, d, k, o in c])
     zeros = "'\\x" + "00" * (4 * MAX_LESSON) + "'::bytea"
     padded = (
         "SELECT d.student_id, d.day, "
@@ -104,6 +95,21 @@ def stored_days() -> Days:
     )
 
 
+def rows_to_days(rows: list[tuple]) -> Days:
+    """(student, epoch day, codes, courses) rows, as stored, into `MAX_LESSON`-wide days
+    (for a few rows: one Python step each)."""
+    n = len(rows)
+    codes = np.zeros((n, MAX_LESSON), np.int16)
+    courses = np.zeros((n, MAX_LESSON), np.int32)
+    for i, r in enumerate(rows):
+        code = np.frombuffer(bytes(r[2]), "<i2")
+        codes[i, : len(code)] = code
+        courses[i, : len(code)] = np.frombuffer(bytes(r[3]), "<i4")
+    student = np.array([r[0] for r in rows], np.int32)
+    day = np.array([r[1] for r in rows], np.int32)
+    return Days(student, day, _widths(codes), codes, courses)
+
+
 def _widths(codes: np.ndarray) -> np.ndarray:
     """The last lesson marked on each day (the stored width)."""
     marked = codes != 0
@@ -125,6 +131,15 @@ def days_to_marks(days: Days) -> Marks:
 
 
 @dataclass
+class Merged:
+    """What laying one part of a file over the stored days did."""
+
+    written: int  # the file's marks that add or change something
+    days: int  # the day rows written (changed or new)
+    months: list[date]  # the months whose rollups are to be refreshed
+
+
+@dataclass
 class Changes:
     """What laying a file over stored days changes."""
 
@@ -133,7 +148,7 @@ class Changes:
     written: int  # the file's marks that add or change something
 
 
-def _keys(student: np.ndarray, day: np.ndarray) -> np.ndarray:
+def keys(student: np.ndarray, day: np.ndarray) -> np.ndarray:
     return (student.astype(np.int64) << 32) | (day.astype(np.int64) & 0xFFFFFFFF)
 
 
@@ -142,18 +157,18 @@ def changes(stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.nda
     from .columns import merge
 
     merged, written = merge(days_to_marks(stored), marks)
-    days = _padded(encode_days(merged))
-    keys, stored_keys = _keys(days.student, days.day), _keys(stored.student, stored.day)
-    at = np.minimum(np.searchsorted(stored_keys, keys), max(len(stored_keys) - 1, 0))
+    days = padded(encode_days(merged))
+    day_keys, stored_keys = keys(days.student, days.day), keys(stored.student, stored.day)
+    at = np.minimum(np.searchsorted(stored_keys, day_keys), max(len(stored_keys) - 1, 0))
     if len(stored_keys):
-        found = stored_keys[at] == keys
+        found = stored_keys[at] == day_keys
         same = (
             found
             & (stored.codes[at] == days.codes).all(axis=1)
             & (stored.courses[at] == days.courses).all(axis=1)
         )
     else:
-        same = np.zeros(len(keys), bool)
+        same = np.zeros(len(day_keys), bool)
     changed = np.flatnonzero(~same)
     changed_days = Days(
         days.student[changed],
@@ -162,10 +177,20 @@ def changes(stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.nda
         days.codes[changed],
         days.courses[changed],
     )
-    week_keys = _keys(changed_days.student, monday(changed_days.day))
-    in_changed_week = np.isin(_keys(merged.student, monday(merged.day)), week_keys)
+    week_keys = keys(changed_days.student, monday(changed_days.day))
+    in_changed_week = np.isin(keys(merged.student, monday(merged.day)), week_keys)
     weeks = week_summaries(merged.take(in_changed_week), code_classes, absent)
     return Changes(changed_days, weeks, written)
+
+
+def merge(
+    stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units
+) -> Merged:
+    """The NumPy path: lay sorted marks over their weeks' stored days (`stored_days`),
+    write the changed days and the summaries of their weeks."""
+    found = changes(stored, marks, code_classes, absent)
+    upsert_days(found.days)
+    return Merged(found.written, len(found.days), replace_weeks(found.weeks, units))
 
 
 def upsert_days(days: Days) -> None:

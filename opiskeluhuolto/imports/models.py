@@ -258,151 +258,6 @@ class AbsenceCounts(models.Model):
         abstract = True
 
 
-class MonthlyAbsence(AbsenceCounts):
-    """Rollup: the weekly summaries of one month × institution × campus × group.
-
-    The month of a week is the month of its Monday. `students` counts the distinct
-    students with a weekly row in the cell. Rewritten by every attendance import for
-    the (institution, month) cells it touched, in the import's transaction
-    (`store.refresh_rollups`); `rebuild_absence_rollups` rewrites all of it.
-    Derived data: keys carry no database constraint (see `WeeklyAbsence`).
-    """
-
-    month = models.DateField(_("month"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    group = models.ForeignKey(
-        StudentGroup,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    students = models.PositiveIntegerField(default=0)
-
-    objects = UnitQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("monthly absence rollup")
-        verbose_name_plural = _("monthly absence rollups")
-        indexes = [
-            models.Index(fields=["institution", "month"], name="imports_monthly_inst_idx"),
-            models.Index(fields=["campus", "month"], name="imports_monthly_campus_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"
-
-
-class MonthlyCampusAbsence(AbsenceCounts):
-    """Rollup: the weekly summaries of one month × institution × campus (groups merged).
-
-    Its own table because distinct students do not add up over groups (a student
-    who changed group within the month is one student of the campus). Maintained
-    with `MonthlyAbsence`.
-    """
-
-    month = models.DateField(_("month"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    students = models.PositiveIntegerField(default=0)
-
-    objects = UnitQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("monthly campus absence rollup")
-        verbose_name_plural = _("monthly campus absence rollups")
-        indexes = [
-            models.Index(fields=["institution", "month"], name="imports_mcampus_inst_idx"),
-            models.Index(fields=["campus", "month"], name="imports_mcampus_campus_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"
-
-
-class YearlyPresence(models.Model):
-    """Rollup: in which months of a school year a student had weekly rows in one unit.
-
-    One row per student × school year (`year` = the calendar year of its August) ×
-    institution × campus × group; bit k of `months` is month k of the school year
-    (bit 0 = August). Distinct students over several months, which the monthly
-    rollups cannot add up, are counted here. Maintained with `MonthlyAbsence`.
-    """
-
-    student = models.ForeignKey(
-        Student,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    year = models.PositiveSmallIntegerField(_("school year"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    group = models.ForeignKey(
-        StudentGroup,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    months = models.PositiveIntegerField(default=0)
-    # The student has more than one row in this year and institution (changed campus
-    # or group): counted here, not in `PresenceCount`.
-    moved = models.BooleanField(default=False)
-
-    objects = UnitQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("yearly presence rollup")
-        verbose_name_plural = _("yearly presence rollups")
-        indexes = [
-            models.Index(fields=["institution", "year"], name="imports_presence_inst_idx"),
-            models.Index(fields=["campus", "year"], name="imports_presence_campus_idx"),
-            models.Index(
-                fields=["institution", "year"],
-                condition=Q(moved=True),
-                name="imports_moved_inst_idx",
-            ),
-            models.Index(
-                fields=["campus", "year"], condition=Q(moved=True), name="imports_moved_campus_idx"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year}"
-
-
 class StudyProgress(models.Model):
     """Credits done against the personal plan on a day (HOKS / study plan), from imports."""
 
@@ -537,7 +392,19 @@ class ImportRun(models.Model):
         return int(min(99, share + (5 if self.phase in ("writing", "summarising") else 0)))
 
 
-# The rollups read by whole school years live in their own module (module size).
-from .rollup_models import PresenceCount, YearlyAbsence  # noqa: E402
+# The dashboards' rollups live in their own module (module size).
+from .rollup_models import (  # noqa: E402
+    MonthlyAbsence,
+    MonthlyCampusAbsence,
+    PresenceCount,
+    YearlyAbsence,
+    YearlyPresence,
+)
 
-__all__ = ["PresenceCount", "YearlyAbsence"]
+__all__ = [
+    "MonthlyAbsence",
+    "MonthlyCampusAbsence",
+    "PresenceCount",
+    "YearlyAbsence",
+    "YearlyPresence",
+]

@@ -1,13 +1,15 @@
-"""Rollups of whole school years for the dashboards (issue 21; docs/knowledge-management.md,
-Storage), next to `models.MonthlyAbsence` and `models.YearlyPresence`. A module of their
-own only to keep `models.py` short; the models are Django's as usual."""
+"""The dashboards' rollups of the weekly summaries (issue 21; docs/knowledge-management.md,
+Storage): by month, by school year, and who was present in which months. A module of
+their own only to keep `models.py` short; the models are Django's as usual, imported
+from `models` too."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opiskeluhuolto.organisation.models import Campus, Institution, StudentGroup
+from opiskeluhuolto.organisation.models import Campus, Institution, Student, StudentGroup
 
 from .models import AbsenceCounts, UnitQuerySet
 
@@ -17,6 +19,151 @@ def _unit(model, *, null: bool):
     return models.ForeignKey(
         model, null=null, on_delete=on_delete, related_name="+", db_index=False, db_constraint=False
     )
+
+
+class MonthlyAbsence(AbsenceCounts):
+    """Rollup: the weekly summaries of one month × institution × campus × group.
+
+    The month of a week is the month of its Monday. `students` counts the distinct
+    students with a weekly row in the cell. Rewritten by every attendance import for
+    the (institution, month) cells it touched, in the import's transaction
+    (`store.refresh_rollups`); `rebuild_absence_rollups` rewrites all of it.
+    Derived data: keys carry no database constraint (see `WeeklyAbsence`).
+    """
+
+    month = models.DateField(_("month"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    campus = models.ForeignKey(
+        Campus,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    group = models.ForeignKey(
+        StudentGroup,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    students = models.PositiveIntegerField(default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly absence rollup")
+        verbose_name_plural = _("monthly absence rollups")
+        indexes = [
+            models.Index(fields=["institution", "month"], name="imports_monthly_inst_idx"),
+            models.Index(fields=["campus", "month"], name="imports_monthly_campus_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class MonthlyCampusAbsence(AbsenceCounts):
+    """Rollup: the weekly summaries of one month × institution × campus (groups merged).
+
+    Its own table because distinct students do not add up over groups (a student
+    who changed group within the month is one student of the campus). Maintained
+    with `MonthlyAbsence`.
+    """
+
+    month = models.DateField(_("month"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    campus = models.ForeignKey(
+        Campus,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    students = models.PositiveIntegerField(default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly campus absence rollup")
+        verbose_name_plural = _("monthly campus absence rollups")
+        indexes = [
+            models.Index(fields=["institution", "month"], name="imports_mcampus_inst_idx"),
+            models.Index(fields=["campus", "month"], name="imports_mcampus_campus_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class YearlyPresence(models.Model):
+    """Rollup: in which months of a school year a student had weekly rows in one unit.
+
+    One row per student × school year (`year` = the calendar year of its August) ×
+    institution × campus × group; bit k of `months` is month k of the school year
+    (bit 0 = August). Distinct students over several months, which the monthly
+    rollups cannot add up, are counted here. Maintained with `MonthlyAbsence`.
+    """
+
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    year = models.PositiveSmallIntegerField(_("school year"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    campus = models.ForeignKey(
+        Campus,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    group = models.ForeignKey(
+        StudentGroup,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    months = models.PositiveIntegerField(default=0)
+    # The student has more than one row in this year and institution (changed campus
+    # or group): counted here, not in `PresenceCount`.
+    moved = models.BooleanField(default=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yearly presence rollup")
+        verbose_name_plural = _("yearly presence rollups")
+        indexes = [
+            models.Index(fields=["institution", "year"], name="imports_presence_inst_idx"),
+            models.Index(fields=["campus", "year"], name="imports_presence_campus_idx"),
+            models.Index(
+                fields=["institution", "year"],
+                condition=Q(moved=True),
+                name="imports_moved_inst_idx",
+            ),
+            models.Index(
+                fields=["campus", "year"], condition=Q(moved=True), name="imports_moved_campus_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
 
 
 class YearlyAbsence(AbsenceCounts):

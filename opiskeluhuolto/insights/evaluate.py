@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Max, OuterRef, Q, Subquery, Sum, Window
 
 from opiskeluhuolto.imports.models import StudyProgress, WeeklyAbsence
 from opiskeluhuolto.organisation.models import Institution, Student
@@ -110,14 +110,14 @@ def evaluate_rule(rule: WarningRule, institution: Institution, today: date) -> l
         window = base.filter(
             week__gte=rules.window_start(today, rule.window_weeks), week__lte=today
         )
-        week_rows = window.filter(
-            student_id__in=WeeklyAbsence.objects.filter(
-                institution=institution,
-                week__gte=rules.window_start(today, rule.window_weeks),
-                week__lte=today,
-                absent_days__gt=0,
-            ).values("student_id")
-        ).values_list("student_id", "week", "marked_days", "absent_days")
+        # The weeks of students with an absent day in the window: one pass with a window
+        # function, not a semi-join of the summaries with themselves, whose plan went
+        # quadratic on the statistics of before an import (bench_notices.py).
+        week_rows = (
+            window.annotate(most=Window(Max("absent_days"), partition_by=[F("student_id")]))
+            .filter(most__gt=0)
+            .values_list("student_id", "week", "marked_days", "absent_days")
+        )
         weeks: dict[int, list[rules.Week]] = defaultdict(list)
         for sid, week, marked, absent in week_rows:
             weeks[sid].append(rules.Week(week, marked, absent))

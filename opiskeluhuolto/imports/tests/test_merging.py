@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from opiskeluhuolto.imports import merging, store
+from opiskeluhuolto.imports import attendance_import, merging, store
 from opiskeluhuolto.imports.models import (
     AttendanceDay,
     ImportRun,
@@ -102,10 +102,14 @@ def test_a_merge_equals_one_fresh_import_of_the_merged_marks(cast, monkeypatch):
     moved.campus, moved.group = other, group  # moves before the re-export
     moved.save(update_fields=["campus", "group"])
     upserted: list[int] = []
-    real = merging.upsert_days
-    monkeypatch.setattr(
-        merging, "upsert_days", lambda days: (upserted.append(len(days)), real(days))
-    )
+    real = attendance_import.merge
+
+    def counting(*args):
+        done = real(*args)
+        upserted.append(done.days)
+        return done
+
+    monkeypatch.setattr(attendance_import, "merge", counting)
     run = _import(inst, again, "again.csv")
     merged = first | again
     assert run.rows_written == sum(1 for k, v in again.items() if first.get(k) != v)

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import DatabaseError
 
 from opiskeluhuolto.access.insights import DashboardScope
-from opiskeluhuolto.imports import actions as import_actions
 from opiskeluhuolto.imports import store
 from opiskeluhuolto.imports.models import (
     MonthlyAbsence,
@@ -220,7 +219,7 @@ def test_a_failed_import_leaves_the_rollups_unchanged(varied, monkeypatch):
         real(*args, **kwargs)
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(import_actions.store, "refresh_rollups", broken)
+    monkeypatch.setattr(store, "refresh_rollups", broken)
     run = _import(varied.lukio, _marks(students, weekdays(date(2026, 11, 2), 5), shift=5), "x.csv")
     assert run.status == "failed"
     assert _rollups() == before

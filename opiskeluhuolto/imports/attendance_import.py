@@ -1,0 +1,206 @@
+"""Writing an attendance file: its marks checked block by block, then written part by
+part (a range of students at a time) in one transaction with the weekly summaries and
+the dashboards' rollups; over stored weeks, laid over them (`merging`, `sqlmerge`)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+
+from opiskeluhuolto.organisation.models import Institution, Student
+
+from . import blocks, columns, merging, parsing, runs, sqlmerge, store
+from .models import DEFAULT_MARK_CODES, Course, ImportRun, MarkCode
+
+
+def ensure_mark_codes(institution: Institution) -> None:
+    """Install the default codes (absence-classes.md) for an institution that has none."""
+    if not MarkCode.objects.filter(institution=institution).exists():
+        MarkCode.objects.bulk_create(
+            [
+                MarkCode(institution=institution, code=c, absence_class=k, label=label)
+                for c, k, label in DEFAULT_MARK_CODES
+            ]
+        )
+
+
+def import_attendance(
+    run: ImportRun,
+    report: parsing.Report,
+    today: date,
+    progress: runs.Progress | None,
+    scan: runs.FileScan,
+) -> int:
+    """Check the whole file block by block (spilling its marks by student), then write
+    it part by part in one transaction (see blocks.py)."""
+    ensure_mark_codes(run.institution)
+    students = runs.student_ids(run.institution_id)
+    codes = dict(
+        MarkCode.objects.filter(institution_id=run.institution_id).values_list("code", "pk")
+    )
+    block_bytes = max(1024, int(settings.ATTENDANCE_IMPORT_BLOCK_BYTES))
+    with blocks.Spill(students.values(), -(-scan.size // block_bytes)) as spill:
+        courses = blocks.read_into(
+            spill,
+            Path(run.file_path),
+            block_bytes=block_bytes,
+            students=students,
+            codes=codes,
+            today=today,
+            report=report,
+            progress=runs.reporter(run, progress),
+        )
+        if report.fatal:
+            return 0
+        runs.save_run(run, phase="writing")
+        if progress:
+            progress(run)
+        with transaction.atomic():
+            written = _write_marks(run, spill, courses, report, progress)
+            if report.fatal:  # duplicates: nothing of the file stays
+                transaction.set_rollback(True)
+                return 0
+            return written
+
+
+def _course_ids(institution_id: int, courses: list[str]) -> np.ndarray:
+    """Course ids by the reader's course index; the last entry (index -1) is 0 = none."""
+    existing = dict(
+        Course.objects.filter(institution_id=institution_id, code__in=courses).values_list(
+            "code", "pk"
+        )
+    )
+    Course.objects.bulk_create(
+        [Course(institution_id=institution_id, code=c) for c in courses if c not in existing]
+    )
+    ids = dict(
+        Course.objects.filter(institution_id=institution_id, code__in=courses).values_list(
+            "code", "pk"
+        )
+    )
+    return np.array([ids[c] for c in courses] + [0], np.int32)
+
+
+def _code_classes(institution_id: int) -> np.ndarray:
+    """Class number (store.CLASSES) of every mark code id of the institution."""
+    pairs = list(
+        MarkCode.objects.filter(institution_id=institution_id).values_list("pk", "absence_class")
+    )
+    table = np.zeros(max((pk for pk, _k in pairs), default=0) + 1, np.int64)
+    for pk, klass in pairs:
+        table[pk] = store.CLASSES.index(klass)
+    return table
+
+
+def _write_marks(
+    run: ImportRun,
+    spill: blocks.Spill,
+    courses: list[str],
+    report: parsing.Report,
+    progress: runs.Progress | None,
+) -> int:
+    """Write the spilled marks one part (a range of students) at a time; then the
+    dashboards' rollups of the months touched, all in the caller's transaction.
+
+    PostgreSQL: imports of one institution take turns (a transaction-level advisory
+    lock). A lesson the file marks twice is reported (every part is still checked)
+    and the caller rolls back.
+    """
+    store.lock_institution(run.institution_id)
+    course_ids = _course_ids(run.institution_id, courses)
+    absent = np.array([k in store.ABSENT for k in store.CLASSES])
+    code_classes = _code_classes(run.institution_id)
+    units = {
+        pk: (inst, campus, group)
+        for pk, inst, campus, group in Student.objects.filter(
+            institution_id=run.institution_id
+        ).values_list("pk", "institution_id", "campus_id", "group_id")
+    }
+    duplicates: list[tuple[int, int]] = []
+    n_duplicates = written = 0
+    months: set[date] = set()
+    for part in spill:
+        marks, pairs = columns.sort(part)
+        del part
+        if pairs:
+            n_duplicates += len(pairs)
+            duplicates = sorted(duplicates + pairs)[: parsing.MAX_REPORTED]
+        if n_duplicates:
+            continue
+        marks.course = course_ids[marks.course]
+        week = columns.monday(marks.day)
+        added, touched = _write_part(run, marks, week, code_classes, absent, units, progress)
+        written += added
+        months.update(touched)
+    for later, earlier in duplicates:
+        report.add(later, "duplicate", other=earlier)
+    report.error_count += n_duplicates - len(duplicates)
+    if n_duplicates:
+        return 0
+    # The dashboards' rollups of the months touched, in this same transaction.
+    store.refresh_rollups(run.institution_id, sorted(months))
+    return written
+
+
+def _write_part(
+    run: ImportRun,
+    marks: columns.Marks,
+    week: np.ndarray,
+    code_classes: np.ndarray,
+    absent: np.ndarray,
+    units: dict,
+    progress: runs.Progress | None,
+) -> tuple[int, list[date]]:
+    """Write sorted marks; returns how many add or change something and the months
+    whose rollups are to be refreshed. When none of the students has marks in the range
+    (the usual first load of a period) the marks are written as they are; otherwise they
+    are laid over the stored weeks they touch and only what changes is written (`merge`)."""
+    fresh = not store.days_exist(
+        np.unique(marks.student).tolist(),
+        columns.from_epoch(week.min()),
+        columns.from_epoch(week.max()) + timedelta(days=6),
+    )
+    if not fresh:
+        merged = merge(marks, week, code_classes, absent, units)
+        runs.summarising(run, progress)
+        return merged.written, merged.months
+    # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        weeks = pool.submit(columns.week_summaries, marks, code_classes, absent)
+        store.write_days(marks)
+        runs.summarising(run, progress)
+        store.write_weeks(weeks.result(), units)
+    return len(marks), store.months_of_weeks(week)
+
+
+def merges_in_sql() -> bool:
+    """Whether the merge runs in the database (`sqlmerge`, PostgreSQL) or in NumPy
+    (`merging`, the path of SQLite)."""
+    return connection.vendor == "postgresql"
+
+
+def merge(
+    marks: columns.Marks, week: np.ndarray, code_classes: np.ndarray, absent: np.ndarray, units
+) -> merging.Merged:
+    """Lay sorted marks over the stored weeks they touch; the unchanged summaries of
+    those weeks whose student has moved are relabelled, as rewriting them would."""
+    change = (marks.student[1:] != marks.student[:-1]) | (week[1:] != week[:-1])
+    first = np.concatenate(([0], np.flatnonzero(change) + 1))
+    in_sql = merges_in_sql()
+    store.create_affected(marks.student[first].astype(np.int64), week[first])
+    try:
+        moved = merging.relabel_weeks()
+        stored = None if in_sql else merging.stored_days()
+    finally:
+        store.drop_affected()
+    if stored is None:
+        done = sqlmerge.merge(marks, code_classes, absent, units)
+    else:
+        done = merging.merge(stored, marks, code_classes, absent, units)
+        del stored
+    return merging.Merged(done.written, done.days, sorted(set(moved) | set(done.months)))
