@@ -138,6 +138,7 @@ def main() -> None:
     print(f"load average at the end: {Path('/proc/loadavg').read_text().strip()}")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(ARGS.profile)
+        pstats.Stats(profiler).sort_stats("cumulative").print_callees("needs_totp_setup|get_survey_to_answer|respond")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(ARGS.profile)
 
 

@@ -301,7 +301,8 @@ def submit(
     rules = rules_of(survey) if questions is None else {q.pk: rule_of(q) for q in questions}
     clean = clean_answers(survey, data, questions=rules)
     # The conditional update is the lock: of two concurrent submits one sees 0 rows.
-    marked = Invitation.objects.filter(survey=survey, user=user, has_answered=False).update(
+    mine = {"pk": invitation.pk} if invitation is not None else {"survey": survey, "user": user}
+    marked = Invitation.objects.filter(**mine, has_answered=False).update(
         has_answered=True, draft={}
     )
     if not marked:
