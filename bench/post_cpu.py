@@ -30,7 +30,9 @@ import time
 from pathlib import Path
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-PARSER.add_argument("--db", required=True, help="a database bench_surveys.py --keep left")
+PARSER.add_argument(
+    "--db", default="oh_surveys_bench", help="a database bench_surveys.py --keep left"
+)
 PARSER.add_argument("--posts", type=int, default=200)
 PARSER.add_argument("--mfa", action="store_true", help="staff two-factor sign-in required")
 PARSER.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
@@ -138,7 +140,9 @@ def main() -> None:
     print(f"load average at the end: {Path('/proc/loadavg').read_text().strip()}")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(ARGS.profile)
-        pstats.Stats(profiler).sort_stats("cumulative").print_callees("needs_totp_setup|get_survey_to_answer|respond")
+        pstats.Stats(profiler).sort_stats("cumulative").print_callees(
+            "needs_totp_setup|get_survey_to_answer|respond"
+        )
         pstats.Stats(profiler).sort_stats("tottime").print_stats(ARGS.profile)
 
 
