@@ -103,6 +103,13 @@ def _load(can: Permissions) -> None:
         can.__dict__.setdefault(keys[key], value)
 
 
+def current(can: Permissions) -> int | None:
+    """The token `can`'s facts are read under (read once per resolver, with the facts
+    cached under it, as when a fact is first asked for), or None."""
+    _load(can)
+    return can.facts_token
+
+
 def _key(can: Permissions, name: str, current: int) -> str:
     return f"access-facts:{can.user.pk}:{can.today.isoformat()}:{current}:{name}"
 

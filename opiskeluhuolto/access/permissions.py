@@ -139,6 +139,24 @@ class Permissions(
     def is_staff_member(self) -> bool:
         return bool(self.grants)
 
+    def no_roles_note(self) -> list | None:
+        """[facts' token, day] when this person holds no role now, None otherwise: what
+        signing in keeps in the session (accounts.middleware), so that a request of the
+        same day under the same token knows the person is no staff member without reading
+        their role assignments (`adopt_no_roles`). The same freshness as the cached facts
+        (`access.facts`): any change to a role assignment changes the token."""
+        if self.grants or self.facts_token is None:
+            return None
+        return [self.facts_token, self.today.isoformat()]
+
+    def adopt_no_roles(self, note) -> None:
+        """Take `grants` as empty when `note` (from `no_roles_note`) was made under the
+        current facts' token on this day; otherwise leave it to be read as usual."""
+        if not note or "grants" in self.__dict__:
+            return
+        if note == [facts.current(self), self.today.isoformat()]:
+            self.__dict__.setdefault("grants", ())
+
     @property
     def is_student(self) -> bool:
         return self.own_student is not None

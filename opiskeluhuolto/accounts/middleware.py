@@ -24,12 +24,37 @@ API_PREFIX = "/api/"
 TOTP_REQUIRED = "Two-factor sign-in (TOTP) must be set up first, on the web pages."
 
 
-def needs_totp_setup(user) -> bool:
+#: The session's note that the person held no role when signing in (`Permissions.no_roles_note`).
+NO_ROLES = "_no_roles"
+
+
+def needs_totp_setup(user, session=None) -> bool:
+    """Whether this staff member must set up TOTP first. A person whose session notes
+    that they held no role at sign-in, under the facts' token and day still current, is
+    no staff member: their role assignments are not read (issue 16: the answer POST of
+    a student). Any change to role assignments changes the token, so the note is as
+    fresh as the cached facts; a role given after sign-in is seen on the next request."""
     if not settings.REQUIRE_STAFF_MFA or not user.is_authenticated:
         return False
-    if not for_user(user).is_staff_member:
+    can = for_user(user)
+    if session is not None:
+        can.adopt_no_roles(session.get(NO_ROLES))
+    if not can.is_staff_member:
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@receiver(user_logged_in, dispatch_uid="oh_session_no_roles_at_sign_in")
+def note_no_roles_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in notes in the session whether the person holds no role (the session is
+    written then anyway), for `needs_totp_setup` on the requests that follow."""
+    if not settings.REQUIRE_STAFF_MFA or request is None or not hasattr(request, "session"):
+        return
+    note = for_user(user).no_roles_note()
+    if note is None:
+        request.session.pop(NO_ROLES, None)
+    else:
+        request.session[NO_ROLES] = note
 
 
 class RequireStaffMFAMiddleware:
@@ -37,7 +62,9 @@ class RequireStaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(ALLOWED_PREFIXES) and needs_totp_setup(request.user):
+        if not request.path.startswith(ALLOWED_PREFIXES) and needs_totp_setup(
+            request.user, getattr(request, "session", None)
+        ):
             if request.path.startswith(API_PREFIX):
                 # An API client cannot follow a redirect to an HTML page: say why, in JSON.
                 return JsonResponse({"detail": TOTP_REQUIRED}, status=403)

@@ -11,7 +11,6 @@ from ninja import Router, Schema, Status
 from pydantic import ValidationError as PydanticError
 
 from opiskeluhuolto.access.api import api_policy
-from opiskeluhuolto.access.permissions import for_user
 from opiskeluhuolto.access.surveys import get_survey, get_survey_to_answer
 from opiskeluhuolto.lib.apierrors import UNREADABLE_BODY, ApiError
 
@@ -136,7 +135,6 @@ def respond(request, survey_id: int):
             payload.answers,
             today=timezone.localdate(),
             invitation=invitation,
-            breakdown=_breakdown(request.user),
         )
     except actions.AlreadyAnswered:
         return Status(409, {"detail": "You have already answered this survey."})
@@ -148,13 +146,6 @@ def respond(request, survey_id: int):
         errors = e.message_dict if hasattr(e, "error_dict") else {}
         return Status(422, {"detail": "Some answers are not valid.", "errors": errors})
     return Status(201, {"detail": "Thank you: your answers have been saved."})
-
-
-def _breakdown(user) -> tuple[int | None, int | None]:
-    """The student's campus and group for the breakdowns, from the person's access facts
-    (cached between requests: no query)."""
-    student = for_user(user).own_student
-    return (student.campus_id, student.group_id) if student is not None else (None, None)
 
 
 def _cell(cell) -> dict:

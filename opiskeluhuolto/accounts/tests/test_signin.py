@@ -167,3 +167,63 @@ def test_mfa_is_required_by_default_in_production():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )  # noqa: S603
     assert out.stdout.strip() == "True"
+
+
+def _role_reads(client, url) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    return status, sum("organisation_roleassignment" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_person_without_roles_at_sign_in_is_not_asked_for_their_roles(client, cast, settings):
+    """Signing in notes in the session that the student holds no role (under the facts'
+    token and the day): the two-factor middleware then knows they are no staff member
+    without reading their role assignments (issue 16: the survey answer POST)."""
+    from django.core.cache import cache
+
+    from opiskeluhuolto.accounts.middleware import NO_ROLES
+
+    settings.REQUIRE_STAFF_MFA = True
+    client.force_login(cast.student)
+    assert client.session[NO_ROLES]
+    cache.clear()  # signing in cached the roles too (access.facts); another server has not
+    assert _role_reads(client, reverse("api:surveys-open")) == (200, 0)
+
+
+def test_staff_get_no_such_note_and_a_stale_note_is_not_trusted(client, cast, settings):
+    from django.core.cache import cache
+
+    from opiskeluhuolto.accounts.middleware import NO_ROLES
+
+    settings.REQUIRE_STAFF_MFA = True
+    client.force_login(cast.kuraattori)
+    assert NO_ROLES not in client.session
+    assert client.get(reverse("api:surveys-open")).status_code == 403
+    client.force_login(cast.student)
+    session = client.session
+    session[NO_ROLES] = [session[NO_ROLES][0], "2000-01-01"]  # made on another day
+    session.save()
+    cache.clear()  # signing in cached the roles too (access.facts); another server has not
+    assert _role_reads(client, reverse("api:surveys-open")) == (200, 1)
+
+
+def test_a_role_given_after_sign_in_asks_for_totp_at_the_next_request(client, cast, settings):
+    """The note is as fresh as the cached facts: a role assignment changes the facts'
+    token, so the next request reads the roles and the staff rule applies."""
+    from opiskeluhuolto.organisation.models import Role, RoleAssignment
+
+    settings.REQUIRE_STAFF_MFA = True
+    client.force_login(cast.student)
+    assert client.get(reverse("api:surveys-open")).status_code == 200
+    RoleAssignment.objects.create(
+        user=cast.student,
+        role=Role.TEACHER,
+        provider=cast.provider,
+        institution=cast.lukio,
+        valid_from=cast.today,
+    )
+    assert client.get(reverse("api:surveys-open")).status_code == 403
+    assert client.get(reverse("front:home"))["Location"] == reverse("mfa_activate_totp")

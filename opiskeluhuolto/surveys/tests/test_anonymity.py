@@ -181,3 +181,22 @@ def test_the_starting_year_breakdown_adds_no_column_to_the_answer_side():
     the group already stored) on the response or the stored counts."""
     for table in ("surveys_response", "surveys_resultcount"):
         assert not [c for c in columns(table) if "year" in c], table
+
+
+def test_a_response_to_a_survey_not_for_students_carries_no_campus_or_group(sv, cast):
+    """Only a students' survey's response carries the breakdown units, read within its
+    insert: a person with a student record answering a staff survey leaves them empty."""
+    from opiskeluhuolto.surveys.models import Survey
+
+    survey = actions.create_from_template(
+        "bullying", sv.group, by=sv.kuraattori, institution=cast.lukio, audience="staff"
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    survey.refresh_from_db()
+    user = sv.users[0]  # a student: has a campus and a group
+    assert sv.students[0].campus_id is not None and sv.students[0].group_id is not None
+    Invitation.objects.create(survey=survey, user=user)
+    actions.submit(survey, user, full_answers(survey), today=sv.today)
+    response = Response.objects.get(survey=survey)
+    assert (response.campus_id, response.student_group_id) == (None, None)
