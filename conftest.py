@@ -50,12 +50,35 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_other_sessions()
             try:
                 teardown_databases(db_cfg, verbosity=verbosity)
             except Exception as exc:
                 request.node.warn(
                     pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
                 )
+
+
+def _end_other_sessions() -> None:
+    """Close every other session on the PostgreSQL test databases before they are dropped.
+
+    A connection left open by another thread of the process (a live server's, a task's)
+    made `DROP DATABASE` fail at the end of a green run ("is being accessed by other
+    users"), which left `test_<name>_gwN` behind for the next run to trip on. Django's
+    teardown has no force option; PostgreSQL's `pg_terminate_backend` ends them."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor != "postgresql":
+            continue
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
 
 
 @pytest.fixture(autouse=True)
