@@ -162,6 +162,16 @@ def count_marks(**filters) -> int:
     )
 
 
+def unit_key(model, *, null: bool):
+    """A derived table's key to a student or a unit (institution, campus, group): no
+    index of its own (the table's composite indexes serve it) and no database constraint
+    (derived data, rewritten by the imports; see `WeeklyAbsence`)."""
+    on_delete = models.SET_NULL if null else models.CASCADE
+    return models.ForeignKey(
+        model, null=null, on_delete=on_delete, related_name="+", db_index=False, db_constraint=False
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def for_units(self, institution_ids, campus_ids):
         """Rows of whole institutions plus rows of single campuses (a campus-level grant)."""
@@ -193,25 +203,9 @@ class WeeklyAbsence(models.Model):
         db_constraint=False,
     )
     week = models.DateField(_("week (Monday)"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    group = models.ForeignKey(
-        StudentGroup,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
+    group = unit_key(StudentGroup, null=True)
     lessons = models.PositiveIntegerField(default=0)
     present = models.PositiveIntegerField(default=0)
     health = models.PositiveIntegerField(default=0)

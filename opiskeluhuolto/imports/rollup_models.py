@@ -11,14 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus, Institution, Student, StudentGroup
 
-from .models import AbsenceCounts, UnitQuerySet
-
-
-def _unit(model, *, null: bool):
-    on_delete = models.SET_NULL if null else models.CASCADE
-    return models.ForeignKey(
-        model, null=null, on_delete=on_delete, related_name="+", db_index=False, db_constraint=False
-    )
+from .models import AbsenceCounts, UnitQuerySet, unit_key
 
 
 class MonthlyAbsence(AbsenceCounts):
@@ -32,25 +25,9 @@ class MonthlyAbsence(AbsenceCounts):
     """
 
     month = models.DateField(_("month"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    group = models.ForeignKey(
-        StudentGroup,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
+    group = unit_key(StudentGroup, null=True)
     students = models.PositiveIntegerField(default=0)
 
     objects = UnitQuerySet.as_manager()
@@ -76,17 +53,8 @@ class MonthlyCampusAbsence(AbsenceCounts):
     """
 
     month = models.DateField(_("month"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
     students = models.PositiveIntegerField(default=0)
 
     objects = UnitQuerySet.as_manager()
@@ -112,33 +80,11 @@ class YearlyPresence(models.Model):
     rollups cannot add up, are counted here. Maintained with `MonthlyAbsence`.
     """
 
-    student = models.ForeignKey(
-        Student,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    student = unit_key(Student, null=False)
     year = models.PositiveSmallIntegerField(_("school year"))
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    campus = models.ForeignKey(
-        Campus,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    group = models.ForeignKey(
-        StudentGroup,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
+    group = unit_key(StudentGroup, null=True)
     months = models.PositiveIntegerField(default=0)
     # The student has more than one row in this year and institution (changed campus
     # or group): counted here, not in `PresenceCount`.
@@ -176,9 +122,9 @@ class YearlyAbsence(AbsenceCounts):
     """
 
     year = models.PositiveSmallIntegerField(_("school year"))
-    institution = _unit(Institution, null=False)
-    campus = _unit(Campus, null=True)
-    group = _unit(StudentGroup, null=True)
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
+    group = unit_key(StudentGroup, null=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -203,9 +149,9 @@ class PresenceCount(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("school year"))
-    institution = _unit(Institution, null=False)
-    campus = _unit(Campus, null=True)
-    group = _unit(StudentGroup, null=True)
+    institution = unit_key(Institution, null=False)
+    campus = unit_key(Campus, null=True)
+    group = unit_key(StudentGroup, null=True)
     months = models.PositiveIntegerField(default=0)
     students = models.PositiveIntegerField(default=0)
 
