@@ -106,14 +106,9 @@ def _access_log_chained_per_statement(request):
     migration 0003). A test in a transaction that is rolled back never commits, so there
     the same trigger runs at the end of each INSERT instead. Tests with real commits
     (`transaction=True`, the browser tests) keep the deferred chaining of production."""
-    marker = request.node.get_closest_marker("django_db")
-    fixtures = request.fixturenames
-    if not (marker or "db" in fixtures):
+    if not (request.node.get_closest_marker("django_db") or "db" in request.fixturenames):
         return
-    if (marker and marker.kwargs.get("transaction")) or {
-        "transactional_db",
-        "live_server",
-    } & set(fixtures):
+    if _commits(request.node):
         return
     request.getfixturevalue("db")
     from django.db import connection
@@ -126,19 +121,22 @@ def _access_log_chained_per_statement(request):
 #: Test modules whose every database test takes the cast in a rolled-back transaction (no
 #: commit, no time travel): they share one cast per module (`_module_cast`).
 _CAST_MODULES: set[str] = set()
-_COMMITTING = frozenset({"transactional_db", "live_server"})
-_TIME_TRAVEL = frozenset({"time_machine", "freezer", "mocker_time"})
+
+
+def _commits(item) -> bool:
+    """Whether the test's transactions really commit (`transaction=True`, a live server)."""
+    marker = item.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool(committing)
 
 
 def _shares_the_cast(item) -> bool | None:
     """True: takes the cast, rolled back; False: uses the database otherwise; None: no
     database at all."""
     fixtures = set(getattr(item, "fixturenames", ()))
-    marker = item.get_closest_marker("django_db")
-    if not (marker or DATABASE_FIXTURES & fixtures):
+    if not (item.get_closest_marker("django_db") or DATABASE_FIXTURES & fixtures):
         return None
-    committing = bool(marker and marker.kwargs.get("transaction")) or bool(_COMMITTING & fixtures)
-    return "cast" in fixtures and not committing and not (_TIME_TRAVEL & fixtures)
+    return "cast" in fixtures and not _commits(item) and "time_machine" not in fixtures
 
 
 def _note_cast_modules(items) -> None:
