@@ -7,6 +7,7 @@ from opiskeluhuolto.front import views as front_views
 urlpatterns = [
     path("", include("opiskeluhuolto.front.urls")),
     path("healthz", front_views.healthz, name="healthz"),
+    path("favicon.ico", front_views.favicon, name="favicon"),
     path("i18n/setlang/", front_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("identification/", include("opiskeluhuolto.accounts.urls")),

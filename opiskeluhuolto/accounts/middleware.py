@@ -18,8 +18,8 @@ from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.identification import ERROR_CODE, StrongIdentificationRequired
 
 # Paths a staff member without TOTP may still use: the way to set it up,
-# signing out, the language switch and static files.
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+# signing out, the language switch and static files (and the browser's icon).
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon.ico")
 API_PREFIX = "/api/"
 TOTP_REQUIRED = "Two-factor sign-in (TOTP) must be set up first, on the web pages."
 

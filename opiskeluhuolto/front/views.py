@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +37,16 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@policies.public("browsers ask for /favicon.ico on pages without an icon link (JSON, PDF)")
+@require_GET
+def favicon(request):
+    """Send the browser to the static icon. Without this route, the icon request a browser
+    makes for a JSON or PDF answer got the HTML 404 page, whose language form set a new
+    CSRF cookie: arriving during a sign-in, it replaced the cookie the sign-in form's
+    token belonged to, and the sign-in was refused (403)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @policies.public("choosing the language must work before signing in")

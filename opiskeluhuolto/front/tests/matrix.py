@@ -12,6 +12,7 @@ ROWS = [
         kwargs=lambda c: {"pk": c.group.pk},
     ),
     Row("healthz", {"*": 200}),
+    Row("favicon", {"*": 301}),
     Row("set_language", {"*": 405}),
     Row(
         "set_language", {"*": 302}, method="post", data=lambda cast: {"language": "sv", "next": "/"}

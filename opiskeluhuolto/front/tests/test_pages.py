@@ -119,6 +119,18 @@ def test_unknown_url_and_forbidden_object_give_the_same_404(client, cast):
     assert page(forbidden) == page(missing) == page(unknown)
 
 
+def test_favicon_sets_no_csrf_cookie(client):
+    """The icon request a browser makes for a JSON or PDF page, sent without cookies,
+    must not set a new CSRF cookie: during a sign-in it would replace the one the form's
+    token belongs to (a 403 seen in the browser tests)."""
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301
+    assert r.headers["Location"].endswith("favicon.svg")
+    assert "csrftoken" not in r.cookies
+    # The 404 page, which the icon request used to get, does set one.
+    assert "csrftoken" in client.get("/ei-ole-olemassa/").cookies
+
+
 def test_csp_header_is_strict(client):
     r = client.get("/healthz")
     csp = r.headers["Content-Security-Policy"]
