@@ -207,7 +207,7 @@ TEMPLATES: dict[str, dict] = {
             "Feedback on student welfare services",
         ),
         "intro": _t(
-            "Lukion opiskelijoiden palaute kuraattori-, psykologi- ja terveydenhoitajapalveluista "
+            "Opiskelijoiden palaute kuraattori-, psykologi- ja terveydenhoitajapalveluista "
             "sekä yhteisöllisyydestä (Luksian yksinäisyys- ja kuulumiskysymykset).",
             "Studerandes respons på kurators-, psykolog- och hälsovårdartjänster samt gemenskap.",
             "Students' feedback on the social worker, psychologist and nurse services and on "
