@@ -9,7 +9,7 @@ guardians in the roster, marks by day then student, CRLF (`generate_attendance_c
 
 1. **the floor of a year**: parse the file (Polars, every column typed, the dates read)
    plus a binary `COPY` of the import's own final rows — its day rows, weekly summaries
-   and the three dashboard rollups, dumped after the first import — into empty copies of
+   and the five dashboard rollups, dumped after the first import — into empty copies of
    those tables *with their indexes*, committed;
 2. **our import** of the year into an empty period, in a process of its own, so that its
    peak memory (its `VmHWM`) is the importing process's alone;
@@ -48,6 +48,10 @@ FINAL = {
     "imports_monthlyabsence": "institution_id = %(inst)s",
     "imports_monthlycampusabsence": "institution_id = %(inst)s",
     "imports_yearlypresence": "institution_id = %(inst)s",
+    # The yearly sums and presence counts the dashboards read (branch h21imp3: small,
+    # 521 rows each at 10,000 students, but the import writes them too).
+    "imports_presencecount": "institution_id = %(inst)s",
+    "imports_yearlyabsence": "institution_id = %(inst)s",
 }
 #: What the merge rewrites: the term's days and weeks; the rollups of its months.
 TERM_ONLY = {
