@@ -9,7 +9,7 @@ guardians in the roster, marks by day then student, CRLF (`generate_attendance_c
 
 1. **the floor of a year**: parse the file (Polars, every column typed, the dates read)
    plus a binary `COPY` of the import's own final rows — its day rows, weekly summaries
-   and the three dashboard rollups, dumped after the first import — into empty copies of
+   and the five dashboard rollups, dumped after the first import — into empty copies of
    those tables *with their indexes*, committed;
 2. **our import** of the year into an empty period, in a process of its own, so that its
    peak memory (its `VmHWM`) is the importing process's alone;
@@ -20,6 +20,8 @@ guardians in the roster, marks by day then student, CRLF (`generate_attendance_c
 
 Between rounds the imported year is deleted (not timed). Checks that the summaries hold
 the same lessons per absence class as the file, prints min and median of each side and
+ratio, the CPU seconds of each side (the process and its database session's server
+process: a measure a loaded machine does not inflate as it does wall time) and their
 ratio, and the machine's load before and after.
 """
 
@@ -48,6 +50,10 @@ FINAL = {
     "imports_monthlyabsence": "institution_id = %(inst)s",
     "imports_monthlycampusabsence": "institution_id = %(inst)s",
     "imports_yearlypresence": "institution_id = %(inst)s",
+    # The yearly sums and presence counts the dashboards read (branch h21imp3: small,
+    # 521 rows each at 10,000 students, but the import writes them too).
+    "imports_presencecount": "institution_id = %(inst)s",
+    "imports_yearlyabsence": "institution_id = %(inst)s",
 }
 #: What the merge rewrites: the term's days and weeks; the rollups of its months.
 TERM_ONLY = {
@@ -58,6 +64,21 @@ TERM_ONLY = {
 
 def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by this process (all its threads) and by its database
+    session's server process (same machine): the work of either side, which a loaded
+    machine does not inflate as it does wall time."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        backend = c.fetchone()[0]
+    fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    server = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return time.process_time(), server
 
 
 def child(path: str, file_name: str) -> None:
@@ -77,9 +98,11 @@ def child(path: str, file_name: str) -> None:
             last.update(phase=run.phase, t=now)
 
     run = actions.create_run(inst, kind="attendance", path=Path(path), file_name=file_name)
+    cpu0 = cpu_seconds()
     started = time.perf_counter()
     run = actions.run_import(run, progress=progress)
     seconds = time.perf_counter() - started
+    cpu1 = cpu_seconds()
     print(
         "CHILD "
         + json.dumps(
@@ -89,6 +112,8 @@ def child(path: str, file_name: str) -> None:
                 "written": run.rows_written,
                 "errors": run.errors[:3],
                 "phases": phases,
+                "cpu": cpu1[0] - cpu0[0],
+                "cpu_db": cpu1[1] - cpu0[1],
                 # This process's own peak resident memory. Not `wait4`'s ru_maxrss: Linux
                 # keeps in it the parent's peak from before the exec (subprocess spawns
                 # with vfork), so a parent that has read a file would show through.
@@ -182,6 +207,7 @@ def floor(directory: Path, csv: Path, tag: str) -> dict:
                 f"CREATE TABLE bench_floor_{table} (LIKE {table} INCLUDING DEFAULTS "
                 "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
             )
+    cpu0 = cpu_seconds()
     started = time.perf_counter()
     rows = parse_file(csv)
     parsed = time.perf_counter()
@@ -195,6 +221,7 @@ def floor(directory: Path, csv: Path, tag: str) -> dict:
                 while block := f.read(1 << 20):
                     copy.write(block)
     done = time.perf_counter()
+    cpu1 = cpu_seconds()
     with connection.cursor() as c:
         for table in tables:
             c.execute(f"DROP TABLE bench_floor_{table}")
@@ -203,6 +230,8 @@ def floor(directory: Path, csv: Path, tag: str) -> dict:
         "parse": parsed - started,
         "copy": done - parsed,
         "rows": rows,
+        "cpu": cpu1[0] - cpu0[0],
+        "cpu_db": cpu1[1] - cpu0[1],
     }
 
 
@@ -288,11 +317,17 @@ def report(i, label, f, ours, results, peaks, keys) -> None:
     results[floor_key].append(f["seconds"])
     results[ours_key].append(ours["seconds"])
     peaks[ours_key].append(ours["peak_mb"])
+    results.setdefault(f"cpu {label}", []).append(
+        (ours["cpu"] + ours["cpu_db"]) / (f["cpu"] + f["cpu_db"])
+    )
     print(
         f"round {i + 1} {label}: floor {f['seconds']:.1f} s (parse {f['parse']:.1f} + COPY "
         f"{f['copy']:.1f}); ours {ours['seconds']:.1f} s, {ours['written']:,} marks, peak "
         f"{ours['peak_mb']:,.0f} MB; ratio {ours['seconds'] / f['seconds']:.2f}; phases: "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in ours["phases"].items()),
+        + ", ".join(f"{k} {v:.1f} s" for k, v in ours["phases"].items())
+        + f"; CPU (process + its database session): floor {f['cpu']:.1f} + {f['cpu_db']:.1f} s, "
+        f"ours {ours['cpu']:.1f} + {ours['cpu_db']:.1f} s, ratio "
+        f"{(ours['cpu'] + ours['cpu_db']) / (f['cpu'] + f['cpu_db']):.2f}",
         flush=True,
     )
 
@@ -386,6 +421,12 @@ def main() -> None:
             f"RATIO {label}: ours min {min(results[a]):.1f} / median {statistics.median(results[a]):.1f} s, "
             f"floor min {min(results[b]):.1f} / median {statistics.median(results[b]):.1f} s, "
             f"ratio min {min(ratios):.2f} / median {statistics.median(ratios):.2f} (target ≤ {target})"
+        )
+    for label in ("year", "merge"):
+        cpu = results[f"cpu {label}"]
+        print(
+            f"CPU RATIO {label} (process + its database session, ours / floor): "
+            f"min {min(cpu):.2f} / median {statistics.median(cpu):.2f}"
         )
     print(
         "peak memory of the importing process: year "

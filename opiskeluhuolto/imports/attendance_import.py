@@ -122,7 +122,7 @@ def _write_marks(
         ).values_list("pk", "institution_id", "campus_id", "group_id")
     }
     duplicates: list[tuple[int, int]] = []
-    n_duplicates = written = 0
+    n_duplicates = written = new_weeks = 0
     months: set[date] = set()
     for part in spill:
         marks, pairs = columns.sort(part)
@@ -134,15 +134,18 @@ def _write_marks(
             continue
         marks.course = course_ids[marks.course]
         week = columns.monday(marks.day)
-        added, touched = _write_part(run, marks, week, code_classes, absent, units, progress)
+        added, touched, weeks = _write_part(run, marks, week, code_classes, absent, units, progress)
         written += added
+        new_weeks += weeks
         months.update(touched)
     for later, earlier in duplicates:
         report.add(later, "duplicate", other=earlier)
     report.error_count += n_duplicates - len(duplicates)
     if n_duplicates:
         return 0
-    # The dashboards' rollups of the months touched, in this same transaction.
+    # The dashboards' rollups of the months touched, in this same transaction; planned
+    # on statistics that know of the summaries just written.
+    store.analyze_if_grown("imports_weeklyabsence", new_weeks)
     store.refresh_rollups(run.institution_id, sorted(months))
     return written
 
@@ -155,9 +158,9 @@ def _write_part(
     absent: np.ndarray,
     units: dict,
     progress: runs.Progress | None,
-) -> tuple[int, list[date]]:
-    """Write sorted marks; returns how many add or change something and the months
-    whose rollups are to be refreshed. When none of the students has marks in the range
+) -> tuple[int, list[date], int]:
+    """Write sorted marks; returns how many add or change something, the months
+    whose rollups are to be refreshed and about how many summaries were written. When none of the students has marks in the range
     (the usual first load of a period) the marks are written as they are; otherwise they
     are laid over the stored weeks they touch and only what changes is written (`merge`)."""
     fresh = not store.days_exist(
@@ -168,14 +171,16 @@ def _write_part(
     if not fresh:
         merged = merge(marks, week, code_classes, absent, units)
         runs.summarising(run, progress)
-        return merged.written, merged.months
+        # Changed days stand for the summaries rewritten (statistics of the year's
+        # import may be missing when a term is merged right after it).
+        return merged.written, merged.months, merged.days
     # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
     with ThreadPoolExecutor(max_workers=1) as pool:
         weeks = pool.submit(columns.week_summaries, marks, code_classes, absent)
         store.write_days(marks)
         runs.summarising(run, progress)
-        store.write_weeks(weeks.result(), units)
-    return len(marks), store.months_of_weeks(week)
+        added = store.write_weeks(weeks.result(), units)
+    return len(marks), store.months_of_weeks(week), added
 
 
 def merges_in_sql() -> bool:
