@@ -59,6 +59,9 @@ TABLES = (
     "organisation_institution",
     "organisation_schoolyear",
     "organisation_calendarperiod",
+    "organisation_campus",
+    "organisation_studentgroup",
+    "surveys_resultcount",
 )
 
 #: Tables the facts join only for columns fixed when their rows are written, so they need

@@ -131,7 +131,7 @@ def results(request, pk):
     by = request.GET.get("by")
     if by not in results_mod.BREAKDOWNS:
         by = None
-    rows, respondents = results_mod.compute_with_respondents(survey, by=by)
+    rows, respondents = results_mod.compute_kept(survey, by=by, can=for_user(request.user))
     return render(
         request,
         "surveys/results.html",

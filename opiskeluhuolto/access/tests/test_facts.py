@@ -28,7 +28,9 @@ from opiskeluhuolto.organisation.models import (
     RoleAssignment,
     SchoolYear,
     Student,
+    StudentGroup,
 )
+from opiskeluhuolto.surveys.models import ResultCount
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def test_the_migrations_trigger_exactly_the_tables_the_facts_name():
     from importlib import import_module
 
     tables = []
-    for name in ("0001_facts_version", "0002_calendar_triggers"):
+    for name in ("0001_facts_version", "0002_calendar_triggers", "0004_survey_results_triggers"):
         tables += import_module(f"opiskeluhuolto.access.migrations.{name}").TABLES
     assert tuple(tables) == facts.TABLES
 
@@ -227,7 +229,25 @@ def _writes(cast):
                 "UPDATE organisation_student SET first_name = first_name"
             ),
         ),
+        ("campus: save", lambda: cast.lukio_campus.save()),
+        (
+            "student group: rename",
+            lambda: StudentGroup.objects.filter(pk=cast.group.pk).update(name="25A"),
+        ),
+        (
+            "result count: create",
+            lambda: ResultCount.objects.create(survey=_survey(cast, group), value=1, n=5),
+        ),
+        ("result count: delete", lambda: ResultCount.objects.all().delete()),
     ]
+
+
+def _survey(cast, group):
+    from opiskeluhuolto.surveys.models import Survey
+
+    return Survey.objects.create(
+        provider=cast.provider, owner_group=group, title={"fi": "Kysely"}, audience="students"
+    )
 
 
 def test_every_kind_of_write_to_a_fact_table_changes_the_token(cast):
@@ -242,7 +262,9 @@ def test_every_kind_of_write_to_a_fact_table_changes_the_token(cast):
 def test_writes_elsewhere_leave_the_token(cast):
     before = facts.token()
     User.objects.filter(pk=cast.teacher.pk).update(first_name="Toinen")
-    cast.lukio_campus.save()
+    Group.objects.create(
+        provider=cast.provider, institution=cast.lukio, kind=Group.Kind.WELFARE, name="Toinen"
+    )
     assert facts.token() == before
 
 
