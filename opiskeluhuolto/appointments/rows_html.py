@@ -21,7 +21,12 @@ from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from opiskeluhuolto.lib.urls import pk_urls
+
 from .display import BookingRow, RequestRow, format_local
+
+#: The URL names the rows link to, each taking the row's key.
+_LINKS = ("request_detail", "booking_meeting", "booking_ics", "rebook", "cancel", "booking_held")
 
 
 def _html(template: str, *args) -> SafeString:
@@ -34,7 +39,11 @@ def _html(template: str, *args) -> SafeString:
 
 
 class Labels:
-    """The lists' fixed words, in the active language, translated once per page."""
+    """The lists' fixed words, in the active language, translated once per page, and their
+    links' URLs, reversed once per page (`lib.urls.pk_urls`)."""
+
+    def __init__(self) -> None:
+        self.url = {name: pk_urls(f"appointments:{name}") for name in _LINKS}
 
     @cached_property
     def urgent(self) -> str:
@@ -102,11 +111,11 @@ def booking_actions_html(b: BookingRow, labels: Labels, csrf: SafeString) -> Saf
         '<div class="row-actions"><a href="{}">{}</a> <a href="{}">{}</a> '
         '<form method="post" action="{}">{}<button type="submit" class="link-button">{}'
         '<span class="visually-hidden"> {}</span></button></form></div>',
-        b.ics_url,
+        labels.url["booking_ics"](b.pk),
         labels.add_to_calendar,
-        b.rebook_url,
+        labels.url["rebook"](b.pk),
         labels.move,
-        b.cancel_url,
+        labels.url["cancel"](b.pk),
         csrf,
         labels.cancel,
         format_local(b.starts_at, "j.n. H.i"),
@@ -131,7 +140,7 @@ def work_request_rows(rows: Iterable[RequestRow], labels: Labels) -> list[SafeSt
                 "<td>{}{}</td><td>{}</td>"
                 '<td>{}<br><span class="muted">{}, {}</span></td><td>{}</td><td>{}</td></tr>',
                 r.flag,
-                r.detail_url,
+                labels.url["request_detail"](r.pk),
                 r.student,
                 urgent,
                 r.topic or "–",
@@ -154,13 +163,17 @@ def work_booking_rows(
     out = []
     for b in bookings:
         request = (
-            _html(' · <a href="{}">{}</a>', b.request_url, labels.request) if b.request_id else ""
+            _html(
+                ' · <a href="{}">{}</a>', labels.url["request_detail"](b.request_id), labels.request
+            )
+            if b.request_id
+            else ""
         )
         held = (
             _html(
                 '<form method="post" action="{}">{}<button type="submit" class="link-button">'
                 "{}</button></form>",
-                b.held_url,
+                labels.url["booking_held"](b.pk),
                 csrf,
                 labels.mark_held,
             )
@@ -177,7 +190,7 @@ def work_booking_rows(
                 request,
                 b.professional,
                 where_html(b, labels),
-                b.meeting_url,
+                labels.url["booking_meeting"](b.pk),
                 labels.change_meeting,
                 b.time,
                 booking_actions_html(b, labels, csrf),

@@ -133,10 +133,11 @@ def _insert(n: int) -> str:
     return f"INSERT INTO records_accesslogentry ({columns}) VALUES {', '.join([values] * n)}"  # noqa: S608
 
 
-def _prepared_columns(rows: list[dict]) -> list[list]:
-    """The values of `_CONTENT`, a list per column, as the database takes them (the
+def _prepared_columns(rows: list[dict], db) -> list[list]:
+    """The values of `_CONTENT`, a list per column, as the database `db` takes them (the
     fields' `get_db_prep_save`). Each distinct value of a column is prepared once: most
-    columns hold one value for all the rows of a page (who, why, from where)."""
+    columns hold one value for all the rows of a page (who, why, from where). `db` is the
+    connection itself, not the `connection` proxy, which looks it up at every use."""
     fields = {f.attname: f for f in AccessLogEntry._meta.concrete_fields}
     columns = []
     for name in _CONTENT:
@@ -146,7 +147,7 @@ def _prepared_columns(rows: list[dict]) -> list[list]:
         for content in rows:
             value = content[name]
             if value not in done:
-                done[value] = prepare(value, connection)
+                done[value] = prepare(value, db)
             column.append(done[value])
         columns.append(column)
     return columns
@@ -189,15 +190,16 @@ def write(rows: list[dict]) -> None:
     prepared first, and the SQL is plain: compiling an ORM query would cost more than
     running it. The rows of one write share one time: they are one use of the data.
     """
-    if not transaction.get_connection().in_atomic_block:
+    db = transaction.get_connection()
+    if not db.in_atomic_block:
         raise RuntimeError("the access log is written inside the transaction of the use")
     if not rows:
         return
-    columns = _prepared_columns(rows)
+    columns = _prepared_columns(rows, db)
     # One time for the rows of one write: they are one use (a page, a copy).
     at = timezone.now()
-    at_value = AccessLogEntry._meta.get_field("at").get_db_prep_save(at, connection)
-    if connection.vendor == "postgresql":
+    at_value = AccessLogEntry._meta.get_field("at").get_db_prep_save(at, db)
+    if db.vendor == "postgresql":
         # Unchained (the trigger chains them): one array per column, rows in order.
         keys = [chain.student_chain(content["student_id_ref"]) for content in rows]
         with connection.cursor() as cursor:
