@@ -220,8 +220,14 @@ def request_rows(
         for f in ("service", "requested_by", "channel", "status", "topic")
     }
     rows = []
+    # Many requests share a deadline: each (timed service, institution, date) once.
+    states: dict[tuple, tuple[DeadlineState, SafeString]] = {}
     for v in values:
-        state = _state(v["service"], v["institution_id"], v["deadline"], today, cals)
+        key = (v["service"] in DEADLINE_SERVICES, v["institution_id"], v["deadline"])
+        if key not in states:
+            state = _state(v["service"], v["institution_id"], v["deadline"], today, cals)
+            states[key] = (state, deadline_html(state))
+        state, html = states[key]
         name = (
             f"{v['student__first_name']} {v['student__last_name']}"
             if "student__first_name" in v
@@ -240,7 +246,7 @@ def request_rows(
                 channel=labels["channel"].get(v["channel"], v["channel"]),
                 status=labels["status"].get(v["status"], v["status"]),
                 flag=state.flag,
-                deadline_html=deadline_html(state),
+                deadline_html=html,
                 topic=labels["topic"].get(v.get("topic", ""), ""),
                 messages=v.get("n_messages", 0),
             )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from opiskeluhuolto.front.registry import public_sections_for
 from opiskeluhuolto.organisation.models import Institution, Student
 from opiskeluhuolto.records.models import AccessLogEntry
 
-from . import actions, conversation, display, free_times, ical
+from . import actions, conversation, display, free_times, ical, rows_html
 from .forms import SlotChoiceForm, StudentRequestForm
 from .models import AppointmentRequest, Booking, CalendarFeed
 from .reads import log_shown
@@ -57,11 +58,26 @@ def index(request):
         )
         if student
         else [],
-        "bookings": booking_list,
+        "bookings": _with_cells(request, booking_list, actions=student is not None),
         "requests": request_list,
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
     }
     return render(request, "appointments/index.html", context)
+
+
+def _with_cells(request, bookings, *, actions: bool) -> list[tuple]:
+    """(booking, how and where, its actions) for the list: the cells shared with the work
+    list are made in one place (`rows_html`)."""
+    labels = rows_html.Labels()
+    csrf = rows_html.csrf_input(request) if actions and bookings else SafeString()
+    return [
+        (
+            b,
+            rows_html.where_html(b, labels),
+            rows_html.booking_actions_html(b, labels, csrf) if actions else "",
+        )
+        for b in bookings
+    ]
 
 
 def _chosen_slot(request, student: Student):

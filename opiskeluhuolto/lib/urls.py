@@ -31,3 +31,15 @@ def reverse_pk(name: str, pk: int) -> str:
     """`reverse(name, args=[pk])` for a URL with one integer argument."""
     before, after = _around(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+def pk_urls(name: str):
+    """`reverse_pk` bound to `name` and the current URL configuration, for a list's rows:
+    each call then only puts the key in its place (the configuration and the prefix are
+    looked up once, not per row)."""
+    before, after = _around(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+    def url(pk: int) -> str:
+        return f"{before}{int(pk)}{after}"
+
+    return url

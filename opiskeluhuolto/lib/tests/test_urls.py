@@ -12,7 +12,7 @@ from django.urls import (
 )
 from django.urls.converters import IntConverter
 
-from opiskeluhuolto.lib.urls import reverse_pk
+from opiskeluhuolto.lib.urls import pk_urls, reverse_pk
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -43,12 +43,20 @@ def test_each_url_with_one_key_is_reversed_as_django_does(name):
         assert reverse_pk(name, pk) == reverse(name, args=[pk])
 
 
+@pytest.mark.parametrize("name", ["appointments:rebook", "appointments:request_detail"])
+def test_a_bound_name_is_reversed_as_django_does(name):
+    url = pk_urls(name)
+    for pk in (1, 7, 10, 345, 2_000_000_123):
+        assert url(pk) == reverse(name, args=[pk])
+
+
 def test_the_script_prefix_is_followed():
     plain = reverse_pk("appointments:rebook", 5)
     try:
         set_script_prefix("/opiskeluhuolto/")
         assert reverse_pk("appointments:rebook", 5) == reverse("appointments:rebook", args=[5])
         assert reverse_pk("appointments:rebook", 5) == "/opiskeluhuolto" + plain
+        assert pk_urls("appointments:rebook")(5) == "/opiskeluhuolto" + plain
     finally:
         set_script_prefix("/")
 
