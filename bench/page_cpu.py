@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/page_cpu.py
     … bench/page_cpu.py --only case --profile 25     # and the 25 costliest functions
+    … bench/page_cpu.py --only case --trace          # each statement's and the commit's wall time
 
 The load test says how long users wait; this says where a request's CPU goes, which is
 what decides the wait once the two cores are busy. Each page is requested with
 production settings (DEBUG off, the template cache on) through Django's test client
 signed in as its person: five warm-up requests, then `--repeat` measured ones. Prints
 the median CPU time of the request thread (`time.thread_time`), the median wall time,
-and the query count.
+and the query count. With `--trace`, also where the wall time beyond the CPU goes: the
+median wall time of each statement (as the client sees it, round trip included) and of
+the commits, over the measured requests.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="ohbench-static-"))
 # The development key the demo database was seeded with, unless one is given.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE=")
 
-from bench_pages import PROXY_HEADERS, pages  # noqa: E402
+from bench_pages import PROXY_HEADERS, pages, sessions_for  # noqa: E402
 from common import git_commit, machine, setup  # noqa: E402
 
 
@@ -48,22 +51,57 @@ def counting(queries: list[str]):
     return wrapper
 
 
-def strongly_identified(client, user) -> None:
-    """Mark the client's session as after a strong sign-in, as `bench_pages.sessions_for`
-    does: a student's own confidential pages ("who has read my data") otherwise answer
-    with the step-up redirect, not the page."""
-    from django.conf import settings
+def timing(times: list[float]):
+    """An execute wrapper appending each statement's wall time (ms) in order."""
 
-    from opiskeluhuolto.access import identification
+    def wrapper(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            times.append((time.perf_counter() - t0) * 1000)
 
-    session = client.session
-    session[identification.SESSION_KEY] = {
-        "provider": settings.STRONG_ID_PROVIDER_ID,
-        "acr": sorted(settings.STRONG_ID_ACCEPTED_ACR)[0],
-        "at": int(time.time()),
-        "user": user.pk,
-    }
-    session.save()
+    return wrapper
+
+
+def timed_commits(connection, times: list[float]) -> None:
+    """Record the wall time (ms) of each COMMIT on `connection` (not a statement Django's
+    execute wrappers see): the access log's chaining trigger and the WAL flush run in it."""
+    commit = connection._commit
+
+    def _commit():
+        t0 = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            times.append((time.perf_counter() - t0) * 1000)
+
+    connection._commit = _commit
+
+
+def trace(client, path: str, repeat: int, queries: list[str]) -> None:
+    """Print each statement's median wall time over `repeat` requests, and the commits'."""
+    from django.db import connection
+
+    per_request: list[list[float]] = []
+    commits: list[float] = []
+    timed_commits(connection, commits)
+    for _ in range(repeat):
+        times: list[float] = []
+        with connection.execute_wrapper(timing(times)):
+            client.get(path)
+        per_request.append(times)
+    del connection._commit
+    for i, sql in enumerate(queries):
+        column = [t[i] for t in per_request if len(t) > i]
+        print(f"  {statistics.median(column):7.2f} ms  {sql[:110]}")
+    total = statistics.median(sum(t) for t in per_request)
+    print(f"  {total:7.2f} ms  all statements (median of the requests' sums)")
+    if commits:
+        print(
+            f"  {statistics.median(commits):7.2f} ms  COMMIT (median of {len(commits)}, "
+            f"{len(commits) / repeat:.1f} a request; max {max(commits):.2f})"
+        )
 
 
 def main() -> None:
@@ -71,13 +109,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", action="append")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument(
+        "--trace", action="store_true", help="each statement's and the commit's wall time"
+    )
     args = parser.parse_args()
     setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-
-    from opiskeluhuolto.accounts.models import User
 
     call_command("collectstatic", "--no-input", verbosity=0)
     print(f"machine: {machine()}")
@@ -88,9 +128,9 @@ def main() -> None:
             continue
         username, path = entries[0]  # the first simulated user, reading their own objects
         client = Client(headers=PROXY_HEADERS)
-        user = User.objects.get(username=username)
-        client.force_login(user)
-        strongly_identified(client, user)
+        # A session as bench_pages.py makes them: as after a strong sign-in, without which
+        # "who has read my data" sends a student to the step-up page.
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions_for([(username, path)])[0]
         for _ in range(5):
             assert client.get(path).status_code == 200, path
         queries: list[str] = []
@@ -114,6 +154,8 @@ def main() -> None:
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        if args.trace:
+            trace(client, path, args.repeat, queries)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Appending to the access log (LAW.md L-906-1..3). Call inside the transaction of the use."""
+"""Appending to the access log (LAW.md L-906-1..3). Call inside the transaction of the use,
+or, for a use that writes nothing else (a read), as a statement of its own (`write`)."""
 
 from __future__ import annotations
 
@@ -176,8 +177,25 @@ def _insert_arrays() -> str:
     )
 
 
-def write(rows: list[dict]) -> None:
+def can_write_alone() -> bool:
+    """Whether a log write may be a transaction of its own (`write(rows, alone=True)`): on
+    PostgreSQL, outside any transaction. Then the INSERT commits by itself, the deferred
+    trigger chaining its rows in that commit: one round trip instead of three (BEGIN, the
+    INSERT, COMMIT), for a use whose only write is its log rows, such as a read."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+    )
+
+
+def write(rows: list[dict], *, alone: bool = False) -> None:
     """Insert rows made by `row_for`, to be chained in the order written.
+
+    With `alone` (when `can_write_alone()`), the rows are one statement that commits by
+    itself: for a use that writes nothing but its log rows (a read), whose reads came
+    before; the log rows are chained and durable when this returns, as at the end of a
+    transaction, and the use goes on only then.
 
     One chain per student (`chain.student_chain`): readers about different students never
     wait for each other, even within one provider. On PostgreSQL the rows go in without
@@ -191,7 +209,10 @@ def write(rows: list[dict]) -> None:
     running it. The rows of one write share one time: they are one use of the data.
     """
     db = transaction.get_connection()
-    if not db.in_atomic_block:
+    if alone:
+        if not can_write_alone():
+            raise RuntimeError("a log write of its own is one statement on PostgreSQL only")
+    elif not db.in_atomic_block:
         raise RuntimeError("the access log is written inside the transaction of the use")
     if not rows:
         return

@@ -323,6 +323,8 @@ def case_page(request, pk):
         disclosures=False,
         rectifications=staff_view,
     )
+    # The memberships once, with whether each member still holds a role (for staff).
+    memberships = case_display.expert_group(case, roles_on=can.today if staff_view else None)
     context = {
         "case": case,
         "view": view,
@@ -336,8 +338,10 @@ def case_page(request, pk):
         "can_consent_own": not staff_view and can.give_own_consent(case),
         "keeper": None if staff_view else register_keeper(case),
         "own_copy": can.case_basis(case) in (access.OWN_DATA, access.GUARDIAN),
-        "without_role": case_display.members_without_role(case, can.today) if staff_view else [],
-        "memberships": case_display.expert_group(case),
+        "memberships": memberships,
+        "without_role": (
+            case_display.members_without_role(memberships, can.today) if staff_view else []
+        ),
         "consents": case_display.consents(case),
         "prohibitions": case_display.prohibitions(case) if staff_view else [],
     }

@@ -123,3 +123,27 @@ def test_prohibitions_are_this_cases_and_the_whole_students_newest_first(cast):
     assert [p.assessor_name for p in rows] == ["Pekka Psykologi", "Pekka Psykologi"]
     assert rows[0].case_id is None and rows[0].lifted_at is None
     assert rows[1].case_id == case.pk and rows[1].lifted_at is not None
+
+
+def test_members_without_role_are_those_the_access_rules_find(cast):
+    """The case page reads the memberships once and finds in them the members who lost
+    access with their role (LAW.md L-906-4): the same ones as `without_role_on`, the rule
+    the access checks use; the members still in a role are not named."""
+    from datetime import timedelta
+
+    from .matrix import _member_whose_role_ended
+
+    case = cast.case = open_aino_case(cast)
+    ended = _member_whose_role_ended(cast)
+    rows = display.expert_group(case, roles_on=cast.today)
+    without = display.members_without_role(rows, cast.today)
+    rule = list(case.memberships.without_role_on(cast.today).order_by("pk"))
+    assert [m.pk for m in without] == [m.pk for m in rule] == [ended.pk]
+    assert without[0].member_name == "Nelli Nuoriso"
+    # With the role given back, the worker has access again and is not named.
+    ended.user.role_assignments.update(valid_until=cast.today + timedelta(days=1))
+    rows = display.expert_group(case, roles_on=cast.today)
+    assert display.members_without_role(rows, cast.today) == []
+    assert not case.memberships.without_role_on(cast.today).exists()
+    # Rows read without a day say nothing about roles.
+    assert display.members_without_role(display.expert_group(case), cast.today) == []

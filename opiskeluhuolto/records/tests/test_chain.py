@@ -507,3 +507,40 @@ def test_a_commit_takes_its_chains_locks_in_the_chains_order(cast):
     assert errors == []
     assert _seqs(chain.student_chain(low.pk)) == [1] and _seqs(chain.student_chain(high.pk)) == [1]
     call_command("verify_access_log")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
+    cast, case_with_entry, monkeypatch
+):
+    """A read writes nothing but its log row. On PostgreSQL, outside a transaction, the row
+    is one INSERT that commits by itself (no BEGIN and COMMIT round trips: issue 21, item
+    3), chained by the trigger in that commit before the content is returned; on SQLite the
+    write transaction chains it as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    autocommit_changes = []
+    set_autocommit = connection.set_autocommit
+
+    def spy(autocommit, **kwargs):
+        autocommit_changes.append(autocommit)
+        return set_autocommit(autocommit, **kwargs)
+
+    monkeypatch.setattr(connection, "set_autocommit", spy)
+    before = AccessLogEntry.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        view = read_record(cast.kuraattori, case_with_entry, purpose="x")
+    monkeypatch.undo()
+    assert view is not None and view.entries
+    logged = [q["sql"] for q in ctx.captured_queries if "records_accesslogentry" in q["sql"]]
+    row = AccessLogEntry.objects.order_by("-pk").first()
+    assert AccessLogEntry.objects.count() == before + 1
+    assert (row.actor_id, row.record_id_ref) == (cast.kuraattori.pk, view.record.pk)
+    assert row.seq is not None and row.hash  # chained, and committed: seen from here
+    assert _chain_holds()
+    if connection.vendor == "postgresql":
+        assert autocommit_changes == []  # no transaction was opened
+        assert len(logged) == 1 and logged[0].startswith("INSERT")
+    else:
+        assert autocommit_changes[0] is False  # the write transaction of SQLite

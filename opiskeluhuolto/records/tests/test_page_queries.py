@@ -94,13 +94,15 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
     ("member", "expected"),
     [
         # session, user, facts token, case, the gate's memberships, record, entries,
-        # amendments, rectification requests, expert group, consents, their named members,
-        # prohibitions, members whose role has ended (LAW.md L-906-4)
-        ("kuraattori", 14),
+        # amendments, rectification requests, the expert group with whether each member
+        # still holds a role (LAW.md L-906-4), consents with their named members,
+        # prohibitions (issue 21: the memberships and the named members are no longer
+        # queries of their own)
+        ("kuraattori", 12),
         # no rectification requests or prohibitions; the gate's own student
-        ("student", 12),
+        ("student", 11),
         # and the gate's guarded students and prohibitions in force
-        ("guardian", 14),
+        ("guardian", 13),
     ],
 )
 def test_case_page_queries(cast, case_with_entry, member, expected):
@@ -131,3 +133,20 @@ def test_who_has_read_my_data_query_count_does_not_grow_with_the_data(cast, case
     guardian_before = queries(cast.guardian, url)
     more_data(cast, case_with_entry, n=2)
     assert queries(cast.guardian, url) == guardian_before
+
+
+def test_case_page_names_a_member_whose_role_ended(cast):
+    """The responsible person is told on the case page about a member who lost access with
+    their role (LAW.md L-906-4), from the memberships the page reads once."""
+    from opiskeluhuolto.cases.tests.matrix import _member_whose_role_ended
+
+    cast.case = open_aino_case(cast)
+    ended = _member_whose_role_ended(cast)
+    client = Client()
+    client.force_login(cast.kuraattori)
+    page = client.get(reverse("records:case", args=[cast.case.pk])).content.decode()
+    assert "Nelli Nuoriso" in page
+    assert reverse("cases:end_membership", args=[ended.pk]) in page
+    ended.user.role_assignments.update(valid_until=None)
+    page = client.get(reverse("records:case", args=[cast.case.pk])).content.decode()
+    assert reverse("cases:end_membership", args=[ended.pk]) not in page
