@@ -244,6 +244,18 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
         cursor.execute(sql, params)
 
 
+def write_use(rows: list[dict]) -> None:
+    """The log rows of a use that writes nothing else (a list or page read): on PostgreSQL
+    outside a transaction one statement committing by itself (`can_write_alone`), else in
+    a transaction of their own, or the caller's. Either way they are chained and durable
+    before the caller shows what was read."""
+    if can_write_alone():
+        write(rows, alone=True)
+    else:
+        with transaction.atomic():
+            write(rows)
+
+
 def append(user, *, action: str, basis: str, purpose: str, record, request=None) -> None:
     """Write one chained row. Must run inside a transaction: the row is chained as it
     commits (see `write`)."""

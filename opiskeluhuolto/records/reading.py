@@ -209,8 +209,7 @@ def log_case_list(user, cases: list[Case], purpose: str, request=None) -> None:
                 request=request,
             )
         )
-    with transaction.atomic():
-        log.write(rows)
+    log.write_use(rows)
 
 
 @dataclass(frozen=True)
@@ -266,8 +265,7 @@ def log_reads(
                 request=request,
             )
         )
-    with transaction.atomic():
-        log.write(rows)
+    log.write_use(rows)
 
 
 class _Institutions(dict):

@@ -1,0 +1,87 @@
+"""A use whose only write is its log rows (a read) writes them as one statement committing
+by itself on PostgreSQL, outside a transaction (`log.can_write_alone`, issue 21 item 3):
+no BEGIN and COMMIT round trips, and the rows are chained and durable before the content
+is shown. SQLite keeps its write transaction."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opiskeluhuolto.records import chain
+from opiskeluhuolto.records.models import AccessLogEntry
+from opiskeluhuolto.records.reading import Read, log_reads, read_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _chain_holds():
+    rows = AccessLogEntry.objects.order_by("seq").values(
+        *chain.FIELDS, *chain.SUBJECT_FIELDS, "prev_hash", "hash"
+    )
+    return chain.first_break(rows) is None
+
+
+def _spy_autocommit(monkeypatch) -> list[bool]:
+    """The autocommit changes made from now on: a transaction begins with `False`."""
+    changes: list[bool] = []
+    set_autocommit = connection.set_autocommit
+
+    def spy(autocommit, **kwargs):
+        changes.append(autocommit)
+        return set_autocommit(autocommit, **kwargs)
+
+    monkeypatch.setattr(connection, "set_autocommit", spy)
+    return changes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
+    cast, case_with_entry, monkeypatch
+):
+    """A read writes nothing but its log row. On PostgreSQL, outside a transaction, the row
+    is one INSERT that commits by itself (no BEGIN and COMMIT round trips: issue 21, item
+    3), chained by the trigger in that commit before the content is returned; on SQLite the
+    write transaction chains it as before."""
+    autocommit_changes = _spy_autocommit(monkeypatch)
+    before = AccessLogEntry.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        view = read_record(cast.kuraattori, case_with_entry, purpose="x")
+    monkeypatch.undo()
+    assert view is not None and view.entries
+    logged = [q["sql"] for q in ctx.captured_queries if "records_accesslogentry" in q["sql"]]
+    row = AccessLogEntry.objects.order_by("-pk").first()
+    assert AccessLogEntry.objects.count() == before + 1
+    assert (row.actor_id, row.record_id_ref) == (cast.kuraattori.pk, view.record.pk)
+    assert row.seq is not None and row.hash  # chained, and committed: seen from here
+    assert _chain_holds()
+    if connection.vendor == "postgresql":
+        assert autocommit_changes == []  # no transaction was opened
+        assert len(logged) == 1 and logged[0].startswith("INSERT")
+    else:
+        assert autocommit_changes[0] is False  # the write transaction of SQLite
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_of_requests_and_bookings_are_logged_by_one_statement_of_their_own(cast, monkeypatch):
+    """The pages listing requests and bookings (`log_reads`) log their rows the same way:
+    one INSERT committing by itself on PostgreSQL, the write transaction on SQLite; every
+    row chained, one per document shown."""
+    reads = [
+        Read(AccessLogEntry.Subject.REQUEST, 11, cast.aino.pk, cast.aino.institution_id),
+        Read(AccessLogEntry.Subject.BOOKING, 12, cast.aino.pk, cast.aino.institution_id),
+    ]
+    before = AccessLogEntry.objects.count()
+    autocommit_changes = _spy_autocommit(monkeypatch)
+    with CaptureQueriesContext(connection) as ctx:
+        log_reads(cast.kuraattori, reads, purpose="x")
+    monkeypatch.undo()
+    logged = [q["sql"] for q in ctx.captured_queries if "records_accesslogentry" in q["sql"]]
+    rows = list(AccessLogEntry.objects.order_by("pk")[before:])
+    assert [(r.subject_kind, r.subject_id) for r in rows] == [("request", 11), ("booking", 12)]
+    assert all(r.seq is not None and r.hash for r in rows)  # chained and committed
+    assert _chain_holds()
+    if connection.vendor == "postgresql":
+        assert autocommit_changes == []
+        assert len(logged) == 1 and logged[0].startswith("INSERT")
+    else:
+        assert autocommit_changes[0] is False
