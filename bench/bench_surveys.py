@@ -107,7 +107,16 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["REQUIRE_STAFF_MFA"] = "false"
 #: One key for this process (which makes the sessions) and the server (which reads them).
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-from common import BENCH_SERVER, ROOT, git_commit, machine, setup, use_database  # noqa: E402
+from common import (  # noqa: E402
+    BENCH_SERVER,
+    ROOT,
+    STORED_CAMPUS,
+    STORED_OVERALL,
+    git_commit,
+    machine,
+    setup,
+    use_database,
+)
 
 use_database(ARGS.db)  # refuses a name without "bench": the database is dropped at the end
 
@@ -452,16 +461,8 @@ HAND_CAMPUS = """
     WHERE r.survey_id = %s GROUP BY 1, 2, 3
 """
 
-#: The same numbers read from the counts stored at release (the table the page reads): the
-#: fair floor of a page that reads precomputed counts.
-STORED_OVERALL = """
-    SELECT question_id, value, sum(n) FROM surveys_resultcount
-    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2
-"""
-STORED_CAMPUS = """
-    SELECT question_id, campus_id, value, sum(n) FROM surveys_resultcount
-    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2, 3
-"""
+#: The same numbers read from the counts stored at release (the table the page reads), the
+#: fair floor of a page that reads precomputed counts: `common.STORED_OVERALL`, `STORED_CAMPUS`.
 
 
 def hand(sql: str, survey_id: int) -> list[tuple]:

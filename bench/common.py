@@ -237,3 +237,16 @@ def own_redis() -> tuple[str, Callable[[], None]] | None:
         shutil.rmtree(workdir, ignore_errors=True)
 
     return f"redis://127.0.0.1:{port}/0", stop
+
+
+#: The floor of a survey results page that reads the counts stored at release: the same
+#: numbers as the page shows, summed by hand-written SQL (`bench_surveys.py`,
+#: `results_floor.py`).
+STORED_OVERALL = """
+    SELECT question_id, value, sum(n) FROM surveys_resultcount
+    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2
+"""
+STORED_CAMPUS = """
+    SELECT question_id, campus_id, value, sum(n) FROM surveys_resultcount
+    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2, 3
+"""

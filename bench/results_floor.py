@@ -26,21 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["REQUIRE_STAFF_MFA"] = "false"
 
-from common import setup, use_database  # noqa: E402
-
-STORED_OVERALL = """
-    SELECT question_id, value, sum(n) FROM surveys_resultcount
-    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2
-"""
-STORED_CAMPUS = """
-    SELECT question_id, campus_id, value, sum(n) FROM surveys_resultcount
-    WHERE survey_id = %s AND value IS NOT NULL GROUP BY 1, 2, 3
-"""
+from common import STORED_CAMPUS, STORED_OVERALL, setup, use_database  # noqa: E402
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", default="oh_surveys_bench", help="kept by bench_surveys.py --keep")
     p.add_argument("--repeat", type=int, default=9)
     p.add_argument("--cold", action="store_true")
     args = p.parse_args()
