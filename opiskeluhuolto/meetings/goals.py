@@ -173,7 +173,7 @@ class Chart:
     series: list[Series]
     target_y: float
     x_ticks: list[tuple[float, int]]
-    y_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, float]]
     left: int
     bottom: float
     right: float
@@ -230,7 +230,7 @@ def chart(indicator: Indicator, points: list[DataPoint]) -> Chart | None:
         series.append(Series(name, f"chart-series-{n % 6}", coords, path, round(label, 1)))
     steps = 4
     y_ticks = [
-        (y(lo + (hi - lo) * i / steps), f"{lo + (hi - lo) * i / steps:.1f}")
+        (y(lo + (hi - lo) * i / steps), round(lo + (hi - lo) * i / steps, 1))
         for i in range(steps + 1)
     ]
     return Chart(

@@ -1,5 +1,7 @@
 """Indicators: CSV import all or nothing, small cells hidden, the trend chart."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -62,7 +64,11 @@ def test_small_cells_are_hidden_in_the_chart_and_the_table(client, cast, indicat
     ).content.decode()
     assert "piilotettu: alle 5 vastaajaa" in body
     assert "11.5" not in body and "11,5" not in body
-    assert "<svg" in body and "14.2" in body
+    assert "<svg" in body and "2023: 14,2</title>" in body
+    # The chart's words and numbers are in the reader's language (its coordinates are not).
+    labels = re.findall(r'class="chart-label"[^>]*>([^<]*)</text>', body)
+    assert labels and not [x for x in labels if re.search(r"\d\.\d", x)], labels
+    assert any(re.search(r"\d,\d", x) for x in labels), labels
 
 
 def test_import_page_shows_line_numbered_errors(client, cast, indicator):
