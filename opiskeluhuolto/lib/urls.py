@@ -29,8 +29,7 @@ def _around(name: str, urlconf: str, prefix: str) -> tuple[str, str]:
 
 def reverse_pk(name: str, pk: int) -> str:
     """`reverse(name, args=[pk])` for a URL with one integer argument."""
-    before, after = _around(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    return f"{before}{int(pk)}{after}"
+    return pk_urls(name)(pk)
 
 
 def pk_urls(name: str):

@@ -371,8 +371,8 @@ def compute_with_respondents(
     for q in questions:
         if q.kind == Question.Kind.TEXT:
             n = totals.get(q.pk, 0)
-            shown = sorted(texts.get(q.pk, [])) if n >= SMALL_CELL and not by else []
-            out.append(QuestionResult(q, Cell("", n if n >= SMALL_CELL else None), texts=shown))
+            total = Cell("", n if n >= SMALL_CELL else None)
+            out.append(QuestionResult(q, total, texts=_texts_shown(q, total, texts, by)))
             continue
         n = totals.get(q.pk, 0)
         total = Cell("", n, counts.get(q.pk, {}), means.get(q.pk))
@@ -402,6 +402,14 @@ def _shown_texts(questions: list[Question]) -> dict[int, list[str]]:
         ).values_list("question", "text"):
             texts.setdefault(qid, []).append(text)
     return texts
+
+
+def _texts_shown(q: Question, total: Cell, texts: dict[int, list[str]], by) -> list[str]:
+    """A free-text question's screened answers as the page shows them: only without a
+    breakdown, and only when enough answered (the small-cell rule)."""
+    if q.kind != Question.Kind.TEXT or by or total.suppressed:
+        return []
+    return sorted(texts.get(q.pk, []))
 
 
 def compute_kept(
@@ -438,8 +446,7 @@ def compute_kept(
     out = []
     for q in questions:
         total, cells = kept[q.pk]
-        shown = sorted(texts.get(q.pk, [])) if not (by or total.suppressed) else []
-        out.append(QuestionResult(q, total, cells, shown if q.kind == Question.Kind.TEXT else []))
+        out.append(QuestionResult(q, total, cells, _texts_shown(q, total, texts, by)))
     return out, answered
 
 
