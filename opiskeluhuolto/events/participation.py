@@ -127,7 +127,8 @@ def participation(event: Event) -> Participation:
 
 
 def participation_indicator(event: Event) -> Indicator:
-    """The provider's participation indicator (created the first time, target set by the plan)."""
+    """The provider's participation indicator (created the first time without a target;
+    the plan sets one)."""
     indicator, _created = Indicator.objects.get_or_create(
         provider_id=event.provider_id,
         code=INDICATOR_CODE,
@@ -136,7 +137,7 @@ def participation_indicator(event: Event) -> Indicator:
             "unit": INDICATOR_UNIT,
             "built_in": True,
             "direction": Indicator.Direction.HIGHER,
-            "target": 0,
+            "target": None,
             "source": Indicator.Source.OWN,
         },
     )

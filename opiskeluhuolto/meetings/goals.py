@@ -171,7 +171,7 @@ class Chart:
     width: int
     height: int
     series: list[Series]
-    target_y: float
+    target_y: float | None
     x_ticks: list[tuple[float, int]]
     y_ticks: list[tuple[float, float]]
     left: int
@@ -198,7 +198,9 @@ def chart(indicator: Indicator, points: list[DataPoint]) -> Chart | None:
     if not shown:
         return None
     years = sorted({p.year for p in shown})
-    values = [p.value for p in shown] + [indicator.target]
+    values = [p.value for p in shown]
+    if indicator.target is not None:
+        values.append(indicator.target)
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.1 or 1.0
     lo, hi = (max(lo - pad, 0) if lo >= 0 else lo - pad), hi + pad
@@ -234,5 +236,14 @@ def chart(indicator: Indicator, points: list[DataPoint]) -> Chart | None:
         for i in range(steps + 1)
     ]
     return Chart(
-        W, H, series, y(indicator.target), [(x(yr), yr) for yr in years], y_ticks, x0, y0, x1, y1
+        W,
+        H,
+        series,
+        None if indicator.target is None else y(indicator.target),
+        [(x(yr), yr) for yr in years],
+        y_ticks,
+        x0,
+        y0,
+        x1,
+        y1,
     )

@@ -1,12 +1,14 @@
 """The built-in participation indicator is shown in the reader's language, whoever's report
 created it; an indicator typed by a person stays as typed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from opiskeluhuolto.events import participation
-from opiskeluhuolto.meetings.models import Indicator
+from opiskeluhuolto.meetings.models import DataPoint, Indicator
 
 from .conftest import make_event
 
@@ -34,6 +36,9 @@ def test_the_built_in_indicator_reads_in_the_readers_language(client, cast, grou
         direction="lower",
         target=10,
         source="khk",
+    )
+    DataPoint.objects.create(
+        indicator=indicator, institution=event.institution, year=2026, value=12, respondents=12
     )
     client.force_login(cast.rehtori)
     one = reverse("meetings:indicator", args=[indicator.pk])
@@ -73,3 +78,24 @@ def test_the_migration_turns_a_stored_translation_into_the_built_in_name(cast):
     with translation.override("fi"):
         assert str(stored) == NAMES["fi"] and stored.unit_label == "henkilöä"
     assert (renamed.built_in, renamed.name) == (False, "Tapahtumiin osallistuneet")
+
+
+def test_the_built_in_indicator_has_no_target_until_the_plan_sets_one(client, cast, group):
+    """It was created with target 0, shown as "tavoitearvo 0,0 henkilöä" and every year's
+    participation as meeting it."""
+    event = make_event(cast, group)
+    indicator = participation.participation_indicator(event)
+    assert indicator.target is None and indicator.meets(40) is None
+    DataPoint.objects.create(
+        indicator=indicator, institution=event.institution, year=2026, value=40, respondents=40
+    )
+    client.force_login(cast.rehtori)
+    for url in (reverse("meetings:indicators"), reverse("meetings:indicator", args=[indicator.pk])):
+        body = _page(client, url, "fi")
+        assert "tavoitetta ei ole asetettu" in body, url
+        assert not re.search(r"(?<![\d,])0,0\b", body), url
+        assert "suurempi on parempi" not in body, url
+    body = _page(client, reverse("meetings:indicator", args=[indicator.pk]), "fi")
+    assert 'class="chart-target"' not in body and "Katkoviiva" not in body
+    assert "40,0 henkilöä" in body or "40 henkilöä" in body
+    assert "badge--ok" not in body and "badge--warn" not in body

@@ -36,7 +36,9 @@ class Indicator(models.Model):
     goal = models.CharField(_("goal"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="%")
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    target = models.FloatField(_("target"))
+    #: None: no target set (yet); the built-in participation indicator starts without one,
+    #: and the plan sets it.
+    target = models.FloatField(_("target"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     #: An indicator the system creates (e.g. `events.participation`): its name and unit are
     #: the English message ids, shown in the reader's language (`label`, `unit_label`).
@@ -63,7 +65,10 @@ class Indicator(models.Model):
     def unit_label(self) -> str:
         return gettext(self.unit) if self.built_in else self.unit
 
-    def meets(self, value: float) -> bool:
+    def meets(self, value: float) -> bool | None:
+        """Whether a value reaches the target; None when the indicator has no target."""
+        if self.target is None:
+            return None
         if self.direction == self.Direction.LOWER:
             return value <= self.target
         return value >= self.target

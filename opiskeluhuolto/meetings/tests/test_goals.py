@@ -79,3 +79,16 @@ def test_import_page_shows_line_numbered_errors(client, cast, indicator):
     ).content.decode()
     assert "Rivi 4" in body and "Mitään ei tallennettu" in body
     assert DataPoint.objects.count() == 0
+
+
+def test_an_indicator_with_a_target_draws_it_and_says_whether_it_is_met(client, cast, indicator):
+    goals.import_csv(cast.provider, GOOD.encode(), by=cast.admin)
+    client.force_login(cast.rehtori)
+    body = client.get(
+        reverse("meetings:indicator", args=[indicator.pk]), HTTP_ACCEPT_LANGUAGE="fi"
+    ).content.decode()
+    assert 'class="chart-target"' in body and "badge--warn" in body  # 14,2 % > 10 %
+    indicator.target = None
+    indicator.save()
+    chart = goals.chart(indicator, list(indicator.points.all()))
+    assert chart is not None and chart.target_y is None
