@@ -138,7 +138,7 @@ def participation_indicator(event: Event) -> Indicator:
             "built_in": True,
             "direction": Indicator.Direction.HIGHER,
             "target": None,
-            "source": Indicator.Source.OWN,
+            "source": Indicator.Source.EVENTS,
         },
     )
     return indicator

@@ -86,6 +86,7 @@ def test_the_built_in_indicator_has_no_target_until_the_plan_sets_one(client, ca
     event = make_event(cast, group)
     indicator = participation.participation_indicator(event)
     assert indicator.target is None and indicator.meets(40) is None
+    assert indicator.source == Indicator.Source.EVENTS  # not "own survey"
     DataPoint.objects.create(
         indicator=indicator, institution=event.institution, year=2026, value=40, respondents=40
     )
@@ -99,3 +100,23 @@ def test_the_built_in_indicator_has_no_target_until_the_plan_sets_one(client, ca
     assert 'class="chart-target"' not in body and "Katkoviiva" not in body
     assert "40,0 henkilöä" in body or "40 henkilöä" in body
     assert "badge--ok" not in body and "badge--warn" not in body
+    assert "tapahtumien osallistujat" in body and "oma kysely" not in body
+    assert '<p class="lead">tavoitetta' in body  # no goal: no separator before the target
+
+
+def test_the_migration_takes_the_stored_zero_target_and_survey_source_away(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("opiskeluhuolto.meetings.migrations.0007_participation_indicator")
+    fields = {"direction": "higher", "target": 0, "source": "own", "provider": cast.provider}
+    built_in = Indicator.objects.create(
+        code=participation.INDICATOR_CODE, name=NAMES["en"], built_in=True, **fields
+    )
+    typed = Indicator.objects.create(code="oma", name="Oma mittari", **fields)
+    migration.participation_without_target(apps, None)
+    built_in.refresh_from_db()
+    typed.refresh_from_db()
+    assert (built_in.target, built_in.source) == (None, "events")
+    assert (typed.target, typed.source) == (0, "own")  # a person's own indicator is kept

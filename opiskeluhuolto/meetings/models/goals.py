@@ -27,6 +27,7 @@ class Indicator(models.Model):
         ARVO = "arvo", _("Arvo feedback")
         OWN = "own", _("own survey")
         REGISTER = "register", _("student register")
+        EVENTS = "events", _("event attendance")
 
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
