@@ -63,6 +63,9 @@ class Marks:
     def take(self, index) -> Marks:
         return Marks(*(a[index] for a in self._columns()))
 
+    def copy(self) -> Marks:
+        return Marks(*(a.copy() for a in self._columns()))
+
     def _columns(self):
         return (self.line, self.student, self.day, self.lesson, self.course, self.code)
 
