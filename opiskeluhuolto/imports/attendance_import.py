@@ -172,7 +172,7 @@ def _write_part(
     (the usual first load of a period) the marks are written as they are; otherwise they
     are laid over the stored weeks they touch and only what changes is written (`merge`)."""
     fresh = not store.days_exist(
-        np.unique(marks.student).tolist(),
+        columns.distinct_sorted(marks.student).tolist(),
         columns.from_epoch(week.min()),
         columns.from_epoch(week.max()) + timedelta(days=6),
     )

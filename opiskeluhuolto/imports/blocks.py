@@ -80,8 +80,9 @@ class Spill:
             start = 0
             for p, end in enumerate(ends):
                 if end > start:
-                    # A copy, so that each part's memory goes as the part is written.
-                    self.memory[p].append(marks.take(slice(start, end)).copy())
+                    # Views of the block's sorted marks (no copy): the first part's
+                    # writing, the peak, finds them all held either way.
+                    self.memory[p].append(marks.take(slice(start, end)))
                     chunks += 1
                 start = end
         self.held += RECORD.itemsize * len(marks) + CHUNK_OVERHEAD * chunks
