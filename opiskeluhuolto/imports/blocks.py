@@ -3,8 +3,9 @@
 The file is read in blocks of about `ATTENDANCE_IMPORT_BLOCK_BYTES` (whole lines).
 Each block is checked as the whole file used to be (the fast column reader, else the
 careful row reader, whose line numbers are shifted to the file's), so every problem
-of the whole file is still reported with its line. The checked marks are spilled to
-temporary files, one per contiguous range of student ids (`Spill`), so that each part
+of the whole file is still reported with its line. The checked marks are held by
+contiguous range of student ids (`Spill`: in memory up to a budget, beyond it in one
+temporary file per range), so that each part
 holds every mark of its students whatever the file's order (daily exports are sorted
 by day, not by student) and fits in memory alone: the import then sorts, checks for
 duplicates and writes one part at a time, all parts in one transaction.
