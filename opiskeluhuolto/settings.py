@@ -488,9 +488,13 @@ DEMO_MODE = envbool("DEMO_MODE", "false")
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Attendance imports read the file in blocks of about this many bytes (whole lines) and
-# spill the checked marks to temporary files by student, so memory is bounded whatever
-# the file's size (imports/blocks.py); the write stays one transaction.
+# hold the checked marks by student range in memory up to ATTENDANCE_IMPORT_MEMORY_BYTES
+# (beyond it they go to temporary files), so memory is bounded whatever the file's size
+# (imports/blocks.py); they are written a part (a student range, about
+# ATTENDANCE_IMPORT_PART_BYTES of the file) at a time, all in one transaction.
 ATTENDANCE_IMPORT_BLOCK_BYTES = envint("ATTENDANCE_IMPORT_BLOCK_BYTES", str(32 << 20))
+ATTENDANCE_IMPORT_PART_BYTES = envint("ATTENDANCE_IMPORT_PART_BYTES", str(32 << 20))
+ATTENDANCE_IMPORT_MEMORY_BYTES = envint("ATTENDANCE_IMPORT_MEMORY_BYTES", str(320 << 20))
 
 if (BASE_DIR / "opiskeluhuolto" / "local_settings.py").exists():
     from .local_settings import *  # noqa: F403

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from opiskeluhuolto.organisation.models import Institution
 
-from . import parsing
+from . import parsing, runs
 from .attendance_import import ensure_mark_codes, import_attendance
 from .models import ImportRun
 from .roster_import import import_progress, import_roster
@@ -59,38 +59,34 @@ def mark_stale_runs() -> int:
     )
 
 
+def _duplicate(run: ImportRun, sha256: str) -> ImportRun:
+    save_run(
+        run,
+        sha256=sha256,
+        status=ImportRun.Status.DUPLICATE,
+        errors=[],
+        finished_at=timezone.now(),
+        bytes_done=run.bytes_total,
+        phase="done",
+    )
+    return run
+
+
 def run_import(
     run: ImportRun, *, today: date | None = None, progress: Progress | None = None
 ) -> ImportRun:
     """Run one import to its end; returns the run with its status and error report."""
     today = today or timezone.localdate()
     path = Path(run.file_path)
-    scan = scan_file(path)
-    sha = scan.sha256
-    earlier = (
-        ImportRun.objects.filter(
-            institution_id=run.institution_id,
-            kind=run.kind,
-            sha256=sha,
-            status=ImportRun.Status.SUCCEEDED,
-        )
-        .exclude(pk=run.pk)
-        .first()
-    )
-    if earlier:
-        save_run(
-            run,
-            sha256=sha,
-            status=ImportRun.Status.DUPLICATE,
-            errors=[],
-            finished_at=timezone.now(),
-            bytes_done=run.bytes_total,
-            phase="done",
-        )
-        return run
+    # An attendance file (up to gigabytes) is hashed while it is read (`blocks.read_into`)
+    # and checked against earlier imports before anything is written; the small roster
+    # and progress files are hashed first.
+    scan = None if run.kind == ImportRun.Kind.ATTENDANCE else scan_file(path)
+    if scan is not None and runs.imported_before(run, scan.sha256):
+        return _duplicate(run, scan.sha256)
     save_run(
         run,
-        sha256=sha,
+        sha256=scan.sha256 if scan else "",
         status=ImportRun.Status.RUNNING,
         started_at=timezone.now(),
         phase="reading",
@@ -105,6 +101,11 @@ def run_import(
             ImportRun.Kind.PROGRESS: import_progress,
         }[ImportRun.Kind(run.kind)]
         written = handler(run, report, today, progress, scan)
+    except runs.AlreadyImported as again:
+        _duplicate(run, again.sha256)
+        if progress:
+            progress(run)
+        return run
     except DatabaseError:
         log.exception("import run %s failed", run.uuid)
         report.add(0, "internal", str(run.uuid)[:8])

@@ -4,6 +4,7 @@ the dashboards' rollups; over stored weeks, laid over them (`merging`, `sqlmerge
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,17 +35,22 @@ def import_attendance(
     report: parsing.Report,
     today: date,
     progress: runs.Progress | None,
-    scan: runs.FileScan,
+    scan: runs.FileScan | None,
 ) -> int:
-    """Check the whole file block by block (spilling its marks by student), then write
-    it part by part in one transaction (see blocks.py)."""
+    """Check the whole file block by block (its marks held by student, spilled beyond
+    the memory budget), hashing it meanwhile; then, unless it was imported before,
+    write it part by part in one transaction (see blocks.py)."""
     ensure_mark_codes(run.institution)
     students = runs.student_ids(run.institution_id)
     codes = dict(
         MarkCode.objects.filter(institution_id=run.institution_id).values_list("code", "pk")
     )
     block_bytes = max(1024, int(settings.ATTENDANCE_IMPORT_BLOCK_BYTES))
-    with blocks.Spill(students.values(), -(-scan.size // block_bytes)) as spill:
+    part_bytes = max(1024, int(settings.ATTENDANCE_IMPORT_PART_BYTES))
+    size = Path(run.file_path).stat().st_size
+    budget = int(settings.ATTENDANCE_IMPORT_MEMORY_BYTES)
+    digest = hashlib.sha256()
+    with blocks.Spill(students.values(), -(-size // part_bytes), budget) as spill:
         courses = blocks.read_into(
             spill,
             Path(run.file_path),
@@ -53,8 +59,10 @@ def import_attendance(
             codes=codes,
             today=today,
             report=report,
+            digest=digest,
             progress=runs.reporter(run, progress),
         )
+        runs.claim(run, digest.hexdigest())  # AlreadyImported: nothing written
         if report.fatal:
             return 0
         runs.save_run(run, phase="writing")
@@ -164,7 +172,7 @@ def _write_part(
     (the usual first load of a period) the marks are written as they are; otherwise they
     are laid over the stored weeks they touch and only what changes is written (`merge`)."""
     fresh = not store.days_exist(
-        np.unique(marks.student).tolist(),
+        columns.distinct_sorted(marks.student).tolist(),
         columns.from_epoch(week.min()),
         columns.from_epoch(week.max()) + timedelta(days=6),
     )

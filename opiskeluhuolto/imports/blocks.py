@@ -3,8 +3,9 @@
 The file is read in blocks of about `ATTENDANCE_IMPORT_BLOCK_BYTES` (whole lines).
 Each block is checked as the whole file used to be (the fast column reader, else the
 careful row reader, whose line numbers are shifted to the file's), so every problem
-of the whole file is still reported with its line. The checked marks are spilled to
-temporary files, one per contiguous range of student ids (`Spill`), so that each part
+of the whole file is still reported with its line. The checked marks are held by
+contiguous range of student ids (`Spill`: in memory up to a budget, beyond it in one
+temporary file per range), so that each part
 holds every mark of its students whatever the file's order (daily exports are sorted
 by day, not by student) and fits in memory alone: the import then sorts, checks for
 duplicates and writes one part at a time, all parts in one transaction.
@@ -32,21 +33,25 @@ RECORD = np.dtype(
         ("code", "<i2"),
     ]
 )
+#: Bytes of Python objects around the arrays of one chunk of marks held (`Spill`).
+CHUNK_OVERHEAD = 1024
 
 
 class Spill:
-    """Marks partitioned by contiguous ranges of student ids: in memory when there is
-    one part, else in one temporary file per part."""
+    """Marks partitioned by contiguous ranges of student ids, kept in memory up to
+    `budget` bytes; beyond it everything held so far goes to one temporary file per part
+    (appended, so a part's marks stay in file order: those on disk came first)."""
 
-    def __init__(self, student_ids, parts: int):
+    def __init__(self, student_ids, parts: int, budget: int):
         ids = np.unique(np.fromiter(student_ids, np.int64))
         self.parts = max(1, min(parts, len(ids)))
         # The first student id of every part but the first.
         self.bounds = ids[(np.arange(1, self.parts) * len(ids)) // self.parts]
-        self.memory: list[columns.Marks] = []
-        self.directory = (
-            tempfile.TemporaryDirectory(prefix="oh-import-") if self.parts > 1 else None
-        )
+        self.memory: list[list[columns.Marks]] = [[] for _ in range(self.parts)]
+        self.held = 0  # bytes of the marks in `memory`
+        self.budget = budget
+        self.spilled = False
+        self.directory: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Spill:
         return self
@@ -57,48 +62,71 @@ class Spill:
             self.directory.cleanup()
 
     def _path(self, part: int) -> Path:
-        assert self.directory is not None
+        if self.directory is None:
+            self.directory = tempfile.TemporaryDirectory(prefix="oh-import-")
         return Path(self.directory.name) / f"{part}.bin"
 
     def add(self, marks: columns.Marks) -> None:
         if not len(marks):
             return
+        chunks = 1
         if self.parts == 1:
-            self.memory.append(marks)
-            return
-        part = np.searchsorted(self.bounds, marks.student, side="right")
-        order = np.argsort(part, kind="stable")
-        records = np.empty(len(marks), RECORD)
-        for name, values in zip(RECORD.names, marks._columns(), strict=True):  # type: ignore[arg-type]
-            records[name] = values[order]
-        ends = np.cumsum(np.bincount(part, minlength=self.parts))
-        start = 0
-        for p, end in enumerate(ends.tolist()):
-            if end > start:
-                with open(self._path(p), "ab") as f:
-                    records[start:end].tofile(f)
-            start = end
+            self.memory[0].append(marks)
+        else:
+            part = np.searchsorted(self.bounds, marks.student, side="right")
+            # Small integers: NumPy's stable sort is then a radix sort.
+            part = part.astype(np.int16 if self.parts < (1 << 15) else np.int64)
+            marks = marks.take(np.argsort(part, kind="stable"))
+            ends = np.cumsum(np.bincount(part, minlength=self.parts)).tolist()
+            start = 0
+            for p, end in enumerate(ends):
+                if end > start:
+                    # Views of the block's sorted marks (no copy): the first part's
+                    # writing, the peak, finds them all held either way.
+                    self.memory[p].append(marks.take(slice(start, end)))
+                    chunks += 1
+                start = end
+        self.held += RECORD.itemsize * len(marks) + CHUNK_OVERHEAD * chunks
+        if self.held > self.budget:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Append every part's marks held in memory to the part's file."""
+        for p, held in enumerate(self.memory):
+            if not held:
+                continue
+            marks = columns.Marks.concat(held) if len(held) > 1 else held[0]
+            records = np.empty(len(marks), RECORD)
+            for name, values in zip(RECORD.names, marks._columns(), strict=True):  # type: ignore[arg-type]
+                records[name] = values
+            with open(self._path(p), "ab") as f:
+                records.tofile(f)
+            self.memory[p] = []
+        self.held = 0
+        self.spilled = True
 
     def __iter__(self) -> Iterator[columns.Marks]:
-        """Each part's marks (unsorted)."""
-        if self.parts == 1:
-            if self.memory:
-                yield columns.Marks.concat(self.memory) if len(self.memory) > 1 else self.memory[0]
-            return
+        """Each part's marks (unsorted, in file order); a part's memory is let go as it
+        is handed out."""
         for p in range(self.parts):
-            path = self._path(p)
-            if not path.exists():
-                continue
-            records = np.fromfile(path, RECORD)
-            yield columns.Marks(
-                records["line"].copy(),
-                records["student"].copy(),
-                records["day"].copy(),
-                records["lesson"].copy(),
-                records["course"].copy(),
-                records["code"].copy(),
-            )
-            del records
+            held, self.memory[p] = self.memory[p], []
+            if self.spilled and self._path(p).exists():
+                records = np.fromfile(self._path(p), RECORD)
+                held.insert(
+                    0,
+                    columns.Marks(
+                        records["line"].copy(),
+                        records["student"].copy(),
+                        records["day"].copy(),
+                        records["lesson"].copy(),
+                        records["course"].copy(),
+                        records["code"].copy(),
+                    ),
+                )
+                del records
+            if held:
+                yield columns.Marks.concat(held) if len(held) > 1 else held[0]
+            del held
 
 
 def _merge_report(report: parsing.Report, sub: parsing.Report, shift: int) -> None:
@@ -120,13 +148,16 @@ def read_into(
     codes: dict[str, int],
     today: date,
     report: parsing.Report,
+    digest,
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Check the whole file block by block, spilling its marks while it is error-free;
-    returns the course codes (the marks' `course` indexes into them)."""
+    returns the course codes (the marks' `course` indexes into them). Every byte of the
+    file goes through `digest` (a hashlib object) as it is read: one pass, not two."""
     courses: dict[str, int] = {}
     with open(path, "rb") as f:
         header = f.readline()
+        digest.update(header)
         raw_header = header[3:] if header.startswith(b"\xef\xbb\xbf") else header
         try:
             header_ok = header.endswith(b"\n") and parsing.check_header(
@@ -141,12 +172,15 @@ def read_into(
                 f, students=students, codes=codes, today=today, report=report
             )
             spill.add(_with_courses(columns.from_rows(rows), courses))
+            f.seek(len(header))
+            _hash_rest(f, digest)
             return list(courses)
         line = 2  # the file line of the block's first row
         done = len(header)
         while block := f.read(block_bytes):
             if not block.endswith(b"\n"):
                 block += f.readline()  # the rest of the last line, or the file's end
+            digest.update(block)
             done += len(block)
             n_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
             fast = None
@@ -179,6 +213,7 @@ def read_into(
                 if not report.fatal:
                     spill.add(_with_courses(marks, courses))
                 if any(e.code == "encoding" for e in sub.errors):
+                    _hash_rest(f, digest)
                     break  # as the careful reader of a whole file, stop at undecodable bytes
             line += n_lines
             if progress:
@@ -186,6 +221,12 @@ def read_into(
     if report.rows == 0 and not report.fatal:
         report.add(1, "no_rows")
     return list(courses)
+
+
+def _hash_rest(f, digest) -> None:
+    """The file's bytes from where `f` stands to its end, into `digest`."""
+    while chunk := f.read(1 << 16):
+        digest.update(chunk)
 
 
 def _with_courses(read: tuple[columns.Marks, list[str]], courses: dict[str, int]) -> columns.Marks:

@@ -81,6 +81,23 @@ class Marks:
         )
 
 
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array, in one pass (`np.unique` sorts or hashes
+    every value again: 0.5–0.9 s over the parts of a 10,000-student year)."""
+    if not len(values):
+        return values[:0]
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def distinct_small(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted, of integers within a small range (lesson widths,
+    days of a year) by counting them (one pass)."""
+    if not len(values):
+        return values[:0]
+    low = int(values.min())
+    return np.flatnonzero(np.bincount((values - low).astype(np.intp))) + low
+
+
 def empty() -> Marks:
     return Marks(
         np.empty(0, np.int64),

@@ -28,7 +28,7 @@ def import_roster(
     report: parsing.Report,
     today: date,
     progress: runs.Progress | None,
-    scan: runs.FileScan,
+    scan: runs.FileScan | None,
 ) -> int:
     inst = run.institution
     campuses = {c.name: c for c in Campus.objects.filter(institution=inst)}
@@ -135,7 +135,7 @@ def import_progress(
     report: parsing.Report,
     today: date,
     progress: runs.Progress | None,
-    scan: runs.FileScan,
+    scan: runs.FileScan | None,
 ) -> int:
     students = runs.student_ids(run.institution_id)
     with runs.open_file(run) as f:

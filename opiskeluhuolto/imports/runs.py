@@ -38,6 +38,35 @@ def scan_file(path: Path) -> FileScan:
     return FileScan(digest.hexdigest(), size, separators, last == b"\n")
 
 
+class AlreadyImported(Exception):
+    """The file (by its hash) was imported into the institution before."""
+
+    def __init__(self, sha256: str):
+        super().__init__(sha256)
+        self.sha256 = sha256
+
+
+def imported_before(run: ImportRun, sha256: str) -> bool:
+    return (
+        ImportRun.objects.filter(
+            institution_id=run.institution_id,
+            kind=run.kind,
+            sha256=sha256,
+            status=ImportRun.Status.SUCCEEDED,
+        )
+        .exclude(pk=run.pk)
+        .exists()
+    )
+
+
+def claim(run: ImportRun, sha256: str) -> None:
+    """Record the file's hash on the run, hashed while the file was read (one pass);
+    raises AlreadyImported, before anything is written, if the file was imported before."""
+    if imported_before(run, sha256):
+        raise AlreadyImported(sha256)
+    save_run(run, sha256=sha256)
+
+
 def save_run(run: ImportRun, **fields) -> None:
     for k, v in fields.items():
         setattr(run, k, v)

@@ -18,6 +18,7 @@ import numpy as np
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
+from . import columns
 from .columns import (
     Days,
     Marks,
@@ -193,7 +194,7 @@ DAY_COLUMNS = "student_id, day, codes, courses"
 
 def _day_records(days: Days):
     # One fixed-width record type per day length (the last lesson marked).
-    for width in np.unique(days.width).tolist():
+    for width in columns.distinct_small(days.width).tolist():
         rows = np.flatnonzero(days.width == width)
         yield binary_records(
             [
@@ -346,7 +347,7 @@ def school_year(day: date) -> int:
 
 def months_of_weeks(weeks: np.ndarray) -> list[date]:
     """The months (first days) of the Mondays in an array of epoch days."""
-    return sorted({month_start(from_epoch(w)) for w in np.unique(weeks).tolist()})
+    return sorted({month_start(from_epoch(w)) for w in columns.distinct_small(weeks).tolist()})
 
 
 #: The rollups kept per school year (`refresh_rollups` rewrites a year's rows whole).

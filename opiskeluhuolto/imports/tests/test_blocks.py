@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from opiskeluhuolto.imports import actions, columns
+from opiskeluhuolto.imports import actions, blocks, columns
 from opiskeluhuolto.imports.models import AttendanceDay, ImportRun, MonthlyAbsence, WeeklyAbsence
 from opiskeluhuolto.organisation.models import Guardianship
 
@@ -77,7 +77,7 @@ def test_many_blocks_store_what_one_block_stores(school, settings, monkeypatch, 
     whole = stored()
     assert len(whole[0]) == 30 * 15
     forget()
-    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = settings.ATTENDANCE_IMPORT_PART_BYTES = TINY
     run = import_text(school.lukio, text, kind="attendance", today=TODAY)
     assert run.status == ImportRun.Status.SUCCEEDED, run.errors
     assert run.rows_read == run.rows_written == 30 * 15 * 6
@@ -85,7 +85,7 @@ def test_many_blocks_store_what_one_block_stores(school, settings, monkeypatch, 
 
 
 def test_a_bad_line_late_in_a_multi_block_file_stores_nothing(school, settings):
-    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = settings.ATTENDANCE_IMPORT_PART_BYTES = TINY
     days = school_days_before(TODAY, 10)
     first = import_text(
         school.lukio, daily_export(range(20), days[:5]), kind="attendance", today=TODAY
@@ -109,7 +109,7 @@ def test_a_bad_line_late_in_a_multi_block_file_stores_nothing(school, settings):
 
 
 def test_a_lesson_marked_twice_in_different_blocks_stores_nothing(school, settings):
-    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = TINY
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = settings.ATTENDANCE_IMPORT_PART_BYTES = TINY
     days = school_days_before(TODAY, 10)
     first = import_text(
         school.lukio, daily_export(range(20), days[:5]), kind="attendance", today=TODAY
@@ -146,7 +146,10 @@ def test_memory_does_not_grow_with_the_file(school, settings, tmp_path, block):
     """Peak Python-traced memory (NumPy arrays included; Polars' own buffers are not
     traced) of a file four times as long is about the same with small blocks; with one
     block for the whole file (as before issue 21) the same measurement grows."""
-    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = block
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = settings.ATTENDANCE_IMPORT_PART_BYTES = block
+    # No memory budget: every block's marks go to temporary files, as the default budget
+    # (hundreds of MB) has them go for a file of gigabytes once it is used up.
+    settings.ATTENDANCE_IMPORT_MEMORY_BYTES = 0
     days = school_days_before(TODAY, 30)
     _peak(school, range(0, 2), days[:1], tmp_path / "warm.csv")  # first-use caches
     small, small_bytes = _peak(school, range(2, 22), days, tmp_path / "small.csv")
@@ -158,6 +161,38 @@ def test_memory_does_not_grow_with_the_file(school, settings, tmp_path, block):
         assert big < 1.2 * small, (small, big)
     else:
         assert big > 1.4 * small, (small, big)
+
+
+@pytest.mark.parametrize("budget", [0, 4096, 1 << 30])
+def test_the_memory_budget_changes_nothing_stored(school, settings, monkeypatch, budget):
+    """Marks held in memory (a large budget), spilled to files once the budget is
+    exceeded (4 KiB: some in files, the rest in memory) or spilled with every block
+    (none): the same days, summaries and rollups, and a duplicate found across them."""
+    text = daily_export(range(30), school_days_before(TODAY, 15), crlf=True)
+    run = import_text(school.lukio, text, kind="attendance", today=TODAY)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    whole = stored()
+    forget()
+    settings.ATTENDANCE_IMPORT_BLOCK_BYTES = settings.ATTENDANCE_IMPORT_PART_BYTES = TINY
+    settings.ATTENDANCE_IMPORT_MEMORY_BYTES = budget
+    spills: list[bool] = []
+    real_iter = blocks.Spill.__iter__
+
+    def watched(self):
+        spills.append(self.spilled)
+        return real_iter(self)
+
+    monkeypatch.setattr(blocks.Spill, "__iter__", watched)
+    run = import_text(school.lukio, text, kind="attendance", today=TODAY)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    assert spills == [budget < len(text)]
+    assert stored() == whole
+    lines = text.splitlines(keepends=True)
+    run = import_text(
+        school.lukio, "".join([*lines, lines[1]]), kind="attendance", today=TODAY, name="d.csv"
+    )
+    assert run.errors == [{"line": len(lines) + 1, "code": "duplicate", "value": "", "other": 2}]
+    assert stored() == whole
 
 
 def test_the_generator_writes_guardians_unsorted_days_and_crlf(cast, tmp_path):

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -242,3 +243,12 @@ def test_day_slices_cover_every_mark_and_never_split_a_day(rows, size):
     for i, a in enumerate(days):
         for b in days[i + 1 :]:
             assert not a & b
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 1000])
+def test_distinct_values_in_one_pass_equal_np_unique(n):
+    rng = np.random.default_rng(n)
+    values = rng.integers(20_300, 20_600, n).astype(np.int32)
+    assert columns.distinct_small(values).tolist() == np.unique(values).tolist()
+    ordered = np.sort(values)
+    assert columns.distinct_sorted(ordered).tolist() == np.unique(values).tolist()
