@@ -39,37 +39,67 @@ def propensity(rng: random.Random) -> float:
     return min(0.4, math.exp(rng.gauss(math.log(0.03), 0.9)))
 
 
+#: Lengths of the sickness runs, in school days (drawn with `random.choice`).
+SICK_RUNS = (1, 1, 1, 2, 2, 3, 5)
+
+
+def lessons_on(day: date, lessons_per_day: int = 6) -> int:
+    """Lessons a student has on `day`: one fewer on Fridays."""
+    return lessons_per_day - (1 if day.weekday() == 4 else 0)
+
+
+def student_codes(rng: random.Random, days: list[date], lessons_per_day: int = 6) -> bytes:
+    """The codes of every lesson of one student, one ASCII byte a lesson, day by day.
+
+    The model of the module docstring; the codes are the default Wilma codes. The
+    draws are sequential (each day's outcome decides what is drawn next), so this is
+    a plain loop over `random` rather than NumPy arrays; it is the only per-lesson
+    Python work of `generate_attendance_csv`, which fills the lines around the codes
+    in bulk. `student_marks` is the same sequence as (day, lesson, code) tuples.
+    """
+    random = rng.random
+    p = propensity(rng)
+    truant = random() < 0.15  # some students skip lessons without explanation
+    sick_at, t = p * 0.35, p * 0.3
+    m, k = t + 0.01, t + 0.012
+    sick = b"X" if truant else b"H"
+    out = bytearray()
+    append = out.append
+    sick_left = 0
+    for day in days:
+        n = lessons_on(day, lessons_per_day)
+        if sick_left == 0 and random() < sick_at:
+            sick_left = rng.choice(SICK_RUNS)
+        if sick_left:
+            sick_left -= 1
+            out += (b"S" if random() < 0.85 else sick) * n
+            continue
+        if random() < 0.01:
+            out += b"L" * n
+            continue
+        for _ in range(n):
+            r = random()
+            if r >= k:
+                append(43)  # "+"
+            elif r < t:
+                append(88 if truant or random() < 0.3 else 84)  # "X", "T"
+            elif r < m:
+                append(77)  # "M"
+            else:
+                append(75)  # "K"
+    return bytes(out)
+
+
 def student_marks(
     rng: random.Random, days: list[date], lessons_per_day: int = 6
 ) -> Iterator[tuple[date, int, str]]:
-    """(day, lesson, code) for every lesson of one student; codes are the default Wilma codes."""
-    p = propensity(rng)
-    truant = rng.random() < 0.15  # some students skip lessons without explanation
-    sick_left = 0
+    """(day, lesson, code) for every lesson of one student (`student_codes`)."""
+    codes = student_codes(rng, days, lessons_per_day).decode("ascii")
+    i = 0
     for day in days:
-        n = lessons_per_day - (1 if day.weekday() == 4 else 0)
-        if sick_left == 0 and rng.random() < p * 0.35:
-            sick_left = rng.choice((1, 1, 1, 2, 2, 3, 5))
-        if sick_left:
-            sick_left -= 1
-            code = "S" if rng.random() < 0.85 else ("X" if truant else "H")
-            for lesson in range(1, n + 1):
-                yield day, lesson, code
-            continue
-        if rng.random() < 0.01:
-            for lesson in range(1, n + 1):
-                yield day, lesson, "L"
-            continue
-        for lesson in range(1, n + 1):
-            r = rng.random()
-            if r < p * 0.3:
-                yield day, lesson, ("X" if truant or rng.random() < 0.3 else "T")
-            elif r < p * 0.3 + 0.01:
-                yield day, lesson, "M"
-            elif r < p * 0.3 + 0.012:
-                yield day, lesson, "K"
-            else:
-                yield day, lesson, "+"
+        for lesson in range(1, lessons_on(day, lessons_per_day) + 1):
+            yield day, lesson, codes[i]
+            i += 1
 
 
 COURSES = ("ENA01", "MAA02", "ÄI03", "KEM01", "HI02", "LI01", "YH01", "FY01", "RUB01", "TE01")
