@@ -12,7 +12,9 @@ the locks of the rows' chains in the order of the chains' numbers (as the trigge
 no deadlock with a trigger's transaction), reads each chain's last row after the lock (a
 new snapshot per statement: the last committed row), computes each row's `seq`, previous
 hash and hash with the trigger's payload, and inserts the rows already chained. The
-trigger then leaves them alone (`seq` given). The locks are held until the statement's
+trigger does not even fire for them: it is queued only for rows inserted without their
+`seq` (`WHEN (NEW.seq IS NULL)`, checked as the row is inserted; before, it was queued for
+every row and returned at once for a chained one, 80 calls at a work list's commit). The locks are held until the statement's
 own commit, as the trigger's are, so the chain's order is the commit order, as before.
 Inside a caller's transaction the trigger's path is kept: taking the locks at the write
 would hold them across the rest of that transaction.
@@ -105,13 +107,22 @@ $$ LANGUAGE plpgsql
 """
 
 
+TRIGGER = """
+DROP TRIGGER records_log_chain ON records_accesslogentry;
+CREATE CONSTRAINT TRIGGER records_log_chain AFTER INSERT ON records_accesslogentry
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW {when}EXECUTE FUNCTION records_log_chain()
+"""
+
+
 def create_function(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(TRIGGER.format(when="WHEN (NEW.seq IS NULL) "))
 
 
 def drop_function(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(TRIGGER.format(when=""))
         schema_editor.execute(
             "DROP FUNCTION IF EXISTS records_log_append(timestamptz, integer[], varchar[], "
             "varchar[], varchar[], varchar[], varchar[], integer[], integer[], integer[], "
