@@ -219,8 +219,8 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
     the same hashes as the trigger's, but each row written once, not inserted and then
     updated by the trigger (which leaves rows given their `seq` alone); the locks are
     still held until the statement's commit. Either way the statement and every value but
-    the chain's own are prepared first, and the SQL is plain: compiling an ORM query would cost more than
-    running it. The rows of one write share one time: they are one use of the data.
+    the chain's own are prepared first, and the SQL is plain: compiling an ORM query would
+    cost more than running it. The rows of one write share one time: they are one use of the data.
     """
     db = transaction.get_connection()
     if alone:
