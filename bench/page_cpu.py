@@ -3,6 +3,7 @@
     .venv/bin/python bench/page_cpu.py
     … bench/page_cpu.py --only case --profile 25     # and the 25 costliest functions
     … bench/page_cpu.py --only case --trace          # each statement's and the commit's wall time
+    … bench/page_cpu.py --users 50 --repeat 5        # every simulated user, not only the first
 
 The load test says how long users wait; this says where a request's CPU goes, which is
 what decides the wait once the two cores are busy. Each page is requested with
@@ -24,6 +25,7 @@ import secrets
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 os.environ.update(
     {
@@ -104,6 +106,66 @@ def trace(client, path: str, repeat: int, queries: list[str]) -> None:
         )
 
 
+def backend_ticks() -> tuple[int, int]:
+    """(pid, utime + stime ticks) of this process's database session's server process
+    (PostgreSQL on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return pid, int(fields[11]) + int(fields[12])
+
+
+def signed_in(username: str, path: str):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(headers=PROXY_HEADERS)
+    # A session as bench_pages.py makes them: as after a strong sign-in, without which
+    # "who has read my data" sends a student to the step-up page.
+    client.cookies[settings.SESSION_COOKIE_NAME] = sessions_for([(username, path)])[0]
+    return client
+
+
+def every_user(label: str, entries: list[tuple[str, str]], repeat: int) -> None:
+    """Each user's median CPU and query count; min / median / max over the users, the
+    server's CPU a request and the three costliest users (`--users`)."""
+    from django.db import connection
+
+    per_user: list[tuple[float, int, str, str]] = []
+    db_ticks, db_requests = 0, 0
+    for username, path in entries:
+        client = signed_in(username, path)
+        for _ in range(2):
+            assert client.get(path).status_code == 200, (username, path)
+        queries: list[str] = []
+        with connection.execute_wrapper(counting(queries)):
+            client.get(path)
+        pid, t0 = backend_ticks()
+        cpu = []
+        for _ in range(repeat):
+            c0 = time.thread_time()
+            client.get(path)
+            cpu.append(time.thread_time() - c0)
+        pid2, t1 = backend_ticks()
+        if pid2 == pid:  # the connection was not replaced meanwhile
+            db_ticks += t1 - t0
+            db_requests += repeat
+        per_user.append((statistics.median(cpu) * 1000, len(queries), username, path))
+    cpus = sorted(c for c, *_ in per_user)
+    counts = sorted(q for _c, q, *_ in per_user)
+    db = db_ticks / os.sysconf("SC_CLK_TCK") / max(1, db_requests) * 1000
+    print(
+        f"{label:<44} {len(per_user):>3} users  queries {counts[0]}–{counts[-1]}  "
+        f"CPU ms min {cpus[0]:.1f} median {statistics.median(cpus):.1f} max {cpus[-1]:.1f}  "
+        f"database CPU {db:.1f} ms a request"
+    )
+    for cpu_ms, count, username, path in sorted(per_user, reverse=True)[:3]:
+        print(f"    {cpu_ms:6.1f} ms {count:>3} queries  {username} {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
@@ -112,12 +174,13 @@ def main() -> None:
     parser.add_argument(
         "--trace", action="store_true", help="each statement's and the commit's wall time"
     )
+    parser.add_argument(
+        "--users", type=int, default=1, help="measure the first N of each page's users"
+    )
     args = parser.parse_args()
     setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
     call_command("collectstatic", "--no-input", verbosity=0)
     print(f"machine: {machine()}")
@@ -126,11 +189,11 @@ def main() -> None:
     for label, entries in pages():
         if args.only and not any(o in label for o in args.only):
             continue
+        if args.users > 1:
+            every_user(label, entries[: args.users], args.repeat)
+            continue
         username, path = entries[0]  # the first simulated user, reading their own objects
-        client = Client(headers=PROXY_HEADERS)
-        # A session as bench_pages.py makes them: as after a strong sign-in, without which
-        # "who has read my data" sends a student to the step-up page.
-        client.cookies[settings.SESSION_COOKIE_NAME] = sessions_for([(username, path)])[0]
+        client = signed_in(username, path)
         for _ in range(5):
             assert client.get(path).status_code == 200, path
         queries: list[str] = []

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
@@ -70,18 +70,45 @@ class Calendars:
         return self._cache[institution_id]
 
 
+#: The column the first page's query counts all rows in (`first_page_or_paginate`).
+_TOTAL = "_rows_in_all"
+
+
 def first_page_or_paginate(queryset, per_page: int, number) -> Page:
-    """`Paginator(queryset, per_page).get_page(number)` with one query fewer on the usual
-    visit: the first page is fetched with one row more, and when the rest fits on it, no
-    COUNT is needed. Beyond the first page, or when there are more rows, as Django does."""
+    """`Paginator(queryset, per_page).get_page(number)` in one query on the usual visit:
+    the first page's rows come with the number of all rows beside each (`COUNT(*) OVER
+    ()`, which the database computes before the LIMIT), instead of the rows and a COUNT
+    query of their own (two round trips, and the COUNT's ORM compiling cost more than its
+    running). Beyond the first page, as Django does. Django's Paginator has no way to take
+    the count from the page's own query, hence this."""
     if number not in (None, "", "1"):
         return Paginator(queryset, per_page).get_page(number)
-    rows = list(queryset[: per_page + 1])
-    if len(rows) <= per_page:
-        return Paginator(rows, per_page).get_page(1)
-    page = Paginator(queryset, per_page).get_page(1)  # counts; its rows are not fetched
-    page.object_list = rows[:per_page]
+    fetched = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[:per_page])
+    total, rows = _without_total(fetched)
+    paginator = Paginator(queryset, per_page)
+    paginator.__dict__["count"] = total  # the cached property, known now
+    page = paginator.page(1)  # slices the queryset lazily: its rows are not fetched
+    page.object_list = rows
     return page
+
+
+def _without_total(fetched: list) -> tuple[int, list]:
+    """The number of all rows (`_TOTAL`) and the rows without it, as the queryset gives
+    them: dicts (`values`), tuples (`values_list`, the annotation last) or instances."""
+    if not fetched:
+        return 0, fetched
+    first = fetched[0]
+    if isinstance(first, dict):
+        total = first[_TOTAL]
+        for row in fetched:
+            del row[_TOTAL]
+        return total, fetched
+    if isinstance(first, tuple):
+        return first[-1], [row[:-1] for row in fetched]
+    total = getattr(first, _TOTAL)
+    for row in fetched:
+        delattr(row, _TOTAL)
+    return total, fetched
 
 
 def with_states(

@@ -177,6 +177,16 @@ def _insert_arrays() -> str:
     )
 
 
+@functools.cache
+def _append_chained() -> str:
+    """PostgreSQL: the call of `records_log_append` (records migration 0010), which chains
+    the rows given as one array per column and inserts them chained, in one statement of
+    its own (`write(rows, alone=True)`)."""
+    fields = {f.attname: f for f in AccessLogEntry._meta.concrete_fields}
+    casts = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in (*_CONTENT, "chain"))
+    return f"SELECT records_log_append(%s::{fields['at'].db_type(connection)}, {casts})"
+
+
 def can_write_alone() -> bool:
     """Whether a log write may be a transaction of its own (`write(rows, alone=True)`): on
     PostgreSQL, outside any transaction. Then the INSERT commits by itself, the deferred
@@ -204,9 +214,13 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
     waits for another one's round trips; they go in by one statement of an array per
     column (`_insert_arrays`), whatever their number. On SQLite the write transaction
     (IMMEDIATE) already serialises writers: the chains' last rows are read and the rows
-    chained here. Either way the statement and every value but the chain's own are
-    prepared first, and the SQL is plain: compiling an ORM query would cost more than
-    running it. The rows of one write share one time: they are one use of the data.
+    chained here. A write of its own on PostgreSQL (`alone`) is chained by its statement
+    instead (`records_log_append`, migration 0010): the same locks in the same order and
+    the same hashes as the trigger's, but each row written once, not inserted and then
+    updated by the trigger (which leaves rows given their `seq` alone); the locks are
+    still held until the statement's commit. Either way the statement and every value but
+    the chain's own are prepared first, and the SQL is plain: compiling an ORM query would
+    cost more than running it. The rows of one write share one time: they are one use of the data.
     """
     db = transaction.get_connection()
     if alone:
@@ -221,10 +235,13 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
     at = timezone.now()
     at_value = AccessLogEntry._meta.get_field("at").get_db_prep_save(at, db)
     if db.vendor == "postgresql":
-        # Unchained (the trigger chains them): one array per column, rows in order.
+        # One array per column, rows in order: chained by the statement when it is a
+        # transaction of its own, else unchained (the trigger chains them at the commit).
         keys = [chain.student_chain(content["student_id_ref"]) for content in rows]
         with connection.cursor() as cursor:
-            cursor.execute(_insert_arrays(), [at_value, *columns, keys])
+            cursor.execute(
+                _append_chained() if alone else _insert_arrays(), [at_value, *columns, keys]
+            )
         return
     prepared = zip(*columns, strict=True)
     sql = _insert(len(rows))

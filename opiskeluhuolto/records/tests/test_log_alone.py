@@ -13,6 +13,11 @@ from opiskeluhuolto.records.reading import Read, log_reads, read_record
 
 pytestmark = pytest.mark.django_db
 
+#: What the log's write statements contain: the INSERT of a write in a transaction, and
+#: the call of `records_log_append` (records migration 0010) of a write of its own.
+_LOG_WRITE = "records_log"
+_CHAINED = "SELECT records_log_append("
+
 
 def _chain_holds():
     rows = AccessLogEntry.objects.order_by("seq").values(
@@ -40,7 +45,7 @@ def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
 ):
     """A read writes nothing but its log row. On PostgreSQL, outside a transaction, the row
     is one INSERT that commits by itself (no BEGIN and COMMIT round trips: issue 21, item
-    3), chained by the trigger in that commit before the content is returned; on SQLite the
+    3), chained by the statement itself before the content is returned; on SQLite the
     write transaction chains it as before."""
     autocommit_changes = _spy_autocommit(monkeypatch)
     before = AccessLogEntry.objects.count()
@@ -48,7 +53,7 @@ def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
         view = read_record(cast.kuraattori, case_with_entry, purpose="x")
     monkeypatch.undo()
     assert view is not None and view.entries
-    logged = [q["sql"] for q in ctx.captured_queries if "records_accesslogentry" in q["sql"]]
+    logged = [q["sql"] for q in ctx.captured_queries if _LOG_WRITE in q["sql"]]
     row = AccessLogEntry.objects.order_by("-pk").first()
     assert AccessLogEntry.objects.count() == before + 1
     assert (row.actor_id, row.record_id_ref) == (cast.kuraattori.pk, view.record.pk)
@@ -56,7 +61,7 @@ def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
     assert _chain_holds()
     if connection.vendor == "postgresql":
         assert autocommit_changes == []  # no transaction was opened
-        assert len(logged) == 1 and logged[0].startswith("INSERT")
+        assert len(logged) == 1 and logged[0].startswith(_CHAINED)
     else:
         assert autocommit_changes[0] is False  # the write transaction of SQLite
 
@@ -64,7 +69,7 @@ def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
 @pytest.mark.django_db(transaction=True)
 def test_reads_of_requests_and_bookings_are_logged_by_one_statement_of_their_own(cast, monkeypatch):
     """The pages listing requests and bookings (`log_reads`) log their rows the same way:
-    one INSERT committing by itself on PostgreSQL, the write transaction on SQLite; every
+    one statement committing by itself on PostgreSQL, the write transaction on SQLite; every
     row chained, one per document shown."""
     reads = [
         Read(AccessLogEntry.Subject.REQUEST, 11, cast.aino.pk, cast.aino.institution_id),
@@ -75,13 +80,65 @@ def test_reads_of_requests_and_bookings_are_logged_by_one_statement_of_their_own
     with CaptureQueriesContext(connection) as ctx:
         log_reads(cast.kuraattori, reads, purpose="x")
     monkeypatch.undo()
-    logged = [q["sql"] for q in ctx.captured_queries if "records_accesslogentry" in q["sql"]]
+    logged = [q["sql"] for q in ctx.captured_queries if _LOG_WRITE in q["sql"]]
     rows = list(AccessLogEntry.objects.order_by("pk")[before:])
     assert [(r.subject_kind, r.subject_id) for r in rows] == [("request", 11), ("booking", 12)]
     assert all(r.seq is not None and r.hash for r in rows)  # chained and committed
     assert _chain_holds()
     if connection.vendor == "postgresql":
         assert autocommit_changes == []
-        assert len(logged) == 1 and logged[0].startswith("INSERT")
+        assert len(logged) == 1 and logged[0].startswith(_CHAINED)
     else:
         assert autocommit_changes[0] is False
+
+
+def _chains_hold() -> dict[int, int]:
+    """Each chain's length, after checking that every chain holds."""
+    rows = AccessLogEntry.objects.order_by("chain", "seq").values(
+        "chain", *chain.FIELDS, *chain.SUBJECT_FIELDS, "prev_hash", "hash"
+    )
+    by_chain: dict[int, list] = {}
+    for row in rows:
+        by_chain.setdefault(row["chain"], []).append(row)
+    for key, mine in by_chain.items():
+        assert chain.first_break(mine) is None, key
+    return {key: len(mine) for key, mine in by_chain.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_chained_by_their_statement_continue_the_chains_the_trigger_writes(cast):
+    """A write of its own chains its rows itself (`records_log_append` on PostgreSQL), a
+    write in a transaction by the trigger at the commit: mixed, and with several rows about
+    one student in one write, each student's chain holds and every row is in it once."""
+    from django.db import transaction
+
+    from opiskeluhuolto.records import log
+
+    def rows(*students, purpose="x"):
+        return [
+            log.subject_row(
+                cast.kuraattori,
+                kind=AccessLogEntry.Subject.BOOKING,
+                subject_id=i,
+                student_id=s.pk,
+                role="kuraattori",
+                basis="membership",
+                purpose=purpose,
+                action="read",
+            )
+            for i, s in enumerate(students, start=1)
+        ]
+
+    before = _chains_hold()
+    log.write_use(rows(cast.aino, cast.eero, cast.aino))  # alone on PostgreSQL
+    with transaction.atomic():
+        log.write(rows(cast.aino, cast.onni))  # chained by the trigger at the commit
+    log.write_use(rows(cast.onni, cast.aino, purpose='y "quoted" ä'))
+    after = _chains_hold()
+    grew = {key: n - before.get(key, 0) for key, n in after.items() if n != before.get(key, 0)}
+    assert grew == {
+        chain.student_chain(cast.aino.pk): 4,
+        chain.student_chain(cast.eero.pk): 1,
+        chain.student_chain(cast.onni.pk): 2,
+    }
+    assert not AccessLogEntry.objects.filter(seq__isnull=True).exists()
