@@ -1,5 +1,6 @@
 import copy
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -118,8 +119,9 @@ def _access_log_chained_per_statement(request):
             cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
 
 
-#: Test modules whose every database test takes the cast in a rolled-back transaction (no
-#: commit, no time travel): they share one cast per module (`_module_cast`).
+#: Test modules with tests that take the cast in a rolled-back transaction (no commit, no
+#: time travel) and no module-scoped database world of their own: those tests share one
+#: cast per module (`_module_cast`).
 _CAST_MODULES: set[str] = set()
 
 
@@ -130,51 +132,136 @@ def _commits(item) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or bool(committing)
 
 
+def cast_moment(item):
+    """The moment the test's `cast` fixture builds the cast at, when it fixes one: the
+    `CAST_MOMENT` of the module that defines the fixture (appointments' conftest: a fixed
+    Monday), else None (the cast is built today)."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.get("cast") if info else None
+    if not defs:
+        return None
+    return getattr(sys.modules.get(defs[-1].func.__module__), "CAST_MOMENT", None)
+
+
 def _shares_the_cast(item) -> bool | None:
     """True: takes the cast, rolled back; False: uses the database otherwise; None: no
-    database at all."""
+    database at all. Time travel keeps a test from sharing unless its cast is built at a
+    fixed moment anyway (`cast_moment`)."""
     fixtures = set(getattr(item, "fixturenames", ()))
     if not (item.get_closest_marker("django_db") or DATABASE_FIXTURES & fixtures):
         return None
-    return "cast" in fixtures and not _commits(item) and "time_machine" not in fixtures
+    travels = "time_machine" in fixtures and cast_moment(item) is None
+    return "cast" in fixtures and not _commits(item) and not travels
+
+
+def _has_own_world(item) -> bool:
+    """A fixture wider than the test that reaches the database (a module world of its own,
+    as the permission matrix builds): the shared cast's transaction must not nest with it."""
+    info = getattr(item, "_fixtureinfo", None)
+    for name, defs in info.name2fixturedefs.items() if info else ():
+        d = defs[-1]
+        ours = not d.func.__module__.startswith("pytest_django")  # its unittest helper
+        wider = ours and name != "_module_cast" and d.scope not in ("function", "session")
+        if wider and {"django_db_setup", "django_db_blocker"} & set(d.argnames):
+            return True
+    return False
 
 
 def _note_cast_modules(items) -> None:
+    """Which modules share the cast, and their sharing tests put first in each module (in
+    their order, the others after them in theirs): the shared cast is rolled back before
+    the module's first test that must not see it (`_leave_the_shared_cast`), so that the
+    sharing tests run together before it."""
     verdicts: dict[str, set[bool | None]] = {}
+    own_world: set[str] = set()
     for item in items:
-        verdicts.setdefault(item.module.__name__, set()).add(_shares_the_cast(item))
+        name = item.module.__name__
+        verdicts.setdefault(name, set()).add(_shares_the_cast(item))
+        if _has_own_world(item):
+            own_world.add(name)
     _CAST_MODULES.clear()
-    _CAST_MODULES.update(
-        name for name, seen in verdicts.items() if True in seen and False not in seen
-    )
+    _CAST_MODULES.update(name for name, seen in verdicts.items() if True in seen)
+    _CAST_MODULES.difference_update(own_world)
+    first_of: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first_of.setdefault(item.module.__name__, i)
+
+    def order(pair):
+        i, item = pair
+        name = item.module.__name__
+        later = name in _CAST_MODULES and _shares_the_cast(item) is False
+        return (first_of[name], later, i)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=order)]
+
+
+#: The shared cast open now (a `testing.world.ModuleWorld`), its module's name, and the
+#: test being set up.
+_shared: dict = {"world": None, "module": None, "item": None}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """`_leave_the_shared_cast` before any fixture of the test is set up."""
+    _shared["item"] = item
+    _leave_the_shared_cast(item)
+
+
+def _leave_the_shared_cast(item) -> None:
+    """Roll the shared cast back before a test of another module, or a test of its module
+    that uses the database without it (it must see none of its rows)."""
+    world = _shared["world"]
+    if world is None or not world.open:
+        return
+    if item.module.__name__ == _shared["module"] and _shares_the_cast(item) is not False:
+        return
+    world.close()
 
 
 @pytest.fixture(scope="module")
 def _module_cast(request, django_db_setup, django_db_blocker):
-    """The cast built once for a module whose database tests all take it without
-    committing (as Django's `TestCase.setUpTestData`): in a transaction around the module,
-    each test a savepoint in it, rolled back after the test (`testing.world.module_world`).
-    Building it costs ~240 queries; about 800 tests take it. Elsewhere (a module with a
-    committing test, or a database test without the cast, which must not see its rows)
-    None: each test builds its own."""
-    if request.module.__name__ not in _CAST_MODULES:
+    """The cast built once for a module's tests that take it without committing (as Django's
+    `TestCase.setUpTestData`): in a transaction around them, each test a savepoint in it,
+    rolled back after the test (`testing.world.ModuleWorld`). Building it costs ~240
+    queries; about 1100 tests take it. The module's other database tests (committing,
+    travelling in time, or without the cast, which must not see its rows) run after the
+    sharing ones (`_note_cast_modules`), once the shared cast is rolled back
+    (`_leave_the_shared_cast`); a test that still takes the cast then builds its own, as
+    do the tests of a module with a database world of its own. None: no shared cast."""
+    item = _shared["item"]
+    if request.module.__name__ not in _CAST_MODULES or (
+        item is not None and _shares_the_cast(item) is not True
+    ):
         yield None
         return
+    import time_machine
     from django.utils import timezone
 
     from opiskeluhuolto.testing.cast import build
-    from opiskeluhuolto.testing.world import module_world
+    from opiskeluhuolto.testing.world import ModuleWorld
 
-    with module_world(django_db_blocker, lambda: build(timezone.localdate())) as built:
-        yield built
+    def build_it():
+        moment = cast_moment(item) if item is not None else None
+        if moment is None:
+            return build(timezone.localdate())
+        with time_machine.travel(moment, tick=False):  # as the module's `cast` fixture does
+            return build(timezone.localdate())
+
+    world = ModuleWorld(django_db_blocker, build_it)
+    _shared.update(world=world, module=request.module.__name__)
+    try:
+        yield world
+    finally:
+        world.close()
+        _shared.update(world=None, module=None)
 
 
 @pytest.fixture
-def cast(_module_cast, db):
+def cast(request, _module_cast, db):
     """The test cast (`testing.cast`). A shared one is deep-copied for each test, as
     `setUpTestData`'s instances are: what a test changes on its copy stays with it."""
-    if _module_cast is not None:
-        return copy.deepcopy(_module_cast)
+    if _module_cast is not None and _module_cast.open and _shares_the_cast(request.node):
+        return copy.deepcopy(_module_cast.built)
     from django.utils import timezone
 
     from opiskeluhuolto.testing.cast import build

@@ -31,6 +31,48 @@ TEST_SETTINGS = {
 }
 
 
+class ModuleWorld[T]:
+    """A world built with `build()` in a transaction that stays open until `close()`,
+    which rolls it back (once; later calls do nothing).
+
+    `module_world` closes it when its block ends; conftest.py's shared cast closes it
+    earlier, before the first test of its module that must not see it."""
+
+    def __init__(self, django_db_blocker, build: Callable[[], T]) -> None:
+        self._blocker = django_db_blocker
+        self._atomic = transaction.atomic()
+        # Like the transaction of django.test.TestCase: an application's
+        # `atomic(durable=True)` inside a test is not refused because of this one.
+        self._atomic._from_testcase = True  # type: ignore[attr-defined]  # as TestCase sets it
+        self.open = False
+        # The database is unblocked only to build and to roll back: between, a test of the
+        # module that asks for no database is refused it, as everywhere.
+        with django_db_blocker.unblock():
+            self._atomic.__enter__()
+            self.open = True
+            try:
+                if connection.vendor == "postgresql":
+                    # As conftest.py does for each test: the access log's chain is checked
+                    # at each INSERT, since this transaction never commits.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
+                cache.clear()
+                with override_settings(**TEST_SETTINGS):
+                    self.built: T = build()
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        if not self.open:
+            return
+        self.open = False
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+            cache.clear()
+
+
 @contextmanager
 def module_world[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     """Build a world with `build()` in a transaction that is rolled back when the block ends.
@@ -38,34 +80,11 @@ def module_world[T](django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     Use from a module-scoped fixture that depends on `django_db_setup`; the tests using it
     must be marked `django_db` (non-transactional), so each runs in a savepoint of its own.
     """
-    atomic = transaction.atomic()
-    # Like the transaction of django.test.TestCase: an application's
-    # `atomic(durable=True)` inside a test is not refused because of this one.
-    atomic._from_testcase = True  # type: ignore[attr-defined]  # as TestCase sets it
-    # The database is unblocked only to build and to roll back: between, a test of the
-    # module that asks for no database is refused it, as everywhere.
-    with django_db_blocker.unblock():
-        atomic.__enter__()
-        try:
-            if connection.vendor == "postgresql":
-                # As conftest.py does for each test: the access log's chain is checked at
-                # each INSERT, since this transaction never commits.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS records_log_chain IMMEDIATE")
-            cache.clear()
-            with override_settings(**TEST_SETTINGS):
-                built = build()
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
+    world = ModuleWorld(django_db_blocker, build)
     try:
-        yield built
+        yield world.built
     finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            cache.clear()
+        world.close()
 
 
 def facts_of(users) -> dict[str, object]:

@@ -35,14 +35,22 @@ def hours(cast):
 
 #: A Monday in the autumn term, 08.00 in Helsinki.
 MONDAY = datetime(2026, 11, 9, 8, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+#: The root conftest builds a module's shared cast at this moment (`cast_moment`).
+CAST_MOMENT = MONDAY
 
 
 @pytest.fixture
-def cast(db, time_machine):
-    """The cast on a fixed Monday: deadlines and slots are the same on every run."""
+def cast(request, _module_cast, db, time_machine):
+    """The cast on a fixed Monday: deadlines and slots are the same on every run. Shared by
+    a module's tests as the root conftest's `cast` is (built once at the same moment,
+    deep-copied for each test), else built for the test."""
+    import copy
+
     from opiskeluhuolto.testing.cast import build
 
     time_machine.move_to(MONDAY, tick=False)
+    if _module_cast is not None and _module_cast.open:
+        return copy.deepcopy(_module_cast.built)
     return build(timezone.localdate())
 
 
