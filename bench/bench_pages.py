@@ -54,7 +54,7 @@ import tempfile
 import threading
 import time
 
-from common import ROOT, git_commit, machine, own_redis, setup
+from common import ROOT, git_commit, machine, own_redis, setup, temp_dir
 
 PORT = 0  # chosen free at start
 USERS = 50
@@ -403,7 +403,7 @@ def shared_cache() -> dict[str, str]:
     if started is None:
         return {
             "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "CACHE_LOCATION": tempfile.mkdtemp(prefix="ohbench-cache-"),
+            "CACHE_LOCATION": temp_dir("ohbench-cache-"),
         }
     url, stop = started
     _STOP_REDIS.append(stop)
@@ -433,7 +433,7 @@ def server_env(debug: bool) -> dict[str, str]:
         # The keys the database was seeded with: this process's (the development key
         # unless FIELD_ENCRYPTION_KEYS is set), or the records cannot be decrypted.
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="ohbench-static-"),
+        "STATIC_ROOT": temp_dir("ohbench-static-"),
     }
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],

@@ -14,17 +14,29 @@ memory. `setup()` checks what Django ended up with and stops otherwise.
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def temp_dir(prefix: str) -> str:
+    """A directory of this run's own (collected static files and the like), removed when
+    the process ends: a benchmark leaves nothing behind it did not find."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
 
 #: The PostgreSQL server the benchmarks use (`BENCH_POSTGRES`); never `DATABASE_URL`.
 BENCH_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")

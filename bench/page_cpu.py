@@ -23,7 +23,6 @@ import os
 import pstats
 import secrets
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,12 +36,13 @@ os.environ.update(
         "LOG_LEVEL": "WARNING",
     }
 )
-os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="ohbench-static-"))
 # The development key the demo database was seeded with, unless one is given.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE=")
 
 from bench_pages import PROXY_HEADERS, pages, sessions_for  # noqa: E402
-from common import git_commit, machine, setup  # noqa: E402
+from common import git_commit, machine, setup, temp_dir  # noqa: E402
+
+os.environ.setdefault("STATIC_ROOT", temp_dir("ohbench-static-"))
 
 
 def counting(queries: list[str]):

@@ -25,7 +25,6 @@ import json
 import os
 import pstats
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
@@ -49,11 +48,12 @@ os.environ.update(
         "LOG_LEVEL": "WARNING",
     }
 )
-os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="ohbench-static-"))
 # The development key (bench_surveys.py's server gets the same unless one is given).
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE=")
 
-from common import git_commit, machine, setup, use_database  # noqa: E402
+from common import git_commit, machine, setup, temp_dir, use_database  # noqa: E402
+
+os.environ.setdefault("STATIC_ROOT", temp_dir("ohbench-static-"))
 
 use_database(ARGS.db)
 

@@ -65,8 +65,10 @@ def test_every_script_is_checked():
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_a_bench_script_uses_only_its_own_database_cache_and_mail(script):
-    found = settings_of(run(script))
+def test_a_bench_script_uses_only_its_own_database_cache_and_mail(script, tmp_path):
+    found = settings_of(run(script, TMPDIR=str(tmp_path)))
+    # What it made for itself (collected static files, a cache directory) is gone with it.
+    assert list(tmp_path.iterdir()) == []
     db = found["database"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert "bench" in db["NAME"].split("_"), db
