@@ -95,7 +95,7 @@ class Spill:
         for p, held in enumerate(self.memory):
             if not held:
                 continue
-            marks = columns.Marks.concat(held) if len(held) > 1 else held[0]
+            marks = columns.Marks.concat(held)
             records = np.empty(len(marks), RECORD)
             for name, values in zip(RECORD.names, marks._columns(), strict=True):  # type: ignore[arg-type]
                 records[name] = values
@@ -125,7 +125,7 @@ class Spill:
                 )
                 del records
             if held:
-                yield columns.Marks.concat(held) if len(held) > 1 else held[0]
+                yield columns.Marks.concat(held)
             del held
 
 

@@ -68,6 +68,9 @@ class Marks:
 
     @classmethod
     def concat(cls, parts: list[Marks]) -> Marks:
+        """The parts' marks in order; a single part is returned as it is (no copy)."""
+        if len(parts) == 1:
+            return parts[0]
         return cls(
             *(np.concatenate(cols) for cols in zip(*(p._columns() for p in parts), strict=True))
         )
