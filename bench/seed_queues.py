@@ -137,7 +137,7 @@ def own_queues(step) -> None:
         make_requests(user, campus, OWN_REQUESTS)
         for user, campus in zip(staff, campuses, strict=True)
     )
-    step(f"{made} open appointment requests made ({OWN_REQUESTS} a campus)")
+    step(f"{made} open appointment requests made (up to {OWN_REQUESTS} a campus)")
     with connection.cursor() as c:
         c.execute("ANALYZE")
     step("ANALYZE")
