@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from opiskeluhuolto.records import chain, log
 from opiskeluhuolto.records.models import AccessLogEntry
 
+from .chains import chain_holds
+
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db]
 
 NASTY = "Äiti \"lainaus\" 'heittomerkki' \\ ä\tö\n\x01 😀 </script>"
@@ -97,6 +99,25 @@ def test_the_trigger_and_the_statements_function_call_it_and_hash_nothing_themse
     for caller in ("records_log_chain", "records_log_append"):
         assert "records_log_row_hash(" in sources[caller]
         assert "sha256(" not in sources[caller] and "to_json(" not in sources[caller]
+
+
+def test_the_chain_hashes_text_as_python_json_does(cast, case_with_entry):
+    """The database builds the hashed JSON itself (`records_log_row_hash`, by the trigger
+    here): quotes, backslashes, control characters and non-ASCII text must come out as
+    `chain.row_hash` makes them."""
+    record = case_with_entry.record
+    nasty = 'Äö "lainaus" \\ \t\n\r\b\f\x01\x1f \x7f \u2028 😀 </script>'
+    with transaction.atomic():
+        row = log.row_for(
+            cast.kuraattori, action="read", basis="membership", purpose=nasty, record=record
+        )
+        row["actor_name"] = row["actor_role"] = nasty
+        row["client_ip"] = "2001:db8::1"
+        log.write([row, dict(row, purpose="toinen")])
+    written = AccessLogEntry.objects.filter(purpose=nasty[:100]).get()
+    assert written.actor_name == nasty and written.hash
+    assert chain_holds()
+    call_command("verify_access_log")
 
 
 def _by_trigger(rows):
