@@ -144,18 +144,18 @@ def test_each_path_chains_rows_that_python_verifies(write):
     ) == list(range(1, 13))
 
 
-_COLUMNS_0007 = (*chain.FIELDS[1:], *chain.SUBJECT_FIELDS)
-
-
-def _insert_raw(rows, chain_key=None):
+def _insert_raw(rows, *, subject=True, chain_key=None):
     """Rows inserted unchained by plain SQL, in a transaction of their own: chained by the
-    trigger of the migration the database is at, as when they were written. `chain_key`
-    None: the table has no `chain` column yet (before 0008)."""
-    columns = _COLUMNS_0007 if chain_key is None else (*_COLUMNS_0007, "chain")
+    trigger of the migration the database is at, as when they were written. Without
+    `subject`: the table has no `subject_kind` and `subject_id` yet (before 0004); with
+    `chain_key` None, no `chain` (before 0008)."""
+    columns = chain.FIELDS[1:] + (chain.SUBJECT_FIELDS if subject else ())
+    if chain_key is not None:
+        columns += ("chain",)
     at = datetime.now(UTC)
     with transaction.atomic(), connection.cursor() as cursor:
         for content in rows:
-            values = [at, *(content[c] for c in _COLUMNS_0007[1:])]
+            values = [at, *(content[c] for c in columns[1:] if c != "chain")]
             if chain_key is not None:
                 values.append(chain_key)
             cursor.execute(
@@ -180,13 +180,17 @@ def _hashes() -> dict[int, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_of_every_earlier_migration_keep_verifying_and_the_migration_reverses():
-    """Rows chained by the trigger of 0004 (one chain), of 0008 (a provider's chain), of
-    0009 (a student's), and by both paths of 0010, then of 0011: unchanged, all verify.
+    """Rows chained by the trigger of 0003 (one chain, about records only), of 0004 (one
+    chain, any subject), of 0008 (a provider's chain), of 0009 (a student's), and by both
+    paths of 0010, then of 0011: unchanged, all verify.
     Back to 0010 (the functions of 0009 and 0010 again) both paths still chain rows that
     verify, and forward again too."""
     latest = "0011_row_hash_written_once"
     assert not AccessLogEntry.objects.exists()
     try:
+        _migrate("0003_chain_at_commit")
+        about_records = [r for r in _rows(1) if r["record_id_ref"] is not None]
+        _insert_raw(about_records * 2, subject=False)  # 0003 hashed no missing id
         _migrate("0007_incident_subject_and_document_type")
         _insert_raw(_rows(1))  # the one chain of 0004
         _migrate("0008_access_log_chain_per_provider")
@@ -201,18 +205,18 @@ def test_rows_of_every_earlier_migration_keep_verifying_and_the_migration_revers
         assert _hashes() == before
         _by_trigger(_rows(1))
         _by_statement(_rows(2))
-        assert _python_agrees_with_every_row() == 7 * 6
+        assert _python_agrees_with_every_row() == 7 * 6 + 2
         _migrate("0010_log_chained_in_the_statement")
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'records_log_row_hash'")
             assert cursor.fetchone()[0] == 0
         _by_trigger(_rows(1))
         _by_statement(_rows(2))
-        assert _python_agrees_with_every_row() == 9 * 6
+        assert _python_agrees_with_every_row() == 9 * 6 + 2
     finally:
         _migrate(latest)
     _by_trigger(_rows(2))
     _by_statement(_rows(1))
-    assert _python_agrees_with_every_row() == 11 * 6
+    assert _python_agrees_with_every_row() == 11 * 6 + 2
     chains = set(AccessLogEntry.objects.values_list("chain", flat=True))
     assert chains == {0, 3, chain.student_chain(1), chain.student_chain(2)}
