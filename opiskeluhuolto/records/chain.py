@@ -2,6 +2,13 @@
 
 Each row's hash covers its own content and the previous row's hash, so
 changing, removing or inserting a row breaks every link after it.
+
+The hashed text is written twice, once per language: here (`row_hash`, the verifier and
+the chaining on SQLite) and in PostgreSQL's `records_log_row_hash` (records migration
+0011), which both the commit's trigger and `records_log_append` call. A change to the
+format changes both, in a new migration (old rows keep their hashes: the format may only
+grow in ways old rows do not see, as `SUBJECT_FIELDS` did); `tests/test_row_hash_paths.py`
+checks that the two agree through each path.
 """
 
 from __future__ import annotations
