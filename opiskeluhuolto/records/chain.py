@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -67,7 +67,11 @@ def describe(key: int) -> str:
 
 
 def _canonical(value):
+    """Times in UTC, as the database writes them in its copy of the format (records
+    migration 0011): a time given in another zone hashes as the same instant."""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
         return value.isoformat(timespec="microseconds")
     return value
 

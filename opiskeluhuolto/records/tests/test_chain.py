@@ -91,3 +91,18 @@ def test_rows_written_by_the_actions_and_the_reads_form_one_chain(cast, case_wit
         )
         is None
     )
+
+
+def test_a_time_in_another_zone_hashes_as_the_same_instant():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from opiskeluhuolto.records import chain
+
+    row = {f: None for f in chain.FIELDS} | {"seq": 1, "action": "read"}
+    utc = datetime(2026, 12, 7, 18, 0, 0, 123456, tzinfo=UTC)
+    helsinki = utc.astimezone(ZoneInfo("Europe/Helsinki"))
+    assert helsinki.isoformat() != utc.isoformat()
+    same = chain.row_hash(chain.GENESIS, row | {"at": helsinki})
+    assert same == chain.row_hash(chain.GENESIS, row | {"at": utc})
+    assert same != chain.row_hash(chain.GENESIS, row | {"at": utc.replace(microsecond=0)})
