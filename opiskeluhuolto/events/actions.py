@@ -197,8 +197,13 @@ def cancel(event: Event, user) -> Registration | None:
 def record_attendance(
     event: Event, *, by, attended_ids=None, head_count: int | None = None
 ) -> None:
-    """Mark who came from the registration list, and/or the head count at the door."""
+    """Mark who came from the registration list, and/or the head count at the door: once
+    the event has begun, so that a planned event never shows up as attended."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.starts_at > timezone.now():
+        raise ValidationError(
+            {"starts_at": _("Attendance can be recorded once the event has begun.")}
+        )
     if head_count is not None and head_count < 0:
         raise ValidationError({"head_count": _("The head count cannot be negative.")})
     if attended_ids is not None:

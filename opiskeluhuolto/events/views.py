@@ -120,6 +120,7 @@ def event(request, pk):
         "can_invite": can.invite_to_event(obj),
         "taken": obj.registrations.filter(status="registered").count(),
         "open": obj.registration and obj.starts_at > timezone.now(),
+        "started": obj.starts_at <= timezone.now(),
         "ended": obj.ends_at <= timezone.now(),
     }
     if manage:

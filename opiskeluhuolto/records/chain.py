@@ -2,6 +2,13 @@
 
 Each row's hash covers its own content and the previous row's hash, so
 changing, removing or inserting a row breaks every link after it.
+
+The hashed text is written twice, once per language: here (`row_hash`, the verifier and
+the chaining on SQLite) and in PostgreSQL's `records_log_row_hash` (records migration
+0011), which both the commit's trigger and `records_log_append` call. A change to the
+format changes both, in a new migration (old rows keep their hashes: the format may only
+grow in ways old rows do not see, as `SUBJECT_FIELDS` did); `tests/test_row_hash_paths.py`
+checks that the two agree through each path.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -60,7 +67,11 @@ def describe(key: int) -> str:
 
 
 def _canonical(value):
+    """Times in UTC, as the database writes them in its copy of the format (records
+    migration 0011): a time given in another zone hashes as the same instant."""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
         return value.isoformat(timespec="microseconds")
     return value
 

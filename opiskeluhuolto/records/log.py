@@ -216,7 +216,8 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
     (IMMEDIATE) already serialises writers: the chains' last rows are read and the rows
     chained here. A write of its own on PostgreSQL (`alone`) is chained by its statement
     instead (`records_log_append`, migration 0010): the same locks in the same order and
-    the same hashes as the trigger's, but each row written once, not inserted and then
+    the same hashes as the trigger's (both hash by `records_log_row_hash`, migration
+    0011), but each row written once, not inserted and then
     updated by the trigger (which leaves rows given their `seq` alone); the locks are
     still held until the statement's commit. Either way the statement and every value but
     the chain's own are prepared first, and the SQL is plain: compiling an ORM query would

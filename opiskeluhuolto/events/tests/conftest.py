@@ -53,3 +53,15 @@ def group(cast):
 @pytest.fixture
 def event(cast, group):
     return make_event(cast, group)
+
+
+def begin(event, *, ended: bool = True):
+    """Move an event into the past (attendance is recorded once it has begun); with
+    `ended=False` it is under way."""
+    now = timezone.now()
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=now - timedelta(hours=2),
+        ends_at=now - timedelta(hours=1) if ended else now + timedelta(hours=1),
+    )
+    event.refresh_from_db()
+    return event

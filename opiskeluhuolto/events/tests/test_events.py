@@ -16,7 +16,7 @@ from opiskeluhuolto.events.models import Registration
 from opiskeluhuolto.organisation import actions as org
 from opiskeluhuolto.organisation.models import StudentGroup
 
-from .conftest import make_event
+from .conftest import begin, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +78,18 @@ def test_attendance_from_the_list_and_head_count(cast, event, group):
     a, b = _students(cast, 2)
     ra = actions.register(event, a)
     actions.register(event, b)
+    with pytest.raises(ValidationError) as planned:
+        actions.record_attendance(event, by=cast.rehtori, attended_ids=[ra.pk])
+    assert "starts_at" in planned.value.message_dict  # not before the event has begun
+    assert not Registration.objects.filter(attended=True).exists()
+    begin(event, ended=False)  # under way: the list is marked at the door
     actions.record_attendance(event, by=cast.rehtori, attended_ids=[ra.pk])
     assert set(Registration.objects.filter(attended=True).values_list("user", flat=True)) == {a.pk}
     other = make_event(cast, group, title_fi="Muu")
     foreign = actions.register(other, b)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as foreign_mark:
         actions.record_attendance(event, by=cast.rehtori, attended_ids=[foreign.pk])
+    assert "attended" in foreign_mark.value.message_dict
     actions.record_attendance(event, by=cast.rehtori, head_count=40)
     event.refresh_from_db()
     assert event.head_count == 40
@@ -110,6 +116,7 @@ def test_participation_is_suppressed_below_five_and_reported(cast, group):
             date_of_birth=cast.aino.date_of_birth,
         )
     regs = [actions.register(event, u) for u in many + few]
+    begin(event)
     actions.record_attendance(event, by=cast.rehtori, attended_ids=[r.pk for r in regs[:5]])
     p = participation.participation(event)
     groups = {c.label: c for c in p.by_group}
@@ -117,11 +124,6 @@ def test_participation_is_suppressed_below_five_and_reported(cast, group):
     # 8 registered in all: 24A's 6 would give 25B's 2 away, so it is hidden too
     assert p.registered == 8 and groups["24A"].registered is None
     assert p.attended == 5 and groups["24A"].attended is None  # 5 + 0: both hidden
-    Event = type(event)
-    Event.objects.filter(pk=event.pk).update(
-        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
-    )
-    event.refresh_from_db()
     participation.report(event, by=cast.rehtori)
     point = DataPoint.objects.get(campus=cast.lukio_campus)
     assert point.value == 5 and point.respondents == 8
@@ -244,10 +246,18 @@ def test_student_registers_and_cancels_from_the_page(cast, event, client):
 def test_organiser_records_attendance_on_the_page(cast, event, client):
     reg = actions.register(event, cast.student)
     client.force_login(cast.teacher)  # a member of the organiser group
-    response = client.post(
-        reverse("events:attendance", args=[event.pk]),
-        {"list": "1", "attended": [reg.pk], "head_count": ""},
-    )
+    url = reverse("events:attendance", args=[event.pk])
+    mark = {"list": "1", "attended": [reg.pk], "head_count": ""}
+    page = client.get(reverse("events:event", args=[event.pk])).content.decode()
+    assert url not in page  # a planned event has no attendance form, but a line that says why
+    assert "Osallistujat voi kirjata, kun tapahtuma on alkanut." in page
+    refused = client.post(url, mark, follow=True)
+    assert "Osallistujat voi kirjata, kun tapahtuma on alkanut." in refused.content.decode()
+    reg.refresh_from_db()
+    assert not reg.attended
+    begin(event, ended=False)
+    assert url in client.get(reverse("events:event", args=[event.pk])).content.decode()
+    response = client.post(url, mark)
     assert response.status_code == 302
     reg.refresh_from_db()
     assert reg.attended is True

@@ -35,9 +35,6 @@ def test_totals_below_five_are_hidden():
 
 @pytest.mark.django_db
 def test_institution_total_does_not_give_a_campus_away(cast, group):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     from opiskeluhuolto.accounts.models import User
     from opiskeluhuolto.events import actions, participation
@@ -45,7 +42,7 @@ def test_institution_total_does_not_give_a_campus_away(cast, group):
     from opiskeluhuolto.organisation import actions as org
     from opiskeluhuolto.organisation.models import Campus
 
-    from .conftest import make_event
+    from .conftest import begin, make_event
 
     other = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
     event = make_event(cast, group, capacity=None, campuses=[])
@@ -61,11 +58,8 @@ def test_institution_total_does_not_give_a_campus_away(cast, group):
             date_of_birth=cast.aino.date_of_birth,
         )
         regs.append(actions.register(event, u))
+    begin(event)
     actions.record_attendance(event, by=cast.rehtori, attended_ids=[r.pk for r in regs])
-    type(event).objects.filter(pk=event.pk).update(
-        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
-    )
-    event.refresh_from_db()
     participation.report(event, by=cast.rehtori)
     points = DataPoint.objects.filter(indicator__code=participation.INDICATOR_CODE)
     # 8 in all, 6 on the lukio campus: showing both would give the other campus's 2 away
@@ -83,15 +77,12 @@ def test_institution_total_below_five_is_not_written(cast, group):
     from opiskeluhuolto.events import actions, participation
     from opiskeluhuolto.meetings.models import DataPoint
 
-    from .conftest import make_event
+    from .conftest import begin, make_event
 
     event = make_event(cast, group)
     reg = actions.register(event, cast.student)
+    begin(event)
     actions.record_attendance(event, by=cast.rehtori, attended_ids=[reg.pk])
-    type(event).objects.filter(pk=event.pk).update(
-        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
-    )
-    event.refresh_from_db()
     participation.report(event, by=cast.rehtori)
     assert not DataPoint.objects.filter(indicator__code=participation.INDICATOR_CODE).exists()
     type(event).objects.filter(pk=event.pk).update(head_count=None)

@@ -11,19 +11,14 @@ from opiskeluhuolto.records import chain
 from opiskeluhuolto.records.models import AccessLogEntry
 from opiskeluhuolto.records.reading import Read, log_reads, read_record
 
+from .chains import chain_holds
+
 pytestmark = pytest.mark.django_db
 
 #: What the log's write statements contain: the INSERT of a write in a transaction, and
 #: the call of `records_log_append` (records migration 0010) of a write of its own.
 _LOG_WRITE = "records_log"
 _CHAINED = "SELECT records_log_append("
-
-
-def _chain_holds():
-    rows = AccessLogEntry.objects.order_by("seq").values(
-        *chain.FIELDS, *chain.SUBJECT_FIELDS, "prev_hash", "hash"
-    )
-    return chain.first_break(rows) is None
 
 
 def _spy_autocommit(monkeypatch) -> list[bool]:
@@ -58,7 +53,7 @@ def test_a_read_outside_a_transaction_is_logged_by_one_statement_of_its_own(
     assert AccessLogEntry.objects.count() == before + 1
     assert (row.actor_id, row.record_id_ref) == (cast.kuraattori.pk, view.record.pk)
     assert row.seq is not None and row.hash  # chained, and committed: seen from here
-    assert _chain_holds()
+    assert chain_holds()
     if connection.vendor == "postgresql":
         assert autocommit_changes == []  # no transaction was opened
         assert len(logged) == 1 and logged[0].startswith(_CHAINED)
@@ -84,7 +79,7 @@ def test_reads_of_requests_and_bookings_are_logged_by_one_statement_of_their_own
     rows = list(AccessLogEntry.objects.order_by("pk")[before:])
     assert [(r.subject_kind, r.subject_id) for r in rows] == [("request", 11), ("booking", 12)]
     assert all(r.seq is not None and r.hash for r in rows)  # chained and committed
-    assert _chain_holds()
+    assert chain_holds()
     if connection.vendor == "postgresql":
         assert autocommit_changes == []
         assert len(logged) == 1 and logged[0].startswith(_CHAINED)
