@@ -7,13 +7,13 @@ Over a database seeded with the demo (`seed_demo`), in the demo institution `sed
 welfare records, 50,000 record entries, 5,000,000 access-log rows and 20,000 bookings,
 and the people who read them: 50 student welfare workers (`bench_kuraattori_N`, each in
 the expert groups of 100 cases from scale 0.2 up, and the professional of 400 × scale bookings of
-their service, one a day, booked from today on and held before), 50 students with
-accounts (`bench_opiskelija_N`, each with a case, bookings and 50 log rows about them)
-and 50 principals (`bench_rehtori_N`); and 250 × scale (at least 60) open appointment
-requests of the welfare workers' service, made over the past 10 days for students they
-reach (every 4th with a topic, every 7th urgent), so that the staff work list's first
-page of requests is full as in a real queue. `bench_pages.py` finds these people and has each
-simulated user read their own objects.
+their service, one a day held before today, two a day booked from today on), 50 students
+with accounts (`bench_opiskelija_N`, each with a case, bookings and 50 log rows about them)
+and 50 principals (`bench_rehtori_N`). Each welfare worker serves a campus of their own
+(`seed_queues.py`, the last step: 50 campuses of 2,000 students, the worker's cases and
+bookings about students of their campus, and 60 open appointment requests a campus), so
+that the work list's first pages are full, as in a real queue, and their own.
+`bench_pages.py` finds these people and has each simulated user read their own objects.
 
 How: each kind of row is cloned from one row the demo made (its encrypted texts too —
 Fernet tokens are not tied to their row) by one `INSERT … SELECT … FROM
@@ -38,6 +38,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from common import setup
+from seed_queues import own_queues
 
 STAFF = PEOPLE = 50
 #: Open cases in whose expert group each welfare worker is, at scale 1 and below it
@@ -255,48 +256,12 @@ def main() -> None:
             students=students[:n_cases],
         )
         step(f"{n_bookings:,} bookings")
-    make_requests(people["kuraattori"][0], max(60, int(250 * args.scale)), step)
+    own_queues(step)
     if n_log:
         write_log(inst, students, cases, records, people["kuraattori"], n_log, chain, step)
     with connection.cursor() as c:
         c.execute("VACUUM (ANALYZE)")
     step("VACUUM (ANALYZE)")
-
-
-def make_requests(kuraattori: int, n: int, step) -> None:
-    """`n` open requests of the social worker's service, made as staff record them
-    (`actions.create_request`: the deadline from the calendar, the event row), for the
-    first `n` students the first welfare worker reaches (all 50 see the same queue)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from opiskeluhuolto.access import for_user
-    from opiskeluhuolto.accounts.models import User
-    from opiskeluhuolto.appointments import actions
-    from opiskeluhuolto.appointments.models import AppointmentRequest
-    from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Role
-
-    user = User.objects.get(pk=kuraattori)
-    reached = for_user(user).students_reached(WELFARE_PROFESSIONAL_ROLES).order_by("pk")
-    now = timezone.now()
-    made = 0
-    for i, student in enumerate(reached.select_related("institution")[:n]):
-        req = actions.create_request(
-            student,
-            service=Role.SOCIAL_WORKER,
-            requested_by=AppointmentRequest.RequestedBy.STUDENT,
-            channel=AppointmentRequest.Channel.PHONE,
-            actor=user,
-            requested_at=now - timedelta(days=10) * (i / n),
-            topic=AppointmentRequest.Topic.choices[i % len(AppointmentRequest.Topic.choices)][0]
-            if i % 4 == 0
-            else "",
-        )
-        if i % 7 == 0:
-            actions.set_urgency(req, urgent=True, actor=user)
-        made += 1
-    step(f"{made} open appointment requests")
 
 
 def write_log(inst, students, cases, records, staff, n_log, chain, step) -> None:
