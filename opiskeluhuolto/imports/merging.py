@@ -89,7 +89,7 @@ def stored_days() -> Days:
     return Days(
         records["student"].astype(np.int32),
         (records["day"] + store.PG_EPOCH).astype(np.int32),
-        _widths(padded_codes),
+        widths(padded_codes),
         padded_codes,
         records["courses"].astype(np.int32),
     )
@@ -107,10 +107,10 @@ def rows_to_days(rows: list[tuple]) -> Days:
         courses[i, : len(code)] = np.frombuffer(bytes(r[3]), "<i4")
     student = np.array([r[0] for r in rows], np.int32)
     day = np.array([r[1] for r in rows], np.int32)
-    return Days(student, day, _widths(codes), codes, courses)
+    return Days(student, day, widths(codes), codes, courses)
 
 
-def _widths(codes: np.ndarray) -> np.ndarray:
+def widths(codes: np.ndarray) -> np.ndarray:
     """The last lesson marked on each day (the stored width)."""
     marked = codes != 0
     last = MAX_LESSON - np.argmax(marked[:, ::-1], axis=1)
