@@ -246,10 +246,15 @@ def replace_weeks(weeks: Weeks, units) -> list[date]:
     return store.months_of_weeks(weeks.week)
 
 
-def relabel_weeks() -> list[date]:
+def relabel_weeks(students: tuple[int, int], weeks: tuple[date, date]) -> list[date]:
     """Give the unchanged summaries of the affected pairs (`store.AFFECTED`) their
     student's current institution, campus and group, as rewriting them would; returns
-    the months of the summaries that moved."""
+    the months of the summaries that moved.
+
+    `students` and `weeks` bound the pairs (lowest and highest), so the summaries are
+    read as one range of their key: planned from the students, PostgreSQL otherwise read
+    every summary of every student of the institution for each part of a file (8 times
+    400,000 rows for a 10,000-student term)."""
     differs = " OR ".join(
         f"w.{c} <> s.{c} OR (w.{c} IS NULL) <> (s.{c} IS NULL)"
         for c in ("institution_id", "campus_id", "group_id")
@@ -259,8 +264,10 @@ def relabel_weeks() -> list[date]:
             "UPDATE imports_weeklyabsence AS w SET institution_id = s.institution_id, "
             f"campus_id = s.campus_id, group_id = s.group_id FROM {store.AFFECTED} a, "
             "organisation_student s WHERE w.student_id = a.student_id "
+            "AND w.student_id BETWEEN %s AND %s AND w.week BETWEEN %s AND %s "
             f"AND w.week = a.week_start AND s.id = w.student_id AND ({differs}) "
-            "RETURNING week"
+            "RETURNING week",
+            [*students, *weeks],
         )
         rows = c.fetchall()
     return sorted({store.month_start(_date(w)) for (w,) in rows})
