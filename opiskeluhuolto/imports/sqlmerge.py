@@ -105,7 +105,7 @@ def other_days(file_keys: np.ndarray) -> Days:
     the sorted `file_keys`."""
     stored = fetch_packed(STORED_KEYS_SQL, KEY_RECORD)
     stored_keys = keys(stored["student"], stored["day"])
-    missing = np.flatnonzero(~np.isin(stored_keys, file_keys))
+    missing = np.flatnonzero(~among(stored_keys, file_keys))
     if not len(missing):
         return rows_to_days([])
     with connection.cursor() as c:
@@ -171,11 +171,11 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
         upsert_days(_take(merged, changed))
         # The weeks holding a changed day, recounted from their merged days.
         week_keys = np.unique(keys(merged.student[changed], monday(merged.day[changed])))
-        in_week = np.isin(keys(wide.student, monday(wide.day)), week_keys)
+        in_week = among(keys(wide.student, monday(wide.day)), week_keys)
         # Merged days that are not the file's own (a stored lesson the file leaves
         # out): in a changed week, theirs replace the file's.
         not_file = ((codes != new_codes) | (courses != new_courses)).any(axis=1)
-        not_file &= np.isin(keys(merged.student, monday(merged.day)), week_keys)
+        not_file &= among(keys(merged.student, monday(merged.day)), week_keys)
         in_week[at[not_file]] = False
         store.create_affected(
             (week_keys >> 32).astype(np.int64), (week_keys & 0xFFFFFFFF).astype(np.int32)
@@ -190,6 +190,15 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
         return Merged(written, int(changed.sum()), months)
     finally:
         store.drop_temp(FILE_DAYS)
+
+
+def among(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each value is one of the sorted, distinct `sorted_keys`: a binary search
+    each, where `np.isin` first makes both sides distinct (a hash or a sort of each)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
 
 
 def _take(days: Days, index) -> Days:
