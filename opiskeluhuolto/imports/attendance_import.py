@@ -207,7 +207,10 @@ def merge(
     in_sql = merges_in_sql()
     store.create_affected(marks.student[first].astype(np.int64), week[first])
     try:
-        moved = merging.relabel_weeks()
+        moved = merging.relabel_weeks(
+            (int(marks.student[0]), int(marks.student[-1])),
+            (columns.from_epoch(int(week.min())), columns.from_epoch(int(week.max()))),
+        )
         stored = None if in_sql else merging.stored_days()
     finally:
         store.drop_affected()

@@ -125,3 +125,16 @@ def test_student_marks_are_the_models_draws():
         assert list(student_marks(random.Random(seed), days)) == list(
             reference_marks(random.Random(seed), days)
         )
+
+
+def test_the_students_ages_are_those_at_the_years_start_whatever_the_day(tmp_path):
+    generate(tmp_path, 200, 5)
+    rows = (tmp_path / "roster.csv").read_text(encoding="utf-8").splitlines()[1:]
+    ages = []
+    for row in rows:
+        d, m, y = (int(v) for v in row.split(";")[3].split("."))
+        ages.append((START - date(y, m, d)).days / 365.25)
+    # The generator draws ages of 15.8–19.5 years; counted from the run's day, a
+    # run a year after START would give 16.8–20.5.
+    assert min(ages) >= 15.79 and max(ages) <= 19.5
+    assert max(ages) - min(ages) > 3  # the whole range drawn, not one fixed date

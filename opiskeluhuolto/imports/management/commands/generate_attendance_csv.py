@@ -102,14 +102,15 @@ class Command(BaseCommand):
         end = "\r\n" if options["crlf"] else "\n"
         out.mkdir(parents=True, exist_ok=True)
         days = school_days(start, start + timedelta(weeks=weeks) - timedelta(days=1))
-        today = date.today()
+        # Ages at the generated year's start, not on the day of the run: the same
+        # arguments give the same files on any day (benchmarks compare runs of days).
         with open(out / "roster.csv", "w", encoding="utf-8", newline="") as f:
             f.write(
                 "oppijanumero;sukunimi;etunimet;syntymaaika;ryhma;toimipiste;tila;"
                 f"tila_alkaen;tila_paattyen;huoltajat{end}"
             )
             for n in range(students):
-                born = today - timedelta(days=int(rng.uniform(15.8, 19.5) * 365.25))
+                born = start - timedelta(days=int(rng.uniform(15.8, 19.5) * 365.25))
                 f.write(
                     f"{learner_id(n)};Opiskelija{n};Testi;{born.day}.{born.month}.{born.year};"
                     f"R{n // 20:04d};{options['campus']};läsnä;;;"
