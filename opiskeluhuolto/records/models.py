@@ -5,7 +5,8 @@ Append-only (LAW.md L-20-2, ARCHITECTURE.md §3): entries, amendments,
 disclosures and access-log rows are never changed or deleted through the
 ORM's instance methods; `AppendOnly.save()` refuses an update and
 `delete()` refuses always. Only the retention job destroys, in bulk, and
-writes a destruction report. Read records only through `records.reading`.
+writes a destruction report. Log and entries: triggers too (migrations 0012–0014).
+Read records only through `records.reading`.
 """
 
 from __future__ import annotations
@@ -494,3 +495,6 @@ class AccessReview(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Access review')} {self.reviewed_at:%d.%m.%Y}"
+
+
+from .heads import AccessLogHead  # noqa: E402, F401 (registered with the app's models)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -114,6 +114,15 @@ def _record_items(provider_id: int, rule: RetentionClass, cutoff: date):
     return destroy, held, []
 
 
+def destroying() -> None:
+    """Tell the database that this transaction is the retention job's destruction: on
+    PostgreSQL the record entries' trigger (records migration 0014) refuses every other
+    DELETE. Transaction-local (SET LOCAL): it ends with `run_retention`'s transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL records.destroying = 'on'")
+
+
 def _destroy_records(items: list[dict]) -> None:
     case_ids = [i["case"] for i in items]
     # Checked again at destruction: a hold set after the approval still keeps the record.
@@ -130,6 +139,7 @@ def _destroy_records(items: list[dict]) -> None:
         RecordEntry.objects.filter(record_id__in=record_ids).values_list("pk", flat=True)
     )
     # Queryset deletes on purpose: the append-only models refuse instance deletion.
+    destroying()
     RectificationRequest.objects.filter(record_id__in=record_ids).delete()
     Disclosure.objects.filter(record_id__in=record_ids).delete()
     Amendment.objects.filter(entry_id__in=entry_ids).delete()

@@ -1,5 +1,10 @@
 """Helpers of the access log's tests (records/tests/test_chain*.py, test_row_hash_paths.py)."""
 
+import contextlib
+from importlib import import_module
+
+from django.db import connection
+
 from opiskeluhuolto.records import chain
 from opiskeluhuolto.records.models import AccessLogEntry
 from opiskeluhuolto.records.reading import read_record
@@ -39,3 +44,29 @@ def in_thread(fn, errors):
             connections.close_all()
 
     return threading.Thread(target=target)
+
+
+@contextlib.contextmanager
+def tampering():
+    """The log's append-only trigger (records migration 0012) switched off for the block, as
+    an attacker who owns the database could: the tests of what the chain then detects."""
+    guard = import_module(
+        "opiskeluhuolto.records.migrations.0012_access_log_append_only_in_the_database"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE records_accesslogentry DISABLE TRIGGER records_log_append_only"
+            )
+        else:
+            cursor.execute("DROP TRIGGER records_log_no_update")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "ALTER TABLE records_accesslogentry ENABLE TRIGGER records_log_append_only"
+                )
+            else:
+                cursor.execute(guard.SQLITE_TRIGGER)

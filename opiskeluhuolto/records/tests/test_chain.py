@@ -6,11 +6,12 @@ test_chains_per_student.py; the database's row hash against Python's: test_row_h
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
 
 from opiskeluhuolto.records import chain
-from opiskeluhuolto.records.models import AccessLogEntry, AppendOnlyError
+from opiskeluhuolto.records.models import AccessLogEntry, AccessLogHead, AppendOnlyError
 
-from .chains import reads
+from .chains import chain_holds, reads, tampering
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,8 @@ def test_chain_verifies(cast, case_with_entry, capsys):
 def test_tampered_row_is_reported(cast, case_with_entry):
     reads(cast, case_with_entry)
     victim = AccessLogEntry.objects.order_by("seq")[2]
-    AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
+    with tampering():
+        AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
     with pytest.raises(CommandError, match=f"row {victim.seq}: its content"):
         call_command("verify_access_log")
 
@@ -32,9 +34,46 @@ def test_tampered_row_is_reported(cast, case_with_entry):
 def test_removed_row_is_reported(cast, case_with_entry):
     reads(cast, case_with_entry)
     victim = AccessLogEntry.objects.order_by("seq")[1]
-    AccessLogEntry.objects.filter(pk=victim.pk).delete()
+    with tampering():
+        AccessLogEntry.objects.filter(pk=victim.pk).delete()
     with pytest.raises(CommandError, match=f"row {victim.seq} is missing"):
         call_command("verify_access_log")
+
+
+def test_rows_cut_from_the_end_of_a_chain_are_reported(cast, case_with_entry):
+    """What is left of a chain cut short still links; its head (records migration 0013)
+    shows the cut."""
+    reads(cast, case_with_entry)
+    last = AccessLogEntry.objects.order_by("seq").last()
+    assert AccessLogHead.objects.get(chain=last.chain).seq == last.seq
+    with tampering():
+        AccessLogEntry.objects.filter(pk=last.pk).delete()
+    assert chain_holds()
+    with pytest.raises(
+        CommandError,
+        match=rf"\(student {cast.aino.pk}\) broken at its end: its last row is {last.seq - 1}, "
+        rf"its head is row {last.seq}\.",
+    ):
+        call_command("verify_access_log")
+
+
+def test_a_chain_removed_whole_is_reported(cast, case_with_entry):
+    reads(cast, case_with_entry, 2)
+    with tampering():
+        AccessLogEntry.objects.all().delete()
+    with pytest.raises(
+        CommandError, match=r"broken at its end: its head is row \d+, and it has no rows"
+    ):
+        call_command("verify_access_log")
+
+
+def test_a_chain_head_only_moves_forward(cast, case_with_entry):
+    reads(cast, case_with_entry, 2)
+    head = AccessLogHead.objects.get()
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        AccessLogHead.objects.filter(pk=head.pk).update(seq=head.seq - 1)
+    reads(cast, case_with_entry, 1)
+    assert AccessLogHead.objects.get().seq == head.seq + 1
 
 
 def test_rehashed_row_breaks_the_next_link(cast, case_with_entry):
@@ -46,7 +85,10 @@ def test_rehashed_row_breaks_the_next_link(cast, case_with_entry):
     )
     forged = {**rows[1], "actor_name": "Joku Muu"}
     new_hash = chain.row_hash(forged["prev_hash"], forged)
-    AccessLogEntry.objects.filter(seq=rows[1]["seq"]).update(actor_name="Joku Muu", hash=new_hash)
+    with tampering():
+        AccessLogEntry.objects.filter(seq=rows[1]["seq"]).update(
+            actor_name="Joku Muu", hash=new_hash
+        )
     broken = chain.first_break(
         AccessLogEntry.objects.order_by("seq").values(
             *chain.FIELDS, *chain.SUBJECT_FIELDS, "prev_hash", "hash"
@@ -63,6 +105,24 @@ def test_log_rows_cannot_be_changed_or_deleted_through_the_model(cast, case_with
         row.save()
     with pytest.raises(AppendOnlyError):
         row.delete()
+
+
+def test_the_database_refuses_to_change_or_delete_a_log_row(cast, case_with_entry, capsys):
+    """Records migration 0012: not only the model; a queryset or plain SQL is refused too.
+    SQLite refuses updates only (its test databases are emptied with DELETE)."""
+    reads(cast, case_with_entry, 2)
+    row = AccessLogEntry.objects.order_by("seq").first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=row.pk).update(purpose="muutettu")
+    if connection.vendor == "postgresql":
+        # A chained row's links cannot be rewritten either (only a NULL seq is set once).
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AccessLogEntry.objects.filter(pk=row.pk).update(hash="0" * 64)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AccessLogEntry.objects.filter(pk=row.pk).delete()
+    assert AccessLogEntry.objects.get(pk=row.pk).purpose == row.purpose
+    call_command("verify_access_log")
+    assert "intact" in capsys.readouterr().out
 
 
 def test_the_plain_sql_of_the_log_names_the_model_table_and_every_column():

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from opiskeluhuolto.records import chain
 from opiskeluhuolto.records.models import AccessLogEntry
 
-from .chains import reads, seqs
+from .chains import reads, seqs, tampering
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,8 @@ def test_each_student_has_a_chain_of_their_own(cast, case_with_entry, capsys):
     call_command("verify_access_log")
     assert "3 chains" in capsys.readouterr().out
     # A tampered row of one student's chain is reported with its chain and student.
-    AccessLogEntry.objects.filter(chain=lotta, seq=2).update(purpose="muutettu")
+    with tampering():
+        AccessLogEntry.objects.filter(chain=lotta, seq=2).update(purpose="muutettu")
     with pytest.raises(
         CommandError, match=rf"chain {lotta} \(student {students['lotta'].pk}\) broken at row 2"
     ):
@@ -85,10 +86,12 @@ def test_a_break_in_any_chain_is_found(cast, case_with_entry, tampered, how):
     key = chain.student_chain(students.pop(tampered).pk)
     victim = AccessLogEntry.objects.get(chain=key, seq=1)
     if how == "changed":
-        AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
+        with tampering():
+            AccessLogEntry.objects.filter(pk=victim.pk).update(actor_name="Joku Muu")
         expected = "broken at row 1: its content"
     else:
-        AccessLogEntry.objects.filter(pk=victim.pk).delete()
+        with tampering():
+            AccessLogEntry.objects.filter(pk=victim.pk).delete()
         expected = "broken at row 1: row 1 is missing"
     with pytest.raises(CommandError, match=f"chain {key} .*{expected}") as raised:
         call_command("verify_access_log")
@@ -101,7 +104,8 @@ def test_every_broken_chain_is_reported_not_only_the_first(cast, case_with_entry
     students = _three_students_logged(cast, case_with_entry)
     keys = [chain.student_chain(s.pk) for s in students.values()]
     for key in keys:
-        AccessLogEntry.objects.filter(chain=key, seq=1).update(purpose="muutettu")
+        with tampering():
+            AccessLogEntry.objects.filter(chain=key, seq=1).update(purpose="muutettu")
     with pytest.raises(CommandError) as raised:
         call_command("verify_access_log")
     for key in keys:
@@ -154,7 +158,8 @@ def test_rows_chained_before_the_split_still_verify_and_come_first(cast, case_wi
     latest, _summary = readers_of(cast.aino)
     names = [row.actor_name for row in latest]
     assert names[-5:] == ["Vanha Lukija"] * 5 and "Vanha Lukija" not in names[:-5]
-    AccessLogEntry.objects.filter(chain=cast.provider.pk, seq=2).update(purpose="muutettu")
+    with tampering():
+        AccessLogEntry.objects.filter(chain=cast.provider.pk, seq=2).update(purpose="muutettu")
     with pytest.raises(CommandError, match=f"chain {cast.provider.pk} broken at row 2") as raised:
         call_command("verify_access_log")
     assert "chain 0 " not in str(raised.value) and "student" not in str(raised.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from opiskeluhuolto.lib.fields import encrypted_fields
 
@@ -24,6 +24,11 @@ class Command(BaseCommand):
                 continue
             done = 0
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # The record entries' trigger (records migration 0014) lets this
+                    # transaction rewrite their encrypted columns, and nothing else.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL records.reencrypting = 'on'")
                 for row in (
                     model._base_manager.order_by("pk").values("pk", *names).iterator(chunk_size=500)
                 ):
