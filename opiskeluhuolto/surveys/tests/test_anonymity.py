@@ -200,3 +200,101 @@ def test_a_response_to_a_survey_not_for_students_carries_no_campus_or_group(sv, 
     actions.submit(survey, user, full_answers(survey), today=sv.today)
     response = Response.objects.get(survey=survey)
     assert (response.campus_id, response.student_group_id) == (None, None)
+
+
+# --- breakdown cells: no stored campus or group narrower than SMALL_CELL invitees ---------
+def _stored_cells_and_invitees(survey) -> tuple[set, dict]:
+    """The (campus, group) values the survey's responses carry, and for each value the
+    number of invitees whose student record (read now) would carry it: a response with
+    that value was written by one of them. A value with neither a campus nor a group is
+    carried by everyone whose campus or group was not stored."""
+    from opiskeluhuolto.organisation.models import Student
+
+    stored = set(
+        Response.objects.filter(survey=survey).values_list("campus_id", "student_group_id")
+    )
+    invitees = list(Invitation.objects.filter(survey=survey).values_list("user_id", flat=True))
+    record = {
+        s.user_id: (s.campus_id, s.group_id) for s in Student.objects.filter(user_id__in=invitees)
+    }
+    carriers: dict = {}
+    for uid in invitees:
+        campus, group = record.get(uid, (None, None))
+        if (campus, group) in stored:
+            key = (campus, group)
+        elif (campus, None) in stored and campus is not None:
+            key = (campus, None)
+        else:
+            key = (None, None)
+        carriers[key] = carriers.get(key, 0) + 1
+    return stored, carriers
+
+
+def _answer_all(survey, sv):
+    for i, user in enumerate(sv.users):
+        actions.submit(survey, user, full_answers(survey, i), today=sv.today)
+
+
+@pytest.mark.django_db
+def test_a_group_with_fewer_invitees_than_the_minimum_is_never_stored(open_survey, sv):
+    """24B has 3 invitees (and 24A 7): no response carries 24B, whose has_answered rows
+    would name its writers. Nor 24A: the responses without a group would then come from
+    24B's three alone. Every stored value is shared by at least SMALL_CELL invitees."""
+    from opiskeluhuolto.surveys.models import SMALL_CELL
+
+    assert Invitation.objects.filter(survey=open_survey).count() == 11  # and cast.student
+    _answer_all(open_survey, sv)
+    stored, carriers = _stored_cells_and_invitees(open_survey)
+    assert sv.other_group.pk not in {g for _c, g in stored}
+    assert stored == {(sv.students[0].campus_id, None)}
+    assert all(n >= SMALL_CELL for n in carriers.values()), carriers
+
+
+@pytest.mark.django_db
+def test_groups_of_at_least_the_minimum_keep_their_breakdown(open_survey, sv):
+    """5 + 5 invitees: each response carries its campus and group, and the results by
+    group show both."""
+    from opiskeluhuolto.organisation.models import Student
+    from opiskeluhuolto.surveys.models import SMALL_CELL
+
+    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
+        group=sv.other_group
+    )
+    _answer_all(open_survey, sv)
+    campus = sv.students[0].campus_id
+    stored, carriers = _stored_cells_and_invitees(open_survey)
+    assert stored == {(campus, sv.students[0].group_id), (campus, sv.other_group.pk)}
+    assert all(n >= SMALL_CELL for n in carriers.values()), carriers
+    counts = Response.objects.filter(survey=open_survey, student_group=sv.other_group).count()
+    assert counts == 5
+
+
+@pytest.mark.django_db
+def test_a_campus_with_fewer_invitees_than_the_minimum_is_never_stored(open_survey, sv, cast):
+    """Three invitees moved to another campus: their campus is not stored, and since the
+    responses without a campus would then come from those three alone, no campus is."""
+    from opiskeluhuolto.organisation.models import Campus, Student
+
+    elsewhere = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    Student.objects.filter(pk__in=[s.pk for s in sv.students[7:]]).update(campus=elsewhere)
+    _answer_all(open_survey, sv)
+    stored, _carriers = _stored_cells_and_invitees(open_survey)
+    assert stored == {(None, None)}
+
+
+@pytest.mark.django_db
+def test_the_rule_is_judged_on_the_invitees_at_the_time_of_answering(open_survey, sv):
+    """A group that grows to the minimum before its next member answers is stored from
+    then on; the responses written before keep no group."""
+    from opiskeluhuolto.organisation.models import Student
+
+    actions.submit(open_survey, sv.users[9], full_answers(open_survey), today=sv.today)
+    assert Response.objects.get(survey=open_survey).student_group_id is None
+    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
+        group=sv.other_group
+    )
+    actions.submit(open_survey, sv.users[8], full_answers(open_survey), today=sv.today)
+    groups = list(
+        Response.objects.filter(survey=open_survey).values_list("student_group_id", flat=True)
+    )
+    assert sorted(groups, key=str) == sorted([None, sv.other_group.pk], key=str)

@@ -1,0 +1,93 @@
+"""Apply the rule of what an anonymous survey's response carries (docs/surveys.md, "What a
+response carries") to the responses and stored counts written before it: a campus or
+group that fewer than SMALL_CELL of the survey's invitees share (or whose remainder
+would be such a cell) is set to NULL.
+
+The invitees' campuses and groups are read as they are now (the ones at the time of
+answering are not kept); a response whose stored (campus, group) is not a kept cell
+keeps its campus when that is kept, nothing otherwise. Reversing keeps the NULLs: the
+removed values are gone."""
+
+from collections import Counter
+
+from django.db import migrations
+
+from opiskeluhuolto.surveys.models import SMALL_CELL
+
+
+def _kept(sizes: dict) -> set:
+    """The keys kept of {key or None: invitees}: at least SMALL_CELL each, and the
+    smallest of them left out until the rest (None and the small ones) is 0 or at least
+    SMALL_CELL, as RESPONSE_SQL's `kept_campus` and `kept_group`."""
+    rest = sum(n for k, n in sizes.items() if k is None or n < SMALL_CELL)
+    big = sorted((n, k) for k, n in sizes.items() if k is not None and n >= SMALL_CELL)
+    kept, before = set(), 0
+    for n, k in big:
+        if not (rest > 0 and rest + before < SMALL_CELL):
+            kept.add(k)
+        before += n
+    return kept
+
+
+def kept_cells(invitees: list, record: dict) -> tuple[set, set]:
+    """The campuses and (campus, group) cells a response may carry, as RESPONSE_SQL."""
+    cells = Counter(record.get(uid, (None, None)) for uid in invitees)
+    campuses: Counter = Counter()
+    for (campus, _group), n in cells.items():
+        campuses[campus] += n
+    kept_campuses = _kept(campuses)
+    kept_groups = set()
+    for campus in kept_campuses:
+        kept = _kept({g: n for (c, g), n in cells.items() if c == campus})
+        kept_groups |= {(campus, g) for g in kept}
+    return kept_campuses, kept_groups
+
+
+def forwards(apps, schema_editor):
+    Survey = apps.get_model("surveys", "Survey")
+    Invitation = apps.get_model("surveys", "Invitation")
+    Response = apps.get_model("surveys", "Response")
+    ResultCount = apps.get_model("surveys", "ResultCount")
+    Student = apps.get_model("organisation", "Student")
+    for survey_id in Survey.objects.filter(is_anonymous=True).values_list("pk", flat=True):
+        stored = set(
+            Response.objects.filter(survey_id=survey_id)
+            .exclude(campus__isnull=True, student_group__isnull=True)
+            .values_list("campus_id", "student_group_id")
+        )
+        stored |= set(
+            ResultCount.objects.filter(survey_id=survey_id)
+            .exclude(campus__isnull=True, student_group__isnull=True)
+            .values_list("campus_id", "student_group_id")
+        )
+        if not stored:
+            continue
+        invitees = list(
+            Invitation.objects.filter(survey_id=survey_id).values_list("user_id", flat=True)
+        )
+        record = {
+            uid: (campus, group)
+            for uid, campus, group in Student.objects.filter(user_id__in=invitees).values_list(
+                "user_id", "campus_id", "group_id"
+            )
+        }
+        kept_campuses, kept_groups = kept_cells(invitees, record)
+        for campus, group in stored:
+            if (campus, group) in kept_groups:
+                continue
+            to = (campus, None) if campus in kept_campuses else (None, None)
+            if to == (campus, group):
+                continue
+            for model in (Response, ResultCount):
+                model.objects.filter(
+                    survey_id=survey_id, campus_id=campus, student_group_id=group
+                ).update(campus_id=to[0], student_group_id=to[1])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("surveys", "0003_survey_starting_year"),
+        ("organisation", "0006_education_levels"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
