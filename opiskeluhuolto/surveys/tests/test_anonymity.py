@@ -298,3 +298,53 @@ def test_the_rule_is_judged_on_the_invitees_at_the_time_of_answering(open_survey
         Response.objects.filter(survey=open_survey).values_list("student_group_id", flat=True)
     )
     assert sorted(groups, key=str) == sorted([None, sv.other_group.pk], key=str)
+
+
+@pytest.mark.django_db
+def test_the_migration_nulls_stored_cells_that_break_the_rule(open_survey, sv):
+    """Migration 0004: responses and stored counts written before the rule lose a group
+    (and, with it, 24A: the remainder would be 24B's three) that too few invitees share;
+    the campus, which all eleven share, stays."""
+    import importlib
+
+    from django.apps import apps as registry
+
+    from opiskeluhuolto.surveys.models import ResultCount
+
+    migration = importlib.import_module(
+        "opiskeluhuolto.surveys.migrations.0004_response_breakdown_cells"
+    )
+    campus = sv.students[0].campus_id
+    for student in sv.students:  # as the insert stored them before the rule
+        Response.objects.create(survey=open_survey, campus_id=campus, student_group=student.group)
+    ResultCount.objects.create(
+        survey=open_survey, campus_id=campus, student_group=sv.other_group, n=3
+    )
+    assert Response.objects.filter(student_group=sv.other_group).count() == 3
+    migration.forwards(registry, None)
+    assert set(Response.objects.values_list("campus_id", "student_group_id")) == {(campus, None)}
+    assert set(ResultCount.objects.values_list("campus_id", "student_group_id", "n")) == {
+        (campus, None, 3)
+    }
+
+
+@pytest.mark.django_db
+def test_the_migration_keeps_cells_that_follow_the_rule(open_survey, sv):
+    import importlib
+
+    from django.apps import apps as registry
+
+    from .conftest import five_and_five
+
+    migration = importlib.import_module(
+        "opiskeluhuolto.surveys.migrations.0004_response_breakdown_cells"
+    )
+    five_and_five(sv)
+    campus = sv.students[0].campus_id
+    for student in sv.students:
+        student.refresh_from_db()
+        Response.objects.create(survey=open_survey, campus_id=campus, student_group=student.group)
+    before = sorted(Response.objects.values_list("campus_id", "student_group_id"))
+    migration.forwards(registry, None)
+    assert sorted(Response.objects.values_list("campus_id", "student_group_id")) == before
+    assert len({g for _c, g in before}) == 2
