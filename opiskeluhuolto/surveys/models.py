@@ -285,6 +285,38 @@ class Response(models.Model):
         return str(self.pk)
 
 
+class BreakdownCell(models.Model):
+    """A (campus, group) value the responses of an anonymous students' survey may carry,
+    fixed with the invitations when the survey opens (`cells.kept_cells`); a row with no
+    group: the campus alone. Only values shared by at least SMALL_CELL invitees (the
+    remainders included) are listed: the response's insert stores the respondent's
+    campus and group only as far as they are listed here (actions.answering.RESPONSE_SQL).
+    Survey-level facts: no person, no count, no time."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="+")
+    student_group = models.ForeignKey(
+        StudentGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("breakdown cell")
+        verbose_name_plural = _("breakdown cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "campus", "student_group"], name="surveys_breakdowncell_once"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "campus"],
+                condition=Q(student_group__isnull=True),
+                name="surveys_breakdowncell_campus_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.campus_id}:{self.student_group_id}"
+
+
 class Answer(models.Model):
     """A closed answer (scale, choice, number); one row per chosen option of a MULTI."""
 

@@ -70,7 +70,7 @@ def test_not_invited_404_and_closed_409(client, open_survey, sv, cast):
 
 
 def test_results_404_before_release_and_for_the_unentitled(client, open_survey, sv, cast):
-    five_and_five(sv)  # both groups stored; 24B answered by 3 only
+    five_and_five(sv, open_survey)  # both groups stored; 24B answered by 3 only
     for i, user in enumerate(sv.users[:8]):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     url = reverse("api:surveys-results", args=[open_survey.pk])

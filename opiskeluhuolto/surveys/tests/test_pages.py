@@ -48,7 +48,7 @@ def test_answer_page_errors_next_to_the_question_then_send(client, open_survey, 
 
 
 def test_results_page_shows_suppression(client, open_survey, sv):
-    five_and_five(sv)  # both groups stored; 24B answered by 3 only
+    five_and_five(sv, open_survey)  # both groups stored; 24B answered by 3 only
     for i, user in enumerate(sv.users[:8]):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)
@@ -138,7 +138,7 @@ def test_results_csv_carries_hostile_unit_names_as_text(client, open_survey, sv,
     cast.group.save(update_fields=["name"])
     sv.other_group.name = hostile_other
     sv.other_group.save(update_fields=["name"])
-    five_and_five(sv)  # both groups big enough to be stored
+    five_and_five(sv, open_survey)  # both groups big enough to be stored
     for i, user in enumerate(sv.users):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)

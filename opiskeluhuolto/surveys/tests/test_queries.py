@@ -114,14 +114,10 @@ def test_the_api_post_reads_the_breakdown_within_the_response_insert(client, ope
     from the access facts: the request asks for none); no session write."""
     import json
 
-    from opiskeluhuolto.organisation.models import Student
-
-    from .conftest import full_answers
+    from .conftest import five_and_five, full_answers
 
     # 5 + 5 invitees in 24A and 24B: both groups are big enough to be stored.
-    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
-        group=sv.other_group
-    )
+    five_and_five(sv, open_survey)
     user = sv.users[0]
     client.force_login(user)
     url = reverse("api:surveys-respond", kwargs={"survey_id": open_survey.pk})

@@ -7,7 +7,7 @@ import pytest
 from opiskeluhuolto.surveys import actions, results
 from opiskeluhuolto.surveys.models import TextAnswer
 
-from .conftest import full_answers
+from .conftest import five_and_five, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,8 @@ def _release(survey, sv):
 
 
 def test_group_breakdown_suppresses_with_differencing(open_survey, sv):
-    from opiskeluhuolto.organisation.models import Student
-
     # Invited: 24A 6 (with Aino), 24B 5: both groups are stored (test_anonymity.py).
-    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
-        group=sv.other_group
-    )
+    five_and_five(sv, open_survey)
     for i, user in enumerate(sv.users[:8]):  # answered: 24A 5, 24B 3, all on the lukio campus
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     survey = _release(open_survey, sv)
