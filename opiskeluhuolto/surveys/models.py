@@ -5,8 +5,8 @@ Two sides that share nothing that could join them (docs/surveys.md):
 - the **person side**: `Invitation` (survey × person, whether they have answered, their
   unsent draft). No answer content once sent, no time of answering, no response id.
 - the **answer side**: `Response` (random UUID, the respondent's campus and group for
-  the breakdowns, in an anonymous survey each only when at least SMALL_CELL invitees
-  share the value: actions.answering.RESPONSE_SQL; nothing else), its `Answer` rows (random UUIDs) and the free-text
+  the breakdowns, in an anonymous survey only as far as at least SMALL_CELL invitees
+  share the value: `BreakdownCell`, fixed at opening; nothing else), its `Answer` rows (random UUIDs) and the free-text
   answers as separate `TextAnswer` rows that do not point to the response at all.
 
 No answer-side row has a person, session, IP address, sequence or time column; the
@@ -263,8 +263,8 @@ class Invitation(models.Model):
 class Response(models.Model):
     """One anonymous answer sheet: a random id and the breakdown units, nothing else.
 
-    In an anonymous survey the campus and group are stored only when at least SMALL_CELL
-    of the survey's invitees share the value (actions.answering.RESPONSE_SQL): otherwise
+    In an anonymous survey the campus and group are stored only as far as the survey's
+    `BreakdownCell` rows allow (values shared by at least SMALL_CELL invitees): otherwise
     the invitations' `has_answered` would name the writer."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
