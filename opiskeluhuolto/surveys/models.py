@@ -5,7 +5,8 @@ Two sides that share nothing that could join them (docs/surveys.md):
 - the **person side**: `Invitation` (survey × person, whether they have answered, their
   unsent draft). No answer content once sent, no time of answering, no response id.
 - the **answer side**: `Response` (random UUID, the respondent's campus and group for
-  the breakdowns, nothing else), its `Answer` rows (random UUIDs) and the free-text
+  the breakdowns, in an anonymous survey only as far as at least SMALL_CELL invitees
+  share the value: `BreakdownCell`, fixed at opening; nothing else), its `Answer` rows (random UUIDs) and the free-text
   answers as separate `TextAnswer` rows that do not point to the response at all.
 
 No answer-side row has a person, session, IP address, sequence or time column; the
@@ -260,7 +261,11 @@ class Invitation(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous answer sheet: a random id and the breakdown units, nothing else."""
+    """One anonymous answer sheet: a random id and the breakdown units, nothing else.
+
+    In an anonymous survey the campus and group are stored only as far as the survey's
+    `BreakdownCell` rows allow (values shared by at least SMALL_CELL invitees): otherwise
+    the invitations' `has_answered` would name the writer."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
@@ -278,6 +283,38 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class BreakdownCell(models.Model):
+    """A (campus, group) value the responses of an anonymous students' survey may carry,
+    fixed with the invitations when the survey opens (`cells.kept_cells`); a row with no
+    group: the campus alone. Only values shared by at least SMALL_CELL invitees (the
+    remainders included) are listed: the response's insert stores the respondent's
+    campus and group only as far as they are listed here (actions.answering.RESPONSE_SQL).
+    Survey-level facts: no person, no count, no time."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="+")
+    student_group = models.ForeignKey(
+        StudentGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("breakdown cell")
+        verbose_name_plural = _("breakdown cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "campus", "student_group"], name="surveys_breakdowncell_once"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "campus"],
+                condition=Q(student_group__isnull=True),
+                name="surveys_breakdowncell_campus_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.campus_id}:{self.student_group_id}"
 
 
 class Answer(models.Model):

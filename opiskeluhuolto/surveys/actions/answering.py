@@ -211,12 +211,27 @@ def has_answered(survey: Survey, user) -> bool:
     return Invitation.objects.filter(survey=survey, user=user, has_answered=True).exists()
 
 
-#: The response: its random id, the survey, and the respondent's campus and group for the
-#: breakdowns, read by the database within the insert (NULL for a person who is no student).
-RESPONSE_SQL = (
+#: The response of a non-anonymous survey: its random id, the survey, and the respondent's
+#: campus and group, read by the database within the insert (NULL for a person who is no
+#: student). Its `NamedResponse` names the respondent anyway.
+NAMED_RESPONSE_SQL = (
     "INSERT INTO surveys_response (id, survey_id, campus_id, student_group_id) VALUES "
     "(%s, %s, (SELECT campus_id FROM organisation_student WHERE user_id = %s),"
     " (SELECT group_id FROM organisation_student WHERE user_id = %s))"
+)
+#: The response of an anonymous survey (docs/surveys.md, "What a response carries"): the
+#: respondent's campus and group as far as the survey lists them among the values its
+#: responses may carry (`BreakdownCell`, fixed at opening: each shared by at least
+#: SMALL_CELL invitees), read by the database within the insert: two index lookups, not
+#: a count of the invitees (about 22 ms for 20,000 of them on every answer).
+RESPONSE_SQL = (
+    "INSERT INTO surveys_response (id, survey_id, campus_id, student_group_id)"
+    " SELECT %s, %s,"
+    " (SELECT b.campus_id FROM surveys_breakdowncell b WHERE b.survey_id = %s"
+    " AND b.campus_id = s.campus_id AND b.student_group_id IS NULL),"
+    " (SELECT b.student_group_id FROM surveys_breakdowncell b WHERE b.survey_id = %s"
+    " AND b.campus_id = s.campus_id AND b.student_group_id = s.group_id)"
+    " FROM (SELECT 1 AS one) AS x LEFT JOIN organisation_student s ON s.user_id = %s"
 )
 #: The answers and the free texts, their random ids made by the database ({uuid}); the
 #: rows come as VALUES, whose columns are column1, column2 on PostgreSQL and SQLite alike.
@@ -261,7 +276,10 @@ def _write_answer_side(survey: Survey, user, rules: dict[int, Rule], clean: dict
             for v in value if kind == Question.Kind.MULTI else [value]:
                 answers += [qid, v]
     with connection.cursor() as cursor:
-        cursor.execute(RESPONSE_SQL, [rid, survey.pk, student, student])
+        if survey.is_anonymous:
+            cursor.execute(RESPONSE_SQL, [rid, survey.pk, survey.pk, survey.pk, student])
+        else:
+            cursor.execute(NAMED_RESPONSE_SQL, [rid, survey.pk, student, student])
         for sql, first, rows in (
             (ANSWERS_SQL, rid, answers),
             (TEXTS_SQL, TextAnswer.Screening.PENDING.value, texts),

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access.audiences import Audience, students_in
-from opiskeluhuolto.organisation.models import Role, RoleAssignment, StudentQuerySet
+from opiskeluhuolto.organisation.models import Role, RoleAssignment, Student, StudentQuerySet
 
+from ..cells import kept_cells
 from ..models import (
     SMALL_CELL,
+    BreakdownCell,
     Invitation,
     Survey,
 )
@@ -93,6 +95,8 @@ def open_survey(survey: Survey, *, by, invitees=None, today: date | None = None)
     Invitation.objects.bulk_create(
         [Invitation(survey=survey, user_id=uid) for uid in user_ids], batch_size=2000
     )
+    if survey.is_anonymous and survey.audience == Survey.Audience.STUDENTS:
+        _fix_breakdown_cells(survey, user_ids)
     survey.invited_count = len(user_ids)
     survey.status = Survey.Status.OPEN
     survey.version += 1
@@ -100,6 +104,25 @@ def open_survey(survey: Survey, *, by, invitees=None, today: date | None = None)
     _event(by, "survey.open", survey)
     transaction.on_commit(lambda: _send_invitations(survey.pk))
     return survey
+
+
+def _fix_breakdown_cells(survey: Survey, user_ids: list[int]) -> None:
+    """The (campus, group) values the survey's responses may carry, from the invitees'
+    student records now (`cells.kept_cells`), fixed with the invitations. One query for
+    the records (by the survey's invitations: the list of ids could pass the database's
+    limit of parameters), one insert."""
+    records = {
+        uid: (campus, group)
+        for uid, campus, group in Student.objects.filter(
+            user__survey_invitations__survey=survey
+        ).values_list("user_id", "campus_id", "group_id")
+    }
+    campuses, groups = kept_cells(records.get(uid, (None, None)) for uid in user_ids)
+    BreakdownCell.objects.filter(survey=survey).delete()
+    BreakdownCell.objects.bulk_create(
+        [BreakdownCell(survey=survey, campus_id=c) for c in campuses]
+        + [BreakdownCell(survey=survey, campus_id=c, student_group_id=g) for c, g in groups]
+    )
 
 
 def _send_invitations(survey_id: int) -> None:

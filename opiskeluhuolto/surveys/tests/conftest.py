@@ -82,3 +82,19 @@ def full_answers(survey, pick=0) -> dict:
         else:
             out[str(q.pk)] = "Enemmän valvontaa välitunneilla."
     return out
+
+
+def five_and_five(sv, survey=None) -> None:
+    """Move two of 24A's students to 24B: 24B has 5 invitees, 24A 5 (6 with the cast's
+    Aino), so an anonymous survey stores both groups (test_anonymity.py). `survey`, when
+    already open: its breakdown cells fixed again, as if the students had been in these
+    groups when it opened."""
+    from opiskeluhuolto.organisation.models import Student
+    from opiskeluhuolto.surveys.actions.running import _fix_breakdown_cells
+
+    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
+        group=sv.other_group
+    )
+    if survey is not None:
+        invitees = list(survey.invitations.values_list("user_id", flat=True))
+        _fix_breakdown_cells(survey, invitees)

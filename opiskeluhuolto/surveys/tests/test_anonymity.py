@@ -200,3 +200,201 @@ def test_a_response_to_a_survey_not_for_students_carries_no_campus_or_group(sv, 
     actions.submit(survey, user, full_answers(survey), today=sv.today)
     response = Response.objects.get(survey=survey)
     assert (response.campus_id, response.student_group_id) == (None, None)
+
+
+# --- breakdown cells: no stored campus or group narrower than SMALL_CELL invitees ---------
+def _stored_cells_and_invitees(survey) -> tuple[set, dict]:
+    """The (campus, group) values the survey's responses carry, and for each value the
+    number of invitees whose student record (read now) would carry it: a response with
+    that value was written by one of them. A value with neither a campus nor a group is
+    carried by everyone whose campus or group was not stored."""
+    from opiskeluhuolto.organisation.models import Student
+
+    stored = set(
+        Response.objects.filter(survey=survey).values_list("campus_id", "student_group_id")
+    )
+    invitees = list(Invitation.objects.filter(survey=survey).values_list("user_id", flat=True))
+    record = {
+        s.user_id: (s.campus_id, s.group_id) for s in Student.objects.filter(user_id__in=invitees)
+    }
+    carriers: dict = {}
+    for uid in invitees:
+        campus, group = record.get(uid, (None, None))
+        if (campus, group) in stored:
+            key = (campus, group)
+        elif (campus, None) in stored and campus is not None:
+            key = (campus, None)
+        else:
+            key = (None, None)
+        carriers[key] = carriers.get(key, 0) + 1
+    return stored, carriers
+
+
+def _answer_all(survey, sv):
+    for i, user in enumerate(sv.users):
+        actions.submit(survey, user, full_answers(survey, i), today=sv.today)
+
+
+@pytest.mark.django_db
+def test_a_group_with_fewer_invitees_than_the_minimum_is_never_stored(open_survey, sv):
+    """24B has 3 invitees (and 24A 7): no response carries 24B, whose has_answered rows
+    would name its writers. Nor 24A: the responses without a group would then come from
+    24B's three alone. Every stored value is shared by at least SMALL_CELL invitees."""
+    from opiskeluhuolto.surveys.models import SMALL_CELL
+
+    assert Invitation.objects.filter(survey=open_survey).count() == 11  # and cast.student
+    _answer_all(open_survey, sv)
+    stored, carriers = _stored_cells_and_invitees(open_survey)
+    assert sv.other_group.pk not in {g for _c, g in stored}
+    assert stored == {(sv.students[0].campus_id, None)}
+    assert all(n >= SMALL_CELL for n in carriers.values()), carriers
+
+
+def _open(sv, cast):
+    """The bullying survey for the lukio's students, opened now (after the test has set
+    the students' campuses and groups)."""
+    survey = actions.create_from_template(
+        "bullying", sv.group, by=sv.kuraattori, institution=cast.lukio
+    )
+    actions.set_window(survey, opens_on=sv.window[0], closes_on=sv.window[1])
+    return actions.open_survey(survey, by=sv.kuraattori, today=sv.today)
+
+
+@pytest.mark.django_db
+def test_groups_of_at_least_the_minimum_keep_their_breakdown(sv, cast):
+    """Invited: 24A 6, 24B 5: each response carries its campus and group."""
+    from opiskeluhuolto.surveys.models import SMALL_CELL
+
+    from .conftest import five_and_five
+
+    five_and_five(sv)
+    survey = _open(sv, cast)
+    _answer_all(survey, sv)
+    campus = sv.students[0].campus_id
+    stored, carriers = _stored_cells_and_invitees(survey)
+    assert stored == {(campus, sv.students[0].group_id), (campus, sv.other_group.pk)}
+    assert all(n >= SMALL_CELL for n in carriers.values()), carriers
+    assert Response.objects.filter(survey=survey, student_group=sv.other_group).count() == 5
+
+
+@pytest.mark.django_db
+def test_a_campus_with_fewer_invitees_than_the_minimum_is_never_stored(sv, cast):
+    """Three invitees on another campus: their campus is not stored, and since the
+    responses without a campus would then come from those three alone, no campus is."""
+    from opiskeluhuolto.organisation.models import Campus, Student
+
+    elsewhere = Campus.objects.create(institution=cast.lukio, name="Toinen kampus")
+    Student.objects.filter(pk__in=[s.pk for s in sv.students[7:]]).update(campus=elsewhere)
+    survey = _open(sv, cast)
+    _answer_all(survey, sv)
+    stored, _carriers = _stored_cells_and_invitees(survey)
+    assert stored == {(None, None)}
+
+
+@pytest.mark.django_db
+def test_the_cells_are_fixed_with_the_invitations_when_the_survey_opens(open_survey, sv):
+    """24B (3 invitees at opening) grown to 5 afterwards is still not stored: the values
+    a response may carry are fixed with the audience, and a later move cannot widen them."""
+    from opiskeluhuolto.organisation.models import Student
+    from opiskeluhuolto.surveys.models import BreakdownCell
+
+    campus = sv.students[0].campus_id
+    cells = set(
+        BreakdownCell.objects.filter(survey=open_survey).values_list(
+            "campus_id", "student_group_id"
+        )
+    )
+    assert cells == {(campus, None)}
+    Student.objects.filter(pk__in=[sv.students[5].pk, sv.students[6].pk]).update(
+        group=sv.other_group
+    )
+    _answer_all(open_survey, sv)
+    assert set(
+        Response.objects.filter(survey=open_survey).values_list("campus_id", "student_group_id")
+    ) == {(campus, None)}
+
+
+@pytest.mark.django_db
+def test_the_cells_follow_the_rule_for_any_sizes():
+    """`cells.kept_cells` on made-up invitees: every value a response may then carry is
+    carried by none or at least SMALL_CELL invitees, and nothing big enough is lost
+    when there is no remainder to protect."""
+    import itertools
+
+    from opiskeluhuolto.surveys.cells import kept_cells
+    from opiskeluhuolto.surveys.models import SMALL_CELL
+
+    for sizes in itertools.product([0, 1, 3, 4, 5, 6, 9], repeat=4):
+        records = [
+            key
+            for key, n in zip([(1, 10), (1, 11), (2, 20), (None, None)], sizes, strict=True)
+            for _ in range(n)
+        ]
+        if len(records) < SMALL_CELL:
+            continue
+        campuses, groups = kept_cells(records)
+        carried: dict = {}
+        for campus, group in records:
+            key = (
+                (campus, group)
+                if (campus, group) in groups
+                else (campus, None)
+                if campus in campuses
+                else (None, None)
+            )
+            carried[key] = carried.get(key, 0) + 1
+        assert all(n >= SMALL_CELL for n in carried.values()), (sizes, carried)
+        if all(n == 0 or n >= SMALL_CELL for n in sizes):
+            assert groups == {
+                k for k, n in zip([(1, 10), (1, 11), (2, 20)], sizes[:3], strict=True) if n
+            }, sizes
+
+
+@pytest.mark.django_db
+def test_the_migration_nulls_stored_cells_that_break_the_rule(open_survey, sv):
+    """Migration 0005: responses and stored counts written before the rule lose a group
+    (and, with it, 24A: the remainder would be 24B's three) that too few invitees share;
+    the campus, which all eleven share, stays."""
+    import importlib
+
+    from django.apps import apps as registry
+
+    from opiskeluhuolto.surveys.models import ResultCount
+
+    migration = importlib.import_module(
+        "opiskeluhuolto.surveys.migrations.0005_response_breakdown_cells"
+    )
+    campus = sv.students[0].campus_id
+    for student in sv.students:  # as the insert stored them before the rule
+        Response.objects.create(survey=open_survey, campus_id=campus, student_group=student.group)
+    ResultCount.objects.create(
+        survey=open_survey, campus_id=campus, student_group=sv.other_group, n=3
+    )
+    assert Response.objects.filter(student_group=sv.other_group).count() == 3
+    migration.forwards(registry, None)
+    assert set(Response.objects.values_list("campus_id", "student_group_id")) == {(campus, None)}
+    assert set(ResultCount.objects.values_list("campus_id", "student_group_id", "n")) == {
+        (campus, None, 3)
+    }
+
+
+@pytest.mark.django_db
+def test_the_migration_keeps_cells_that_follow_the_rule(open_survey, sv):
+    import importlib
+
+    from django.apps import apps as registry
+
+    from .conftest import five_and_five
+
+    migration = importlib.import_module(
+        "opiskeluhuolto.surveys.migrations.0005_response_breakdown_cells"
+    )
+    five_and_five(sv)
+    campus = sv.students[0].campus_id
+    for student in sv.students:
+        student.refresh_from_db()
+        Response.objects.create(survey=open_survey, campus_id=campus, student_group=student.group)
+    before = sorted(Response.objects.values_list("campus_id", "student_group_id"))
+    migration.forwards(registry, None)
+    assert sorted(Response.objects.values_list("campus_id", "student_group_id")) == before
+    assert len({g for _c, g in before}) == 2

@@ -8,7 +8,7 @@ from django.urls import reverse
 from opiskeluhuolto.surveys import actions
 from opiskeluhuolto.surveys.models import Response
 
-from .conftest import full_answers
+from .conftest import five_and_five, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,8 @@ def test_answer_page_errors_next_to_the_question_then_send(client, open_survey, 
 
 
 def test_results_page_shows_suppression(client, open_survey, sv):
-    for i, user in enumerate(sv.users):
+    five_and_five(sv, open_survey)  # both groups stored; 24B answered by 3 only
+    for i, user in enumerate(sv.users[:8]):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)
     from opiskeluhuolto.surveys.models import Survey
@@ -137,6 +138,7 @@ def test_results_csv_carries_hostile_unit_names_as_text(client, open_survey, sv,
     cast.group.save(update_fields=["name"])
     sv.other_group.name = hostile_other
     sv.other_group.save(update_fields=["name"])
+    five_and_five(sv, open_survey)  # both groups big enough to be stored
     for i, user in enumerate(sv.users):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
     actions.release(open_survey, by=sv.kuraattori, today=open_survey.results_on)
