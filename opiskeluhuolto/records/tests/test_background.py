@@ -1,10 +1,13 @@
 """The matter's background in the record (LAW.md L-20-1, 377/2022): carried from the case,
 shown on the page, in the PDF copy and over the API; old records say it was not recorded."""
 
+import io
 import subprocess
 import tempfile
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -41,8 +44,6 @@ def test_the_record_carries_the_background_of_the_case(case):
 
 
 def test_the_background_is_stored_encrypted(case):
-    from django.db import connection
-
     with connection.cursor() as c:
         c.execute("SELECT background FROM records_welfarerecord WHERE case_id = %s", [case.pk])
         (raw_record,) = c.fetchone()
@@ -81,3 +82,11 @@ def test_a_record_made_before_the_field_says_not_recorded(cast, case):
     assert "Tausta ei kirjattu" in text
     r = client_for(cast.kuraattori).get(f"/api/v1/records/cases/{case.pk}")
     assert r.status_code == 200 and r.json()["background"] == ""
+
+
+def test_every_demo_matter_has_a_background():
+    call_command("seed_demo", "--students", "20", stdout=io.StringIO())
+    records = list(WelfareRecord.objects.all())
+    assert len(records) >= 4
+    for record in records:
+        assert len(record.background) > 40 and record.background == record.case.background
