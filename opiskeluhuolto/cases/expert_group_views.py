@@ -76,6 +76,7 @@ def _open(referral, form, user):
             referral,
             by=user,
             subject=form.cleaned_data["subject"],
+            background=form.cleaned_data["background"],
             consent=consent,
             members=list(form.cleaned_data["named_members"]),
             responsible=form.cleaned_data["responsible"],

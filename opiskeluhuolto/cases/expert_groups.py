@@ -191,16 +191,23 @@ def open_case(
     *,
     by,
     subject: str,
+    background: str,
     consent: Consent,
     members: list,
     responsible,
 ) -> Case:
     """LAW.md L-19-1, L-19-4, L-14-*: a case exists only with a recorded consent; its members
-    come from that consent; exactly one of them is the responsible person."""
+    come from that consent; exactly one of them is the responsible person. L-20-1: the
+    matter's subject and background are written when it is opened; the initiator comes
+    from the referral."""
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = _("Write the subject of the matter.")
+    if not (background or "").strip():
+        errors["background"] = _(
+            "Write the background of the matter: in short, what has led to it."
+        )
     if consent.kind != Consent.Kind.EXPERT_GROUP or not consent.is_active:
         errors["kind"] = _("A case needs an active consent to handling in an expert group.")
     elif not consent.is_written:
@@ -221,6 +228,7 @@ def open_case(
         institution=referral.institution,
         referral=referral,
         subject=subject.strip(),
+        background=background.strip(),
         initiator=_initiator(referral),
         opened_on=today,
         opened_by=by,

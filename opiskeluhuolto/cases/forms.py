@@ -221,6 +221,17 @@ class OpenCaseForm(ConsentForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("In a few words, without diagnoses (§20)."),
     )
+    background = forms.CharField(
+        label=_("Background"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "In short, what has led to the matter. Only what the expert group needs to know "
+            "(§20): no diagnoses or detailed health information."
+        ),
+        error_messages={
+            "required": _("Write the background of the matter: in short, what has led to it.")
+        },
+    )
     responsible = PersonChoice(
         label=_("Responsible person"),
         queryset=User.objects.none(),
@@ -232,6 +243,7 @@ class OpenCaseForm(ConsentForm):
 
     field_order = [
         "subject",
+        "background",
         "given_by",
         "guardian",
         "capacity_assessment",

@@ -224,6 +224,11 @@ def _cases(user, student, request) -> Section:
                 ("opened_on", _label(Case, "opened_on"), case.opened_on),
                 ("closed_on", _label(Case, "closed_on"), case.closed_on),
                 ("subject", _label(Case, "subject"), view.record.subject),
+                (
+                    "background",
+                    _label(Case, "background"),
+                    view.record.background or _("not recorded"),
+                ),
                 ("status", _label(Case, "status"), case.get_status_display()),
                 ("entries", _("Entries"), entries),
                 (

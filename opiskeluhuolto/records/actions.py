@@ -41,7 +41,8 @@ def _guardian_lines(student) -> str:
 
 @transaction.atomic
 def create_record(case: Case) -> WelfareRecord:
-    """LAW.md L-20-1: one record per matter with the §20(4)(1)–(2) data captured now."""
+    """LAW.md L-20-1: one record per matter with the §20(4)(1)–(2) data (subject, background,
+    initiator) captured now."""
     s = case.student
     contact = ", ".join(x for x in (s.address, s.email, s.phone) if x)
     return WelfareRecord.objects.create(
@@ -53,6 +54,7 @@ def create_record(case: Case) -> WelfareRecord:
         contact_details=contact,
         guardians=_guardian_lines(s) if s.is_minor(case.opened_on) else "",
         subject=case.subject,
+        background=case.background,
         initiator=case.initiator,
     )
 

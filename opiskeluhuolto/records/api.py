@@ -46,6 +46,7 @@ class RecordOut(Schema):
     case_id: int
     student_name: str
     subject: str
+    background: str
     initiator: str
     entries: list[EntryOut]
 
@@ -79,6 +80,7 @@ def case_record(request, case_id: int):
         "case_id": case.pk,
         "student_name": record.student_name,
         "subject": record.subject,
+        "background": record.background,
         "initiator": record.initiator,
         "entries": [
             {

@@ -65,6 +65,8 @@ class WelfareRecord(AppendOnly):
         _("guardians or legal representatives and their contact details"), blank=True
     )
     subject = EncryptedTextField(_("subject of the matter"))
+    # LAW.md L-20-1 (377/2022). Blank on records opened before the field existed.
+    background = EncryptedTextField(_("background of the matter"), blank=True)
     initiator = EncryptedTextField(_("who initiated the matter"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     legal_hold = models.BooleanField(_("legal hold"), default=False)

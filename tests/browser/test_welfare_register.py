@@ -47,6 +47,9 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     expect(page.locator("main")).to_contain_text("työpäivän kuluttua")  # the §16(2) notice deadline
     page.get_by_role("link", name="Kirjaa suostumus ja avaa asia").click()
     page.get_by_label("Asian aihe").fill("Väsymys ja poissaolot aamutunneilta")
+    page.get_by_label("Tausta").fill(
+        "Opettaja otti yhteyttä: Aino on ollut väsynyt ja jäänyt pois aamutunneilta."
+    )
     page.get_by_label("Kaisa Kuusela, kuraattori").check()
     page.get_by_label("Sanna Salo, opettaja, vastuuohjaaja").check()
     kaisa = page.locator("#id_responsible option", has_text="Kaisa Kuusela").inner_text()
@@ -55,6 +58,7 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
     screenshot("welfare-3-consent-form")
     page.get_by_role("button", name="Avaa asia").click()
     expect(page.locator("main")).to_contain_text("Asia avattiin ja asiantuntijaryhmä koottiin")
+    expect(page.locator("main")).to_contain_text("Opettaja otti yhteyttä: Aino")
     case_url = page.url
     case_id = int(re.search(r"/records/cases/(\d+)/", case_url).group(1))
 
@@ -103,6 +107,7 @@ def test_welfare_story(demo, live_server, sign_in, page, screenshot, axe):
         ).stdout  # noqa: S603,S607
     assert "SALASSA PIDETTÄVÄ (JulkL 24 §)" in text
     assert "Aamutunneille joustava aloitus" in text
+    assert "Opettaja otti yhteyttä" in text  # the background (LAW.md L-20-1)
     page.get_by_role("link", name="Kuka on lukenut tietojani").first.click()
     expect(page.locator("main")).to_contain_text("Kaisa Kuusela")
     expect(page.locator("main")).to_contain_text("kuraattori")

@@ -47,6 +47,9 @@ class Case(models.Model):
         related_name="cases",
     )
     subject = EncryptedTextField(_("subject of the matter"))
+    # LAW.md L-20-1 (377/2022): what has led to the matter. Blank only on cases opened
+    # before the field existed; `expert_groups.open_case` requires it.
+    background = EncryptedTextField(_("background of the matter"), blank=True)
     initiator = models.CharField(_("initiated by"), max_length=300)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN

@@ -137,6 +137,43 @@ def test_case_has_members_from_consent_and_one_responsible(cast):
     assert "Matti" in case.record.guardians
 
 
+@pytest.mark.parametrize("background", ["", "   \n "])
+def test_a_case_is_not_opened_without_its_background(cast, background):
+    """LAW.md L-20-1 (377/2022): the record holds the matter's background."""
+    referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
+    consent = expert_groups.give_consent(
+        cast.aino,
+        recorded_by=cast.kuraattori,
+        kind="expert_group",
+        given_by="student",
+        how="written",
+        given_on=cast.today,
+        named_members=[cast.kuraattori],
+    )
+    with pytest.raises(ValidationError) as e:
+        expert_groups.open_case(
+            referral,
+            by=cast.kuraattori,
+            subject="Jaksaminen",
+            background=background,
+            consent=consent,
+            members=[cast.kuraattori],
+            responsible=cast.kuraattori,
+        )
+    assert e.value.message_dict["background"] == [
+        "Kirjoita asian tausta: lyhyesti, mikä on johtanut asian vireille tuloon."
+    ]
+    assert not Case.objects.exists()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.OPEN
+
+
+def test_the_background_is_kept_trimmed_on_the_case_and_its_record(cast):
+    case = open_aino_case(cast)
+    assert case.background == "Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta."
+    assert case.record.background == case.background
+
+
 def test_member_outside_consent_is_refused(cast):
     referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
     consent = expert_groups.give_consent(
@@ -153,6 +190,7 @@ def test_member_outside_consent_is_refused(cast):
             referral,
             by=cast.kuraattori,
             subject="x",
+            background="x",
             consent=consent,
             members=[cast.kuraattori, cast.psykologi],
             responsible=cast.kuraattori,

@@ -100,6 +100,7 @@ def test_responsible_person_is_named_and_becomes_a_member(cast):
         reverse("cases:open_case", args=[referral.pk]),
         {
             "subject": "Jaksaminen",
+            "background": "Opettaja on huolissaan jaksamisesta.",
             "kind": "expert_group",
             "given_by": "student",
             "how": "written",

@@ -35,6 +35,7 @@ def test_teacher_refers_and_kuraattori_opens_case(cast):
     assert "työpäivän kuluttua" in page.text or "working days" in page.text
     data = {
         "subject": "Jaksaminen",
+        "background": "Opettaja on huolissaan jaksamisesta.",
         "kind": "expert_group",
         "given_by": "student",
         "how": "written",
@@ -62,6 +63,7 @@ def test_open_case_refuses_a_responsible_outside_the_institution_and_keeps_input
         reverse("cases:open_case", args=[referral.pk]),
         {
             "subject": "Kirjoitettu aihe",
+            "background": "Opettaja on huolissaan jaksamisesta.",
             "kind": "expert_group",
             "given_by": "student",
             "how": "written",
@@ -73,6 +75,41 @@ def test_open_case_refuses_a_responsible_outside_the_institution_and_keeps_input
     assert r.status_code == 200 and not Case.objects.exists()
     assert "Kirjoitettu aihe" in r.text
     assert 'id="id_responsible_error"' in r.text
+
+
+def test_open_case_form_requires_the_background_in_finnish_and_keeps_input(cast):
+    """LAW.md L-20-1, L-20-5: the background is asked for, with guidance, and required."""
+    referral = Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+    kaisa = client_for(cast.kuraattori)
+    url = reverse("cases:open_case", args=[referral.pk])
+    form = kaisa.get(url).text
+    assert 'name="background"' in form and "<label" in form and "Tausta" in form
+    assert "välttämätöntä tietää" in form  # the guidance text (L-20-5)
+    r = kaisa.post(
+        url,
+        {
+            "subject": "Kirjoitettu aihe",
+            "background": "  ",
+            "kind": "expert_group",
+            "given_by": "student",
+            "how": "written",
+            "given_on": cast.today.isoformat(),
+            "named_members": [cast.kuraattori.pk],
+            "responsible": cast.kuraattori.pk,
+        },
+    )
+    assert r.status_code == 200 and not Case.objects.exists()
+    assert 'id="id_background_error"' in r.text
+    assert "Kirjoita asian tausta" in r.text and "Kirjoitettu aihe" in r.text
 
 
 def test_guardian_consent_without_assessment_is_refused_on_the_page(cast):
@@ -90,6 +127,7 @@ def test_guardian_consent_without_assessment_is_refused_on_the_page(cast):
         reverse("cases:open_case", args=[referral.pk]),
         {
             "subject": "Aihe",
+            "background": "Opettaja on huolissaan jaksamisesta.",
             "kind": "expert_group",
             "given_by": "guardian",
             "guardian": cast.guardian.pk,

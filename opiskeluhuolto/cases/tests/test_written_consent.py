@@ -75,6 +75,7 @@ def test_a_case_is_not_opened_on_an_oral_consent(cast):
             referral,
             by=cast.kuraattori,
             subject="x",
+            background="x",
             consent=consent,
             members=[cast.kuraattori],
             responsible=cast.kuraattori,

@@ -84,6 +84,26 @@ def test_the_pdf_copy_is_a_pdf_with_the_record_and_the_referrals(cast):
     assert "['" not in text and "\\n" not in text  # lists as lines, not as Python values
 
 
+@pytest.mark.parametrize("who", ["student", "guardian"])
+def test_the_copy_holds_the_background_of_the_matter(cast, who):
+    """LAW.md L-20-1 (377/2022): the record's background is part of the data held."""
+    _story(cast)
+    client = client_for(getattr(cast, who))
+    copy = json.loads(client.get(reverse("privacy:copy_json", args=[cast.aino.pk])).content)
+    case = copy["sections"]["cases"][0]
+    assert case["background"] == "Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta."
+    r = client.get(reverse("privacy:copy_pdf", args=[cast.aino.pk]))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(r.content)
+        f.flush()
+        text = subprocess.run(
+            ["pdftotext", f.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+    flat = " ".join(text.split())
+    assert "asian tausta" in flat.lower()
+    assert "Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta." in flat
+
+
 def test_a_guardian_gets_nothing_of_matters_under_a_prohibition(cast):
     onni_prohibited_case(cast)
     r = client_for(cast.guardian_onni).get(reverse("privacy:copy_json", args=[cast.onni.pk]))

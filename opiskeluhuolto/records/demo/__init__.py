@@ -36,13 +36,19 @@ def _consent(student, kaisa, today, members, **extra):
     )
 
 
-def _case(student, *, by, kaisa, today, members, subject, reason, with_student=True):
+def _case(student, *, by, kaisa, today, members, subject, background, reason, with_student=True):
     referral = actions.file_referral(
         student, by=by, channel="staff", reason=reason, with_student=with_student
     )
     consent = _consent(student, kaisa, today, members)
     return expert_groups.open_case(
-        referral, by=kaisa, subject=subject, consent=consent, members=members, responsible=kaisa
+        referral,
+        by=kaisa,
+        subject=subject,
+        background=background,
+        consent=consent,
+        members=members,
+        responsible=kaisa,
     )
 
 
@@ -76,6 +82,9 @@ def seed(ctx) -> None:
         today=today,
         members=[kaisa, sanna],
         subject="Poissaolot ja opiskelujen eteneminen",
+        background="Opettaja otti yhteyttä: Ainolle on syksyn aikana kertynyt runsaasti "
+        "poissaoloja aamutunneilta ja kaksi tutkinnon osaa on kesken. Aino on kertonut olevansa "
+        "väsynyt, ja hän on suostunut asian käsittelyyn asiantuntijaryhmässä.",
         reason="Aino on ollut paljon poissa ja vaikuttaa väsyneeltä.",
         with_student=False,
     )
@@ -137,6 +146,9 @@ def seed(ctx) -> None:
         today=today,
         members=[kaisa, u["psykologi"]],
         subject="Jännittäminen esiintymistilanteissa",
+        background="Opettaja huomasi, että opiskelija jää pois tunneilta, joilla on esityksiä. "
+        "Opiskelija kertoi jännittävänsä esiintymistä niin paljon, että opinnot ovat "
+        "viivästyneet.",
         reason="Opiskelija jännittää esityksiä niin, ettei tule tunneille.",
     )
     record_actions.add_entry(
@@ -152,6 +164,9 @@ def seed(ctx) -> None:
         today=today,
         members=[kaisa],
         subject="Opiskelumotivaatio",
+        background="Erityisopettajan mukaan opiskelijan tutkinnon osat eivät ole edenneet "
+        "kahteen jaksoon, eikä hän ole palauttanut tehtäviä. Opiskelija toivoi apua "
+        "opintojen suunnitteluun.",
         reason="Motivaatio hukassa, opinnot eivät etene.",
     )
     record_actions.add_entry(
@@ -180,6 +195,8 @@ def seed(ctx) -> None:
         today=today,
         members=[kaisa, u["terveydenhoitaja"]],
         subject="Kotitilanne",
+        background="Opiskelija kertoi terveydenhoitajalle huolesta kotitilanteesta ja siitä, että "
+        "hänen on vaikea keskittyä opiskeluun. Hän toivoi tukea koulun arkeen.",
         reason="Opiskelija kertoi huolesta kotona.",
     )
     actions.record_prohibition(
@@ -229,6 +246,8 @@ def seed_closed_rectification(ctx) -> None:
         today=ctx.today,
         members=[kaisa],
         subject="Opintojen keskeytymisen uhka",
+        background="Eero kertoi kuraattorille harkitsevansa opintojen keskeyttämistä, koska "
+        "työvuorot ja opinnot eivät sovi yhteen ja opintopisteitä on kertynyt vähän.",
         reason="Eero harkitsee opintojen keskeyttämistä.",
     )
     entry = record_actions.add_entry(

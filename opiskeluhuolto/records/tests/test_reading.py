@@ -147,6 +147,7 @@ def test_guardian_of_an_adult_sees_nothing(cast):
         referral,
         by=cast.kuraattori_out,
         subject="x",
+        background="x",
         consent=consent,
         members=[cast.kuraattori_out],
         responsible=cast.kuraattori_out,
