@@ -134,12 +134,17 @@ class CaseRules(RulePrimitives):
                 whole.add(student_id)
         return frozenset(whole), frozenset(cases)
 
+    def guardian_may_see_student(self, student_id: int) -> bool:
+        """L-18-1: guardian of the minor, and no prohibition covering all the student's
+        matters in force. Anything about the student's welfare that belongs to no one case
+        (a referral that opened none, a consent without a case) is visible on this alone."""
+        whole, _cases = self._guardian_blocks
+        return student_id in self.guarded_student_ids and student_id not in whole
+
     def guardian_may_see(self, case) -> bool:
         """L-18-1: guardian of a minor, and no prohibition in force for this case."""
-        if case.student_id not in self.guarded_student_ids:
-            return False
-        whole, cases = self._guardian_blocks
-        return case.student_id not in whole and case.pk not in cases
+        _whole, cases = self._guardian_blocks
+        return self.guardian_may_see_student(case.student_id) and case.pk not in cases
 
     def is_register_admin(self, provider_id: int | None = None) -> bool:
         if provider_id is None:
