@@ -339,8 +339,12 @@ def _get(model, pk, select=()):
         raise Http404 from None
 
 
-def get_case(user, pk, *, need: str = "view"):
+def get_case(user, pk, *, need: str = "view", request=None):
+    """The case, or Http404. With `request`, a student or guardian (`case_basis` own data
+    or guardian) must be strongly identified (`identification.require_for_basis`)."""
     from opiskeluhuolto.cases.models import Case
+
+    from .identification import require_for_basis
 
     case = _get(
         Case, pk, ("student", "institution__provider", "student__institution", "student__campus")
@@ -357,6 +361,8 @@ def get_case(user, pk, *, need: str = "view"):
     }[need](case)
     if not allowed:
         raise Http404
+    if request is not None:
+        require_for_basis(request, can.case_basis(case))
     return case
 
 
