@@ -85,13 +85,11 @@ def require_strong_identification(request) -> None:
         raise StrongIdentificationRequired
 
 
-#: The access bases on which the reader is the student or a guardian (access.cases).
-OWN_BASES = ("own_data", "guardian")
-
-
 def require_for_basis(request, basis: str | None) -> None:
     """The one rule: a student or guardian reading their own (or the child's) welfare data
     needs a strongly identified session; staff reading on membership or as register
     administration confirm a second factor instead."""
-    if basis in OWN_BASES:
+    from .cases import GUARDIAN, OWN_DATA  # the access bases of the student and a guardian
+
+    if basis in (OWN_DATA, GUARDIAN):
         require_strong_identification(request)

@@ -105,11 +105,6 @@ def _load(case: Case, basis: str, *, disclosures: bool, rectifications: bool) ->
     )
 
 
-#: Bases on which the reader is the student or a guardian: confidential content is shown
-#: to them only in a strongly identified session.
-OWN_BASES = (AccessLogEntry.Basis.OWN_DATA, AccessLogEntry.Basis.GUARDIAN)
-
-
 def read_records(
     user,
     target: Case | Student,
