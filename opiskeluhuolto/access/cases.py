@@ -134,12 +134,17 @@ class CaseRules(RulePrimitives):
                 whole.add(student_id)
         return frozenset(whole), frozenset(cases)
 
+    def guardian_may_see_student(self, student_id: int) -> bool:
+        """L-18-1: guardian of the minor, and no prohibition covering all the student's
+        matters in force. Anything about the student's welfare that belongs to no one case
+        (a referral that opened none, a consent without a case) is visible on this alone."""
+        whole, _cases = self._guardian_blocks
+        return student_id in self.guarded_student_ids and student_id not in whole
+
     def guardian_may_see(self, case) -> bool:
         """L-18-1: guardian of a minor, and no prohibition in force for this case."""
-        if case.student_id not in self.guarded_student_ids:
-            return False
-        whole, cases = self._guardian_blocks
-        return case.student_id not in whole and case.pk not in cases
+        _whole, cases = self._guardian_blocks
+        return self.guardian_may_see_student(case.student_id) and case.pk not in cases
 
     def is_register_admin(self, provider_id: int | None = None) -> bool:
         if provider_id is None:
@@ -334,8 +339,12 @@ def _get(model, pk, select=()):
         raise Http404 from None
 
 
-def get_case(user, pk, *, need: str = "view"):
+def get_case(user, pk, *, need: str = "view", request=None):
+    """The case, or Http404. With `request`, a student or guardian (`case_basis` own data
+    or guardian) must be strongly identified (`identification.require_for_basis`)."""
     from opiskeluhuolto.cases.models import Case
+
+    from .identification import require_for_basis
 
     case = _get(
         Case, pk, ("student", "institution__provider", "student__institution", "student__campus")
@@ -352,6 +361,8 @@ def get_case(user, pk, *, need: str = "view"):
     }[need](case)
     if not allowed:
         raise Http404
+    if request is not None:
+        require_for_basis(request, can.case_basis(case))
     return case
 
 

@@ -83,3 +83,13 @@ def require_strong_identification(request) -> None:
     """Raise StrongIdentificationRequired unless the session is strongly identified."""
     if not is_strongly_identified(request):
         raise StrongIdentificationRequired
+
+
+def require_for_basis(request, basis: str | None) -> None:
+    """The one rule: a student or guardian reading their own (or the child's) welfare data
+    needs a strongly identified session; staff reading on membership or as register
+    administration confirm a second factor instead."""
+    from .cases import GUARDIAN, OWN_DATA  # the access bases of the student and a guardian
+
+    if basis in (OWN_DATA, GUARDIAN):
+        require_strong_identification(request)

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from opiskeluhuolto.lib import confidential
 
+from .identification import require_strong_identification
 from .permissions import Permissions, for_user
 
 POLICY_ATTR = "access_policy"
@@ -52,8 +53,15 @@ def _no_store(view: Callable) -> Callable:
     return wrapped
 
 
-def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callable:
-    """Every role policy guards personal data: its responses are never stored (lib.confidential)."""
+def _role_policy(
+    name: str, predicate: Callable[[Permissions], bool], *, strong_id: bool = False
+) -> Callable:
+    """Every role policy guards personal data: its responses are never stored (lib.confidential).
+
+    `strong_id`: the view shows or changes the student's confidential welfare data to the
+    student or a guardian, so the session must be strongly identified (LAW.md L-306-4);
+    otherwise `StrongIdentificationRequired` sends a page to the step-up and an API call
+    gets 403 (accounts.middleware)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -64,6 +72,8 @@ def _role_policy(name: str, predicate: Callable[[Permissions], bool]) -> Callabl
                 raise Http404
             if not predicate(for_user(request.user)):
                 raise Http404
+            if strong_id:
+                require_strong_identification(request)
             return view(request, *args, **kwargs)
 
         return _mark(wrapped, name)
@@ -94,3 +104,7 @@ school_staff = _role_policy("school_staff", ROLE_PREDICATES["school_staff"])
 welfare_professional = _role_policy("welfare_professional", ROLE_PREDICATES["welfare_professional"])
 provider_admin = _role_policy("provider_admin", ROLE_PREDICATES["provider_admin"])
 student_or_guardian = _role_policy("student_or_guardian", ROLE_PREDICATES["student_or_guardian"])
+#: The student's or guardian's own confidential welfare data (the record's copy, the copy
+#: of everything held, "who has read my data", her consents, a rectification request):
+#: a student or guardian, in a strongly identified session (LAW.md L-306-4, L-IF-4).
+own_data = _role_policy("own_data", ROLE_PREDICATES["student_or_guardian"], strong_id=True)

@@ -43,26 +43,49 @@ def acts_as_guardian(user, student) -> bool:
     return not (can.own_student and can.own_student.pk == student.pk)
 
 
-def _whole_block(user, student) -> bool:
-    can = for_user(user)
-    whole, _cases = can._guardian_blocks
-    return student.pk in whole
+def _guardian_may_see_student(user, student) -> bool:
+    return for_user(user).guardian_may_see_student(student.pk)
+
+
+def _hidden_cases(user, student) -> QuerySet:
+    """The student's cases the guardian may not see: `cases_visible_to`, the one rule
+    (`CaseRules.guardian_may_see`), read the other way round."""
+    from opiskeluhuolto.cases.models import Case
+
+    from .cases import cases_visible_to
+
+    visible = cases_visible_to(user).filter(student=student).values("pk")
+    return Case.objects.filter(student=student).exclude(pk__in=visible)
+
+
+def _hidden_referrals(user, student) -> QuerySet:
+    """Referrals that opened a case the guardian may not see (a per-case prohibition
+    covers the matter from its first contact)."""
+    from opiskeluhuolto.cases.models import Referral
+
+    return Referral.objects.filter(student=student, cases__in=_hidden_cases(user, student))
 
 
 def referrals(user, student) -> QuerySet:
+    """A guardian sees the contacts they made or were told about, of the matters they may
+    see: none under a prohibition covering all matters, not the one of a barred case."""
     from opiskeluhuolto.cases.models import Referral
 
     rows = Referral.objects.filter(student=student)
     if not acts_as_guardian(user, student):
         return rows
-    if _whole_block(user, student):
+    if not _guardian_may_see_student(user, student):
         return rows.none()
-    return rows.filter(
-        Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT)
-    ).exclude(channel=Referral.Channel.SELF)
+    return (
+        rows.filter(Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT))
+        .exclude(channel=Referral.Channel.SELF)
+        .exclude(pk__in=_hidden_referrals(user, student).values("pk"))
+    )
 
 
 def consents(user, student) -> QuerySet:
+    """A guardian sees the consents of the cases they may see, and those they gave that
+    belong to no case; nothing under a prohibition covering all matters."""
     from opiskeluhuolto.cases.models import Consent
 
     from .cases import cases_visible_to
@@ -70,8 +93,10 @@ def consents(user, student) -> QuerySet:
     rows = Consent.objects.filter(student=student)
     if not acts_as_guardian(user, student):
         return rows
+    if not _guardian_may_see_student(user, student):
+        return rows.none()
     visible = cases_visible_to(user).filter(student=student).values("pk")
-    return rows.filter(Q(case_id__in=visible) | Q(guardian=user))
+    return rows.filter(Q(case_id__in=visible) | Q(case__isnull=True, guardian=user))
 
 
 def prohibitions(user, student) -> QuerySet:
@@ -82,15 +107,29 @@ def prohibitions(user, student) -> QuerySet:
 
 
 def appointment_requests(user, student) -> QuerySet:
+    """A guardian's own requests, unless a prohibition covers all matters or the request
+    became the discussion of a barred case's referral."""
     from .appointments import requests_visible_to
 
-    return requests_visible_to(user).filter(student=student)
+    rows = requests_visible_to(user).filter(student=student)
+    if not acts_as_guardian(user, student):
+        return rows
+    if not _guardian_may_see_student(user, student):
+        return rows.none()
+    return rows.exclude(referral__in=_hidden_referrals(user, student))
 
 
 def bookings(user, student) -> QuerySet:
+    """The times of the requests a guardian may see (`appointment_requests`), and those
+    they booked themselves, on the same terms."""
     from .appointments import bookings_visible_to
 
-    return bookings_visible_to(user).filter(student=student)
+    rows = bookings_visible_to(user).filter(student=student)
+    if not acts_as_guardian(user, student):
+        return rows
+    if not _guardian_may_see_student(user, student):
+        return rows.none()
+    return rows.exclude(request__referral__in=_hidden_referrals(user, student))
 
 
 def visible_case_ids(user, student) -> set[int] | None:

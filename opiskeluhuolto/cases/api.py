@@ -9,6 +9,9 @@ from ninja import Router, Schema
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access.api import api_policy
 
+from . import signals
+from .models import Case
+
 router = Router(tags=["cases"])
 
 
@@ -59,8 +62,10 @@ def cases(request):
     url_name="cases-detail",
 )
 def case_detail(request, case_id: int):
-    """One case with its expert group; 404 when missing or not visible to the caller."""
-    case = access.get_case(request.user, case_id)
+    """One case with its expert group; 404 when missing or not visible to the caller, 403
+    to a student or guardian in a session not strongly identified (LAW.md L-306-4). The
+    read is logged by the register, as the case page's is (LAW.md L-906-1)."""
+    case = access.get_case(request.user, case_id, request=request)
     members = [
         {
             "name": m.user.display_name,
@@ -71,4 +76,7 @@ def case_detail(request, case_id: int):
         }
         for m in case.memberships.select_related("user")
     ]
+    signals.cases_listed.send(
+        sender=Case, user=request.user, cases=[case], purpose="API", request=request
+    )
     return {**_case(case), "members": members}

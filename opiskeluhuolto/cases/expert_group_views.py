@@ -208,7 +208,7 @@ def withdraw_consent(request, pk):
     )
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_http_methods(["GET", "POST"])
 def withdraw_own_consent(request, pk):
     """The student (or the consenting guardian) withdraws a consent (LAW.md L-19-3)."""

@@ -72,7 +72,7 @@ def offered_people(case) -> list:
     ]
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_http_methods(["GET", "POST"])
 def own_consent(request, pk):
     case = access.get_case(request.user, pk, need="own_consent")

@@ -280,7 +280,11 @@ class AnonymousForm(forms.Form):
     )
 
 
-@policies.public("a student reports bullying or harassment anonymously, without signing in")
+@policies.public(
+    "a student reports bullying or harassment anonymously, without signing in",
+    # An invalid post is shown back with her description, name and contact in it.
+    confidential=True,
+)
 def anonymous(request, slug: str):
     """A student's report from her phone. Nothing of the session or account is stored:
     only what she writes (`actions.report_anonymously`)."""

@@ -70,7 +70,7 @@ def _copy(request, pk):
     return student, collect(request.user, student, request=request)
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_GET
 def copy_pdf(request, pk):
     """The whole copy as a PDF (LAW.md L-GDPR-3); every part read through the logged gate."""
@@ -106,7 +106,7 @@ def _show_value(value) -> list[str]:
     return [shown(value)]
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_GET
 def copy_json(request, pk):
     """The same copy as a machine-readable file (GDPR Art 15(3), Art 20)."""

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.access.cases import cases_visible_to
-from opiskeluhuolto.access.identification import require_strong_identification
+from opiskeluhuolto.access.identification import require_for_basis
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution, Student
@@ -105,11 +105,6 @@ def _load(case: Case, basis: str, *, disclosures: bool, rectifications: bool) ->
     )
 
 
-#: Bases on which the reader is the student or a guardian: confidential content is shown
-#: to them only in a strongly identified session.
-OWN_BASES = (AccessLogEntry.Basis.OWN_DATA, AccessLogEntry.Basis.GUARDIAN)
-
-
 def read_records(
     user,
     target: Case | Student,
@@ -148,8 +143,7 @@ def read_records(
             basis = can.read_records(case)
             if basis is None:
                 raise Http404
-            if basis in OWN_BASES:
-                require_strong_identification(request)
+            require_for_basis(request, basis)
             view = _load(case, basis, disclosures=disclosures, rectifications=rectifications)
             if view is None:
                 continue

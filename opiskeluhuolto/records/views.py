@@ -20,7 +20,6 @@ from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.access.identification import (
     is_strongly_identified,
-    require_strong_identification,
 )
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.cases import display as case_display
@@ -149,7 +148,7 @@ def _pdf_response(request, case, view, *, own: bool = False) -> HttpResponse:
     return response
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_GET
 def pdf(request, pk):
     """The student's or guardian's own PDF copy of the whole record (LAW.md L-GDPR-3,
@@ -196,11 +195,10 @@ def print_record(request, pk):
     return render(request, "records/print.html", {"form": form, "case": case})
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_http_methods(["GET", "POST"])
 def rectify(request, pk):
     """The student or guardian asks for a correction (LAW.md L-GDPR-3)."""
-    require_strong_identification(request)
     case = access.get_case(request.user, pk, need="rectify")
     form = RectificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -237,12 +235,11 @@ def decide(request, pk):
     return render(request, "records/decide.html", {"form": form, "case": case, "req": req})
 
 
-@policies.student_or_guardian
+@policies.own_data
 @require_GET
 def my_log(request):
     """'Who has read my data' (LAW.md L-906-8): reader, role and time, per student; in a
-    strongly identified session only (L-306-4)."""
-    require_strong_identification(request)
+    strongly identified session only (L-306-4, `policies.own_data`)."""
     can = for_user(request.user)
     students = []
     if can.own_student:

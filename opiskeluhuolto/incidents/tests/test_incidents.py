@@ -312,3 +312,21 @@ def test_a_students_report_with_her_name_reaches_the_handler(cast, client):
     assert r.status_code == 201
     named = Incident.objects.get(pk=r.json()["id"])
     assert named.reporter_name == "Aino Opiskelija" and named.contact == ""
+
+
+def test_the_anonymous_form_shown_back_is_never_stored(cast, client):
+    """An invalid report is shown back with what she wrote in it: no browser or proxy may
+    keep that page (Cache-Control: no-store, lib.confidential)."""
+    url = reverse("incidents:anonymous", kwargs={"slug": cast.lukio.slug})
+    r = client.post(
+        url,
+        {
+            "description": "Minua kiusataan välitunneilla.",
+            "name": "Aino",
+            "contact": "040 123 4567",
+            "wants_contact": "on",
+        },
+    )
+    assert r.status_code == 200 and "Minua kiusataan välitunneilla." in r.text
+    assert "040 123 4567" in r.text
+    assert "no-store" in r["Cache-Control"]
