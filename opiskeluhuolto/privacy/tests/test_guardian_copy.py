@@ -46,6 +46,7 @@ def _matter(cast, *, reason, subject, consent_by_guardian, members, scope):
         referral,
         by=cast.kuraattori,
         subject=subject,
+        background="Huoli opiskelijan jaksamisesta ja poissaoloista.",
         consent=consent,
         members=members,
         responsible=cast.kuraattori,
