@@ -20,6 +20,35 @@ def client_for(user) -> Client:
     return c
 
 
+def _staff_referral(cast) -> Referral:
+    """A teacher's referral of Aino, made with her and the guardian notified."""
+    return Referral.objects.create(
+        student=cast.aino,
+        institution=cast.lukio,
+        channel="staff",
+        referred_by=cast.teacher,
+        reason="x",
+        received_on=cast.today,
+        with_student=True,
+        guardian_notice="sent",
+    )
+
+
+def _opening(cast, **fields) -> dict:
+    """The open-case form filled for an expert group on Aino's written consent, Kaisa
+    responsible; `fields` replace or add."""
+    return {
+        "subject": "Kirjoitettu aihe",
+        "background": "Opettaja on huolissaan jaksamisesta.",
+        "kind": "expert_group",
+        "given_by": "student",
+        "how": "written",
+        "given_on": cast.today.isoformat(),
+        "named_members": [cast.kuraattori.pk],
+        "responsible": cast.kuraattori.pk,
+    } | fields
+
+
 def test_teacher_refers_and_kuraattori_opens_case(cast):
     teacher = client_for(cast.teacher)
     r = teacher.post(reverse("cases:refer"), {"q": "Aino"})
@@ -49,28 +78,10 @@ def test_teacher_refers_and_kuraattori_opens_case(cast):
 
 
 def test_open_case_refuses_a_responsible_outside_the_institution_and_keeps_input(cast):
-    referral = Referral.objects.create(
-        student=cast.aino,
-        institution=cast.lukio,
-        channel="staff",
-        referred_by=cast.teacher,
-        reason="x",
-        received_on=cast.today,
-        with_student=True,
-        guardian_notice="sent",
-    )
+    referral = _staff_referral(cast)
     r = client_for(cast.kuraattori).post(
         reverse("cases:open_case", args=[referral.pk]),
-        {
-            "subject": "Kirjoitettu aihe",
-            "background": "Opettaja on huolissaan jaksamisesta.",
-            "kind": "expert_group",
-            "given_by": "student",
-            "how": "written",
-            "given_on": cast.today.isoformat(),
-            "named_members": [cast.kuraattori.pk],
-            "responsible": cast.kuraattori_out.pk,
-        },
+        _opening(cast, responsible=cast.kuraattori_out.pk),
     )
     assert r.status_code == 200 and not Case.objects.exists()
     assert "Kirjoitettu aihe" in r.text
@@ -79,63 +90,23 @@ def test_open_case_refuses_a_responsible_outside_the_institution_and_keeps_input
 
 def test_open_case_form_requires_the_background_in_finnish_and_keeps_input(cast):
     """LAW.md L-20-1, L-20-5: the background is asked for, with guidance, and required."""
-    referral = Referral.objects.create(
-        student=cast.aino,
-        institution=cast.lukio,
-        channel="staff",
-        referred_by=cast.teacher,
-        reason="x",
-        received_on=cast.today,
-        with_student=True,
-        guardian_notice="sent",
-    )
+    referral = _staff_referral(cast)
     kaisa = client_for(cast.kuraattori)
     url = reverse("cases:open_case", args=[referral.pk])
     form = kaisa.get(url).text
     assert 'name="background"' in form and "<label" in form and "Tausta" in form
     assert "välttämätöntä tietää" in form  # the guidance text (L-20-5)
-    r = kaisa.post(
-        url,
-        {
-            "subject": "Kirjoitettu aihe",
-            "background": "  ",
-            "kind": "expert_group",
-            "given_by": "student",
-            "how": "written",
-            "given_on": cast.today.isoformat(),
-            "named_members": [cast.kuraattori.pk],
-            "responsible": cast.kuraattori.pk,
-        },
-    )
+    r = kaisa.post(url, _opening(cast, background="  "))
     assert r.status_code == 200 and not Case.objects.exists()
     assert 'id="id_background_error"' in r.text
     assert "Kirjoita asian tausta" in r.text and "Kirjoitettu aihe" in r.text
 
 
 def test_guardian_consent_without_assessment_is_refused_on_the_page(cast):
-    referral = Referral.objects.create(
-        student=cast.aino,
-        institution=cast.lukio,
-        channel="staff",
-        referred_by=cast.teacher,
-        reason="x",
-        received_on=cast.today,
-        with_student=True,
-        guardian_notice="sent",
-    )
+    referral = _staff_referral(cast)
     r = client_for(cast.kuraattori).post(
         reverse("cases:open_case", args=[referral.pk]),
-        {
-            "subject": "Aihe",
-            "background": "Opettaja on huolissaan jaksamisesta.",
-            "kind": "expert_group",
-            "given_by": "guardian",
-            "guardian": cast.guardian.pk,
-            "how": "written",
-            "given_on": cast.today.isoformat(),
-            "named_members": [cast.kuraattori.pk],
-            "responsible": cast.kuraattori.pk,
-        },
+        _opening(cast, given_by="guardian", guardian=cast.guardian.pk),
     )
     assert r.status_code == 200 and "ei pysty arvioimaan" in r.text
 
@@ -222,16 +193,7 @@ def test_campus_kuraattori_handles_only_own_campus_referrals(cast):
         campus=other,
         valid_from=cast.today,
     )
-    referral = Referral.objects.create(
-        student=cast.aino,
-        institution=cast.lukio,
-        channel="staff",
-        referred_by=cast.teacher,
-        reason="x",
-        received_on=cast.today,
-        with_student=True,
-        guardian_notice="sent",
-    )
+    referral = _staff_referral(cast)
     assert client_for(kirsi).get(reverse("cases:referral", args=[referral.pk])).status_code == 404
     assert not referrals_visible_to(kirsi).exists()
     assert (
@@ -369,16 +331,7 @@ def test_referral_recipients_are_exactly_who_may_handle_it(cast):
         campus=other,
         valid_from=cast.today,
     )
-    referral = Referral.objects.create(
-        student=cast.aino,
-        institution=cast.lukio,
-        channel="staff",
-        referred_by=cast.teacher,
-        reason="x",
-        received_on=cast.today,
-        with_student=True,
-        guardian_notice="sent",
-    )
+    referral = _staff_referral(cast)
     named = {r.user_id for r in referral_recipients(cast.aino, cast.today)}
     handlers = {u.pk for u in User.objects.all() if Permissions(u).handle_referral(referral)}
     assert named == handlers and cast.kuraattori.pk in named and kirsi.pk not in named
