@@ -43,8 +43,15 @@ def acts_as_guardian(user, student) -> bool:
     return not (can.own_student and can.own_student.pk == student.pk)
 
 
-def _guardian_may_see_student(user, student) -> bool:
-    return for_user(user).guardian_may_see_student(student.pk)
+def _as_guardian(user, student, rows: QuerySet, narrow) -> QuerySet:
+    """The one gate of every scope: the student herself gets `rows`; a guardian nothing
+    under a prohibition covering all the student's matters (`guardian_may_see_student`),
+    else `narrow(rows)`, the scope's own limits."""
+    if not acts_as_guardian(user, student):
+        return rows
+    if not for_user(user).guardian_may_see_student(student.pk):
+        return rows.none()
+    return narrow(rows)
 
 
 def _hidden_cases(user, student) -> QuerySet:
@@ -71,15 +78,15 @@ def referrals(user, student) -> QuerySet:
     see: none under a prohibition covering all matters, not the one of a barred case."""
     from opiskeluhuolto.cases.models import Referral
 
-    rows = Referral.objects.filter(student=student)
-    if not acts_as_guardian(user, student):
-        return rows
-    if not _guardian_may_see_student(user, student):
-        return rows.none()
-    return (
-        rows.filter(Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT))
-        .exclude(channel=Referral.Channel.SELF)
-        .exclude(pk__in=_hidden_referrals(user, student).values("pk"))
+    return _as_guardian(
+        user,
+        student,
+        Referral.objects.filter(student=student),
+        lambda rows: (
+            rows.filter(Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT))
+            .exclude(channel=Referral.Channel.SELF)
+            .exclude(pk__in=_hidden_referrals(user, student).values("pk"))
+        ),
     )
 
 
@@ -90,13 +97,11 @@ def consents(user, student) -> QuerySet:
 
     from .cases import cases_visible_to
 
-    rows = Consent.objects.filter(student=student)
-    if not acts_as_guardian(user, student):
-        return rows
-    if not _guardian_may_see_student(user, student):
-        return rows.none()
-    visible = cases_visible_to(user).filter(student=student).values("pk")
-    return rows.filter(Q(case_id__in=visible) | Q(case__isnull=True, guardian=user))
+    def narrow(rows):
+        visible = cases_visible_to(user).filter(student=student).values("pk")
+        return rows.filter(Q(case_id__in=visible) | Q(case__isnull=True, guardian=user))
+
+    return _as_guardian(user, student, Consent.objects.filter(student=student), narrow)
 
 
 def prohibitions(user, student) -> QuerySet:
@@ -111,12 +116,12 @@ def appointment_requests(user, student) -> QuerySet:
     became the discussion of a barred case's referral."""
     from .appointments import requests_visible_to
 
-    rows = requests_visible_to(user).filter(student=student)
-    if not acts_as_guardian(user, student):
-        return rows
-    if not _guardian_may_see_student(user, student):
-        return rows.none()
-    return rows.exclude(referral__in=_hidden_referrals(user, student))
+    return _as_guardian(
+        user,
+        student,
+        requests_visible_to(user).filter(student=student),
+        lambda rows: rows.exclude(referral__in=_hidden_referrals(user, student)),
+    )
 
 
 def bookings(user, student) -> QuerySet:
@@ -124,12 +129,12 @@ def bookings(user, student) -> QuerySet:
     they booked themselves, on the same terms."""
     from .appointments import bookings_visible_to
 
-    rows = bookings_visible_to(user).filter(student=student)
-    if not acts_as_guardian(user, student):
-        return rows
-    if not _guardian_may_see_student(user, student):
-        return rows.none()
-    return rows.exclude(request__referral__in=_hidden_referrals(user, student))
+    return _as_guardian(
+        user,
+        student,
+        bookings_visible_to(user).filter(student=student),
+        lambda rows: rows.exclude(request__referral__in=_hidden_referrals(user, student)),
+    )
 
 
 def visible_case_ids(user, student) -> set[int] | None:
