@@ -204,7 +204,7 @@ def open_case(
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = _("Write the subject of the matter.")
-    if not (background or "").strip():
+    if not background.strip():
         errors["background"] = _(
             "Write the background of the matter: in short, what has led to it."
         )

@@ -137,9 +137,8 @@ def test_case_has_members_from_consent_and_one_responsible(cast):
     assert "Matti" in case.record.guardians
 
 
-@pytest.mark.parametrize("background", ["", "   \n "])
-def test_a_case_is_not_opened_without_its_background(cast, background):
-    """LAW.md L-20-1 (377/2022): the record holds the matter's background."""
+def _referral_with_consent(cast):
+    """A teacher's referral of Aino and her written consent naming the kuraattori."""
     referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
     consent = expert_groups.give_consent(
         cast.aino,
@@ -150,6 +149,13 @@ def test_a_case_is_not_opened_without_its_background(cast, background):
         given_on=cast.today,
         named_members=[cast.kuraattori],
     )
+    return referral, consent
+
+
+@pytest.mark.parametrize("background", ["", "   \n "])
+def test_a_case_is_not_opened_without_its_background(cast, background):
+    """LAW.md L-20-1 (377/2022): the record holds the matter's background."""
+    referral, consent = _referral_with_consent(cast)
     with pytest.raises(ValidationError) as e:
         expert_groups.open_case(
             referral,
@@ -172,19 +178,21 @@ def test_the_background_is_kept_trimmed_on_the_case_and_its_record(cast):
     case = open_aino_case(cast)
     assert case.background == "Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta."
     assert case.record.background == case.background
+    referral, consent = _referral_with_consent(cast)
+    padded = expert_groups.open_case(
+        referral,
+        by=cast.kuraattori,
+        subject="Jaksaminen",
+        background="  Väsymystä aamuisin.\n ",
+        consent=consent,
+        members=[cast.kuraattori],
+        responsible=cast.kuraattori,
+    )
+    assert padded.background == padded.record.background == "Väsymystä aamuisin."
 
 
 def test_member_outside_consent_is_refused(cast):
-    referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="x")
-    consent = expert_groups.give_consent(
-        cast.aino,
-        recorded_by=cast.kuraattori,
-        kind="expert_group",
-        given_by="student",
-        how="written",
-        given_on=cast.today,
-        named_members=[cast.kuraattori],
-    )
+    referral, consent = _referral_with_consent(cast)
     with pytest.raises(ValidationError) as e:
         expert_groups.open_case(
             referral,
