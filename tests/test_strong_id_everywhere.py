@@ -239,5 +239,5 @@ def test_the_case_api_asks_a_student_to_identify_and_logs_the_read(cast):
     staff = _client(cast, "kuraattori", strong=False).get(url)
     assert staff.status_code == 200
     assert AccessLogEntry.objects.filter(
-        actor_id=cast.kuraattori.pk, case_id_ref=cast.case.pk, purpose="API"
+        actor_id=cast.kuraattori.pk, case_id_ref=cast.case.pk, action="api_read"
     ).exists()
