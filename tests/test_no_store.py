@@ -22,7 +22,7 @@ from opiskeluhuolto.testing.cast import MEMBERS
 pytestmark = pytest.mark.django_db
 
 #: Public addresses that still answer with personal data.
-PUBLIC_BUT_CONFIDENTIAL = {"appointments:feed", "incidents:anonymous"}
+PUBLIC_BUT_CONFIDENTIAL = {"appointments:feed", "incidents:anonymous", "api:incidents-anonymous"}
 
 
 def _api_policies() -> dict[str, str]:

@@ -7,10 +7,12 @@ below, as confidential or not, so a new URL cannot slip past:
 
 - CONFIDENTIAL: it shows or changes the student's welfare data (the record and its copies,
   the copy of everything held, "who has read my data", the case with its expert group,
-  her consents, a rectification request). A weak session (a password or MPASSid sign-in)
+  her consents, a rectification request, the messages of an appointment request with the
+  professional's replies). A weak session (a password or MPASSid sign-in)
   is sent to the step-up page, or the API answers 403 with the step-up code; a strong one
   gets the page.
 - OPEN: asking for help and booking a time (LAW.md L-18-2: no gate on asking for help),
+  writing about a request and seeing its state and time (not the thread),
   announcements, events, spaces, surveys, the front page, the list naming that a matter
   exists without its subject (the step-up is asked on the matter itself), registering a
   data request. L-306-5: identification only where it is needed. A weak session gets the
@@ -42,6 +44,9 @@ CONFIDENTIAL = {
     "cases:withdraw_own_consent",
     "api:cases-detail",
     "api:records-case",
+    # The thread of an appointment request holds the professional's replies; writing
+    # (`appointments:request_write`) stays open.
+    "appointments:request_messages",
 }
 
 #: Reachable by a student or guardian and usable in a weak session (see the docstring).
@@ -58,8 +63,8 @@ OPEN = {
     "appointments:index",
     "appointments:public_page",
     "appointments:rebook",
-    "appointments:request_messages",
     "appointments:request_new",
+    "appointments:request_write",
     # Asking for help (L-18-2); the list says that a matter exists, its date and state,
     # not its subject: the matter's page asks for the step-up.
     "api:cases-list",
@@ -234,5 +239,5 @@ def test_the_case_api_asks_a_student_to_identify_and_logs_the_read(cast):
     staff = _client(cast, "kuraattori", strong=False).get(url)
     assert staff.status_code == 200
     assert AccessLogEntry.objects.filter(
-        actor_id=cast.kuraattori.pk, case_id_ref=cast.case.pk, purpose="API"
+        actor_id=cast.kuraattori.pk, case_id_ref=cast.case.pk, action="api_read"
     ).exists()

@@ -22,14 +22,18 @@ _PREDICATES = {"public": lambda p: True, **ROLE_PREDICATES}
 class PolicyAuth(SessionAuth):
     """Session authentication plus a named policy."""
 
-    def __init__(self, policy: str):
+    def __init__(self, policy: str, *, confidential: bool = False):
         if policy not in _PREDICATES:
             raise ValueError(f"unknown policy {policy!r}")
         self.policy = policy
+        self.confidential = confidential
         super().__init__(csrf=True)
 
     def __call__(self, request):
         if self.policy == "public":
+            if self.confidential:
+                # Runs before the body is read: its 400 and 422 are not stored either.
+                confidential.mark(request)
             return True
         confidential.mark(request)  # every answer behind sign-in: Cache-Control: no-store
         return super().__call__(request)
@@ -42,5 +46,9 @@ class PolicyAuth(SessionAuth):
         return request.user
 
 
-def api_policy(name: str) -> PolicyAuth:
-    return PolicyAuth(name)
+def api_policy(name: str, *, confidential: bool = False) -> PolicyAuth:
+    """`confidential=True` for a public operation that takes or answers confidential
+    content (an anonymous report): every answer, errors included, is sent with
+    `Cache-Control: no-store`, as `policies.public(..., confidential=True)` does for a
+    page. Behind sign-in every answer is already."""
+    return PolicyAuth(name, confidential=confidential)

@@ -1,17 +1,27 @@
 """Messages about a request (the student's or guardian's page, the staff's answer) and
 how a booked meeting is held (the professional's form). Thin: `access` fetches and
-checks, `conversation` changes state, `reads` logs every showing of the messages."""
+checks, `conversation` changes state, `reads` logs every showing of the messages.
+
+The thread holds the professional's replies: confidential content, which a student or
+guardian reads only in a strongly identified session (LAW.md L-306-4). Writing does not
+need it (asking for help stays open, L-18-2): `request_write` shows the request's state
+and time and takes a message without showing the thread."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access.identification import (
+    is_strongly_identified,
+    require_strong_identification,
+)
 
 from . import conversation, display
 from .forms import MeetingForm, MessageForm
@@ -33,10 +43,15 @@ def _add_errors(form, error: ValidationError) -> None:
 def request_messages(request, pk):
     """The student's or guardian's page of one request: its state, the time given and how
     the meeting is held, and the messages with the staff. A professional's message is
-    posted here too and goes back to the request page."""
+    posted here too and goes back to the request page.
+
+    The thread is confidential: a student or guardian needs a strongly identified session
+    (the step-up page otherwise, L-306-4); `request_write` takes a message without it."""
     req = access.get_appointment_request(request.user, pk, need="message")
     can = for_user(request.user)
     staff = can.manage_appointment_request(req)
+    if not staff:
+        require_strong_identification(request)
     form = MessageForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,11 +70,7 @@ def request_messages(request, pk):
     if staff:
         # The professional's page shows the form with its error next to the field.
         return request_page(request, req, message=form)
-    bookings = list(
-        access.bookings_visible_to(request.user)
-        .filter(request=req, status=Booking.Status.ACTIVE)
-        .select_related("professional")
-    )
+    bookings = _bookings(request, req)
     thread = list(req.messages.select_related("author"))
     log_shown(request, requests=[req], bookings=bookings, purpose="request messages")
     context = {
@@ -72,6 +83,54 @@ def request_messages(request, pk):
     }
     status = 400 if form.errors else 200
     return render(request, "appointments/request_messages.html", context, status=status)
+
+
+def _bookings(request, req) -> list[Booking]:
+    return list(
+        access.bookings_visible_to(request.user)
+        .filter(request=req, status=Booking.Status.ACTIVE)
+        .select_related("professional")
+    )
+
+
+@policies.student_or_guardian
+@require_http_methods(["GET", "POST"])
+def request_write(request, pk):
+    """A student or guardian writes about a request in any session (LAW.md L-18-2): the
+    page shows the request's state and the time given, never the thread, and says that
+    reading the replies needs strong identification (L-306-4)."""
+    req = access.get_appointment_request(request.user, pk, need="message")
+    if for_user(request.user).manage_appointment_request(req):
+        raise Http404  # the staff write on the request's own page
+    strong = is_strongly_identified(request)
+    form = MessageForm(request.POST or None, staff=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation.post_message(
+                req, author=request.user, body=form.cleaned_data["body"], from_staff=False
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            if strong:
+                messages.success(request, _("The message was sent."))
+                return redirect("appointments:request_messages", pk=req.pk)
+            messages.success(
+                request,
+                _("The message was sent. Reading the replies needs strong identification."),
+            )
+            return redirect("appointments:request_write", pk=req.pk)
+    bookings = _bookings(request, req)
+    log_shown(request, requests=[req], bookings=bookings, purpose="request: writing")
+    context = {
+        "req": display.with_states([req])[0],
+        "bookings": bookings,
+        "form": form,
+        "open": req.status in conversation.OPEN_STATES,
+        "strong": strong,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "appointments/request_write.html", context, status=status)
 
 
 @policies.welfare_professional

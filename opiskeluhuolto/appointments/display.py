@@ -224,6 +224,11 @@ class RequestRow:
     def messages_url(self) -> str:
         return reverse_pk("appointments:request_messages", self.pk)
 
+    @property
+    def write_url(self) -> str:
+        """Writing without reading the thread: open in a weak session (LAW.md L-18-2)."""
+        return reverse_pk("appointments:request_write", self.pk)
+
 
 def request_values(requests: QuerySet[AppointmentRequest], *, names: bool = False) -> QuerySet:
     """Only the columns the lists show, as dicts; `names` adds the student's name."""
@@ -304,6 +309,10 @@ class BookingRow:
         return (
             reverse_pk("appointments:request_messages", self.request_id) if self.request_id else ""
         )
+
+    @property
+    def write_url(self) -> str:
+        return reverse_pk("appointments:request_write", self.request_id) if self.request_id else ""
 
     @property
     def meeting_url(self) -> str:

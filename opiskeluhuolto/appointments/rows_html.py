@@ -81,6 +81,30 @@ class Labels:
     def mark_held(self) -> str:
         return gettext("Mark held")
 
+    @cached_property
+    def request_columns(self) -> tuple[str, ...]:
+        """The work list's request columns, as its header names them: each cell carries its
+        column's name (`data-label`), which a phone shows above the cell when the rows
+        stack as cards (appointments.css)."""
+        return (
+            gettext("Student"),
+            gettext("Topic"),
+            gettext("Service"),
+            gettext("Asked on"),
+            gettext("Deadline"),
+            gettext("Status"),
+        )
+
+    @cached_property
+    def booking_columns(self) -> tuple[str, ...]:
+        return (
+            gettext("Time"),
+            gettext("Student"),
+            gettext("With"),
+            gettext("How and where"),
+            gettext("Actions"),
+        )
+
     def messages(self, n: int) -> str:
         return ngettext("%(n)s message", "%(n)s messages", n) % {"n": n}
 
@@ -134,22 +158,30 @@ def work_request_rows(rows: Iterable[RequestRow], labels: Labels) -> list[SafeSt
             if r.messages
             else ""
         )
+        col = labels.request_columns
         out.append(
             _html(
-                '<tr class="deadline-row deadline-row--{}"><td><a href="{}">{}</a>{}</td>'
-                "<td>{}{}</td><td>{}</td>"
-                '<td>{}<br><span class="muted">{}, {}</span></td><td>{}</td><td>{}</td></tr>',
+                '<tr class="deadline-row deadline-row--{}"><td data-label="{}"><a href="{}">{}</a>'
+                '{}</td><td data-label="{}">{}{}</td><td data-label="{}">{}</td>'
+                '<td data-label="{}">{}<br><span class="muted">{}, {}</span></td>'
+                '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>',
                 r.flag,
+                col[0],
                 labels.url["request_detail"](r.pk),
                 r.student,
                 urgent,
+                col[1],
                 r.topic or "–",
                 messages,
+                col[2],
                 r.service,
+                col[3],
                 r.asked_on,
                 r.requested_by,
                 r.channel,
+                col[4],
                 r.deadline_html,
+                col[5],
                 r.status,
             )
         )
@@ -180,19 +212,26 @@ def work_booking_rows(
             if b.starts_at <= now
             else ""
         )
+        col = labels.booking_columns
         out.append(
             _html(
-                "<tr><td>{}</td><td>{}{}</td><td>{}</td>"
-                '<td>{}<br><a href="{}">{}<span class="visually-hidden"> {}</span></a></td>'
-                "<td>{}{}</td></tr>",
+                '<tr><td data-label="{}">{}</td><td data-label="{}">{}{}</td>'
+                '<td data-label="{}">{}</td><td data-label="{}">{}<br><a href="{}">{}'
+                '<span class="visually-hidden"> {}</span></a></td>'
+                '<td data-label="{}">{}{}</td></tr>',
+                col[0],
                 b.time,
+                col[1],
                 b.student,
                 request,
+                col[2],
                 b.professional,
+                col[3],
                 where_html(b, labels),
                 labels.url["booking_meeting"](b.pk),
                 labels.change_meeting,
                 b.time,
+                col[4],
                 booking_actions_html(b, labels, csrf),
                 held,
             )

@@ -19,6 +19,7 @@ urlpatterns = [
         conversation_views.request_messages,
         name="request_messages",
     ),
+    path("requests/<int:pk>/write/", conversation_views.request_write, name="request_write"),
     path("bookings/<int:pk>/meeting/", conversation_views.booking_meeting, name="booking_meeting"),
     path("requests/<int:pk>/urgency/", staff_views.request_urgency, name="request_urgency"),
     path("requests/<int:pk>/book/", staff_views.request_book, name="request_book"),

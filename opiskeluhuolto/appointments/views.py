@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access.identification import is_strongly_identified
 from opiskeluhuolto.front.registry import public_sections_for
 from opiskeluhuolto.organisation.models import Institution, Student
 from opiskeluhuolto.records.models import AccessLogEntry
@@ -61,6 +62,8 @@ def index(request):
         "bookings": _with_cells(request, booking_list, actions=student is not None),
         "requests": request_list,
         "children": Student.objects.filter(pk__in=can.guarded_student_ids),
+        # The messages' thread needs strong identification (L-306-4); writing does not.
+        "strong": is_strongly_identified(request),
     }
     return render(request, "appointments/index.html", context)
 
@@ -170,9 +173,10 @@ def request_new(request):
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(
-                request, _("Your request was sent. The welfare staff will give you a time.")
-            )
+            sent = _("Your request was sent. The welfare staff will give you a time.")
+            if not is_strongly_identified(request):
+                sent += " " + _("Reading their replies needs strong identification.")
+            messages.success(request, sent)
             return redirect("appointments:index")
     return render(request, "appointments/request_form.html", {"form": form, "staff_form": False})
 

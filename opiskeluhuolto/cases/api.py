@@ -14,6 +14,10 @@ from .models import Case
 
 router = Router(tags=["cases"])
 
+#: What the case API's read is for, in the log: the case with its expert group, as the
+#: case page shows them (the row's action says it was through the API).
+API_READ_PURPOSE = "case page (API)"
+
 
 class CaseOut(Schema):
     id: int
@@ -77,6 +81,11 @@ def case_detail(request, case_id: int):
         for m in case.memberships.select_related("user")
     ]
     signals.cases_listed.send(
-        sender=Case, user=request.user, cases=[case], purpose="API", request=request
+        sender=Case,
+        user=request.user,
+        cases=[case],
+        purpose=API_READ_PURPOSE,
+        request=request,
+        api=True,
     )
     return {**_case(case), "members": members}

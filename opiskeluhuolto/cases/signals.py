@@ -32,5 +32,6 @@ discussion_closed = Signal()
 referrals_read = Signal()
 
 #: Cases were listed with their subjects (LAW.md L-906-1): the register logs a read of each
-#: record. Arguments: `user`, `cases`, `purpose`, `request`.
+#: record. Arguments: `user`, `cases`, `purpose`, `request`, and `api=True` for a read
+#: through the API (the log says so, as for the other API reads).
 cases_listed = Signal()

@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 def send_guardian_referral_notice(referral_id: int) -> int:
     """LAW.md L-16-3: tell each guardian of a minor that welfare staff were contacted.
 
-    Rechecks the prohibition at sending time: a §18 prohibition recorded after
-    the referral still stops the notice. The message holds no confidential
+    Rechecks the prohibition at sending time: a §18(2) prohibition recorded after the
+    referral was filed (the notice queued) but before this runs still stops the notice. The message holds no confidential
     content, only that a contact was made and how to reach the staff.
     """
-    from .models import GuardianProhibition, Referral
+    from .actions import _prohibition_in_force  # the rule of filing, asked again
+    from .models import Referral
 
     referral = Referral.objects.select_related("student", "institution").get(pk=referral_id)
     student = referral.student
     if referral.guardian_notice != Referral.GuardianNotice.SENT:
         return 0
-    if GuardianProhibition.objects.in_force().filter(student=student, case__isnull=True).exists():
+    if _prohibition_in_force(student):
+        # Never sent: the referral keeps no time of a notice (`guardian_notice_at`).
         Referral.objects.filter(pk=referral.pk).update(
-            guardian_notice=Referral.GuardianNotice.SUPPRESSED
+            guardian_notice=Referral.GuardianNotice.SUPPRESSED, guardian_notice_at=None
         )
         return 0
     addresses = [

@@ -121,7 +121,8 @@ def report(request, payload: IncidentIn):
 @router.post(
     "/anonymous",
     response={201: Created, 422: ApiError, 429: ApiError},
-    auth=api_policy("public"),
+    # What she wrote is confidential (JulkL 24 §): no answer to it is stored.
+    auth=api_policy("public", confidential=True),
     url_name="incidents-anonymous",
 )
 def report_anonymous(request, payload: AnonymousIn):

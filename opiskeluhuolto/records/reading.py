@@ -177,7 +177,13 @@ def read_record(
     return views[0] if views else None
 
 
-def log_case_list(user, cases: list[Case], purpose: str, request=None) -> None:
+def log_case_list(
+    user,
+    cases: list[Case],
+    purpose: str,
+    request=None,
+    action: str = AccessLogEntry.Action.READ,
+) -> None:
     """A list naming cases by their subject shows part of each record: one read row each
     (LAW.md L-906-1), with the basis the register's gate gives."""
     if not cases:
@@ -196,7 +202,7 @@ def log_case_list(user, cases: list[Case], purpose: str, request=None) -> None:
         rows.append(
             log.row_for(
                 user,
-                action=AccessLogEntry.Action.READ,
+                action=action,
                 basis=basis,
                 purpose=purpose,
                 record=records[case.pk],

@@ -43,5 +43,8 @@ def log_referral_reads(sender, *, user, referrals, purpose, request=None, **kwar
 
 
 @receiver(signals.cases_listed, dispatch_uid="records.cases_listed")
-def log_listed_cases(sender, *, user, cases, purpose, request=None, **kwargs) -> None:
-    log_case_list(user, list(cases), purpose=purpose, request=request)
+def log_listed_cases(
+    sender, *, user, cases, purpose, request=None, api: bool = False, **kwargs
+) -> None:
+    action = AccessLogEntry.Action.API_READ if api else AccessLogEntry.Action.READ
+    log_case_list(user, list(cases), purpose=purpose, request=request, action=action)

@@ -143,6 +143,9 @@ RULES: dict[str, dict] = {
     "request_staff": rule({Role.SOCIAL_WORKER: REACHES_AINO}),
     # A request Aino's guardian made: he sees it, and so does she (L-18-2).
     "request": rule({Role.SOCIAL_WORKER: REACHES_AINO}, student={OWN}, guardian={OWN}),
+    # Writing about it without reading the thread: her and him only (the staff answer on
+    # the request's own page).
+    "request_own": rule(student={OWN}, guardian={OWN}),
     "own_hours": rule(),
     # --- procedures and incidents ----------------------------------------------------
     # A staff procedure of the lukio: its school staff (any campus) and provider admins.
@@ -320,6 +323,7 @@ URLS: dict[str, str] = {
     "appointments:booking_held": "booking_staff",
     "appointments:booking_meeting": "booking_staff",
     "appointments:request_messages": "request",
+    "appointments:request_write": "request_own",
     "appointments:request_detail": "request_staff",
     "appointments:request_urgency": "request_staff",
     "appointments:request_book": "request_staff",

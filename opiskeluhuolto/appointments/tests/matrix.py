@@ -150,6 +150,18 @@ ROWS = [
         data=lambda c: {"body": "Voisimmeko tavata Teamsissa?"},
     ),
     Row(
+        "appointments:request_write",
+        {"*": 404, "anonymous": 302, "student": 200, "guardian": 200},
+        kwargs=_request,
+    ),
+    Row(
+        "appointments:request_write",
+        {"*": 404, "anonymous": 302, "student": 302, "guardian": 302},
+        kwargs=_request,
+        method="post",
+        data=lambda c: {"body": "Voisimmeko tavata Teamsissa?"},
+    ),
+    Row(
         "appointments:booking_meeting",
         {"*": 404, "anonymous": 302, "kuraattori": 200},
         kwargs=_booking,

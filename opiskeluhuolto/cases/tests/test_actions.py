@@ -73,6 +73,34 @@ def test_guardian_notice_suppressed_by_prohibition(
     assert mailoutbox == []
 
 
+def test_a_prohibition_recorded_after_the_notice_was_queued_stops_it(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    """L-16-3 at sending time: the notice is queued when the referral commits; a §18(2)
+    prohibition recorded before the task runs still stops it (the task rechecks)."""
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        referral = actions.file_referral(
+            cast.onni, by=cast.teacher, channel="staff", reason="Huoli jaksamisesta"
+        )
+    assert referral.guardian_notice == Referral.GuardianNotice.SENT and len(queued) == 1
+    assert cast.onni.guardianships.filter(guardian__email__gt="").exists()  # would be mailed
+    actions.record_prohibition(
+        cast.onni,
+        by=cast.kuraattori,
+        reason="Painava syy: perheen tilanne.",
+        assessed_by=cast.kuraattori,
+        assessor_profession="kuraattori (sosiaalityöntekijä)",
+        assessment="Kielto ei ole vastoin Onnin etua.",
+        decided_on=cast.today,
+    )
+    for send in queued:
+        send()  # the task runs now, after the prohibition
+    assert mailoutbox == []
+    referral.refresh_from_db()
+    assert referral.guardian_notice == Referral.GuardianNotice.SUPPRESSED
+    assert referral.guardian_notice_at is None  # no time of a notice that was never sent
+
+
 def test_students_wish_holds_notice_until_assessed(
     cast, mailoutbox, django_capture_on_commit_callbacks
 ):
