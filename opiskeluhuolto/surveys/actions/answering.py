@@ -357,9 +357,9 @@ def submit(
     conditional update of the invitation, the sheet's INSERT (its campus and group read
     within it) and the pool's count (`_write_pending_sheet`). A non-anonymous survey,
     which names its respondents anyway, writes the answer side at once
-    (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when the caller has them already
-    (access.surveys.get_survey_to_answer), save their queries; an open survey's
-    questions come from the cache otherwise (`rules_of`).
+    (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when
+    the caller has them already (access.surveys.get_survey_to_answer), save their
+    queries; an open survey's questions come from the cache otherwise (`rules_of`).
     """
     today = today or timezone.localdate()
     if invitation is None and not Invitation.objects.filter(survey=survey, user=user).exists():
