@@ -352,10 +352,10 @@ def submit(
     the pending pool (`PendingSheet`: no person) are written in one transaction, so a
     sent sheet is never lost nor counted twice; the mixer moves the pool into the answer
     side (`Response`, `Answer`, `TextAnswer`) in a transaction of its own and in random
-    order (actions.mixing), enqueued after this commit once SMALL_CELL sheets wait. A
-    constant number of queries whatever the number of questions and answers: the
-    conditional update of the invitation, the sheet's INSERT (its campus and group read
-    within it) and the pool's count (`_write_pending_sheet`). A non-anonymous survey,
+    order (actions.mixing), enqueued after this commit at every SMALL_CELL-th waiting
+    sheet. A constant number of queries whatever the number of questions and answers:
+    the conditional update of the invitation, the sheet's INSERT (its campus and group
+    read within it) and the pool's count (`_write_pending_sheet`). A non-anonymous survey,
     which names its respondents anyway, writes the answer side at once
     (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when
     the caller has them already (access.surveys.get_survey_to_answer), save their
@@ -376,7 +376,12 @@ def submit(
     if not marked:
         raise AlreadyAnswered
     if survey.is_anonymous:
-        if _write_pending_sheet(survey, user, rules, clean) >= SMALL_CELL:
+        waiting = _write_pending_sheet(survey, user, rules, clean)
+        # At every SMALL_CELL-th waiting sheet (5, 10, …), not at each one past it: under
+        # load the worker's run is a moment away and the pool fills meanwhile; one run
+        # mixes all that wait. Concurrent commits may skip a multiple; the next one, the
+        # closing and the daily `release_due` (actions.mixing.mix_waiting) catch up.
+        if waiting >= SMALL_CELL and waiting % SMALL_CELL == 0:
             survey_id = survey.pk
             transaction.on_commit(lambda: _enqueue_mix(survey_id))
         return
