@@ -586,8 +586,10 @@ def main() -> None:
                 floor_ms = floor_post(survey, port, chunk.pop())
                 load_before = os.getloadavg()
                 cpu_before, all_before = server_cpu(server, worker), os.times()
+                worker_before = _ticks(worker.pid)
                 stats = answer_load(survey, port, chunk)
                 cpu_after, all_after = server_cpu(server, worker), os.times()
+                worker_ms = (_ticks(worker.pid) - worker_before) * 1000 / os.sysconf("SC_CLK_TCK")
                 load_after = os.getloadavg()
                 posts = max(1, stats["n_all"])
                 cpu = cpu_ms_between(cpu_before, cpu_after) / posts
@@ -597,11 +599,13 @@ def main() -> None:
                     / posts
                 )
                 runs.append({**stats, "floor": floor_ms, "cpu": cpu})
+                worker_ms /= posts
                 print(
                     f"   run {i + 1}: {stats['n']:,} POSTs ({stats['per_s']:.1f}/s): "
                     f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
                     f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; server CPU per POST "
-                    f"{cpu:.1f} ms (gunicorn + PostgreSQL; this client {client_cpu:.1f} ms); "
+                    f"{cpu:.1f} ms (gunicorn, the task worker and PostgreSQL; of which the task "
+                    f"worker's process {worker_ms:.1f} ms; this client {client_cpu:.1f} ms); "
                     "load average before "
                     f"{_load(load_before)}, after {_load(load_after)}"
                 )

@@ -176,10 +176,14 @@ def test_a_mixer_failing_midway_loses_nothing(sv, cast, monkeypatch):
     survey, number, text = _numbered_survey(sv, cast)
     _answer(survey, number, text, sv.users[:6], sv.today)
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("the worker died")
+    real = mixing._insert
 
-    monkeypatch.setattr(TextAnswer.objects, "bulk_create", broken)
+    def broken(table, columns, rows):
+        if table == "surveys_textanswer":  # the responses and answers are written by now
+            raise RuntimeError("the worker died")
+        real(table, columns, rows)
+
+    monkeypatch.setattr(mixing, "_insert", broken)
     with pytest.raises(RuntimeError):
         actions.mix(survey.pk)
     assert PendingSheet.objects.filter(survey=survey).count() == 6
