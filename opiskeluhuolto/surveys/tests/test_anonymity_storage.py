@@ -118,6 +118,19 @@ def test_an_answer_waits_in_the_pool_and_the_mixer_is_enqueued_after_the_commit(
 
 
 @pytest.mark.django_db
+def test_the_mixer_is_enqueued_at_every_fifth_waiting_sheet_only(
+    sv, cast, django_capture_on_commit_callbacks
+):
+    """Ten answers with no worker run between them: the mixer is enqueued at the fifth
+    and the tenth waiting sheet, not at each answer past five (one run mixes them all)."""
+    survey, number, text = _numbered_survey(sv, cast)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _answer(survey, number, text, sv.users, sv.today)
+    assert len(sv.users) == 10 and len(callbacks) == 2
+    assert PendingSheet.objects.filter(survey=survey).count() == 10
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_tables_do_not_keep_the_answering_order(sv, cast, seed):
     """Ten answer in a known order; the responses, answers and free texts lie in the
