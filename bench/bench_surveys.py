@@ -20,6 +20,12 @@ and drops it at the end (`--keep` keeps it). Touches nothing else.
    min and median over the runs and the load average before and after each. The client
    threads are this script's own (no wrk on the machine): they share the two cores with
    the server, so the latencies include the client's waits too. Every POST must be 201.
+   The project's task worker (`manage.py db_worker`) runs beside gunicorn, as in
+   production: an anonymous survey's sheets wait in a pending pool and the worker mixes
+   them into the answer side in batches (surveys.actions.mixing); its CPU is counted
+   with the server's. At the end the worker is given time to mix what is due, and both
+   sides must agree: invitations marked answered = responses + sheets still waiting
+   (fewer than five: they wait for the next answers or the closing).
 2. **Results page.** A released survey of 20 questions (5-point scales) with 200,000
    responses spread over the campuses and groups: 4,000,000 answer rows, written with
    SQL `INSERT … SELECT` and then `VACUUM ANALYZE` (autovacuum's work, not timed). The
@@ -250,10 +256,11 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def server_cpu(server: subprocess.Popen) -> dict[int, int]:
-    """CPU ticks of the gunicorn workers and of this database's PostgreSQL backends that
-    serve them (pg_stat_activity), per process: the server side of the answer POSTs."""
-    pids = _children(server.pid)
+def server_cpu(server: subprocess.Popen, worker: subprocess.Popen | None = None) -> dict[int, int]:
+    """CPU ticks of the gunicorn workers, the task worker (which mixes the answer sheets)
+    and this database's PostgreSQL backends that serve them (pg_stat_activity), per
+    process: the server side of the answer POSTs."""
+    pids = _children(server.pid) + ([worker.pid] if worker is not None else [])
     with psycopg.connect(f"{BENCH_SERVER}/{ARGS.db}", autocommit=True) as conn:
         pids += [
             row[0]
@@ -271,10 +278,10 @@ def cpu_ms_between(before: dict[int, int], after: dict[int, int]) -> float:
     return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(port: int) -> subprocess.Popen:
+def _server_env(port: int) -> dict:
     from django.conf import settings
 
-    env = {
+    return {
         **os.environ,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -284,6 +291,30 @@ def start_server(port: int) -> subprocess.Popen:
         # The keys this process has (the development key unless set), as bench_pages does.
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
     }
+
+
+def start_worker(port: int) -> subprocess.Popen:
+    """The task worker as in production (`./dev demo` runs the same command): it mixes
+    the pending answer sheets the POSTs enqueue."""
+    return subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "1",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=_server_env(port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = _server_env(port)
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -504,7 +535,7 @@ def main() -> None:
     setup()
     _admin(f'DROP DATABASE IF EXISTS "{ARGS.db}"')
     _admin(f'CREATE DATABASE "{ARGS.db}"')
-    server = None
+    server = worker = None
     try:
         from django.core.management import call_command
         from django.db import connection
@@ -543,6 +574,7 @@ def main() -> None:
             users = list(User.objects.filter(username__startswith="bench-s").order_by("pk")[:need])
             port = free_port()
             server = start_server(port)
+            worker = start_worker(port)
             size = len(users) // ARGS.post_repeat
             print("\n1. Answer POST at", ARGS.users, "concurrent answerers (think",
                   f"{0.5 * ARGS.think:.2f}–{1.5 * ARGS.think:.2f} s), {ARGS.post_repeat} runs of",
@@ -553,9 +585,11 @@ def main() -> None:
                 chunk = sessions(users[i * size : (i + 1) * size])  # signed in just now
                 floor_ms = floor_post(survey, port, chunk.pop())
                 load_before = os.getloadavg()
-                cpu_before, all_before = server_cpu(server), os.times()
+                cpu_before, all_before = server_cpu(server, worker), os.times()
+                worker_before = _ticks(worker.pid)
                 stats = answer_load(survey, port, chunk)
-                cpu_after, all_after = server_cpu(server), os.times()
+                cpu_after, all_after = server_cpu(server, worker), os.times()
+                worker_ms = (_ticks(worker.pid) - worker_before) * 1000 / os.sysconf("SC_CLK_TCK")
                 load_after = os.getloadavg()
                 posts = max(1, stats["n_all"])
                 cpu = cpu_ms_between(cpu_before, cpu_after) / posts
@@ -565,16 +599,25 @@ def main() -> None:
                     / posts
                 )
                 runs.append({**stats, "floor": floor_ms, "cpu": cpu})
+                worker_ms /= posts
                 print(
                     f"   run {i + 1}: {stats['n']:,} POSTs ({stats['per_s']:.1f}/s): "
                     f"p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms, max {stats['max']:.1f} ms; "
                     f"statuses {stats['statuses']}; floor {floor_ms:.1f} ms; server CPU per POST "
-                    f"{cpu:.1f} ms (gunicorn + PostgreSQL; this client {client_cpu:.1f} ms); "
+                    f"{cpu:.1f} ms (gunicorn, the task worker and PostgreSQL; of which the task "
+                    f"worker's process {worker_ms:.1f} ms; this client {client_cpu:.1f} ms); "
                     "load average before "
                     f"{_load(load_before)}, after {_load(load_after)}"
                 )
+            from opiskeluhuolto.surveys.models import PendingSheet
+
+            for _ in range(120):  # the worker mixes what is due (at most 4 left waiting)
+                if PendingSheet.objects.filter(survey=survey).count() < 5:
+                    break
+                time.sleep(0.5)
             answered = Invitation.objects.filter(survey=survey, has_answered=True).count()
             stored = Response.objects.filter(survey=survey).count()
+            waiting = PendingSheet.objects.filter(survey=survey).count()
             for key, name in (
                 ("p50", "p50"),
                 ("p95", "p95"),
@@ -595,7 +638,9 @@ def main() -> None:
                 f"ask up to {ARGS.users / ARGS.think:.0f}/s)"
             )
             print(
-                f"   both sides agree: {answered:,} invitations marked answered, {stored:,} responses stored"
+                f"   both sides agree: {answered:,} invitations marked answered = {stored:,} "
+                f"responses stored + {waiting} sheets waiting to be mixed: "
+                f"{'yes' if answered == stored + waiting and waiting < 5 else 'NO'}"
             )
             met = sum(p <= 50 for p in p95s)
             print(
@@ -605,6 +650,9 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
             server = None
+            worker.terminate()
+            worker.wait(timeout=30)
+            worker = None
             if ARGS.only_post:
                 print(f"   load average {_load(os.getloadavg())}")
                 return
@@ -700,6 +748,8 @@ def main() -> None:
     finally:
         if server is not None:
             server.kill()
+        if worker is not None:
+            worker.kill()
         if not ARGS.keep:
             from django.db import connections
 

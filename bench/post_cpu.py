@@ -13,8 +13,10 @@ empty for that person, as in the benchmark (every answerer posts once). Prints t
 statements of one POST, then over `--posts` POSTs the Django side's CPU
 (`time.process_time` of this process) and the PostgreSQL backend's (from /proc, the
 connection's `pg_backend_pid()`), per POST. Sign-ins are outside the measured window.
-Before measuring, the survey's answers are removed and its invitations reset when fewer
-than `--posts` are left unanswered (the database is the benchmark's own).
+Before measuring, the survey's answers (and its sheets waiting to be mixed) are removed
+and its invitations reset when fewer than `--posts` are left unanswered (the database is
+the benchmark's own). No task worker runs: the mixer's enqueue (at every fifth waiting
+sheet) is in the measured POSTs, its mixing is not.
 """
 
 from __future__ import annotations
@@ -73,13 +75,14 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from opiskeluhuolto.surveys.models import Invitation, Response, Survey
+    from opiskeluhuolto.surveys.models import Invitation, PendingSheet, Response, Survey
 
     survey = Survey.objects.filter(status="open").order_by("pk").first()
     assert survey is not None, "no open survey: run bench_surveys.py --keep first"
     open_left = Invitation.objects.filter(survey=survey, has_answered=False)
     if open_left.count() < ARGS.posts + 1:
         Response.objects.filter(survey=survey).delete()
+        PendingSheet.objects.filter(survey=survey).delete()
         Invitation.objects.filter(survey=survey).update(has_answered=False)
     invitations = list(open_left.select_related("user").order_by("pk")[: ARGS.posts + 1])
     path = f"/api/v1/surveys/{survey.pk}/responses"

@@ -6,8 +6,12 @@ Two sides that share nothing that could join them (docs/surveys.md):
   unsent draft). No answer content once sent, no time of answering, no response id.
 - the **answer side**: `Response` (random UUID, the respondent's campus and group for
   the breakdowns, in an anonymous survey only as far as at least SMALL_CELL invitees
-  share the value: `BreakdownCell`, fixed at opening; nothing else), its `Answer` rows (random UUIDs) and the free-text
-  answers as separate `TextAnswer` rows that do not point to the response at all.
+  share the value: `BreakdownCell`, fixed at opening; nothing else), its `Answer` rows
+  (random UUIDs) and the free-text answers as separate `TextAnswer` rows that do not
+  point to the response at all. An anonymous survey's sheets reach it through the
+  pending pool (`PendingSheet`), moved in random order and in batches of at least
+  SMALL_CELL by the mixer (actions.mixing), so that no answer-side row shares its
+  writing transaction or its place in the table with the invitation marked answered.
 
 No answer-side row has a person, session, IP address, sequence or time column; the
 tests in tests/test_anonymity.py read the table definitions from the database.
@@ -238,7 +242,7 @@ class Invitation(models.Model):
     """The person side: who is invited, whether they have answered, their unsent draft.
 
     No time of answering, no link to the response; the draft is emptied in the same
-    transaction that writes the anonymous response.
+    transaction that puts the anonymous sheet in the pending pool.
     """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
@@ -285,12 +289,46 @@ class Response(models.Model):
         return str(self.pk)
 
 
+class PendingSheet(models.Model):
+    """An anonymous answer sheet sent but not yet mixed into the answer side
+    (actions.mixing, docs/surveys.md "Mixing"): the survey, the breakdown units the
+    response will carry (read from `BreakdownCell` within the insert, as a response's
+    were) and the answers, nothing about the person.
+
+    Written in the answering transaction, so that a sent sheet is never lost; moved by
+    the mixer, in a transaction of its own and in random order, into `Response`,
+    `Answer` and `TextAnswer` and deleted here, once the survey has SMALL_CELL of them
+    and when it closes. So no answer-side row shares its writing transaction (PostgreSQL's
+    `xmin`) or its place in the table with the invitation marked answered. Only the
+    pending row does, for the short time it waits."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    campus = models.ForeignKey(
+        Campus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    student_group = models.ForeignKey(
+        StudentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: [[question id, value], …]: one pair per closed answer (per chosen option of a MULTI).
+    answers = models.JSONField(default=list)
+    #: [[question id, text], …]: the free-text answers.
+    texts = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("answer sheet waiting to be added")
+        verbose_name_plural = _("answer sheets waiting to be added")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class BreakdownCell(models.Model):
     """A (campus, group) value the responses of an anonymous students' survey may carry,
     fixed with the invitations when the survey opens (`cells.kept_cells`); a row with no
     group: the campus alone. Only values shared by at least SMALL_CELL invitees (the
-    remainders included) are listed: the response's insert stores the respondent's
-    campus and group only as far as they are listed here (actions.answering.RESPONSE_SQL).
+    remainders included) are listed: the pending sheet's insert stores the respondent's
+    campus and group (which its response carries) only as far as they are listed here (actions.answering.PENDING_SQL).
     Survey-level facts: no person, no count, no time."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")

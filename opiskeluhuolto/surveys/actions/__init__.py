@@ -1,13 +1,15 @@
 """What people do with surveys: build, open, answer, close, screen, release.
 
 Views and the API are thin; they call these. Every rule is here, in plain functions
-that the tests call directly. Anonymity (docs/surveys.md): `submit` writes the answer
-side without any person, session or time, and marks the person side answered in the
-same transaction; nothing else about answering is recorded (no event, no log line).
+that the tests call directly. Anonymity (docs/surveys.md): `submit` marks the person
+side answered and puts the sheet, without any person, session or time, in the pending
+pool in the same transaction; `mix` writes the answer side from the pool in a
+transaction of its own; nothing else about answering is recorded (no event, no log line).
 
 The package's modules: `building` (a survey, its questions, its window), `running`
-(the audience, opening and closing), `answering`, `releasing` (screening, release, naming
-who else reads the results);
+(the audience, opening and closing), `answering`, `mixing` (an anonymous survey's sheets
+from the pending pool into the answer side, in random order and in batches),
+`releasing` (screening, release, naming who else reads the results);
 `common` holds the refusals. Callers use this package's names only.
 
 For other apps (events, issue 18): `create_feedback_survey(...)` builds a feedback
@@ -38,6 +40,7 @@ from .building import (
     window_from_item,
 )
 from .common import TEXT_MAX, AlreadyAnswered, NotInvited, NotOpen
+from .mixing import mix, mix_waiting, waiting_sheets
 from .releasing import (
     check_releasable,
     close_past_windows,
@@ -69,6 +72,8 @@ __all__ = [
     "has_answered",
     "open_for",
     "open_survey",
+    "mix",
+    "mix_waiting",
     "release",
     "release_due",
     "request_release",
@@ -80,5 +85,6 @@ __all__ = [
     "share_results",
     "submit",
     "validate_question",
+    "waiting_sheets",
     "window_from_item",
 ]

@@ -1,6 +1,8 @@
 """Answering, anonymously by construction (docs/surveys.md): the surveys open to a
-person, checking answers, the draft, and `submit`, which writes the answer side without
-any person, session or time and marks the person side answered in one transaction."""
+person, checking answers, the draft, and `submit`, which marks the person side answered
+and, in the same transaction, puts the answer sheet, without any person, session or
+time, in the survey's pending pool; the mixer (actions.mixing, in the task worker) moves
+the pool into the answer side in random order, in a transaction of its own."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import UUID4
 from django.db.models.sql import Query
@@ -19,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    SMALL_CELL,
     Invitation,
     NamedResponse,
+    PendingSheet,
     Question,
     Response,
     Survey,
@@ -219,20 +223,26 @@ NAMED_RESPONSE_SQL = (
     "(%s, %s, (SELECT campus_id FROM organisation_student WHERE user_id = %s),"
     " (SELECT group_id FROM organisation_student WHERE user_id = %s))"
 )
-#: The response of an anonymous survey (docs/surveys.md, "What a response carries"): the
-#: respondent's campus and group as far as the survey lists them among the values its
-#: responses may carry (`BreakdownCell`, fixed at opening: each shared by at least
-#: SMALL_CELL invitees), read by the database within the insert: two index lookups, not
-#: a count of the invitees (about 22 ms for 20,000 of them on every answer).
-RESPONSE_SQL = (
-    "INSERT INTO surveys_response (id, survey_id, campus_id, student_group_id)"
+#: An anonymous survey's answer sheet, put in the pending pool (actions.mixing; docs/
+#: surveys.md, "What a response carries"): the respondent's campus and group as far as
+#: the survey lists them among the values its responses may carry (`BreakdownCell`,
+#: fixed at opening: each shared by at least SMALL_CELL invitees), read by the database
+#: within the insert: two index lookups, not a count of the invitees (about 22 ms for
+#: 20,000 of them on every answer). The answers and the free texts as two JSON lists:
+#: one INSERT whatever the number of answers.
+PENDING_SQL = (
+    "INSERT INTO surveys_pendingsheet"
+    " (id, survey_id, campus_id, student_group_id, answers, texts)"
     " SELECT %s, %s,"
     " (SELECT b.campus_id FROM surveys_breakdowncell b WHERE b.survey_id = %s"
     " AND b.campus_id = s.campus_id AND b.student_group_id IS NULL),"
     " (SELECT b.student_group_id FROM surveys_breakdowncell b WHERE b.survey_id = %s"
-    " AND b.campus_id = s.campus_id AND b.student_group_id = s.group_id)"
+    " AND b.campus_id = s.campus_id AND b.student_group_id = s.group_id),"
+    " %s, %s"
     " FROM (SELECT 1 AS one) AS x LEFT JOIN organisation_student s ON s.user_id = %s"
 )
+#: How many sheets of the survey wait in the pool (this answer's included).
+PENDING_COUNT_SQL = "SELECT COUNT(*) FROM surveys_pendingsheet WHERE survey_id = %s"
 #: The answers and the free texts, their random ids made by the database ({uuid}); the
 #: rows come as VALUES, whose columns are column1, column2 on PostgreSQL and SQLite alike.
 ANSWERS_SQL = (
@@ -251,8 +261,47 @@ def _random_uuid_sql() -> str:
     return sql
 
 
+def _split(rules: dict[int, Rule], clean: dict) -> tuple[list, list]:
+    """The closed answers as [question id, value] pairs (one per chosen option of a
+    MULTI) and the free texts as [question id, text] pairs."""
+    answers: list = []
+    texts: list = []
+    for qid, value in clean.items():
+        kind = rules[qid].kind
+        if kind == Question.Kind.TEXT:
+            texts.append([qid, str(value)])
+        else:
+            answers += [[qid, v] for v in (value if kind == Question.Kind.MULTI else [value])]
+    return answers, texts
+
+
+def _write_pending_sheet(survey: Survey, user, rules: dict[int, Rule], clean: dict) -> int:
+    """An anonymous survey's sheet into the pending pool: one INSERT (the campus and
+    group read within it), then the pool's size, which the caller compares with
+    SMALL_CELL to wake the mixer. Plain SQL for the reason `_write_answer_side` gives."""
+    answers, texts = _split(rules, clean)
+    json_field = PendingSheet._meta.get_field("answers")
+    assert isinstance(json_field, models.JSONField)  # the same for both lists
+    student = user.pk if survey.audience == Survey.Audience.STUDENTS else None
+    params = [
+        PendingSheet._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
+        survey.pk,
+        survey.pk,
+        survey.pk,
+        json_field.get_db_prep_value(answers, connection),
+        json_field.get_db_prep_value(texts, connection),
+        student,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(PENDING_SQL, params)
+        cursor.execute(PENDING_COUNT_SQL, [survey.pk])
+        return cursor.fetchone()[0]
+
+
 def _write_answer_side(survey: Survey, user, rules: dict[int, Rule], clean: dict) -> uuid.UUID:
-    """The response, its answers and the free texts: one INSERT each (none for no rows).
+    """A non-anonymous survey's response, its answers and the free texts: one INSERT
+    each (none for no rows). Such a survey names its respondents (`NamedResponse`), so
+    its sheets are written at once, not through the pending pool.
 
     Plain SQL rather than `Model.save` and `bulk_create` (issue 16): the answer POST's
     budget is 8 ms of server CPU, and building a model instance per answer, resolving
@@ -266,20 +315,11 @@ def _write_answer_side(survey: Survey, user, rules: dict[int, Rule], clean: dict
     response_id = uuid.uuid4()
     rid = Response._meta.pk.get_db_prep_value(response_id, connection)
     student = user.pk if survey.audience == Survey.Audience.STUDENTS else None
-    answers: list = []
-    texts: list = []
-    for qid, value in clean.items():
-        kind = rules[qid].kind
-        if kind == Question.Kind.TEXT:
-            texts += [qid, str(value)]
-        else:
-            for v in value if kind == Question.Kind.MULTI else [value]:
-                answers += [qid, v]
+    pairs, text_pairs = _split(rules, clean)
+    answers = [x for pair in pairs for x in pair]
+    texts = [x for pair in text_pairs for x in pair]
     with connection.cursor() as cursor:
-        if survey.is_anonymous:
-            cursor.execute(RESPONSE_SQL, [rid, survey.pk, survey.pk, survey.pk, student])
-        else:
-            cursor.execute(NAMED_RESPONSE_SQL, [rid, survey.pk, student, student])
+        cursor.execute(NAMED_RESPONSE_SQL, [rid, survey.pk, student, student])
         for sql, first, rows in (
             (ANSWERS_SQL, rid, answers),
             (TEXTS_SQL, TextAnswer.Screening.PENDING.value, texts),
@@ -288,6 +328,12 @@ def _write_answer_side(survey: Survey, user, rules: dict[int, Rule], clean: dict
                 values = ", ".join(["(%s, %s)"] * (len(rows) // 2))
                 cursor.execute(sql.format(uuid=_random_uuid_sql(), rows=values), [first, *rows])
     return response_id
+
+
+def _enqueue_mix(survey_id: int) -> None:
+    from ..tasks import mix_answers
+
+    mix_answers.enqueue(survey_id)
 
 
 @transaction.atomic
@@ -302,14 +348,18 @@ def submit(
 ) -> None:
     """Store one person's answers once: all or nothing.
 
-    The person side (`Invitation.has_answered`) and the answer side (`Response`,
-    `Answer`, `TextAnswer`) are written in one transaction and share no column.
-    A constant number of queries whatever the number of questions and answers: the
-    conditional update of the invitation, then one INSERT each of the response (its
-    campus and group read within it), the answers and the free texts
-    (`_write_answer_side`). `invitation` and `questions`, when the caller has them already
-    (access.surveys.get_survey_to_answer), save their queries; an open survey's
-    questions come from the cache otherwise (`rules_of`).
+    An anonymous survey: the person side (`Invitation.has_answered`) and the sheet in
+    the pending pool (`PendingSheet`: no person) are written in one transaction, so a
+    sent sheet is never lost nor counted twice; the mixer moves the pool into the answer
+    side (`Response`, `Answer`, `TextAnswer`) in a transaction of its own and in random
+    order (actions.mixing), enqueued after this commit at every SMALL_CELL-th waiting
+    sheet. A constant number of queries whatever the number of questions and answers:
+    the conditional update of the invitation, the sheet's INSERT (its campus and group
+    read within it) and the pool's count (`_write_pending_sheet`). A non-anonymous survey,
+    which names its respondents anyway, writes the answer side at once
+    (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when
+    the caller has them already (access.surveys.get_survey_to_answer), save their
+    queries; an open survey's questions come from the cache otherwise (`rules_of`).
     """
     today = today or timezone.localdate()
     if invitation is None and not Invitation.objects.filter(survey=survey, user=user).exists():
@@ -325,6 +375,15 @@ def submit(
     )
     if not marked:
         raise AlreadyAnswered
+    if survey.is_anonymous:
+        waiting = _write_pending_sheet(survey, user, rules, clean)
+        # At every SMALL_CELL-th waiting sheet (5, 10, …), not at each one past it: under
+        # load the worker's run is a moment away and the pool fills meanwhile; one run
+        # mixes all that wait. Concurrent commits may skip a multiple; the next one, the
+        # closing and the daily `release_due` (actions.mixing.mix_waiting) catch up.
+        if waiting >= SMALL_CELL and waiting % SMALL_CELL == 0:
+            survey_id = survey.pk
+            transaction.on_commit(lambda: _enqueue_mix(survey_id))
+        return
     response_id = _write_answer_side(survey, user, rules, clean)
-    if not survey.is_anonymous:
-        NamedResponse.objects.create(survey=survey, user=user, response_id=response_id)
+    NamedResponse.objects.create(survey=survey, user=user, response_id=response_id)

@@ -18,6 +18,7 @@ from ..models import (
     TextAnswer,
 )
 from .common import _event
+from .mixing import mix_locked, mix_waiting
 
 
 # --- who else reads the results ---------------------------------------------------------
@@ -96,7 +97,9 @@ def _enqueue_release(survey_id: int, by_id: int | None) -> None:
 def release(survey: Survey, *, by, today: date | None = None) -> Survey:
     """Release the results on or after the results date, once the window has closed.
 
-    Counts the results once into `ResultCount` (results.tally), feeds the indicators of
+    Mixes any answer sheet still waiting first (actions.mixing: the results count mixed
+    responses only, and none may be left out), then counts the results once into
+    `ResultCount` (results.tally), feeds the indicators of
     the questions tied to one and puts the results on the owner group's next agenda.
     Runs in the task worker (tasks.release_survey, tasks.release_due).
     """
@@ -109,6 +112,7 @@ def release(survey: Survey, *, by, today: date | None = None) -> Survey:
     survey.released = True
     survey.save(update_fields=["status", "released"])
     Invitation.objects.filter(survey=survey).exclude(draft={}).update(draft={})
+    mix_locked(survey, closing=True)
     from .. import evidence, results
 
     results.tally(survey)  # counted once; the results pages read the stored counts
@@ -119,7 +123,8 @@ def release(survey: Survey, *, by, today: date | None = None) -> Survey:
 
 def close_past_windows(*, today: date | None = None) -> list[int]:
     """Close the open surveys whose window has passed, as the close button does: unsent
-    drafts are deleted (nobody may send them any more). Returns the closed surveys' ids."""
+    drafts are deleted (nobody may send them any more) and the waiting answer sheets
+    mixed (actions.mixing). Returns the closed surveys' ids."""
     today = today or timezone.localdate()
     with transaction.atomic():
         closing = list(
@@ -132,14 +137,17 @@ def close_past_windows(*, today: date | None = None) -> list[int]:
         Survey.objects.filter(pk__in=closing).update(status=Survey.Status.CLOSED)
         Invitation.objects.filter(survey_id__in=closing).exclude(draft={}).update(draft={})
         for survey in Survey.objects.filter(pk__in=closing):
+            mix_locked(survey, closing=True)
             _event(None, "survey.close", survey)
     return closing
 
 
 def release_due(*, today: date | None = None) -> list[Survey]:
-    """The task worker's daily run: close surveys whose window has passed, release those due."""
+    """The task worker's daily run: mix the answer sheets the worker has not (actions.
+    mixing.mix_waiting), close surveys whose window has passed, release those due."""
     today = today or timezone.localdate()
     done = []
+    mix_waiting()
     close_past_windows(today=today)
     for survey in Survey.objects.filter(
         released=False, status=Survey.Status.CLOSED, results_on__lte=today, closes_on__lt=today

@@ -22,6 +22,7 @@ from ..models import (
     Survey,
 )
 from .common import _event
+from .mixing import mix_locked
 
 
 # --- the audience -----------------------------------------------------------------------
@@ -133,7 +134,9 @@ def _send_invitations(survey_id: int) -> None:
 
 @transaction.atomic
 def close_survey(survey: Survey, *, by, today: date | None = None) -> Survey:
-    """Close now (the window also closes it by itself); unsent drafts are deleted."""
+    """Close now (the window also closes it by itself); unsent drafts are deleted, and
+    the answer sheets still waiting are mixed into the answer side in this transaction
+    (actions.mixing: a remainder under SMALL_CELL with earlier responses taken back)."""
     today = today or timezone.localdate()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
@@ -143,5 +146,6 @@ def close_survey(survey: Survey, *, by, today: date | None = None) -> Survey:
     survey.opens_on = min(survey.opens_on or today, survey.closes_on)
     survey.save(update_fields=["status", "opens_on", "closes_on"])
     Invitation.objects.filter(survey=survey).exclude(draft={}).update(draft={})
+    mix_locked(survey, closing=True)
     _event(by, "survey.close", survey)
     return survey

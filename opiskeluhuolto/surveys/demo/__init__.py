@@ -3,8 +3,8 @@
 - the guardian survey (weeks 43–44), the safety survey (11.2.) and the feedback after
   Hyvinvointi virtaa -viikko: drafts tied to their clock items, ready for the next time;
 - the bullying survey (weeks 48–49) of the last completed round: opened, answered by the
-  Sedu students (seeded answers through `actions.submit`, so both sides are written
-  exactly as in real use), closed and released. Its first question feeds the
+  Sedu students (seeded answers through `actions.submit` and mixed as in real use,
+  so both sides are written exactly as in real use), closed and released. Its first question feeds the
   indicator "kiusatuksi-kk" on the welfare plan's goals page, and the released results
   are on the Sedu welfare group's agenda inbox. One campus answered too little: its cell
   is suppressed, and with it another one (differencing);
@@ -169,7 +169,10 @@ def _released_bullying(ctx: DemoContext, group: Group, by, rng: random.Random) -
         if text_q is not None and n < len(BULLYING_TEXTS):
             data[str(text_q.pk)] = BULLYING_TEXTS[n][0]
         actions.submit(survey, s.user, data, today=opens_on)
-    # A person has screened the free texts: the identifying one stays hidden.
+    # Closed (its window has passed): the sheets still waiting are mixed into the answer
+    # side (actions.mixing), then a person has screened the free texts: the identifying
+    # one stays hidden.
+    actions.close_survey(survey, by=by, today=ctx.today)
     shown = dict(BULLYING_TEXTS)
     for answer in TextAnswer.objects.filter(question__survey=survey):
         actions.screen_text(answer, show=shown.get(answer.text, False), by=by)

@@ -98,3 +98,17 @@ def five_and_five(sv, survey=None) -> None:
     if survey is not None:
         invitees = list(survey.invitations.values_list("user_id", flat=True))
         _fix_breakdown_cells(survey, invitees)
+
+
+def mixed(survey):
+    """The survey's waiting answer sheets mixed into the answer side now, whatever their
+    number, as closing does (actions.mixing): for tests that read the answer side of a
+    survey still open. (In a test's rolled-back transaction the mixer the answer's
+    commit would enqueue never runs.)"""
+    from django.db import transaction
+
+    from opiskeluhuolto.surveys.actions.mixing import mix_locked
+
+    with transaction.atomic():
+        mix_locked(survey, closing=True)
+    return survey

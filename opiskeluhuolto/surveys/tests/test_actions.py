@@ -8,9 +8,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from opiskeluhuolto.surveys import actions, library
-from opiskeluhuolto.surveys.models import Answer, Invitation, Response, Survey, TextAnswer
+from opiskeluhuolto.surveys.models import (
+    Answer,
+    Invitation,
+    PendingSheet,
+    Response,
+    Survey,
+    TextAnswer,
+)
 
-from .conftest import full_answers
+from .conftest import full_answers, mixed
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +105,8 @@ def test_answer_once(open_survey, sv):
     actions.submit(open_survey, sv.users[0], full_answers(open_survey), today=sv.today)
     with pytest.raises(actions.AlreadyAnswered):
         actions.submit(open_survey, sv.users[0], full_answers(open_survey), today=sv.today)
-    assert Response.objects.filter(survey=open_survey).count() == 1
+    assert PendingSheet.objects.filter(survey=open_survey).count() == 1
+    assert Response.objects.filter(survey=mixed(open_survey)).count() == 1
 
 
 def test_save_and_continue(open_survey, sv):
@@ -106,6 +114,7 @@ def test_save_and_continue(open_survey, sv):
     actions.save_draft(open_survey, sv.users[0], {str(q1.pk): 2}, today=sv.today)
     assert actions.draft_of(open_survey, sv.users[0]) == {str(q1.pk): 2}
     assert not Response.objects.filter(survey=open_survey).exists()
+    assert not PendingSheet.objects.exists()
     actions.submit(open_survey, sv.users[0], full_answers(open_survey), today=sv.today)
     assert actions.draft_of(open_survey, sv.users[0]) == {}
 
@@ -126,6 +135,7 @@ def test_bad_answers_store_nothing(open_survey, sv, change, field):
         actions.submit(open_survey, sv.users[0], answers, today=sv.today)
     assert e.value.message_dict, field
     assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not PendingSheet.objects.exists()
     assert not TextAnswer.objects.exists()
     assert not Invitation.objects.filter(has_answered=True).exists()
 
@@ -141,6 +151,7 @@ def test_after_the_window_and_not_invited(open_survey, sv, cast):
     with pytest.raises(actions.NotInvited):
         actions.submit(open_survey, cast.users["adult"], full_answers(open_survey), today=sv.today)
     assert not Response.objects.exists()
+    assert not PendingSheet.objects.exists()
 
 
 def test_open_for_lists_only_unanswered_open_surveys(open_survey, sv):

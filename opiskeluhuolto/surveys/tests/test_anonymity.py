@@ -17,12 +17,21 @@ from django.db import connection
 from opiskeluhuolto.surveys import actions
 from opiskeluhuolto.surveys.models import Answer, Invitation, Response, SurveyEvent, TextAnswer
 
-from .conftest import full_answers
+from .conftest import full_answers, mixed
 
 ANSWER_SIDE = {
     "surveys_response": {"id", "survey_id", "campus_id", "student_group_id"},
     "surveys_answer": {"id", "response_id", "question_id", "value"},
     "surveys_textanswer": {"id", "question_id", "text", "screening"},
+    # The pending pool (actions.mixing): a sent sheet until it is mixed.
+    "surveys_pendingsheet": {
+        "id",
+        "survey_id",
+        "campus_id",
+        "student_group_id",
+        "answers",
+        "texts",
+    },
 }
 PERSON_SIDE = {
     "surveys_invitation": {"id", "survey_id", "user_id", "has_answered", "draft", "emailed"}
@@ -116,6 +125,7 @@ def test_answering_writes_no_link_and_no_time(open_survey, sv):
     events_before = SurveyEvent.objects.count()
     for i, user in enumerate(sv.users[:6]):
         actions.submit(open_survey, user, full_answers(open_survey, i), today=sv.today)
+    assert actions.mix(open_survey.pk) == 6
     assert Response.objects.filter(survey=open_survey).count() == 6
     assert Invitation.objects.filter(survey=open_survey, has_answered=True).count() == 6
     # Nothing about the answering was recorded elsewhere (no event, no draft left).
@@ -198,7 +208,7 @@ def test_a_response_to_a_survey_not_for_students_carries_no_campus_or_group(sv, 
     assert sv.students[0].campus_id is not None and sv.students[0].group_id is not None
     Invitation.objects.create(survey=survey, user=user)
     actions.submit(survey, user, full_answers(survey), today=sv.today)
-    response = Response.objects.get(survey=survey)
+    response = Response.objects.get(survey=mixed(survey))
     assert (response.campus_id, response.student_group_id) == (None, None)
 
 
@@ -233,6 +243,7 @@ def _stored_cells_and_invitees(survey) -> tuple[set, dict]:
 def _answer_all(survey, sv):
     for i, user in enumerate(sv.users):
         actions.submit(survey, user, full_answers(survey, i), today=sv.today)
+    assert actions.mix(survey.pk) == len(sv.users)
 
 
 @pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from opiskeluhuolto.surveys import actions
-from opiskeluhuolto.surveys.models import Response
+from opiskeluhuolto.surveys.models import PendingSheet, Response
 
-from .conftest import five_and_five, full_answers
+from .conftest import five_and_five, full_answers, mixed
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_answer_once_then_409(client, open_survey, sv):
     assert first["Cache-Control"].startswith("no-store") or "no-store" in first["Cache-Control"]
     second = _post(client, open_survey, full_answers(open_survey))
     assert second.status_code == 409
-    assert Response.objects.count() == 1
+    assert Response.objects.filter(survey=mixed(open_survey)).count() == 1
     assert client.get(reverse("api:surveys-open")).json() == []
 
 
@@ -58,6 +58,7 @@ def test_bad_answers_422_and_nothing_stored(client, open_survey, sv):
     )
     assert 400 <= r.status_code < 500
     assert not Response.objects.exists()
+    assert not PendingSheet.objects.exists()
 
 
 def test_not_invited_404_and_closed_409(client, open_survey, sv, cast):
@@ -67,6 +68,7 @@ def test_not_invited_404_and_closed_409(client, open_survey, sv, cast):
     client.force_login(sv.users[1])
     assert _post(client, open_survey, full_answers(open_survey)).status_code == 409
     assert not Response.objects.exists()
+    assert not PendingSheet.objects.exists()
 
 
 def test_results_404_before_release_and_for_the_unentitled(client, open_survey, sv, cast):

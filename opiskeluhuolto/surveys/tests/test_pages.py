@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from opiskeluhuolto.surveys import actions
-from opiskeluhuolto.surveys.models import Response
+from opiskeluhuolto.surveys.models import PendingSheet, Response
 
 from .conftest import five_and_five, full_answers
 
@@ -32,19 +32,20 @@ def test_answer_page_errors_next_to_the_question_then_send(client, open_survey, 
         "Tähän kysymykseen tarvitaan vastaus" in bad.content.decode()
         or "vastaus" in bad.content.decode()
     )
-    assert not Response.objects.exists()
+    assert not Response.objects.exists() and not PendingSheet.objects.exists()
     saved = client.post(url, {**_form(open_survey, answers), "save": "1"})
-    assert saved.status_code == 302 and not Response.objects.exists()
+    assert saved.status_code == 302 and not PendingSheet.objects.exists()
     again = client.get(url).content.decode()
     assert "Enemmän valvontaa" in again  # the draft comes back
     done = client.post(url, {**_form(open_survey, full_answers(open_survey)), "send": "1"})
-    assert done.status_code == 302 and Response.objects.count() == 1  # PRG
+    # PRG; the sheet waits for the mixer (actions.mixing)
+    assert done.status_code == 302 and PendingSheet.objects.count() == 1
     assert done["Location"].endswith("?sent=1")
     landed = client.get(done["Location"])
     assert landed.status_code == 200
     assert "Kiitos! Vastauksesi on tallennettu." in landed.content.decode()
     assert client.get(url).status_code == 200  # "you have answered" page
-    assert Response.objects.count() == 1
+    assert PendingSheet.objects.count() == 1 and not Response.objects.exists()
 
 
 def test_results_page_shows_suppression(client, open_survey, sv):
@@ -182,3 +183,4 @@ def test_a_refused_send_after_a_saved_draft_says_the_draft_is_kept(client, open_
     assert f'id="error-{q1.pk}"' in page
     assert Invitation.objects.get(survey=open_survey, user=sv.users[0]).draft == draft
     assert not Response.objects.exists()
+    assert not PendingSheet.objects.exists()

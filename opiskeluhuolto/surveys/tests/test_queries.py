@@ -10,16 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opiskeluhuolto.surveys import actions
-from opiskeluhuolto.surveys.models import Answer, Response, TextAnswer
+from opiskeluhuolto.surveys.models import Answer, PendingSheet, Response, TextAnswer
+
+from .conftest import mixed
 
 pytestmark = pytest.mark.django_db
 
 #: The most queries one answering POST may take, whole request: about ten are every
 #: signed-in page's (session, user, the access facts of access/permissions.py); the page's
 #: own are the invitation with its survey, the questions, the invitation's update, the
-#: respondent's campus and group, and one insert each for the response, the answers and
-#: the free-text answers (and the test transaction's savepoints).
-MAX_QUERIES = 22
+#: sheet's insert into the pending pool (the respondent's campus and group read within
+#: it) and the pool's count (and the test transaction's savepoints).
+MAX_QUERIES = 20
 SCALE = [{"value": v, "fi": f"V{v}"} for v in (1, 2, 3, 4)]
 
 
@@ -71,7 +73,11 @@ def test_sending_a_page_takes_the_same_few_queries_for_2_or_20_questions(client,
     many = _post(client, sv.users[1], large, _form(large))
     assert few == many, (few, many)
     assert many <= MAX_QUERIES, many
-    # Everything was stored: 4 + 20 questions, three answers per several-choice question.
+    # Everything was stored: 4 + 20 questions, three answers per several-choice question,
+    # in the pending pool, then in the answer side once mixed.
+    assert PendingSheet.objects.filter(survey__in=[small, large]).count() == 2
+    for survey in (small, large):
+        mixed(survey)
     assert Response.objects.filter(survey__in=[small, large]).count() == 2
     assert Answer.objects.filter(question__survey=large).count() == 5 * (1 + 3 + 1)
     assert TextAnswer.objects.filter(question__survey=large).count() == 5
@@ -83,19 +89,20 @@ def test_saving_a_draft_takes_the_same_few_queries(client, sv, cast):
     many = _post(client, sv.users[1], large, {**_form(large), "save": "1"})
     assert few == many and many <= MAX_QUERIES, (few, many)
     assert not Response.objects.exists()
+    assert not PendingSheet.objects.exists()
 
 
 def test_the_answer_function_alone_is_constant(sv, cast, django_assert_max_num_queries):
-    """The action, given what the view has already read: 7 queries at most (the update of
-    the invitation, the respondent's units, three inserts and the atomic block's savepoint
-    and its release)."""
+    """The action, given what the view has already read: 5 queries (the update of the
+    invitation, the sheet's insert into the pending pool with the respondent's units read
+    within it, the pool's count, and the atomic block's savepoint and its release)."""
     from opiskeluhuolto.access.surveys import get_survey_to_answer
 
     large = _survey(sv, cast, 5)
     survey, invitation = get_survey_to_answer(sv.users[2], large.pk)
     questions = list(survey.questions.all())
     answers = {str(k[1:]): v for k, v in _form(large).items() if k.startswith("q")}
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         actions.submit(
             survey,
             sv.users[2],
@@ -104,14 +111,15 @@ def test_the_answer_function_alone_is_constant(sv, cast, django_assert_max_num_q
             invitation=invitation,
             questions=questions,
         )
-    assert Response.objects.filter(survey=large).count() == 1
+    assert PendingSheet.objects.filter(survey=large).count() == 1
 
 
 def test_the_api_post_reads_the_breakdown_within_the_response_insert(client, open_survey, sv):
     """The answer API's whole request: the session, the user, then the survey's own
-    (invitation, questions, update, three inserts); the respondent's campus and group are
-    read by the database within the response's INSERT, not by a query of their own (nor
-    from the access facts: the request asks for none); no session write."""
+    (invitation, questions, update, the pending sheet's insert, the pool's count); the
+    respondent's campus and group are read by the database within the sheet's INSERT
+    (which its response carries once mixed), not by a query of their own (nor from the
+    access facts: the request asks for none); no session write."""
     import json
 
     from .conftest import five_and_five, full_answers
@@ -126,13 +134,13 @@ def test_the_api_post_reads_the_breakdown_within_the_response_insert(client, ope
         assert client.post(url, body, content_type="application/json").status_code == 201
     sqls = [q["sql"] for q in ctx.captured_queries]
     reads = [s for s in sqls if "organisation_student" in s]
-    assert len(reads) == 1 and "INSERT INTO surveys_response" in reads[0], sqls
+    assert len(reads) == 1 and "INSERT INTO surveys_pendingsheet" in reads[0], sqls
     assert not [s for s in sqls if "access_factsversion" in s], sqls
     assert not [
         s for s in sqls if s.startswith(('UPDATE "django_session', 'INSERT INTO "django_session'))
     ]
-    assert len([s for s in sqls if "SAVEPOINT" not in s]) <= 8, sqls
-    response = Response.objects.get(survey=open_survey)
+    assert len([s for s in sqls if "SAVEPOINT" not in s]) <= 7, sqls
+    response = Response.objects.get(survey=mixed(open_survey))
     student = sv.students[0]
     assert (response.campus_id, response.student_group_id) == (student.campus_id, student.group_id)
 
@@ -155,10 +163,10 @@ def test_an_open_surveys_questions_are_read_once_then_kept(client, sv, cast):
 
 #: The answer API's whole request, pinned: the session, the user, the invitation with its
 #: survey, the questions (the first answer to the survey only: then they are cached), the
-#: invitation's conditional update, the inserts of the response (its campus and group read
-#: within it), the answers and the free-text answers, and the atomic block's savepoint and
-#: its release. A new query anywhere on this path fails the test below.
-API_POST_QUERIES = 10
+#: invitation's conditional update, the insert of the sheet into the pending pool (its
+#: campus and group read within it) and the pool's count, and the atomic block's
+#: savepoint and its release. A new query anywhere on this path fails the test below.
+API_POST_QUERIES = 9
 
 
 def _api_body(survey) -> str:
@@ -194,6 +202,7 @@ def test_one_api_answer_post_takes_a_pinned_number_of_queries_for_4_or_80_questi
         assert posted.status_code == 201, posted.content
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] == API_POST_QUERIES, counts
+    mixed(large)
     assert Answer.objects.filter(question__survey=large).count() == 20 * (1 + 3 + 1)
     assert TextAnswer.objects.filter(question__survey=large).count() == 20
 
@@ -205,7 +214,7 @@ def test_one_api_answer_post_takes_a_pinned_number_of_queries_for_4_or_80_questi
 #: held no role under that token, so their role assignments are not read), then the
 #: survey's own as above (the questions read: the first answer). No access fact is read,
 #: and the session is not written (signing in was its first touch).
-API_POST_COLD_QUERIES = 11
+API_POST_COLD_QUERIES = 10
 
 
 def test_a_first_api_answer_post_reads_only_the_facts_it_needs(client, sv, cast, settings):
@@ -231,8 +240,8 @@ def test_a_first_api_answer_post_reads_only_the_facts_it_needs(client, sv, cast,
         "meetings_membership",
     ):
         assert not [s for s in sqls if table in s], (table, sqls)
-    assert "INSERT INTO surveys_response" in [s for s in sqls if "organisation_student" in s][0]
-    response = Response.objects.get(survey=survey)
+    assert "INSERT INTO surveys_pendingsheet" in [s for s in sqls if "organisation_student" in s][0]
+    response = Response.objects.get(survey=mixed(survey))
     student = sv.students[3]
     # The campus's ten invitees are stored; not the group: 24B's three would be alone
     # in the responses without one (test_anonymity.py).

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _answer_all(survey, sv):
+    """Everyone answers; the ten sheets are mixed into the answer side (the mixer the
+    answers' commits would enqueue)."""
     for i, user in enumerate(sv.users):
         actions.submit(survey, user, full_answers(survey, i), today=sv.today)
+    assert actions.mix(survey.pk) == len(sv.users)
 
 
 def _view(rows) -> list:
