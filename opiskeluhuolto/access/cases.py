@@ -118,10 +118,15 @@ class CaseRules(RulePrimitives):
 
     @facts.fact
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
-        """(students with a prohibition covering all matters, cases with their own prohibition)."""
+        """(students whose matters are all closed to this guardian, cases with their own
+        prohibition). All matters are closed by a prohibition covering them (L-18-1), or by
+        a refusal of this guardian's access in force (L-GDPR-5, `AccessRestriction`:
+        the register responsible person refused the guardian's data request)."""
         if not self.guarded_student_ids:
             return frozenset(), frozenset()
         from opiskeluhuolto.cases.models import GuardianProhibition
+
+        from .models import AccessRestriction
 
         rows = GuardianProhibition.objects.in_force().filter(
             student_id__in=self.guarded_student_ids
@@ -132,11 +137,15 @@ class CaseRules(RulePrimitives):
                 cases.add(case_id)
             else:
                 whole.add(student_id)
+        refused = AccessRestriction.objects.in_force().filter(
+            person=self.user, student_id__in=self.guarded_student_ids
+        )
+        whole.update(refused.values_list("student_id", flat=True))
         return frozenset(whole), frozenset(cases)
 
     def guardian_may_see_student(self, student_id: int) -> bool:
         """L-18-1: guardian of the minor, and no prohibition covering all the student's
-        matters in force. Anything about the student's welfare that belongs to no one case
+        matters in force, nor a refusal of this guardian's access (L-GDPR-5). Anything about the student's welfare that belongs to no one case
         (a referral that opened none, a consent without a case) is visible on this alone."""
         whole, _cases = self._guardian_blocks
         return student_id in self.guarded_student_ids and student_id not in whole

@@ -44,7 +44,12 @@ def test_the_migrations_trigger_exactly_the_tables_the_facts_name():
     from importlib import import_module
 
     tables = []
-    for name in ("0001_facts_version", "0002_calendar_triggers", "0004_survey_results_triggers"):
+    for name in (
+        "0001_facts_version",
+        "0002_calendar_triggers",
+        "0004_survey_results_triggers",
+        "0005_access_refusals",
+    ):
         tables += import_module(f"opiskeluhuolto.access.migrations.{name}").TABLES
     assert tuple(tables) == facts.TABLES
 
