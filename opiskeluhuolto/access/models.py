@@ -42,10 +42,12 @@ class AccessRestrictionQuerySet(models.QuerySet):
 
 class AccessRestriction(models.Model):
     """A standing refusal of one person's access to a student's welfare data (LAW.md
-    L-GDPR-5), recorded by the register responsible person when they refuse a guardian's
-    data request (`privacy.actions.answer_request`), in force until they end it. A rule of
-    who may see what, so it lives here with the rules that read it
-    (`CaseRules._guardian_blocks`); ended once, never deleted (the audit trail keeps both)."""
+    L-GDPR-5): a guardian's, or the student's own. Recorded by the register responsible
+    person when they refuse a data request under tietosuojalaki 34 §
+    (`privacy.actions.answer_request`), in force until they end it. A rule of who may see
+    what, so it lives here with the rules that read it (`CaseRules._guardian_blocks`,
+    `CaseRules.own_access_refused`); ended once, never deleted (the audit trail keeps
+    both)."""
 
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+"

@@ -44,11 +44,12 @@ def acts_as_guardian(user, student) -> bool:
 
 
 def _as_guardian(user, student, rows: QuerySet, narrow) -> QuerySet:
-    """The one gate of every scope: the student herself gets `rows`; a guardian nothing
-    under a prohibition covering all the student's matters (`guardian_may_see_student`),
+    """The one gate of every scope: the student herself gets `rows` (nothing while her
+    own access is refused, L-GDPR-5); a guardian nothing under a prohibition covering all
+    the student's matters or a refusal of their access (`guardian_may_see_student`),
     else `narrow(rows)`, the scope's own limits."""
     if not acts_as_guardian(user, student):
-        return rows
+        return rows.none() if for_user(user).own_access_refused else rows
     if not for_user(user).guardian_may_see_student(student.pk):
         return rows.none()
     return narrow(rows)
@@ -138,7 +139,8 @@ def bookings(user, student) -> QuerySet:
 
 
 def visible_case_ids(user, student) -> set[int] | None:
-    """The cases whose reads a guardian may see in the log; None for the student (all)."""
+    """The cases whose reads a guardian may see in the log; None for the student (all,
+    as on "who has read my data", also while her access to the contents is refused)."""
     from .cases import cases_visible_to
 
     if not acts_as_guardian(user, student):

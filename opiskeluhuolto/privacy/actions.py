@@ -60,10 +60,10 @@ def _check_outcome(req: DataRequest, outcome: str, ground: str, reason: str) -> 
 def answer_request(
     req: DataRequest, *, by, answer: str, outcome: str, ground: str = "", reason: str = ""
 ) -> DataRequest:
-    """Record how the request was answered and its outcome. A guardian's request refused
-    under the Data Protection Act 34 § becomes a standing refusal of that guardian's
-    access (`AccessRestriction`), in force until the register responsible person ends
-    it, and audited (ARCHITECTURE.md decision 10)."""
+    """Record how the request was answered and its outcome. A request refused under the
+    Data Protection Act 34 § becomes a standing refusal of the requester's access (the
+    guardian's, or the student's own: `AccessRestriction`), in force until the register
+    responsible person ends it, and audited (ARCHITECTURE.md decision 10)."""
     req = DataRequest.objects.select_for_update().select_related("student").get(pk=req.pk)
     if req.status != DataRequest.Status.OPEN:
         raise ValidationError(_("This request has already been answered."))
@@ -79,11 +79,7 @@ def answer_request(
     req.outcome = outcome
     req.ground = ground if withheld else ""
     req.reason = reason if withheld else ""
-    if (
-        outcome == Outcome.REFUSED
-        and ground in (Ground.HEALTH, Ground.OTHERS)
-        and access.acts_as_guardian(req.requested_by, req.student)
-    ):
+    if outcome == Outcome.REFUSED and ground in (Ground.HEALTH, Ground.OTHERS):
         req.restriction = AccessRestriction.objects.create(
             student=req.student, person=req.requested_by, ground=ground, recorded_by=by
         )

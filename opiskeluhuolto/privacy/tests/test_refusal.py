@@ -223,3 +223,44 @@ def test_only_the_register_administration_of_the_students_provider_ends_a_refusa
         assert r.status_code == 404, member
     restriction.refresh_from_db()
     assert restriction.ended_at is None
+
+
+# --- the student's own access ------------------------------------------------------------
+
+
+def test_a_refusal_of_the_students_own_access_closes_her_welfare_data_until_it_ends(cast):
+    from opiskeluhuolto.cases.tests.story import meeting, open_aino_case
+
+    case = open_aino_case(cast)
+    meeting(case, cast.kuraattori)
+    aino = Client()
+    aino.force_login(cast.student)
+
+    def copy():
+        r = aino.get(reverse("privacy:copy_json", args=[cast.aino.pk]))
+        assert r.status_code == 200
+        return json.loads(r.content)["sections"]
+
+    before = copy()
+    assert before["cases"] and before["referrals"] and before["consents"]
+    assert aino.get(reverse("records:case", args=[case.pk])).status_code == 200
+    assert len(aino.get(reverse("api:cases-list")).json()) == 1
+
+    req = actions.register_request(cast.aino, by=cast.student, kind="gdpr")
+    restriction = _refuse(cast, req).restriction
+    assert restriction.person == cast.student and restriction.student == cast.aino
+    after = copy()
+    assert after["cases"] == [] and after["referrals"] == [] and after["consents"] == []
+    assert after["student"][0]["first_name"] == cast.aino.first_name
+    assert aino.get(reverse("records:case", args=[case.pk])).status_code == 404
+    assert aino.get(reverse("api:cases-list")).json() == []
+    page = aino.get(reverse("privacy:my_data"))
+    assert WHY in page.text and "tietosuojavaltuutetulle" in page.text
+    # Her guardian's access is the guardian's own matter: untouched.
+    matti = Client()
+    matti.force_login(cast.guardian)
+    assert matti.get(reverse("records:case", args=[case.pk])).status_code == 200
+
+    actions.end_restriction(restriction, by=cast.admin)
+    assert len(copy()["cases"]) == 1
+    assert aino.get(reverse("records:case", args=[case.pk])).status_code == 200
