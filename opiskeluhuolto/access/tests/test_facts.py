@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opiskeluhuolto.access import facts, for_user
+from opiskeluhuolto.access.models import AccessRestriction
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.cases.models import ExpertGroupMembership, GuardianProhibition
@@ -203,6 +204,16 @@ def _writes(cast):
         ),
         ("expert group: update", lambda: ExpertGroupMembership.objects.update(ended_on=None)),
         ("prohibition: update", lambda: GuardianProhibition.objects.update(lifted_at=None)),
+        (
+            "refusal of access: create",
+            lambda: AccessRestriction.objects.create(
+                student=cast.onni,
+                person=cast.guardian_onni,
+                ground="tsl34_health",
+                recorded_by=cast.admin,
+            ),
+        ),
+        ("refusal of access: end", lambda: AccessRestriction.objects.update(ended_at=None)),
         (
             "welfare group: create",
             lambda: Membership.objects.create(
