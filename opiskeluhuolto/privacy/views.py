@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access import for_user, identification, policies
 from opiskeluhuolto.access import privacy as access
 from opiskeluhuolto.organisation.models import Provider
 from opiskeluhuolto.records.models import RetentionClass
@@ -64,7 +64,15 @@ def my_data(request):
     )
     invalid = any(form.errors for _student, form in forms)
     withheld = any(r.outcome in DataRequest.WITHHOLDING for r in requests)
-    context = {"forms": forms, "requests": requests, "withheld": withheld}
+    context = {
+        "forms": forms,
+        "requests": requests,
+        "withheld": withheld,
+        # The ground and the reason of a refusal speak of the student's health or of
+        # others: confidential, shown in a strongly identified session only (L-306-4);
+        # the rest of the page (registering a request, its outcome) needs none.
+        "strong": identification.is_strongly_identified(request),
+    }
     return render(request, "privacy/my_data.html", context, status=400 if invalid else 200)
 
 

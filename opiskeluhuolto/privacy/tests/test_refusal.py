@@ -8,7 +8,7 @@ there (or on the old code, where an answer was only a free text)."""
 import json
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -264,3 +264,29 @@ def test_a_refusal_of_the_students_own_access_closes_her_welfare_data_until_it_e
     actions.end_restriction(restriction, by=cast.admin)
     assert len(copy()["cases"]) == 1
     assert aino.get(reverse("records:case", args=[case.pk])).status_code == 200
+
+
+@override_settings(REQUIRE_STRONG_ID=True)
+def test_the_ground_and_reason_need_a_strongly_identified_session(cast):
+    """The page of one's requests is open in a weak session (registering a request shows
+    nothing held); the ground and reason of a refusal speak of the student's health."""
+    from opiskeluhuolto.access.identification import SESSION_KEY
+
+    _refuse(cast, _guardian_request(cast))
+    weak = _guardian(cast).get(reverse("privacy:my_data"))
+    assert weak.status_code == 200 and "evätty" in weak.text
+    assert "tietosuojavaltuutetulle" in weak.text
+    assert WHY not in weak.text and "Tietosuojalaki 34 §" not in weak.text
+    assert "Tunnistaudu vahvasti" in weak.text
+
+    strong = _guardian(cast)
+    session = strong.session
+    session[SESSION_KEY] = {
+        "provider": "suomifi",
+        "acr": "http://ftn.ficora.fi/2017/loa3",
+        "at": 0,
+        "user": cast.guardian_onni.pk,
+    }
+    session.save()
+    page = strong.get(reverse("privacy:my_data"))
+    assert WHY in page.text and "Tietosuojalaki 34 §" in page.text
