@@ -32,7 +32,7 @@ def register_request(student, *, by, kind: str) -> DataRequest:
     )
 
 
-def _check_outcome(req: DataRequest, outcome: str, ground: str, reason: str) -> None:
+def check_outcome(req: DataRequest, outcome: str, ground: str, reason: str) -> None:
     """The outcome's own requirements: data withheld needs a legal ground and a reason told
     to the requester (GDPR Art 12(4)); the minor's prohibition (OHL 18 § 2) is a ground
     only against a guardian, and only while one is in force (recorded on the case)."""
@@ -68,7 +68,7 @@ def answer_request(
     if req.status != DataRequest.Status.OPEN:
         raise ValidationError(_("This request has already been answered."))
     reason = reason.strip()
-    _check_outcome(req, outcome, ground, reason)
+    check_outcome(req, outcome, ground, reason)
     if not answer.strip():
         raise ValidationError({"answer": _("Say how the request was answered.")})
     withheld = outcome in DataRequest.WITHHOLDING

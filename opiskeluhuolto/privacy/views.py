@@ -195,6 +195,16 @@ def answer(request, pk):
     if req is None:
         raise Http404
     form = AnswerForm(request.POST, auto_id=f"id_r{req.pk}_%s")
+    if not form.is_valid() and "outcome" in form.cleaned_data:
+        # Every error at once: the outcome's own requirements too, not only after the
+        # other fields are filled in.
+        data = form.cleaned_data
+        try:
+            actions.check_outcome(
+                req, data["outcome"], data.get("ground", ""), data.get("reason", "").strip()
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
     if form.is_valid():
         try:
             actions.answer_request(req, by=request.user, **form.cleaned_data)

@@ -290,3 +290,12 @@ def test_the_ground_and_reason_need_a_strongly_identified_session(cast):
     session.save()
     page = strong.get(reverse("privacy:my_data"))
     assert WHY in page.text and "Tietosuojalaki 34 §" in page.text
+
+
+def test_the_form_shows_every_error_at_once(cast):
+    req = _guardian_request(cast)
+    r = _admin(cast).post(reverse("privacy:answer", args=[req.pk]), {"outcome": "refused"})
+    assert r.status_code == 400
+    assert "Kerro, miten pyyntöön vastattiin." in r.text
+    assert "Valitse epäämisen oikeusperuste." in r.text
+    assert "Kirjoita epäämisen syy; se kerrotaan pyytäjälle." in r.text
