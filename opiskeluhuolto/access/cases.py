@@ -118,25 +118,55 @@ class CaseRules(RulePrimitives):
 
     @facts.fact
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
-        """(students with a prohibition covering all matters, cases with their own prohibition)."""
+        """(students whose matters are all closed to this guardian, cases with their own
+        prohibition). All matters are closed by a prohibition covering them (L-18-1), or by
+        a refusal of this guardian's access in force (L-GDPR-5, `AccessRestriction`:
+        the register responsible person refused the guardian's data request)."""
         if not self.guarded_student_ids:
             return frozenset(), frozenset()
+        from django.db.models import IntegerField, Value
+
         from opiskeluhuolto.cases.models import GuardianProhibition
 
-        rows = GuardianProhibition.objects.in_force().filter(
+        from .models import AccessRestriction
+
+        # One query: the prohibitions in force, and this guardian's refusals as rows with
+        # no case (covering all the student's matters).
+        prohibitions = GuardianProhibition.objects.in_force().filter(
             student_id__in=self.guarded_student_ids
         )
+        refusals = AccessRestriction.objects.in_force().filter(
+            person=self.user, student_id__in=self.guarded_student_ids
+        )
+        no_case = Value(None, output_field=IntegerField())
+        rows = (
+            prohibitions.order_by()
+            .values_list("student_id", "case_id")
+            .union(
+                refusals.order_by().annotate(no_case=no_case).values_list("student_id", "no_case"),
+                all=True,
+            )
+            .order_by()
+        )
         whole, cases = set(), set()
-        for student_id, case_id in rows.values_list("student_id", "case_id"):
+        for student_id, case_id in rows:
             if case_id:
                 cases.add(case_id)
             else:
                 whole.add(student_id)
         return frozenset(whole), frozenset(cases)
 
+    @property
+    def own_access_refused(self) -> bool:
+        """L-GDPR-5: the register responsible person refused the student's own access
+        (tietosuojalaki 34 §) and the refusal is in force: her welfare matters are closed
+        to her as to a guardian under a prohibition covering all of them. Read with the
+        own student (`Permissions.own_student`), no query of its own."""
+        return bool(getattr(self.own_student, "access_refused", False))
+
     def guardian_may_see_student(self, student_id: int) -> bool:
         """L-18-1: guardian of the minor, and no prohibition covering all the student's
-        matters in force. Anything about the student's welfare that belongs to no one case
+        matters in force, nor a refusal of this guardian's access (L-GDPR-5). Anything about the student's welfare that belongs to no one case
         (a referral that opened none, a consent without a case) is visible on this alone."""
         whole, _cases = self._guardian_blocks
         return student_id in self.guarded_student_ids and student_id not in whole
@@ -155,7 +185,12 @@ class CaseRules(RulePrimitives):
         return case.pk in self.member_case_ids
 
     def _is_own(self, case) -> bool:
-        return bool(self.own_student and self.own_student.pk == case.student_id)
+        """The student's own case, unless her own access is refused (L-GDPR-5)."""
+        return bool(
+            self.own_student
+            and self.own_student.pk == case.student_id
+            and not self.own_access_refused
+        )
 
     # --- cases ----------------------------------------------------------------
     def case_basis(self, case) -> str | None:
@@ -278,7 +313,7 @@ def cases_visible_to(user) -> CaseQuerySet:
         return Case.objects.none()
     whole, blocked_cases = can._guardian_blocks
     q = Q(pk__in=can.member_case_ids) | Q(institution__provider_id__in=can.register_provider_ids)
-    if can.own_student:
+    if can.own_student and not can.own_access_refused:
         q |= Q(student_id=can.own_student.pk)
     guardian = Q(student_id__in=can.guarded_student_ids) & ~Q(student_id__in=whole)
     guardian &= ~Q(pk__in=blocked_cases)

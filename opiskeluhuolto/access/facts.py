@@ -62,6 +62,7 @@ TABLES = (
     "organisation_campus",
     "organisation_studentgroup",
     "surveys_resultcount",
+    "access_accessrestriction",
 )
 
 #: Tables the facts join only for columns fixed when their rows are written, so they need

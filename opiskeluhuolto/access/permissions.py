@@ -119,9 +119,20 @@ class Permissions(
 
     @facts.fact
     def own_student(self) -> Student | None:
+        """The person's own student record, with `access_refused`: whether a refusal of
+        her own access is in force (LAW.md L-GDPR-5, `CaseRules.own_access_refused`), read
+        in the same query, since the register's gate asks both on every read."""
         if not self.is_authenticated:
             return None
-        return Student.objects.filter(user=self.user).select_related("institution").first()
+        from django.db.models import Exists, OuterRef
+
+        from .models import AccessRestriction
+
+        refused = AccessRestriction.objects.in_force().filter(
+            person=OuterRef("user"), student=OuterRef("pk")
+        )
+        rows = Student.objects.filter(user=self.user).annotate(access_refused=Exists(refused))
+        return rows.select_related("institution").first()
 
     @facts.fact
     def guarded_student_ids(self) -> frozenset[int]:

@@ -44,11 +44,12 @@ def acts_as_guardian(user, student) -> bool:
 
 
 def _as_guardian(user, student, rows: QuerySet, narrow) -> QuerySet:
-    """The one gate of every scope: the student herself gets `rows`; a guardian nothing
-    under a prohibition covering all the student's matters (`guardian_may_see_student`),
+    """The one gate of every scope: the student herself gets `rows` (nothing while her
+    own access is refused, L-GDPR-5); a guardian nothing under a prohibition covering all
+    the student's matters or a refusal of their access (`guardian_may_see_student`),
     else `narrow(rows)`, the scope's own limits."""
     if not acts_as_guardian(user, student):
-        return rows
+        return rows.none() if for_user(user).own_access_refused else rows
     if not for_user(user).guardian_may_see_student(student.pk):
         return rows.none()
     return narrow(rows)
@@ -138,9 +139,36 @@ def bookings(user, student) -> QuerySet:
 
 
 def visible_case_ids(user, student) -> set[int] | None:
-    """The cases whose reads a guardian may see in the log; None for the student (all)."""
+    """The cases whose reads a guardian may see in the log; None for the student (all,
+    as on "who has read my data", also while her access to the contents is refused)."""
     from .cases import cases_visible_to
 
     if not acts_as_guardian(user, student):
         return None
     return set(cases_visible_to(user).filter(student=student).values_list("pk", flat=True))
+
+
+def prohibition_in_force(student, *, whole: bool) -> bool:
+    """Whether the minor's prohibition (L-18-1) is in force: one covering all matters
+    (`whole`), or any. A data request refused on OHL 18 § 2 rests on it (L-GDPR-5)."""
+    from opiskeluhuolto.cases.models import GuardianProhibition
+
+    rows = GuardianProhibition.objects.in_force().filter(student=student)
+    return rows.filter(case__isnull=True).exists() if whole else rows.exists()
+
+
+def restrictions_in_force(user) -> QuerySet:
+    """The refusals of access in force that the user may end: the register responsible
+    person's (administration) of the student's provider (L-GDPR-5, L-21-1)."""
+    from .models import AccessRestriction
+
+    ids = for_user(user).register_provider_ids
+    return AccessRestriction.objects.in_force().filter(student__institution__provider_id__in=ids)
+
+
+def get_restriction(user, pk):
+    """A refusal of access in force the user may end; else 404."""
+    row = restrictions_in_force(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if row is None:
+        raise Http404
+    return row

@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
         PROCEDURE_SETTINGS_CHANGED = "procedure.settings", _("procedure settings changed")
         SURVEY_RESULTS_SHARED = "survey.share", _("survey results' readers changed")
         SURVEY_RESCHEDULED = "survey.reschedule", _("survey window or results date moved")
+        ACCESS_REFUSED = "access_refusal.record", _("refusal of access recorded")
+        ACCESS_REFUSAL_ENDED = "access_refusal.end", _("refusal of access ended")
 
     class Source(models.TextChoices):
         ACTION = "action", _("the application")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.access.models import AccessRestriction, Ground
+from opiskeluhuolto.lib.fields import EncryptedTextField
 from opiskeluhuolto.organisation.models import Provider, Student
 
 
@@ -23,6 +25,19 @@ class DataRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("waiting")
         ANSWERED = "answered", _("answered")
+
+    class Outcome(models.TextChoices):
+        """How the request was answered (LAW.md L-GDPR-5): in full, in part or refused."""
+
+        GIVEN = "given", _("given in full")
+        PARTLY = "partly", _("given in part")
+        REFUSED = "refused", _("refused")
+
+    #: The legal grounds of withholding data (LAW.md L-GDPR-5), one list with the refusals.
+    Ground = Ground
+
+    #: The outcomes that withhold something and so need a ground and a reason.
+    WITHHOLDING = (Outcome.PARTLY, Outcome.REFUSED)
 
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+"
@@ -52,6 +67,26 @@ class DataRequest(models.Model):
         related_name="+",
     )
     answer = models.CharField(_("how it was answered"), max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    ground = models.CharField(
+        _("legal ground of the refusal"), max_length=30, choices=Ground.choices, blank=True
+    )
+    restriction = models.OneToOneField(
+        AccessRestriction,
+        verbose_name=_("standing refusal of access"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+    reason = EncryptedTextField(
+        _("reason, as told to the requester"),
+        blank=True,
+        help_text=_(
+            "Shown to the requester (GDPR Art 12(4)): the reason, without repeating what is "
+            "withheld."
+        ),
+    )
 
     class Meta:
         verbose_name = _("data request")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("notice/<int:pk>/", views.notice, name="notice"),
     path("requests/", views.requests, name="requests"),
     path("requests/<int:pk>/answer/", views.answer, name="answer"),
+    path("refusals/<int:pk>/end/", views.end_restriction, name="end_restriction"),
 ]

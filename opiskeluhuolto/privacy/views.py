@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access import for_user, identification, policies
 from opiskeluhuolto.access import privacy as access
 from opiskeluhuolto.organisation.models import Provider
 from opiskeluhuolto.records.models import RetentionClass
@@ -57,11 +57,22 @@ def my_data(request):
                 )
                 return redirect("privacy:my_data")
         forms.append((student, form))
-    requests = DataRequest.objects.filter(student__in=subjects, requested_by=request.user).order_by(
-        "-requested_on", "-pk"
+    requests = list(
+        DataRequest.objects.filter(student__in=subjects, requested_by=request.user)
+        .select_related("student")
+        .order_by("-requested_on", "-pk")
     )
     invalid = any(form.errors for _student, form in forms)
-    context = {"forms": forms, "requests": requests}
+    withheld = any(r.outcome in DataRequest.WITHHOLDING for r in requests)
+    context = {
+        "forms": forms,
+        "requests": requests,
+        "withheld": withheld,
+        # The ground and the reason of a refusal speak of the student's health or of
+        # others: confidential, shown in a strongly identified session only (L-306-4);
+        # the rest of the page (registering a request, its outcome) needs none.
+        "strong": identification.is_strongly_identified(request),
+    }
     return render(request, "privacy/my_data.html", context, status=400 if invalid else 200)
 
 
@@ -138,42 +149,82 @@ def notice(request, pk):
     return render(request, "privacy/notice.html", context)
 
 
-@policies.authenticated
-@require_GET
-def requests(request):
-    """The register responsible person's list of data requests and their deadlines."""
-    can = for_user(request.user)
-    if not can.is_register_admin():
-        raise Http404
-    rows = (
+def _requests_page(request, can, bound=None, status=200):
+    """The list with an answer form for each open request; `bound` is (request id, the
+    posted form) when an answer was refused, shown with its errors."""
+    rows = list(
         DataRequest.objects.filter(provider_id__in=can.register_provider_ids)
         .select_related("student", "requested_by")
         .order_by("status", "due_on", "pk")[:200]
     )
-    return render(
-        request,
-        "privacy/requests.html",
-        {"rows": rows, "today": can.today, "form": AnswerForm()},
+    forms = {
+        r.pk: bound[1] if bound and bound[0] == r.pk else AnswerForm(auto_id=f"id_r{r.pk}_%s")
+        for r in rows
+        if r.status == DataRequest.Status.OPEN
+    }
+    restrictions = access.restrictions_in_force(request.user).select_related(
+        "student", "person", "request"
     )
+    context = {
+        "rows": [(r, forms.get(r.pk)) for r in rows],
+        "today": can.today,
+        "restrictions": restrictions,
+    }
+    return render(request, "privacy/requests.html", context, status=status)
+
+
+@policies.authenticated
+@require_GET
+def requests(request):
+    """The register responsible person's list of data requests and their deadlines, and
+    the refusals of access in force (LAW.md L-GDPR-5)."""
+    can = for_user(request.user)
+    if not can.is_register_admin():
+        raise Http404
+    return _requests_page(request, can)
 
 
 @policies.authenticated
 @require_POST
 def answer(request, pk):
+    """Answer a request with its outcome; a refusal needs its ground and reason."""
     can = for_user(request.user)
     req = DataRequest.objects.filter(
         pk=pk, provider_id__in=can.register_provider_ids, status=DataRequest.Status.OPEN
     ).first()
     if req is None:
         raise Http404
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, auto_id=f"id_r{req.pk}_%s")
+    if not form.is_valid() and "outcome" in form.cleaned_data:
+        # Every error at once: the outcome's own requirements too, not only after the
+        # other fields are filled in.
+        data = form.cleaned_data
+        try:
+            actions.check_outcome(
+                req, data["outcome"], data.get("ground", ""), data.get("reason", "").strip()
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
     if form.is_valid():
         try:
-            actions.answer_request(req, by=request.user, answer=form.cleaned_data["answer"])
+            actions.answer_request(req, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            form.add_error(None, e)
         else:
             messages.success(request, _("The request was marked answered."))
+            return redirect("privacy:requests")
+    return _requests_page(request, can, bound=(req.pk, form), status=400)
+
+
+@policies.authenticated
+@require_POST
+def end_restriction(request, pk):
+    """End a refusal of access (LAW.md L-GDPR-5): the register responsible person only."""
+    restriction = access.get_restriction(request.user, pk)
+    try:
+        actions.end_restriction(restriction, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
     else:
-        messages.error(request, _("Say how the request was answered."))
+        messages.success(request, _("The refusal of access was ended."))
     return redirect("privacy:requests")

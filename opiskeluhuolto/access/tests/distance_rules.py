@@ -313,6 +313,7 @@ URLS: dict[str, str] = {
     "privacy:copy_json": "own_data",
     "privacy:notice": "public",
     "privacy:answer": "register_admin",
+    "privacy:end_restriction": "register_admin",
     "records:rectify": "rectify",
     "records:decide": "case_member",
     "api:cases-detail": "case",

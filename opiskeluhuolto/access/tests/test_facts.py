@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opiskeluhuolto.access import facts, for_user
+from opiskeluhuolto.access.models import AccessRestriction
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.accounts.models import User
 from opiskeluhuolto.cases.models import ExpertGroupMembership, GuardianProhibition
@@ -44,7 +45,12 @@ def test_the_migrations_trigger_exactly_the_tables_the_facts_name():
     from importlib import import_module
 
     tables = []
-    for name in ("0001_facts_version", "0002_calendar_triggers", "0004_survey_results_triggers"):
+    for name in (
+        "0001_facts_version",
+        "0002_calendar_triggers",
+        "0004_survey_results_triggers",
+        "0005_access_refusals",
+    ):
         tables += import_module(f"opiskeluhuolto.access.migrations.{name}").TABLES
     assert tuple(tables) == facts.TABLES
 
@@ -198,6 +204,16 @@ def _writes(cast):
         ),
         ("expert group: update", lambda: ExpertGroupMembership.objects.update(ended_on=None)),
         ("prohibition: update", lambda: GuardianProhibition.objects.update(lifted_at=None)),
+        (
+            "refusal of access: create",
+            lambda: AccessRestriction.objects.create(
+                student=cast.onni,
+                person=cast.guardian_onni,
+                ground="tsl34_health",
+                recorded_by=cast.admin,
+            ),
+        ),
+        ("refusal of access: end", lambda: AccessRestriction.objects.update(ended_at=None)),
         (
             "welfare group: create",
             lambda: Membership.objects.create(

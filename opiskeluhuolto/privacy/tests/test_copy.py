@@ -127,7 +127,7 @@ def test_requests_are_registered_with_their_legal_deadline(cast):
     assert DataRequest.deadline("publicity", date(2026, 1, 31)) == date(2026, 2, 14)
     bad = client_for(cast.student).post(reverse("privacy:my_data"), {"student": cast.aino.pk})
     assert bad.status_code == 400 and "Valitse" in bad.text
-    answered = actions.answer_request(req, by=cast.admin, answer="Kopio annettu.")
+    answered = actions.answer_request(req, by=cast.admin, answer="Kopio annettu.", outcome="given")
     assert answered.status == "answered"
 
 
