@@ -29,10 +29,19 @@ def send_guardian_referral_notice(referral_id: int) -> int:
             guardian_notice=Referral.GuardianNotice.SUPPRESSED, guardian_notice_at=None
         )
         return 0
+    from opiskeluhuolto.access.models import AccessRestriction
+
+    # A guardian whose access to the student's data the register refused (L-GDPR-5,
+    # tietosuojalaki 34 §: "another law" of L-16-3) is not told either.
+    refused = set(
+        AccessRestriction.objects.in_force()
+        .filter(student=student)
+        .values_list("person_id", flat=True)
+    )
     addresses = [
         g.guardian.email
         for g in student.guardianships.select_related("guardian")
-        if g.guardian.email
+        if g.guardian.email and g.guardian_id not in refused
     ]
     if not addresses:
         return 0

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.cases.models import Case, Consent, ExpertGroupMembership, Referral
@@ -99,6 +100,25 @@ def test_a_prohibition_recorded_after_the_notice_was_queued_stops_it(
     referral.refresh_from_db()
     assert referral.guardian_notice == Referral.GuardianNotice.SUPPRESSED
     assert referral.guardian_notice_at is None  # no time of a notice that was never sent
+
+
+def test_a_guardian_whose_access_is_refused_is_not_told(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    """L-16-3 "unless another law": a guardian whose access to the student's data the
+    register refused (tietosuojalaki 34 §, L-GDPR-5) gets no notice; ended, the next does."""
+    from opiskeluhuolto.access.models import AccessRestriction, Ground
+
+    refusal = AccessRestriction.objects.create(
+        student=cast.aino, person=cast.guardian, ground=Ground.HEALTH, recorded_by=cast.rehtori
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="Huoli")
+    assert mailoutbox == []
+    AccessRestriction.objects.filter(pk=refusal.pk).update(ended_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="Huoli 2")
+    assert [m.to for m in mailoutbox] == [[cast.guardian.email]]
 
 
 def test_students_wish_holds_notice_until_assessed(
