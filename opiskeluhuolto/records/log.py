@@ -179,9 +179,9 @@ def _insert_arrays() -> str:
 
 @functools.cache
 def _append_chained() -> str:
-    """PostgreSQL: the call of `records_log_append` (records migration 0010), which chains
-    the rows given as one array per column and inserts them chained, in one statement of
-    its own (`write(rows, alone=True)`)."""
+    """PostgreSQL: the call of `records_log_append` (records migrations 0010, 0016), which
+    chains the rows given as one array per column and inserts them chained, in one
+    statement of its own (`write(rows, alone=True)`)."""
     fields = {f.attname: f for f in AccessLogEntry._meta.concrete_fields}
     casts = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in (*_CONTENT, "chain"))
     return f"SELECT records_log_append(%s::{fields['at'].db_type(connection)}, {casts})"
@@ -215,7 +215,7 @@ def write(rows: list[dict], *, alone: bool = False) -> None:
     column (`_insert_arrays`), whatever their number. On SQLite the write transaction
     (IMMEDIATE) already serialises writers: the chains' last rows are read and the rows
     chained here. A write of its own on PostgreSQL (`alone`) is chained by its statement
-    instead (`records_log_append`, migration 0010): the same locks in the same order and
+    instead (`records_log_append`, migrations 0010, 0016): the same locks in the same order and
     the same hashes as the trigger's (both hash by `records_log_row_hash`, migration
     0011), but each row written once, not inserted and then
     updated by the trigger (which leaves rows given their `seq` alone); the locks are
