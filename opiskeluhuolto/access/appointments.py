@@ -209,8 +209,13 @@ def bookings_visible_to(user) -> BookingQuerySet:
     can = for_user(user)
     if not can.is_authenticated:
         return Booking.objects.none()
-    q = Q(student_id__in=can.guarded_student_ids) & (
-        Q(booked_by_id=can._user_id()) | Q(request__requested_by_user_id=can._user_id())
+    # A guardian's branch only for a guardian: built for no students it matched nothing
+    # but still joined the requests into every query (planned on each staff work list).
+    q = (
+        Q(student_id__in=can.guarded_student_ids)
+        & (Q(booked_by_id=can._user_id()) | Q(request__requested_by_user_id=can._user_id()))
+        if can.guarded_student_ids
+        else Q(pk__in=[])
     )
     if can.own_student:
         q |= Q(student_id=can.own_student.pk)

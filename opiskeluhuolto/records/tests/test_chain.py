@@ -76,6 +76,19 @@ def test_a_chain_head_only_moves_forward(cast, case_with_entry):
     assert AccessLogHead.objects.get().seq == head.seq + 1
 
 
+def test_a_chain_head_is_not_moved_to_another_chain_nor_deleted(cast, case_with_entry):
+    """The guard refuses what is not a move forward (records migration 0016 calls it only
+    then): a head given another chain, even forward, and a head deleted."""
+    reads(cast, case_with_entry, 2)
+    head = AccessLogHead.objects.get()
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        AccessLogHead.objects.filter(pk=head.pk).update(chain=head.chain + 1, seq=head.seq + 1)
+    if connection.vendor == "postgresql":  # SQLite's test databases are emptied by DELETE
+        with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+            AccessLogHead.objects.filter(pk=head.pk).delete()
+    assert AccessLogHead.objects.get() == head and AccessLogHead.objects.get().seq == head.seq
+
+
 def test_rehashed_row_breaks_the_next_link(cast, case_with_entry):
     reads(cast, case_with_entry)
     rows = list(

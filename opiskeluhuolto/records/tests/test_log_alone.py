@@ -137,3 +137,40 @@ def test_rows_chained_by_their_statement_continue_the_chains_the_trigger_writes(
         chain.student_chain(cast.onni.pk): 2,
     }
     assert not AccessLogEntry.objects.filter(seq__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_of_one_chain_in_one_write_are_chained_in_the_order_given(cast):
+    """One write with a student's rows spread among others' (a page listing a student's
+    request and bookings): each chain takes its rows in the order given, one after the
+    other (`records_log_append` chains a chain's second row from its first, records
+    migration 0016), and the rows are inserted in the order given."""
+    from opiskeluhuolto.records import log
+
+    order = [cast.aino, cast.eero, cast.aino, cast.onni, cast.aino, cast.aino, cast.eero]
+    rows = [
+        log.subject_row(
+            cast.kuraattori,
+            kind=AccessLogEntry.Subject.BOOKING,
+            subject_id=i,
+            student_id=s.pk,
+            role="kuraattori",
+            basis="membership",
+            purpose="x",
+            action="read",
+        )
+        for i, s in enumerate(order, start=1)
+    ]
+    log.write_use(rows)
+    log.write_use(rows[:2])
+    _chains_hold()
+    written = list(AccessLogEntry.objects.order_by("pk").values_list("subject_id", "chain", "seq"))
+    assert [subject for subject, _, _ in written] == [1, 2, 3, 4, 5, 6, 7, 1, 2]
+    seqs: dict[int, list[int]] = {}
+    for _, key, seq in written:
+        seqs.setdefault(key, []).append(seq)
+    assert seqs == {
+        chain.student_chain(cast.aino.pk): [1, 2, 3, 4, 5],
+        chain.student_chain(cast.eero.pk): [1, 2, 3],
+        chain.student_chain(cast.onni.pk): [1],
+    }
