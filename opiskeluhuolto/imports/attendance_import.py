@@ -168,7 +168,8 @@ def _write_part(
     progress: runs.Progress | None,
 ) -> tuple[int, list[date], int]:
     """Write sorted marks; returns how many add or change something, the months
-    whose rollups are to be refreshed and about how many summaries were written. When none of the students has marks in the range
+    whose rollups are to be refreshed and how many summaries were added (less those
+    replaced). When none of the students has marks in the range
     (the usual first load of a period) the marks are written as they are; otherwise they
     are laid over the stored weeks they touch and only what changes is written (`merge`)."""
     fresh = not store.days_exist(
@@ -179,9 +180,10 @@ def _write_part(
     if not fresh:
         merged = merge(marks, week, code_classes, absent, units)
         runs.summarising(run, progress)
-        # Changed days stand for the summaries rewritten (statistics of the year's
-        # import may be missing when a term is merged right after it).
-        return merged.written, merged.months, merged.days
+        # A rewritten summary replaces a stored one: only those added change what the
+        # planner's statistics should know (a re-exported term adds none, and its
+        # `ANALYZE` of the summaries cost 0.1 s).
+        return merged.written, merged.months, merged.added_weeks
     # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
     with ThreadPoolExecutor(max_workers=1) as pool:
         weeks = pool.submit(columns.week_summaries, marks, code_classes, absent)
@@ -219,4 +221,6 @@ def merge(
     else:
         done = merging.merge(stored, marks, code_classes, absent, units)
         del stored
-    return merging.Merged(done.written, done.days, sorted(set(moved) | set(done.months)))
+    return merging.Merged(
+        done.written, done.days, sorted(set(moved) | set(done.months)), done.added_weeks
+    )

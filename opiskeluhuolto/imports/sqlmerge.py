@@ -25,8 +25,6 @@ the one read instead saves about a third of the merge's server CPU).
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import psycopg
 from django.db import connection
@@ -157,8 +155,8 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
     others &= ~among(keys(stored.student, stored.day), keys(days.student, days.day))
     merged = _concat([_take(wide, in_week), _take(merged, not_file), _take(stored, others)])
     weeks = week_summaries(days_to_marks(merged), code_classes, absent)
-    months: list[date] = replace_weeks(weeks, units)
-    return Merged(written, int(changed.sum()), months)
+    months, added = replace_weeks(weeks, units)
+    return Merged(written, int(changed.sum()), months, added)
 
 
 def among(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
