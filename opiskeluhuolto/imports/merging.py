@@ -138,6 +138,9 @@ class Merged:
     days: int  # the day rows written (changed or new)
     months: list[date]  # the months whose rollups are to be refreshed
     added_weeks: int = 0  # summaries added, less those they replaced
+    #: Whether every summary written replaced one of the same student, week and unit
+    #: and none was relabelled (the yearly presence rollups stay as they are).
+    same_members: bool = False
 
 
 @dataclass
