@@ -76,17 +76,26 @@ def stored_range(students: tuple[int, int], days: tuple[int, int]) -> Days:
     width = heads["width"].astype(np.intp)
     if not len(flat_codes) == len(flat_courses) == int(width.sum()):
         raise RuntimeError("stored days: codes and courses do not match their lengths")
-    filled = np.arange(MAX_LESSON) < width[:, None]
-    codes = np.zeros((len(heads), MAX_LESSON), np.int16)
-    courses = np.zeros((len(heads), MAX_LESSON), np.int32)
-    codes[filled] = flat_codes  # row by row, as the days were concatenated
+    # Each day's lessons at the start of its row (a scatter to the flat positions of
+    # the filled slots: half the CPU of assigning through the boolean mask).
+    filled = np.flatnonzero(np.arange(MAX_LESSON) < width[:, None])
+    codes = np.zeros(len(heads) * MAX_LESSON, np.int16)
+    courses = np.zeros(len(heads) * MAX_LESSON, np.int32)
+    codes[filled] = flat_codes
     courses[filled] = flat_courses
-    student, day = heads["student"].astype(np.int32), heads["day"].astype(np.int32)
-    # No ORDER BY (a sort on the server): the rows come as the index scan finds them.
-    order = np.argsort(keys(student, day), kind="stable")
-    return Days(
-        student[order], day[order], width.astype(np.int8)[order], codes[order], courses[order]
+    stored = Days(
+        heads["student"].astype(np.int32),
+        heads["day"].astype(np.int32),
+        width.astype(np.int8),
+        codes.reshape(-1, MAX_LESSON),
+        courses.reshape(-1, MAX_LESSON),
     )
+    # No ORDER BY (a sort on the server): the rows come as the scan finds them, in the
+    # order of the key when it is the primary key's index (then nothing is moved).
+    day_keys = keys(stored.student, stored.day)
+    if len(day_keys) and not (day_keys[1:] > day_keys[:-1]).all():
+        stored = _take(stored, np.argsort(day_keys, kind="stable"))
+    return stored
 
 
 def differing(wide: Days, stored: Days) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
