@@ -131,6 +131,7 @@ def _write_marks(
     }
     duplicates: list[tuple[int, int]] = []
     n_duplicates = written = new_weeks = 0
+    same_members = True
     months: set[date] = set()
     for part in spill:
         marks, pairs = columns.sort(part)
@@ -142,9 +143,12 @@ def _write_marks(
             continue
         marks.course = course_ids[marks.course]
         week = columns.monday(marks.day)
-        added, touched, weeks = _write_part(run, marks, week, code_classes, absent, units, progress)
+        added, touched, weeks, same = _write_part(
+            run, marks, week, code_classes, absent, units, progress
+        )
         written += added
         new_weeks += weeks
+        same_members &= same
         months.update(touched)
     for later, earlier in duplicates:
         report.add(later, "duplicate", other=earlier)
@@ -154,7 +158,7 @@ def _write_marks(
     # The dashboards' rollups of the months touched, in this same transaction; planned
     # on statistics that know of the summaries just written.
     store.analyze_if_grown("imports_weeklyabsence", new_weeks)
-    store.refresh_rollups(run.institution_id, sorted(months))
+    store.refresh_rollups(run.institution_id, sorted(months), presence=not same_members)
     return written
 
 
@@ -166,9 +170,11 @@ def _write_part(
     absent: np.ndarray,
     units: dict,
     progress: runs.Progress | None,
-) -> tuple[int, list[date], int]:
+) -> tuple[int, list[date], int, bool]:
     """Write sorted marks; returns how many add or change something, the months
-    whose rollups are to be refreshed and about how many summaries were written. When none of the students has marks in the range
+    whose rollups are to be refreshed and how many summaries were added (less those
+    replaced), and whether the yearly presence is as it was (see `merging.Merged`).
+    When none of the students has marks in the range
     (the usual first load of a period) the marks are written as they are; otherwise they
     are laid over the stored weeks they touch and only what changes is written (`merge`)."""
     fresh = not store.days_exist(
@@ -179,16 +185,17 @@ def _write_part(
     if not fresh:
         merged = merge(marks, week, code_classes, absent, units)
         runs.summarising(run, progress)
-        # Changed days stand for the summaries rewritten (statistics of the year's
-        # import may be missing when a term is merged right after it).
-        return merged.written, merged.months, merged.days
+        # A rewritten summary replaces a stored one: only those added change what the
+        # planner's statistics should know (a re-exported term adds none, and its
+        # `ANALYZE` of the summaries cost 0.1 s).
+        return merged.written, merged.months, merged.added_weeks, merged.same_members
     # The summaries are counted (NumPy, no database) while PostgreSQL stores the days.
     with ThreadPoolExecutor(max_workers=1) as pool:
         weeks = pool.submit(columns.week_summaries, marks, code_classes, absent)
         store.write_days(marks)
         runs.summarising(run, progress)
         added = store.write_weeks(weeks.result(), units)
-    return len(marks), store.months_of_weeks(week), added
+    return len(marks), store.months_of_weeks(week), added, False
 
 
 def merges_in_sql() -> bool:
@@ -219,4 +226,13 @@ def merge(
     else:
         done = merging.merge(stored, marks, code_classes, absent, units)
         del stored
-    return merging.Merged(done.written, done.days, sorted(set(moved) | set(done.months)))
+    return merging.Merged(
+        done.written,
+        done.days,
+        sorted(set(moved) | set(done.months)),
+        done.added_weeks,
+        # Relabelled summaries and added ones change who is present in which months;
+        # a rewritten one (the primary key is (student, week)) has its student's
+        # current unit, as `relabel_weeks` gave the one it replaced.
+        same_members=not moved and done.added_weeks == 0,
+    )

@@ -182,7 +182,6 @@ def read_into(
                 block += f.readline()  # the rest of the last line, or the file's end
             digest.update(block)
             done += len(block)
-            n_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
             fast = None
             if block.endswith(b"\n"):
                 fast = columns.read_fast(
@@ -195,10 +194,15 @@ def read_into(
                     header=False,
                 )
             if fast is not None:
-                report.rows += len(fast[0])
+                # Every line of a block the fast reader takes is one row (a blank line
+                # is a row of nulls, which it refuses): no count of the block's line
+                # breaks (30 ms of CPU a 32 MiB block).
+                n_lines = len(fast[0])
+                report.rows += n_lines
                 if not report.fatal:
                     spill.add(_with_courses(fast, courses))
             else:
+                n_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
                 sub = parsing.Report()
                 rows = parsing.parse_attendance(
                     io.BytesIO(raw_header + block),

@@ -137,6 +137,10 @@ class Merged:
     written: int  # the file's marks that add or change something
     days: int  # the day rows written (changed or new)
     months: list[date]  # the months whose rollups are to be refreshed
+    added_weeks: int = 0  # summaries added, less those they replaced
+    #: Whether every summary written replaced one of the same student, week and unit
+    #: and none was relabelled (the yearly presence rollups stay as they are).
+    same_members: bool = False
 
 
 @dataclass
@@ -190,7 +194,8 @@ def merge(
     write the changed days and the summaries of their weeks."""
     found = changes(stored, marks, code_classes, absent)
     upsert_days(found.days)
-    return Merged(found.written, len(found.days), replace_weeks(found.weeks, units))
+    months, added = replace_weeks(found.weeks, units)
+    return Merged(found.written, len(found.days), months, added)
 
 
 def upsert_days(days: Days) -> None:
@@ -211,10 +216,11 @@ def upsert_days(days: Days) -> None:
         store.drop_temp(CHANGED)
 
 
-def replace_weeks(weeks: Weeks, units) -> list[date]:
-    """Rewrite the summaries of these weeks; returns the months they are in."""
+def replace_weeks(weeks: Weeks, units) -> tuple[list[date], int]:
+    """Rewrite the summaries of these weeks; returns the months they are in and how many
+    summaries were added less those deleted (what the planner's statistics miss)."""
     if not len(weeks):
-        return []
+        return [], 0
     store.create_temp(PAIRS, "student_id bigint, week date")
     try:
         if connection.vendor == "postgresql":
@@ -240,10 +246,11 @@ def replace_weeks(weeks: Weeks, units) -> list[date]:
                 "WHERE p.student_id = imports_weeklyabsence.student_id "
                 "AND p.week = imports_weeklyabsence.week)"
             )
+            deleted = max(c.rowcount, 0)
     finally:
         store.drop_temp(PAIRS)
     store.write_weeks(weeks, units)
-    return store.months_of_weeks(weeks.week)
+    return store.months_of_weeks(weeks.week), len(weeks) - deleted
 
 
 def relabel_weeks(students: tuple[int, int], weeks: tuple[date, date]) -> list[date]:

@@ -16,7 +16,9 @@ from opiskeluhuolto.imports.models import (
     ImportRun,
     MonthlyAbsence,
     MonthlyCampusAbsence,
+    PresenceCount,
     WeeklyAbsence,
+    YearlyAbsence,
     YearlyPresence,
 )
 from opiskeluhuolto.imports.store import refresh_rollups
@@ -29,7 +31,15 @@ from .helpers import MARKS_HEADER, fi, import_text
 pytestmark = pytest.mark.django_db
 
 CODES = "+SLHXOMK"
-TABLES = (AttendanceDay, WeeklyAbsence, MonthlyAbsence, MonthlyCampusAbsence, YearlyPresence)
+TABLES = (
+    AttendanceDay,
+    WeeklyAbsence,
+    MonthlyAbsence,
+    MonthlyCampusAbsence,
+    YearlyPresence,
+    PresenceCount,
+    YearlyAbsence,
+)
 
 
 def _days(first: date, n: int) -> list[date]:
@@ -132,6 +142,49 @@ def test_a_merge_equals_one_fresh_import_of_the_merged_marks(cast, monkeypatch):
     _import(inst, merged, "all.csv")
     assert _snapshot() == ours
     assert len(ours["WeeklyAbsence"]) > 40 and len(ours["MonthlyAbsence"]) > 3
+
+
+@pytest.mark.parametrize("change", ["marks only", "a new month"])
+def test_the_presence_rollups_are_kept_only_when_no_summary_is_added(cast, monkeypatch, change):
+    """A re-export that only changes marks rewrites summaries of the same students,
+    weeks and units: the yearly presence and its counts are left as they are. One that
+    adds a week (here in a month the student had none) has them rewritten. Either way
+    every table equals a fresh import of the merged marks."""
+    inst = cast.lukio
+    students = [
+        Student.objects.create(
+            institution=inst,
+            campus=cast.lukio_campus,
+            group=cast.group if n % 2 else None,
+            first_name="Testi",
+            last_name=f"Oppilas{n:02d}",
+            date_of_birth=date(2009, 1, 1),
+            oppijanumero=f"1.2.246.562.24.{40_000_000_100 + n:011d}",
+        )
+        for n in range(4)
+    ]
+    days = _days(date(2026, 9, 21), 15)  # three weeks of September and October
+    first = _marks(students, days)
+    again = _marks(students, days, shift=3, every=5)
+    if change == "a new month":
+        again |= _marks(students[:1], _days(date(2026, 11, 2), 5))
+    _import(inst, first, "first.csv")
+    calls: list[bool] = []
+    real = store.refresh_rollups
+
+    def recording(institution_id, months, presence=True):
+        calls.append(presence)
+        real(institution_id, months, presence)
+
+    monkeypatch.setattr(store, "refresh_rollups", recording)
+    _import(inst, again, "again.csv")
+    assert calls == [change == "a new month"]
+    ours = _snapshot()
+    assert len(ours["YearlyPresence"]) == 4 and ours["PresenceCount"]
+    for model in (*TABLES, ImportRun):
+        model.objects.all().delete()
+    _import(inst, first | again, "all.csv")
+    assert _snapshot() == ours
 
 
 def test_the_stored_days_come_back_as_they_were_written(learners, do_import):
