@@ -367,10 +367,11 @@ def submit(
     sent sheet is never lost nor counted twice; the mixer moves the pool into the answer
     side (`Response`, `Answer`, `TextAnswer`) in a transaction of its own and in random
     order (actions.mixing), enqueued after this commit at every SMALL_CELL-th waiting
-    sheet of the sheet's breakdown cell (its campus and group). A constant number of queries whatever the number of questions and answers:
-    the conditional update of the invitation, the sheet's INSERT (its campus and group
-    read within it) and the count of its cell's waiting sheets (`_write_pending_sheet`). A non-anonymous survey,
-    which names its respondents anyway, writes the answer side at once
+    sheet of the sheet's breakdown cell (its campus and group). A constant number of
+    queries whatever the number of questions and answers: the conditional update of
+    the invitation, the sheet's INSERT (its campus and group read within it) and the
+    count of its cell's waiting sheets (`_write_pending_sheet`). A non-anonymous
+    survey, which names its respondents anyway, writes the answer side at once
     (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when
     the caller has them already (access.surveys.get_survey_to_answer), save their
     queries; an open survey's questions come from the cache otherwise (`rules_of`).
@@ -392,10 +393,10 @@ def submit(
     if survey.is_anonymous:
         waiting = _write_pending_sheet(survey, user, rules, clean)
         # At every SMALL_CELL-th waiting sheet of the cell (5, 10, …: the mixer batches
-        # per cell), not at each one past it: under
-        # load the worker's run is a moment away and the pool fills meanwhile; one run
-        # mixes all that wait. Concurrent commits may skip a multiple; the next one, the
-        # closing and the daily `release_due` (actions.mixing.mix_waiting) catch up.
+        # per cell), not at each one past it: under load the worker's run is a moment
+        # away and the pool fills meanwhile; one run mixes all that wait. Concurrent
+        # commits may skip a multiple; the next one, the closing and the daily
+        # `release_due` (actions.mixing.mix_waiting) catch up.
         if waiting >= SMALL_CELL and waiting % SMALL_CELL == 0:
             survey_id = survey.pk
             transaction.on_commit(lambda: _enqueue_mix(survey_id))
