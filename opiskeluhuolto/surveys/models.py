@@ -297,8 +297,8 @@ class PendingSheet(models.Model):
 
     Written in the answering transaction, so that a sent sheet is never lost; moved by
     the mixer, in a transaction of its own and in random order, into `Response`,
-    `Answer` and `TextAnswer` and deleted here, once the survey has SMALL_CELL of them
-    and when it closes. So no answer-side row shares its writing transaction (PostgreSQL's
+    `Answer` and `TextAnswer` and deleted here, once the sheet's breakdown cell (its
+    campus and group) has SMALL_CELL of them and when the survey closes. So no answer-side row shares its writing transaction (PostgreSQL's
     `xmin`) or its place in the table with the invitation marked answered. Only the
     pending row does, for the short time it waits."""
 
@@ -318,6 +318,11 @@ class PendingSheet(models.Model):
     class Meta:
         verbose_name = _("answer sheet waiting to be added")
         verbose_name_plural = _("answer sheets waiting to be added")
+        indexes = [
+            # The answer POST counts its breakdown cell's waiting sheets
+            # (actions.answering.PENDING_COUNT_SQL); the mixer batches per cell.
+            models.Index(fields=["survey", "campus", "student_group"], name="surveys_pending_cell"),
+        ]
 
     def __str__(self) -> str:
         return str(self.pk)

@@ -85,9 +85,10 @@ def release_due() -> int:
 @task
 def mix_answers(survey_id: int) -> int:
     """Move the survey's waiting anonymous answer sheets into the answer side, in random
-    order, in a transaction of its own (actions.mixing.mix). Enqueued after an answer's
-    commit once SMALL_CELL sheets wait; returns the sheets mixed (0: too few, or mixed
-    already by another run)."""
+    order, in a transaction of its own (actions.mixing.mix), a breakdown cell's once it
+    has SMALL_CELL waiting. Enqueued after an answer's commit once SMALL_CELL sheets of
+    its cell wait; returns the sheets mixed (0: too few, or mixed already by another
+    run)."""
     from . import actions
 
     return actions.mix(survey_id)

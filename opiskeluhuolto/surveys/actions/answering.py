@@ -240,9 +240,15 @@ PENDING_SQL = (
     " AND b.campus_id = s.campus_id AND b.student_group_id = s.group_id),"
     " %s, %s"
     " FROM (SELECT 1 AS one) AS x LEFT JOIN organisation_student s ON s.user_id = %s"
+    " RETURNING campus_id, student_group_id"
 )
-#: How many sheets of the survey wait in the pool (this answer's included).
-PENDING_COUNT_SQL = "SELECT COUNT(*) FROM surveys_pendingsheet WHERE survey_id = %s"
+#: How many sheets of the survey wait in the pool with the units this sheet got (its
+#: breakdown cell, this sheet included): the mixer batches per cell (actions.mixing).
+#: An equality or IS NULL per unit, so the index `surveys_pending_cell` serves it.
+PENDING_COUNT_SQL = (
+    "SELECT COUNT(*) FROM surveys_pendingsheet WHERE survey_id = %s"
+    " AND campus_id {campus} AND student_group_id {group}"
+)
 #: The answers and the free texts, their random ids made by the database ({uuid}); the
 #: rows come as VALUES, whose columns are column1, column2 on PostgreSQL and SQLite alike.
 ANSWERS_SQL = (
@@ -277,8 +283,10 @@ def _split(rules: dict[int, Rule], clean: dict) -> tuple[list, list]:
 
 def _write_pending_sheet(survey: Survey, user, rules: dict[int, Rule], clean: dict) -> int:
     """An anonymous survey's sheet into the pending pool: one INSERT (the campus and
-    group read within it), then the pool's size, which the caller compares with
-    SMALL_CELL to wake the mixer. Plain SQL for the reason `_write_answer_side` gives."""
+    group read within it, and returned), then how many of the survey's sheets wait in
+    the sheet's breakdown cell (the same campus and group), which the caller compares
+    with SMALL_CELL to wake the mixer. Plain SQL for the reason `_write_answer_side`
+    gives."""
     answers, texts = _split(rules, clean)
     json_field = PendingSheet._meta.get_field("answers")
     assert isinstance(json_field, models.JSONField)  # the same for both lists
@@ -294,7 +302,13 @@ def _write_pending_sheet(survey: Survey, user, rules: dict[int, Rule], clean: di
     ]
     with connection.cursor() as cursor:
         cursor.execute(PENDING_SQL, params)
-        cursor.execute(PENDING_COUNT_SQL, [survey.pk])
+        campus, group = cursor.fetchone()
+        units = [unit for unit in (campus, group) if unit is not None]
+        sql = PENDING_COUNT_SQL.format(
+            campus="IS NULL" if campus is None else "= %s",
+            group="IS NULL" if group is None else "= %s",
+        )
+        cursor.execute(sql, [survey.pk, *units])
         return cursor.fetchone()[0]
 
 
@@ -353,10 +367,11 @@ def submit(
     sent sheet is never lost nor counted twice; the mixer moves the pool into the answer
     side (`Response`, `Answer`, `TextAnswer`) in a transaction of its own and in random
     order (actions.mixing), enqueued after this commit at every SMALL_CELL-th waiting
-    sheet. A constant number of queries whatever the number of questions and answers:
-    the conditional update of the invitation, the sheet's INSERT (its campus and group
-    read within it) and the pool's count (`_write_pending_sheet`). A non-anonymous survey,
-    which names its respondents anyway, writes the answer side at once
+    sheet of the sheet's breakdown cell (its campus and group). A constant number of
+    queries whatever the number of questions and answers: the conditional update of
+    the invitation, the sheet's INSERT (its campus and group read within it) and the
+    count of its cell's waiting sheets (`_write_pending_sheet`). A non-anonymous
+    survey, which names its respondents anyway, writes the answer side at once
     (`_write_answer_side`) and its `NamedResponse`. `invitation` and `questions`, when
     the caller has them already (access.surveys.get_survey_to_answer), save their
     queries; an open survey's questions come from the cache otherwise (`rules_of`).
@@ -377,10 +392,11 @@ def submit(
         raise AlreadyAnswered
     if survey.is_anonymous:
         waiting = _write_pending_sheet(survey, user, rules, clean)
-        # At every SMALL_CELL-th waiting sheet (5, 10, …), not at each one past it: under
-        # load the worker's run is a moment away and the pool fills meanwhile; one run
-        # mixes all that wait. Concurrent commits may skip a multiple; the next one, the
-        # closing and the daily `release_due` (actions.mixing.mix_waiting) catch up.
+        # At every SMALL_CELL-th waiting sheet of the cell (5, 10, …: the mixer batches
+        # per cell), not at each one past it: under load the worker's run is a moment
+        # away and the pool fills meanwhile; one run mixes all that wait. Concurrent
+        # commits may skip a multiple; the next one, the closing and the daily
+        # `release_due` (actions.mixing.mix_waiting) catch up.
         if waiting >= SMALL_CELL and waiting % SMALL_CELL == 0:
             survey_id = survey.pk
             transaction.on_commit(lambda: _enqueue_mix(survey_id))

@@ -10,19 +10,31 @@ databases the rows' physical order (SQLite: the `rowid`) follows the order of wr
 The mixer writes each batch's responses in one transaction of its own, in an order
 drawn at random, so within the batch neither says who wrote which.
 
+Per breakdown cell: a response carries its (campus, group), and the invitations'
+`has_answered` (and their `xmin` order) show who of a cell answered when. A batch of
+four group-A sheets and one group-B sheet would name the group-B response's writer, so
+the sheets are batched per cell (the stored campus and group): while the survey is
+open a cell's sheets are mixed once it has at least SMALL_CELL waiting.
+
 When:
-- after an answer's commit, when the survey has at least SMALL_CELL sheets waiting
-  (`answering.submit` enqueues `tasks.mix_answers`; the daily `release_due` sweeps any
-  the worker missed: `mix_waiting`);
+- after an answer's commit, when the sheet's cell has at least SMALL_CELL sheets
+  waiting (`answering.submit` enqueues `tasks.mix_answers`; the daily `release_due`
+  sweeps any the worker missed: `mix_waiting`);
 - when the survey closes (the close button, the window passing) and before its results
   are counted (`releasing.release`): everything waiting, whatever its number.
 
-A remainder of fewer than SMALL_CELL at closing would form a batch naming the last
-answerers' responses. It is mixed together with SMALL_CELL responses taken back at
-random from the earlier batches (deleted and written again, with new random ids, in
-the same random order as the remainder's), and, per question the remainder answered in
-free text, with SMALL_CELL earlier free texts of that question (their screening kept).
-So the closing batch too holds at least SMALL_CELL responses besides the remainder's.
+At closing, per cell, finest first: a remainder of fewer than SMALL_CELL would form a
+batch naming the cell's last answerers' responses. It is mixed together with
+SMALL_CELL responses of the same cell taken back at random from the earlier batches
+(deleted and written again, with new random ids, in the same random order as the
+remainder's). A cell with fewer than SMALL_CELL responses in all (mixed and waiting)
+would name its few answerers whatever the mixing: its responses are written coarsened
+instead, the group dropped (the campus kept if the campus alone is an allowed
+`BreakdownCell`, else no unit), and join that coarser cell, to which the same rule then
+applies; the cell with no unit is the last. Free texts carry no unit: when fewer than
+SMALL_CELL sheets wait at closing, per question the remainder answered in free text
+they are mixed with SMALL_CELL earlier free texts of that question (their screening
+kept).
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ from django.db import connection, transaction
 from ..models import (
     SMALL_CELL,
     Answer,
+    BreakdownCell,
     PendingSheet,
     Response,
     Survey,
@@ -53,8 +66,9 @@ class Sheet(NamedTuple):
 
 
 def mix(survey_id: int, *, rng: random.Random | None = None) -> int:
-    """Mix the survey's waiting sheets if there are enough (SMALL_CELL while the survey is
-    open; any number once it is not): one transaction. Returns the sheets mixed."""
+    """Mix the survey's waiting sheets if there are enough (SMALL_CELL of a breakdown cell
+    while the survey is open; any number once it is not): one transaction. Returns the
+    sheets mixed."""
     with transaction.atomic():
         # FOR NO KEY UPDATE: one mixer (or closing) at a time per survey, while the
         # answer POST's inserts (whose foreign key takes FOR KEY SHARE) go on.
@@ -64,28 +78,41 @@ def mix(survey_id: int, *, rng: random.Random | None = None) -> int:
         return mix_locked(survey, closing=survey.status != Survey.Status.OPEN, rng=rng)
 
 
+Cell = tuple[int | None, int | None]  # (campus id, student group id)
+
+
 def mix_locked(survey: Survey, *, closing: bool, rng: random.Random | None = None) -> int:
     """`mix` within the caller's transaction, the survey's row locked by the caller
-    (closing, release). `closing`: everything waiting is mixed, a remainder under
-    SMALL_CELL together with earlier responses taken back. `rng` (tests): the order's
-    source; by default the operating system's (`secrets.SystemRandom`)."""
+    (closing, release). Open: the cells with at least SMALL_CELL sheets waiting.
+    `closing`: everything waiting (`_closing_batch`). `rng` (tests): the order's source;
+    by default the operating system's (`secrets.SystemRandom`). Returns the sheets
+    taken from the pool."""
     rng = rng or secrets.SystemRandom()
     pending = list(
         PendingSheet.objects.filter(survey_id=survey.pk)
         .order_by("pk")
         .values_list("pk", "campus_id", "student_group_id", "answers", "texts")
     )
-    if not pending or (len(pending) < SMALL_CELL and not closing):
+    cells: dict[Cell, list] = {}
+    for row in pending:
+        cells.setdefault((row[1], row[2]), []).append(row)
+    if not closing:
+        pending = [row for rows in cells.values() if len(rows) >= SMALL_CELL for row in rows]
+    if not pending:
         return 0
-    sheets = [Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in pending]
     texts = [
         (int(qid), str(text), TextAnswer.Screening.PENDING.value)
         for *_rest, sheet_texts in pending
         for qid, text in sheet_texts
     ]
-    if len(pending) < SMALL_CELL:
-        sheets += _take_back_responses(survey, rng)
-        texts += _take_back_texts({qid for qid, _text, _s in texts}, rng)
+    if closing:
+        sheets = _closing_batch(survey, cells, rng)
+        if len(pending) < SMALL_CELL:
+            texts += _take_back_texts({qid for qid, _text, _s in texts}, rng)
+    else:
+        sheets = [
+            Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in pending
+        ]
     PendingSheet.objects.filter(pk__in=[row[0] for row in pending]).delete()
     rng.shuffle(sheets)
     rng.shuffle(texts)
@@ -93,11 +120,67 @@ def mix_locked(survey: Survey, *, closing: bool, rng: random.Random | None = Non
     return len(pending)
 
 
-def _take_back_responses(survey: Survey, rng: random.Random) -> list[Sheet]:
-    """SMALL_CELL (or all, if fewer) of the survey's mixed responses, drawn at random,
-    read and deleted (their answers with them), to be written again with the remainder."""
-    ids = sorted(Response.objects.filter(survey=survey).values_list("pk", flat=True))
-    chosen = rng.sample(ids, min(SMALL_CELL, len(ids)))
+def _closing_batch(survey: Survey, cells: dict[Cell, list], rng: random.Random) -> list[Sheet]:
+    """Every waiting sheet, per cell and finest first (group, campus, no unit): a cell
+    with SMALL_CELL waiting as it is; a smaller remainder with SMALL_CELL of the cell's
+    mixed responses taken back; a cell with fewer than SMALL_CELL responses in all
+    (mixed and waiting, its coarsened ones included) coarsened into `_coarser`, its
+    mixed responses taken back with it. The cell with no unit is never coarsened."""
+    campuses = set(
+        BreakdownCell.objects.filter(survey=survey, student_group__isnull=True).values_list(
+            "campus_id", flat=True
+        )
+    )
+    waiting: dict[Cell, list[Sheet]] = {
+        cell: [Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in rows]
+        for cell, rows in cells.items()
+    }
+    batch: list[Sheet] = []
+    for fineness in (2, 1, 0):
+        for cell in sorted(
+            (c for c in waiting if sum(unit is not None for unit in c) == fineness),
+            key=lambda c: (c[0] or 0, c[1] or 0),
+        ):
+            sheets = waiting.pop(cell)
+            if len(sheets) >= SMALL_CELL:
+                batch += sheets
+                continue
+            mixed = _responses_of(survey, cell).count()
+            if fineness == 0 or len(sheets) + mixed >= SMALL_CELL:
+                batch += sheets + _take_back_responses(survey, cell, SMALL_CELL, rng)
+                continue
+            coarser = _coarser(cell, campuses)
+            waiting.setdefault(coarser, []).extend(
+                sheet._replace(campus_id=coarser[0], student_group_id=coarser[1])
+                for sheet in sheets + _take_back_responses(survey, cell, mixed, rng)
+            )
+    return batch
+
+
+def _coarser(cell: Cell, campuses: set[int]) -> Cell:
+    """The cell's group dropped: its campus alone if that is an allowed breakdown cell
+    of the survey (`campuses`), else no unit."""
+    campus, group = cell
+    if group is not None and campus in campuses:
+        return (campus, None)
+    return (None, None)
+
+
+def _responses_of(survey: Survey, cell: Cell):
+    """The survey's mixed responses carrying exactly the cell (a unit None: IS NULL)."""
+    lookups: dict[str, object] = {}
+    for name, unit in (("campus", cell[0]), ("student_group", cell[1])):
+        lookups.update({f"{name}__isnull": True} if unit is None else {f"{name}_id": unit})
+    return Response.objects.filter(survey=survey, **lookups)
+
+
+def _take_back_responses(
+    survey: Survey, cell: Cell, number: int, rng: random.Random
+) -> list[Sheet]:
+    """`number` (or all, if fewer) of the cell's mixed responses, drawn at random, read
+    and deleted (their answers with them), to be written again with the remainder."""
+    ids = sorted(_responses_of(survey, cell).values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(number, len(ids)))
     if not chosen:
         return []
     answers: dict = {pk: [] for pk in chosen}
@@ -107,15 +190,9 @@ def _take_back_responses(survey: Survey, rng: random.Random) -> list[Sheet]:
         .values_list("response_id", "question_id", "value")
     ):
         answers[response_id].append([qid, value])
-    units = dict(
-        (pk, (campus, group))
-        for pk, campus, group in Response.objects.filter(pk__in=chosen).values_list(
-            "pk", "campus_id", "student_group_id"
-        )
-    )
     Answer.objects.filter(response_id__in=chosen).delete()
     Response.objects.filter(pk__in=chosen).delete()
-    return [Sheet(*units[pk], answers[pk]) for pk in chosen]
+    return [Sheet(cell[0], cell[1], answers[pk]) for pk in chosen]
 
 
 def _take_back_texts(question_ids: set[int], rng: random.Random) -> list[tuple]:
@@ -184,8 +261,8 @@ def waiting_sheets(survey: Survey) -> int:
 def mix_waiting() -> int:
     """The daily sweep (`release_due`): every survey with sheets the worker has not mixed
     (an enqueue lost, or two answers committed together, each seeing fewer than
-    SMALL_CELL waiting): `mix` decides for each (open: at least SMALL_CELL; otherwise
-    all). Returns the sheets mixed."""
+    SMALL_CELL waiting in its cell): `mix` decides for each (open: the cells with at
+    least SMALL_CELL; otherwise all). Returns the sheets mixed."""
     survey_ids = (
         PendingSheet.objects.values_list("survey_id", flat=True).distinct().order_by("survey_id")
     )

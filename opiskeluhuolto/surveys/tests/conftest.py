@@ -101,14 +101,24 @@ def five_and_five(sv, survey=None) -> None:
 
 
 def mixed(survey):
-    """The survey's waiting answer sheets mixed into the answer side now, whatever their
-    number, as closing does (actions.mixing): for tests that read the answer side of a
-    survey still open. (In a test's rolled-back transaction the mixer the answer's
-    commit would enqueue never runs.)"""
+    """The survey's waiting answer sheets written into the answer side now, whatever
+    their number and with the breakdown units they wait with, as the mixer writes a
+    full cell's batch (actions.mixing): for tests that read the answer side, and which
+    cell a response carries, of a survey still open. (In a test's rolled-back
+    transaction the mixer the answer's commit would enqueue never runs; closing would
+    coarsen a cell of fewer than five, which these tests do not look at.)"""
+    import random
+
     from django.db import transaction
 
-    from opiskeluhuolto.surveys.actions.mixing import mix_locked
+    from opiskeluhuolto.surveys.actions import mixing
+    from opiskeluhuolto.surveys.models import PendingSheet
 
     with transaction.atomic():
-        mix_locked(survey, closing=True)
+        rows = list(PendingSheet.objects.filter(survey_id=survey.pk))
+        sheets = [mixing.Sheet(r.campus_id, r.student_group_id, r.answers) for r in rows]
+        texts = [(qid, text, "pending") for r in rows for qid, text in r.texts]
+        PendingSheet.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        random.Random(0).shuffle(sheets)
+        mixing._write(survey, sheets, texts)
     return survey

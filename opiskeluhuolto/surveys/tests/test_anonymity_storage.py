@@ -12,6 +12,7 @@ is decided, not likely: the answering order is not the order in the tables.
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -21,12 +22,15 @@ from opiskeluhuolto.surveys.actions import mixing
 from opiskeluhuolto.surveys.models import (
     SMALL_CELL,
     Answer,
+    BreakdownCell,
     Invitation,
     PendingSheet,
     Response,
     ResultCount,
     TextAnswer,
 )
+
+from .conftest import five_and_five
 
 
 def _numbered_survey(sv, cast):
@@ -284,3 +288,84 @@ def test_no_answer_row_shares_its_transaction_or_order_with_an_invitation(sv, ca
         assert sum(r > xid for r in responses) >= SMALL_CELL, (xid, sorted(responses))
     closing = max(responses)
     assert responses.count(closing) == 1 + SMALL_CELL
+
+
+def _cells(survey) -> dict:
+    """How many of the survey's mixed responses carry each (campus, group)."""
+    out: dict = {}
+    for cell in Response.objects.filter(survey=survey).values_list("campus_id", "student_group_id"):
+        out[cell] = out.get(cell, 0) + 1
+    return out
+
+
+@pytest.mark.django_db
+def test_sheets_are_batched_per_breakdown_cell(sv, cast, django_capture_on_commit_callbacks):
+    """24A and 24B are both stored (five invitees or more each). Four 24A sheets and one
+    24B sheet are five waiting, but a batch of them would name the 24B response's writer
+    (the one 24B invitee who answered meanwhile): nothing is enqueued or mixed until 24B
+    itself has five waiting, and then only 24B's five are written."""
+    five_and_five(sv)  # before opening: 24A 6 invitees (with Aino), 24B 5
+    survey, number, text = _numbered_survey(sv, cast)
+    a_users, b_users = sv.users[:5], sv.users[5:]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _answer(survey, number, text, a_users[:4] + b_users[:1], sv.today)
+    assert callbacks == []
+    assert mixing.mix(survey.pk) == 0  # five waiting, but 4 + 1 over two cells
+    assert not Response.objects.filter(survey=survey).exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _answer(survey, number, text, b_users[1:], sv.today, start=5)
+    assert len(callbacks) == 1  # at 24B's fifth
+    assert mixing.mix(survey.pk) == SMALL_CELL
+    campus = cast.lukio_campus.pk
+    assert _cells(survey) == {(campus, sv.other_group.pk): SMALL_CELL}
+    assert TextAnswer.objects.filter(question=text).count() == SMALL_CELL
+    assert PendingSheet.objects.filter(survey=survey, student_group=cast.group).count() == 4
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _answer(survey, number, text, a_users[4:], sv.today, start=10)
+    assert len(callbacks) == 1  # at 24A's fifth
+    assert mixing.mix(survey.pk) == SMALL_CELL
+    assert _cells(survey) == {(campus, cast.group.pk): 5, (campus, sv.other_group.pk): 5}
+    assert not PendingSheet.objects.filter(survey=survey).exists()
+
+
+@pytest.mark.django_db
+def test_a_cell_with_fewer_than_five_responses_is_stored_coarser_at_closing(sv, cast):
+    """24A, 24B and five students with no group (the campus alone) are stored. 24A's five
+    were mixed while open. At closing, 24B's three answers are fewer than five in all,
+    so the invitations (who of 24B answered) would name them: they are stored without
+    the group, with the campus, whose own three waiting make six. A remainder of a cell
+    with enough responses is mixed with responses taken back from the same cell."""
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.organisation import actions as org
+
+    five_and_five(sv)
+    loose = []
+    for i in range(5):
+        user = User.objects.create_user(username=f"ilman{i}", password="x")
+        org.enrol_student(
+            user=user, institution=cast.lukio, campus=cast.lukio_campus, group=None,
+            first_name=f"Ilman{i}", last_name="Ryhmää", date_of_birth=date(2008, 3, 1 + i),
+        )  # fmt: skip
+        loose.append(user)
+    survey, number, text = _numbered_survey(sv, cast)
+    campus, a, b = cast.lukio_campus.pk, cast.group.pk, sv.other_group.pk
+    assert set(
+        BreakdownCell.objects.filter(survey=survey).values_list("campus_id", "student_group_id")
+    ) == {(campus, None), (campus, a), (campus, b)}
+    _answer(survey, number, text, sv.users[:5], sv.today)  # 24A
+    assert mixing.mix(survey.pk) == SMALL_CELL
+    a_before = set(Response.objects.filter(survey=survey).values_list("pk", flat=True))
+    _answer(survey, number, text, [cast.aino.user], sv.today, start=5)  # 24A's sixth
+    _answer(survey, number, text, sv.users[5:8], sv.today, start=6)  # 24B: three
+    _answer(survey, number, text, loose[:3], sv.today, start=9)  # the campus alone: three
+    assert mixing.mix(survey.pk) == 0
+    actions.close_survey(survey, by=sv.kuraattori, today=sv.today)
+    assert not PendingSheet.objects.filter(survey=survey).exists()
+    assert _cells(survey) == {(campus, a): 6, (campus, None): 6}
+    # 24A's remainder of one went with its five earlier responses, written again.
+    assert not a_before & set(Response.objects.filter(survey=survey).values_list("pk", flat=True))
+    assert sorted(Answer.objects.filter(question=number).values_list("value", flat=True)) == list(
+        range(12)
+    )
+    assert TextAnswer.objects.filter(question=text).count() == 12
+    assert mixing._coarser((campus, b), set()) == (None, None)  # the campus not allowed
