@@ -86,6 +86,23 @@ def _import(inst, marks, name):
     return run
 
 
+def lukio_students(cast, count: int, *, first: int) -> list[Student]:
+    """`count` students on the lukio's campus, every second in its group, with learner
+    ids counted from `first`."""
+    return [
+        Student.objects.create(
+            institution=cast.lukio,
+            campus=cast.lukio_campus,
+            group=cast.group if n % 2 else None,
+            first_name="Testi",
+            last_name=f"Oppilas{n:02d}",
+            date_of_birth=date(2009, 1, 1),
+            oppijanumero=f"1.2.246.562.24.{first + n:011d}",
+        )
+        for n in range(count)
+    ]
+
+
 def test_a_merge_equals_one_fresh_import_of_the_merged_marks(cast, monkeypatch):
     inst = cast.lukio
     other = Campus.objects.create(institution=inst, name="Kallio")
@@ -151,18 +168,7 @@ def test_the_presence_rollups_are_kept_only_when_no_summary_is_added(cast, monke
     adds a week (here in a month the student had none) has them rewritten. Either way
     every table equals a fresh import of the merged marks."""
     inst = cast.lukio
-    students = [
-        Student.objects.create(
-            institution=inst,
-            campus=cast.lukio_campus,
-            group=cast.group if n % 2 else None,
-            first_name="Testi",
-            last_name=f"Oppilas{n:02d}",
-            date_of_birth=date(2009, 1, 1),
-            oppijanumero=f"1.2.246.562.24.{40_000_000_100 + n:011d}",
-        )
-        for n in range(4)
-    ]
+    students = lukio_students(cast, 4, first=40_000_000_100)
     days = _days(date(2026, 9, 21), 15)  # three weeks of September and October
     first = _marks(students, days)
     again = _marks(students, days, shift=3, every=5)

@@ -12,9 +12,8 @@ from django.db import connection
 
 from opiskeluhuolto.imports import attendance_import
 from opiskeluhuolto.imports.models import ImportRun
-from opiskeluhuolto.organisation.models import Student
 
-from .test_merging import TABLES, _days, _import, _marks, _snapshot
+from .test_merging import TABLES, _days, _import, _marks, _snapshot, lukio_students
 
 pytestmark = pytest.mark.django_db
 
@@ -40,18 +39,7 @@ def _term(students):
 
 def test_the_merge_in_postgresql_equals_the_numpy_path(cast, monkeypatch):
     inst = cast.lukio
-    students = [
-        Student.objects.create(
-            institution=inst,
-            campus=cast.lukio_campus,
-            group=cast.group if n % 2 else None,
-            first_name="Testi",
-            last_name=f"Oppilas{n:02d}",
-            date_of_birth=date(2009, 1, 1),
-            oppijanumero=f"1.2.246.562.24.{41_000_000_000 + n:011d}",
-        )
-        for n in range(6)
-    ]
+    students = lukio_students(cast, 6, first=41_000_000_000)
     first, again = _term(students)
     merged = first | again
     results = {}
