@@ -41,7 +41,7 @@ def test_a_refused_guardian_is_told_why_and_gets_no_welfare_data(
     screenshot("refusal-1-answer")
     row.locator("button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Voimassa olevat epäämiset")
-    expect(page.get_by_role("button", name="Päätä epääminen")).to_be_visible()
+    expect(page.get_by_role("button", name="Lopeta epääminen")).to_be_visible()
     page.context.clear_cookies()
 
     sign_in("huoltaja")
