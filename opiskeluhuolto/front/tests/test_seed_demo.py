@@ -33,6 +33,12 @@ def test_demo_seeds_every_role_with_valid_people():
     assert aino.is_minor() and aino.group.supervisor.username == "ryhmanohjaaja"
     assert not User.objects.get(username="aikuisopiskelija").student.is_minor()
     _demo_has_the_organisations_around_the_school(aino)
+    # A guardian's open data request for the register administration to answer.
+    from opiskeluhuolto.privacy.models import DataRequest
+
+    waiting = DataRequest.objects.get(requested_by__username="huoltaja")
+    assert waiting.student == aino and waiting.status == DataRequest.Status.OPEN
+    assert waiting.due_on > waiting.requested_on
 
 
 def _demo_has_the_organisations_around_the_school(aino):
