@@ -53,18 +53,11 @@ def request_messages(request, pk):
     if not staff:
         require_strong_identification(request)
     form = MessageForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conversation.post_message(
-                req, author=request.user, body=form.cleaned_data["body"], from_staff=staff
-            )
-        except ValidationError as e:
-            _add_errors(form, e)
-        else:
-            messages.success(request, _("The message was sent."))
-            if staff:
-                return redirect("appointments:request_detail", pk=req.pk)
-            return redirect("appointments:request_messages", pk=req.pk)
+    if _posted(request, req, form, staff=staff):
+        messages.success(request, _("The message was sent."))
+        if staff:
+            return redirect("appointments:request_detail", pk=req.pk)
+        return redirect("appointments:request_messages", pk=req.pk)
     if staff and request.method == "GET":
         return redirect("appointments:request_detail", pk=req.pk)
     if staff:
@@ -83,6 +76,20 @@ def request_messages(request, pk):
     }
     status = 400 if form.errors else 200
     return render(request, "appointments/request_messages.html", context, status=status)
+
+
+def _posted(request, req, form, *, staff: bool) -> bool:
+    """Post the form's message if it is valid; a refusal goes next to the field."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        conversation.post_message(
+            req, author=request.user, body=form.cleaned_data["body"], from_staff=staff
+        )
+    except ValidationError as e:
+        _add_errors(form, e)
+        return False
+    return True
 
 
 def _bookings(request, req) -> list[Booking]:
@@ -104,22 +111,15 @@ def request_write(request, pk):
         raise Http404  # the staff write on the request's own page
     strong = is_strongly_identified(request)
     form = MessageForm(request.POST or None, staff=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conversation.post_message(
-                req, author=request.user, body=form.cleaned_data["body"], from_staff=False
-            )
-        except ValidationError as e:
-            _add_errors(form, e)
-        else:
-            if strong:
-                messages.success(request, _("The message was sent."))
-                return redirect("appointments:request_messages", pk=req.pk)
-            messages.success(
-                request,
-                _("The message was sent. Reading the replies needs strong identification."),
-            )
-            return redirect("appointments:request_write", pk=req.pk)
+    if _posted(request, req, form, staff=False):
+        if strong:
+            messages.success(request, _("The message was sent."))
+            return redirect("appointments:request_messages", pk=req.pk)
+        messages.success(
+            request,
+            _("The message was sent. Reading the replies needs strong identification."),
+        )
+        return redirect("appointments:request_write", pk=req.pk)
     bookings = _bookings(request, req)
     log_shown(request, requests=[req], bookings=bookings, purpose="request: writing")
     context = {
