@@ -153,8 +153,9 @@ def prohibition_in_force(student, *, whole: bool) -> bool:
     (`whole`), or any. A data request refused on OHL 18 § 2 rests on it (L-GDPR-5)."""
     from opiskeluhuolto.cases.models import GuardianProhibition
 
-    rows = GuardianProhibition.objects.in_force().filter(student=student)
-    return rows.filter(case__isnull=True).exists() if whole else rows.exists()
+    if whole:
+        return GuardianProhibition.objects.covering(student).exists()
+    return GuardianProhibition.objects.in_force().filter(student=student).exists()
 
 
 def restrictions_in_force(user) -> QuerySet:

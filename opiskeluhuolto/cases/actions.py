@@ -45,10 +45,7 @@ def student_notice_due(student: Student, received_on: date) -> date:
 
 
 def _prohibition_in_force(student: Student, case: Case | None = None) -> bool:
-    rows = GuardianProhibition.objects.in_force().filter(student=student)
-    if case is None:
-        return rows.filter(case__isnull=True).exists()
-    return rows.filter(case__isnull=True).exists() or rows.filter(case=case).exists()
+    return GuardianProhibition.objects.covering(student, case).exists()
 
 
 def _enqueue_guardian_notice(referral: Referral) -> None:

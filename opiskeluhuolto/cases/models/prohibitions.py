@@ -19,6 +19,13 @@ class ProhibitionQuerySet(models.QuerySet):
     def in_force(self) -> ProhibitionQuerySet:
         return self.filter(lifted_at__isnull=True)
 
+    def covering(self, student, case=None) -> ProhibitionQuerySet:
+        """The student's prohibitions in force that cover all her matters, or `case`."""
+        rows = self.in_force().filter(student=student)
+        if case is None:
+            return rows.filter(case__isnull=True)
+        return rows.filter(models.Q(case__isnull=True) | models.Q(case=case))
+
 
 class GuardianProhibition(models.Model):
     """A minor's prohibition of the guardian's participation (LAW.md L-18-1, L-GDPR-5).
