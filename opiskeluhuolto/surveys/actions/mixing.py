@@ -110,14 +110,17 @@ def mix_locked(survey: Survey, *, closing: bool, rng: random.Random | None = Non
         if len(pending) < SMALL_CELL:
             texts += _take_back_texts({qid for qid, _text, _s in texts}, rng)
     else:
-        sheets = [
-            Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in pending
-        ]
+        sheets = _sheets(pending)
     PendingSheet.objects.filter(pk__in=[row[0] for row in pending]).delete()
     rng.shuffle(sheets)
     rng.shuffle(texts)
     _write(survey, sheets, texts)
     return len(pending)
+
+
+def _sheets(rows: list) -> list[Sheet]:
+    """The pool's rows (pk, campus, group, answers, texts) as sheets to write."""
+    return [Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in rows]
 
 
 def _closing_batch(survey: Survey, cells: dict[Cell, list], rng: random.Random) -> list[Sheet]:
@@ -131,10 +134,7 @@ def _closing_batch(survey: Survey, cells: dict[Cell, list], rng: random.Random) 
             "campus_id", flat=True
         )
     )
-    waiting: dict[Cell, list[Sheet]] = {
-        cell: [Sheet(campus, group, list(answers)) for _pk, campus, group, answers, _t in rows]
-        for cell, rows in cells.items()
-    }
+    waiting: dict[Cell, list[Sheet]] = {cell: _sheets(rows) for cell, rows in cells.items()}
     batch: list[Sheet] = []
     for fineness in (2, 1, 0):
         for cell in sorted(
