@@ -63,3 +63,43 @@ def test_compiled_catalogue_matches_source(root, lang):
 @pytest.mark.parametrize("root", [r for r in catalog_roots() if r not in ROOTS], ids=_id)
 def test_app_without_catalogue_has_no_strings(root):
     assert fresh_msgids(root) - {""} == set(), f"{_id(root)} has strings but no catalogue"
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_one_translation_per_message(lang):
+    """Django merges every app's catalogue into one per language (the first app in
+    INSTALLED_APPS wins), so a message translated one way in one app and another way in a
+    second shows the first app's word on the second app's pages too: the privacy pages'
+    "Request" read "Yhteydenotto" (an appointment request). A message whose meaning differs
+    by app takes a context (`pgettext`, `{% translate … context … %}`) instead."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for root in ROOTS:
+        po = polib.pofile(str(root / "locale" / lang / "LC_MESSAGES" / "django.po"))
+        for e in po:
+            if e.msgid and e.msgstr and not e.obsolete:
+                seen.setdefault((e.msgctxt, e.msgid), {})[_id(root)] = e.msgstr
+    differing = {
+        f"{ctx}|{msgid}" if ctx else msgid: by_root
+        for (ctx, msgid), by_root in seen.items()
+        if len(set(by_root.values())) > 1
+    }
+    assert not differing, f"{lang}: translated differently by app: {differing}"
+
+
+@pytest.mark.django_db
+def test_words_with_an_apps_own_meaning_keep_it_in_finnish():
+    """Before the contexts, the first app's word won: a closed survey read "päätetty" (a
+    case's word), a safety walk's record "kertomus" (the welfare record's), a procedure's or
+    a meeting's title "nimike" (a person's job title)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from opiskeluhuolto.accounts.models import User
+    from opiskeluhuolto.procedures.models import CorrectiveAction
+    from opiskeluhuolto.surveys.models import Survey
+
+    with translation.override("fi"):
+        assert str(Survey.Status.CLOSED.label) == "suljettu"
+        assert str(CorrectiveAction._meta.get_field("record").verbose_name) == "kirjaus"
+        assert str(User._meta.get_field("title").verbose_name) == "nimike"
+        assert gettext("title") == "otsikko"

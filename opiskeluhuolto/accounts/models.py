@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def display_name(first_name: str, last_name: str, username: str) -> str:
@@ -21,7 +22,8 @@ class User(AbstractUser):
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     title = models.CharField(
-        _("title"),
+        # "title" alone is a heading elsewhere (annual clock, meetings, surveys, procedures).
+        pgettext_lazy("job title", "title"),
         max_length=100,
         blank=True,
         help_text=_("Profession or position, e.g. kuraattori. Shown in records and logs."),

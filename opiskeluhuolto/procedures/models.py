@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.annualclock.models import ClockItem
@@ -287,7 +287,10 @@ class SafetyRecord(models.Model):
 
 class CorrectiveAction(models.Model):
     record = models.ForeignKey(
-        SafetyRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="actions"
+        SafetyRecord,
+        verbose_name=pgettext_lazy("safety walk or drill", "record"),
+        on_delete=models.CASCADE,
+        related_name="actions",
     )
     description = models.CharField(_("what is to be done"), max_length=300)
     owner = models.ForeignKey(

@@ -26,7 +26,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opiskeluhuolto.organisation.models import Campus, Institution, Provider, StudentGroup
@@ -47,7 +47,7 @@ class Survey(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("survey", "closed")
 
     class Audience(models.TextChoices):
         STUDENTS = "students", _("students")
