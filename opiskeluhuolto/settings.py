@@ -281,8 +281,9 @@ if USE_OIDC:
 
 # Strong identification (LAW.md L-306-4, L-IF-4): students and guardians see
 # confidential content only in a session identified strongly, that is, signed in
-# through an OpenID Connect provider (Suomi.fi-tunnistus or an identity broker for
-# strong e-ID) whose ID token's `acr` is one of STRONG_ID_ACCEPTED_ACR. On by default
+# through an OpenID Connect provider listed in STRONG_ID_PROVIDERS (Suomi.fi-tunnistus
+# or an identity broker for strong e-ID) whose ID token's `acr` is one of
+# STRONG_ID_ACCEPTED_ACR. On by default
 # in production; docs/welfare-register.md, "Strong identification".
 REQUIRE_STRONG_ID = envbool("REQUIRE_STRONG_ID", "false" if DEBUG else "true")
 USE_STRONG_ID = envbool("USE_STRONG_ID", "false")
@@ -301,6 +302,20 @@ STRONG_ID_ACCEPTED_ACR = [
     ).split(",")
     if v.strip()
 ]
+# The providers whose `acr` is believed (LAW.md L-306-4): only those the register
+# controller has configured for strong identification, comma-separated provider ids.
+# An `acr` from any other provider (MPASSid, a school's own provider, one added later)
+# never makes a session strong, whatever level it claims.
+STRONG_ID_PROVIDERS = [
+    v.strip()
+    for v in os.environ.get("STRONG_ID_PROVIDERS", STRONG_ID_PROVIDER_ID).split(",")
+    if v.strip()
+]
+if OIDC_PROVIDER_ID in STRONG_ID_PROVIDERS:
+    raise ImproperlyConfigured(
+        "STRONG_ID_PROVIDERS must not name OIDC_PROVIDER_ID: MPASSid is not strong "
+        "identification (STRONG_ID_MINOR_ALTERNATIVE is the documented exception)"
+    )
 if USE_STRONG_ID:
     strong_url = os.environ.get("STRONG_ID_SERVER_URL", "")
     strong_client = os.environ.get("STRONG_ID_CLIENT_ID", "")

@@ -150,6 +150,16 @@ def test_strong_identification_provider_asks_for_the_strong_levels():
     )
 
 
+def test_only_the_configured_providers_count_for_strong_identification():
+    """LAW.md L-306-4: an `acr` is believed only from the providers the controller lists."""
+    assert _print({}, "s.STRONG_ID_PROVIDERS") == "['suomifi']"
+    assert _print({"STRONG_ID_PROVIDER_ID": "broker"}, "s.STRONG_ID_PROVIDERS") == "['broker']"
+    env = {"STRONG_ID_PROVIDERS": "suomifi, broker2"}
+    assert _print(env, "s.STRONG_ID_PROVIDERS") == "['suomifi', 'broker2']"
+    result = load({"STRONG_ID_PROVIDERS": "suomifi,mpassid"})
+    assert result.returncode != 0 and "STRONG_ID_PROVIDERS must not name" in result.stderr
+
+
 def test_identity_providers_may_receive_the_sign_in_form():
     """The sign-in form posts to allauth, which redirects to the provider: CSP form-action
     must allow the provider's origin or the browser stops there."""

@@ -2,9 +2,11 @@
 
 Confidential content (the welfare record, its PDF copy, "who has read my data") is shown
 to a student or a guardian only in a session identified strongly: signed in through an
-OpenID Connect provider whose ID token carried an `acr` listed in
-settings.STRONG_ID_ACCEPTED_ACR (Suomi.fi-tunnistus, a strong e-ID through an identity
-broker). `accounts.identification` writes what the provider said into the session at
+OpenID Connect provider the register controller configured for strong identification
+(settings.STRONG_ID_PROVIDERS: Suomi.fi-tunnistus, a strong e-ID through an identity
+broker) whose ID token carried an `acr` listed in settings.STRONG_ID_ACCEPTED_ACR. Both
+must hold: an `acr` is only as good as the provider that says it, so a strong-looking
+`acr` from MPASSid or any other provider counts for nothing. `accounts.identification` writes what the provider said into the session at
 sign-in; this module only reads it. Staff are not gated here: they confirm their second
 factor instead (`second_factor`).
 
@@ -45,6 +47,14 @@ def is_strong_acr(acr: str | None) -> bool:
     return bool(acr) and acr in settings.STRONG_ID_ACCEPTED_ACR
 
 
+def is_strong_sign_in(identification: dict) -> bool:
+    """Whether a sign-in (`session_identification`) counts as strong identification: a
+    provider in settings.STRONG_ID_PROVIDERS said a strong `acr`."""
+    return identification.get("provider") in settings.STRONG_ID_PROVIDERS and is_strong_acr(
+        identification.get("acr")
+    )
+
+
 def _minor_alternative(request) -> bool:
     """MPASSid sign-in plus a confirmed second factor, for a student under 18 only."""
     if not settings.STRONG_ID_MINOR_ALTERNATIVE:
@@ -74,7 +84,7 @@ def is_strongly_identified(request) -> bool:
         return True
     if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return False
-    if is_strong_acr(session_identification(request).get("acr")):
+    if is_strong_sign_in(session_identification(request)):
         return True
     return _minor_alternative(request)
 

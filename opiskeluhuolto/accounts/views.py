@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.access.identification import (
-    is_strong_acr,
+    is_strong_sign_in,
     is_strongly_identified,
     session_identification,
 )
@@ -54,8 +54,12 @@ def strong_identification(request):
         "next": next_url,
         "login_url": strong_login_url(next_url),
         "provider_name": _strong_provider_name(),
-        # The last sign-in went through a provider but not at a strong enough level.
-        "too_weak": bool(seen) and not is_strong_acr(seen.get("acr")),
+        # The last sign-in went through a provider but did not count as strong: either
+        # the provider is not one of the strong ones (MPASSid, whatever `acr` it sent),
+        # or it is but said a lower level.
+        "too_weak": bool(seen) and not is_strong_sign_in(seen),
+        "not_a_strong_provider": bool(seen)
+        and seen.get("provider") not in settings.STRONG_ID_PROVIDERS,
         "minor_alternative": minor_alternative,
         "mpassid_login_url": _login_url(settings.OIDC_PROVIDER_ID, next_url)
         if minor_alternative and settings.USE_OIDC

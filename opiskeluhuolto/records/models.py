@@ -5,7 +5,9 @@ Append-only (LAW.md L-20-2, ARCHITECTURE.md §3): entries, amendments,
 disclosures and access-log rows are never changed or deleted through the
 ORM's instance methods; `AppendOnly.save()` refuses an update and
 `delete()` refuses always. Only the retention job destroys, in bulk, and
-writes a destruction report. Log and entries: triggers too (migrations 0012–0014).
+writes a destruction report. Triggers refuse changes in the database too (migrations
+0012–0014, 0017): the log's on both databases, those of entries, records, amendments and
+disclosures on PostgreSQL.
 Read records only through `records.reading`.
 """
 

@@ -116,8 +116,8 @@ def _record_items(provider_id: int, rule: RetentionClass, cutoff: date):
 
 def destroying() -> None:
     """Tell the database that this transaction is the retention job's destruction: on
-    PostgreSQL the record entries' trigger (records migration 0014) refuses every other
-    DELETE. Transaction-local (SET LOCAL): it ends with `run_retention`'s transaction."""
+    PostgreSQL the triggers of records, entries, amendments and disclosures (records
+    migrations 0014, 0017) refuse every other DELETE. Transaction-local (SET LOCAL): it ends with `run_retention`'s transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL records.destroying = 'on'")

@@ -176,6 +176,55 @@ def test_a_weak_level_is_refused(client, cast, case, oidc_settings, provider_url
     assert "ei ollut riittävän vahva" in page.text
 
 
+def test_a_strong_acr_from_mpassid_does_not_count(client, cast, case, oidc_settings, provider_url):
+    """LAW.md L-306-4: the level is believed only from a strong identification provider.
+    A school's own provider (MPASSid) saying `loa3` leaves the session weak."""
+    cast.aino.oppijanumero = "1.2.246.562.24.10000000008"
+    cast.aino.save()
+    claims = {"acr": oidc.SUOMIFI_LOA3, "urn:oid:1.2.246.562.24": cast.aino.oppijanumero}
+    oidc.set_person(provider_url, "mpass-loud", claims)
+    sign_in(client, "mpassid", "mpass-loud")
+    assert client.session["_auth_user_id"] == str(cast.student.pk)
+    assert client.session[SESSION_KEY]["provider"] == "mpassid"
+    assert client.session[SESSION_KEY]["acr"] == oidc.SUOMIFI_LOA3  # stored as it was said
+    for url in (reverse("records:case", args=[case.pk]), reverse("records:my_log")):
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"].startswith(reverse("identification:strong"))
+    r = client.get(reverse("api:records-case", kwargs={"case_id": case.pk}))
+    assert r.status_code == 403
+    page = client.get(reverse("identification:strong"), HTTP_ACCEPT_LANGUAGE="fi")
+    assert "ei ole vahvan tunnistautumisen palvelu" in page.text
+    assert "ei ollut riittävän vahva" not in page.text
+    login_url = reverse("openid_connect_login", kwargs={"provider_id": "suomifi"})
+    assert login_url in page.text  # the way on is the strong provider
+
+
+def test_only_the_listed_providers_count(client, cast, case, oidc_settings, provider_url):
+    """A provider added later counts only once the controller lists it in
+    STRONG_ID_PROVIDERS; the strong provider's `acr` counts."""
+    apps = oidc_settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    oidc_settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [*apps, oidc.app_config("broker2", "Broker", provider_url)],
+        }
+    }
+    oidc.set_person(provider_url, AINO_SUB, strong_claims(cast))
+    record = reverse("records:case", args=[case.pk])
+
+    sign_in(client, "broker2", AINO_SUB)
+    assert client.session["_auth_user_id"] == str(cast.student.pk)
+    assert client.get(record).status_code == 302
+
+    oidc_settings.STRONG_ID_PROVIDERS = ["suomifi", "broker2"]
+    assert client.get(record).status_code == 200
+
+    client.post(reverse("account_logout"))
+    oidc_settings.STRONG_ID_PROVIDERS = ["suomifi"]
+    sign_in(client, "suomifi", AINO_SUB)
+    assert client.get(record).status_code == 200
+
+
 def test_no_acr_at_all_is_refused(client, cast, case, oidc_settings, provider_url):
     claims = strong_claims(cast)
     del claims["acr"]

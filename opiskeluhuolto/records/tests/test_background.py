@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -74,7 +74,14 @@ def test_the_api_gives_the_background(cast, case):
 
 def test_a_record_made_before_the_field_says_not_recorded(cast, case):
     """What migration records 0012 leaves on an old record: an empty background."""
-    WelfareRecord.objects.filter(case=case).update(background="")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The record refuses updates in the database (records migration 0017); this
+            # stands in for an old row, so it borrows key rotation's permission to
+            # rewrite an encrypted column.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL records.reencrypting = 'on'")
+        WelfareRecord.objects.filter(case=case).update(background="")
     page = client_for(cast.kuraattori).get(reverse("records:case", args=[case.pk])).text
     facts = page.split('id="h-facts"', 1)[1]
     assert "<dt>Tausta</dt>" in facts and "ei kirjattu" in facts

@@ -25,8 +25,9 @@ class Command(BaseCommand):
             done = 0
             with transaction.atomic():
                 if connection.vendor == "postgresql":
-                    # The record entries' trigger (records migration 0014) lets this
-                    # transaction rewrite their encrypted columns, and nothing else.
+                    # The triggers of records, entries, amendments and disclosures
+                    # (records migrations 0014, 0017) let this transaction rewrite
+                    # their encrypted columns, and nothing else.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL records.reencrypting = 'on'")
                 for row in (
