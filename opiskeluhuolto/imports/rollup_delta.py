@@ -73,10 +73,8 @@ class Delta:
                 c.execute(f"DELETE FROM imports_weeklyabsence WHERE {where}", params)
         deleted = 0
         for month, institution, campus, group, count, *sums in rows:
-            if isinstance(month, str):
-                month = date.fromisoformat(month)
             cell = (
-                month,
+                date.fromisoformat(month) if isinstance(month, str) else month,
                 institution,
                 -1 if campus is None else campus,
                 -1 if group is None else group,
