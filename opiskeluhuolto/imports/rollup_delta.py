@@ -91,13 +91,12 @@ class Delta:
             return
         institution, campus, group = store.unit_columns(weeks.student, units)
         month = weeks.week.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        cells, inverse = np.unique(
-            np.column_stack([month, institution, campus, group]), axis=0, return_inverse=True
-        )
+        order = np.lexsort((group, campus, institution, month))
+        keys = np.column_stack([month, institution, campus, group])[order]
+        starts = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]).any(axis=1))))
         values = np.column_stack([weeks.counts.sum(axis=1), weeks.counts]).astype(np.int64)
-        sums = np.zeros((len(cells), len(SUMS)), np.int64)
-        np.add.at(sums, inverse.reshape(-1), values)
-        for (m, i, c, g), s in zip(cells.tolist(), sums, strict=True):
+        sums = np.add.reduceat(values[order], starts, axis=0)
+        for (m, i, c, g), s in zip(keys[starts].tolist(), sums, strict=True):
             self.add((date(1970 + m // 12, m % 12 + 1, 1), i, c, g), s)
 
     def apply(self) -> bool:

@@ -218,12 +218,22 @@ def write_day_rows(days: Days, table: str = "imports_attendanceday") -> None:
 def unit_columns(
     students: np.ndarray, units: Mapping[int, tuple[int, int | None, int | None]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each student's institution, campus and group (-1 for none), as int64 arrays."""
-    unit = np.array([units[s] for s in students.tolist()], dtype=object).reshape(-1, 3)
-    institution = unit[:, 0].astype(np.int64)
-    campus = np.array([-1 if v is None else v for v in unit[:, 1]], np.int64)
-    group = np.array([-1 if v is None else v for v in unit[:, 2]], np.int64)
-    return institution, campus, group
+    """Each student's institution, campus and group (-1 for none), as int64 arrays: the
+    institution's students made arrays once, then looked up (a Python step per summary
+    was 0.05–0.1 s a part of a 10,000-student file)."""
+    n = len(units)
+    ids = np.fromiter(units, np.int64, n)
+    order = np.argsort(ids)
+    ids = ids[order]
+    rows = list(units.values())
+    columns = [
+        np.fromiter((-1 if r[k] is None else r[k] for r in rows), np.int64, n)[order]
+        for k in range(3)
+    ]
+    at = np.minimum(np.searchsorted(ids, students), max(n - 1, 0))
+    if len(students) and (not n or (ids[at] != students).any()):
+        raise KeyError("a summary's student is not the institution's")
+    return columns[0][at], columns[1][at], columns[2][at]
 
 
 def write_weeks(weeks: Weeks, units: Mapping[int, tuple[int, int | None, int | None]]) -> int:
