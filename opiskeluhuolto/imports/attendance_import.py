@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from opiskeluhuolto.organisation.models import Institution, Student
 
-from . import blocks, columns, merging, parsing, runs, sqlmerge, store
+from . import blocks, columns, merging, parsing, rollup_delta, runs, sqlmerge, store
 from .models import DEFAULT_MARK_CODES, Course, ImportRun, MarkCode
 
 
@@ -133,6 +133,7 @@ def _write_marks(
     n_duplicates = written = new_weeks = 0
     same_members = True
     months: set[date] = set()
+    delta = rollup_delta.Delta()
     for part in spill:
         marks, pairs = columns.sort(part)
         del part
@@ -144,7 +145,7 @@ def _write_marks(
         marks.course = course_ids[marks.course]
         week = columns.monday(marks.day)
         added, touched, weeks, same = _write_part(
-            run, marks, week, code_classes, absent, units, progress
+            run, marks, week, code_classes, absent, units, delta, progress
         )
         written += added
         new_weeks += weeks
@@ -158,7 +159,12 @@ def _write_marks(
     # The dashboards' rollups of the months touched, in this same transaction; planned
     # on statistics that know of the summaries just written.
     store.analyze_if_grown("imports_weeklyabsence", new_weeks)
-    store.refresh_rollups(run.institution_id, sorted(months), presence=not same_members)
+    # A merge that only rewrote summaries (same students, weeks and units) moves the
+    # monthly rollups by what it changed instead of recounting its months.
+    moved = same_members and delta.apply()
+    store.refresh_rollups(
+        run.institution_id, sorted(months), presence=not same_members, monthly=not moved
+    )
     return written
 
 
@@ -169,6 +175,7 @@ def _write_part(
     code_classes: np.ndarray,
     absent: np.ndarray,
     units: dict,
+    delta: rollup_delta.Delta,
     progress: runs.Progress | None,
 ) -> tuple[int, list[date], int, bool]:
     """Write sorted marks; returns how many add or change something, the months
@@ -183,7 +190,7 @@ def _write_part(
         columns.from_epoch(week.max()) + timedelta(days=6),
     )
     if not fresh:
-        merged = merge(marks, week, code_classes, absent, units)
+        merged = merge(marks, week, code_classes, absent, units, delta)
         runs.summarising(run, progress)
         # A rewritten summary replaces a stored one: only those added change what the
         # planner's statistics should know (a re-exported term adds none, and its
@@ -205,7 +212,12 @@ def merges_in_sql() -> bool:
 
 
 def merge(
-    marks: columns.Marks, week: np.ndarray, code_classes: np.ndarray, absent: np.ndarray, units
+    marks: columns.Marks,
+    week: np.ndarray,
+    code_classes: np.ndarray,
+    absent: np.ndarray,
+    units,
+    delta: rollup_delta.Delta,
 ) -> merging.Merged:
     """Lay sorted marks over the stored weeks they touch; the unchanged summaries of
     those weeks whose student has moved are relabelled, as rewriting them would."""
@@ -222,9 +234,9 @@ def merge(
     finally:
         store.drop_affected()
     if stored is None:
-        done = sqlmerge.merge(marks, code_classes, absent, units)
+        done = sqlmerge.merge(marks, code_classes, absent, units, delta)
     else:
-        done = merging.merge(stored, marks, code_classes, absent, units)
+        done = merging.merge(stored, marks, code_classes, absent, units, delta)
         del stored
     return merging.Merged(
         done.written,

@@ -47,6 +47,15 @@ class Spill:
         self.parts = max(1, min(parts, len(ids)))
         # The first student id of every part but the first.
         self.bounds = ids[(np.arange(1, self.parts) * len(ids)) // self.parts]
+        # Each student id's part, looked up (the ids are a table's keys, close to dense):
+        # a binary search of the bounds for every mark was 0.4 s of CPU for a year's
+        # 5.4 M marks of a term; the table a gather. Sparse ids keep the search.
+        self.low = int(ids[0]) if len(ids) else 0
+        span = int(ids[-1]) - self.low + 1 if len(ids) else 0
+        self.part_of: np.ndarray | None = None
+        if self.parts > 1 and span <= max(1 << 16, 16 * len(ids)):
+            self.part_of = np.zeros(span, np.int16 if self.parts < (1 << 15) else np.int64)
+            self.part_of[ids - self.low] = np.searchsorted(self.bounds, ids, side="right")
         self.memory: list[list[columns.Marks]] = [[] for _ in range(self.parts)]
         self.held = 0  # bytes of the marks in `memory`
         self.budget = budget
@@ -73,9 +82,7 @@ class Spill:
         if self.parts == 1:
             self.memory[0].append(marks)
         else:
-            part = np.searchsorted(self.bounds, marks.student, side="right")
-            # Small integers: NumPy's stable sort is then a radix sort.
-            part = part.astype(np.int16 if self.parts < (1 << 15) else np.int64)
+            part = self._parts(marks.student)
             marks = marks.take(np.argsort(part, kind="stable"))
             ends = np.cumsum(np.bincount(part, minlength=self.parts)).tolist()
             start = 0
@@ -89,6 +96,17 @@ class Spill:
         self.held += RECORD.itemsize * len(marks) + CHUNK_OVERHEAD * chunks
         if self.held > self.budget:
             self._spill()
+
+    def _parts(self, student: np.ndarray) -> np.ndarray:
+        """The part of each mark's student, as small integers (NumPy's stable sort of
+        them is then a radix sort)."""
+        table = self.part_of
+        if table is not None and int(student.min()) >= self.low:
+            at = student - self.low
+            if int(at.max()) < len(table):
+                return table[at]
+        part = np.searchsorted(self.bounds, student, side="right")
+        return part.astype(np.int16 if self.parts < (1 << 15) else np.int64)
 
     def _spill(self) -> None:
         """Append every part's marks held in memory to the part's file."""

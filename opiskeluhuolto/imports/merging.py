@@ -28,6 +28,7 @@ from django.db import connection
 
 from . import store
 from .columns import MAX_LESSON, Days, Marks, Weeks, encode_days, from_epoch, monday, week_summaries
+from .rollup_delta import Delta
 
 CHANGED = "tmp_oh_changed_days"
 PAIRS = "tmp_oh_changed_weeks"
@@ -188,13 +189,13 @@ def changes(stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.nda
 
 
 def merge(
-    stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units
+    stored: Days, marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units, delta: Delta
 ) -> Merged:
     """The NumPy path: lay sorted marks over their weeks' stored days (`stored_days`),
     write the changed days and the summaries of their weeks."""
     found = changes(stored, marks, code_classes, absent)
     upsert_days(found.days)
-    months, added = replace_weeks(found.weeks, units)
+    months, added = replace_weeks(found.weeks, units, delta)
     return Merged(found.written, len(found.days), months, added)
 
 
@@ -216,9 +217,10 @@ def upsert_days(days: Days) -> None:
         store.drop_temp(CHANGED)
 
 
-def replace_weeks(weeks: Weeks, units) -> tuple[list[date], int]:
-    """Rewrite the summaries of these weeks; returns the months they are in and how many
-    summaries were added less those deleted (what the planner's statistics miss)."""
+def replace_weeks(weeks: Weeks, units, delta: Delta) -> tuple[list[date], int]:
+    """Rewrite the summaries of these weeks, noting what that changed in the monthly
+    sums in `delta`; returns the months they are in and how many summaries were added
+    less those deleted (what the planner's statistics miss)."""
     if not len(weeks):
         return [], 0
     store.create_temp(PAIRS, "student_id bigint, week date")
@@ -240,16 +242,15 @@ def replace_weeks(weeks: Weeks, units) -> tuple[list[date], int]:
                 "student_id, week",
                 zip(weeks.student.tolist(), map(from_epoch, weeks.week.tolist()), strict=True),
             )
-        with connection.cursor() as c:
-            c.execute(
-                f"DELETE FROM imports_weeklyabsence WHERE EXISTS (SELECT 1 FROM {PAIRS} p "
-                "WHERE p.student_id = imports_weeklyabsence.student_id "
-                "AND p.week = imports_weeklyabsence.week)"
-            )
-            deleted = max(c.rowcount, 0)
+        deleted = delta.delete(
+            f"EXISTS (SELECT 1 FROM {PAIRS} p "
+            "WHERE p.student_id = imports_weeklyabsence.student_id "
+            "AND p.week = imports_weeklyabsence.week)"
+        )
     finally:
         store.drop_temp(PAIRS)
     store.write_weeks(weeks, units)
+    delta.written(weeks, units)
     return store.months_of_weeks(weeks.week), len(weeks) - deleted
 
 

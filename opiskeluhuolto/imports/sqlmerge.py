@@ -39,6 +39,7 @@ from .merging import (
     upsert_days,
     widths,
 )
+from .rollup_delta import Delta
 
 #: A stored day's key and lesson count as `STORED_SQL` packs them.
 KEY_RECORD = np.dtype([("student", ">i8"), ("day", ">i4"), ("width", ">i2")])
@@ -121,7 +122,9 @@ def differing(wide: Days, stored: Days) -> tuple[np.ndarray, np.ndarray, np.ndar
     return index, found[index], codes[index], courses[index]
 
 
-def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> Merged:
+def merge(
+    marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units, delta: Delta
+) -> Merged:
     """Lay sorted marks (course ids) over the stored days, in the caller's transaction
     (the affected weeks already relabelled, see `merging.relabel_weeks`)."""
     days = encode_days(marks)
@@ -164,7 +167,7 @@ def merge(marks: Marks, code_classes: np.ndarray, absent: np.ndarray, units) -> 
     others &= ~among(keys(stored.student, stored.day), keys(days.student, days.day))
     merged = _concat([_take(wide, in_week), _take(merged, not_file), _take(stored, others)])
     weeks = week_summaries(days_to_marks(merged), code_classes, absent)
-    months, added = replace_weeks(weeks, units)
+    months, added = replace_weeks(weeks, units, delta)
     return Merged(written, int(changed.sum()), months, added)
 
 

@@ -9,6 +9,7 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -225,3 +226,19 @@ def test_the_generator_writes_guardians_unsorted_days_and_crlf(cast, tmp_path):
         assert actions.run_import(run, today=TODAY).status == ImportRun.Status.SUCCEEDED, run.errors
     assert run.rows_written == len(lines) - 2
     assert Guardianship.objects.filter(student__institution=cast.lukio).count() >= 30
+
+
+@pytest.mark.parametrize("ids", ["dense", "sparse"])
+def test_each_mark_goes_to_the_part_of_its_students_range(ids):
+    """The parts looked up by student id (dense ids) are those of a binary search of the
+    parts' first ids (sparse ids, and any id outside the table)."""
+    rng = np.random.default_rng(7)
+    students = np.arange(500, 2500) if ids == "dense" else np.unique(rng.integers(1, 10**9, 2000))
+    spill = blocks.Spill(students.tolist(), 7, 1 << 30)
+    assert (spill.part_of is not None) == (ids == "dense")
+    marks = students[rng.integers(0, len(students), 10_000)].astype(np.int32)
+    expected = np.searchsorted(spill.bounds, marks, side="right")
+    assert (spill._parts(marks) == expected).all()
+    assert sorted(set(expected.tolist())) == list(range(7))
+    outside = np.array([1, 10**9 + 5], np.int32) if ids == "dense" else marks[:2]
+    assert (spill._parts(outside) == np.searchsorted(spill.bounds, outside, side="right")).all()

@@ -175,18 +175,71 @@ def test_the_presence_rollups_are_kept_only_when_no_summary_is_added(cast, monke
     if change == "a new month":
         again |= _marks(students[:1], _days(date(2026, 11, 2), 5))
     _import(inst, first, "first.csv")
-    calls: list[bool] = []
-    real = store.refresh_rollups
-
-    def recording(institution_id, months, presence=True):
-        calls.append(presence)
-        real(institution_id, months, presence)
-
-    monkeypatch.setattr(store, "refresh_rollups", recording)
+    calls = _recording(monkeypatch)
     _import(inst, again, "again.csv")
-    assert calls == [change == "a new month"]
+    # Kept presence: the monthly rollups moved by the changes, not recounted.
+    assert calls == [
+        {"presence": True} if change == "a new month" else {"presence": False, "monthly": False}
+    ]
     ours = _snapshot()
     assert len(ours["YearlyPresence"]) == 4 and ours["PresenceCount"]
+    for model in (*TABLES, ImportRun):
+        model.objects.all().delete()
+    _import(inst, first | again, "all.csv")
+    assert _snapshot() == ours
+
+
+def _recording(monkeypatch) -> list[dict]:
+    """The keyword arguments of each call of `store.refresh_rollups`."""
+    calls: list[dict] = []
+    real = store.refresh_rollups
+
+    def recording(institution_id, months, **kwargs):
+        calls.append({k: v for k, v in kwargs.items() if v is not True or k == "presence"})
+        real(institution_id, months, **kwargs)
+
+    monkeypatch.setattr(store, "refresh_rollups", recording)
+    return calls
+
+
+@pytest.mark.parametrize("case", ["one part", "many parts", "a rollup row missing"])
+def test_a_reexport_moves_the_monthly_rollups_by_its_changes(cast, settings, monkeypatch, case):
+    """Marks changed in weeks of three months, for students on two campuses, in a group
+    or none: the monthly rollups are moved by the rewritten summaries' difference
+    (`rollup_delta`), also when the file is written in many parts, and every table equals
+    a fresh import of the merged marks and a rebuild of the rollups from the summaries.
+    A cell without its rollup row (rollups out of step) has the months recounted."""
+    inst = cast.lukio
+    other = Campus.objects.create(institution=inst, name="Kallio")
+    group = StudentGroup.objects.create(institution=inst, campus=other, name="24B")
+    students = [
+        Student.objects.create(
+            institution=inst,
+            campus=cast.lukio_campus if n % 2 else other,
+            group=cast.group if n % 2 else (group if n % 3 else None),
+            first_name="Testi",
+            last_name=f"Oppilas{n:02d}",
+            date_of_birth=date(2009, 1, 1),
+            oppijanumero=f"1.2.246.562.24.{40_000_000_200 + n:011d}",
+        )
+        for n in range(9)
+    ]
+    days = _days(date(2026, 9, 21), 35)  # September to November
+    first = _marks(students, days)
+    again = _marks(students, days, shift=3, every=9)
+    if case == "many parts":
+        settings.ATTENDANCE_IMPORT_PART_BYTES = 1024
+    _import(inst, first, "first.csv")
+    if case == "a rollup row missing":
+        MonthlyAbsence.objects.filter(month=date(2026, 10, 1), group__isnull=True).delete()
+    calls = _recording(monkeypatch)
+    _import(inst, again, "again.csv")
+    kept = {"presence": False} | ({} if case == "a rollup row missing" else {"monthly": False})
+    assert calls == [kept]
+    ours = _snapshot()
+    assert len(set(MonthlyAbsence.objects.values_list("month", flat=True))) == 3
+    store.rebuild_rollups(inst.pk)
+    assert _snapshot() == ours
     for model in (*TABLES, ImportRun):
         model.objects.all().delete()
     _import(inst, first | again, "all.csv")
