@@ -118,34 +118,29 @@ class CaseRules(RulePrimitives):
 
     @facts.fact
     def _guardian_blocks(self) -> tuple[frozenset[int], frozenset[int]]:
-        """(students whose matters are all closed to this guardian, cases with their own
-        prohibition). All matters are closed by a prohibition covering them (L-18-1), or by
-        a refusal of this guardian's access in force (L-GDPR-5, `AccessRestriction`:
-        the register responsible person refused the guardian's data request)."""
+        """(students whose matters are all closed to this guardian, cases closed one by
+        one). All matters are closed by a prohibition covering them (L-18-1), or by a
+        refusal of this guardian's access in force (L-GDPR-5, `AccessRestriction`: the
+        register responsible person refused the guardian's data request); one case by its
+        own prohibition, or by a refusal naming it (the request answered in part)."""
         if not self.guarded_student_ids:
             return frozenset(), frozenset()
-        from django.db.models import IntegerField, Value
-
         from opiskeluhuolto.cases.models import GuardianProhibition
 
         from .models import AccessRestriction
 
-        # One query: the prohibitions in force, and this guardian's refusals as rows with
-        # no case (covering all the student's matters).
+        # One query: the prohibitions in force, and this guardian's refusals; a row with
+        # no case covers all the student's matters.
         prohibitions = GuardianProhibition.objects.in_force().filter(
             student_id__in=self.guarded_student_ids
         )
         refusals = AccessRestriction.objects.in_force().filter(
             person=self.user, student_id__in=self.guarded_student_ids
         )
-        no_case = Value(None, output_field=IntegerField())
         rows = (
             prohibitions.order_by()
             .values_list("student_id", "case_id")
-            .union(
-                refusals.order_by().annotate(no_case=no_case).values_list("student_id", "no_case"),
-                all=True,
-            )
+            .union(refusals.order_by().values_list("student_id", "case_id"), all=True)
             .order_by()
         )
         whole, cases = set(), set()
@@ -163,6 +158,21 @@ class CaseRules(RulePrimitives):
         to her as to a guardian under a prohibition covering all of them. Read with the
         own student (`Permissions.own_student`), no query of its own."""
         return bool(getattr(self.own_student, "access_refused", False))
+
+    @facts.fact
+    def own_refused_case_ids(self) -> frozenset[int]:
+        """L-GDPR-5: the student's own matters withheld from her one by one (her data
+        request answered in part), while the refusals are in force. A query only when
+        `Permissions.own_student` found such a refusal (`cases_refused`)."""
+        student = self.own_student
+        if not getattr(student, "cases_refused", False):
+            return frozenset()
+        from .models import AccessRestriction
+
+        rows = AccessRestriction.objects.in_force().filter(
+            person=self.user, student=student, case__isnull=False
+        )
+        return frozenset(rows.values_list("case_id", flat=True))
 
     def guardian_may_see_student(self, student_id: int) -> bool:
         """L-18-1: guardian of the minor, and no prohibition covering all the student's
@@ -185,11 +195,13 @@ class CaseRules(RulePrimitives):
         return case.pk in self.member_case_ids
 
     def _is_own(self, case) -> bool:
-        """The student's own case, unless her own access is refused (L-GDPR-5)."""
+        """The student's own case, unless her own access to it, or to all her matters,
+        is refused (L-GDPR-5)."""
         return bool(
             self.own_student
             and self.own_student.pk == case.student_id
             and not self.own_access_refused
+            and case.pk not in self.own_refused_case_ids
         )
 
     # --- cases ----------------------------------------------------------------
@@ -314,7 +326,7 @@ def cases_visible_to(user) -> CaseQuerySet:
     whole, blocked_cases = can._guardian_blocks
     q = Q(pk__in=can.member_case_ids) | Q(institution__provider_id__in=can.register_provider_ids)
     if can.own_student and not can.own_access_refused:
-        q |= Q(student_id=can.own_student.pk)
+        q |= Q(student_id=can.own_student.pk) & ~Q(pk__in=can.own_refused_case_ids)
     guardian = Q(student_id__in=can.guarded_student_ids) & ~Q(student_id__in=whole)
     guardian &= ~Q(pk__in=blocked_cases)
     return Case.objects.filter(q | guardian).distinct()

@@ -43,6 +43,7 @@ FACTS = (
     "responsible_case_ids",
     "register_provider_ids",
     "_guardian_blocks",
+    "own_refused_case_ids",
     "group_roles",
 )
 

@@ -47,7 +47,10 @@ class AccessRestriction(models.Model):
     (`privacy.actions.answer_request`), in force until they end it. A rule of who may see
     what, so it lives here with the rules that read it (`CaseRules._guardian_blocks`,
     `CaseRules.own_access_refused`); ended once, never deleted (the audit trail keeps
-    both)."""
+    both).
+
+    Without a case it covers all the student's welfare matters (a request refused); with
+    one, that matter only (a request answered in part: one row per matter withheld)."""
 
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+"
@@ -57,6 +60,15 @@ class AccessRestriction(models.Model):
         verbose_name=_("whose access is refused"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("welfare matter withheld"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: all the student's welfare matters."),
     )
     ground = models.CharField(
         _("legal ground of the refusal"), max_length=30, choices=Ground.choices

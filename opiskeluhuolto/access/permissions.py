@@ -120,8 +120,10 @@ class Permissions(
     @facts.fact
     def own_student(self) -> Student | None:
         """The person's own student record, with `access_refused`: whether a refusal of
-        her own access is in force (LAW.md L-GDPR-5, `CaseRules.own_access_refused`), read
-        in the same query, since the register's gate asks both on every read."""
+        her own access to all her matters is in force (LAW.md L-GDPR-5,
+        `CaseRules.own_access_refused`), and `cases_refused`: whether one of some matters
+        is (`CaseRules.own_refused_case_ids`), read in the same query, since the
+        register's gate asks both on every read."""
         if not self.is_authenticated:
             return None
         from django.db.models import Exists, OuterRef
@@ -131,7 +133,10 @@ class Permissions(
         refused = AccessRestriction.objects.in_force().filter(
             person=OuterRef("user"), student=OuterRef("pk")
         )
-        rows = Student.objects.filter(user=self.user).annotate(access_refused=Exists(refused))
+        rows = Student.objects.filter(user=self.user).annotate(
+            access_refused=Exists(refused.filter(case__isnull=True)),
+            cases_refused=Exists(refused.filter(case__isnull=False)),
+        )
         return rows.select_related("institution").first()
 
     @facts.fact

@@ -43,21 +43,27 @@ def acts_as_guardian(user, student) -> bool:
     return not (can.own_student and can.own_student.pk == student.pk)
 
 
-def _as_guardian(user, student, rows: QuerySet, narrow) -> QuerySet:
+def _as_guardian(user, student, rows: QuerySet, narrow, withheld) -> QuerySet:
     """The one gate of every scope: the student herself gets `rows` (nothing while her
-    own access is refused, L-GDPR-5); a guardian nothing under a prohibition covering all
-    the student's matters or a refusal of their access (`guardian_may_see_student`),
-    else `narrow(rows)`, the scope's own limits."""
+    own access is refused, L-GDPR-5; without the matters withheld from her one by one,
+    `withheld(rows)`); a guardian nothing under a prohibition covering all the student's
+    matters or a refusal of their access (`guardian_may_see_student`), else
+    `narrow(rows)`, the scope's own limits, which leave out the matters closed to them
+    one by one."""
+    can = for_user(user)
     if not acts_as_guardian(user, student):
-        return rows.none() if for_user(user).own_access_refused else rows
-    if not for_user(user).guardian_may_see_student(student.pk):
+        if can.own_access_refused:
+            return rows.none()
+        return withheld(rows) if can.own_refused_case_ids else rows
+    if not can.guardian_may_see_student(student.pk):
         return rows.none()
     return narrow(rows)
 
 
 def _hidden_cases(user, student) -> QuerySet:
-    """The student's cases the guardian may not see: `cases_visible_to`, the one rule
-    (`CaseRules.guardian_may_see`), read the other way round."""
+    """The student's cases the user (a guardian, or the student with matters withheld
+    from her) may not see: `cases_visible_to`, the one rule (`CaseRules.guardian_may_see`,
+    `CaseRules._is_own`), read the other way round."""
     from opiskeluhuolto.cases.models import Case
 
     from .cases import cases_visible_to
@@ -79,15 +85,19 @@ def referrals(user, student) -> QuerySet:
     see: none under a prohibition covering all matters, not the one of a barred case."""
     from opiskeluhuolto.cases.models import Referral
 
+    def withheld(rows):
+        return rows.exclude(pk__in=_hidden_referrals(user, student).values("pk"))
+
     return _as_guardian(
         user,
         student,
         Referral.objects.filter(student=student),
-        lambda rows: (
-            rows.filter(Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT))
-            .exclude(channel=Referral.Channel.SELF)
-            .exclude(pk__in=_hidden_referrals(user, student).values("pk"))
+        lambda rows: withheld(
+            rows.filter(
+                Q(referred_by=user) | Q(guardian_notice=Referral.GuardianNotice.SENT)
+            ).exclude(channel=Referral.Channel.SELF)
         ),
+        withheld,
     )
 
 
@@ -102,7 +112,11 @@ def consents(user, student) -> QuerySet:
         visible = cases_visible_to(user).filter(student=student).values("pk")
         return rows.filter(Q(case_id__in=visible) | Q(case__isnull=True, guardian=user))
 
-    return _as_guardian(user, student, Consent.objects.filter(student=student), narrow)
+    def withheld(rows):
+        return rows.exclude(case_id__in=_hidden_cases(user, student).values("pk"))
+
+    rows = Consent.objects.filter(student=student)
+    return _as_guardian(user, student, rows, narrow, withheld)
 
 
 def prohibitions(user, student) -> QuerySet:
@@ -117,12 +131,11 @@ def appointment_requests(user, student) -> QuerySet:
     became the discussion of a barred case's referral."""
     from .appointments import requests_visible_to
 
-    return _as_guardian(
-        user,
-        student,
-        requests_visible_to(user).filter(student=student),
-        lambda rows: rows.exclude(referral__in=_hidden_referrals(user, student)),
-    )
+    def withheld(rows):
+        return rows.exclude(referral__in=_hidden_referrals(user, student))
+
+    rows = requests_visible_to(user).filter(student=student)
+    return _as_guardian(user, student, rows, withheld, withheld)
 
 
 def bookings(user, student) -> QuerySet:
@@ -130,12 +143,11 @@ def bookings(user, student) -> QuerySet:
     they booked themselves, on the same terms."""
     from .appointments import bookings_visible_to
 
-    return _as_guardian(
-        user,
-        student,
-        bookings_visible_to(user).filter(student=student),
-        lambda rows: rows.exclude(request__referral__in=_hidden_referrals(user, student)),
-    )
+    def withheld(rows):
+        return rows.exclude(request__referral__in=_hidden_referrals(user, student))
+
+    rows = bookings_visible_to(user).filter(student=student)
+    return _as_guardian(user, student, rows, withheld, withheld)
 
 
 def visible_case_ids(user, student) -> set[int] | None:
@@ -156,6 +168,22 @@ def prohibition_in_force(student, *, whole: bool) -> bool:
     if whole:
         return GuardianProhibition.objects.covering(student).exists()
     return GuardianProhibition.objects.in_force().filter(student=student).exists()
+
+
+def own_refusals(user, students) -> dict[int, str]:
+    """The refusals of the user's own access in force, per student (L-GDPR-5): "whole"
+    where all the student's matters are refused, "part" where some are; what the copy
+    leaves out, told on "my data"."""
+    from .models import AccessRestriction
+
+    rows = AccessRestriction.objects.in_force().filter(person=user, student__in=students)
+    refused: dict[int, str] = {}
+    for student_id, case_id in rows.values_list("student_id", "case_id"):
+        if case_id is None:
+            refused[student_id] = "whole"
+        else:
+            refused.setdefault(student_id, "part")
+    return refused
 
 
 def restrictions_in_force(user) -> QuerySet:

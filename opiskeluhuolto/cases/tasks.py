@@ -32,10 +32,11 @@ def send_guardian_referral_notice(referral_id: int) -> int:
     from opiskeluhuolto.access.models import AccessRestriction
 
     # A guardian whose access to the student's data the register refused (L-GDPR-5,
-    # tietosuojalaki 34 §: "another law" of L-16-3) is not told either.
+    # tietosuojalaki 34 §: "another law" of L-16-3) is not told either; one refused some
+    # matters only (a request answered in part) is told of a new contact.
     refused = set(
         AccessRestriction.objects.in_force()
-        .filter(student=student)
+        .filter(student=student, case__isnull=True)
         .values_list("person_id", flat=True)
     )
     addresses = [

@@ -3,6 +3,8 @@ of access recorded with an answer (L-GDPR-5)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from opiskeluhuolto import audit
 from opiskeluhuolto.access import privacy as access
 from opiskeluhuolto.access.models import AccessRestriction
+from opiskeluhuolto.cases.models import Case
 
 from .models import DataRequest
 
@@ -32,11 +35,21 @@ def register_request(student, *, by, kind: str) -> DataRequest:
     )
 
 
-def check_outcome(req: DataRequest, outcome: str, ground: str, reason: str) -> None:
+def check_outcome(
+    req: DataRequest, outcome: str, ground: str, reason: str, cases: Iterable[int] = ()
+) -> None:
     """The outcome's own requirements: data withheld needs a legal ground and a reason told
     to the requester (GDPR Art 12(4)); the minor's prohibition (OHL 18 § 2) is a ground
-    only against a guardian, and only while one is in force (recorded on the case)."""
+    only against a guardian, and only while one is in force (recorded on the case). An
+    answer in part under the Data Protection Act 34 § names the student's matters
+    withheld, at least one."""
     errors: dict[str, str] = {}
+    if outcome == Outcome.PARTLY and ground != Ground.PROHIBITION:
+        cases = set(cases)
+        if not cases:
+            errors["cases"] = _("Tick at least one matter withheld from the requester.")
+        elif len(cases) != Case.objects.filter(student=req.student, pk__in=cases).count():
+            errors["cases"] = _("Tick only the student's own matters.")
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choose the outcome of the request.")
     elif outcome in DataRequest.WITHHOLDING:
@@ -58,17 +71,27 @@ def check_outcome(req: DataRequest, outcome: str, ground: str, reason: str) -> N
 
 @transaction.atomic
 def answer_request(
-    req: DataRequest, *, by, answer: str, outcome: str, ground: str = "", reason: str = ""
+    req: DataRequest,
+    *,
+    by,
+    answer: str,
+    outcome: str,
+    ground: str = "",
+    reason: str = "",
+    cases: Iterable[int] = (),
 ) -> DataRequest:
     """Record how the request was answered and its outcome. A request refused under the
-    Data Protection Act 34 § becomes a standing refusal of the requester's access (the
-    guardian's, or the student's own: `AccessRestriction`), in force until the register
-    responsible person ends it, and audited (ARCHITECTURE.md decision 10)."""
+    Data Protection Act 34 § becomes a standing refusal of the requester's access to all
+    the student's matters (the guardian's, or the student's own: `AccessRestriction`);
+    one answered in part, a refusal of each matter withheld (`cases`). Each is in force
+    until the register responsible person ends it, and audited (ARCHITECTURE.md
+    decision 10)."""
     req = DataRequest.objects.select_for_update().select_related("student").get(pk=req.pk)
     if req.status != DataRequest.Status.OPEN:
         raise ValidationError(_("This request has already been answered."))
     reason = reason.strip()
-    check_outcome(req, outcome, ground, reason)
+    cases = sorted(set(cases))
+    check_outcome(req, outcome, ground, reason, cases)
     if not answer.strip():
         raise ValidationError({"answer": _("Say how the request was answered.")})
     withheld = outcome in DataRequest.WITHHOLDING
@@ -79,15 +102,23 @@ def answer_request(
     req.outcome = outcome
     req.ground = ground if withheld else ""
     req.reason = reason if withheld else ""
-    if outcome == Outcome.REFUSED and ground in (Ground.HEALTH, Ground.OTHERS):
-        req.restriction = AccessRestriction.objects.create(
-            student=req.student, person=req.requested_by, ground=ground, recorded_by=by
-        )
-        _record(audit.Kind.ACCESS_REFUSED, req.restriction, req.pk, by=by, before=None)
     req.save(
         update_fields=["status", "answered_at", "answered_by", "answer", "outcome", "ground"]
-        + ["reason", "restriction"]
+        + ["reason"]
     )
+    if withheld and ground in (Ground.HEALTH, Ground.OTHERS):
+        # None: all the student's matters (refused); else each matter withheld (in part).
+        matters: list[int | None] = [None] if outcome == Outcome.REFUSED else list(cases)
+        for case_id in matters:
+            restriction = AccessRestriction.objects.create(
+                student=req.student,
+                person=req.requested_by,
+                case_id=case_id,
+                ground=ground,
+                recorded_by=by,
+            )
+            req.restrictions.add(restriction)
+            _record(audit.Kind.ACCESS_REFUSED, restriction, req.pk, by=by, before=None)
     return req
 
 
@@ -102,7 +133,7 @@ def end_restriction(restriction: AccessRestriction, *, by) -> AccessRestriction:
     )
     if restriction.ended_at is not None:
         raise ValidationError(_("This refusal of access has already ended."))
-    requests = DataRequest.objects.filter(restriction=restriction)
+    requests = DataRequest.objects.filter(restrictions=restriction)
     request_id = requests.values_list("pk", flat=True).first()
     before = _state(restriction, request_id)
     restriction.ended_at = timezone.now()
@@ -113,9 +144,9 @@ def end_restriction(restriction: AccessRestriction, *, by) -> AccessRestriction:
 
 
 def _state(restriction: AccessRestriction, request_id: int | None) -> dict:
-    """What the audit trail keeps: who is refused whose data, on which ground, at which
-    request, until when; never the reason's text."""
-    values = audit.state(restriction, "student", "person", "ground", "ended_at", "ended_by")
+    """What the audit trail keeps: who is refused whose data (all matters: no case), on
+    which ground, at which request, until when; never the reason's text."""
+    values = audit.state(restriction, "student", "person", "case", "ground", "ended_at", "ended_by")
     return values | {"request": request_id}
 
 

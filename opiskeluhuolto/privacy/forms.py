@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import DataRequest
@@ -39,8 +40,37 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Matters withheld, when the request is answered in part"),
+        help_text=_(
+            "Needed when the request is answered in part under the Data Protection Act "
+            "34 §: the requester gets nothing of the ticked matters through the service "
+            "until you end the refusal."
+        ),
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     answer = forms.CharField(
         label=_("How it was answered"),
         max_length=300,
         error_messages={"required": _("Say how the request was answered.")},
     )
+
+    def __init__(self, *args, matters=(), **kwargs):
+        """`matters`: the student's welfare matters as (id, label) pairs, no confidential
+        text (`matter_label`)."""
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = list(matters)
+
+
+def matter_label(case) -> str:
+    """A matter as the register administration picks it: its number, dates and state;
+    never its subject (confidential, and not needed to tell the matters apart)."""
+    opened = f"{case.opened_on.day}.{case.opened_on.month}.{case.opened_on.year}"
+    return gettext("Matter no. %(number)s, opened %(opened)s (%(status)s)") % {
+        "number": case.pk,
+        "opened": opened,
+        "status": case.get_status_display(),
+    }

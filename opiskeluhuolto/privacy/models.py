@@ -71,13 +71,14 @@ class DataRequest(models.Model):
     ground = models.CharField(
         _("legal ground of the refusal"), max_length=30, choices=Ground.choices, blank=True
     )
-    restriction = models.OneToOneField(
+    #: The standing refusals the answer recorded (LAW.md L-GDPR-5): one covering all the
+    #: student's matters for a request refused, one per matter withheld for one answered
+    #: in part.
+    restrictions = models.ManyToManyField(
         AccessRestriction,
-        verbose_name=_("standing refusal of access"),
-        null=True,
+        verbose_name=_("standing refusals of access"),
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="request",
+        related_name="requests",
     )
     reason = EncryptedTextField(
         _("reason, as told to the requester"),

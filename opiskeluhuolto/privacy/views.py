@@ -25,7 +25,7 @@ from opiskeluhuolto.records.models import RetentionClass
 
 from . import actions
 from .collect import as_json, collect, shown
-from .forms import AnswerForm, DataRequestForm
+from .forms import AnswerForm, DataRequestForm, matter_label
 from .models import DataRequest, PrivacyNotice
 
 
@@ -37,6 +37,7 @@ def my_data(request):
     posted = request.POST.get("student") if request.method == "POST" else None
     if posted is not None:
         access.get_data_subject(request.user, posted)  # 404 for another student
+    refused = access.own_refusals(request.user, subjects)
     forms = []
     for student in subjects:
         data = request.POST if posted == str(student.pk) else None
@@ -56,13 +57,13 @@ def my_data(request):
                     % {"day": shown(req.due_on)},
                 )
                 return redirect("privacy:my_data")
-        forms.append((student, form))
+        forms.append((student, form, refused.get(student.pk)))
     requests = list(
         DataRequest.objects.filter(student__in=subjects, requested_by=request.user)
         .select_related("student")
         .order_by("-requested_on", "-pk")
     )
-    invalid = any(form.errors for _student, form in forms)
+    invalid = any(form.errors for _student, form, _refused in forms)
     withheld = any(r.outcome in DataRequest.WITHHOLDING for r in requests)
     context = {
         "forms": forms,
@@ -157,20 +158,35 @@ def _requests_page(request, can, bound=None, status=200):
         .select_related("student", "requested_by")
         .order_by("status", "due_on", "pk")[:200]
     )
+    open_rows = [r for r in rows if r.status == DataRequest.Status.OPEN]
+    matters = _matters({r.student_id for r in open_rows})
     forms = {
-        r.pk: bound[1] if bound and bound[0] == r.pk else AnswerForm(auto_id=f"id_r{r.pk}_%s")
-        for r in rows
-        if r.status == DataRequest.Status.OPEN
+        r.pk: bound[1]
+        if bound and bound[0] == r.pk
+        else AnswerForm(auto_id=f"id_r{r.pk}_%s", matters=matters.get(r.student_id, []))
+        for r in open_rows
     }
-    restrictions = access.restrictions_in_force(request.user).select_related(
-        "student", "person", "request"
+    restrictions = list(
+        access.restrictions_in_force(request.user).select_related("student", "person", "case")
     )
+    for x in restrictions:
+        x.case_label = matter_label(x.case) if x.case else ""
     context = {
         "rows": [(r, forms.get(r.pk)) for r in rows],
         "today": can.today,
         "restrictions": restrictions,
     }
     return render(request, "privacy/requests.html", context, status=status)
+
+
+def _matters(student_ids) -> dict[int, list[tuple[int, str]]]:
+    """Each student's welfare matters as the answer form lists them (`matter_label`)."""
+    from opiskeluhuolto.cases.models import Case
+
+    matters: dict[int, list[tuple[int, str]]] = {}
+    for case in Case.objects.filter(student_id__in=student_ids).order_by("-opened_on", "-pk"):
+        matters.setdefault(case.student_id, []).append((case.pk, matter_label(case)))
+    return matters
 
 
 @policies.authenticated
@@ -194,14 +210,19 @@ def answer(request, pk):
     ).first()
     if req is None:
         raise Http404
-    form = AnswerForm(request.POST, auto_id=f"id_r{req.pk}_%s")
+    matters = _matters({req.student_id}).get(req.student_id, [])
+    form = AnswerForm(request.POST, auto_id=f"id_r{req.pk}_%s", matters=matters)
     if not form.is_valid() and "outcome" in form.cleaned_data:
         # Every error at once: the outcome's own requirements too, not only after the
         # other fields are filled in.
         data = form.cleaned_data
         try:
             actions.check_outcome(
-                req, data["outcome"], data.get("ground", ""), data.get("reason", "").strip()
+                req,
+                data["outcome"],
+                data.get("ground", ""),
+                data.get("reason", "").strip(),
+                data.get("cases", ()),
             )
         except ValidationError as e:
             form.add_error(None, e)

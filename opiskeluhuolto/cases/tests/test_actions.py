@@ -121,6 +121,27 @@ def test_a_guardian_whose_access_is_refused_is_not_told(
     assert [m.to for m in mailoutbox] == [[cast.guardian.email]]
 
 
+def test_a_guardian_refused_one_matter_is_told_of_a_new_contact(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A refusal of one matter (a data request answered in part, L-GDPR-5) withholds that
+    matter only: a new contact is no part of it, so the guardian is told (L-16-3)."""
+    from opiskeluhuolto.access.models import AccessRestriction, Ground
+
+    case = open_aino_case(cast)
+    mailoutbox.clear()
+    AccessRestriction.objects.create(
+        student=cast.aino,
+        person=cast.guardian,
+        case=case,
+        ground=Ground.HEALTH,
+        recorded_by=cast.rehtori,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason="Huoli")
+    assert [m.to for m in mailoutbox] == [[cast.guardian.email]]
+
+
 def test_students_wish_holds_notice_until_assessed(
     cast, mailoutbox, django_capture_on_commit_callbacks
 ):

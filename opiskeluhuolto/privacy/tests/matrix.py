@@ -20,7 +20,7 @@ def setup(cast) -> None:
         ground="tsl34_health",
         reason="Tietojen antaminen vaarantaisi Onnin hoidon.",
     )
-    cast.access_restriction = refused.restriction
+    cast.access_restriction = refused.restrictions.get()
 
 
 def aino(c):

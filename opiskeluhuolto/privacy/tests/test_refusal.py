@@ -74,9 +74,11 @@ def test_withholding_needs_a_legal_ground_and_a_reason(cast, outcome):
     assert "Kirjoita epäämisen syy; se kerrotaan pyytäjälle." in r.text
     assert not AccessRestriction.objects.exists()
 
+    barred, _other = _two_matters(cast)
     r = _admin(cast).post(
         url,
-        {"outcome": outcome, "ground": "tsl34_others", "reason": WHY, "answer": "Postitettu."},
+        {"outcome": outcome, "ground": "tsl34_others", "reason": WHY, "answer": "Postitettu."}
+        | ({"cases": [barred.pk]} if outcome == "partly" else {}),
     )
     assert r.status_code == 302
     req.refresh_from_db()
@@ -175,7 +177,7 @@ def test_a_refused_guardian_gets_none_of_the_students_welfare_data(cast):
 def test_recording_and_ending_a_refusal_are_audited_and_ending_restores_access(cast):
     _two_matters(cast)
     req = _refuse(cast, _guardian_request(cast))
-    restriction = req.restriction
+    restriction = req.restrictions.get()
     recorded = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCESS_REFUSED)
     assert recorded.object_id == restriction.pk and recorded.student_id_ref == cast.onni.pk
     assert recorded.actor_id == cast.admin.pk and recorded.before is None
@@ -215,7 +217,7 @@ def test_a_refusal_is_the_requesters_only(cast):
 
 
 def test_only_the_register_administration_of_the_students_provider_ends_a_refusal(cast):
-    restriction = _refuse(cast, _guardian_request(cast)).restriction
+    restriction = _refuse(cast, _guardian_request(cast)).restrictions.get()
     for member in ("kuraattori", "rehtori", "guardian_onni"):
         c = Client()
         c.force_login(getattr(cast, member))
@@ -247,7 +249,7 @@ def test_a_refusal_of_the_students_own_access_closes_her_welfare_data_until_it_e
     assert len(aino.get(reverse("api:cases-list")).json()) == 1
 
     req = actions.register_request(cast.aino, by=cast.student, kind="gdpr")
-    restriction = _refuse(cast, req).restriction
+    restriction = _refuse(cast, req).restrictions.get()
     assert restriction.person == cast.student and restriction.student == cast.aino
     after = copy()
     assert after["cases"] == [] and after["referrals"] == [] and after["consents"] == []
