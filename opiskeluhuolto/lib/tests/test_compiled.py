@@ -1,6 +1,7 @@
 """`lib.compiled.get` gives the objects the ORM's `select_related(...).get(pk=...)` gives."""
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -51,3 +52,25 @@ def test_a_missing_or_malformed_key_is_what_the_orm_raises(cast):
         compiled.get(Case, "abc", SELECT)
     with pytest.raises(TypeError):
         compiled.get(Case, None, SELECT)
+
+
+def test_raw_gives_the_objects_raw_querysets_give(cast):
+    """Converted fields (encrypted text, dates), an extra column as an attribute, the
+    column order of the SQL not the model's, and no rows."""
+    open_aino_case(cast)
+    open_aino_case(cast)
+    sql = (
+        "SELECT opened_on, subject, id, status, 1 + id AS plus_one, student_id"
+        " FROM cases_case WHERE student_id = %s ORDER BY id"
+    )
+    expected = list(Case.objects.raw(sql, [cast.aino.pk]))
+    with CaptureQueriesContext(connection) as ctx:
+        got = compiled.raw(Case, sql, [cast.aino.pk])
+    assert len(ctx.captured_queries) == 1
+    assert len(got) == len(expected) >= 2
+    assert [_state(g) for g in got] == [_state(e) for e in expected]
+    assert got[0].plus_one == got[0].pk + 1
+    assert got[0].subject and not got[0].subject.startswith("fernet:")
+    assert compiled.raw(Case, sql, [987654321]) == []
+    with pytest.raises(FieldDoesNotExist):
+        compiled.raw(Case, "SELECT subject FROM cases_case WHERE student_id = %s", [cast.aino.pk])
