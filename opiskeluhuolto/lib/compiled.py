@@ -84,12 +84,13 @@ def _layout(model, columns: tuple[str, ...], alias: str):
     init_names = [f.attname for f in init_fields]
     init_pos = tuple(columns.index(name(f.column)) for f in init_fields)
     extra = tuple((c, pos) for pos, c in enumerate(columns) if c not in model_fields)
-    compiler = connection.ops.compiler("SQLCompiler")(None, connection, alias)
+    # As RawModelIterable: a compiler only for its converters, None for a column no field has.
+    compiler = connection.ops.compiler("SQLCompiler")(None, connection, alias)  # type: ignore[arg-type]
     fields = [model_fields.get(c) for c in columns]
     cols = [f.get_col(f.model._meta.db_table) if f else None for f in fields]
     converters = tuple(
         (pos, tuple(convs), expression)
-        for pos, (convs, expression) in compiler.get_converters(cols).items()
+        for pos, (convs, expression) in compiler.get_converters(cols).items()  # type: ignore[arg-type]
     )
     return init_names, init_pos, extra, converters
 
