@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
+from django.db.models import Model
 from django.db.models.query import DEFAULT_FETCH_MODE, get_related_populators
 
 _PK = -987654320  # a placeholder no real row has
@@ -95,7 +96,7 @@ def _layout(model, columns: tuple[str, ...], alias: str):
     return init_names, init_pos, extra, converters
 
 
-def raw(model, sql: str, params=()) -> list:
+def raw[M: Model](model: type[M], sql: str, params=()) -> list[M]:
     """`list(model.objects.raw(sql, params))`, the columns' meaning worked out once per
     query shape: `RawQuerySet` resolves which column is which field, and builds their
     converters, again on every query (about 0.2 ms each; the register's gate runs four
