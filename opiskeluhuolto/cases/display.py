@@ -5,7 +5,8 @@ Each list is read with plain SQL through `Model.objects.raw`, the people's names
 not with ORM querysets with `select_related` and `prefetch_related`: on this page, read on
 every visit of a case, building those queries cost several times more than running them.
 `raw` still gives model instances with Django's own conversions (dates, decrypted text,
-JSON), so the template keeps `get_kind_display` and the like; the related people come as
+JSON; run through `lib.compiled.raw`, which works out the columns once), so the template
+keeps `get_kind_display` and the like; the related people come as
 plain names (`member_name`, `guardian_name`, `recorder_name`, `member_names`,
 `assessor_name`) instead of user objects.
 """
@@ -16,6 +17,7 @@ from collections import defaultdict
 from datetime import date
 
 from opiskeluhuolto.accounts.models import display_name
+from opiskeluhuolto.lib import compiled
 
 from .models import Case, Consent, ExpertGroupMembership, GuardianProhibition
 
@@ -50,7 +52,7 @@ def expert_group(case: Case, roles_on: date | None = None) -> list[ExpertGroupMe
         " ORDER BY m.ended_on IS NOT NULL, m.ended_on DESC, m.is_responsible DESC,"
         " m.started_on, m.id"
     )
-    rows = ExpertGroupMembership.objects.raw(sql, [*params, case.pk])
+    rows = compiled.raw(ExpertGroupMembership, sql, [*params, case.pk])
     memberships = list(rows)
     for m in memberships:
         m.member_name = display_name(m.first_name, m.last_name, m.username)  # type: ignore[attr-defined]  # columns of the raw query
@@ -66,7 +68,8 @@ def consents(case: Case) -> list[Consent]:
     What the consent covers (`scope`) is not shown on the page and not read. The named
     members come in the same query, a row per consent and member (one round trip, not two,
     for every reader of a case, issue 21); the rows of one consent are made one."""
-    rows = Consent.objects.raw(
+    rows = compiled.raw(
+        Consent,
         "SELECT c.id, c.case_id, c.kind, c.given_by, c.guardian_id, c.capacity_assessment,"
         " c.capacity_assessed_by_id, c.how, c.given_on, c.named_roles, c.other_participants, c.recipient,"
         " c.withdrawn_at, c.withdrawn_on,"
@@ -109,7 +112,8 @@ def prohibitions(case: Case) -> list[GuardianProhibition]:
     those covering all the student's matters), in force or lifted, newest first.
 
     The assessment of the minor's interest is not shown on the page and not read."""
-    rows = GuardianProhibition.objects.raw(
+    rows = compiled.raw(
+        GuardianProhibition,
         "SELECT p.id, p.case_id, p.reason, p.assessor_profession, p.decided_on, p.lifted_at,"
         " u.first_name, u.last_name, u.username"
         " FROM cases_guardianprohibition p JOIN accounts_user u ON u.id = p.assessed_by_id"

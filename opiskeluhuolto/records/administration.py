@@ -9,10 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.choices import ChoiceLabels
+
 from .fields import EncryptedTextField
 
 
-class RectificationRequest(models.Model):
+class RectificationRequest(ChoiceLabels):
     """A request to rectify the record (LAW.md L-GDPR-3); its decision becomes an entry."""
 
     class Status(models.TextChoices):

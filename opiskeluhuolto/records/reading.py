@@ -24,6 +24,7 @@ from opiskeluhuolto.access.cases import cases_visible_to
 from opiskeluhuolto.access.identification import require_for_basis
 from opiskeluhuolto.access.permissions import Permissions
 from opiskeluhuolto.cases.models import Case
+from opiskeluhuolto.lib import compiled
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution, Student
 
 from . import log
@@ -52,7 +53,8 @@ class RecordView:
 
 
 def _rows(model, sql: str, *params) -> list:
-    return list(model.objects.raw(sql, params))
+    """`Model.objects.raw`, with the column layout worked out once (`lib.compiled.raw`)."""
+    return compiled.raw(model, sql, params)
 
 
 def _load(case: Case, basis: str, *, disclosures: bool, rectifications: bool) -> RecordView | None:

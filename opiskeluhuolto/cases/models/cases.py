@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.choices import ChoiceLabels
 from opiskeluhuolto.lib.fields import EncryptedTextField
 from opiskeluhuolto.organisation.models import (
     Institution,
@@ -25,7 +26,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status=Case.Status.OPEN)
 
 
-class Case(models.Model):
+class Case(ChoiceLabels):
     """A student's matter handled by an expert group (LAW.md L-14-*, L-19-1, L-21-2)."""
 
     class Status(models.TextChoices):

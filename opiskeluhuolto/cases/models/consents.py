@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opiskeluhuolto.lib.choices import ChoiceLabels
 from opiskeluhuolto.lib.fields import EncryptedTextField
 from opiskeluhuolto.organisation.models import (
     Provider,
@@ -21,7 +22,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels):
     """A specified consent (LAW.md L-19-1..3, L-23-1, L-GDPR-8).
 
     Given by the student, or by the guardian with a recorded assessment that
