@@ -18,10 +18,9 @@ Models are imported inside functions: this module is loaded with the
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -30,6 +29,7 @@ from opiskeluhuolto.access.primitives import RulePrimitives
 from opiskeluhuolto.lib import compiled
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES
 
+from .member_cases import member_cases_sql
 from .roles import SCHOOL_STAFF_ROLES
 
 if TYPE_CHECKING:
@@ -42,37 +42,6 @@ MEMBERSHIP, REGISTER_ADMIN, OWN_DATA, GUARDIAN = (
     "own_data",
     "guardian",
 )
-
-
-_USER, _DAY = -987654321, date(1, 1, 2)  # placeholders no real row or day has
-
-
-@lru_cache(maxsize=8)
-def _compiled_member_cases(alias: str) -> tuple[str, tuple]:
-    """The SQL of "the case ids of a user's memberships active on a day", compiled by the
-    ORM from `MembershipQuerySet.active_on` with placeholder values, and which parameter
-    is the user, which the day (any other value is a constant of the definition)."""
-    from opiskeluhuolto.cases.models import ExpertGroupMembership
-
-    query = (
-        ExpertGroupMembership.objects.using(alias)
-        .filter(user_id=_USER)
-        .active_on(_DAY)
-        .values_list("case_id", flat=True)
-        .query
-    )
-    sql, params = query.get_compiler(alias).as_sql()
-    day = connections[alias].ops.adapt_datefield_value(_DAY)
-    slots = tuple("user" if p == _USER else "day" if p == day else ("value", p) for p in params)
-    return sql, slots
-
-
-def member_cases_sql(alias: str, user_id: int, day: date) -> tuple[str, list]:
-    """The SQL and parameters that `member_case_ids` runs: one definition, `active_on`."""
-    sql, slots = _compiled_member_cases(alias)
-    adapted = connections[alias].ops.adapt_datefield_value(day)
-    params = [user_id if s == "user" else adapted if s == "day" else s[1] for s in slots]
-    return sql, params
 
 
 class CaseRules(RulePrimitives):

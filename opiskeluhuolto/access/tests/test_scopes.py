@@ -86,7 +86,7 @@ def test_member_case_ids_agree_with_active_memberships_on_every_day(cast):
 def test_member_case_ids_follow_a_condition_added_to_active_on(cast, monkeypatch):
     """One definition: a condition added to `MembershipQuerySet.active_on` reaches the
     register's gate without touching `access` (here: only responsible members count)."""
-    from opiskeluhuolto.access import cases as case_rules
+    from opiskeluhuolto.access import member_cases
     from opiskeluhuolto.access.permissions import Permissions
     from opiskeluhuolto.cases.models import MembershipQuerySet
     from opiskeluhuolto.cases.tests.story import open_aino_case
@@ -99,12 +99,12 @@ def test_member_case_ids_follow_a_condition_added_to_active_on(cast, monkeypatch
         "active_on",
         lambda self, day: original(self, day).filter(is_responsible=True),
     )
-    case_rules._compiled_member_cases.cache_clear()
+    member_cases._compiled_member_cases.cache_clear()
     try:
         assert Permissions(cast.supervisor, cast.today).member_case_ids == set()
         assert Permissions(cast.kuraattori, cast.today).member_case_ids == {aino.pk}
     finally:
-        case_rules._compiled_member_cases.cache_clear()
+        member_cases._compiled_member_cases.cache_clear()
 
 
 def test_the_campus_rule_and_its_query_agree(cast):
