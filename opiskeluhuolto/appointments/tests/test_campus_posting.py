@@ -8,6 +8,7 @@ Both now ask `Grant.reaches`; the last test keeps the two from ever disagreeing 
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -15,11 +16,13 @@ from opiskeluhuolto.access import for_user
 from opiskeluhuolto.access.appointments import bookings_visible_to, requests_visible_to
 from opiskeluhuolto.appointments import actions
 from opiskeluhuolto.appointments.models import AppointmentRequest, Booking
+from opiskeluhuolto.lib import hetu
 from opiskeluhuolto.organisation import actions as org_actions
-from opiskeluhuolto.organisation.models import Campus, Role
+from opiskeluhuolto.organisation.models import Campus, Role, Student
 from opiskeluhuolto.testing.cast import _user
 
 from .conftest import at
+from .test_page_queries import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,62 @@ def test_referrals_and_appointments_follow_one_campus_rule(posted):
             assert can.view_appointment_request(req) == can.handle_referrals(
                 student.institution, student.campus_id
             ), (name, student.first_name)
+
+
+def test_a_campus_posted_work_list_costs_the_same_statements_as_its_queue_grows(posted):
+    """The work list of a kuraattori posted to a campus (the campus rule in both list
+    queries, `_staff_q`) costs as many statements with one request and booking in view as
+    with several, of both campuses and of a student with no campus recorded; and as many
+    as the institution-wide kuraattori's list (issue 21, item 3)."""
+    cast = posted
+    url = reverse("appointments:work")
+    kerttu = _client(cast.kerttu)
+    before = queries(kerttu, url)
+    assert queries(_client(cast.kuraattori), url) == before
+    Student.objects.filter(pk=cast.onni.pk).update(campus=cast.campus2)
+    born = date(2009, 3, 1)
+    nelli = org_actions.enrol_student(
+        institution=cast.lukio,
+        first_name="Nelli",
+        last_name="Kampukseton",
+        date_of_birth=born,
+        hetu=hetu.make(born, 906),
+    )
+    for student, (hh, mm) in ((cast.onni, (9, 0)), (nelli, (9, 45)), (cast.aino, (10, 30))):
+        actions.create_request(
+            student,
+            service=Role.SOCIAL_WORKER,
+            requested_by="other",
+            channel="phone",
+            actor=cast.kuraattori,
+            requester_description="opettaja",
+        )
+        actions.book(
+            student=student,
+            professional=cast.kuraattori,
+            starts_at=at(date(2026, 11, 11), hh, mm),
+            actor=cast.kuraattori,
+            service=Role.SOCIAL_WORKER,
+        )
+    assert queries(kerttu, url) == before
+    lasse = _client(cast.lasse)
+    assert queries(lasse, url) == before
+    # Lasse sees his campus's student and the one with no campus, never Aino.
+    seen = {cast.onni.pk, nelli.pk}
+    assert set(requests_visible_to(cast.lasse).values_list("student_id", flat=True)) == seen
+    assert set(bookings_visible_to(cast.lasse).values_list("student_id", flat=True)) == seen
+
+
+def test_the_work_lists_join_to_the_students_has_its_covering_index():
+    """The work lists join every open request and booking of the unit to its student for
+    the campus rule and the names: `org_student_id_campus_name_idx` answers that join
+    without reading the table (bench/README.md, "The staff work list's joins to the
+    students"). Dropped or reordered, the join reads a table row per request again."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Student._meta.db_table)
+    assert indexes["org_student_id_campus_name_idx"]["columns"] == [
+        "id",
+        "campus_id",
+        "last_name",
+        "first_name",
+    ]
