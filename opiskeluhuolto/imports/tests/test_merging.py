@@ -103,22 +103,30 @@ def lukio_students(cast, count: int, *, first: int) -> list[Student]:
     ]
 
 
-def test_a_merge_equals_one_fresh_import_of_the_merged_marks(cast, monkeypatch):
-    inst = cast.lukio
-    other = Campus.objects.create(institution=inst, name="Kallio")
-    group = StudentGroup.objects.create(institution=inst, campus=other, name="24B")
+def two_campus_students(cast, count: int, *, first: int):
+    """A second campus (Kallio) with a group of its own, and `count` students: every
+    second on the lukio's campus in its group, the others on Kallio, in its group or none.
+    Returns (the campus, its group, the students)."""
+    other = Campus.objects.create(institution=cast.lukio, name="Kallio")
+    group = StudentGroup.objects.create(institution=cast.lukio, campus=other, name="24B")
     students = [
         Student.objects.create(
-            institution=inst,
+            institution=cast.lukio,
             campus=cast.lukio_campus if n % 2 else other,
             group=cast.group if n % 2 else (group if n % 3 else None),
             first_name="Testi",
             last_name=f"Oppilas{n:02d}",
             date_of_birth=date(2009, 1, 1),
-            oppijanumero=f"1.2.246.562.24.{40_000_000_000 + n:011d}",
+            oppijanumero=f"1.2.246.562.24.{first + n:011d}",
         )
-        for n in range(8)
+        for n in range(count)
     ]
+    return other, group, students
+
+
+def test_a_merge_equals_one_fresh_import_of_the_merged_marks(cast, monkeypatch):
+    inst = cast.lukio
+    other, group, students = two_campus_students(cast, 8, first=40_000_000_000)
     first = _marks(students, _days(date(2026, 9, 28), 30))
     # The re-export: the same weeks with every 11th mark changed, some weeks the same,
     # new days at the end, and a student who has no marks stored in them.
@@ -210,20 +218,7 @@ def test_a_reexport_moves_the_monthly_rollups_by_its_changes(cast, settings, mon
     a fresh import of the merged marks and a rebuild of the rollups from the summaries.
     A cell without its rollup row (rollups out of step) has the months recounted."""
     inst = cast.lukio
-    other = Campus.objects.create(institution=inst, name="Kallio")
-    group = StudentGroup.objects.create(institution=inst, campus=other, name="24B")
-    students = [
-        Student.objects.create(
-            institution=inst,
-            campus=cast.lukio_campus if n % 2 else other,
-            group=cast.group if n % 2 else (group if n % 3 else None),
-            first_name="Testi",
-            last_name=f"Oppilas{n:02d}",
-            date_of_birth=date(2009, 1, 1),
-            oppijanumero=f"1.2.246.562.24.{40_000_000_200 + n:011d}",
-        )
-        for n in range(9)
-    ]
+    other, group, students = two_campus_students(cast, 9, first=40_000_000_200)
     days = _days(date(2026, 9, 21), 35)  # September to November
     first = _marks(students, days)
     again = _marks(students, days, shift=3, every=9)
