@@ -12,10 +12,16 @@ from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.records import actions as record_actions
 
 
-def open_aino_case(cast, *, members=None, responsible=None):
-    referral = actions.file_referral(
-        cast.aino, by=cast.teacher, channel="staff", reason="Poissaoloja ja väsymystä."
-    )
+def open_aino_case(
+    cast,
+    *,
+    members=None,
+    responsible=None,
+    reason="Poissaoloja ja väsymystä.",
+    subject="Opiskelujen tukeminen",
+    background="Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta.",
+):
+    referral = actions.file_referral(cast.aino, by=cast.teacher, channel="staff", reason=reason)
     members = members or [cast.kuraattori, cast.supervisor]
     consent = expert_groups.give_consent(
         cast.aino,
@@ -29,8 +35,8 @@ def open_aino_case(cast, *, members=None, responsible=None):
     return expert_groups.open_case(
         referral,
         by=cast.kuraattori,
-        subject="Opiskelujen tukeminen",
-        background="Opettaja on huolissaan Ainon poissaoloista ja jaksamisesta.",
+        subject=subject,
+        background=background,
         consent=consent,
         members=members,
         responsible=responsible or cast.kuraattori,

@@ -15,8 +15,7 @@ from django.utils import translation
 
 from opiskeluhuolto.access.models import AccessRestriction
 from opiskeluhuolto.audit.models import AuditEvent
-from opiskeluhuolto.cases import actions as case_actions
-from opiskeluhuolto.cases import expert_groups
+from opiskeluhuolto.cases.tests.story import open_aino_case
 from opiskeluhuolto.privacy import actions
 from opiskeluhuolto.privacy.models import DataRequest
 from opiskeluhuolto.privacy.tests.test_guardian_copy import (
@@ -127,32 +126,16 @@ def test_recording_and_ending_a_partial_refusal_are_audited_per_matter(cast):
 
 
 def _aino_second_case(cast):
-    referral = case_actions.file_referral(
-        cast.aino, by=cast.teacher, channel="staff", reason="Kiusaamisepäily välitunnilla."
-    )
-    consent = expert_groups.give_consent(
-        cast.aino,
-        recorded_by=cast.kuraattori,
-        kind="expert_group",
-        given_by="student",
-        how="written",
-        given_on=cast.today,
-        named_members=[cast.kuraattori],
-    )
-    return expert_groups.open_case(
-        referral,
-        by=cast.kuraattori,
+    return open_aino_case(
+        cast,
+        members=[cast.kuraattori],
+        reason="Kiusaamisepäily välitunnilla.",
         subject="Kiusaamisen selvittely",
         background="Välituntivalvoja huomasi tilanteen.",
-        consent=consent,
-        members=[cast.kuraattori],
-        responsible=cast.kuraattori,
     )
 
 
 def test_a_student_answered_in_part_loses_exactly_the_ticked_matter_until_it_ends(cast):
-    from opiskeluhuolto.cases.tests.story import open_aino_case
-
     kept = open_aino_case(cast)
     barred = _aino_second_case(cast)
     aino = Client()
@@ -215,8 +198,6 @@ def test_an_answer_in_part_names_a_matter_with_every_error_at_once(cast):
 
 def test_an_answer_in_part_names_only_the_students_own_matters(cast):
     from django.core.exceptions import ValidationError
-
-    from opiskeluhuolto.cases.tests.story import open_aino_case
 
     _two_matters(cast)
     ainos = open_aino_case(cast)
