@@ -322,6 +322,7 @@ def case_page(request, pk):
     )
     # The memberships once, with whether each member still holds a role (for staff).
     memberships = case_display.expert_group(case, roles_on=can.today if staff_view else None)
+    basis = can.case_basis(case)
     context = {
         "case": case,
         "view": view,
@@ -334,7 +335,11 @@ def case_page(request, pk):
         "can_decide": can.decide_rectification(case),
         "can_consent_own": not staff_view and can.give_own_consent(case),
         "keeper": None if staff_view else register_keeper(case),
-        "own_copy": can.case_basis(case) in (access.OWN_DATA, access.GUARDIAN),
+        "own_copy": basis in (access.OWN_DATA, access.GUARDIAN),
+        # Who else sees the matter, told truthfully to the student and her guardian.
+        "confidential_about": case.student.first_name if basis == access.GUARDIAN else "",
+        "guardians_see": basis == access.OWN_DATA
+        and access.guardians_may_see_case(case, can.today),
         "memberships": memberships,
         "without_role": (
             case_display.members_without_role(memberships, can.today) if staff_view else []

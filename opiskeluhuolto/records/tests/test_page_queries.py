@@ -99,8 +99,9 @@ def test_case_page_query_count_does_not_grow_with_consents_and_prohibitions(cast
         # prohibitions (issue 21: the memberships and the named members are no longer
         # queries of their own)
         ("kuraattori", 12),
-        # no rectification requests or prohibitions; the gate's own student
-        ("student", 11),
+        # no rectification requests or prohibitions; the gate's own student; whether
+        # her guardians see the matter (the page tells her who sees it)
+        ("student", 12),
         # and the gate's guarded students and prohibitions in force
         ("guardian", 13),
     ],
