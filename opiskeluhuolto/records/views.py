@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,6 +25,7 @@ from opiskeluhuolto.access.identification import (
 from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.cases import display as case_display
 from opiskeluhuolto.lib.forms import apply_errors
+from opiskeluhuolto.lib.names import possessive
 from opiskeluhuolto.organisation.models import Student
 
 from . import actions, review
@@ -338,6 +340,9 @@ def case_page(request, pk):
         "own_copy": basis in (access.OWN_DATA, access.GUARDIAN),
         # Who else sees the matter, told truthfully to the student and her guardian.
         "confidential_about": case.student.first_name if basis == access.GUARDIAN else "",
+        "owner": (
+            possessive(case.student.first_name, get_language()) if basis == access.GUARDIAN else ""
+        ),
         "guardians_see": basis == access.OWN_DATA
         and access.guardians_may_see_case(case, can.today),
         "memberships": memberships,

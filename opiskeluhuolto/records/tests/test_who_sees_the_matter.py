@@ -53,3 +53,11 @@ def test_under_a_prohibition_only_the_student_and_the_staff_see_it(cast, case):
 def test_an_adult_students_guardians_see_nothing(cast, case):
     eighteen = case.student.date_of_birth.replace(year=case.student.date_of_birth.year + 18)
     assert not guardians_may_see_case(case, eighteen)
+
+
+def test_the_guardian_is_offered_the_students_reads_not_her_own(cast, case):
+    text = page(cast.guardian, case)
+    name = case.student.first_name
+    button = 'hds-button__label">Kuka on lukenut '
+    assert f"{button}{name}n tietoja" in text and f"{button}tietojani" not in text
+    assert f"{button}tietojani" in page(cast.student, case)
