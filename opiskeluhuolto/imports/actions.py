@@ -36,9 +36,18 @@ STALE_AFTER = timedelta(hours=2)
 
 
 def create_run(
-    institution: Institution, *, kind: str, path: Path, file_name: str, user=None
+    institution: Institution,
+    *,
+    kind: str,
+    path: Path,
+    file_name: str,
+    user=None,
+    sha256: str = "",
 ) -> ImportRun:
-    return ImportRun.objects.create(
+    """A queued run of the file at `path`. With the file's `sha256` (hashed as it was
+    uploaded), a file this institution has imported before is a finished duplicate at once,
+    and nothing is queued; the import checks again when it runs (`runs.claim`)."""
+    run = ImportRun.objects.create(
         institution=institution,
         kind=kind,
         file_name=file_name[:200],
@@ -46,6 +55,9 @@ def create_run(
         bytes_total=path.stat().st_size,
         started_by=user,
     )
+    if sha256 and runs.imported_before(run, sha256):
+        return _duplicate(run, sha256)
+    return run
 
 
 def mark_stale_runs() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from opiskeluhuolto.access.insights import (
 from . import actions
 from .errors import message
 from .forms import UploadForm
+from .models import ImportRun
 from .tasks import run_import_task
 
 
@@ -36,9 +38,13 @@ def index(request):
     form = UploadForm(request.POST or None, request.FILES or None, institutions=institutions)
     if request.method == "POST" and form.is_valid():
         path = upload_dir() / f"{uuid.uuid4()}.csv"
+        # Hashed as it is written, so a file imported before is refused now, not after
+        # the task has read it all (a year's attendance is a gigabyte).
+        digest = hashlib.sha256()
         with open(path, "wb") as out:
             for chunk in form.cleaned_data["file"].chunks():
                 out.write(chunk)
+                digest.update(chunk)
         with transaction.atomic():
             run = actions.create_run(
                 form.cleaned_data["institution"],
@@ -46,8 +52,12 @@ def index(request):
                 path=path,
                 file_name=form.cleaned_data["file"].name,
                 user=request.user,
+                sha256=digest.hexdigest(),
             )
-            transaction.on_commit(lambda: run_import_task.enqueue(run.pk))
+            if run.status == ImportRun.Status.DUPLICATE:
+                path.unlink(missing_ok=True)  # the upload holds learner ids: not kept
+            else:
+                transaction.on_commit(lambda: run_import_task.enqueue(run.pk))
         return redirect("imports:run", pk=run.pk)
     actions.mark_stale_runs()
     runs = import_runs_visible_to(request.user).select_related("institution")[:50]

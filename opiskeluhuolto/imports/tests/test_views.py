@@ -98,3 +98,25 @@ def test_api_lists_runs_with_errors(
     data = client.get(reverse("api:imports-run", args=[run.pk])).json()
     assert data["status"] == "failed"
     assert data["errors"][0]["line"] == 2 and data["errors"][0]["code"] == "date"
+
+
+def test_a_file_imported_before_is_refused_at_upload_without_a_task(
+    client, learners, upload_dir, django_capture_on_commit_callbacks
+):
+    """The upload is hashed as it is written: the same file again is a duplicate at once,
+    no task reads it, and the uploaded copy is not kept."""
+    client.force_login(learners.admin)
+    text = marks(f"{AINO};16.11.2026;1;ENA01;X")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, learners, text)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = upload(client, learners, text, name="again.csv")
+    again = ImportRun.objects.get(file_name="again.csv")
+    assert again.status == ImportRun.Status.DUPLICATE
+    assert again.sha256 == ImportRun.objects.get(file_name="wilma.csv").sha256
+    assert callbacks == []  # nothing queued
+    assert list(upload_dir.iterdir()) == []
+    assert count_marks() == 1
+    assert response["Location"] == reverse("imports:run", args=[again.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "hx-trigger" not in page  # finished at once: no polling
