@@ -14,6 +14,20 @@ from django.dispatch import receiver
 
 from opiskeluhuolto.access.identification import SESSION_KEY
 
+#: What is kept of a provider's claims after the sign-in: who issued the identity, its
+#: opaque subject and how strongly it was identified (for the audit of a sign-in). The
+#: rest (a Suomi.fi identity code, names, e-mail, a learner id) is read once at sign-in
+#: (`adapters.person_for_claims`) and not stored: allauth would keep it in
+#: `SocialAccount.extra_data`, unencrypted and never deleted (docs/dpia.md, R9).
+KEPT_CLAIMS = ("iss", "sub", "aud", "acr", "amr", "auth_time")
+
+
+def kept_claims(extra_data: dict) -> dict:
+    """`extra_data` without what `KEPT_CLAIMS` leaves out: the ID token's kept claims
+    only, no user info."""
+    token = id_token_claims(extra_data)
+    return {"id_token": {k: token[k] for k in KEPT_CLAIMS if k in token}}
+
 
 def id_token_claims(extra_data: dict) -> dict:
     """The ID token's claims from a social account's extra data ({} if none).
@@ -29,10 +43,16 @@ def record_identification(sender, request, user, sociallogin=None, **kwargs) -> 
     request.session.pop(SESSION_KEY, None)
     if sociallogin is None:
         return
-    claims = id_token_claims(sociallogin.account.extra_data)
+    account = sociallogin.account
+    claims = id_token_claims(account.extra_data)
     request.session[SESSION_KEY] = {
-        "provider": sociallogin.account.provider,
+        "provider": account.provider,
         "acr": str(claims.get("acr") or ""),
         "at": int(time.time()),
         "user": user.pk,
     }
+    # allauth has saved every claim by now (linking or updating the account): keep only
+    # `KEPT_CLAIMS`, in the row and in memory.
+    account.extra_data = kept_claims(account.extra_data)
+    if account.pk:
+        type(account).objects.filter(pk=account.pk).update(extra_data=account.extra_data)

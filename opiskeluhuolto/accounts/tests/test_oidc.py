@@ -95,6 +95,23 @@ def test_sign_in_maps_the_identity_code_to_the_student(client, cast, oidc_settin
     assert client.session[SESSION_KEY]["acr"] == oidc.SUOMIFI_LOA3
 
 
+def test_sign_in_keeps_no_identity_code_or_name_of_the_claims(
+    client, cast, oidc_settings, provider_url
+):
+    """The claims are read once at sign-in; the account keeps only who issued the
+    identity, its subject and its level (docs/dpia.md, R9), on every sign-in."""
+    oidc.set_person(provider_url, AINO_SUB, strong_claims(cast))
+    for _ in range(2):  # linking the identity, then signing in with it again
+        sign_in(client, "suomifi", AINO_SUB)
+        assert client.session[SESSION_KEY]["acr"] == oidc.SUOMIFI_LOA3
+        stored = SocialAccount.objects.get(provider="suomifi", uid=AINO_SUB).extra_data
+        assert cast.aino.hetu not in str(stored) and "Opiskelija" not in str(stored)
+        assert stored["id_token"]["acr"] == oidc.SUOMIFI_LOA3
+        assert stored["id_token"]["sub"] == AINO_SUB
+        assert set(stored) == {"id_token"}
+        client.post(reverse("account_logout"))
+
+
 def test_sign_in_maps_the_learner_id_through_mpassid(client, cast, oidc_settings, provider_url):
     cast.aino.oppijanumero = "1.2.246.562.24.10000000008"
     cast.aino.save()
