@@ -30,10 +30,19 @@ def _actor_name(by) -> str:
 
 
 def record_many(
-    kind: str, objs, *, by, provider_id: int | None, after, student_of=None, source: str
+    kind: str,
+    objs,
+    *,
+    by,
+    provider_id: int | None,
+    after=None,
+    before=None,
+    student_of=None,
+    source: str,
 ) -> int:
-    """One event per row of a bulk change (an import): `after(obj)` gives each row's state.
-    Written in one INSERT per 2,000 rows, in the caller's transaction."""
+    """One event per row of a bulk change (an import): `after(obj)` gives each row's state
+    after the change, `before(obj)` before it (a removal). Written in one INSERT per 2,000
+    rows, in the caller's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the transaction of the change")
     actor = by if getattr(by, "pk", None) else None
@@ -47,7 +56,8 @@ def record_many(
             object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
             object_id=obj.pk,
             student_id_ref=student_of(obj) if student_of else None,
-            after=after(obj),
+            before=before(obj) if before else None,
+            after=after(obj) if after else None,
         )
         for obj in objs
     ]

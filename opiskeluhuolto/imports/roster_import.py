@@ -101,6 +101,11 @@ def _write_roster(inst: Institution, rows: list, campuses: dict[str, Campus], *,
 
 
 def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: int) -> None:
+    """The guardians each row lists become the student's guardians: links are added, and a
+    student's links to guardians her row no longer lists are removed (a change of custody
+    must end access to a minor's welfare data, L-18-1; docs/dpia.md R2). A row with no
+    guardians changes nothing: an export without them says nothing about custody. Every
+    added and removed link is audited."""
     emails = {e for r in rows for e in r.guardian_emails}
     if not emails:
         return
@@ -128,6 +133,24 @@ def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: 
         student_of=lambda link: link.student_id,
         source=audit.Source.IMPORT,
     )
+    listed = {(by_opp[r.oppijanumero].pk, users[e].pk) for r in rows for e in r.guardian_emails}
+    former = [
+        link
+        for link in Guardianship.objects.filter(
+            student_id__in={student for student, _guardian in listed}
+        ).order_by("pk")
+        if (link.student_id, link.guardian_id) not in listed
+    ]
+    audit.record_many(
+        audit.Kind.GUARDIANSHIP_REMOVED,
+        former,
+        by=by,
+        provider_id=provider_id,
+        before=lambda link: audit.state(link, "student", "guardian"),
+        student_of=lambda link: link.student_id,
+        source=audit.Source.IMPORT,
+    )
+    Guardianship.objects.filter(pk__in=[link.pk for link in former]).delete()
 
 
 def import_progress(

@@ -181,6 +181,32 @@ def test_roster_creates_students_groups_interruptions_and_guardians(do_import, l
     assert do_import(text, kind="roster").status == ImportRun.Status.DUPLICATE
 
 
+def test_roster_removes_the_guardians_a_row_no_longer_lists(do_import, learners):
+    """A change of custody ends the former guardian's link (and with it any access to the
+    minor's welfare data); a row with no guardians leaves the links alone. Audited."""
+    from opiskeluhuolto import audit
+    from opiskeluhuolto.audit.models import AuditEvent
+
+    opp = "1.2.246.562.24.30000000001"
+    row = "1.2.246.562.24.30000000001;Uusi;Ulla;3.4.2010;25B;Etu-Töölö;läsnä;;;{}\n"
+    assert do_import(ROSTER_HEADER + row.format("aiti@example.fi,isa@example.fi"), kind="roster")
+    ulla = Student.objects.get(oppijanumero=opp)
+
+    def guardians():
+        return set(ulla.guardianships.values_list("guardian__email", flat=True))
+
+    assert guardians() == {"aiti@example.fi", "isa@example.fi"}
+    run = do_import(ROSTER_HEADER + row.format("aiti@example.fi"), kind="roster", name="2.csv")
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors
+    assert guardians() == {"aiti@example.fi"}
+    removed = AuditEvent.objects.get(kind=audit.Kind.GUARDIANSHIP_REMOVED)
+    assert removed.student_id_ref == ulla.pk and removed.source == audit.Source.IMPORT
+    assert removed.before["student"] == ulla.pk and removed.after is None
+    # An export without guardians says nothing about custody.
+    do_import(ROSTER_HEADER + row.format(""), kind="roster", name="3.csv")
+    assert guardians() == {"aiti@example.fi"}
+
+
 def test_roster_errors_reject_everything(do_import):
     text = ROSTER_HEADER + (
         "1.2.246.562.24.30000000001;Uusi;Ulla;3.4.2010;25B;Etu-Töölö;läsnä;;;\n"
