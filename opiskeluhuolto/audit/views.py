@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access import audit as access_audit
+from opiskeluhuolto.accounts.reconfirm import second_factor_recently_confirmed
 from opiskeluhuolto.lib.csvexport import csv_response
 
 from .forms import EventFilterForm
@@ -61,6 +62,7 @@ def events(request):
 
 
 @access_audit.reader
+@second_factor_recently_confirmed  # the file names people and students, as other exports
 def export(request):
     form, rows = _filtered(request)
     if form.is_bound and not form.is_valid():

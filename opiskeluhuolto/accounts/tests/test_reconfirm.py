@@ -91,6 +91,20 @@ def test_exports_need_a_fresh_second_factor(client, cast, settings):
             ), url
 
 
+def test_the_audit_trail_export_needs_a_fresh_second_factor(client, cast, settings):
+    """The audit trail's CSV names people and students, as the other exports do."""
+    settings.STAFF_MFA_MAX_AGE_SECONDS = 600
+    TOTP.activate(cast.admin, SECRET)
+    url = reverse("audit:export")
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        sign_in_with_totp(client, cast.admin.username)
+        traveller.shift(60)
+        assert client.get(url).status_code == 200
+        traveller.shift(11 * 60)
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
 def test_people_without_a_second_factor_are_not_stopped_here(client, cast):
     """Staff without TOTP are sent to set it up when it is required
     (RequireStaffMFAMiddleware); the re-confirmation only asks for a factor one has."""
