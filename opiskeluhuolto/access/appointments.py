@@ -184,6 +184,21 @@ def _staff_q(can) -> Q:
     return q
 
 
+def own_student_only(can) -> int | None:
+    """The student's key when `requests_visible_to` and `bookings_visible_to` are exactly
+    the rows of one student (`student_id = key`): a signed-in student who is no guardian
+    and no welfare professional. Then a page may run that filter as a query compiled once
+    (`appointments.compiled`); otherwise None, and the scopes below decide."""
+    if (
+        not can.is_authenticated
+        or can.own_student is None
+        or can.guarded_student_ids
+        or can.is_welfare_professional
+    ):
+        return None
+    return can.own_student.pk
+
+
 def requests_visible_to(user) -> AppointmentRequestQuerySet:
     """Every request `view_appointment_request` allows, as a queryset."""
     from opiskeluhuolto.appointments.models import AppointmentRequest
