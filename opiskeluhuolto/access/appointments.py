@@ -205,15 +205,21 @@ def requests_visible_to(user) -> AppointmentRequestQuerySet:
 
     from .permissions import for_user
 
-    can = for_user(user)
+    q = requests_q(for_user(user))
+    return AppointmentRequest.objects.none() if q is None else AppointmentRequest.objects.filter(q)
+
+
+def requests_q(can) -> Q | None:
+    """`requests_visible_to` as a filter (None: nothing), for a page that compiles its
+    query once per shape of the filter (`appointments.compiled.filtered`)."""
     if not can.is_authenticated:
-        return AppointmentRequest.objects.none()
+        return None
     q = Q(student_id__in=can.guarded_student_ids, requested_by_user_id=can._user_id())
     if can.own_student:
         q |= Q(student_id=can.own_student.pk)
     if can.is_welfare_professional:
         q |= _staff_q(can)
-    return AppointmentRequest.objects.filter(q)
+    return q
 
 
 def bookings_visible_to(user) -> BookingQuerySet:
@@ -221,9 +227,14 @@ def bookings_visible_to(user) -> BookingQuerySet:
 
     from .permissions import for_user
 
-    can = for_user(user)
+    q = bookings_q(for_user(user))
+    return Booking.objects.none() if q is None else Booking.objects.filter(q)
+
+
+def bookings_q(can) -> Q | None:
+    """`bookings_visible_to` as a filter (None: nothing), as `requests_q`."""
     if not can.is_authenticated:
-        return Booking.objects.none()
+        return None
     # A guardian's branch only for a guardian: built for no students it matched nothing
     # but still joined the requests into every query (planned on each staff work list).
     q = (
@@ -236,7 +247,7 @@ def bookings_visible_to(user) -> BookingQuerySet:
         q |= Q(student_id=can.own_student.pk)
     if can.is_welfare_professional:
         q |= _staff_q(can)
-    return Booking.objects.filter(q)
+    return q
 
 
 # --- fetch-and-check ---------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
 
 _INT = -987_654_000  # placeholders no real key has
@@ -47,7 +47,9 @@ def _placeholder(i: int, kind: type, connection) -> tuple[Any, Any, Callable[[An
 
 
 @lru_cache(maxsize=64)
-def _plan(key: Hashable, build: Callable[..., QuerySet], kinds: tuple[type, ...], alias: str):
+def _plan(
+    key: Hashable, build: Callable[..., QuerySet], kinds: tuple[type, ...], alias: str, strict: bool
+):
     connection = connections[alias]
     placeholders = [_placeholder(i, kind, connection) for i, kind in enumerate(kinds)]
     queryset = build(*[p[0] for p in placeholders])
@@ -59,7 +61,9 @@ def _plan(key: Hashable, build: Callable[..., QuerySet], kinds: tuple[type, ...]
         return None
     held = [p[1] for p in placeholders]
     slots = tuple(held.index(p) if p in held else None for p in params)
-    if {s for s in slots if s is not None} != set(range(len(kinds))):
+    # `strict`: every value is a parameter. A filter's branch that matches nothing (a
+    # guardian's, for no children) is left out by the ORM with its values.
+    if strict and {s for s in slots if s is not None} != set(range(len(kinds))):
         raise ValueError(f"{key!r}: a placeholder is missing from the SQL or made no parameter")
     fields = [s[0] for s in compiler.select[: compiler.col_count]]
     converters = tuple(
@@ -78,7 +82,7 @@ def _plan(key: Hashable, build: Callable[..., QuerySet], kinds: tuple[type, ...]
     return sql, tuple(params), slots, adapt, converters, compiler.col_count, names
 
 
-def rows(key: Hashable, model, build: Callable[..., QuerySet], *values) -> list:
+def rows(key: Hashable, model, build: Callable[..., QuerySet], *values, strict=True) -> list:
     """`list(build(*values))` for a `build` returning a `values()` (dicts) or
     `values_list()` (tuples) queryset of `model`, compiled once per `key`, the values'
     types and database. `build` must give the same query for any values of the same
@@ -86,7 +90,7 @@ def rows(key: Hashable, model, build: Callable[..., QuerySet], *values) -> list:
     own; the same `key` must always come with the same `build`."""
     kinds = tuple(datetime if isinstance(v, datetime) else type(v) for v in values)
     alias = router.db_for_read(model)
-    plan = _plan(key, build, kinds, alias)
+    plan = _plan(key, build, kinds, alias, strict)
     if plan is None:  # the filters match nothing whatever the values (e.g. `pk__in=[]`)
         return []
     sql, params, slots, adapt, converters, width, names = plan
@@ -105,3 +109,73 @@ def rows(key: Hashable, model, build: Callable[..., QuerySet], *values) -> list:
             row[pos] = value
         out.append(dict(zip(names, row, strict=True)) if names else tuple(row))
     return out
+
+
+def _shape(q: Q, values: list) -> Hashable:
+    """`q`'s structure with each int value (alone or in a list or set) taken out into
+    `values`, in order: two filters of the same shape compile to the same SQL."""
+    children: list[Hashable] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_shape(child, values))
+            continue
+        if not isinstance(child, tuple):
+            raise TypeError(f"{child!r}: only lookups and Q objects are taken apart")
+        lookup, value = child
+        if type(value) is int:
+            values.append(value)
+            children.append((lookup, int))
+        elif isinstance(value, list | tuple | set | frozenset) and value:
+            if not all(type(v) is int for v in value):
+                raise TypeError(f"{lookup}: only lists of ints are taken out of a filter")
+            values.extend(sorted(value))
+            children.append((lookup, int, len(value)))
+        elif isinstance(value, str | bool | None | list | tuple | set | frozenset):
+            # A constant (a role, say, or an empty list): part of the query's shape.
+            children.append((lookup, type(value), tuple(value) if type(value) is list else value))
+        else:
+            raise TypeError(f"{lookup}: {type(value).__name__} is not taken out of a filter")
+    return (q.connector, q.negated, tuple(children))
+
+
+def _rebuild(shape, values) -> Q:
+    """The filter `_shape` took apart, with `values` (an iterator) put back."""
+    connector, negated, children = shape
+    q = Q()
+    q.connector, q.negated = connector, negated
+    for child in children:
+        if len(child) == 3 and child[0] in (Q.AND, Q.OR):
+            q.children.append(_rebuild(child, values))
+        elif len(child) == 2:
+            q.children.append((child[0], next(values)))
+        elif len(child) == 3 and child[1] is int:
+            q.children.append((child[0], [next(values) for _ in range(child[2])]))
+        else:
+            q.children.append((child[0], list(child[2]) if child[1] is list else child[2]))
+    return q
+
+
+_builders: dict[Hashable, Callable[..., QuerySet]] = {}
+
+
+def filtered(
+    key: Hashable, model, q: Q, then: Callable[..., QuerySet], *values, limit: int | None = None
+) -> list:
+    """`rows` of `then(model.objects.filter(q), *values)`: the filter (an access scope,
+    say, whose ints are a person's keys) compiled once per its shape (`_shape`); `then` a
+    module-level function adding what the page asks (a values query). The ints of `q`
+    and `values` are parameters; its strings, and a `then`'s constants, are part of
+    the query, as is `limit` (the number of rows: a LIMIT is no parameter)."""
+    q_values: list[int] = []
+    shape = _shape(q, q_values)
+    full_key = (key, shape, then, limit)
+    build = _builders.get(full_key)
+    if build is None:
+        n = len(q_values)
+
+        def build(*args):
+            filtered_q = _rebuild(shape, iter(args[:n]))
+            return then(model.objects.filter(filtered_q), *args[n:])[:limit]
+
+        build = _builders.setdefault(full_key, build)
+    return rows(full_key, model, build, *q_values, *values, strict=False)

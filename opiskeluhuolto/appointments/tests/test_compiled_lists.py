@@ -12,7 +12,7 @@ from django.utils import timezone
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user
 from opiskeluhuolto.appointments import actions, compiled, display
-from opiskeluhuolto.appointments.models import Booking, FreeTimesVersion
+from opiskeluhuolto.appointments.models import AppointmentRequest, Booking, FreeTimesVersion
 from opiskeluhuolto.appointments.slots import _versions
 from opiskeluhuolto.organisation.models import Role
 from opiskeluhuolto.records.models import AccessLogEntry
@@ -164,3 +164,98 @@ def test_the_page_shows_and_logs_the_same_as_through_the_scopes(hours, monkeypat
     assert compiled_log == scope_log
     # Two bookings, and four open requests: the bookings' own, and Aino's two others.
     assert sorted(kind for kind, *_ in compiled_log) == ["booking"] * 2 + ["request"] * 4
+
+
+# --- the staff work list: the access scope's filter compiled once per shape ----------
+
+
+def _uncompiled(key, model, q, then, *values, limit=None):
+    """`compiled.filtered` through the ORM on every call: what it must equal."""
+    return list(then(model.objects.filter(q), *values)[:limit])
+
+
+@pytest.mark.parametrize("who", ["kuraattori", "psykologi", "guardian", "student"])
+def test_a_scope_taken_apart_and_put_back_is_the_same_query(hours, who):
+    cast = hours
+    can = for_user(getattr(cast, who))
+    for q, model in (
+        (access.requests_q(can), AppointmentRequest),
+        (access.bookings_q(can), Booking),
+    ):
+        values: list[int] = []
+        shape = compiled._shape(q, values)
+        assert values  # the person's keys are parameters, not part of the shape
+        rebuilt = compiled._rebuild(shape, iter(values))
+        assert str(model.objects.filter(rebuilt).query) == str(model.objects.filter(q).query)
+        # Other keys, the same shape.
+        other: list[int] = []
+        assert compiled._shape(compiled._rebuild(shape, iter(range(9, 99))), other) == shape
+
+
+def test_the_guardians_children_are_parameters_of_the_shape(hours):
+    cast = hours
+    q = access.bookings_q(for_user(cast.guardian))
+    values: list[int] = []
+    shape = compiled._shape(q, values)
+    assert cast.aino.pk in values
+    assert str(shape).count("int") >= 2  # the guardian and the child
+
+
+def _work_page_and_log(client, user) -> tuple[str, list[tuple]]:
+    before = AccessLogEntry.objects.count()
+    html = client.get(reverse("appointments:work")).content.decode()
+    rows = AccessLogEntry.objects.order_by("pk")[before:]
+    fields = "subject_kind subject_id student_id_ref actor_id actor_name actor_role basis"
+    fields += " purpose action client_ip"
+    logged = [tuple(getattr(r, f) for f in fields.split()) for r in rows]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html), logged
+
+
+@pytest.mark.parametrize("who", ["kuraattori", "psykologi"])
+def test_the_work_list_shows_and_logs_the_same_as_through_the_orm(hours, monkeypatch, who):
+    cast = hours
+    _own_bookings_and_requests(cast)
+    user = getattr(cast, who)
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("appointments:work"))
+    compiled_html, compiled_log = _work_page_and_log(client, user)
+    monkeypatch.setattr(compiled, "filtered", _uncompiled)
+    orm_html, orm_log = _work_page_and_log(client, user)
+    assert compiled_html == orm_html
+    assert compiled_log == orm_log
+    assert {kind for kind, *_ in compiled_log} == {"booking", "request"}
+
+
+def test_two_professionals_of_one_shape_see_their_own_lists(hours):
+    """The kuraattori's and the psychologist's scopes differ in their service (a constant
+    of the shape) and keys; each first page is the ORM's."""
+    from opiskeluhuolto.appointments import work_list
+
+    cast = hours
+    _own_bookings_and_requests(cast)
+    start, end = at(TUE, 0), at(TUE + timedelta(days=15), 0)
+    for user in (cast.kuraattori, cast.psykologi, cast.kuraattori):
+        can = for_user(user)
+        page = work_list.first_request_page(access.requests_q(can), 50)
+        expected = display.first_page_or_paginate(
+            display.request_values(
+                access.requests_visible_to(user).unresolved().by_deadline(), names=True
+            ),
+            50,
+            None,
+        )
+        assert page.object_list == expected.object_list
+        assert page.paginator.count == expected.paginator.count > 0
+        bookings = work_list.first_booking_page(access.bookings_q(can), start, end, 2, "j.n.")
+        expected = display.booking_page(
+            access.bookings_visible_to(user)
+            .active()
+            .filter(starts_at__gte=start, starts_at__lt=end)
+            .order_by("starts_at", "pk"),
+            2,
+            None,
+            "j.n.",
+        )
+        assert bookings.object_list == expected.object_list
+        assert bookings.paginator.count == expected.paginator.count > 0
