@@ -184,21 +184,42 @@ def _staff_q(can) -> Q:
     return q
 
 
+def own_student_only(can) -> int | None:
+    """The student's key when `requests_visible_to` and `bookings_visible_to` are exactly
+    the rows of one student (`student_id = key`): a signed-in student who is no guardian
+    and no welfare professional. Then a page may run that filter as a query compiled once
+    (`appointments.compiled`); otherwise None, and the scopes below decide."""
+    if (
+        not can.is_authenticated
+        or can.own_student is None
+        or can.guarded_student_ids
+        or can.is_welfare_professional
+    ):
+        return None
+    return can.own_student.pk
+
+
 def requests_visible_to(user) -> AppointmentRequestQuerySet:
     """Every request `view_appointment_request` allows, as a queryset."""
     from opiskeluhuolto.appointments.models import AppointmentRequest
 
     from .permissions import for_user
 
-    can = for_user(user)
+    q = requests_q(for_user(user))
+    return AppointmentRequest.objects.none() if q is None else AppointmentRequest.objects.filter(q)
+
+
+def requests_q(can) -> Q | None:
+    """`requests_visible_to` as a filter (None: nothing), for a page that compiles its
+    query once per shape of the filter (`appointments.compiled.filtered`)."""
     if not can.is_authenticated:
-        return AppointmentRequest.objects.none()
+        return None
     q = Q(student_id__in=can.guarded_student_ids, requested_by_user_id=can._user_id())
     if can.own_student:
         q |= Q(student_id=can.own_student.pk)
     if can.is_welfare_professional:
         q |= _staff_q(can)
-    return AppointmentRequest.objects.filter(q)
+    return q
 
 
 def bookings_visible_to(user) -> BookingQuerySet:
@@ -206,9 +227,14 @@ def bookings_visible_to(user) -> BookingQuerySet:
 
     from .permissions import for_user
 
-    can = for_user(user)
+    q = bookings_q(for_user(user))
+    return Booking.objects.none() if q is None else Booking.objects.filter(q)
+
+
+def bookings_q(can) -> Q | None:
+    """`bookings_visible_to` as a filter (None: nothing), as `requests_q`."""
     if not can.is_authenticated:
-        return Booking.objects.none()
+        return None
     # A guardian's branch only for a guardian: built for no students it matched nothing
     # but still joined the requests into every query (planned on each staff work list).
     q = (
@@ -221,7 +247,7 @@ def bookings_visible_to(user) -> BookingQuerySet:
         q |= Q(student_id=can.own_student.pk)
     if can.is_welfare_professional:
         q |= _staff_q(can)
-    return Booking.objects.filter(q)
+    return q
 
 
 # --- fetch-and-check ---------------------------------------------------------------

@@ -27,6 +27,7 @@ from opiskeluhuolto.organisation.models import (
     Institution,
 )
 
+from . import compiled
 from .deadlines import DeadlineState, deadline_state
 from .models import (
     DEADLINE_SERVICES,
@@ -370,6 +371,32 @@ def booking_page(bookings: QuerySet[Booking], per_page: int, number, start_forma
     page = first_page_or_paginate(bookings.values_list(*BOOKING_COLUMNS), per_page, number)
     page.object_list = _booking_rows(page.object_list, start_format)
     return page
+
+
+def _own_bookings(student_id: int, now: datetime) -> QuerySet:
+    """A student's coming active bookings: `bookings_visible_to` of a student who is no
+    guardian and no professional (`access.appointments.own_student_only`), as the
+    student's bookings page lists them."""
+    own = Booking.objects.filter(student_id=student_id)
+    return own.filter(status=Booking.Status.ACTIVE, ends_at__gte=now).values_list(*BOOKING_COLUMNS)
+
+
+def _own_requests(student_id: int) -> QuerySet:
+    """A student's open requests, as `requests_visible_to(...).unresolved()` of such a
+    student, in `request_values`' columns and deadline order."""
+    own = AppointmentRequest.objects.filter(student_id=student_id)
+    return request_values(own.unresolved().by_deadline())
+
+
+def own_booking_rows(student_id: int, now: datetime, start_format: str) -> list[BookingRow]:
+    """`booking_rows(_own_bookings(...))` with the query compiled once (`compiled.rows`)."""
+    values = compiled.rows("own-bookings", Booking, _own_bookings, student_id, now)
+    return _booking_rows(values, start_format)
+
+
+def own_request_values(student_id: int) -> list[dict]:
+    """`list(_own_requests(student_id))`, the query compiled once."""
+    return compiled.rows("own-requests", AppointmentRequest, _own_requests, student_id)
 
 
 def _booking_rows(values: Iterable[tuple], start_format: str) -> list[BookingRow]:

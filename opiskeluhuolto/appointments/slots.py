@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 
+from . import compiled
 from .models import Availability, AvailabilityException, Booking, FreeTimesVersion
 
 Range = tuple[datetime, datetime]
@@ -170,6 +171,13 @@ def _days(first_day: date, last_day: date) -> list[date]:
     return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
 
 
+def _versions(*professional_ids: int):
+    """The professionals' `FreeTimesVersion`s as (professional, version) pairs; compiled
+    once per number of professionals (`compiled.rows`): every booking page asks."""
+    versions = FreeTimesVersion.objects.filter(professional_id__in=professional_ids)
+    return versions.values_list("professional_id", "version")
+
+
 def cached_free_slots_of(
     professional_ids: Iterable[int],
     institution_id: int,
@@ -187,11 +195,7 @@ def cached_free_slots_of(
     """
     now = now or timezone.now()
     ids = list(professional_ids)
-    versions = dict(
-        FreeTimesVersion.objects.filter(professional_id__in=ids).values_list(
-            "professional_id", "version"
-        )
-    )
+    versions = dict(compiled.rows("free-times-versions", FreeTimesVersion, _versions, *ids))
     keys = {
         pk: f"free-times-by-day:{pk}:{versions.get(pk, 0)}:{institution_id}:{first_day}:{last_day}"
         for pk in ids

@@ -16,7 +16,7 @@ from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user, policies
 from opiskeluhuolto.organisation.models import WELFARE_PROFESSIONAL_ROLES, Institution
 
-from . import actions, display, rows_html
+from . import actions, display, rows_html, work_list
 from .forms import (
     CloseForm,
     ContactForm,
@@ -37,11 +37,11 @@ from .models import (
 from .reads import log_shown
 from .slots import free_slots
 
+#: Above this many students in scope, the request form finds the student by a search.
+STUDENTS_LISTED_MAX = 200
 REQUESTS_PER_PAGE = 50
 #: The work list's bookings per page: a day or two of a few professionals' times.
 BOOKINGS_PER_PAGE = 30
-#: Above this many students in scope, the request form finds the student by a search.
-STUDENTS_LISTED_MAX = 200
 
 
 @policies.welfare_professional
@@ -56,25 +56,36 @@ def work(request):
     logged.
     """
     today = timezone.localdate()
-    requests = display.request_values(
-        access.requests_visible_to(request.user).unresolved().by_deadline(), names=True
-    )
-    page = display.first_page_or_paginate(requests, REQUESTS_PER_PAGE, request.GET.get("page"))
+    can = for_user(request.user)
+    number = request.GET.get("page")
+    if number in (None, "", "1"):  # the usual visit: the scope's query compiled once
+        page = work_list.first_request_page(access.requests_q(can), REQUESTS_PER_PAGE)
+    else:
+        requests = display.request_values(
+            access.requests_visible_to(request.user).unresolved().by_deadline(), names=True
+        )
+        page = display.first_page_or_paginate(requests, REQUESTS_PER_PAGE, number)
     # Local midnights as bounds, not `starts_at__date`: a range on the column itself can
     # be read along an index.
     start = timezone.make_aware(datetime.combine(today, time.min))
     end = timezone.make_aware(datetime.combine(today + timedelta(days=15), time.min))
-    booking_page = display.booking_page(
-        access.bookings_visible_to(request.user)
-        .active()
-        .filter(starts_at__gte=start, starts_at__lt=end)
-        .order_by("starts_at", "pk"),
-        BOOKINGS_PER_PAGE,
-        request.GET.get("bookings"),
-        "D j.n. H.i",
-    )
+    number = request.GET.get("bookings")
+    if number in (None, "", "1"):
+        booking_page = work_list.first_booking_page(
+            access.bookings_q(can), start, end, BOOKINGS_PER_PAGE, "D j.n. H.i"
+        )
+    else:
+        booking_page = display.booking_page(
+            access.bookings_visible_to(request.user)
+            .active()
+            .filter(starts_at__gte=start, starts_at__lt=end)
+            .order_by("starts_at", "pk"),
+            BOOKINGS_PER_PAGE,
+            number,
+            "D j.n. H.i",
+        )
     bookings = booking_page.object_list
-    calendars = display.Calendars(for_user(request.user))  # cached with the facts
+    calendars = display.Calendars(can)  # cached with the facts
     rows = display.request_rows(page.object_list, today, calendars)
     log_shown(request, requests=rows, bookings=bookings, purpose="work list")
     # The rows are made in Python (rows_html): the template only places them.
