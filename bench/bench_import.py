@@ -89,13 +89,14 @@ def child(path: str, file_name: str) -> None:
 
     inst = Institution.objects.get(slug="sedu")
     phases: dict[str, float] = {}
-    last = {"phase": "reading", "t": time.perf_counter()}
+    phase, since = "reading", time.perf_counter()
 
     def progress(run) -> None:
-        if run.phase != last["phase"]:
+        nonlocal phase, since
+        if run.phase != phase:
             now = time.perf_counter()
-            phases[last["phase"]] = phases.get(last["phase"], 0) + now - last["t"]
-            last.update(phase=run.phase, t=now)
+            phases[phase] = phases.get(phase, 0) + now - since
+            phase, since = run.phase, now
 
     run = actions.create_run(inst, kind="attendance", path=Path(path), file_name=file_name)
     # Polars is imported before the clock starts, as the floor's parse runs in a process
@@ -182,7 +183,7 @@ def dump_final(
     from django.db import connection
 
     sizes = {}
-    params = {"inst": inst_id}
+    params: dict[str, int | str] = {"inst": inst_id}
     if term:
         params |= {"first": term[0].isoformat(), "last": term[1].isoformat()}
     with connection.cursor() as c:
@@ -399,7 +400,7 @@ def main() -> None:
         # The first round dumps the import's own final rows after it; later rounds time
         # the floor first, so the two sides alternate.
         if i:
-            f = floor(args.dir, attendance, "year")
+            year_floor = floor(args.dir, attendance, "year")
         ours = run_child(attendance, f"bench-year-{i}")
         if not i:
             sizes = dump_final(args.dir, inst.pk, "year")
@@ -407,11 +408,11 @@ def main() -> None:
                 "final rows (binary COPY): "
                 + ", ".join(f"{k} {v / 1e6:.0f} MB" for k, v in sizes.items())
             )
-            f = floor(args.dir, attendance, "year")
+            year_floor = floor(args.dir, attendance, "year")
             print(
                 f"same answer (lessons per class, file vs summaries): {same_answer(attendance, inst.pk)}"
             )
-        report(i, "year", f, ours, results, peaks, ("floor", "ours"))
+        report(i, "year", year_floor, ours, results, peaks, ("floor", "ours"))
         if i:
             mf = floor(args.dir, term, "term")
         merge = run_child(term, f"bench-term-{i}")

@@ -91,6 +91,8 @@ def sessions_for(entries: list[tuple[str, str]]) -> list[str]:
             "user": user.pk,
         }
         s.create()
+        if s.session_key is None:  # create() saves it with a new key, or raises
+            raise RuntimeError(f"no session created for {name}")
         out.append(s.session_key)
     return out
 

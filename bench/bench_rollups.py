@@ -134,9 +134,7 @@ def main() -> None:
                 ("absences by group", queries.by_group),
                 ("lessons by absence class", queries.by_class),
             ):
-                took, rows = timed(
-                    lambda fn=fn, scope=scope: fn.uncached(scope, START, END), REPEAT
-                )
+                took, rows = timed(functools.partial(fn.uncached, scope, START, END), REPEAT)
                 size = len(rows) if isinstance(rows, list) else 1
                 line = f"{scope_name:<12} {name:<26} {took * 1000:8.1f} ms  ({size:,} rows)"
                 if fn is not queries.trend_by_campus:
@@ -147,7 +145,7 @@ def main() -> None:
                     absences._absence_sums = functools.partial(absences._monthly, MonthlyAbsence)
                     try:
                         ref_took, ref = timed(
-                            lambda fn=fn, scope=scope: fn.uncached(scope, START, END), REPEAT
+                            functools.partial(fn.uncached, scope, START, END), REPEAT
                         )
                     finally:
                         absences._distinct_students, absences._absence_sums = fast

@@ -59,6 +59,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -632,9 +633,10 @@ def main() -> None:
             ratio = statistics.median(p95s) / statistics.median([r["floor"] for r in runs])
             print(f"   median p95 / median floor: {ratio:.1f}×")
             cpu_median = statistics.median([r["cpu"] for r in runs])
+            cores = os.cpu_count() or 1  # None: not known
             print(
-                f"   capacity of {os.cpu_count()} cores at that CPU cost, with nothing else running: "
-                f"about {os.cpu_count() * 1000 / cpu_median:.0f} POSTs/s (the {ARGS.users} answerers "
+                f"   capacity of {cores} cores at that CPU cost, with nothing else running: "
+                f"about {cores * 1000 / cpu_median:.0f} POSTs/s (the {ARGS.users} answerers "
                 f"ask up to {ARGS.users / ARGS.think:.0f}/s)"
             )
             print(
@@ -687,7 +689,7 @@ def main() -> None:
         client.force_login(staff)
         url = reverse("surveys:results", args=[big.pk])
         page(client, url)  # warm: templates, translations
-        rows = {"overall": [], "campus": []}
+        rows: dict[str, list[tuple[Any, ...]]] = {"overall": [], "campus": []}
         for name, path, sql, stored_sql in (
             ("overall", url, HAND_OVERALL, STORED_OVERALL),
             ("campus", url + "?by=campus", HAND_CAMPUS, STORED_CAMPUS),
@@ -711,9 +713,9 @@ def main() -> None:
                 rows[name] = hand(sql, big.pk)
                 hand_t.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                stored = hand(stored_sql, big.pk)
+                counted = hand(stored_sql, big.pk)
                 stored_t.append(time.perf_counter() - started)
-            assert sorted(stored) == sorted(rows[name]), f"{name}: stored counts differ"
+            assert sorted(counted) == sorted(rows[name]), f"{name}: stored counts differ"
             o, h = statistics.median(ours_t) * 1000, statistics.median(hand_t) * 1000
             st = statistics.median(stored_t) * 1000
             print(

@@ -24,6 +24,8 @@ import pstats
 import secrets
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.update(
@@ -66,9 +68,11 @@ def timing(times: list[float]):
     return wrapper
 
 
-def timed_commits(connection, times: list[float]) -> None:
+@contextmanager
+def timed_commits(connection, times: list[float]) -> Iterator[None]:
     """Record the wall time (ms) of each COMMIT on `connection` (not a statement Django's
-    execute wrappers see): the access log's chaining trigger and the WAL flush run in it."""
+    execute wrappers see): the access log's chaining trigger and the WAL flush run in it.
+    Django has no hook around COMMIT, so its `_commit` is wrapped for the block."""
     commit = connection._commit
 
     def _commit():
@@ -79,6 +83,10 @@ def timed_commits(connection, times: list[float]) -> None:
             times.append((time.perf_counter() - t0) * 1000)
 
     connection._commit = _commit
+    try:
+        yield
+    finally:
+        del connection._commit
 
 
 def trace(client, path: str, repeat: int, queries: list[str]) -> None:
@@ -87,13 +95,12 @@ def trace(client, path: str, repeat: int, queries: list[str]) -> None:
 
     per_request: list[list[float]] = []
     commits: list[float] = []
-    timed_commits(connection, commits)
-    for _ in range(repeat):
-        times: list[float] = []
-        with connection.execute_wrapper(timing(times)):
-            client.get(path)
-        per_request.append(times)
-    del connection._commit
+    with timed_commits(connection, commits):
+        for _ in range(repeat):
+            times: list[float] = []
+            with connection.execute_wrapper(timing(times)):
+                client.get(path)
+            per_request.append(times)
     for i, sql in enumerate(queries):
         column = [t[i] for t in per_request if len(t) > i]
         print(f"  {statistics.median(column):7.2f} ms  {sql[:110]}")

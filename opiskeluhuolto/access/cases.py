@@ -365,18 +365,15 @@ def guardians_may_see_case(case, day: date) -> bool:
 
 
 # --- fetch-and-check: the object, or Http404 for missing and forbidden alike -------
-def _get(model, pk, select=()):
+def _get(model, pk, select: tuple[str, ...] = (), *, compiled_once: bool = False):
+    """`model.objects.select_related(*select).get(pk=pk)`, or Http404 for a missing or
+    malformed key. With `compiled_once`, its SQL is compiled once (`lib.compiled.get`):
+    for the fetches every page of their kind starts with, where compiling cost more than
+    the query."""
     try:
+        if compiled_once:
+            return compiled.get(model, pk, select)
         return model.objects.select_related(*select).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def _get_compiled(model, pk, select: tuple[str, ...]):
-    """`_get` with its SQL compiled once (`lib.compiled.get`): for the fetches every page
-    of their kind starts with, where compiling cost more than the query."""
-    try:
-        return compiled.get(model, pk, select)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -388,8 +385,11 @@ def get_case(user, pk, *, need: str = "view", request=None):
 
     from .identification import require_for_basis
 
-    case = _get_compiled(
-        Case, pk, ("student", "institution__provider", "student__institution", "student__campus")
+    case = _get(
+        Case,
+        pk,
+        ("student", "institution__provider", "student__institution", "student__campus"),
+        compiled_once=True,
     )
     can = _perm(user)
     allowed = {

@@ -87,7 +87,14 @@ def onni_prohibited_case(cast):
         members=[cast.kuraattori],
         responsible=cast.kuraattori,
     )
-    actions.record_prohibition(
+    prohibit_onni_guardian(cast)
+    return case
+
+
+def prohibit_onni_guardian(cast, case=None):
+    """Onni's §18(2) prohibition (L-18-1), assessed by Kaisa: covering all his matters, or
+    only `case`."""
+    return actions.record_prohibition(
         cast.onni,
         by=cast.kuraattori,
         reason="Painava syy: perheen tilanne.",
@@ -95,5 +102,5 @@ def onni_prohibited_case(cast):
         assessor_profession="kuraattori (sosiaalityöntekijä)",
         assessment="Kielto ei ole vastoin Onnin etua.",
         decided_on=cast.today,
+        case=case,
     )
-    return case

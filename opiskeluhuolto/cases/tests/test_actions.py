@@ -11,7 +11,7 @@ from opiskeluhuolto.cases import actions, expert_groups
 from opiskeluhuolto.cases.models import Case, Consent, ExpertGroupMembership, Referral
 from opiskeluhuolto.lib.workdays import nth_working_day_after
 
-from .story import meeting, onni_prohibited_case, open_aino_case
+from .story import meeting, onni_prohibited_case, open_aino_case, prohibit_onni_guardian
 
 pytestmark = pytest.mark.django_db
 
@@ -85,15 +85,7 @@ def test_a_prohibition_recorded_after_the_notice_was_queued_stops_it(
         )
     assert referral.guardian_notice == Referral.GuardianNotice.SENT and len(queued) == 1
     assert cast.onni.guardianships.filter(guardian__email__gt="").exists()  # would be mailed
-    actions.record_prohibition(
-        cast.onni,
-        by=cast.kuraattori,
-        reason="Painava syy: perheen tilanne.",
-        assessed_by=cast.kuraattori,
-        assessor_profession="kuraattori (sosiaalityöntekijä)",
-        assessment="Kielto ei ole vastoin Onnin etua.",
-        decided_on=cast.today,
-    )
+    prohibit_onni_guardian(cast)
     for send in queued:
         send()  # the task runs now, after the prohibition
     assert mailoutbox == []

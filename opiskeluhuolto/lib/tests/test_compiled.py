@@ -1,8 +1,12 @@
-"""`lib.compiled.get` gives the objects the ORM's `select_related(...).get(pk=...)` gives."""
+"""`lib.compiled`'s queries are the ORM's: `template`'s SQL and parameters, `get`'s and
+`raw`'s objects."""
+
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from opiskeluhuolto.cases.models import Case
@@ -74,3 +78,46 @@ def test_raw_gives_the_objects_raw_querysets_give(cast):
     assert compiled.raw(Case, sql, [987654321]) == []
     with pytest.raises(FieldDoesNotExist):
         compiled.raw(Case, "SELECT subject FROM cases_case WHERE student_id = %s", [cast.aino.pk])
+
+
+def _members_of(student, institution, day):
+    """A query with three values, one of them twice, and constants between them."""
+    return (
+        Case.objects.filter(institution_id=institution, status=Case.Status.OPEN)
+        .filter(Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+        .filter(student_id=student)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def test_template_puts_each_value_in_its_own_slot(cast):
+    """The SQL and parameters are those the ORM compiles for the real values: a value in
+    another's slot (both are integers, the day's slots two) gives other parameters. The
+    sentinels are given in another order than the SQL has them."""
+    query = compiled.template(_members_of(-3, -2, date(1, 1, 3)), (date(1, 1, 3), -2, -3))
+    assert query.arity == 3
+    for student, institution, day in [(11, 22, date(2026, 3, 4)), (22, 11, date(2025, 1, 2))]:
+        expected = _members_of(student, institution, day).query.get_compiler(query.alias)
+        sql, params = expected.as_sql()
+        assert (query.sql, query.params(day, institution, student)) == (sql, list(params))
+    case = open_aino_case(cast)
+    with connection.cursor() as cursor:
+        for student, institution, day in [
+            (cast.aino.pk, case.institution_id, cast.today),
+            (cast.aino.pk, case.institution_id, cast.today - timedelta(days=1)),
+            (cast.onni.pk, case.institution_id, cast.today),
+        ]:
+            cursor.execute(query.sql, query.params(day, institution, student))
+            got = [pk for (pk,) in cursor.fetchall()]
+            assert got == list(_members_of(student, institution, day))
+    assert [case.pk] == list(_members_of(cast.aino.pk, case.institution_id, cast.today))
+    with pytest.raises(TypeError):
+        query.params(cast.today, case.institution_id)
+
+
+def test_a_sentinel_the_sql_does_not_carry_unchanged_is_refused(cast):
+    with pytest.raises(ValueError):  # __contains makes "%x%" of it
+        compiled.template(Case.objects.filter(initiator__contains="§sentinel§"), ("§sentinel§",))
+    with pytest.raises(ValueError):  # two sentinels alike: whose slot is it?
+        compiled.template(Case.objects.filter(student_id=-5, institution_id=-5), (-5, -5))

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from opiskeluhuolto.cases import actions, expert_groups
+from opiskeluhuolto.cases.tests.story import prohibit_onni_guardian
 
 pytestmark = pytest.mark.django_db
 
@@ -74,19 +75,6 @@ def _two_matters(cast):
     return barred, other
 
 
-def _prohibit(cast, case=None):
-    actions.record_prohibition(
-        cast.onni,
-        by=cast.kuraattori,
-        reason="Painava syy.",
-        assessed_by=cast.kuraattori,
-        assessor_profession="kuraattori (sosiaalityöntekijä)",
-        assessment="Kielto ei ole vastoin Onnin etua.",
-        decided_on=cast.today,
-        case=case,
-    )
-
-
 def _guardian(cast) -> Client:
     c = Client()
     c.force_login(cast.guardian_onni)
@@ -120,7 +108,7 @@ def test_a_prohibition_on_one_matter_hides_its_referral_and_consent_in_the_json_
     assert {r["reason"] for r in before["referrals"]} == {REASON_A, REASON_B}
     assert SCOPE_A in _consent_text(before) and "Pekka Psykologi" in _consent_text(before)
 
-    _prohibit(cast, case=barred)
+    prohibit_onni_guardian(cast, case=barred)
     after = _json(cast)
     assert [r["reason"] for r in after["referrals"]] == [REASON_B]
     assert [r["status"] for r in after["referrals"]] == [CASE_OPENED]
@@ -136,7 +124,7 @@ def test_a_prohibition_on_one_matter_hides_its_referral_and_consent_in_the_pdf_c
     assert REASON_A in before and SCOPE_A in before and "Pekka Psykologi" in before
     assert before.count(CASE_OPENED) == 2
 
-    _prohibit(cast, case=barred)
+    prohibit_onni_guardian(cast, case=barred)
     after = _pdf_text(cast)
     assert REASON_A not in after and SCOPE_A not in after and "Pekka Psykologi" not in after
     assert after.count(CASE_OPENED) == 1  # matter B's referral only
@@ -148,7 +136,7 @@ def test_a_prohibition_on_all_matters_hides_every_referral_and_consent(cast):
     before = _json(cast)
     assert before["referrals"] and before["consents"] and before["cases"]
 
-    _prohibit(cast)
+    prohibit_onni_guardian(cast)
     after = _json(cast)
     assert after["referrals"] == [] and after["consents"] == [] and after["cases"] == []
     assert after["prohibitions"] == [] and after["appointment_requests"] == []
@@ -165,7 +153,7 @@ def test_a_prohibition_on_all_matters_hides_every_referral_and_consent(cast):
 
 def test_a_guardian_under_a_one_matter_prohibition_still_sees_the_other_matter(cast):
     barred, other = _two_matters(cast)
-    _prohibit(cast, case=barred)
+    prohibit_onni_guardian(cast, case=barred)
     c = _guardian(cast)
     assert c.get(reverse("records:case", args=[other.pk])).status_code == 200
     assert c.get(reverse("records:case", args=[barred.pk])).status_code == 404

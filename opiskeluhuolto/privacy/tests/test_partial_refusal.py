@@ -247,3 +247,22 @@ def test_the_request_column_reads_request_not_contact(cast):
             assert translation.pgettext("data request", "Request") == text
     with translation.override("fi"):  # the appointment requests' word is unchanged
         assert translation.gettext("Request") == "Yhteydenotto"
+
+
+def test_the_due_date_column_says_by_when_to_answer(cast):
+    """The column shows `due_on`: its heading says the answer is due by then, not who
+    answered (the English msgid said "Answered by")."""
+    req = _guardian_request(cast)
+    for page in (
+        _admin(cast).get(reverse("privacy:requests")),
+        _guardian(cast).get(reverse("privacy:my_data")),
+    ):
+        assert '<th scope="col">Vastattava viimeistään</th>' in page.text
+        assert f"<td>{req.due_on:%-d.%-m.%Y}</td>" in page.text
+    for lang, text in (
+        ("fi", "Vastattava viimeistään"),
+        ("sv", "Ska besvaras senast"),
+        ("en", "Answer due by"),
+    ):
+        with translation.override(lang):
+            assert translation.gettext("Answer due by") == text

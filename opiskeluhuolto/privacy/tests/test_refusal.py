@@ -14,6 +14,7 @@ from django.utils import translation
 
 from opiskeluhuolto.access.models import AccessRestriction
 from opiskeluhuolto.audit.models import AuditEvent
+from opiskeluhuolto.cases.tests.story import prohibit_onni_guardian
 from opiskeluhuolto.privacy import actions
 from opiskeluhuolto.privacy.models import DataRequest
 from opiskeluhuolto.privacy.tests.test_guardian_copy import (
@@ -22,7 +23,6 @@ from opiskeluhuolto.privacy.tests.test_guardian_copy import (
     _guardian,
     _json,
     _pdf_text,
-    _prohibit,
     _two_matters,
 )
 
@@ -119,7 +119,7 @@ def test_the_minors_prohibition_is_a_ground_only_while_it_is_in_force(cast):
     with pytest.raises(ValidationError) as e:
         _refuse(cast, _guardian_request(cast), ground="ohl18_2")
     assert "ground" in e.value.message_dict
-    _prohibit(cast)
+    prohibit_onni_guardian(cast)
     req = _refuse(cast, _guardian_request(cast), ground="ohl18_2")
     assert req.outcome == "refused"
     # The prohibition itself keeps the guardian out; no second rule is recorded.
