@@ -302,9 +302,12 @@ class AccessLogEntry(AppendOnly):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
         ordering = ["chain", "seq"]
+        # Every index is written by each logged read (80 rows a staff work list): only those
+        # a query reads are kept (records migration 0018).
         indexes = [
-            models.Index(fields=["student_id_ref", "at"], name="records_log_student_idx"),
-            # "Who has read my data" counts only the rows after those it has counted.
+            # "Who has read my data", the data request's copy and the register admin's
+            # review of a few students: a student's rows, newest first in chain order;
+            # "who has read my data" counts only the rows after those it has counted.
             models.Index(
                 fields=["student_id_ref", "chain", "seq"], name="records_log_student_chain_idx"
             ),
@@ -317,11 +320,10 @@ class AccessLogEntry(AppendOnly):
             ),
         ]
         constraints = [
-            # A fork of a chain (two rows after the same one) cannot be stored.
+            # A fork of a chain (two rows after the same one) cannot be stored: a row's
+            # `seq` and `prev_hash` come from the same last row under the chain's lock, so
+            # two rows after one row share their place (records/tests/test_chain_forks.py).
             models.UniqueConstraint(fields=["chain", "seq"], name="records_log_unique_chain_seq"),
-            models.UniqueConstraint(
-                fields=["chain", "prev_hash"], name="records_log_unique_chain_prev_hash"
-            ),
         ]
 
     def __str__(self) -> str:
