@@ -311,6 +311,10 @@ class AccessLogEntry(AppendOnly):
             models.Index(
                 fields=["student_id_ref", "chain", "seq"], name="records_log_student_chain_idx"
             ),
+            # The register responsible person's review, newest first over all students
+            # (records.views.access_log): 14–26 s a page at 5 M rows without it. Its key
+            # grows with time, so an insert touches only the rightmost leaf.
+            models.Index(fields=["at", "id"], name="records_log_at_idx"),
             # The rows of open transactions, whose chains the committing one locks in
             # order (migration 0009).
             models.Index(

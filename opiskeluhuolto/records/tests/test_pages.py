@@ -159,6 +159,37 @@ def test_disclosure_page_refuses_without_basis(cast, case):
     assert r.status_code == 200 and "Lastensuojelu" in r.text and "lainkohta" in r.text
 
 
+@pytest.mark.parametrize("few", [1000, 0])  # a few students' rows by student; a provider's by time
+def test_access_log_review_pages_newest_first_without_counting(
+    cast, case_with_entry, monkeypatch, few
+):
+    from django.db import connection
+
+    from opiskeluhuolto.records import views
+
+    monkeypatch.setattr(views, "FEW_STUDENTS", few)
+    from django.test.utils import CaptureQueriesContext
+
+    cast.provider.register_responsible = cast.admin
+    cast.provider.save()
+    kaisa = client_for(cast.kuraattori)
+    for _ in range(110):
+        kaisa.get(reverse("records:case", args=[case_with_entry.pk]))
+    admin = client_for(cast.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        first = admin.get(reverse("records:access_log")).text
+    assert not any(
+        "COUNT(" in q["sql"].upper() and "records_accesslogentry" in q["sql"]
+        for q in ctx.captured_queries
+    )
+    assert "Sivu 1" in first and "?page=2" in first and "Vanhemmat" in first
+    second = admin.get(reverse("records:access_log") + "?page=2").text
+    assert "Sivu 2" in second and "?page=1" in second and "?page=3" not in second
+    newest = AccessLogEntry.objects.order_by("-at", "-pk").first()
+    oldest = AccessLogEntry.objects.order_by("at", "pk").first()
+    assert f"<td>{newest.seq}</td>" in first and f"<td>{oldest.seq}</td>" in second
+
+
 def test_access_log_page_shows_retention_runs(cast):
     from opiskeluhuolto.cases import actions as case_actions
     from opiskeluhuolto.records.models import RetentionClass

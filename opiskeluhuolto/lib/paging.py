@@ -1,0 +1,30 @@
+"""A page of a long list without counting the whole list.
+
+Django's `Paginator` counts every row to number the pages. Over the access log (millions
+of rows) that count alone took 1.3–2.5 s a page on PostgreSQL (bench/README.md, "The
+access log's write cost"), while the page itself, read along an index, took under a
+millisecond. `page_without_count` reads one row more than the page to know whether an
+older page exists, and gives a Django `Page` (the templates' `has_next`,
+`next_page_number`… work as usual); only the number of pages is unknown, so templates
+show the page's number alone.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+
+
+def page_without_count(queryset, per_page: int, number) -> Page:
+    """Page `number` (1 for anything that is not a positive integer) of `queryset`."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    fetched = list(queryset[start : start + per_page + 1])
+    paginator = Paginator(queryset, per_page)
+    # What is known: the rows up to this page and, if one more was found, one beyond it.
+    # So `num_pages` is this page's number, or the next one's when there is more.
+    paginator.__dict__["count"] = start + len(fetched)  # the cached property
+    page = Page(fetched[:per_page], number, paginator)
+    return page
