@@ -188,7 +188,7 @@ def own_student_only(can) -> int | None:
     """The student's key when `requests_visible_to` and `bookings_visible_to` are exactly
     the rows of one student (`student_id = key`): a signed-in student who is no guardian
     and no welfare professional. Then a page may run that filter as a query compiled once
-    (`appointments.compiled`); otherwise None, and the scopes below decide."""
+    (`lib.compiled.rows`); otherwise None, and the scopes below decide."""
     if (
         not can.is_authenticated
         or can.own_student is None
@@ -211,7 +211,7 @@ def requests_visible_to(user) -> AppointmentRequestQuerySet:
 
 def requests_q(can) -> Q | None:
     """`requests_visible_to` as a filter (None: nothing), for a page that compiles its
-    query once per shape of the filter (`appointments.compiled.filtered`)."""
+    query once per shape of the filter (`lib.compiled.filtered`)."""
     if not can.is_authenticated:
         return None
     q = Q(student_id__in=can.guarded_student_ids, requested_by_user_id=can._user_id())

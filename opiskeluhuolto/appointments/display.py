@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from opiskeluhuolto.access import facts
 from opiskeluhuolto.accounts.models import display_name
+from opiskeluhuolto.lib import compiled
 from opiskeluhuolto.lib.urls import reverse_pk
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import (
     Institution,
 )
 
-from . import compiled
 from .deadlines import DeadlineState, deadline_state
 from .models import (
     DEADLINE_SERVICES,

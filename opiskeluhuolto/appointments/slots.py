@@ -23,9 +23,9 @@ from datetime import date, datetime, time, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
+from opiskeluhuolto.lib import compiled
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 
-from . import compiled
 from .models import Availability, AvailabilityException, Booking, FreeTimesVersion
 
 Range = tuple[datetime, datetime]

@@ -16,7 +16,8 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Window
 
-from . import compiled
+from opiskeluhuolto.lib import compiled
+
 from .display import _TOTAL, BOOKING_COLUMNS, _booking_rows, _without_total, request_values
 from .models import AppointmentRequest, AppointmentRequestQuerySet, Booking, BookingQuerySet
 

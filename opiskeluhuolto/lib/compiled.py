@@ -3,35 +3,54 @@
 Compiling a queryset costs CPU on every call, often more than running it (issue 21, item
 3): `Model.objects.select_related(...).get(pk=...)` for a case with its student,
 institution, provider and campus (the fetch every case page starts with,
-`access.cases.get_case`) was about 1.5 ms a request. Django has no prepared or cached
-querysets, so this module offers one mechanism for it:
+`access.cases.get_case`) was about 1.5 ms a request; the student's bookings page's three
+querysets about 1.3 ms (bench/README.md, "The student's bookings page's CPU"). Django has
+no prepared or cached querysets: every evaluation adds the filters, resolves the joins and
+writes the SQL again. So this module offers one mechanism for it:
 
 - `template(queryset, sentinels)`: the queryset, built with sentinel values where the
   real values go, compiled once; `Template.params(*values)` puts the real values in the
   sentinels' places, by position (`access.member_cases`, the register's gate).
+  `placeholder(i, kind)` gives sentinels for ints, dates and datetimes.
 - `get(model, pk, select)`: a fetch by primary key with `select_related`, compiled by
   `template` with a placeholder key; on each call it runs the SQL and builds the objects
   with the ORM's own row-to-object code (`Model.from_db` and the `select_related`
   populators), as `QuerySet.get` does.
+- `rows(key, model, build, *values)`: a `values()` / `values_list()` queryset compiled by
+  `template` once per key (with typed placeholders), its rows converted per call as
+  `ValuesIterable` / `ValuesListIterable` do, with the compiler's converters (the booking
+  pages' own lists).
+- `filtered(key, model, q, then, *values)`: `rows` of a filter (an access scope) split
+  into its shape and its ints, compiled once per shape (the staff work list).
 - `raw(model, sql, params)`: `RawQuerySet`'s column layout worked out once per query shape.
 
-`lib/tests/test_compiled.py` checks all three against the ORM on both databases.
+`lib/tests/test_compiled.py` and `appointments/tests/test_compiled_lists.py` check them
+against the ORM on both databases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, router
-from django.db.models import Model, QuerySet
-from django.db.models.query import DEFAULT_FETCH_MODE, get_related_populators
+from django.db.models import Model, Q, QuerySet
+from django.db.models.query import (
+    DEFAULT_FETCH_MODE,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 _PK = -987654320  # a placeholder no real row has
 _CONSTANT = -1  # the slot of a parameter that is a constant of the query, no placeholder
+_INT = -987_654_000  # typed placeholders (`placeholder`) no real row has
+_TIME = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+_DAY = date(1901, 2, 3)
 
 
 class Template(NamedTuple):
@@ -57,14 +76,19 @@ class Template(NamedTuple):
         ]
 
 
-def template(queryset: QuerySet[Any, Any], sentinels: Sequence[Any]) -> Template:
+def template(
+    queryset: QuerySet[Any, Any], sentinels: Sequence[Any], *, strict: bool = True
+) -> Template:
     """`queryset`, built with `sentinels` where the real values go, compiled on its
     database (`queryset.db`); cache the result (per alias) and call `params` per run.
 
     A parameter equal to a sentinel, as given or as the driver gets it (a date is a
     string on SQLite), is that sentinel's slot; any other is a constant of the query.
     So a sentinel must be a value no constant has, and reach the SQL unchanged (not
-    `__contains`'s "%x%"): one that does not, or two that look alike, are a ValueError."""
+    `__contains`'s "%x%"): one that does not, or two that look alike, are a ValueError.
+    With `strict=False` a sentinel may be missing: a filter's branch that matches nothing
+    (a guardian's, for no children) is left out by the ORM with its values. A queryset
+    that matches nothing whatever the values (`pk__in=[]`) raises `EmptyResultSet`."""
     alias = queryset.db
     ops = connections[alias].ops
     compiler = queryset.query.get_compiler(alias)
@@ -85,9 +109,39 @@ def template(queryset: QuerySet[Any, Any], sentinels: Sequence[Any]) -> Template
             break
         slots.append(slot)
     missing = set(range(len(forms))) - {at for at, _, _ in slots}
-    if missing:
+    if missing and strict:
         raise ValueError(f"sentinels {sorted(missing)} did not reach the SQL unchanged")
     return Template(sql, tuple(slots), len(forms), alias, compiler)
+
+
+def placeholder(i: int, kind: type) -> Any:
+    """The `i`-th sentinel of `kind` (int, date or datetime) for `template`: values no
+    real row has, each `i` its own."""
+    if kind is int:
+        return _INT - i
+    if kind is datetime:
+        return _TIME + timedelta(microseconds=i + 1)
+    if kind is date:
+        return _DAY + timedelta(days=i)
+    raise TypeError(f"no placeholder for {kind.__name__}")
+
+
+def _converters(compiler: SQLCompiler, expressions: list) -> tuple:
+    """(position, converters, expression) of each column that has converters."""
+    return tuple(
+        (pos, tuple(convs), expression)
+        for pos, (convs, expression) in compiler.get_converters(expressions).items()
+    )
+
+
+def _convert(row: list, converters: tuple, connection) -> list:
+    """`row` with its columns converted in place, as the ORM's `apply_converters` does."""
+    for pos, convs, expression in converters:
+        value = row[pos]
+        for converter in convs:
+            value = converter(value, expression, connection)
+        row[pos] = value
+    return row
 
 
 @lru_cache(maxsize=32)
@@ -101,12 +155,7 @@ def _compiled(model, select: tuple[str, ...], alias: str):
         raise ValueError(f"cannot compile a fetch of {model.__name__} by its key") from None
     compiler = query.compiler
     select_cols = compiler.select
-    converters = tuple(
-        (pos, tuple(convs), expression)
-        for pos, (convs, expression) in compiler.get_converters(
-            [s[0] for s in select_cols[: compiler.col_count]]
-        ).items()
-    )
+    converters = _converters(compiler, [s[0] for s in select_cols[: compiler.col_count]])
     klass_info = compiler.klass_info
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [f[0].target.attname for f in select_cols[start:end]]
@@ -127,16 +176,132 @@ def get(model, pk, select: tuple[str, ...] = ()):
         rows = cursor.fetchall()
     if not rows:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    row = list(rows[0])
-    for pos, convs, expression in converters:
-        value = row[pos]
-        for converter in convs:
-            value = converter(value, expression, connection)
-        row[pos] = value
+    row = _convert(list(rows[0]), converters, connection)
     obj = model.from_db(alias, init_list, row[start:end], fetch_mode=DEFAULT_FETCH_MODE)
     for populator in get_related_populators(klass_info, select_cols, alias, DEFAULT_FETCH_MODE):
         populator.populate(row, obj)
     return obj
+
+
+@lru_cache(maxsize=64)
+def _values_plan(
+    key: Hashable, build: Callable[..., QuerySet], kinds: tuple[type, ...], alias: str, strict: bool
+):
+    sentinels = [placeholder(i, kind) for i, kind in enumerate(kinds)]
+    queryset = build(*sentinels).using(alias)
+    query = queryset.query
+    try:
+        compiled = template(queryset, sentinels, strict=strict)
+    except EmptyResultSet:
+        return None
+    except ValueError:
+        raise ValueError(
+            f"{key!r}: a placeholder is missing from the SQL or made no parameter"
+        ) from None
+    compiler = compiled.compiler
+    converters = _converters(compiler, [s[0] for s in compiler.select[: compiler.col_count]])
+    if queryset._iterable_class is ValuesIterable:
+        names = tuple(
+            query.selected or (*query.extra_select, *query.values_select, *query.annotation_select)
+        )
+    elif queryset._iterable_class is ValuesListIterable:
+        names = None
+    else:
+        raise TypeError(f"{key!r}: only values() and values_list() querysets are compiled here")
+    return compiled, converters, compiler.col_count, names
+
+
+def rows(key: Hashable, model, build: Callable[..., QuerySet], *values, strict=True) -> list:
+    """`list(build(*values))` for a `build` returning a `values()` (dicts) or
+    `values_list()` (tuples) queryset of `model`, compiled once per `key`, the values'
+    types and database. `build` must give the same query for any values of the same
+    types but for the values themselves, each int, datetime or date a parameter of its
+    own; the same `key` must always come with the same `build`."""
+    kinds = tuple(datetime if isinstance(v, datetime) else type(v) for v in values)
+    alias = router.db_for_read(model)
+    plan = _values_plan(key, build, kinds, alias, strict)
+    if plan is None:  # the filters match nothing whatever the values (e.g. `pk__in=[]`)
+        return []
+    query, converters, width, names = plan
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, query.params(*values))
+        fetched = cursor.fetchall()
+    out = []
+    for row in fetched:
+        row = _convert(list(row[:width]), converters, connection)
+        out.append(dict(zip(names, row, strict=True)) if names else tuple(row))
+    return out
+
+
+def _shape(q: Q, values: list) -> Hashable:
+    """`q`'s structure with each int value (alone or in a list or set) taken out into
+    `values`, in order: two filters of the same shape compile to the same SQL."""
+    children: list[Hashable] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_shape(child, values))
+            continue
+        if not isinstance(child, tuple):
+            raise TypeError(f"{child!r}: only lookups and Q objects are taken apart")
+        lookup, value = child
+        if type(value) is int:
+            values.append(value)
+            children.append((lookup, int))
+        elif isinstance(value, list | tuple | set | frozenset) and value:
+            if not all(type(v) is int for v in value):
+                raise TypeError(f"{lookup}: only lists of ints are taken out of a filter")
+            values.extend(sorted(value))
+            children.append((lookup, int, len(value)))
+        elif isinstance(value, str | bool | None | list | tuple | set | frozenset):
+            # A constant (a role, say, or an empty list): part of the query's shape.
+            children.append((lookup, type(value), tuple(value) if type(value) is list else value))
+        else:
+            raise TypeError(f"{lookup}: {type(value).__name__} is not taken out of a filter")
+    return (q.connector, q.negated, tuple(children))
+
+
+def _rebuild(shape, values) -> Q:
+    """The filter `_shape` took apart, with `values` (an iterator) put back."""
+    connector, negated, children = shape
+    q = Q()
+    q.connector, q.negated = connector, negated
+    for child in children:
+        if len(child) == 3 and child[0] in (Q.AND, Q.OR):
+            q.children.append(_rebuild(child, values))
+        elif len(child) == 2:
+            q.children.append((child[0], next(values)))
+        elif len(child) == 3 and child[1] is int:
+            q.children.append((child[0], [next(values) for _ in range(child[2])]))
+        else:
+            q.children.append((child[0], list(child[2]) if child[1] is list else child[2]))
+    return q
+
+
+_builders: dict[Hashable, Callable[..., QuerySet]] = {}
+
+
+def filtered(
+    key: Hashable, model, q: Q, then: Callable[..., QuerySet], *values, limit: int | None = None
+) -> list:
+    """`rows` of `then(model.objects.filter(q), *values)`: the filter (an access scope,
+    say, whose ints are a person's keys) compiled once per its shape (`_shape`); `then` a
+    module-level function adding what the page asks (a values query). The ints of `q`
+    and `values` are parameters; its strings, and a `then`'s constants, are part of
+    the query, as is `limit` (the number of rows: a LIMIT is no parameter)."""
+    q_values: list[int] = []
+    shape = _shape(q, q_values)
+    full_key = (key, shape, then, limit)
+    build = _builders.get(full_key)
+    if build is None:
+        n = len(q_values)
+
+        def build(*args):
+            filtered_q = _rebuild(shape, iter(args[:n]))
+            return then(model.objects.filter(filtered_q), *args[n:])[:limit]
+
+        build = _builders.setdefault(full_key, build)
+    return rows(full_key, model, build, *q_values, *values, strict=False)
 
 
 @lru_cache(maxsize=64)
@@ -156,10 +321,7 @@ def _layout(model, columns: tuple[str, ...], alias: str):
     compiler = connection.ops.compiler("SQLCompiler")(None, connection, alias)  # type: ignore[arg-type]
     fields = [model_fields.get(c) for c in columns]
     cols = [f.get_col(f.model._meta.db_table) if f else None for f in fields]
-    converters = tuple(
-        (pos, tuple(convs), expression)
-        for pos, (convs, expression) in compiler.get_converters(cols).items()  # type: ignore[arg-type]
-    )
+    converters = _converters(compiler, cols)
     return init_names, init_pos, extra, converters
 
 
@@ -181,12 +343,7 @@ def raw[M: Model](model: type[M], sql: str, params=()) -> list[M]:
     init_names, init_pos, extra, converters = _layout(model, columns, alias)
     objects = []
     for values in rows:
-        values = list(values)
-        for pos, convs, expression in converters:
-            value = values[pos]
-            for converter in convs:
-                value = converter(value, expression, connection)
-            values[pos] = value
+        values = _convert(list(values), converters, connection)
         obj = model.from_db(
             alias, init_names, [values[p] for p in init_pos], fetch_mode=DEFAULT_FETCH_MODE
         )

@@ -1,4 +1,4 @@
-"""The student's bookings page's own lists, compiled once (`appointments.compiled`): the
+"""The student's bookings page's own lists, compiled once (`lib.compiled`): the
 same SQL, rows, page and access-log rows as the scopes of `access.appointments` give."""
 
 import re
@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from opiskeluhuolto.access import appointments as access
 from opiskeluhuolto.access import for_user
-from opiskeluhuolto.appointments import actions, compiled, display
+from opiskeluhuolto.appointments import actions, display
 from opiskeluhuolto.appointments.models import AppointmentRequest, Booking, FreeTimesVersion
 from opiskeluhuolto.appointments.slots import _versions
+from opiskeluhuolto.lib import compiled
 from opiskeluhuolto.organisation.models import Role
 from opiskeluhuolto.records.models import AccessLogEntry
 

@@ -1,10 +1,10 @@
 """`lib.compiled`'s queries are the ORM's: `template`'s SQL and parameters, `get`'s and
 `raw`'s objects."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -121,3 +121,26 @@ def test_a_sentinel_the_sql_does_not_carry_unchanged_is_refused(cast):
         compiled.template(Case.objects.filter(initiator__contains="§sentinel§"), ("§sentinel§",))
     with pytest.raises(ValueError):  # two sentinels alike: whose slot is it?
         compiled.template(Case.objects.filter(student_id=-5, institution_id=-5), (-5, -5))
+
+
+def test_typed_placeholders_and_a_sentinel_the_orm_left_out(cast):
+    """`placeholder` gives distinct sentinels per kind and position; with `strict=False` a
+    sentinel the ORM left out (a branch that matches nothing) is no error, and its value
+    goes nowhere; a query that matches nothing whatever the values is `EmptyResultSet`."""
+    kinds = (int, int, date, datetime, datetime)
+    sentinels = [compiled.placeholder(i, kind) for i, kind in enumerate(kinds)]
+    assert len(set(sentinels)) == len(kinds)
+    assert [type(s) for s in sentinels] == list(kinds)
+    with pytest.raises(TypeError):
+        compiled.placeholder(0, str)
+    student, institution = sentinels[:2]
+    left_out = Case.objects.filter(Q(student_id=student) | Q(pk__in=[], institution_id=institution))
+    with pytest.raises(ValueError):
+        compiled.template(left_out, (student, institution))
+    query = compiled.template(left_out, (student, institution), strict=False)
+    case = open_aino_case(cast)
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, query.params(cast.aino.pk, case.institution_id))
+        assert [pk for pk, *_ in cursor.fetchall()] == [case.pk]
+    with pytest.raises(EmptyResultSet):
+        compiled.template(Case.objects.filter(pk__in=[], student_id=student), (student,))
