@@ -60,6 +60,8 @@ class Spill:
         self.held = 0  # bytes of the marks in `memory`
         self.budget = budget
         self.spilled = False
+        # The first and last day of the marks added (epoch days).
+        self.days = (np.iinfo(np.int32).max, np.iinfo(np.int32).min)
         self.directory: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Spill:
@@ -78,6 +80,10 @@ class Spill:
     def add(self, marks: columns.Marks) -> None:
         if not len(marks):
             return
+        self.days = (
+            min(self.days[0], int(marks.day.min())),
+            max(self.days[1], int(marks.day.max())),
+        )
         chunks = 1
         if self.parts == 1:
             self.memory[0].append(marks)

@@ -12,6 +12,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -84,6 +85,62 @@ def copy_binary(table: str, columns: str, chunks: Iterable[bytes]) -> None:
             for start in range(0, len(view), 1 << 22):
                 copy.write(view[start : start + (1 << 22)])
         copy.write(COPY_TRAILER)
+
+
+@dataclass
+class Field:
+    """A column of `copy_fields`: integers in `values` (epoch days for `kind` date,
+    0/1 for bool; below zero is NULL when `nullable`), sent as NumPy `dtype`."""
+
+    values: np.ndarray
+    dtype: str
+    kind: type = int
+    nullable: bool = False
+
+    def python(self, value: int) -> object:
+        if self.nullable and value < 0:
+            return None
+        if self.kind is date:
+            return from_epoch(value)
+        return bool(value) if self.kind is bool else int(value)
+
+
+def copy_fields(table: str, columns: str, fields: list[Field], n: int) -> None:
+    """Store `n` rows given column by column: one binary `COPY` on PostgreSQL (one
+    record type per pattern of NULLs), batched inserts on SQLite."""
+    if not n:
+        return
+    if not _pg():
+        values = [f.values.tolist() for f in fields]
+        load_rows(
+            table,
+            columns,
+            (
+                tuple(f.python(v) for f, v in zip(fields, row, strict=True))
+                for row in zip(*values, strict=True)
+            ),
+        )
+        return
+    nullable = [i for i, f in enumerate(fields) if f.nullable]
+    nulls = np.stack([fields[i].values < 0 for i in nullable], axis=1)
+    patterns, which = np.unique(nulls, axis=0, return_inverse=True)
+    which = which.ravel()
+
+    def chunks():
+        for p, pattern in enumerate(patterns.tolist()):
+            rows = np.flatnonzero(which == p)
+            null = dict(zip(nullable, pattern, strict=True))
+            yield binary_records(
+                [
+                    (NULL, "")
+                    if null.get(i)
+                    else (f.values[rows] - (PG_EPOCH if f.kind is date else 0), f.dtype)
+                    for i, f in enumerate(fields)
+                ],
+                len(rows),
+            )
+
+    copy_binary(table, columns, chunks())
 
 
 def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
@@ -172,6 +229,20 @@ def days_exist(student_ids: list[int], first: date, last: date) -> bool:
         return bool(c.fetchone()[0])
 
 
+def summaries_in_years(institution_id: int, first: date, last: date) -> bool:
+    """Whether the institution has weekly summaries in the school years of the weeks of
+    these two days (the rollups of a school year are counted from all of them)."""
+    start = date(school_year(month_start(first - timedelta(days=first.weekday()))), 8, 1)
+    end = date(school_year(month_start(last - timedelta(days=last.weekday()))) + 1, 8, 1)
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT EXISTS (SELECT 1 FROM imports_weeklyabsence "
+            "WHERE institution_id = %s AND week >= %s AND week < %s)",
+            [institution_id, start, end],
+        )
+        return bool(c.fetchone()[0])
+
+
 def write_days(marks: Marks) -> None:
     """Store sorted marks as day rows (see `AttendanceDay`)."""
     if not _pg():
@@ -236,11 +307,16 @@ def unit_columns(
     return columns[0][at], columns[1][at], columns[2][at]
 
 
-def write_weeks(weeks: Weeks, units: Mapping[int, tuple[int, int | None, int | None]]) -> int:
-    """Insert the summaries; `units` gives each student's (institution, campus, group)."""
+def write_weeks(
+    weeks: Weeks,
+    units: Mapping[int, tuple[int, int | None, int | None]],
+    unit: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> int:
+    """Insert the summaries; `units` gives each student's (institution, campus, group),
+    `unit` those columns when the caller has them already (`unit_columns`)."""
     if not len(weeks):
         return 0
-    institution, campus, group = unit_columns(weeks.student, units)
+    institution, campus, group = unit or unit_columns(weeks.student, units)
     lessons = weeks.counts.sum(axis=1)
     columns = (
         "student_id, week, institution_id, campus_id, group_id, lessons, "
@@ -373,7 +449,11 @@ YEARLY_ROLLUPS = ("imports_yearlypresence", "imports_presencecount", "imports_ye
 
 
 def refresh_rollups(
-    institution_id: int, months: Iterable[date], presence: bool = True, monthly: bool = True
+    institution_id: int,
+    months: Iterable[date],
+    presence: bool = True,
+    monthly: bool = True,
+    presence_written: bool = False,
 ) -> None:
     """Rewrite the rollups of one institution for these months from the weekly summaries.
 
@@ -386,7 +466,9 @@ def refresh_rollups(
     which (student, unit, month) have a summary (reading the year's summaries for them
     was 0.1–0.2 s of a 10,000-student term). Without `monthly` the monthly rollups are
     taken as they are (a merge moved them by its changes: `rollup_delta`) and only the
-    yearly sums are rewritten from them.
+    yearly sums are rewritten from them. With `presence_written` the caller has
+    replaced the yearly presence rows of these school years (`rollup_fresh`): only their
+    counts are rewritten from them.
 
     Each rollup is one statement over all the months (issue 21, item 1): a statement per
     month read the summaries of the institution's weeks once per month (an index range
@@ -425,7 +507,10 @@ def refresh_rollups(
                 params,
             )
         for year in sorted({school_year(m) for m in months}):
-            for table in YEARLY_ROLLUPS if presence else ("imports_yearlyabsence",):
+            tables: tuple[str, ...] = ("imports_yearlyabsence",)
+            if presence:
+                tables = YEARLY_ROLLUPS[1:] if presence_written else YEARLY_ROLLUPS
+            for table in tables:
                 c.execute(
                     f"DELETE FROM {table} WHERE institution_id = %s AND year = %s",
                     [institution_id, year],
@@ -440,17 +525,18 @@ def refresh_rollups(
             )
             if not presence:
                 continue
-            # A student with more than one row (campus or group changed) is `moved`.
-            c.execute(
-                "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
-                "campus_id, group_id, months, moved) SELECT w.student_id, %s, w.institution_id, "
-                f"w.campus_id, w.group_id, {_months_bits_sql('w.week')}, "
-                "count(*) OVER (PARTITION BY w.student_id) > 1 "
-                "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
-                "AND w.week >= %s AND w.week < %s "
-                "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
-                [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
-            )
+            if not presence_written:
+                # A student with more than one row (campus or group changed) is `moved`.
+                c.execute(
+                    "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
+                    "campus_id, group_id, months, moved) SELECT w.student_id, %s, "
+                    f"w.institution_id, w.campus_id, w.group_id, {_months_bits_sql('w.week')}, "
+                    "count(*) OVER (PARTITION BY w.student_id) > 1 "
+                    "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
+                    "AND w.week >= %s AND w.week < %s "
+                    "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
+                    [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
+                )
             c.execute(
                 "INSERT INTO imports_presencecount (year, institution_id, campus_id, group_id, "
                 "months, students) SELECT year, institution_id, campus_id, group_id, months, "
