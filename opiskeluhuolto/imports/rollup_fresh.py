@@ -6,10 +6,11 @@ yearly presence is then a function of those summaries alone, and each student's
 summaries are all in one part (the parts are ranges of students) with one unit (the
 student's current one). So the rows are counted part by part in NumPy as the summaries
 are written, and stored with one `COPY` each, instead of aggregating the just-written
-summaries in SQL, which needed an `ANALYZE` of them first (issue 21, item 1: 0.8 s +
-0.1 s of the database session's CPU for 10,000 students, about a sixth of the year's
-time over its floor). Django's ORM and PostgreSQL aggregate what is stored; neither
-counts rows a process holds before they are written, hence this module.
+summaries in SQL (issue 21, item 1: 0.8 s of the database session's CPU for 10,000
+students, about a third of the year's time over its floor). Django's ORM and
+PostgreSQL aggregate what is stored; neither counts rows a process holds before they
+are written, hence this module. (The `ANALYZE` of the summaries stays: the early
+warning after the commit is planned on it.)
 
 The yearly sums and the presence counts are still derived in SQL from the rows written
 here (`store.refresh_rollups` with `monthly=False` and `presence_written=True`): they
