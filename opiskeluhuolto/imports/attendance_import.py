@@ -137,7 +137,7 @@ def _write_marks(
     # A first load of its school years: the rollups counted from the summaries as they
     # are written (`rollup_fresh`), unless a part turns out to lie over stored days.
     first_load = None
-    if spill.days[0] <= spill.days[1] and not store.summaries_in_years(
+    if spill.days[0] <= spill.days[1] and not rollup_fresh.summaries_in_years(
         run.institution_id, columns.from_epoch(spill.days[0]), columns.from_epoch(spill.days[1])
     ):
         first_load = rollup_fresh.FirstLoad()

@@ -23,7 +23,8 @@ recounts in SQL as before (`store.refresh_rollups`).
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 from django.db import connection
@@ -31,6 +32,80 @@ from django.db import connection
 from . import columns, store
 
 MONTH_EPOCH = np.datetime64("1970-01", "M")
+
+
+def summaries_in_years(institution_id: int, first: date, last: date) -> bool:
+    """Whether the institution has weekly summaries in the school years of the weeks of
+    these two days (the rollups of a school year are counted from all of them)."""
+    start = date(
+        store.school_year(store.month_start(first - timedelta(days=first.weekday()))), 8, 1
+    )
+    end = date(
+        store.school_year(store.month_start(last - timedelta(days=last.weekday()))) + 1, 8, 1
+    )
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT EXISTS (SELECT 1 FROM imports_weeklyabsence "
+            "WHERE institution_id = %s AND week >= %s AND week < %s)",
+            [institution_id, start, end],
+        )
+        return bool(c.fetchone()[0])
+
+
+@dataclass
+class Field:
+    """A column of `copy_fields`: integers in `values` (epoch days for `kind` date,
+    0/1 for bool; below zero is NULL when `nullable`), sent as NumPy `dtype`."""
+
+    values: np.ndarray
+    dtype: str
+    kind: type = int
+    nullable: bool = False
+
+    def python(self, value: int) -> object:
+        if self.nullable and value < 0:
+            return None
+        if self.kind is date:
+            return columns.from_epoch(value)
+        return bool(value) if self.kind is bool else int(value)
+
+
+def copy_fields(table: str, names: str, fields: list[Field], n: int) -> None:
+    """Store `n` rows given column by column: one binary `COPY` on PostgreSQL (one
+    record type per pattern of NULLs), batched inserts on SQLite."""
+    if not n:
+        return
+    if connection.vendor != "postgresql":
+        values = [f.values.tolist() for f in fields]
+        store.load_rows(
+            table,
+            names,
+            (
+                tuple(f.python(v) for f, v in zip(fields, row, strict=True))
+                for row in zip(*values, strict=True)
+            ),
+        )
+        return
+    nullable = [i for i, f in enumerate(fields) if f.nullable]
+    nulls = np.stack([fields[i].values < 0 for i in nullable], axis=1)
+    patterns, which = np.unique(nulls, axis=0, return_inverse=True)
+    which = which.ravel()
+
+    def chunks():
+        for p, pattern in enumerate(patterns.tolist()):
+            rows = np.flatnonzero(which == p)
+            null = dict(zip(nullable, pattern, strict=True))
+            yield store.binary_records(
+                [
+                    (store.NULL, "")
+                    if null.get(i)
+                    else (f.values[rows] - (store.PG_EPOCH if f.kind is date else 0), f.dtype)
+                    for i, f in enumerate(fields)
+                ],
+                len(rows),
+            )
+
+    store.copy_binary(table, names, chunks())
 
 
 def month_numbers(weeks: np.ndarray) -> np.ndarray:
@@ -139,28 +214,28 @@ class FirstLoad:
         days = np.array([store.epoch_day(month_date(int(m))) for m in month.tolist()], np.int64)
         n = len(month)
         fields = [
-            store.Field(days, ">i4", date),
-            store.Field(np.full(n, institution_id, np.int64), ">i8"),
-            store.Field(campus, ">i8", nullable=True),
-            *([store.Field(group, ">i8", nullable=True)] if group is not None else []),
-            *(store.Field(sums[:, k], ">i4") for k in range(sums.shape[1])),
+            Field(days, ">i4", date),
+            Field(np.full(n, institution_id, np.int64), ">i8"),
+            Field(campus, ">i8", nullable=True),
+            *([Field(group, ">i8", nullable=True)] if group is not None else []),
+            *(Field(sums[:, k], ">i4") for k in range(sums.shape[1])),
         ]
-        store.copy_fields(table, names, fields, n)
+        copy_fields(table, names, fields, n)
 
 
 def _presence(institution_id, student, year, campus, group, bits) -> None:
     n = len(student)
     fields = [
-        store.Field(student, ">i8"),
-        store.Field(year, ">i2"),
-        store.Field(np.full(n, institution_id, np.int64), ">i8"),
-        store.Field(campus, ">i8", nullable=True),
-        store.Field(group, ">i8", nullable=True),
-        store.Field(bits, ">i4"),
+        Field(student, ">i8"),
+        Field(year, ">i2"),
+        Field(np.full(n, institution_id, np.int64), ">i8"),
+        Field(campus, ">i8", nullable=True),
+        Field(group, ">i8", nullable=True),
+        Field(bits, ">i4"),
         # One unit a student in a first load: nobody moved within the year.
-        store.Field(np.zeros(n, np.bool_), "?", bool),
+        Field(np.zeros(n, np.bool_), "?", bool),
     ]
-    store.copy_fields(
+    copy_fields(
         "imports_yearlypresence",
         "student_id, year, institution_id, campus_id, group_id, months, moved",
         fields,

@@ -12,7 +12,6 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -85,62 +84,6 @@ def copy_binary(table: str, columns: str, chunks: Iterable[bytes]) -> None:
             for start in range(0, len(view), 1 << 22):
                 copy.write(view[start : start + (1 << 22)])
         copy.write(COPY_TRAILER)
-
-
-@dataclass
-class Field:
-    """A column of `copy_fields`: integers in `values` (epoch days for `kind` date,
-    0/1 for bool; below zero is NULL when `nullable`), sent as NumPy `dtype`."""
-
-    values: np.ndarray
-    dtype: str
-    kind: type = int
-    nullable: bool = False
-
-    def python(self, value: int) -> object:
-        if self.nullable and value < 0:
-            return None
-        if self.kind is date:
-            return from_epoch(value)
-        return bool(value) if self.kind is bool else int(value)
-
-
-def copy_fields(table: str, columns: str, fields: list[Field], n: int) -> None:
-    """Store `n` rows given column by column: one binary `COPY` on PostgreSQL (one
-    record type per pattern of NULLs), batched inserts on SQLite."""
-    if not n:
-        return
-    if not _pg():
-        values = [f.values.tolist() for f in fields]
-        load_rows(
-            table,
-            columns,
-            (
-                tuple(f.python(v) for f, v in zip(fields, row, strict=True))
-                for row in zip(*values, strict=True)
-            ),
-        )
-        return
-    nullable = [i for i, f in enumerate(fields) if f.nullable]
-    nulls = np.stack([fields[i].values < 0 for i in nullable], axis=1)
-    patterns, which = np.unique(nulls, axis=0, return_inverse=True)
-    which = which.ravel()
-
-    def chunks():
-        for p, pattern in enumerate(patterns.tolist()):
-            rows = np.flatnonzero(which == p)
-            null = dict(zip(nullable, pattern, strict=True))
-            yield binary_records(
-                [
-                    (NULL, "")
-                    if null.get(i)
-                    else (f.values[rows] - (PG_EPOCH if f.kind is date else 0), f.dtype)
-                    for i, f in enumerate(fields)
-                ],
-                len(rows),
-            )
-
-    copy_binary(table, columns, chunks())
 
 
 def load_rows(table: str, columns: str, rows: Iterable[tuple]) -> None:
@@ -226,20 +169,6 @@ def days_exist(student_ids: list[int], first: date, last: date) -> bool:
                 "BETWEEN %s AND %s AND day BETWEEN %s AND %s)",
                 [min(student_ids), max(student_ids), first, last],
             )
-        return bool(c.fetchone()[0])
-
-
-def summaries_in_years(institution_id: int, first: date, last: date) -> bool:
-    """Whether the institution has weekly summaries in the school years of the weeks of
-    these two days (the rollups of a school year are counted from all of them)."""
-    start = date(school_year(month_start(first - timedelta(days=first.weekday()))), 8, 1)
-    end = date(school_year(month_start(last - timedelta(days=last.weekday()))) + 1, 8, 1)
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT EXISTS (SELECT 1 FROM imports_weeklyabsence "
-            "WHERE institution_id = %s AND week >= %s AND week < %s)",
-            [institution_id, start, end],
-        )
         return bool(c.fetchone()[0])
 
 

@@ -53,7 +53,7 @@ def test_a_first_load_counts_the_rollups_as_the_sql_does(cast, settings, monkeyp
     # The import's own SQL path over the same file.
     for model in (*TABLES, ImportRun):
         model.objects.all().delete()
-    monkeypatch.setattr(store, "summaries_in_years", lambda *args: True)
+    monkeypatch.setattr(rollup_fresh, "summaries_in_years", lambda *args: True)
     _import(inst, marks, "again.csv")
     assert counted == [inst.pk]
     assert _snapshot() == ours
@@ -87,7 +87,7 @@ def test_stale_rollup_rows_of_the_months_are_replaced(cast, monkeypatch):
         for model in TABLES[:2]:  # the days and the summaries, not the rollups
             model.objects.all().delete()
         if in_sql:
-            monkeypatch.setattr(store, "summaries_in_years", lambda *args: True)
+            monkeypatch.setattr(rollup_fresh, "summaries_in_years", lambda *args: True)
         _import(inst, _marks(students[2:], _days(date(2026, 9, 14), 5), shift=2), "one.csv")
         return _snapshot()
 
