@@ -60,6 +60,8 @@ class Spill:
         self.held = 0  # bytes of the marks in `memory`
         self.budget = budget
         self.spilled = False
+        # The first and last day of the marks added (epoch days).
+        self.days = (np.iinfo(np.int32).max, np.iinfo(np.int32).min)
         self.directory: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Spill:
@@ -78,6 +80,10 @@ class Spill:
     def add(self, marks: columns.Marks) -> None:
         if not len(marks):
             return
+        self.days = (
+            min(self.days[0], int(marks.day.min())),
+            max(self.days[1], int(marks.day.max())),
+        )
         chunks = 1
         if self.parts == 1:
             self.memory[0].append(marks)
@@ -195,16 +201,14 @@ def read_into(
             return list(courses)
         line = 2  # the file line of the block's first row
         done = len(header)
-        while block := f.read(block_bytes):
-            if not block.endswith(b"\n"):
-                block += f.readline()  # the rest of the last line, or the file's end
+        while block := f.read(_block_end(f, block_bytes) - f.tell()):
             digest.update(block)
             done += len(block)
             fast = None
             if block.endswith(b"\n"):
                 fast = columns.read_fast(
                     block,
-                    separators=block.count(b";"),
+                    separators=None,  # a short row has no mark code (`read_fast`)
                     students=students,
                     codes=codes,
                     today=today,
@@ -243,6 +247,19 @@ def read_into(
     if report.rows == 0 and not report.fatal:
         report.add(1, "no_rows")
     return list(courses)
+
+
+def _block_end(f, block_bytes: int) -> int:
+    """Where the block from `f`'s position ends: after the line break that ends the line
+    holding its last byte (or at the file's end), left at the block's start. Read in one
+    piece then; reading `block_bytes` and appending the rest of the line copied the block
+    again (32 MiB a block)."""
+    start = f.tell()
+    f.seek(start + block_bytes - 1)
+    f.readline()  # from the block's last byte to its line's end
+    end = f.tell()
+    f.seek(start)
+    return end
 
 
 def _hash_rest(f, digest) -> None:

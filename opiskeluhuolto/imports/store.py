@@ -236,11 +236,16 @@ def unit_columns(
     return columns[0][at], columns[1][at], columns[2][at]
 
 
-def write_weeks(weeks: Weeks, units: Mapping[int, tuple[int, int | None, int | None]]) -> int:
-    """Insert the summaries; `units` gives each student's (institution, campus, group)."""
+def write_weeks(
+    weeks: Weeks,
+    units: Mapping[int, tuple[int, int | None, int | None]],
+    unit: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> int:
+    """Insert the summaries; `units` gives each student's (institution, campus, group),
+    `unit` those columns when the caller has them already (`unit_columns`)."""
     if not len(weeks):
         return 0
-    institution, campus, group = unit_columns(weeks.student, units)
+    institution, campus, group = unit or unit_columns(weeks.student, units)
     lessons = weeks.counts.sum(axis=1)
     columns = (
         "student_id, week, institution_id, campus_id, group_id, lessons, "
@@ -302,8 +307,9 @@ def analyze_if_grown(table: str, added: int) -> None:
     rollups are computed before that, in the same transaction. Planned on the
     statistics of before a year's import (an empty table: estimates of one row) they
     read the summaries through an index row by row and sort on disk: 4.8 s against
-    1.5 s for 10,000 students (issue 21, item 1). ANALYZE reads a fixed sample
-    (0.1–0.3 s), so a small daily import skips it.
+    1.5 s for 10,000 students (issue 21, item 1). The early warning that follows the
+    import's commit reads them too (its database CPU 0.9–1.1 s unanalysed, 0.4 s
+    analysed). ANALYZE reads a fixed sample (0.1–0.3 s), so a small daily import skips it.
     """
     if not _pg() or added <= 0:
         return
@@ -373,7 +379,11 @@ YEARLY_ROLLUPS = ("imports_yearlypresence", "imports_presencecount", "imports_ye
 
 
 def refresh_rollups(
-    institution_id: int, months: Iterable[date], presence: bool = True, monthly: bool = True
+    institution_id: int,
+    months: Iterable[date],
+    presence: bool = True,
+    monthly: bool = True,
+    presence_written: bool = False,
 ) -> None:
     """Rewrite the rollups of one institution for these months from the weekly summaries.
 
@@ -386,7 +396,9 @@ def refresh_rollups(
     which (student, unit, month) have a summary (reading the year's summaries for them
     was 0.1–0.2 s of a 10,000-student term). Without `monthly` the monthly rollups are
     taken as they are (a merge moved them by its changes: `rollup_delta`) and only the
-    yearly sums are rewritten from them.
+    yearly sums are rewritten from them. With `presence_written` the caller has
+    replaced the yearly presence rows of these school years (`rollup_fresh`): only their
+    counts are rewritten from them.
 
     Each rollup is one statement over all the months (issue 21, item 1): a statement per
     month read the summaries of the institution's weeks once per month (an index range
@@ -425,7 +437,10 @@ def refresh_rollups(
                 params,
             )
         for year in sorted({school_year(m) for m in months}):
-            for table in YEARLY_ROLLUPS if presence else ("imports_yearlyabsence",):
+            tables: tuple[str, ...] = ("imports_yearlyabsence",)
+            if presence:
+                tables = YEARLY_ROLLUPS[1:] if presence_written else YEARLY_ROLLUPS
+            for table in tables:
                 c.execute(
                     f"DELETE FROM {table} WHERE institution_id = %s AND year = %s",
                     [institution_id, year],
@@ -440,17 +455,18 @@ def refresh_rollups(
             )
             if not presence:
                 continue
-            # A student with more than one row (campus or group changed) is `moved`.
-            c.execute(
-                "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
-                "campus_id, group_id, months, moved) SELECT w.student_id, %s, w.institution_id, "
-                f"w.campus_id, w.group_id, {_months_bits_sql('w.week')}, "
-                "count(*) OVER (PARTITION BY w.student_id) > 1 "
-                "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
-                "AND w.week >= %s AND w.week < %s "
-                "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
-                [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
-            )
+            if not presence_written:
+                # A student with more than one row (campus or group changed) is `moved`.
+                c.execute(
+                    "INSERT INTO imports_yearlypresence (student_id, year, institution_id, "
+                    "campus_id, group_id, months, moved) SELECT w.student_id, %s, "
+                    f"w.institution_id, w.campus_id, w.group_id, {_months_bits_sql('w.week')}, "
+                    "count(*) OVER (PARTITION BY w.student_id) > 1 "
+                    "FROM imports_weeklyabsence w WHERE w.institution_id = %s "
+                    "AND w.week >= %s AND w.week < %s "
+                    "GROUP BY w.student_id, w.institution_id, w.campus_id, w.group_id",
+                    [year, institution_id, date(year, 8, 1), date(year + 1, 8, 1)],
+                )
             c.execute(
                 "INSERT INTO imports_presencecount (year, institution_id, campus_id, group_id, "
                 "months, students) SELECT year, institution_id, campus_id, group_id, months, "

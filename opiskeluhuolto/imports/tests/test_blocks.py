@@ -242,3 +242,24 @@ def test_each_mark_goes_to_the_part_of_its_students_range(ids):
     assert sorted(set(expected.tolist())) == list(range(7))
     outside = np.array([1, 10**9 + 5], np.int32) if ids == "dense" else marks[:2]
     assert (spill._parts(outside) == np.searchsorted(spill.bounds, outside, side="right")).all()
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_blocks_are_cut_after_whole_lines_as_reading_on_to_the_line_end_cut_them(tmp_path, ending):
+    """`_block_end` cuts the blocks where reading `block_bytes` and then the rest of its
+    last line cut them, for every block size, with or without a last line break."""
+    data = b"a;1\nbb;22\n\nccc;333\nd" + ending
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    for size in range(1, len(data) + 2):
+        with open(path, "rb") as f:
+            ours = []
+            while block := f.read(blocks._block_end(f, size) - f.tell()):
+                ours.append(block)
+        with open(path, "rb") as f:
+            before = []
+            while block := f.read(size):
+                if not block.endswith(b"\n"):
+                    block += f.readline()
+                before.append(block)
+        assert ours == before, size

@@ -80,6 +80,10 @@ def test_the_fast_reader_reads_what_the_careful_reader_reads(tmp_path_factory, r
         path, separators=text.count(";"), students=STUDENTS, codes=CODES, today=TODAY
     )
     assert fast is not None
+    uncounted = columns.read_fast(
+        path, separators=None, students=STUDENTS, codes=CODES, today=TODAY
+    )
+    assert uncounted is not None and as_tuples(*uncounted) == as_tuples(*fast)
     slow_marks, slow_courses, report = careful(text)
     assert not report.fatal
     assert as_tuples(*fast) == as_tuples(slow_marks, slow_courses)
@@ -105,14 +109,19 @@ def test_the_fast_reader_leaves_every_doubtful_file_to_the_careful_reader(tmp_pa
         path = tmp_path / "f.csv"
         text = MARKS_HEADER + good + line + good.replace(";1;", ";3;")
         path.write_text(text, encoding="utf-8")
-        result = columns.read_fast(
-            path, separators=text.count(";"), students=STUDENTS, codes=CODES, today=TODAY
-        )
-        assert result is None, name
+        for separators in (text.count(";"), None):  # counted or not (`blocks.read_into`)
+            result = columns.read_fast(
+                path, separators=separators, students=STUDENTS, codes=CODES, today=TODAY
+            )
+            assert result is None, name
     path.write_bytes((MARKS_HEADER + good).encode() + "Ä;1\n".encode("latin-1"))
-    assert (
-        columns.read_fast(path, separators=6, students=STUDENTS, codes=CODES, today=TODAY) is None
-    )
+    for separators in (9, None):
+        assert (
+            columns.read_fast(
+                path, separators=separators, students=STUDENTS, codes=CODES, today=TODAY
+            )
+            is None
+        )
 
 
 def test_sort_reports_each_repeated_lesson_with_its_first_line():
