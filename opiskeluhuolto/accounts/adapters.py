@@ -73,12 +73,12 @@ def person_for_claims(claims: dict):
     """
     hetu = str(claims.get(settings.OIDC_HETU_CLAIM) or "").strip().upper()
     if hetu:
-        student = Student.objects.filter(hetu=hetu, user__isnull=False).first()
+        student = Student.objects.filter(hetu=hetu, user__is_active=True).first()
         if student:
             return student.user
     learner_id = str(claims.get(settings.OIDC_LEARNER_ID_CLAIM) or "").strip()
     if learner_id:
-        student = Student.objects.filter(oppijanumero=learner_id, user__isnull=False).first()
+        student = Student.objects.filter(oppijanumero=learner_id, user__is_active=True).first()
         if student:
             return student.user
     email = str(claims.get("email") or "").strip()

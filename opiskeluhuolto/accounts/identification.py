@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 
 from allauth.account.signals import user_logged_in
+from allauth.socialaccount.models import SocialAccount
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from opiskeluhuolto.access.identification import SESSION_KEY
@@ -38,6 +40,15 @@ def id_token_claims(extra_data: dict) -> dict:
     return token if isinstance(token, dict) else {}
 
 
+@receiver(pre_save, sender=SocialAccount, dispatch_uid="oh_keep_only_the_sign_in_claims")
+def keep_only_the_sign_in_claims(sender, instance, **kwargs) -> None:
+    """Every save of a social account (allauth saves one when it links an identity and
+    again at each sign-in, before the sign-in completes or fails) stores `KEPT_CLAIMS`
+    only. A new dict: the caller's copy of the claims, read after the save to match the
+    person or take the level, is left as it was."""
+    instance.extra_data = kept_claims(instance.extra_data)
+
+
 @receiver(user_logged_in, dispatch_uid="oh_record_identification")
 def record_identification(sender, request, user, sociallogin=None, **kwargs) -> None:
     request.session.pop(SESSION_KEY, None)
@@ -51,8 +62,3 @@ def record_identification(sender, request, user, sociallogin=None, **kwargs) -> 
         "at": int(time.time()),
         "user": user.pk,
     }
-    # allauth has saved every claim by now (linking or updating the account): keep only
-    # `KEPT_CLAIMS`, in the row and in memory.
-    account.extra_data = kept_claims(account.extra_data)
-    if account.pk:
-        type(account).objects.filter(pk=account.pk).update(extra_data=account.extra_data)

@@ -131,6 +131,17 @@ def test_unknown_person_is_refused(client, cast, oidc_settings, provider_url):
     assert not SocialAccount.objects.filter(uid="stranger").exists()
 
 
+def test_a_deactivated_students_identity_is_refused_and_not_stored(
+    client, cast, oidc_settings, provider_url
+):
+    cast.student.is_active = False
+    cast.student.save()
+    oidc.set_person(provider_url, AINO_SUB, strong_claims(cast))
+    sign_in(client, "suomifi", AINO_SUB)
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.filter(uid=AINO_SUB).exists()
+
+
 def test_an_unverified_email_does_not_match(client, cast, oidc_settings, provider_url):
     cast.student.email = "aino@example.fi"
     cast.student.save()
