@@ -8,9 +8,11 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 
 from opiskeluhuolto import audit
 from opiskeluhuolto.accounts.models import User
+from opiskeluhuolto.organisation.actions import guardianship_state
 from opiskeluhuolto.organisation.models import (
     Campus,
     Guardianship,
@@ -109,7 +111,14 @@ def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: 
     emails = {e for r in rows for e in r.guardian_emails}
     if not emails:
         return
-    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    # Matched whatever the case of the account's address (the file's are lower-cased): an
+    # account "Aiti@Example.fi" is the guardian "aiti@example.fi", not a new person whose
+    # link would replace hers. Of two such accounts, the older.
+    users: dict[str, User] = {}
+    for found in (
+        User.objects.annotate(address=Lower("email")).filter(address__in=emails).order_by("-pk")
+    ):
+        users[found.address] = found
     unusable = make_password(None)
     missing = [
         User(username=e[:150], email=e, password=unusable) for e in sorted(emails - set(users))
@@ -129,7 +138,7 @@ def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: 
         Guardianship.objects.filter(pk__gt=last).order_by("pk"),
         by=by,
         provider_id=provider_id,
-        after=lambda link: audit.state(link, "student", "guardian"),
+        after=guardianship_state,
         student_of=lambda link: link.student_id,
         source=audit.Source.IMPORT,
     )
@@ -146,7 +155,7 @@ def _link_guardians(rows: list, by_opp: dict[str, Student], *, by, provider_id: 
         former,
         by=by,
         provider_id=provider_id,
-        before=lambda link: audit.state(link, "student", "guardian"),
+        before=guardianship_state,
         student_of=lambda link: link.student_id,
         source=audit.Source.IMPORT,
     )

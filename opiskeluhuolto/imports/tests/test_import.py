@@ -207,6 +207,23 @@ def test_roster_removes_the_guardians_a_row_no_longer_lists(do_import, learners)
     assert guardians() == {"aiti@example.fi"}
 
 
+def test_roster_finds_a_guardian_whatever_the_case_of_her_address(do_import, learners):
+    """The file's addresses are lower-cased; an account's may not be. The guardian is
+    found, not created again, and her link is kept."""
+    from opiskeluhuolto.accounts.models import User
+
+    opp = "1.2.246.562.24.30000000001"
+    row = f"{opp};Uusi;Ulla;3.4.2010;25B;Etu-Töölö;läsnä;;;Aiti@Example.fi\n"
+    mother = User.objects.create(username="aiti", email="Aiti@Example.fi")
+    assert do_import(ROSTER_HEADER + row, kind="roster").status == ImportRun.Status.SUCCEEDED
+    ulla = Student.objects.get(oppijanumero=opp)
+    assert list(ulla.guardianships.values_list("guardian", flat=True)) == [mother.pk]
+    again = row.replace("Aiti@Example.fi", "aiti@example.fi")
+    assert do_import(ROSTER_HEADER + again, kind="roster", name="2.csv").status == "succeeded"
+    assert list(ulla.guardianships.values_list("guardian", flat=True)) == [mother.pk]
+    assert User.objects.filter(email__iexact="aiti@example.fi").count() == 1
+
+
 def test_roster_errors_reject_everything(do_import):
     text = ROSTER_HEADER + (
         "1.2.246.562.24.30000000001;Uusi;Ulla;3.4.2010;25B;Etu-Töölö;läsnä;;;\n"
