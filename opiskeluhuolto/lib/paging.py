@@ -14,12 +14,19 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 
 
+#: Beyond any list's end (a billion rows at 100 a page), within any OFFSET's range.
+MAX_PAGE = 10_000_000
+
+
 def page_without_count(queryset, per_page: int, number) -> Page:
     """Page `number` (1 for anything that is not a positive integer) of `queryset`."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
+    # A number no list reaches would overflow the database's OFFSET: the last page is as
+    # far as anyone can page, so such a number is as good as one past it.
+    number = min(number, MAX_PAGE)
     start = (number - 1) * per_page
     fetched = list(queryset[start : start + per_page + 1])
     paginator = Paginator(queryset, per_page)

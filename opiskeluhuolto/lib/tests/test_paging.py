@@ -41,3 +41,8 @@ def test_pages_and_their_neighbours(providers, number, first, size, newer, older
 def test_a_page_beyond_the_end_is_empty_and_leads_back(providers):
     page = page_without_count(providers, 10, 9)
     assert list(page) == [] and page.has_previous() and not page.has_next()
+
+
+def test_a_page_number_beyond_any_list_is_an_empty_page_not_an_error(providers):
+    page = page_without_count(providers, 10, "9" * 30)
+    assert list(page) == [] and page.has_previous() and not page.has_next()
