@@ -348,22 +348,6 @@ def referral_recipients(student, day: date) -> list:
     return people
 
 
-def guardians_may_see_case(case, day: date) -> bool:
-    """L-18-1: whether the student's guardians may see `case` on `day` (she is a minor
-    with a guardian, and no prohibition in force covers the matter), so the student is
-    told who sees it. The same terms as `guardian_may_see`, from the student's side; a
-    refusal of one guardian's own data request (L-GDPR-5) leaves the others' access."""
-    from django.db.models import Exists
-
-    from opiskeluhuolto.cases.models import GuardianProhibition
-
-    student = case.student
-    if not student.is_minor(day):
-        return False
-    prohibited = Exists(GuardianProhibition.objects.covering(student, case))
-    return student.guardianships.exclude(prohibited).exists()  # one query
-
-
 # --- fetch-and-check: the object, or Http404 for missing and forbidden alike -------
 def _get(model, pk, select: tuple[str, ...] = (), *, compiled_once: bool = False):
     """`model.objects.select_related(*select).get(pk=pk)`, or Http404 for a missing or

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opiskeluhuolto.access import cases as access
 from opiskeluhuolto.access import for_user, policies
+from opiskeluhuolto.access.guardians import guardians_may_see_case
 from opiskeluhuolto.access.identification import (
     is_strongly_identified,
 )
@@ -359,8 +360,7 @@ def case_page(request, pk):
         "owner": (
             possessive(case.student.first_name, get_language()) if basis == access.GUARDIAN else ""
         ),
-        "guardians_see": basis == access.OWN_DATA
-        and access.guardians_may_see_case(case, can.today),
+        "guardians_see": basis == access.OWN_DATA and guardians_may_see_case(case, can.today),
         "memberships": memberships,
         "without_role": (
             case_display.members_without_role(memberships, can.today) if staff_view else []

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from opiskeluhuolto.access.cases import guardians_may_see_case
+from opiskeluhuolto.access.guardians import guardians_may_see_case
 from opiskeluhuolto.cases import actions
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,14 @@ def test_the_guardian_is_offered_the_students_reads_not_her_own(cast, case):
     button = 'hds-button__label">Kuka on lukenut '
     assert f"{button}{name}n tietoja" in text and f"{button}tietojani" not in text
     assert f"{button}tietojani" in page(cast.student, case)
+
+
+def test_when_her_only_guardians_access_is_refused_she_is_not_told_he_sees_it(cast, case):
+    from opiskeluhuolto.access.models import AccessRestriction, Ground
+
+    assert list(case.student.guardianships.values_list("guardian", flat=True)) == [cast.guardian.pk]
+    AccessRestriction.objects.create(
+        student=cast.aino, person=cast.guardian, ground=Ground.HEALTH, recorded_by=cast.rehtori
+    )
+    assert not guardians_may_see_case(case, cast.today)
+    assert ONLY_YOU in page(cast.student, case)
