@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from opiskeluhuolto.access import facts
 from opiskeluhuolto.accounts.models import display_name
 from opiskeluhuolto.lib import compiled
+from opiskeluhuolto.lib.paging import known_page
 from opiskeluhuolto.lib.urls import reverse_pk
 from opiskeluhuolto.lib.workdays import SchoolCalendar
 from opiskeluhuolto.organisation.models import (
@@ -86,11 +87,7 @@ def first_page_or_paginate(queryset, per_page: int, number) -> Page:
         return Paginator(queryset, per_page).get_page(number)
     fetched = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[:per_page])
     total, rows = _without_total(fetched)
-    paginator = Paginator(queryset, per_page)
-    paginator.__dict__["count"] = total  # the cached property, known now
-    page = paginator.page(1)  # slices the queryset lazily: its rows are not fetched
-    page.object_list = rows
-    return page
+    return known_page(queryset, per_page, 1, rows, total)
 
 
 def _without_total(fetched: list) -> tuple[int, list]:

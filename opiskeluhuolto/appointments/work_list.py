@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet, Window
 
 from opiskeluhuolto.lib import compiled
+from opiskeluhuolto.lib.paging import known_page
 
 from .display import _TOTAL, BOOKING_COLUMNS, _booking_rows, _without_total, request_values
 from .models import AppointmentRequest, AppointmentRequestQuerySet, Booking, BookingQuerySet
@@ -40,11 +41,7 @@ def _page(fetched: list, per_page: int) -> Page:
     """Page 1 of all the rows the first page's `_TOTAL` counts, as `first_page_or_paginate`
     gives it (only the count is known of the others)."""
     total, rows = _without_total(fetched)
-    paginator = Paginator(rows, per_page)
-    paginator.__dict__["count"] = total  # the cached property
-    page = paginator.page(1)
-    page.object_list = rows
-    return page
+    return known_page(rows, per_page, 1, rows, total)
 
 
 def first_request_page(scope: Q | None, per_page: int) -> Page:
