@@ -21,7 +21,10 @@ writes the SQL again. So this module offers one mechanism for it:
   `ValuesIterable` / `ValuesListIterable` do, with the compiler's converters (the booking
   pages' own lists).
 - `filtered(key, model, q, then, *values)`: `rows` of a filter (an access scope) split
-  into its shape and its ints, compiled once per shape (the staff work list).
+  into its shape and its ints, compiled once per shape (the staff work list); a filter
+  it cannot take apart (an `Exists`) is `NotCompilable`, for the caller's ORM path.
+  Its plans are compiled twice, with two sets of placeholders: a placeholder the ORM
+  changed on its way to the SQL is a ValueError, not a constant (`_check_changed`).
 - `raw(model, sql, params)`: `RawQuerySet`'s column layout worked out once per query shape.
 
 `lib/tests/test_compiled.py` and `appointments/tests/test_compiled_lists.py` check them
@@ -98,7 +101,9 @@ def template(
     So a sentinel must be a value no constant has, and reach the SQL unchanged (not
     `__contains`'s "%x%"): one that does not, or two that look alike, are a ValueError.
     With `strict=False` a sentinel may be missing: a filter's branch that matches nothing
-    (a guardian's, for no children) is left out by the ORM with its values. A queryset
+    (a guardian's, for no children) is left out by the ORM with its values; but a changed
+    one is then taken for a constant, so compile again with other sentinels and compare
+    (`_check_changed`, which `rows` does). A queryset
     that matches nothing whatever the values (`pk__in=[]`) raises `EmptyResultSet`."""
     alias = queryset.db
     ops = connections[alias].ops
