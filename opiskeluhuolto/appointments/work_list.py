@@ -49,9 +49,12 @@ def first_request_page(scope: Q | None, per_page: int) -> Page:
     the person see, as dicts of `request_values(names=True)`."""
     if scope is None:  # nothing visible
         return _page([], per_page)
-    fetched = compiled.filtered(
-        "work-requests", AppointmentRequest, scope, _first_requests, limit=per_page
-    )
+    try:
+        fetched = compiled.filtered(
+            "work-requests", AppointmentRequest, scope, _first_requests, limit=per_page
+        )
+    except compiled.NotCompilable:  # a scope with an Exists, say: through the ORM
+        fetched = list(_first_requests(AppointmentRequest.objects.filter(scope))[:per_page])
     return _page(fetched, per_page)
 
 
@@ -62,9 +65,12 @@ def first_booking_page(
     person see from `start` to `end`, as `display.booking_page` gives it."""
     if scope is None:
         return _page([], per_page)
-    fetched = compiled.filtered(
-        "work-bookings", Booking, scope, _first_bookings, start, end, limit=per_page
-    )
+    try:
+        fetched = compiled.filtered(
+            "work-bookings", Booking, scope, _first_bookings, start, end, limit=per_page
+        )
+    except compiled.NotCompilable:
+        fetched = list(_first_bookings(Booking.objects.filter(scope), start, end)[:per_page])
     page = _page(fetched, per_page)
     page.object_list = _booking_rows(page.object_list, start_format)
     return page

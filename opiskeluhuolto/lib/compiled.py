@@ -21,7 +21,10 @@ writes the SQL again. So this module offers one mechanism for it:
   `ValuesIterable` / `ValuesListIterable` do, with the compiler's converters (the booking
   pages' own lists).
 - `filtered(key, model, q, then, *values)`: `rows` of a filter (an access scope) split
-  into its shape and its ints, compiled once per shape (the staff work list).
+  into its shape and its ints, compiled once per shape (the staff work list); a filter
+  it cannot take apart (an `Exists`) is `NotCompilable`, for the caller's ORM path.
+  Its plans are compiled twice, with two sets of placeholders: a placeholder the ORM
+  changed on its way to the SQL is a ValueError, not a constant (`_check_changed`).
 - `raw(model, sql, params)`: `RawQuerySet`'s column layout worked out once per query shape.
 
 `lib/tests/test_compiled.py` and `appointments/tests/test_compiled_lists.py` check them
@@ -51,6 +54,17 @@ _CONSTANT = -1  # the slot of a parameter that is a constant of the query, no pl
 _INT = -987_654_000  # typed placeholders (`placeholder`) no real row has
 _TIME = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _DAY = date(1901, 2, 3)
+#: A second set of typed placeholders (`placeholder(..., second=True)`), for the second
+#: compilation that tells a placeholder the ORM changed from a constant (`_values_plan`).
+_INT_2 = -986_654_000
+_TIME_2 = datetime(1902, 3, 4, 5, 6, 7, tzinfo=UTC)
+_DAY_2 = date(1902, 3, 4)
+_BIG = 2**63  # the database's 64-bit integers: SQLite cannot even be sent a larger one
+
+
+class NotCompilable(Exception):
+    """A filter `filtered` does not take apart (an `Exists`, an expression): the caller
+    runs it through the ORM instead."""
 
 
 class Template(NamedTuple):
@@ -87,7 +101,9 @@ def template(
     So a sentinel must be a value no constant has, and reach the SQL unchanged (not
     `__contains`'s "%x%"): one that does not, or two that look alike, are a ValueError.
     With `strict=False` a sentinel may be missing: a filter's branch that matches nothing
-    (a guardian's, for no children) is left out by the ORM with its values. A queryset
+    (a guardian's, for no children) is left out by the ORM with its values; but a changed
+    one is then taken for a constant, so compile again with other sentinels and compare
+    (`_check_changed`, which `rows` does). A queryset
     that matches nothing whatever the values (`pk__in=[]`) raises `EmptyResultSet`."""
     alias = queryset.db
     ops = connections[alias].ops
@@ -114,15 +130,16 @@ def template(
     return Template(sql, tuple(slots), len(forms), alias, compiler)
 
 
-def placeholder(i: int, kind: type) -> Any:
+def placeholder(i: int, kind: type, *, second: bool = False) -> Any:
     """The `i`-th sentinel of `kind` (int, date or datetime) for `template`: values no
-    real row has, each `i` its own."""
+    real row has, each `i` its own; with `second`, another set, none equal to the first's
+    (for i < 1000)."""
     if kind is int:
-        return _INT - i
+        return (_INT_2 if second else _INT) - i
     if kind is datetime:
-        return _TIME + timedelta(microseconds=i + 1)
+        return (_TIME_2 if second else _TIME) + timedelta(microseconds=i + 1)
     if kind is date:
-        return _DAY + timedelta(days=i)
+        return (_DAY_2 if second else _DAY) + timedelta(days=i)
     raise TypeError(f"no placeholder for {kind.__name__}")
 
 
@@ -166,6 +183,8 @@ def get(model, pk, select: tuple[str, ...] = ()):
     """`model.objects.select_related(*select).get(pk=pk)`, compiled once: the object, or
     `model.DoesNotExist` (ValueError or TypeError for a key that is no integer)."""
     pk = int(pk)
+    if not -_BIG <= pk < _BIG:  # no row has it; SQLite's driver raises OverflowError
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
     alias = router.db_for_read(model)
     query, converters, klass_info, select_cols, (start, end), init_list = _compiled(
         model, tuple(select), alias
@@ -198,6 +217,8 @@ def _values_plan(
         raise ValueError(
             f"{key!r}: a placeholder is missing from the SQL or made no parameter"
         ) from None
+    if not strict:
+        _check_changed(key, compiled, build, kinds, alias)
     compiler = compiled.compiler
     converters = _converters(compiler, [s[0] for s in compiler.select[: compiler.col_count]])
     if queryset._iterable_class is ValuesIterable:
@@ -211,12 +232,36 @@ def _values_plan(
     return compiled, converters, compiler.col_count, names
 
 
+def _check_changed(key: Hashable, compiled: Template, build, kinds, alias: str) -> None:
+    """With `strict=False` a placeholder that reached the SQL changed (an int compared
+    with a CharField becomes a string, `__contains` makes "%x%" of it) would be taken for a
+    constant of the query, and the real value ignored: silently wrong rows. So the query
+    is compiled again with other placeholders: a parameter that differs between the two
+    but has no slot is such a placeholder (one the ORM dropped with its branch is in
+    neither, and stays legal). Django has no way to ask which parameter came from which
+    value, hence the second compilation."""
+    sentinels = [placeholder(i, kind, second=True) for i, kind in enumerate(kinds)]
+    try:
+        _, params = build(*sentinels).using(alias).query.get_compiler(alias).as_sql()
+    except EmptyResultSet:
+        params = None
+    if params is None or len(params) != len(compiled.slots):
+        raise ValueError(f"{key!r}: the query's shape depends on the placeholders' values")
+    for p, (at, _, constant) in zip(params, compiled.slots, strict=True):
+        if at == _CONSTANT and not (type(p) is type(constant) and p == constant):
+            raise ValueError(f"{key!r}: a placeholder reached the SQL changed ({constant!r})")
+
+
 def rows(key: Hashable, model, build: Callable[..., QuerySet], *values, strict=True) -> list:
     """`list(build(*values))` for a `build` returning a `values()` (dicts) or
     `values_list()` (tuples) queryset of `model`, compiled once per `key`, the values'
     types and database. `build` must give the same query for any values of the same
     types but for the values themselves, each int, datetime or date a parameter of its
     own; the same `key` must always come with the same `build`."""
+    if any(type(v) is int and not -_BIG <= v < _BIG for v in values):
+        # No row has such a key, and the SQL cannot carry it (SQLite's driver raises
+        # OverflowError, through the ORM too): the values are keys, so no rows.
+        return []
     kinds = tuple(datetime if isinstance(v, datetime) else type(v) for v in values)
     alias = router.db_for_read(model)
     plan = _values_plan(key, build, kinds, alias, strict)
@@ -243,21 +288,23 @@ def _shape(q: Q, values: list) -> Hashable:
             children.append(_shape(child, values))
             continue
         if not isinstance(child, tuple):
-            raise TypeError(f"{child!r}: only lookups and Q objects are taken apart")
+            raise NotCompilable(f"{child!r}: only lookups and Q objects are taken apart")
         lookup, value = child
         if type(value) is int:
             values.append(value)
             children.append((lookup, int))
         elif isinstance(value, list | tuple | set | frozenset) and value:
             if not all(type(v) is int for v in value):
-                raise TypeError(f"{lookup}: only lists of ints are taken out of a filter")
-            values.extend(sorted(value))
+                raise NotCompilable(f"{lookup}: only lists of ints are taken out of a filter")
+            # An `__in`'s (or a set's) order means nothing, a `__range`'s does.
+            in_order = lookup.endswith("__in") or isinstance(value, set | frozenset)
+            values.extend(sorted(value) if in_order else value)
             children.append((lookup, int, len(value)))
         elif isinstance(value, str | bool | None | list | tuple | set | frozenset):
             # A constant (a role, say, or an empty list): part of the query's shape.
             children.append((lookup, type(value), tuple(value) if type(value) is list else value))
         else:
-            raise TypeError(f"{lookup}: {type(value).__name__} is not taken out of a filter")
+            raise NotCompilable(f"{lookup}: {type(value).__name__} is not taken out of a filter")
     return (q.connector, q.negated, tuple(children))
 
 
@@ -267,7 +314,7 @@ def _rebuild(shape, values) -> Q:
     q = Q()
     q.connector, q.negated = connector, negated
     for child in children:
-        if len(child) == 3 and child[0] in (Q.AND, Q.OR):
+        if len(child) == 3 and child[0] in (Q.AND, Q.OR, Q.XOR) and type(child[1]) is bool:
             q.children.append(_rebuild(child, values))
         elif len(child) == 2:
             q.children.append((child[0], next(values)))
@@ -278,7 +325,13 @@ def _rebuild(shape, values) -> Q:
     return q
 
 
-_builders: dict[Hashable, Callable[..., QuerySet]] = {}
+@lru_cache(maxsize=64)  # as `_values_plan`, whose key it is part of
+def _builder(model, shape: Hashable, then: Callable[..., QuerySet], limit: int | None, n: int):
+    def build(*args):
+        filtered_q = _rebuild(shape, iter(args[:n]))
+        return then(model.objects.filter(filtered_q), *args[n:])[:limit]
+
+    return build
 
 
 def filtered(
@@ -288,19 +341,13 @@ def filtered(
     say, whose ints are a person's keys) compiled once per its shape (`_shape`); `then` a
     module-level function adding what the page asks (a values query). The ints of `q`
     and `values` are parameters; its strings, and a `then`'s constants, are part of
-    the query, as is `limit` (the number of rows: a LIMIT is no parameter)."""
+    the query, as is `limit` (the number of rows: a LIMIT is no parameter). A filter with
+    what `_shape` does not take apart (an `Exists`, an expression) is `NotCompilable`: the
+    caller runs it through the ORM."""
     q_values: list[int] = []
     shape = _shape(q, q_values)
-    full_key = (key, shape, then, limit)
-    build = _builders.get(full_key)
-    if build is None:
-        n = len(q_values)
-
-        def build(*args):
-            filtered_q = _rebuild(shape, iter(args[:n]))
-            return then(model.objects.filter(filtered_q), *args[n:])[:limit]
-
-        build = _builders.setdefault(full_key, build)
+    full_key = (key, model, shape, then, limit)
+    build = _builder(model, shape, then, limit, len(q_values))
     return rows(full_key, model, build, *q_values, *values, strict=False)
 
 

@@ -260,3 +260,30 @@ def test_two_professionals_of_one_shape_see_their_own_lists(hours):
         )
         assert bookings.object_list == expected.object_list
         assert bookings.paginator.count == expected.paginator.count > 0
+
+
+def test_a_scope_with_an_exists_falls_back_to_the_orm(hours):
+    """A scope `compiled.filtered` cannot take apart (an `Exists`) is no 500: the work
+    list's first pages are then the ORM's."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from opiskeluhuolto.appointments import work_list
+
+    cast = hours
+    _own_bookings_and_requests(cast)
+    start, end = at(TUE, 0), at(TUE + timedelta(days=15), 0)
+    can = for_user(cast.kuraattori)
+    requests_q = access.requests_q(can) & Q(
+        Exists(AppointmentRequest.objects.filter(pk=OuterRef("pk")))
+    )
+    bookings_q = access.bookings_q(can) & Q(Exists(Booking.objects.filter(pk=OuterRef("pk"))))
+    with pytest.raises(compiled.NotCompilable):
+        compiled.filtered("x", Booking, bookings_q, work_list._first_bookings, start, end)
+    page = work_list.first_request_page(requests_q, 50)
+    expected = work_list.first_request_page(access.requests_q(can), 50)
+    assert page.object_list == expected.object_list
+    assert page.paginator.count == expected.paginator.count > 0
+    bookings = work_list.first_booking_page(bookings_q, start, end, 2, "j.n.")
+    expected = work_list.first_booking_page(access.bookings_q(can), start, end, 2, "j.n.")
+    assert bookings.object_list == expected.object_list
+    assert bookings.paginator.count == expected.paginator.count > 0

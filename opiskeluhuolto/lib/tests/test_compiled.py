@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 
 from opiskeluhuolto.cases.models import Case
@@ -144,3 +144,63 @@ def test_typed_placeholders_and_a_sentinel_the_orm_left_out(cast):
         assert [pk for pk, *_ in cursor.fetchall()] == [case.pk]
     with pytest.raises(EmptyResultSet):
         compiled.template(Case.objects.filter(pk__in=[], student_id=student), (student,))
+
+
+# --- filtered: what it refuses, and what it must not get wrong ------------------------
+
+
+def _pks(queryset):
+    return queryset.order_by("pk").values_list("pk")
+
+
+def test_a_placeholder_the_orm_changed_is_refused_not_a_constant(cast):
+    """An int compared with a CharField reaches the SQL as a string: with `strict=False`
+    it would be a constant of the query and the real value ignored."""
+    open_aino_case(cast)
+    with pytest.raises(ValueError):
+        compiled.filtered("changed", Case, Q(initiator=5), _pks)
+    # A branch the ORM dropped with its value stays legal.
+    q = Q(student_id=cast.aino.pk) | Q(pk__in=[], institution_id=cast.aino.institution_id)
+    assert compiled.filtered("dropped", Case, q, _pks) == list(_pks(Case.objects.filter(q)))
+
+
+def test_filtered_answers_as_the_orm_for_models_ranges_and_xor(cast):
+    case = open_aino_case(cast)
+    campus = Campus.objects.create(institution=cast.aino.institution, name="Itä")
+    # The same key, shape and `then` for two models: each its own query.
+    assert compiled.filtered("same", Case, Q(pk=case.pk), _pks) == [(case.pk,)]
+    assert compiled.filtered("same", Campus, Q(pk=campus.pk), _pks) == [(campus.pk,)]
+    for q in (
+        Q(pk__range=(case.pk, case.pk - 1)),  # an empty range stays empty
+        Q(pk__range=(case.pk - 1, case.pk)),
+        Q(Q(pk=case.pk) ^ Q(student_id=cast.aino.pk)),
+        Q(Q(pk=case.pk + 1) ^ Q(student_id=cast.aino.pk)),
+    ):
+        expected = list(_pks(Case.objects.filter(q)))
+        assert compiled.filtered("orm", Case, q, _pks) == expected, q
+    assert compiled._builder.cache_info().maxsize == 64
+
+
+def test_an_exists_in_a_scope_is_not_compilable(cast):
+    from django.db.models import Exists, OuterRef
+
+    case = open_aino_case(cast)
+    q = Q(Exists(Case.objects.filter(pk=OuterRef("pk"))), student_id=cast.aino.pk)
+    with pytest.raises(compiled.NotCompilable):
+        compiled.filtered("exists", Case, q, _pks)
+    with pytest.raises(compiled.NotCompilable):
+        compiled.filtered("expr", Case, Q(pk=F("pk")), _pks)
+    assert [(case.pk,)] == list(_pks(Case.objects.filter(q)))
+
+
+def test_a_key_too_big_for_the_database_is_no_row(cast, client):
+    case = open_aino_case(cast)
+    with pytest.raises(Case.DoesNotExist):
+        compiled.get(Case, 10**20, SELECT)
+    with pytest.raises(Case.DoesNotExist):
+        compiled.get(Case, -(10**20))
+    assert compiled.filtered("big", Case, Q(pk=10**20), _pks) == []
+    assert compiled.filtered("big", Case, Q(pk=case.pk), _pks) == [(case.pk,)]
+    client.force_login(cast.kuraattori)
+    assert client.get(f"/records/cases/{case.pk}/").status_code == 200
+    assert client.get("/records/cases/99999999999999999999/").status_code == 404
