@@ -94,13 +94,19 @@ def onni_prohibited_case(cast):
 def prohibit_onni_guardian(cast, case=None):
     """Onni's §18(2) prohibition (L-18-1), assessed by Kaisa: covering all his matters, or
     only `case`."""
+    return prohibit_guardian(cast, cast.onni, case)
+
+
+def prohibit_guardian(cast, student, case=None):
+    """A minor's §18(2) prohibition of her guardians (L-18-1), assessed by Kaisa: covering
+    all her matters, or only `case`."""
     return actions.record_prohibition(
-        cast.onni,
+        student,
         by=cast.kuraattori,
         reason="Painava syy: perheen tilanne.",
         assessed_by=cast.kuraattori,
         assessor_profession="kuraattori (sosiaalityöntekijä)",
-        assessment="Kielto ei ole vastoin Onnin etua.",
+        assessment="Kielto ei ole vastoin opiskelijan etua.",
         decided_on=cast.today,
         case=case,
     )

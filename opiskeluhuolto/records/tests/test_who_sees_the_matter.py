@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from opiskeluhuolto.access.guardians import guardians_may_see_case
-from opiskeluhuolto.cases import actions
+from opiskeluhuolto.cases.tests.story import prohibit_guardian
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +36,7 @@ def test_the_guardian_is_told_whose_matter_it_is(cast, case):
 
 
 def test_under_a_prohibition_only_the_student_and_the_staff_see_it(cast, case):
-    actions.record_prohibition(
-        cast.aino,
-        by=cast.kuraattori,
-        reason="Painava syy.",
-        assessed_by=cast.kuraattori,
-        assessor_profession="kuraattori (sosiaalityöntekijä)",
-        assessment="Kielto ei ole vastoin Ainon etua.",
-        decided_on=cast.today,
-    )
+    prohibit_guardian(cast, cast.aino)
     assert not guardians_may_see_case(case, cast.today)
     text = page(cast.student, case)
     assert ONLY_YOU in text and YOU_AND_GUARDIANS not in text
